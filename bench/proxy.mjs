@@ -1,0 +1,184 @@
+// Benchmark of the Toxiproxy-compatible proxy (src/proxy): bulk throughput and
+// small-message round-trip time through the proxy, side by side with a direct
+// connection to the same server. Needs the build: `npm run build`, then
+// `node bench/proxy.mjs [--reps 5] [--mb 256] [--pings 2000]`.
+//
+// The proxy runs in a worker thread, as a real Toxiproxy runs in its own
+// process: the main thread's client and server do the same work in both
+// setups, so the difference is the proxy's. Traffic stays on 127.0.0.1.
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+const MODULE = process.env.PROXY_MODULE ?? new URL('../dist/proxy/index.js', import.meta.url).href;
+
+if (!isMainThread) {
+  const { ToxiproxyServer } = await import(MODULE);
+  const server = new ToxiproxyServer({ host: '127.0.0.1', port: 0 });
+  await server.start();
+  const proxies = {};
+  for (const [name, upstream] of Object.entries(workerData.upstreams)) {
+    proxies[name] = (await server.proxies.create({ name, listen: '127.0.0.1:0', upstream })).listen;
+  }
+  if (workerData.noop) {
+    for (const stream of ['upstream', 'downstream']) {
+      for (const name of Object.keys(proxies)) await server.proxies.get(name).toxics.add({ type: 'noop', stream });
+    }
+  }
+  parentPort.postMessage(proxies);
+  parentPort.once('message', async () => {
+    await server.stop();
+    parentPort.close();
+  });
+} else {
+  await main();
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      reps: { type: 'string', default: '5' },
+      mb: { type: 'string', default: '256' },
+      pings: { type: 'string', default: '2000' },
+    },
+  });
+  const reps = Number(values.reps);
+  const megabytes = Number(values.mb);
+  const pings = Number(values.pings);
+
+  const sink = await listen((socket) => socket.resume());
+  const echo = await listen((socket) => socket.pipe(socket));
+  const upstreams = { sink: `127.0.0.1:${sink.port}`, echo: `127.0.0.1:${echo.port}` };
+  const setups = [
+    { label: 'direct', addresses: upstreams, stop: async () => {} },
+    await proxied('proxy', upstreams, false),
+    await proxied('proxy+noop', upstreams, true),
+  ];
+
+  const results = Object.fromEntries(setups.map((s) => [s.label, { mbps: [], p50: [], p99: [] }]));
+  // Warm up JIT and sockets, then interleave setups so drift hits all alike.
+  for (const setup of setups) {
+    await throughput(setup.addresses.sink, 32);
+    await roundTrips(setup.addresses.echo, 200);
+  }
+  for (let rep = 0; rep < reps; rep++) {
+    for (const setup of setups) {
+      const r = results[setup.label];
+      r.mbps.push(await throughput(setup.addresses.sink, megabytes));
+      const rtts = await roundTrips(setup.addresses.echo, pings);
+      r.p50.push(quantile(rtts, 0.5));
+      r.p99.push(quantile(rtts, 0.99));
+    }
+  }
+  for (const setup of setups) await setup.stop();
+  sink.server.close();
+  echo.server.close();
+
+  report(results, { reps, megabytes, pings });
+}
+
+/** The proxy in a worker thread, fronting each upstream. */
+async function proxied(label, upstreams, noop) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { upstreams, noop } });
+  const [addresses] = await once(worker, 'message');
+  return {
+    label,
+    addresses,
+    stop: async () => {
+      worker.postMessage('stop');
+      await once(worker, 'exit');
+    },
+  };
+}
+
+function listen(onSocket) {
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('error', () => {});
+    onSocket(socket);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port })));
+}
+
+function open(address) {
+  const [host, port] = address.split(':');
+  const socket = connect({ host, port: Number(port), noDelay: true });
+  return once(socket, 'connect').then(() => socket);
+}
+
+/** MB/s for `megabytes` written to a discarding server, timed until the server side has closed. */
+async function throughput(address, megabytes) {
+  const socket = await open(address);
+  const block = Buffer.alloc(1024 * 1024, 7);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < megabytes; i++) {
+    if (!socket.write(block)) await once(socket, 'drain');
+  }
+  socket.end();
+  // The sink ends once it has read everything, so 'end' here means all bytes arrived.
+  socket.resume();
+  await once(socket, 'close');
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return (megabytes * 1024 * 1024) / 1e6 / seconds;
+}
+
+/** Round-trip times in µs of `count` sequential 16-byte ping/pong exchanges. */
+async function roundTrips(address, count) {
+  const socket = await open(address);
+  const ping = Buffer.alloc(16, 1);
+  const times = [];
+  let pending = 0;
+  let wake = () => {};
+  socket.on('data', (data) => {
+    pending -= data.length;
+    if (pending <= 0) wake();
+  });
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    pending = ping.length;
+    const answered = new Promise((resolve) => (wake = resolve));
+    socket.write(ping);
+    await answered;
+    times.push(Number(process.hrtime.bigint() - start) / 1e3);
+  }
+  socket.destroy();
+  return times;
+}
+
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function median(values) {
+  return quantile(values, 0.5);
+}
+
+function report(results, { reps, megabytes, pings }) {
+  const base = results.direct;
+  const num = (n, width, digits = 1) => n.toFixed(digits).padStart(width);
+  const added = (n, width) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`.padStart(width);
+  console.log(`proxy benchmark: node ${process.version}, medians of ${reps} runs`);
+  console.log(`throughput: ${megabytes} MB client -> server; RTT: ${pings} sequential 16-byte pings to an echo server\n`);
+  console.log(
+    `${'setup'.padEnd(12)}${'MB/s'.padStart(9)}${'ratio'.padStart(7)}` +
+      `${'RTT p50 µs'.padStart(12)}${'added'.padStart(8)}${'ratio'.padStart(7)}` +
+      `${'RTT p99 µs'.padStart(12)}${'added'.padStart(8)}${'ratio'.padStart(7)}`,
+  );
+  for (const [label, r] of Object.entries(results)) {
+    const [mbps, p50, p99] = [median(r.mbps), median(r.p50), median(r.p99)];
+    const [mbps0, p500, p990] = [median(base.mbps), median(base.p50), median(base.p99)];
+    console.log(
+      label.padEnd(12) +
+        num(mbps, 9) +
+        num(mbps / mbps0, 7, 2) +
+        num(p50, 12) +
+        added(p50 - p500, 8) +
+        num(p50 / p500, 7, 2) +
+        num(p99, 12) +
+        added(p99 - p990, 8) +
+        num(p99 / p990, 7, 2),
+    );
+  }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Installs what the local provider runs (PostgreSQL 15, Patroni, etcd, HAProxy)
+// from the distribution's packages when missing, then makes sure the
+// distribution's own services stay down: only Patroni manages PostgreSQL here.
+// Idempotent: a machine that has everything is left as it is.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy'];
+const INSTALL = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
+
+const executable = (f) => { try { accessSync(f, constants.X_OK); return true; } catch { return false; } };
+const onPath = (name) => ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/local/bin'].some((d) => executable(`${d}/${name}`));
+const ok = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+
+function missing() {
+  const m = [];
+  if (!executable('/usr/lib/postgresql/15/bin/postgres')) m.push('postgresql-15');
+  if (!onPath('patroni')) m.push('patroni');
+  if (!ok('/usr/bin/python3', ['-c', 'import etcd'])) m.push('python3-etcd');
+  if (!onPath('etcd')) m.push('etcd-server');
+  if (!onPath('etcdctl')) m.push('etcd-client');
+  if (!onPath('haproxy')) m.push('haproxy');
+  return m;
+}
+
+function run(argv) {
+  console.log(`+ ${argv.join(' ')}`);
+  execFileSync(argv[0], argv.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function install(sudo) {
+  const pre = sudo ? ['sudo', '-n'] : [];
+  run([...pre, 'apt-get', 'update']);
+  run([...pre, 'apt-get', 'install', '-y', '--no-install-recommends', ...PACKAGES]);
+}
+
+// The distribution starts its own PostgreSQL cluster on 5432 and its own etcd and
+// HAProxy services; none of them is ours, and a stray PostgreSQL would confuse a run.
+function quietDistributionServices(sudo) {
+  const pre = sudo ? ['sudo', '-n'] : [];
+  const quiet = (argv) => spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
+  for (const conf of ['/etc/postgresql/15/main/start.conf']) {
+    if (existsSync(conf) && !/^manual/m.test(readFileSync(conf, 'utf8'))) {
+      if (sudo) quiet([...pre, 'sh', '-c', `echo manual > ${conf}`]);
+      else writeFileSync(conf, 'manual\n');
+    }
+  }
+  if (ok('pg_ctlcluster', ['15', 'main', 'status'])) quiet([...pre, 'pg_ctlcluster', '15', 'main', 'stop']);
+  const systemd = existsSync('/run/systemd/system');
+  for (const svc of ['postgresql', 'patroni', 'etcd', 'haproxy']) {
+    if (systemd) quiet([...pre, 'systemctl', 'disable', '--now', svc]);
+    else {
+      quiet([...pre, 'service', svc, 'stop']);
+      quiet([...pre, 'update-rc.d', svc, 'disable']);
+    }
+  }
+}
+
+const root = process.getuid?.() === 0;
+const sudo = !root && ok('sudo', ['-n', 'true']);
+const need = missing();
+if (need.length > 0) {
+  if (!root && !sudo) {
+    console.error(`patroni-chaos: missing system packages: ${need.join(', ')}.\nInstall them as root with:\n  ${INSTALL}`);
+    process.exit(3);
+  }
+  console.log(`installing system packages: ${need.join(', ')}`);
+  try {
+    install(sudo);
+  } catch {
+    console.error(`patroni-chaos: installing failed. Run as root:\n  ${INSTALL}`);
+    process.exit(3);
+  }
+  const still = missing();
+  if (still.length > 0) {
+    console.error(`patroni-chaos: still missing after install: ${still.join(', ')}. Run as root:\n  ${INSTALL}`);
+    process.exit(3);
+  }
+}
+if (root || sudo) quietDistributionServices(sudo);
+console.log('system dependencies: postgresql-15, patroni, etcd, haproxy present');

@@ -1,0 +1,25 @@
+import { checkAvailability } from './availability.js';
+import type { Checker } from './checker.js';
+import { checkConvergence } from './convergence.js';
+import { checkFailover } from './failover.js';
+import { checkLatency } from './latency.js';
+import { checkNoLeader } from './no-leader.js';
+import { checkPrimaries } from './primaries.js';
+import { checkSet } from './set.js';
+import { checkWrites } from './writes.js';
+
+/** Every check analyze runs, in report order. */
+export const CHECKERS: readonly Checker[] = [
+  { name: 'writes', metrics: [], check: checkWrites },
+  { name: 'failover', metrics: ['rto_ms', 'detection_ms', 'promotion_ms', 'reroute_ms'], check: checkFailover },
+  { name: 'availability', metrics: ['unavailability_ms'], check: checkAvailability },
+  { name: 'no-leader', metrics: ['no_leader_ms'], check: checkNoLeader },
+  {
+    name: 'set',
+    metrics: ['lost_writes', 'rpo_ms', 'unexpected_writes', 'recovered_writes', 'ghost_writes'],
+    check: checkSet,
+  },
+  { name: 'split-brain', metrics: ['max_concurrent_primaries', 'split_brain_ms'], check: checkPrimaries },
+  { name: 'convergence', metrics: ['convergence_ms'], check: checkConvergence },
+  { name: 'latency', metrics: [], check: checkLatency },
+];

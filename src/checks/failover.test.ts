@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { checkFailover } from './failover.js';
+import { cleanFailover, HistoryBuilder, scenario } from './test-support.js';
+
+describe('failover phases', () => {
+  it('measures a clean failover to the ms', () => {
+    const out = checkFailover(scenario(), cleanFailover().events);
+    expect(out.valid).toBe(true);
+    expect(out.metrics).toMatchObject({ rto_ms: 2350, detection_ms: 1500, promotion_ms: 700, reroute_ms: 150 });
+    expect(out.metrics.faults).toEqual([
+      {
+        fault_id: 'f1',
+        action: 'kill',
+        injected_at: 5000,
+        detection_ms: 1500,
+        promotion_ms: 700,
+        reroute_ms: 150,
+        rto_ms: 2350,
+        old_leader: 'pg1',
+        new_leader: 'pg2',
+      },
+    ]);
+  });
+
+  it('takes the earliest acknowledgement, not the earliest start, as recovery', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000);
+    h.ok(1100, 3000, 'pg1');
+    h.ok(1200, 1400, 'pg1');
+    h.ok(900, 1050, 'pg1'); // started before the fault: not a recovery
+    expect(checkFailover(scenario(), h.events).metrics.rto_ms).toBe(400);
+  });
+
+  it('keeps rto but no phases when the leader did not change (a replica was killed)', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').primary(0, 'pg1').inject(1000, 'f1', 'kill', ['pg3']);
+    h.ok(1000, 1020, 'pg1');
+    const out = checkFailover(scenario(), h.events);
+    expect(out.metrics).toMatchObject({ rto_ms: 20, detection_ms: null, promotion_ms: null, reroute_ms: null });
+    expect(out.metrics.faults?.[0]).toMatchObject({ old_leader: 'pg1', new_leader: null });
+  });
+
+  it('has a null rto when no write succeeded after the fault', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000);
+    h.ok(500, 510);
+    h.write(1100, 1200, 'fail');
+    expect(checkFailover(scenario(), h.events).metrics).toMatchObject({ rto_ms: null, reroute_ms: null });
+  });
+
+  it('counts the old leader only once it holds the key again (restarted node retakes the lock)', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000);
+    h.dcs(2000, null);
+    h.primary(2500, 'pg1'); // the old primary still answering: stale, not a promotion
+    h.dcs(3000, 'pg1');
+    h.replica(3100, 'pg1').primary(3400, 'pg1');
+    h.ok(3500, 3600, 'pg1', 2);
+    expect(checkFailover(scenario(), h.events).metrics.faults?.[0]).toMatchObject({
+      detection_ms: 1000,
+      promotion_ms: 1400,
+      reroute_ms: 200,
+      rto_ms: 2600,
+      new_leader: 'pg1',
+    });
+  });
+
+  it('clamps re-route at 0 when the ack precedes the promotion probe', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000).dcs(1500, 'pg2');
+    h.ok(1600, 1700, 'pg2', 2);
+    h.primary(1800, 'pg2');
+    expect(checkFailover(scenario(), h.events).metrics).toMatchObject({ promotion_ms: 300, reroute_ms: 0, rto_ms: 700 });
+  });
+
+  it('falls back to probes for the old leader when the DCS was not observed before the fault', () => {
+    const h = new HistoryBuilder().primary(900, 'pg1').replica(900, 'pg2').inject(1000);
+    h.dcs(1200, 'pg2').primary(1300, 'pg2');
+    expect(checkFailover(scenario(), h.events).metrics.faults?.[0]).toMatchObject({
+      old_leader: 'pg1',
+      detection_ms: 200,
+      promotion_ms: 100,
+      new_leader: 'pg2',
+    });
+  });
+
+  it('reports one entry per injection, the first one at top level', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000, 'f1');
+    h.ok(1000, 1100, 'pg1');
+    h.inject(5000, 'f2', 'pause');
+    h.ok(5000, 5300, 'pg1');
+    const out = checkFailover(scenario(), h.events);
+    expect(out.metrics.rto_ms).toBe(100);
+    expect(out.metrics.faults?.map((f) => [f.fault_id, f.action, f.rto_ms])).toEqual([
+      ['f1', 'kill', 100],
+      ['f2', 'pause', 300],
+    ]);
+  });
+
+  it('measures nothing without a fault', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1');
+    h.ok(0, 10);
+    expect(checkFailover(scenario(), h.events).metrics).toMatchObject({ faults: [], rto_ms: null, detection_ms: null });
+  });
+});

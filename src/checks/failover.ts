@@ -1,0 +1,59 @@
+import type { FaultEvent, HistoryEvent } from '../history/events.js';
+import type { Scenario } from '../scenario/types.js';
+import type { CheckOutput } from './checker.js';
+import { detectionAfter, leaderBefore, promotionAfter } from './leader.js';
+import type { FaultPhases } from './metrics.js';
+import { injects, okWrites } from './timeline.js';
+
+/**
+ * The first acknowledgement of a write started at or after `at`. "First"
+ * is the earliest end, not the earliest start: with several writers, the
+ * moment the cluster proved it takes writes again is the earliest ack.
+ */
+export function firstAckAfter(events: readonly HistoryEvent[], at: number): number | undefined {
+  return okWrites(events).find((w) => w.start >= at)?.end;
+}
+
+/** RTO and its phases for one injection; the phases stay null when no leader change was seen. */
+export function phasesOf(events: readonly HistoryEvent[], fault: FaultEvent): FaultPhases {
+  const ack = firstAckAfter(events, fault.t);
+  const phases: FaultPhases = {
+    fault_id: fault.id,
+    action: fault.action,
+    injected_at: fault.t,
+    detection_ms: null,
+    promotion_ms: null,
+    reroute_ms: null,
+    rto_ms: ack === undefined ? null : ack - fault.t,
+    old_leader: leaderBefore(events, fault.t),
+    new_leader: null,
+  };
+  if (phases.old_leader === null) return phases;
+  const detection = detectionAfter(events, fault.t, phases.old_leader);
+  if (detection === undefined) return phases;
+  phases.detection_ms = detection.t - fault.t;
+  const promotion = promotionAfter(events, detection, phases.old_leader);
+  if (promotion === undefined) return phases;
+  phases.promotion_ms = promotion.t - detection.t;
+  phases.new_leader = promotion.member;
+  // An ack can precede the promotion probe (probes are sampled): that is a
+  // zero re-route, not a negative one.
+  if (ack !== undefined) phases.reroute_ms = Math.max(0, ack - promotion.t);
+  return phases;
+}
+
+/** Per-fault phases; the top-level figures are the first injection's. */
+export function checkFailover(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+  const faults = injects(events).map((f) => phasesOf(events, f));
+  const first = faults[0];
+  return {
+    metrics: {
+      faults,
+      rto_ms: first?.rto_ms ?? null,
+      detection_ms: first?.detection_ms ?? null,
+      promotion_ms: first?.promotion_ms ?? null,
+      reroute_ms: first?.reroute_ms ?? null,
+    },
+    valid: true,
+  };
+}

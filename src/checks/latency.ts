@@ -1,0 +1,61 @@
+import { build } from 'hdr-histogram-js';
+import type { HistoryEvent } from '../history/events.js';
+import type { Scenario } from '../scenario/types.js';
+import type { CheckOutput } from './checker.js';
+import type { LatencySummary } from './metrics.js';
+import { faultWindow, okWrites } from './timeline.js';
+
+/** Recorded in microseconds, 1 µs .. 60 s, 3 significant digits. */
+const LOWEST_US = 1;
+const HIGHEST_US = 60_000_000;
+
+const toMs = (us: number): number => Math.round(us / 10) / 100;
+
+/**
+ * Percentiles from an HDR histogram. A duration beyond 60 s is recorded as
+ * 60 s rather than thrown away (a write's timeout is normally far below);
+ * max_ms is the exact maximum, not the histogram's bucket of it.
+ */
+export function summarize(durationsMs: readonly number[]): LatencySummary {
+  if (durationsMs.length === 0) return { count: 0, p50_ms: null, p95_ms: null, p99_ms: null, max_ms: null };
+  // Pure JS packed buckets: no WebAssembly to initialise in Node, compact for sparse data.
+  const h = build({
+    bitBucketSize: 'packed',
+    useWebAssembly: false,
+    autoResize: false,
+    lowestDiscernibleValue: LOWEST_US,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: 3,
+  });
+  let max = 0;
+  for (const ms of durationsMs) {
+    const us = Math.round(ms * 1000);
+    h.recordValue(Math.min(Math.max(us, 0), HIGHEST_US));
+    max = Math.max(max, us);
+  }
+  return {
+    count: durationsMs.length,
+    p50_ms: toMs(h.getValueAtPercentile(50)),
+    p95_ms: toMs(h.getValueAtPercentile(95)),
+    p99_ms: toMs(h.getValueAtPercentile(99)),
+    max_ms: toMs(max),
+  };
+}
+
+/**
+ * Ok-write latency by start time: before the first inject, during the fault
+ * window (to the last heal, or the end while a fault is unhealed), after.
+ * Without a fault every write is "before".
+ */
+export function checkLatency(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+  const window = faultWindow(events);
+  const before: number[] = [];
+  const during: number[] = [];
+  const after: number[] = [];
+  for (const w of okWrites(events)) {
+    const bucket =
+      window === undefined || w.start < window.start ? before : window.end === undefined || w.start < window.end ? during : after;
+    bucket.push(w.end - w.start);
+  }
+  return { metrics: { latency: { before: summarize(before), during: summarize(during), after: summarize(after) } }, valid: true };
+}

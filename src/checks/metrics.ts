@@ -1,0 +1,52 @@
+import type { MetricName, SlaResult } from './sla-types.js';
+
+/** Jepsen's three-valued validity: a checker that throws yields 'unknown', never a crash. */
+export type Validity = true | false | 'unknown';
+
+export interface LatencySummary {
+  count: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  max_ms: number | null;
+}
+
+export interface FaultPhases {
+  fault_id: string;
+  action: string;
+  /** Epoch ms of the injection. */
+  injected_at: number;
+  /** Inject → leader key gone or changed in etcd. */
+  detection_ms: number | null;
+  /** Detection → new leader reports pg_is_in_recovery() = false. */
+  promotion_ms: number | null;
+  /** Promotion → first acknowledged write through HAProxy. */
+  reroute_ms: number | null;
+  /** Inject → first acknowledged write through HAProxy started after it. */
+  rto_ms: number | null;
+  old_leader: string | null;
+  new_leader: string | null;
+}
+
+/** `metrics` in report.json. Every scalar is null when it could not be measured. */
+export type Metrics = Record<MetricName, number | null> & {
+  writes: { ok: number; fail: number; info: number; attempted: number };
+  /** One entry per fault injection, in order; the top-level rto/phase metrics are the first's. */
+  faults: FaultPhases[];
+  latency: { before: LatencySummary; during: LatencySummary; after: LatencySummary };
+  /** Keys behind the counts, capped, so that a report shows which writes. */
+  samples: { lost: number[]; unexpected: number[]; recovered: number[]; ghost: number[] };
+};
+
+export interface CheckResult {
+  name: string;
+  valid: Validity;
+  error?: string;
+}
+
+export interface Analysis {
+  metrics: Metrics;
+  checks: CheckResult[];
+  sla: SlaResult[];
+  verdict: 'pass' | 'fail' | 'error';
+}

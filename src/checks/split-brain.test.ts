@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { conflictingAcks } from './ops-evidence.js';
+import { checkPrimaries } from './primaries.js';
+import { isWritable, sweep } from './split-brain.js';
+import { cleanFailover, HistoryBuilder, scenario } from './test-support.js';
+
+/** pg1 probed as primary every 100 ms over [0, 2000], pg3 a replica throughout. */
+function steadyPrimary(): HistoryBuilder {
+  const h = new HistoryBuilder();
+  for (let t = 0; t <= 2000; t += 100) h.primary(t, 'pg1').replica(t, 'pg3');
+  return h;
+}
+
+describe('split brain from probes', () => {
+  it('sees one primary at a time in a clean failover', () => {
+    const out = checkPrimaries(scenario(), cleanFailover().events);
+    expect(out).toMatchObject({ valid: true, metrics: { max_concurrent_primaries: 1, split_brain_ms: 0 } });
+  });
+
+  it('measures two overlapping primaries', () => {
+    const h = steadyPrimary();
+    h.primary(600, 'pg2').primary(700, 'pg2').primary(800, 'pg2').replica(900, 'pg2');
+    const out = checkPrimaries(scenario(), h.events);
+    expect(out.metrics).toEqual({ max_concurrent_primaries: 2, split_brain_ms: 300 });
+    expect(out.valid).toBe(false);
+    expect(out.error).toContain('members pg1, pg2 writable at once for 300 ms');
+  });
+
+  it('holds a silent member writable for at most 5 probe intervals', () => {
+    const h = steadyPrimary().primary(600, 'pg2');
+    expect(checkPrimaries(scenario([], 100), h.events).metrics.split_brain_ms).toBe(500);
+    expect(checkPrimaries(scenario([], 40), h.events).metrics.split_brain_ms).toBe(200);
+  });
+
+  it('stops a sample at the end of the history', () => {
+    const h = steadyPrimary().primary(1900, 'pg2');
+    // pg2 from 1900 to the last event at 2000
+    expect(checkPrimaries(scenario(), h.events).metrics.split_brain_ms).toBe(100);
+  });
+
+  it('counts three primaries at once', () => {
+    const h = steadyPrimary().primary(1000, 'pg2').primary(1000, 'pg4').primary(1100, 'pg2').primary(1100, 'pg4');
+    h.replica(1200, 'pg2').replica(1200, 'pg4');
+    expect(checkPrimaries(scenario(), h.events).metrics).toEqual({ max_concurrent_primaries: 3, split_brain_ms: 200 });
+  });
+
+  it('does not count a hand-over at the same instant as two', () => {
+    expect(sweep([{ member: 'a', from: 0, to: 100 }, { member: 'b', from: 100, to: 200 }])).toEqual({
+      max: 1,
+      splitBrainMs: 0,
+      members: [],
+    });
+  });
+
+  it('trusts a write probe over recovery status, and unknown views never count', () => {
+    expect(isWritable({ kind: 'probe', t: 0, member: 'a', inRecovery: false, writable: false })).toBe(false);
+    expect(isWritable({ kind: 'probe', t: 0, member: 'a', inRecovery: true, writable: true })).toBe(true);
+    expect(isWritable({ kind: 'probe', t: 0, member: 'a', inRecovery: false })).toBe(true);
+    expect(isWritable({ kind: 'probe', t: 0, member: 'a', patroniRole: 'primary' })).toBe(false);
+    expect(isWritable({ kind: 'probe', t: 0, member: 'a', error: 'timeout' })).toBe(false);
+  });
+});
+
+describe('split brain from acknowledged writes', () => {
+  it('finds two primaries from overlapping acks on two timelines, without probes', () => {
+    const h = new HistoryBuilder();
+    h.ok(1000, 1100, 'pg1', 1);
+    h.ok(1050, 1200, 'pg2', 2);
+    const out = checkPrimaries(scenario(), h.events);
+    expect(out.metrics).toEqual({ max_concurrent_primaries: 2, split_brain_ms: null });
+    expect(out.valid).toBe(false);
+    expect(out.error).toBe('ok writes acknowledged by pg1 (timeline 1, key 1) and pg2 (timeline 2, key 2) overlap in time');
+  });
+
+  it('raises the probes figure to 2 when the probes missed it', () => {
+    const h = steadyPrimary();
+    h.ok(1000, 1100, 'pg1', 1);
+    h.ok(1100, 1200, 'pg2', 2); // touching at 1100: both in flight then
+    expect(checkPrimaries(scenario(), h.events).metrics).toEqual({ max_concurrent_primaries: 2, split_brain_ms: 0 });
+  });
+
+  it.each([
+    ['the same timeline', ['pg1', 1, 1000, 1100], ['pg2', 1, 1050, 1200]],
+    ['the same node', ['pg1', 1, 1000, 1100], ['pg1', 2, 1050, 1200]],
+    ['no overlap', ['pg1', 1, 1000, 1100], ['pg2', 2, 1101, 1200]],
+  ] as const)('sees no conflict with %s', (_case, [n1, tl1, s1, e1], [n2, tl2, s2, e2]) => {
+    const h = new HistoryBuilder();
+    h.ok(s1, e1, n1, tl1);
+    h.ok(s2, e2, n2, tl2);
+    expect(conflictingAcks(h.events)).toEqual([]);
+  });
+
+  it('skips writes it cannot attribute to a node', () => {
+    const h = steadyPrimary();
+    h.ok(1000, 1100, 'pg1', 1);
+    h.write(1000, 1300, 'info');
+    expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: true, metrics: { max_concurrent_primaries: 1 } });
+  });
+
+  it('cannot decide with neither probes nor conflicting acks', () => {
+    const h = new HistoryBuilder();
+    h.ok(0, 10);
+    expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: 'unknown', metrics: {} });
+  });
+});

@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { EXIT } from '../errors.js';
+import { compareReports } from '../report/compare.js';
+import { loadTargets } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { checkSuites } from '../scenario/targets.js';
+import type { Suite } from '../scenario/types.js';
+import { providerFor, PROVIDERS, type ProviderName } from './providers.js';
+import { runSuites } from './run-suites.js';
+import { table } from './table.js';
+import { intArg } from './args.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** Loads and checks every target against the provider's catalog; invalid input throws before anything starts. */
+export function loadChecked(paths: string[], sets: string[], provider: ProviderName): Suite[] {
+  const suites = loadTargets(paths, sets);
+  const issues = checkSuites(suites, providerFor(provider, {}).catalog);
+  if (issues.length > 0) throw new ScenarioError(issues);
+  return suites;
+}
+
+export function registerScenarioCommands(program: Command): void {
+  program
+    .command('run')
+    .description('run scenarios, suites or directories of scenarios against a fresh cluster each')
+    .argument('<targets...>', 'scenario files, suite files or directories')
+    .addOption(new Option('--provider <name>', 'cluster provider').choices(PROVIDERS).default('local'))
+    .option('--iterations <n>', 'run each scenario N times (overrides the suite)', intArg('--iterations', 1, 1000))
+    .option('--set <path=value>', 'override a scenario field, e.g. cluster.patroni.ttl=60 (repeatable)', collect, [])
+    .option('--report-dir <dir>', 'where reports go', 'reports')
+    .option('--keep-cluster', 'leave the data directories in place after the run, for inspection', false)
+    .option('--port-base <n>', 'first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number }) => {
+      const suites = loadChecked(targets, o.set, o.provider);
+      process.exitCode = await runSuites(suites, o);
+    });
+
+  program
+    .command('validate')
+    .description('check scenario and suite files without starting anything')
+    .argument('<files...>')
+    .addOption(new Option('--provider <name>', 'check against this provider').choices(PROVIDERS).default('local'))
+    .option('--set <path=value>', 'override a field before validating (repeatable)', collect, [])
+    .action((files: string[], o: { provider: ProviderName; set: string[] }) => {
+      const suites = loadChecked(files, o.set, o.provider);
+      for (const s of suites) {
+        for (const sc of s.scenarios) process.stdout.write(`ok  ${sc.file ?? sc.name}: ${sc.name}, ${sc.steps.length} steps, SLA ${sc.sla.map((r) => `${r.metric} ${r.threshold}`).join(', ')}\n`);
+      }
+      process.exitCode = EXIT.pass;
+    });
+
+  program
+    .command('list')
+    .description('the shipped scenarios and suites')
+    .option('--dir <dir>', 'scenario folder', 'scenarios')
+    .action((o: { dir: string }) => {
+      const dir = resolve(o.dir);
+      const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+      const suites = loadTargets(files.map((f) => join(dir, f)));
+      const rows = suites.map((s, i) => {
+        const file = files[i] ?? '';
+        const isSuite = /^suite:/m.test(readFileSync(join(dir, file), 'utf8'));
+        const first = s.scenarios[0];
+        return isSuite
+          ? [file, 'suite', `${s.scenarios.length} scenarios x ${s.iterations}: ${s.scenarios.map((x) => x.name).join(', ')}`]
+          : [file, first?.tags.join(',') ?? '', (first?.description ?? '').split('\n')[0] ?? ''];
+      });
+      process.stdout.write(`${table(['file', 'tags', 'description'], rows)}\n`);
+    });
+
+  program
+    .command('compare')
+    .description('compare two report folders side by side (e.g. before and after an upgrade)')
+    .argument('<a>')
+    .argument('<b>')
+    .action((a: string, b: string) => {
+      process.stdout.write(`${compareReports(a, b).text}\n`);
+    });
+}

@@ -1,0 +1,48 @@
+/**
+ * Ctrl-C, SIGTERM and crashes stop every cluster this process started
+ * before it exits: nothing is left running. A second Ctrl-C while stopping
+ * exits at once; the next start's reaper takes what remains.
+ */
+import { liveClusters } from '../cluster/local/local-cluster.js';
+
+let stopping = false;
+const onStopHooks = new Set<() => Promise<void>>();
+
+/** Extra work to do before exiting on a signal (e.g. writing a partial report). */
+export function onShutdown(hook: () => Promise<void>): () => void {
+  onStopHooks.add(hook);
+  return () => onStopHooks.delete(hook);
+}
+
+export async function stopEverything(): Promise<void> {
+  await Promise.allSettled([...onStopHooks].map((h) => h()));
+  await Promise.allSettled([...liveClusters].map((c) => c.stop()));
+}
+
+function exitAfterStop(code: number, why: string): void {
+  if (stopping) {
+    process.stderr.write(`patroni-chaos: ${why} again, exiting now\n`);
+    process.exit(code);
+  }
+  stopping = true;
+  process.stderr.write(`patroni-chaos: ${why}: stopping the cluster...\n`);
+  void stopEverything().finally(() => process.exit(code));
+}
+
+export function installShutdownHandlers(): void {
+  process.on('SIGINT', () => exitAfterStop(130, 'interrupted'));
+  process.on('SIGTERM', () => exitAfterStop(143, 'terminated'));
+  process.on('SIGHUP', () => exitAfterStop(129, 'hang-up'));
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`patroni-chaos: internal error: ${err.stack ?? err.message}\n`);
+    exitAfterStop(3, 'crashed');
+  });
+  process.on('unhandledRejection', (err) => {
+    process.stderr.write(`patroni-chaos: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    exitAfterStop(3, 'crashed');
+  });
+}
+
+export function isStopping(): boolean {
+  return stopping;
+}

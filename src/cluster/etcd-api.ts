@@ -1,0 +1,55 @@
+/**
+ * etcd v3 through its JSON gateway (etcd 3.4 serves /v3/...): what the
+ * observers and the DCS faults need, each call with a hard timeout so that a
+ * cluster without quorum stalls nobody.
+ */
+import { request } from 'undici';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
+
+async function post<T>(url: string, path: string, body: unknown, timeoutMs: number): Promise<T> {
+  const res = await request(`${url}${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`${url}${path}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+  return JSON.parse(text) as T;
+}
+
+/** The value of a key by a linearizable read (fails without quorum), or null when absent. */
+export async function getKey(url: string, key: string, timeoutMs = 1000): Promise<string | null> {
+  const r = await post<{ kvs?: { value?: string }[] }>(url, '/v3/kv/range', { key: b64(key) }, timeoutMs);
+  const v = r.kvs?.[0]?.value;
+  return v === undefined ? null : unb64(v);
+}
+
+export interface EtcdMemberStatus {
+  memberId: string;
+  leaderId: string;
+}
+
+export async function memberStatus(url: string, timeoutMs = 1000): Promise<EtcdMemberStatus> {
+  const r = await post<{ header: { member_id: string }; leader: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
+  return { memberId: r.header.member_id, leaderId: r.leader };
+}
+
+/** The leader key Patroni holds for a scope. */
+export function leaderKey(scope: string, namespace = '/service/'): string {
+  return `${namespace}${scope}/leader`;
+}
+
+export interface EtcdMember {
+  id: string;
+  name: string;
+}
+
+export async function memberList(url: string, timeoutMs = 1000): Promise<EtcdMember[]> {
+  const r = await post<{ members: { ID: string; name: string }[] }>(url, '/v3/cluster/member/list', {}, timeoutMs);
+  return r.members.map((m) => ({ id: m.ID, name: m.name }));
+}

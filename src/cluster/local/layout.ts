@@ -1,0 +1,29 @@
+import { chownSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderEtcdArgs } from '../render/etcd.js';
+import { renderHaproxyConfig } from '../render/haproxy.js';
+import { renderPatroniConfig } from '../render/patroni.js';
+import type { Topology } from '../topology.js';
+import type { Binaries, RunAs } from './system.js';
+
+/** Creates the run folder and writes every rendered config into it. */
+export function writeRunLayout(t: Topology, bin: Binaries, runAs: RunAs | undefined): void {
+  mkdirSync(join(t.runDir, 'logs'), { recursive: true });
+  for (const m of t.members) {
+    mkdirSync(m.socketDir, { recursive: true });
+    writeFileSync(m.configFile, renderPatroniConfig(t, m, { binDir: bin.pgBinDir }));
+    writeFileSync(m.logFile, '');
+    if (runAs !== undefined) {
+      for (const p of [m.dir, m.socketDir, m.configFile, m.logFile]) chownSync(p, runAs.uid, runAs.gid);
+    }
+  }
+  for (const e of t.etcd) mkdirSync(e.dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(t.haproxy.configFile, renderHaproxyConfig(t));
+  writeFileSync(join(t.runDir, 'etcd-args.json'), JSON.stringify(Object.fromEntries(t.etcd.map((e) => [e.name, renderEtcdArgs(t, e)])), null, 2));
+}
+
+/** Removes the data (PostgreSQL and etcd), keeping configs and logs for the report. */
+export function removeRunData(t: Topology): void {
+  for (const m of t.members) rmSync(m.dataDir, { recursive: true, force: true });
+  for (const e of t.etcd) rmSync(e.dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,173 @@
+import { HarnessError } from '../../errors.js';
+import { renderEtcdArgs } from '../render/etcd.js';
+import { HOST, type Topology } from '../topology.js';
+import type { ClusterEndpoints, Component, EtcdHandle, MemberHandle, ProcessControl, StartedCluster, Versions } from '../types.js';
+import { removeRunData } from './layout.js';
+import { postmasterPid } from './postmaster.js';
+import { procInfo, withDescendants } from './procfs.js';
+import { ManagedProcess, signalGroup, type ProcessSpec } from './process.js';
+import { killRunProcesses } from './reaper.js';
+import { readRunRecord, writeRunRecord } from './run-record.js';
+import type { Binaries, RunAs } from './system.js';
+
+export interface LocalClusterParts {
+  topology: Topology;
+  binaries: Binaries;
+  runAs: RunAs | undefined;
+  versions: Versions;
+  keepData: boolean;
+}
+
+/** Clusters started by this process, so a signal handler can stop them all. */
+export const liveClusters = new Set<LocalCluster>();
+
+/**
+ * A started local cluster: real etcd, Patroni (PostgreSQL) and HAProxy
+ * processes, each in its own process group. Stop is SIGCONT (a frozen node
+ * cannot die gracefully), SIGTERM, SIGKILL after a delay, then a sweep of
+ * anything else that names the run folder.
+ */
+export class LocalCluster implements StartedCluster, ProcessControl {
+  readonly provider = 'local';
+  readonly members: MemberHandle[];
+  readonly etcd: EtcdHandle[];
+  readonly endpoints: ClusterEndpoints;
+  readonly #procs = new Map<string, ManagedProcess>();
+  #stopping: Promise<void> | undefined;
+
+  constructor(readonly parts: LocalClusterParts) {
+    const t = parts.topology;
+    this.members = t.members.map((m) => ({ name: m.name, pg: { host: HOST, port: m.pgPort }, restUrl: `http://${HOST}:${m.restPort}` }));
+    this.etcd = t.etcd.map((e) => ({ name: e.name, clientUrl: `http://${HOST}:${e.clientPort}` }));
+    const h = t.haproxy;
+    this.endpoints = {
+      primary: { host: HOST, port: h.primaryPort },
+      replicas: { host: HOST, port: h.replicaPort },
+      any: { host: HOST, port: h.anyPort },
+      statsUrl: `http://${HOST}:${h.statsPort}/`,
+    };
+    liveClusters.add(this);
+  }
+
+  get topology(): Topology { return this.parts.topology; }
+  get runId(): string { return this.topology.runId; }
+  get runDir(): string { return this.topology.runDir; }
+  get credentials() { return this.topology.credentials; }
+  get versions(): Versions { return this.parts.versions; }
+
+  logFiles(): Record<string, string> {
+    const t = this.topology;
+    return Object.fromEntries([
+      ...t.etcd.map((e) => [e.name, e.logFile]),
+      ...t.members.map((m) => [m.name, m.logFile]),
+      ['haproxy', t.haproxy.logFile],
+    ]);
+  }
+
+  /** Processes that exited although nobody stopped them, for health diagnostics. */
+  exitedUnexpectedly(): { key: string; logFile: string }[] {
+    return [...this.#procs.entries()].filter(([, p]) => !p.running).map(([key, p]) => ({ key, logFile: p.spec.logFile }));
+  }
+
+  startEtcd(name: string): void {
+    const e = this.#etcdSpec(name);
+    this.#launch(`etcd:${name}`, { name, command: this.parts.binaries.etcd, args: renderEtcdArgs(this.topology, e), logFile: e.logFile });
+  }
+
+  startPatroni(name: string): void {
+    const m = this.#memberSpec(name);
+    const runAs = this.parts.runAs;
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: runAs?.home ?? process.env['HOME'] };
+    this.#launch(`patroni:${name}`, {
+      name, command: this.parts.binaries.patroni, args: [m.configFile], logFile: m.logFile, cwd: m.dir, env,
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+    });
+  }
+
+  startHaproxy(): void {
+    const h = this.topology.haproxy;
+    this.#launch('haproxy', { name: 'haproxy', command: this.parts.binaries.haproxy, args: ['-db', '-f', h.configFile], logFile: h.logFile });
+  }
+
+  async pid(component: Component, name: string): Promise<number | undefined> {
+    if (component === 'postgres') return postmasterPid(this.#memberSpec(name).dataDir);
+    const p = this.#procs.get(`${component}:${name}`);
+    return p?.running ? p.pid : undefined;
+  }
+
+  async signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
+    const pid = await this.pid(component, name);
+    if (pid === undefined) return false;
+    if (component !== 'postgres') return signalGroup(pid, sig);
+    // Every PostgreSQL child calls setsid(): the postmaster's group does not hold its backends.
+    for (const p of withDescendants([pid])) {
+      try {
+        process.kill(p, sig);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    }
+    return procInfo(pid) !== undefined || sig === 'SIGKILL';
+  }
+
+  async restart(component: 'patroni' | 'etcd', name: string): Promise<void> {
+    const key = `${component}:${name}`;
+    const old = this.#procs.get(key);
+    if (old?.running) {
+      old.signal('SIGCONT');
+      await old.stop(10_000);
+    }
+    if (component === 'patroni') this.startPatroni(name);
+    else this.startEtcd(name);
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  async #stop(): Promise<void> {
+    const t = this.topology;
+    for (const p of this.#procs.values()) p.signal('SIGCONT');
+    // The data is thrown away (or kept crash-consistent for inspection), so a graceful
+    // Patroni shutdown buys nothing; Patroni 3.0 can also linger for many seconds after
+    // PostgreSQL is down. PostgreSQL goes first so Patroni cannot restart it.
+    for (const m of t.members) await this.signal('postgres', m.name, 'SIGKILL');
+    await this.#stopKind('patroni:', 0);
+    await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000)]);
+    // Whatever still names the run folder (a postmaster orphaned by a killed Patroni) goes too.
+    await killRunProcesses(t.runDir);
+    if (!this.parts.keepData) removeRunData(t);
+    const record = readRunRecord(t.runDir);
+    if (record) writeRunRecord({ ...record, state: 'stopped' });
+    liveClusters.delete(this);
+  }
+
+  async #stopKind(prefix: string, graceMs: number): Promise<void> {
+    const procs = [...this.#procs.entries()].filter(([k]) => k.startsWith(prefix)).map(([, p]) => p);
+    await Promise.all(procs.map((p) => p.stop(graceMs)));
+  }
+
+  #launch(key: string, spec: ProcessSpec): void {
+    if (this.#stopping) throw new HarnessError('INTERRUPTED', `cluster ${this.runId} is stopping; not starting ${key}`);
+    const existing = this.#procs.get(key);
+    if (existing?.running) throw new HarnessError('INTERNAL', `${key} is already running (pid ${existing.pid})`);
+    this.#procs.set(key, ManagedProcess.start(spec));
+  }
+
+  #memberSpec(name: string) {
+    const m = this.topology.members.find((x) => x.name === name);
+    if (!m) throw new HarnessError('NOT_FOUND', `no member named ${name}`);
+    return m;
+  }
+
+  #etcdSpec(name: string) {
+    const e = this.topology.etcd.find((x) => x.name === name);
+    if (!e) throw new HarnessError('NOT_FOUND', `no etcd member named ${name}`);
+    return e;
+  }
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
+import { HarnessError } from '../../errors.js';
+import { effectiveDcs } from '../render/dcs.js';
+import { allPorts, buildTopology, HOST, type Topology } from '../topology.js';
+import type { ClusterProvider } from '../types.js';
+import { pollUntil } from '../wait/poll.js';
+import { healthy } from '../wait/healthy.js';
+import type { Replication } from '../../scenario/types.js';
+import { writeRunLayout } from './layout.js';
+import { LocalCluster } from './local-cluster.js';
+import { telltaleLine, tailLog } from './logs.js';
+import { assertPortsFree } from './ports.js';
+import { reapOrphanedRuns } from './reaper.js';
+import { processStartTime, runRoot, writeRunRecord } from './run-record.js';
+import { componentVersions, findBinaries, postgresUser } from './system.js';
+
+export interface LocalProviderOptions {
+  portBase?: number;
+  replication?: Replication;
+  /** Patroni bootstrap.dcs keys over the documented defaults. */
+  patroni?: Record<string, unknown>;
+  runRoot?: string;
+  /** Keep the data directories after stop (for --keep-cluster inspection). */
+  keepData?: boolean;
+  startTimeoutMs?: number;
+}
+
+export const DEFAULT_START_TIMEOUT_MS = 120_000;
+
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function portRoles(t: Topology): Map<number, string> {
+  const roles = new Map<number, string>();
+  const h = t.haproxy;
+  roles.set(h.primaryPort, 'HAProxy primary').set(h.replicaPort, 'HAProxy replicas').set(h.anyPort, 'HAProxy any').set(h.statsPort, 'HAProxy stats');
+  for (const m of t.members) roles.set(m.pgPort, `${m.name} PostgreSQL`).set(m.restPort, `${m.name} REST`);
+  for (const e of t.etcd) roles.set(e.clientPort, `${e.name} client`).set(e.peerPort, `${e.name} peer`);
+  if (roles.size !== allPorts(t).length) throw new HarnessError('INTERNAL', 'port plan has collisions');
+  return roles;
+}
+
+async function etcdHealthy(url: string): Promise<true | string> {
+  const res = await request(`${url}/health`, { headersTimeout: 1000, bodyTimeout: 1000 });
+  const body = await res.body.text();
+  return res.statusCode === 200 && body.includes('true') ? true : `${url}/health: ${res.statusCode} ${body}`;
+}
+
+/** The `local` provider: real processes from the distribution's packages on 127.0.0.1. */
+export class LocalProvider implements ClusterProvider {
+  readonly name = 'local';
+  constructor(private readonly o: LocalProviderOptions = {}) {}
+
+  async start({ onProgress }: { onProgress?: (message: string) => void } = {}): Promise<LocalCluster> {
+    const say = onProgress ?? (() => undefined);
+    const root = this.o.runRoot ?? runRoot();
+    for (const r of await reapOrphanedRuns(root)) say(`reaped ${r.killed} process(es) left by a killed run in ${r.runDir}`);
+    const binaries = findBinaries();
+    const replication = this.o.replication ?? 'synchronous';
+    const runId = newRunId();
+    const topology = buildTopology(
+      { runId, runRoot: root, replication, ...(this.o.portBase === undefined ? {} : { portBase: this.o.portBase }) },
+      effectiveDcs(replication, this.o.patroni),
+    );
+    await assertPortsFree(portRoles(topology), topology.portBase);
+    const runAs = postgresUser();
+    writeRunLayout(topology, binaries, runAs);
+    writeRunRecord({ runId, runDir: topology.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), portBase: topology.portBase, createdAt: new Date().toISOString(), state: 'starting' });
+    const cluster = new LocalCluster({ topology, binaries, runAs, versions: componentVersions(binaries), keepData: this.o.keepData ?? false });
+    try {
+      await this.#boot(cluster, say);
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+    return cluster;
+  }
+
+  async #boot(c: LocalCluster, say: (m: string) => void): Promise<void> {
+    const t = c.topology;
+    const timeoutMs = this.o.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    const diagnose = (): string => {
+      const dead = c.exitedUnexpectedly();
+      if (dead.length > 0) return dead.map((d) => `${d.key} exited; its log ends:\n${tailLog(d.logFile)}`).join('\n');
+      return Object.entries(c.logFiles()).map(([n, f]) => `${n}: ${telltaleLine(f)}`).join('\n');
+    };
+    say(`starting etcd (${t.etcd.map((e) => e.clientPort).join(', ')})`);
+    for (const e of t.etcd) c.startEtcd(e.name);
+    const failFastOnExit = (): void => {
+      const dead = c.exitedUnexpectedly();
+      if (dead.length > 0) throw new HarnessError('COMPONENT_EXITED', `${dead.map((d) => d.key).join(', ')} exited during start:\n${diagnose()}`);
+    };
+    await pollUntil(async () => {
+      failFastOnExit();
+      for (const e of c.etcd) {
+        const r = await etcdHealthy(e.clientUrl);
+        if (r !== true) return r;
+      }
+      return true;
+    }, { timeoutMs: 30_000, what: 'etcd cluster healthy', onTimeout: diagnose });
+    say(`starting Patroni on ${t.members.map((m) => `${m.name}:${m.pgPort}`).join(', ')}`);
+    for (const m of t.members) c.startPatroni(m.name);
+    c.startHaproxy();
+    await pollUntil(async () => {
+      failFastOnExit();
+      return healthy(c);
+    }, { timeoutMs, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
+    writeRunRecord({
+      runId: t.runId, runDir: t.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid),
+      portBase: t.portBase, createdAt: new Date().toISOString(), state: 'running',
+      endpoints: { primary: `${HOST}:${t.haproxy.primaryPort}`, replicas: `${HOST}:${t.haproxy.replicaPort}`, stats: c.endpoints.statsUrl },
+    });
+  }
+}

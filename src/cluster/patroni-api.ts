@@ -1,0 +1,100 @@
+/**
+ * Patroni's REST API, as the harness needs it. Every call has a timeout: a
+ * frozen node must never stall the caller.
+ */
+import { request } from 'undici';
+
+export interface PatroniStatus {
+  state: string;
+  role: string;
+  timeline?: number;
+  server_version?: number;
+  xlog?: { location?: number; received_location?: number; replayed_location?: number };
+  patroni?: { version: string; scope: string };
+}
+
+export interface ClusterMember {
+  name: string;
+  role: string;
+  state: string;
+  host: string;
+  port: number;
+  timeline?: number;
+  lag?: number | string;
+}
+
+export interface ClusterView {
+  members: ClusterMember[];
+}
+
+export class PatroniHttpError extends Error {
+  constructor(readonly status: number, readonly body: string, url: string) {
+    super(`${url}: HTTP ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+async function call(method: 'GET' | 'POST', url: string, timeoutMs: number, body?: unknown): Promise<{ status: number; text: string }> {
+  const res = await request(url, {
+    method,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    signal: AbortSignal.timeout(timeoutMs),
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  return { status: res.statusCode, text: await res.body.text() };
+}
+
+async function getJson<T>(url: string, timeoutMs: number): Promise<T> {
+  const { status, text } = await call('GET', url, timeoutMs);
+  // /patroni answers 503 with a full JSON body on a non-running node: the body is still the status.
+  if (status >= 500 && !text.startsWith('{')) throw new PatroniHttpError(status, text, url);
+  return JSON.parse(text) as T;
+}
+
+export function getPatroni(restUrl: string, timeoutMs = 1000): Promise<PatroniStatus> {
+  return getJson(`${restUrl}/patroni`, timeoutMs);
+}
+
+export function getCluster(restUrl: string, timeoutMs = 2000): Promise<ClusterView> {
+  return getJson(`${restUrl}/cluster`, timeoutMs);
+}
+
+/** Status code of a health endpoint (/primary, /replica, /health). */
+export async function healthStatus(restUrl: string, path: string, timeoutMs = 1000): Promise<number> {
+  return (await call('GET', `${restUrl}${path}`, timeoutMs)).status;
+}
+
+async function post(url: string, body: unknown, timeoutMs: number): Promise<string> {
+  const { status, text } = await call('POST', url, timeoutMs, body);
+  if (status >= 300) throw new PatroniHttpError(status, text, url);
+  return text;
+}
+
+export function switchover(restUrl: string, leader: string, candidate?: string, timeoutMs = 60_000): Promise<string> {
+  return post(`${restUrl}/switchover`, { leader, ...(candidate === undefined ? {} : { candidate }) }, timeoutMs);
+}
+
+export function failover(restUrl: string, candidate: string, timeoutMs = 60_000): Promise<string> {
+  return post(`${restUrl}/failover`, { candidate }, timeoutMs);
+}
+
+/** Patroni 3.0 still says "master" for the primary on some endpoints. */
+export function isPrimaryRole(role: string | undefined): boolean {
+  return role === 'master' || role === 'primary' || role === 'leader' || role === 'standby_leader';
+}
+
+/**
+ * Wakes a member's HA loop at once (Patroni's PATCH /config handler does so
+ * even when nothing changes), instead of waiting up to loop_wait for it to
+ * notice new replicas and choose a synchronous standby.
+ */
+export async function wakeHaLoop(restUrl: string, ttl: number, timeoutMs = 2000): Promise<void> {
+  const res = await request(`${restUrl}/config`, {
+    method: 'PATCH',
+    body: JSON.stringify({ ttl }),
+    headers: { 'content-type': 'application/json' },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  await res.body.text();
+}

@@ -1,0 +1,36 @@
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { buildTopology } from '../topology.js';
+import { effectiveDcs } from './dcs.js';
+import { renderPatroniConfig } from './patroni.js';
+
+const t = buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000, replication: 'asynchronous' }, effectiveDcs('asynchronous', { ttl: 20 }));
+const member = t.members[1]!;
+const config = parse(renderPatroniConfig(t, member, { binDir: '/usr/lib/postgresql/15/bin' })) as Record<string, any>; // parsed YAML is untyped
+
+describe('renderPatroniConfig', () => {
+  it('binds REST and PostgreSQL to the member ports on loopback', () => {
+    expect(config['name']).toBe('patroni2');
+    expect(config['restapi']).toEqual({ listen: '127.0.0.1:7021', connect_address: '127.0.0.1:7021' });
+    expect(config['postgresql'].listen).toBe('127.0.0.1:7011');
+  });
+
+  it('talks etcd v3 to every etcd member', () => {
+    expect(config['etcd3'].hosts).toEqual(['127.0.0.1:7030', '127.0.0.1:7031', '127.0.0.1:7032']);
+  });
+
+  it('uses the member own data dir, absolute socket dir and pgpass', () => {
+    expect(config['postgresql'].data_dir).toBe('/tmp/pc/r1/patroni2/data');
+    expect(config['postgresql'].parameters.unix_socket_directories).toBe('/tmp/pc/r1/patroni2/sock');
+    expect(config['postgresql'].pgpass).toBe('/tmp/pc/r1/patroni2/pgpass');
+  });
+
+  it('carries the effective dynamic settings into bootstrap.dcs', () => {
+    expect(config['bootstrap'].dcs).toMatchObject({ ttl: 20, loop_wait: 10, synchronous_mode: false, maximum_lag_on_failover: 1048576 });
+  });
+
+  it('allows replication and client logins only from loopback, with passwords', () => {
+    expect(config['postgresql'].pg_hba).toEqual(['local all all trust', 'host replication replicator 127.0.0.1/32 scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256']);
+    expect(config['postgresql'].authentication.replication.username).toBe('replicator');
+  });
+});

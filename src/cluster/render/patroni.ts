@@ -1,0 +1,52 @@
+import { stringify } from 'yaml';
+import { HOST, type MemberSpec, type Topology } from '../topology.js';
+
+export interface PatroniRenderOptions {
+  binDir: string;
+  /** etcd3 endpoints this member talks to (proxies, when links are proxied). */
+  etcdHosts?: string[];
+}
+
+/** patroni.yml for one member, from the topology alone. */
+export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRenderOptions): string {
+  const c = t.credentials;
+  const etcdHosts = o.etcdHosts ?? t.etcd.map((e) => `${HOST}:${e.clientPort}`);
+  const config = {
+    scope: t.scope,
+    namespace: '/service/',
+    name: m.name,
+    log: { level: 'INFO' },
+    restapi: { listen: `${HOST}:${m.restPort}`, connect_address: `${HOST}:${m.restPort}` },
+    etcd3: { hosts: etcdHosts, protocol: 'http' },
+    bootstrap: {
+      dcs: t.dcs,
+      initdb: [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'],
+    },
+    postgresql: {
+      listen: `${HOST}:${m.pgPort}`,
+      connect_address: `${HOST}:${m.pgPort}`,
+      data_dir: m.dataDir,
+      bin_dir: o.binDir,
+      pgpass: m.pgpass,
+      authentication: {
+        superuser: c.superuser,
+        replication: c.replication,
+        rewind: c.rewind,
+      },
+      // A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.
+      basebackup: [{ checkpoint: 'fast' }],
+      parameters: {
+        unix_socket_directories: m.socketDir,
+        shared_buffers: '32MB',
+        logging_collector: 'off',
+      },
+      pg_hba: [
+        'local all all trust',
+        `host replication ${c.replication.username} ${HOST}/32 scram-sha-256`,
+        `host all all ${HOST}/32 scram-sha-256`,
+      ],
+    },
+    tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
+  };
+  return stringify(config);
+}

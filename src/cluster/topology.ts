@@ -1,0 +1,135 @@
+/**
+ * The one topology model every config is rendered from: names, ports and
+ * paths of a 3-member Patroni cluster with a 3-member etcd and one HAProxy.
+ * Every port of a run lies in [base, base + PORT_BLOCK), so two runs with
+ * bases PORT_BLOCK apart never collide.
+ */
+import { join } from 'node:path';
+import type { Replication } from '../scenario/types.js';
+
+export const PORT_BLOCK = 100;
+export const DEFAULT_PORT_BASE = 5000;
+export const HOST = '127.0.0.1';
+
+export interface MemberSpec {
+  name: string;
+  index: number;
+  pgPort: number;
+  restPort: number;
+  dir: string;
+  dataDir: string;
+  socketDir: string;
+  configFile: string;
+  pgpass: string;
+  logFile: string;
+}
+
+export interface EtcdSpec {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+  dataDir: string;
+  logFile: string;
+}
+
+export interface HaproxySpec {
+  primaryPort: number;
+  replicaPort: number;
+  anyPort: number;
+  statsPort: number;
+  configFile: string;
+  logFile: string;
+}
+
+export interface Credentials {
+  superuser: { username: string; password: string };
+  replication: { username: string; password: string };
+  rewind: { username: string; password: string };
+}
+
+export interface Topology {
+  runId: string;
+  runDir: string;
+  /** Patroni scope (cluster name) in the DCS. */
+  scope: string;
+  portBase: number;
+  replication: Replication;
+  /** Effective Patroni bootstrap.dcs settings (documented defaults + scenario overrides). */
+  dcs: Record<string, unknown>;
+  members: MemberSpec[];
+  etcd: EtcdSpec[];
+  haproxy: HaproxySpec;
+  credentials: Credentials;
+  /** Name of the database and table the workload writes. */
+  database: string;
+}
+
+export interface TopologyOptions {
+  runId: string;
+  runRoot: string;
+  portBase?: number;
+  replication?: Replication;
+  dcs?: Record<string, unknown>;
+  size?: number;
+}
+
+export function allPorts(t: Topology): number[] {
+  const h = t.haproxy;
+  return [
+    h.primaryPort, h.replicaPort, h.anyPort, h.statsPort,
+    ...t.members.flatMap((m) => [m.pgPort, m.restPort]),
+    ...t.etcd.flatMap((e) => [e.clientPort, e.peerPort]),
+  ];
+}
+
+export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>): Topology {
+  const base = o.portBase ?? DEFAULT_PORT_BASE;
+  const size = o.size ?? 3;
+  const runDir = join(o.runRoot, o.runId);
+  const members = Array.from({ length: size }, (_, i): MemberSpec => {
+    const dir = join(runDir, `patroni${i + 1}`);
+    return {
+      name: `patroni${i + 1}`,
+      index: i,
+      pgPort: base + 10 + i,
+      restPort: base + 20 + i,
+      dir,
+      dataDir: join(dir, 'data'),
+      socketDir: join(dir, 'sock'),
+      configFile: join(dir, 'patroni.yml'),
+      pgpass: join(dir, 'pgpass'),
+      logFile: join(runDir, 'logs', `patroni${i + 1}.log`),
+    };
+  });
+  const etcd = Array.from({ length: size }, (_, i): EtcdSpec => ({
+    name: `etcd${i + 1}`,
+    clientPort: base + 30 + i,
+    peerPort: base + 40 + i,
+    dataDir: join(runDir, `etcd${i + 1}`),
+    logFile: join(runDir, 'logs', `etcd${i + 1}.log`),
+  }));
+  return {
+    runId: o.runId,
+    runDir,
+    scope: 'pgchaos',
+    portBase: base,
+    replication: o.replication ?? 'synchronous',
+    dcs,
+    members,
+    etcd,
+    haproxy: {
+      primaryPort: base,
+      replicaPort: base + 1,
+      anyPort: base + 2,
+      statsPort: base + 3,
+      configFile: join(runDir, 'haproxy.cfg'),
+      logFile: join(runDir, 'logs', 'haproxy.log'),
+    },
+    credentials: {
+      superuser: { username: 'postgres', password: 'chaos-superuser' },
+      replication: { username: 'replicator', password: 'chaos-replicator' },
+      rewind: { username: 'rewind_user', password: 'chaos-rewind' },
+    },
+    database: 'postgres',
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Provider interfaces. One required shape (start, stop, members); optional
+ * abilities (process control...) are separate interfaces detected by type
+ * guards, as Jepsen's Kill/Pause protocols are, never methods that throw
+ * "unsupported".
+ */
+import type { Versions } from './local/system.js';
+import type { Credentials, Topology } from './topology.js';
+
+export type { Versions };
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface MemberHandle {
+  name: string;
+  /** PostgreSQL's TCP endpoint, direct (not through HAProxy). */
+  pg: Endpoint;
+  /** Patroni REST base URL. */
+  restUrl: string;
+}
+
+export interface EtcdHandle {
+  name: string;
+  clientUrl: string;
+}
+
+export interface ClusterEndpoints {
+  primary: Endpoint;
+  replicas: Endpoint;
+  any: Endpoint;
+  statsUrl: string;
+}
+
+/** A running cluster. Disposal stops it; stopping twice is harmless. */
+export interface StartedCluster extends AsyncDisposable {
+  readonly provider: string;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly topology: Topology;
+  readonly members: readonly MemberHandle[];
+  readonly etcd: readonly EtcdHandle[];
+  readonly endpoints: ClusterEndpoints;
+  readonly credentials: Credentials;
+  readonly versions: Versions;
+  /** Log files of every component, by component name. */
+  logFiles(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterProvider {
+  readonly name: string;
+  start(options: { onProgress?: (message: string) => void }): Promise<StartedCluster>;
+}
+
+export type Component = 'patroni' | 'postgres' | 'etcd';
+
+/** Process-level control of members (kill, freeze, restart): what the process faults need. */
+export interface ProcessControl {
+  /** Signals a component's whole process group; false if it was not running. */
+  signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean>;
+  /** Starts a stopped or killed component again (Patroni brings PostgreSQL with it). */
+  restart(component: 'patroni' | 'etcd', name: string): Promise<void>;
+  /** PID of a component's main process, if it is running. */
+  pid(component: Component, name: string): Promise<number | undefined>;
+}
+
+export function hasProcessControl(c: StartedCluster): c is StartedCluster & ProcessControl {
+  const p = c as Partial<ProcessControl>;
+  return typeof p.signal === 'function' && typeof p.restart === 'function' && typeof p.pid === 'function';
+}

@@ -1,0 +1,50 @@
+import { getCluster, isPrimaryRole, wakeHaLoop, type ClusterMember } from '../patroni-api.js';
+import { queryOne } from '../sql.js';
+import type { StartedCluster } from '../types.js';
+
+const REPLICA_STATES = new Set(['running', 'streaming']);
+
+/** GET /cluster from the first member that answers. */
+export async function clusterView(c: StartedCluster): Promise<ClusterMember[]> {
+  let lastErr: unknown;
+  for (const m of c.members) {
+    try {
+      return (await getCluster(m.restUrl, 1500)).members;
+    } catch (err) {
+      lastErr = err;
+    }
+  }
+  throw lastErr instanceof Error ? lastErr : new Error('no Patroni REST endpoint answered');
+}
+
+/**
+ * Healthy: one running leader, every other member a streaming replica on the
+ * leader's timeline (a sync standby chosen, under synchronous replication),
+ * and a write-capable primary behind HAProxy's primary port.
+ */
+export async function healthy(c: StartedCluster): Promise<true | string> {
+  const view = await clusterView(c);
+  const leaders = view.filter((m) => isPrimaryRole(m.role));
+  if (leaders.length !== 1) return `${leaders.length} leaders in /cluster (${describe(view)})`;
+  const leader = leaders[0] as ClusterMember;
+  if (leader.state !== 'running') return `leader ${leader.name} is ${leader.state}`;
+  const replicas = view.filter((m) => m !== leader);
+  if (replicas.length !== c.members.length - 1) return `${replicas.length} of ${c.members.length - 1} replicas registered (${describe(view)})`;
+  const lagging = replicas.filter((r) => !REPLICA_STATES.has(r.state) || r.timeline !== leader.timeline);
+  if (lagging.length > 0) return `replica(s) not streaming on timeline ${leader.timeline}: ${describe(lagging)}`;
+  const leaderHandle = c.members.find((m) => m.name === leader.name);
+  if (leaderHandle === undefined) return `unknown leader ${leader.name}`;
+  if (c.topology.replication === 'synchronous' && !replicas.some((r) => r.role === 'sync_standby')) {
+    await wakeHaLoop(leaderHandle.restUrl, Number(c.topology.dcs['ttl'] ?? 30));
+    return 'no synchronous standby chosen yet';
+  }
+  const rep = await queryOne<{ n: string }>(leaderHandle.pg, c.credentials, "SELECT count(*) AS n FROM pg_stat_replication WHERE state = 'streaming'");
+  if (Number(rep?.n) !== replicas.length) return `leader ${leader.name} sees ${rep?.n ?? 0} streaming replicas`;
+  const viaHaproxy = await queryOne<{ r: boolean }>(c.endpoints.primary, c.credentials, 'SELECT pg_is_in_recovery() AS r');
+  if (viaHaproxy?.r !== false) return 'HAProxy primary port does not reach a writable primary yet';
+  return true;
+}
+
+function describe(ms: ClusterMember[]): string {
+  return ms.map((m) => `${m.name}:${m.role}/${m.state}/tl${m.timeline ?? '?'}`).join(', ');
+}

@@ -1,0 +1,19 @@
+import { HarnessError } from '../errors.js';
+import { failover as postFailover } from '../cluster/patroni-api.js';
+import type { FaultDefinition } from './types.js';
+import { currentLeader } from './leader.js';
+
+/** A manual failover through Patroni's REST API: the target is the candidate and must not be the leader. */
+export const failover: FaultDefinition = {
+  action: 'failover',
+  description: 'manual failover via POST /failover to the target as candidate',
+  targets: ['member'],
+  needs: ['patroni-rest'],
+  async inject(cluster, names) {
+    const leader = await currentLeader(cluster);
+    const candidate = names.find((n) => n !== leader.name);
+    if (candidate === undefined) throw new HarnessError('FAULT_FAILED', `failover needs a candidate other than the leader ${leader.name}`);
+    const answer = await postFailover(leader.restUrl, candidate);
+    return { detail: `from ${leader.name} to ${candidate}: ${answer.trim()}` };
+  },
+};

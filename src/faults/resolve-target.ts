@@ -1,0 +1,57 @@
+import { HarnessError } from '../errors.js';
+import { memberList, memberStatus } from '../cluster/etcd-api.js';
+import { isPrimaryRole } from '../cluster/patroni-api.js';
+import type { StartedCluster } from '../cluster/types.js';
+import { clusterView } from '../cluster/wait/healthy.js';
+
+const byName = (a: string, b: string) => a.localeCompare(b);
+
+async function memberRole(cluster: StartedCluster, target: string): Promise<string[]> {
+  const view = await clusterView(cluster);
+  const pick = (pred: (role: string) => boolean) => view.filter((m) => pred(m.role)).map((m) => m.name).sort(byName);
+  switch (target) {
+    case 'primary': return pick(isPrimaryRole).slice(0, 1);
+    // A plain replica first: the sync standby has its own target.
+    case 'replica': return [...pick((r) => r === 'replica'), ...pick((r) => r === 'sync_standby')].slice(0, 1);
+    case 'sync-standby': return pick((r) => r === 'sync_standby').slice(0, 1);
+    case 'any': {
+      const all = view.map((m) => m.name);
+      return all.length === 0 ? [] : [all[Math.floor(Math.random() * all.length)] as string];
+    }
+    default: return [];
+  }
+}
+
+/** etcd members in order leader first, from the first member that answers. */
+async function etcdLeaderFirst(cluster: StartedCluster): Promise<string[]> {
+  for (const e of cluster.etcd) {
+    try {
+      const [status, members] = await Promise.all([memberStatus(e.clientUrl), memberList(e.clientUrl)]);
+      const leader = members.find((m) => m.id === status.leaderId);
+      if (!leader) continue;
+      return [leader.name, ...members.filter((m) => m !== leader).map((m) => m.name).sort(byName)];
+    } catch {
+      continue; // this member is down: ask the next
+    }
+  }
+  return [];
+}
+
+/**
+ * Resolves a scenario target to member or etcd member names at the moment
+ * the step runs: roles move during a run, so they are never resolved early.
+ */
+export async function resolveTarget(cluster: StartedCluster, target: string): Promise<string[]> {
+  if (cluster.members.some((m) => m.name === target) || cluster.etcd.some((e) => e.name === target)) return [target];
+  if (target === 'cluster') return [];
+  let names: string[];
+  if (target.startsWith('etcd-')) {
+    const ordered = await etcdLeaderFirst(cluster);
+    const majority = Math.floor(cluster.etcd.length / 2) + 1;
+    names = { 'etcd-leader': ordered.slice(0, 1), 'etcd-follower': ordered.slice(1, 2), 'etcd-majority': ordered.slice(0, majority), 'etcd-all': cluster.etcd.map((e) => e.name) }[target] ?? [];
+  } else {
+    names = await memberRole(cluster, target);
+  }
+  if (names.length === 0) throw new HarnessError('FAULT_FAILED', `target "${target}" matches no member right now`);
+  return names;
+}

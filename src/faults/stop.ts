@@ -1,0 +1,22 @@
+import type { FaultDefinition } from './types.js';
+import { forEachName, isEtcdName, processControl } from './process-target.js';
+
+/**
+ * A frozen host: SIGSTOP of every process of a member (Patroni and all of
+ * PostgreSQL) or of an etcd member. Sockets stay open and nothing answers,
+ * which is harder on clients than a crash. The cure is SIGCONT.
+ */
+export const stop: FaultDefinition = {
+  action: 'stop',
+  description: 'SIGSTOP a member (Patroni and PostgreSQL) or an etcd member: a frozen host; heal sends SIGCONT',
+  targets: ['member', 'etcd'],
+  needs: ['process-control'],
+  async inject(cluster, names) {
+    const pc = processControl(cluster);
+    const signalAll = (sig: NodeJS.Signals) => (name: string) => (isEtcdName(cluster, name)
+      ? pc.signal('etcd', name, sig).then(() => `${name}: etcd ${sig}`)
+      : Promise.all([pc.signal('patroni', name, sig), pc.signal('postgres', name, sig)]).then(() => `${name}: patroni and postgres ${sig}`));
+    const detail = await forEachName(names, signalAll('SIGSTOP'));
+    return { detail, heal: () => forEachName(names, signalAll('SIGCONT')) };
+  },
+};

@@ -1,0 +1,17 @@
+import { switchover as postSwitchover } from '../cluster/patroni-api.js';
+import type { FaultDefinition } from './types.js';
+import { currentLeader } from './leader.js';
+
+/** A planned switchover through Patroni's REST API, to the target as candidate (`any` lets Patroni choose). */
+export const switchover: FaultDefinition = {
+  action: 'switchover',
+  description: 'planned switchover via POST /switchover; the target is the candidate',
+  targets: ['member'],
+  needs: ['patroni-rest'],
+  async inject(cluster, names) {
+    const leader = await currentLeader(cluster);
+    const candidate = names.find((n) => n !== leader.name);
+    const answer = await postSwitchover(leader.restUrl, leader.name, candidate);
+    return { detail: `from ${leader.name} to ${candidate ?? 'any'}: ${answer.trim()}` };
+  },
+};

@@ -1,0 +1,26 @@
+import type { FaultTargetKind } from '../scenario/catalog.js';
+import type { StartedCluster } from '../cluster/types.js';
+
+/** What a provider can do, declared before it starts, so scenarios are checked up front. */
+export type Capability = 'process-control' | 'patroni-rest';
+
+export interface Injected {
+  /** Shown in the history and the report, e.g. the PIDs killed. */
+  detail?: string;
+  /** The cure, run by `heal` or by the runner's final heal; absent when nothing needs undoing. */
+  heal?: () => Promise<string | void>;
+}
+
+/**
+ * One fault, in one file, registered by name (Toxiproxy's toxic model).
+ * `inject` may change the cluster's state; it receives the member or etcd
+ * names the target resolved to when the step ran.
+ */
+export interface FaultDefinition {
+  action: string;
+  description: string;
+  targets: readonly FaultTargetKind[];
+  needs: readonly Capability[];
+  params?: (params: Record<string, unknown>) => string | undefined;
+  inject(cluster: StartedCluster, names: readonly string[], params: Record<string, unknown>): Promise<Injected>;
+}

@@ -1,0 +1,3 @@
+export * from './events.js';
+export { History, ofKind, readHistory } from './history.js';
+export { now } from './clock.js';

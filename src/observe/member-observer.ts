@@ -1,0 +1,85 @@
+import type pg from 'pg';
+import { getPatroni, isPrimaryRole } from '../cluster/patroni-api.js';
+import type { Credentials } from '../cluster/topology.js';
+import type { MemberHandle } from '../cluster/types.js';
+import { now } from '../history/clock.js';
+import type { ProbeEvent } from '../history/events.js';
+import { connect, destroy, IDENTITY_SQL } from '../workload/connection.js';
+import { Ticker } from './ticker.js';
+
+export const PROBE_TABLE = 'chaos_probes';
+export const CREATE_PROBE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (member text, at timestamptz DEFAULT now())`;
+
+/**
+ * Probes one member directly (not through HAProxy) at a fixed interval:
+ * Patroni's view over REST and PostgreSQL's over SQL, plus a real write when
+ * asked. Every call is bounded by the interval, so a frozen node yields gaps
+ * in the history, never a stalled observer.
+ */
+export class MemberObserver {
+  #ticker: Ticker;
+  #client: pg.Client | undefined;
+  readonly #timeoutMs: number;
+
+  constructor(
+    private readonly member: MemberHandle,
+    private readonly credentials: Credentials,
+    intervalMs: number,
+    private readonly writeProbes: boolean,
+    private readonly record: (e: ProbeEvent) => void,
+  ) {
+    this.#timeoutMs = Math.max(intervalMs * 5, 500);
+    this.#ticker = new Ticker(intervalMs, () => this.#probe());
+  }
+
+  start(): void {
+    this.#ticker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#ticker.stop();
+    if (this.#client) destroy(this.#client);
+  }
+
+  async #probe(): Promise<void> {
+    const [rest, sql] = await Promise.allSettled([getPatroni(this.member.restUrl, this.#timeoutMs), this.#sql()]);
+    const e: ProbeEvent = { kind: 'probe', t: now(), member: this.member.name };
+    if (rest.status === 'fulfilled') {
+      e.patroniRole = isPrimaryRole(rest.value.role) ? 'primary' : rest.value.role === 'replica' || rest.value.role === 'sync_standby' ? 'replica' : 'other';
+      e.patroniState = rest.value.state;
+    }
+    if (sql.status === 'fulfilled') {
+      e.inRecovery = sql.value.inRecovery;
+      if (sql.value.timeline) e.timeline = sql.value.timeline;
+      if (sql.value.writable !== undefined) e.writable = sql.value.writable;
+    }
+    const errors = [rest, sql].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+    if (errors.length > 0) e.error = errors.join('; ');
+    this.record(e);
+  }
+
+  async #sql(): Promise<{ inRecovery: boolean; timeline: number; writable?: boolean }> {
+    try {
+      this.#client ??= await connect(this.member.pg, this.credentials, this.#timeoutMs, 'chaos-observer');
+      const row = (await this.#client.query(IDENTITY_SQL)).rows[0] as { r: boolean; tl: number | null };
+      let writable: boolean | undefined;
+      if (this.writeProbes) writable = await this.#writeProbe(this.#client);
+      return { inRecovery: row.r, timeline: row.tl ?? 0, ...(writable === undefined ? {} : { writable }) };
+    } catch (err) {
+      if (this.#client) destroy(this.#client);
+      this.#client = undefined;
+      throw err;
+    }
+  }
+
+  /** true when the member acknowledged a real write; false when it refused one as read-only. */
+  async #writeProbe(client: pg.Client): Promise<boolean | undefined> {
+    try {
+      await client.query(`INSERT INTO ${PROBE_TABLE} (member) VALUES ($1)`, [this.member.name]);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === '25006') return false;
+      throw err;
+    }
+  }
+}

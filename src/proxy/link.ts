@@ -1,0 +1,193 @@
+import type { Socket } from 'node:net';
+import { ChunkQueue, type Item } from './queue.js';
+import { ToxicStub } from './stub.js';
+import { noop } from './toxics/noop.js';
+import { hasCleanup } from './toxics/toxic.js';
+import type { Direction, ToxicWrapper } from './wrapper.js';
+
+/** Room between stages and in front of the writer, unless a toxic asks for more. */
+export const DEFAULT_BUFFER = 64 * 1024;
+
+interface Stage {
+  readonly wrapper: ToxicWrapper;
+  readonly stub: ToxicStub;
+}
+
+export interface LinkEvents {
+  finished(link: Link): void;
+  reset(): void;
+}
+
+/**
+ * One direction of a connection: source socket → toxic stages → dest socket
+ * (Toxiproxy's ToxicLink). Chain edits are serialized and splice queues so
+ * that data already inside the chain keeps its order and is never dropped.
+ */
+export class Link {
+  private readonly stages: Stage[] = [];
+  private readonly tail = new ChunkQueue(DEFAULT_BUFFER);
+  private head = this.tail;
+  private edits: Promise<void> = Promise.resolve();
+  private sourceEnded = false;
+  private disposed = false;
+  private wakeWriter: (() => void) | undefined;
+  /** A toxic ended the stream (limit reached, timeout) rather than the source closing. */
+  terminated = false;
+  done = false;
+
+  constructor(
+    readonly direction: Direction,
+    private readonly source: Socket,
+    private readonly dest: Socket,
+    toxics: readonly ToxicWrapper[],
+    private readonly events: LinkEvents,
+  ) {
+    for (const wrapper of toxics) this.append(wrapper);
+  }
+
+  start(): void {
+    this.source.on('data', (data: Buffer) => this.onData(data));
+    this.source.on('end', () => this.endInput());
+    this.source.resume();
+    void this.writeLoop();
+  }
+
+  addToxic(wrapper: ToxicWrapper): Promise<void> {
+    return this.edit(() => this.append(wrapper));
+  }
+
+  updateToxic(wrapper: ToxicWrapper): Promise<void> {
+    return this.edit(async () => {
+      const stage = this.stages.find((s) => s.wrapper === wrapper);
+      if (stage !== undefined && (await stage.stub.interrupt())) this.run(stage);
+    });
+  }
+
+  removeToxic(wrapper: ToxicWrapper): Promise<void> {
+    return this.edit(async () => {
+      const index = this.stages.findIndex((s) => s.wrapper === wrapper);
+      const stage = this.stages[index];
+      if (stage === undefined) return;
+      const { stub } = stage;
+      const wasApplied = stub.roll < wrapper.toxicity;
+      if ((await stub.interrupt()) && wasApplied && hasCleanup(wrapper.toxic)) wrapper.toxic.cleanup(stub);
+      if (!stub.closed) {
+        // Everything queued for the removed toxic moves on first, then its producer writes past it.
+        for (const item of stub.input.drain()) stub.output.push(item);
+        this.setOutputBefore(index, stub.output);
+      }
+      this.stages.splice(index, 1);
+    });
+  }
+
+  /** Bytes read from the source and not yet handed to the kernel for the dest. */
+  get bufferedBytes(): number {
+    let total = this.source.readableLength + this.tail.size + this.dest.writableLength;
+    for (const { stub } of this.stages) total += stub.input.size;
+    return total;
+  }
+
+  /** Treats the source as finished: what is in the chain still flows, later data is dropped. */
+  stopReading(): void {
+    this.endInput();
+    if (!this.source.destroyed) this.source.resume();
+  }
+
+  /** The connection is gone: stop every toxic (and its timers) and the writer. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.sourceEnded = true;
+    for (const { stub } of this.stages) void stub.interrupt();
+    this.wakeWriter?.();
+  }
+
+  private append(wrapper: ToxicWrapper): void {
+    const input = new ChunkQueue(wrapper.kind.bufferSize ?? DEFAULT_BUFFER);
+    const stub = new ToxicStub(input, this.tail, {
+      closed: (byToxic) => {
+        if (byToxic) this.terminated = true;
+      },
+      reset: () => this.events.reset(),
+    });
+    stub.state = wrapper.kind.newState?.();
+    const previous = this.stages.at(-1);
+    const upstreamClosed = previous === undefined ? this.sourceEnded : previous.stub.closed;
+    this.setOutputBefore(this.stages.length, input);
+    const stage = { wrapper, stub };
+    this.stages.push(stage);
+    // Like Toxiproxy, a toxic added behind a finished stream starts finished.
+    if (upstreamClosed || this.disposed) stub.closed = true;
+    else this.run(stage);
+  }
+
+  private run({ wrapper, stub }: Stage): void {
+    stub.run(stub.roll < wrapper.toxicity ? wrapper.toxic : noop);
+  }
+
+  private setOutputBefore(index: number, queue: ChunkQueue): void {
+    const previous = this.stages[index - 1];
+    if (previous === undefined) this.head = queue;
+    else previous.stub.output = queue;
+  }
+
+  private edit(change: () => void | Promise<void>): Promise<void> {
+    const next = this.edits.then(() => (this.disposed ? undefined : change()));
+    this.edits = next.catch(() => undefined);
+    return next;
+  }
+
+  private onData(data: Buffer): void {
+    if (this.sourceEnded) return;
+    const queue = this.head;
+    if (queue.push({ data, ts: performance.now() })) return;
+    this.source.pause();
+    void queue.whenSpace().then(() => {
+      if (!this.source.destroyed) this.source.resume();
+    });
+  }
+
+  private endInput(): void {
+    if (this.sourceEnded) return;
+    this.sourceEnded = true;
+    this.head.push(null);
+  }
+
+  private async writeLoop(): Promise<void> {
+    for (;;) {
+      const ready = this.tail.take();
+      const item = ready === undefined ? await this.nextItem() : ready;
+      if (item === null || this.disposed) break;
+      if (!this.dest.write(item.data)) await this.drained();
+      if (this.disposed) break;
+    }
+    this.done = true;
+    if (!this.disposed && !this.dest.destroyed) this.dest.end();
+    this.events.finished(this);
+  }
+
+  private nextItem(): Promise<Item> {
+    return new Promise((resolve) => {
+      this.wakeWriter = () => {
+        this.tail.cancelNext();
+        resolve(null);
+      };
+      this.tail.onNext((item) => {
+        this.wakeWriter = undefined;
+        resolve(item);
+      });
+    });
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.dest.off('drain', done);
+        this.wakeWriter = undefined;
+        resolve();
+      };
+      this.wakeWriter = done;
+      this.dest.on('drain', done);
+    });
+  }
+}

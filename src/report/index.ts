@@ -1,0 +1,13 @@
+export type { ClusterConfig, HarnessError, RunRecord, Verdict, Versions } from './types.js';
+export { runVerdict, worstVerdict } from './verdict.js';
+export { toReportJson, type ReportJson, type SlaLine } from './json.js';
+export { buildTimeline, MAX_TIMELINE_ENTRIES } from './timeline.js';
+export type { TimelineEntry } from './timeline-types.js';
+export { toMarkdown } from './markdown.js';
+export { runJunit, suiteJunit, slaFailureMessage } from './junit.js';
+export { toTimelineHtml } from './timeline-html.js';
+export { toSummaryJson, toSummaryMarkdown, type SuiteRun, type SummaryJson } from './summary.js';
+export { writeRunReport, writeSuiteSummary, type RunReportPaths, type SuiteSummaryPaths } from './write.js';
+export { compareReports, type CompareRow, type CompareVerdict, type Comparison } from './compare.js';
+export { ReportFolderError } from './read-reports.js';
+export { formatCount, formatDuration, formatMetric } from './format.js';

@@ -1,0 +1,62 @@
+import type { CheckResult, Metrics } from '../checks/metrics.js';
+import type { MetricName } from '../checks/sla-types.js';
+import { isoTime } from './format.js';
+import { buildTimeline } from './timeline.js';
+import type { TimelineEntry } from './timeline-types.js';
+import { optional } from './timeline-writes.js';
+import type { ClusterConfig, HarnessError, RunRecord, Verdict, Versions } from './types.js';
+import { runVerdict } from './verdict.js';
+
+export interface SlaLine {
+  metric: MetricName;
+  threshold: string;
+  observed: number | null;
+  pass: boolean;
+  source?: string;
+  note?: string;
+}
+
+/** The report.json contract (architecture.md, "Reports"). `compare` reads it back. */
+export interface ReportJson {
+  verdict: Verdict;
+  scenario: { name: string; description: string; file: string | null; tags: string[] };
+  provider: string;
+  versions: Versions;
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  cluster: ClusterConfig;
+  metrics: Metrics;
+  sla: SlaLine[];
+  checks: CheckResult[];
+  timeline: TimelineEntry[];
+  error: HarnessError | null;
+  iteration: number;
+}
+
+/** Builds report.json's content from a run. Pure. */
+export function toReportJson(run: RunRecord): ReportJson {
+  const { scenario, analysis } = run;
+  return {
+    verdict: runVerdict(run),
+    scenario: { name: scenario.name, description: scenario.description, file: scenario.file ?? null, tags: [...scenario.tags] },
+    provider: run.provider,
+    versions: run.versions,
+    started_at: isoTime(run.startedAt),
+    ended_at: isoTime(run.endedAt),
+    duration_ms: Math.round(run.endedAt - run.startedAt),
+    cluster: run.clusterConfig,
+    metrics: analysis.metrics,
+    sla: analysis.sla.map((s) => ({
+      metric: s.metric,
+      threshold: s.threshold,
+      observed: s.observed,
+      pass: s.pass,
+      ...optional({ source: s.source, note: s.note }),
+    })),
+    checks: analysis.checks,
+    timeline: buildTimeline(run.events, run.startedAt),
+    error: run.harnessError === undefined ? null : { code: run.harnessError.code, message: run.harnessError.message },
+    iteration: run.iteration,
+  };
+}

@@ -1,0 +1,42 @@
+import type { FaultPhases, Metrics } from '../checks/metrics.js';
+import { formatDuration } from './format.js';
+import { mdTable } from './md.js';
+
+/**
+ * The failover timeline as the seed documents state it (slas.md), set next
+ * to the measurement so that a drill shows plainly which document holds.
+ */
+export const DOCUMENTED_PHASES = {
+  detection: '< 10 s (003); 5-10 s (002)',
+  promotion: '2-5 s + 3-5 s (002)',
+  reroute: '6 s (002)',
+  rto: '< 30 s (002, 003); ~30-45 s (001 runbook, ttl 30 / loop_wait 10); 30-60 s (004)',
+} as const;
+
+/** One phases table per fault injection; the first fault's figures when the checks listed none. */
+export function phasesSection(metrics: Metrics): string {
+  const faults: FaultPhases[] = metrics.faults.length > 0 ? metrics.faults : [fromTopLevel(metrics)];
+  return faults.map((f) => `${heading(f)}\n\n${phasesTable(f)}`).join('\n\n');
+}
+
+export function phasesTable(f: FaultPhases): string {
+  return mdTable(['phase', 'measured', 'documented'], [
+    ['detection (leader key gone or changed in etcd)', formatDuration(f.detection_ms), DOCUMENTED_PHASES.detection],
+    ['election + promotion (new leader out of recovery)', formatDuration(f.promotion_ms), DOCUMENTED_PHASES.promotion],
+    ['HAProxy re-route (first acknowledged write)', formatDuration(f.reroute_ms), DOCUMENTED_PHASES.reroute],
+    ['total RTO (injection → first acknowledged write)', formatDuration(f.rto_ms), DOCUMENTED_PHASES.rto],
+  ], ['l', 'r', 'l']);
+}
+
+function heading(f: FaultPhases): string {
+  const change = f.old_leader === null && f.new_leader === null ? '' : `: leader ${f.old_leader ?? '?'} → ${f.new_leader ?? 'none'}`;
+  return f.fault_id === '' ? `### Fault${change}` : `### Fault \`${f.fault_id}\` (${f.action})${change}`;
+}
+
+function fromTopLevel(m: Metrics): FaultPhases {
+  return {
+    fault_id: '', action: '', injected_at: 0,
+    detection_ms: m.detection_ms, promotion_ms: m.promotion_ms, reroute_ms: m.reroute_ms, rto_ms: m.rto_ms,
+    old_leader: null, new_leader: null,
+  };
+}

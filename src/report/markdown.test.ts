@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { toMarkdown } from './markdown.js';
+import { passingRun, run } from './test-fixture.js';
+
+const md = toMarkdown(run());
+const section = (title: string): string => md.split(`## ${title}\n`)[1]?.split('\n## ')[0] ?? '';
+
+describe('toMarkdown', () => {
+  it('titles the report with the verdict and names the violated lines', () => {
+    expect(md.startsWith('# ❌ FAIL: kill-primary\n')).toBe(true);
+    expect(md).toContain('**2 of 3 SLA lines violated: rto_ms, lost_writes.**');
+    expect(toMarkdown(passingRun(18_000)).startsWith('# ✅ PASS: kill-primary\n')).toBe(true);
+  });
+
+  it('lists the steps with the members the targets resolved to', () => {
+    const steps = section('What was done');
+    expect(steps).toContain('| 3 | fault kill primary → pg-1 | +7.0 s | 40 ms | ✅ |');
+    expect(steps).toContain('| 5 | heal all → pg-1 | +55.0 s | 900 ms | ✅ |');
+    expect(steps).toContain('| 4 | wait_for writable | +7.0 s | 41.2 s | ✅ |');
+  });
+
+  it('marks steps that never ran', () => {
+    const r = run();
+    const cut = toMarkdown({ ...r, events: r.events.filter((e) => !(e.kind === 'step' && e.index >= 4)) });
+    expect(cut).toContain('| 5 | heal all |  |  | not run |');
+  });
+
+  it('has a short timeline of what was seen, with offsets in seconds', () => {
+    const seen = section('What was seen');
+    expect(seen).toContain('| +7.0 s | fault f1: inject kill on pg-1 (primary), SIGKILL postgres & patroni |');
+    expect(seen).toContain('| +35.0 s | etcd: no leader key |');
+    expect(seen).toContain('| +39.0 s | pg-2: primary (Patroni primary, not in recovery, timeline 2) |');
+    expect(seen).toContain('| +7.3 s | 205 writes failed over 40.8 s: connection refused |');
+    expect(seen).not.toContain('step');
+  });
+
+  it('has the SLA table with formatted observations', () => {
+    const sla = section('SLA');
+    expect(sla).toContain('| rto_ms | < 30s | 41.2 s | ❌ | 002 "RTO < 30 seconds" |');
+    expect(sla).toContain('| lost_writes | == 0 | 2 | ❌ | 002 "RPO: 0 seconds" |');
+    expect(sla).toContain('| max_concurrent_primaries | <= 1 | 1 | ✅ |  |');
+  });
+
+  it('sets the measured phases next to the documented timeline', () => {
+    const phases = section('Failover phases against the documented timeline');
+    expect(phases).toContain('### Fault `f1` (kill): leader pg-1 → pg-2');
+    expect(phases).toContain('| detection (leader key gone or changed in etcd) | 28.0 s | < 10 s (003); 5-10 s (002) |');
+    expect(phases).toContain('| election + promotion (new leader out of recovery) | 4.0 s | 2-5 s + 3-5 s (002) |');
+    expect(phases).toContain('| HAProxy re-route (first acknowledged write) | 9.2 s | 6 s (002) |');
+    expect(phases).toContain('| total RTO (injection → first acknowledged write) | 41.2 s | < 30 s (002, 003); ~30-45 s (001 runbook, ttl 30 / loop_wait 10); 30-60 s (004) |');
+  });
+
+  it('shows write counts, latency per window and the data-loss samples', () => {
+    const writes = section('Writes');
+    expect(writes).toContain('| 534 | 327 | 205 | 2 | 41.3 s |');
+    expect(writes).toContain('| before the fault | 69 | 4.2 ms | 7.9 ms | 12 ms | 14 ms |');
+    expect(writes).toContain('| during | 0 | — | — | — | — |');
+    expect(writes).toContain('| after the heal | 258 | 4.6 ms | 9.1 ms | 1.3 s | 1.8 s |');
+    expect(section('Data-loss samples')).toContain('- lost (acknowledged, absent from the final read): 2, keys 68, 69');
+    expect(toMarkdown(passingRun(18_000))).not.toContain('Data-loss samples');
+  });
+
+  it('shows cluster settings, versions and where the logs are', () => {
+    const cluster = section('Cluster');
+    expect(cluster).toContain('| ttl | 30 |');
+    expect(cluster).toContain('| haproxy | unknown |');
+    expect(section('Logs')).toContain('[`logs`](logs)');
+    expect(toMarkdown(run({ logsDir: undefined }))).toContain('No component logs were collected');
+  });
+
+  it('puts the harness error first when the run errored, escaping table-breaking text', () => {
+    const errored = toMarkdown(run({ harnessError: { code: 'CLUSTER_UNHEALTHY', message: 'pg-2 never became healthy' } }));
+    expect(errored.startsWith('# ⚠️ ERROR: kill-primary\n')).toBe(true);
+    const first = errored.indexOf('## ');
+    expect(errored.slice(first)).toMatch(/^## Harness error\n\n[^#]*\*\*CLUSTER_UNHEALTHY\*\*: pg-2 never became healthy/);
+    const piped = toMarkdown(run({ analysis: { ...run().analysis, checks: [{ name: 'set', valid: 'unknown', error: 'a | b\nc' }] } }));
+    expect(piped).toContain('| set | ❔ unknown | a \\| b c |');
+  });
+});

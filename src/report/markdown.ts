@@ -1,0 +1,66 @@
+import { describeEntry } from './describe-entry.js';
+import { formatDuration, formatOffset, isoTime } from './format.js';
+import { checksTable, samplesSection, slaTable, writesSection } from './markdown-metrics.js';
+import { phasesSection } from './markdown-phases.js';
+import { stepsSection } from './markdown-steps.js';
+import { code, mdTable } from './md.js';
+import { buildTimeline } from './timeline.js';
+import type { RunRecord } from './types.js';
+import { runVerdict, verdictIcon } from './verdict.js';
+
+/** A drill report has to fit on a screen; report.json holds the full timeline. */
+export const MD_TIMELINE_ROWS = 60;
+
+/** report.md: what was done, what was seen, and how it compares to the documents. Pure. */
+export function toMarkdown(run: RunRecord): string {
+  const verdict = runVerdict(run);
+  const { scenario, analysis } = run;
+  const m = analysis.metrics;
+  const sections: string[] = [
+    `# ${verdictIcon[verdict]} ${verdict.toUpperCase()}: ${scenario.name}`,
+    [
+      `Iteration ${run.iteration} · provider ${code(run.provider)} · run ${code(run.runId)}  `,
+      `${isoTime(run.startedAt)} → ${isoTime(run.endedAt)} (${formatDuration(run.endedAt - run.startedAt)})`,
+    ].join('\n'),
+  ];
+  if (scenario.description) sections.push(scenario.description.split('\n').map((l) => `> ${l}`).join('\n'));
+  if (run.harnessError) {
+    sections.push(`## Harness error\n\nThe harness or the cluster could not run, so the figures below are partial.\n\n**${run.harnessError.code}**: ${run.harnessError.message}`);
+  }
+  sections.push(`**${summaryLine(run)}**`);
+  sections.push(`## What was done\n\n${stepsSection(scenario.steps, run.events, run.startedAt)}`);
+  sections.push(`## What was seen\n\n${seenTable(run)}`);
+  sections.push(`## SLA\n\n${slaTable(analysis.sla)}`);
+  sections.push(`## Failover phases against the documented timeline\n\n${phasesSection(m)}`);
+  sections.push(`## Writes\n\n${writesSection(m)}`);
+  const samples = samplesSection(m);
+  if (samples !== undefined) sections.push(`## Data-loss samples\n\n${samples}`);
+  sections.push(`## Checks\n\n${checksTable(analysis.checks)}`);
+  sections.push(`## Cluster\n\n${clusterSection(run)}`);
+  sections.push(`## Logs\n\n${run.logsDir ? `Logs of every component: [${code(run.logsDir)}](${encodeURI(run.logsDir)})` : 'No component logs were collected for this run.'}`);
+  return `${sections.join('\n\n')}\n`;
+}
+
+function summaryLine(run: RunRecord): string {
+  const failed = run.analysis.sla.filter((s) => !s.pass).map((s) => s.metric);
+  if (run.harnessError) return 'The run could not complete (exit code 3).';
+  if (failed.length > 0) return `${failed.length} of ${run.analysis.sla.length} SLA lines violated: ${failed.join(', ')}.`;
+  if (run.analysis.verdict === 'pass') return `Every SLA line held (${run.analysis.sla.length}).`;
+  return `Verdict ${run.analysis.verdict}: see the checks below.`;
+}
+
+function seenTable(run: RunRecord): string {
+  // Steps are already listed under "What was done".
+  const entries = buildTimeline(run.events, run.startedAt).filter((e) => e.kind !== 'step');
+  if (entries.length === 0) return '_Nothing was recorded._';
+  const shown = entries.slice(0, MD_TIMELINE_ROWS);
+  const table = mdTable(['at', 'what'], shown.map((e) => [formatOffset(e.at_ms), describeEntry(e)]), ['r', 'l']);
+  const more = entries.length - shown.length;
+  return more > 0 ? `${table}\n\n_${more} more entries in report.json._` : table;
+}
+
+function clusterSection(run: RunRecord): string {
+  const settings = mdTable(['setting', 'value'], Object.entries(run.clusterConfig).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? '']));
+  const versions = mdTable(['component', 'version'], Object.entries(run.versions).map(([k, v]) => [k, v ?? 'unknown']));
+  return `${settings}\n\n${versions}`;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { spread, toSummaryJson, toSummaryMarkdown } from './summary.js';
+import { passingRun, run } from './test-fixture.js';
+
+describe('toSummaryJson', () => {
+  const runs = [
+    { run: passingRun(20_000), dir: 'kill-primary-1' },
+    { run: run({ iteration: 2 }), dir: 'kill-primary-2' },
+    { run: passingRun(18_000, { iteration: 3 }), dir: 'kill-primary-3' },
+    { run: passingRun(9_000, { scenario: { ...run().scenario, name: 'switchover' } }), dir: 'switchover-1' },
+  ];
+  const summary = toSummaryJson('nightly', runs);
+
+  it('takes the worst verdict of the runs', () => {
+    expect(summary.verdict).toBe('fail');
+    const errored = run({ iteration: 4, harnessError: { code: 'PORT_IN_USE', message: 'busy' } });
+    expect(toSummaryJson('nightly', [...runs, { run: errored, dir: 'x' }]).verdict).toBe('error');
+    expect(toSummaryJson('nightly', runs.filter((r) => r.run.analysis.verdict === 'pass')).verdict).toBe('pass');
+    expect(toSummaryJson('empty', []).verdict).toBe('error');
+  });
+
+  it('lists each run with its key figures and failed SLA lines', () => {
+    expect(summary.runs[1]).toEqual({
+      scenario: 'kill-primary', iteration: 2, verdict: 'fail', dir: 'kill-primary-2',
+      rto_ms: 41_230, lost_writes: 2, max_concurrent_primaries: 1, failed_sla: ['rto_ms', 'lost_writes'],
+    });
+  });
+
+  it('gives min/median/max of rto_ms per scenario over its iterations', () => {
+    expect(summary.stats).toEqual({
+      'kill-primary': { runs: 3, pass: 2, fail: 1, error: 0, rto_ms: { min: 18_000, median: 20_000, max: 41_230 } },
+      switchover: { runs: 1, pass: 1, fail: 0, error: 0, rto_ms: { min: 9_000, median: 9_000, max: 9_000 } },
+    });
+  });
+
+  it('renders one table', () => {
+    const md = toSummaryMarkdown(summary);
+    expect(md.startsWith('# ❌ FAIL: suite `nightly`')).toBe(true);
+    expect(md).toContain('| kill-primary | 2 | ❌ fail | 41.2 s | 2 | 1 | rto_ms, lost_writes | [report](kill-primary-2/report.md) |');
+  });
+});
+
+describe('spread', () => {
+  it('averages the two middle values of an even count and ignores unmeasured runs', () => {
+    expect(spread([40, null, 10, 20, 30])).toEqual({ min: 10, median: 25, max: 40 });
+    expect(spread([null])).toEqual({ min: null, median: null, max: null });
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * What a report is made from. The runner assembles one RunRecord per
+ * scenario iteration; every report format is a pure function of it, so a
+ * report can be rebuilt later from a saved history and analysis.
+ */
+import type { Analysis } from '../checks/metrics.js';
+import type { HistoryEvent } from '../history/events.js';
+import type { Scenario } from '../scenario/types.js';
+
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export interface Versions {
+  postgres: string | null;
+  patroni: string | null;
+  etcd: string | null;
+  haproxy: string | null;
+}
+
+/** The effective Patroni bootstrap.dcs settings, plus the replication mode. */
+export interface ClusterConfig {
+  ttl: number;
+  loop_wait: number;
+  retry_timeout: number;
+  replication: string;
+  [key: string]: unknown;
+}
+
+export interface HarnessError {
+  /** Stable code of the harness error class, e.g. "PORT_IN_USE". */
+  code: string;
+  message: string;
+}
+
+export interface RunRecord {
+  runId: string;
+  scenario: Scenario;
+  /** 1-based iteration of this scenario within the run. */
+  iteration: number;
+  provider: string;
+  versions: Versions;
+  /** Epoch ms. */
+  startedAt: number;
+  endedAt: number;
+  clusterConfig: ClusterConfig;
+  analysis: Analysis;
+  events: readonly HistoryEvent[];
+  /** Set when the harness or the cluster could not run: the verdict is then 'error'. */
+  harnessError?: HarnessError;
+  /** Logs folder, relative to the report folder. */
+  logsDir?: string;
+}

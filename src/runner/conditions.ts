@@ -1,0 +1,35 @@
+import { now } from '../history/clock.js';
+import { healthy } from '../cluster/wait/healthy.js';
+import type { Probe } from '../cluster/wait/poll.js';
+import type { WaitCondition } from '../scenario/types.js';
+import type { RunContext } from './context.js';
+import { convergedReason, snapshot } from './final-state.js';
+
+/**
+ * The readiness probes behind `wait_for`. Each answers true or the reason
+ * it is not met yet, which a timed-out wait reports.
+ */
+export function conditionProbe(ctx: RunContext, condition: WaitCondition): Probe {
+  const since = now();
+  switch (condition) {
+    case 'healthy':
+      return () => healthy(ctx.cluster);
+    case 'writable':
+      return async () => (ctx.lastOkStart >= since ? true : 'no write acknowledged through the primary endpoint since the step began');
+    case 'leader':
+      return async () => (ctx.dcs.leader ? true : 'no leader key in etcd');
+    case 'new-leader':
+      return async () => {
+        const leader = ctx.dcs.leader;
+        if (!leader) return 'no leader key in etcd';
+        return leader !== ctx.leaderAtLastFault ? true : `${leader} still holds the leader key`;
+      };
+    case 'converged':
+      return async () => {
+        const members = await snapshot(ctx.cluster);
+        const verdict = convergedReason(members, ctx.cluster.members.length);
+        if (verdict === true) ctx.history.append({ kind: 'converged', t: now(), ok: true, members });
+        return verdict;
+      };
+  }
+}

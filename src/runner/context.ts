@@ -1,0 +1,34 @@
+import type { StartedCluster } from '../cluster/types.js';
+import type { History } from '../history/history.js';
+import type { DcsObserver } from '../observe/dcs-observer.js';
+import type { Scenario } from '../scenario/types.js';
+import type { Workload } from '../workload/workload.js';
+import type { Progress } from './progress.js';
+
+export interface ActiveFault {
+  id: string;
+  action: string;
+  target: string;
+  resolved: string[];
+  heal?: () => Promise<string | void>;
+}
+
+/** What the steps of one scenario run share. */
+export interface RunContext {
+  scenario: Scenario;
+  cluster: StartedCluster;
+  history: History;
+  workload: Workload;
+  dcs: DcsObserver;
+  progress: Progress;
+  /** Faults injected and not yet healed, by id. */
+  active: Map<string, ActiveFault>;
+  /** The DCS leader when the latest fault was injected, for `wait_for: new-leader`. */
+  leaderAtLastFault: string | null | undefined;
+  /**
+   * Start (epoch ms) of the latest acknowledged write. `wait_for: writable`
+   * needs a write that began after the step did: one in flight across a
+   * crash may still be acknowledged by the dying primary.
+   */
+  lastOkStart: number;
+}

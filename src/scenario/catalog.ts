@@ -1,0 +1,37 @@
+/** What a provider and the fault registry can do, for checking scenarios before any cluster starts. */
+
+export type FaultTargetKind = 'member' | 'etcd' | 'cluster';
+
+export interface FaultActionInfo {
+  /** Several kinds when the action applies to more than one (kill: a member or an etcd member). */
+  targets: FaultTargetKind | readonly FaultTargetKind[];
+  /** A message saying what was expected when the parameters are wrong, else undefined. */
+  params?: (params: Record<string, unknown>) => string | undefined;
+  /** False when the action exists but this provider cannot express it. */
+  supported: boolean;
+}
+
+export interface FaultCatalog {
+  provider: string;
+  actions: ReadonlyMap<string, FaultActionInfo>;
+  members: readonly string[];
+  etcdMembers: readonly string[];
+}
+
+/** Roles resolved when the step runs (architecture.md, "Scenario files"). */
+export const MEMBER_ROLES = ['primary', 'replica', 'sync-standby', 'any'] as const;
+export const ETCD_ROLES = ['etcd-leader', 'etcd-follower', 'etcd-majority', 'etcd-all'] as const;
+/** The target a cluster-wide action takes, and what an omitted target means. */
+export const CLUSTER_TARGET = 'cluster';
+
+export function targetKinds(action: FaultActionInfo): readonly FaultTargetKind[] {
+  return typeof action.targets === 'string' ? [action.targets] : action.targets;
+}
+
+export function validTargets(kinds: readonly FaultTargetKind[], catalog: FaultCatalog): string[] {
+  return kinds.flatMap((kind) => {
+    if (kind === 'member') return [...MEMBER_ROLES, ...catalog.members];
+    if (kind === 'etcd') return [...ETCD_ROLES, ...catalog.etcdMembers];
+    return [CLUSTER_TARGET];
+  });
+}

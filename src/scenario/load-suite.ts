@@ -1,0 +1,85 @@
+/** Suite files (`suite:` key) and directories of scenarios, as Suites. */
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import * as z from 'zod';
+import type { ScenarioIssue } from './errors.js';
+import type { Scenario, Suite } from './types.js';
+import { nameSchema, positiveInt } from './fields.js';
+import { scenarioFromSource } from './load-scenario.js';
+import { byPosition, locator } from './locate.js';
+import type { Override } from './overrides.js';
+import { hasRootKey, parseSource, readSource, readText, toData, type Source } from './yaml-source.js';
+import { errorMap, fromZod, strict } from './zod-issues.js';
+
+const entrySchema = z.preprocess(
+  (raw) => (typeof raw === 'string' ? { file: raw } : raw),
+  strict({ file: z.string().min(1), iterations: positiveInt().default(1) }, 'expected a scenario file name or {file, iterations}'),
+);
+
+export const suiteSchema = strict({
+  suite: nameSchema,
+  description: z.string().optional(),
+  iterations: positiveInt().default(1),
+  scenarios: z.array(entrySchema).min(1, { error: 'expected at least one scenario file' }),
+});
+
+type Loaded<T> = { value: T } | { issues: ScenarioIssue[] };
+
+/**
+ * Entries are relative to the suite file. An entry's `iterations` repeats it
+ * in place; the suite's `iterations` then applies to the whole list, so the
+ * runs of an entry are the product of the two.
+ */
+export function suiteFromSource(source: Source, path: string, overrides: readonly Override[]): Loaded<Suite> {
+  const read = toData(source);
+  if ('issue' in read) return { issues: [read.issue] };
+  const locate = locator(source, []);
+  const parsed = suiteSchema.safeParse(read.data, { error: errorMap });
+  if (!parsed.success) return { issues: fromZod(parsed.error.issues, 'suite').map(locate).sort(byPosition) };
+  const issues: ScenarioIssue[] = [];
+  const cache = new Map<string, Scenario | undefined>();
+  const scenarios = parsed.data.scenarios.flatMap((entry, i) => {
+    const file = resolve(dirname(path), entry.file);
+    if (!cache.has(file)) {
+      const loaded = scenarioFile(file, join(dirname(source.file), entry.file), overrides, (message) => locate({ path: ['scenarios', i], message }));
+      cache.set(file, 'value' in loaded ? loaded.value : undefined);
+      if ('issues' in loaded) issues.push(...loaded.issues);
+    }
+    const scenario = cache.get(file);
+    return scenario === undefined ? [] : Array.from({ length: entry.iterations }, () => scenario);
+  });
+  if (issues.length > 0) return { issues };
+  return { value: { name: parsed.data.suite, file: path, iterations: parsed.data.iterations, scenarios } };
+}
+
+/** A scenario named by a suite: problems with the entry itself are the suite line's. */
+function scenarioFile(file: string, label: string, overrides: readonly Override[], atEntry: (message: string) => ScenarioIssue): Loaded<Scenario> {
+  const text = readText(file);
+  if (typeof text !== 'string') return { issues: [atEntry(`cannot read ${label}: ${text.error}`)] };
+  const { source, issues } = parseSource(text, label);
+  if (issues.length > 0) return { issues };
+  if (hasRootKey(source, 'suite')) return { issues: [atEntry(`${label} is a suite; a suite lists scenario files, not suites`)] };
+  const loaded = scenarioFromSource(source, overrides, file);
+  return 'scenario' in loaded ? { value: loaded.scenario } : loaded;
+}
+
+/** Every scenario file of a directory, sorted by name; suite files in it are left out (they would repeat scenarios). */
+export function directorySuite(dir: string, label: string, overrides: readonly Override[]): Loaded<Suite> {
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  const issues: ScenarioIssue[] = [];
+  const scenarios: Scenario[] = [];
+  for (const name of names) {
+    const read = readSource(join(dir, name), join(label, name));
+    if ('issues' in read) issues.push(...read.issues);
+    else if (!hasRootKey(read.source, 'suite')) {
+      const loaded = scenarioFromSource(read.source, overrides, join(dir, name));
+      if ('scenario' in loaded) scenarios.push(loaded.scenario);
+      else issues.push(...loaded.issues);
+    }
+  }
+  if (issues.length === 0 && scenarios.length === 0) issues.push({ file: label, line: 0, column: 0, path: '', message: 'no scenario files (*.yaml, *.yml) in this directory' });
+  return issues.length > 0 ? { issues } : { value: { name: basename(dir), file: dir, iterations: 1, scenarios } };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenarioText } from './load.js';
+import { issuesOf, minimal } from './test-support.js';
+
+const sla = (yaml: string, replication = 'synchronous') =>
+  loadScenarioText(minimal('s', `cluster: { replication: ${replication} }\n${yaml}`), 's.yaml').sla;
+
+describe('sla', () => {
+  it('defaults to the seed-docs metrics, each with its source', () => {
+    expect(sla('')).toEqual([
+      { metric: 'rto_ms', op: '<', value: 30_000, threshold: '< 30s', source: '002 "RTO < 30 seconds", "Total RTO 15-30s"; 003 "Failover Completion: <30s"' },
+      { metric: 'lost_writes', op: '==', value: 0, threshold: '== 0', source: '002 "RPO: 0 seconds (synchronous replication)"' },
+      { metric: 'max_concurrent_primaries', op: '<=', value: 1, threshold: '<= 1', source: '002 split-brain protection; 001 split-brain prevention' },
+    ]);
+  });
+
+  it('judges an asynchronous cluster on rpo instead of lost writes', () => {
+    expect(sla('', 'asynchronous').map((r) => [r.metric, r.value])).toEqual([['rto_ms', 30_000], ['rpo_ms', 5_000], ['max_concurrent_primaries', 1]]);
+  });
+
+  it('takes a profile name for the whole sla', () => {
+    expect(sla('sla: seed-docs-runbook\n').map((r) => [r.metric, r.threshold])).toEqual([
+      ['rto_ms', '<= 45s'], ['lost_writes', '== 0'], ['max_concurrent_primaries', '<= 1'],
+    ]);
+    expect(sla('sla: seed-docs-ops\n')[0]).toEqual({ metric: 'rto_ms', op: '<=', value: 60_000, threshold: '<= 60s', source: '004 "within 30-60 seconds"' });
+  });
+
+  it('mixes thresholds, profile figures and sourced thresholds in a map', () => {
+    expect(sla('sla:\n  rto_ms: seed-docs-runbook\n  convergence: "< 2m"\n  split_brain: { threshold: "== 0", source: incident 42 }\n  detection: seed-docs\n')).toEqual([
+      { metric: 'rto_ms', op: '<=', value: 45_000, threshold: '<= 45s', source: '001 failover timeline "Total failover time: ~30-45 seconds" (ttl 30, loop_wait 10)' },
+      { metric: 'convergence_ms', op: '<', value: 120_000, threshold: '< 2m' },
+      { metric: 'split_brain_ms', op: '==', value: 0, threshold: '== 0', source: 'incident 42' },
+      { metric: 'detection_ms', op: '<', value: 10_000, threshold: '< 10s', source: '003 "Failover Detection: <10s"; 002 detection time 5-10s' },
+    ]);
+  });
+
+  it('reports a profile that gives no figure for the metric', () => {
+    expect(issuesOf(() => sla('sla:\n  lost_writes: seed-docs\n', 'asynchronous'))).toEqual([
+      's.yaml:6:3: sla.lost_writes: the documents give no figure for lost_writes under profile seed-docs with asynchronous replication; write a threshold like "< 30s" instead',
+    ]);
+  });
+
+  it('reports bad entries, each on its line', () => {
+    expect(issuesOf(() => sla('sla:\n  rto: "< 30s"\n  rto_ms: "< 20s"\n  lost_writes: 0\n  ghost_writes: { threshold: 5 }\n  spilt_brain: "== 0"\n'))).toEqual([
+      's.yaml:7:3: sla.rto_ms: rto_ms is already set by \'rto\'',
+      's.yaml:8:3: sla.lost_writes: expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number), a profile name (one of seed-docs, seed-docs-runbook, seed-docs-ops) or {threshold, source}',
+      's.yaml:9:19: sla.ghost_writes.threshold: expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number)',
+      "s.yaml:10:3: sla.spilt_brain: unknown key 'spilt_brain' in sla; expected one of rto, detection, promotion, reroute, unavailability, no_leader, lost_writes, rpo, unexpected_writes, recovered_writes, ghost_writes, max_concurrent_primaries, split_brain, convergence (with or without _ms) (did you mean 'split_brain'?)",
+    ]);
+  });
+
+  it('reports an unknown profile and an empty map', () => {
+    expect(issuesOf(() => sla('sla: strict\n'))).toEqual([
+      "s.yaml:5:1: sla: unknown SLA profile 'strict'; expected one of seed-docs, seed-docs-runbook, seed-docs-ops, or a mapping of metric: threshold",
+    ]);
+    expect(issuesOf(() => sla('sla: {}\n'))).toEqual(['s.yaml:5:1: sla: expected at least one metric; omit sla to use the default profile']);
+  });
+});

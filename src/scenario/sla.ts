@@ -1,0 +1,86 @@
+/**
+ * The `sla` field: omitted (the default profile), a profile name, or a map
+ * of metric → threshold | profile name | {threshold, source}. Validated on
+ * its own; profile figures are looked up later, once replication is known.
+ */
+import * as z from 'zod';
+import type { MetricName, SlaRequirement } from '../checks/sla-types.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, defaultMetrics, documentedFigure } from '../checks/sla-profiles.js';
+import type { Replication } from './types.js';
+import { isRecord } from './data.js';
+import { METRIC_KEYS_HINT, THRESHOLD_HINT, metricFromKey, parseThreshold } from './threshold.js';
+import { unknownKey, type PathIssue } from './zod-issues.js';
+
+type SlaEntry = { key: string; metric: MetricName } & ({ requirement: SlaRequirement } | { profile: string });
+export type SlaDraft = { profile: string } | { entries: SlaEntry[] };
+
+const PROFILES_HINT = `one of ${PROFILE_NAMES.join(', ')}`;
+const ENTRY_KEYS = 'expected one of threshold, source';
+
+export const slaSchema = z.unknown().transform((raw, ctx): SlaDraft => {
+  const { draft, issues } = readSla(raw);
+  for (const { path, message } of issues) ctx.issues.push({ code: 'custom', input: raw, path, message });
+  return draft ?? z.NEVER;
+});
+
+function readSla(raw: unknown): { draft?: SlaDraft; issues: PathIssue[] } {
+  if (typeof raw === 'string') {
+    if (PROFILE_NAMES.includes(raw)) return { draft: { profile: raw }, issues: [] };
+    return { issues: [{ path: [], message: `unknown SLA profile '${raw}'; expected ${PROFILES_HINT}, or a mapping of metric: threshold` }] };
+  }
+  if (!isRecord(raw)) return { issues: [{ path: [], message: `expected an SLA profile (${PROFILES_HINT}) or a mapping of metric: threshold` }] };
+  if (Object.keys(raw).length === 0) return { issues: [{ path: [], message: 'expected at least one metric; omit sla to use the default profile' }] };
+  const issues: PathIssue[] = [];
+  const entries: SlaEntry[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const metric = metricFromKey(key);
+    const twin = entries.find((e) => e.metric === metric);
+    if (metric === undefined) issues.push({ path: [key], message: unknownKey(key, 'sla', METRIC_KEYS_HINT) });
+    else if (twin !== undefined) issues.push({ path: [key], message: `${metric} is already set by '${twin.key}'` });
+    else {
+      const entry = readEntry(metric, value);
+      if ('message' in entry) issues.push({ path: [key, ...(entry.path ?? [])], message: entry.message });
+      else entries.push({ key, metric, ...entry });
+    }
+  }
+  return issues.length > 0 ? { issues } : { draft: { entries }, issues };
+}
+
+type EntryValue = { requirement: SlaRequirement } | { profile: string } | { message: string; path?: string[] };
+
+function readEntry(metric: MetricName, value: unknown): EntryValue {
+  if (typeof value === 'string') {
+    if (PROFILE_NAMES.includes(value)) return { profile: value };
+    const parsed = parseThreshold(metric, value);
+    if (!('error' in parsed)) return { requirement: parsed };
+    const looksLikeName = /^[a-z][a-z0-9-]*$/.test(value.trim());
+    return { message: looksLikeName ? `unknown SLA profile '${value}'; ${THRESHOLD_HINT}, or ${PROFILES_HINT}` : parsed.error };
+  }
+  if (!isRecord(value)) return { message: `${THRESHOLD_HINT}, a profile name (${PROFILES_HINT}) or {threshold, source}` };
+  const extra = Object.keys(value).find((k) => k !== 'threshold' && k !== 'source');
+  if (extra !== undefined) return { path: [extra], message: unknownKey(extra, `sla.${metric}`, ENTRY_KEYS) };
+  if (typeof value.threshold !== 'string') return { path: ['threshold'], message: THRESHOLD_HINT };
+  if (value.source !== undefined && typeof value.source !== 'string') return { path: ['source'], message: 'expected a string naming where the figure comes from' };
+  const parsed = parseThreshold(metric, value.threshold, value.source);
+  return 'error' in parsed ? { path: ['threshold'], message: parsed.error } : { requirement: parsed };
+}
+
+/** The requirements, with profile figures looked up for this replication mode; paths are under `sla`. */
+export function resolveSla(draft: SlaDraft | undefined, replication: Replication): { sla: SlaRequirement[] } | { issues: PathIssue[] } {
+  const entries = draft === undefined || 'profile' in draft
+    ? defaultMetrics(replication).map((metric) => ({ key: '', metric, profile: draft?.profile ?? DEFAULT_PROFILE }))
+    : draft.entries;
+  const issues: PathIssue[] = [];
+  const sla = entries.flatMap((entry): SlaRequirement[] => {
+    if ('requirement' in entry) return [entry.requirement];
+    const figure = documentedFigure(entry.profile, entry.metric, replication);
+    const parsed = figure === undefined ? undefined : parseThreshold(entry.metric, figure.threshold, figure.source);
+    if (parsed !== undefined && !('error' in parsed)) return [parsed];
+    issues.push({
+      path: entry.key === '' ? ['sla'] : ['sla', entry.key],
+      message: `the documents give no figure for ${entry.metric} under profile ${entry.profile} with ${replication} replication; write a threshold like "< 30s" instead`,
+    });
+    return [];
+  });
+  return issues.length > 0 ? { issues } : { sla };
+}

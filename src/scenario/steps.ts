@@ -1,0 +1,86 @@
+/** The `steps` list: each step is exactly one of sleep, wait_for, fault, heal. */
+import * as z from 'zod';
+import type { Step, WaitCondition } from './types.js';
+import { isRecord } from './data.js';
+import { duration } from './fields.js';
+import { strict, type PathIssue } from './zod-issues.js';
+
+export const WAIT_CONDITIONS = ['healthy', 'writable', 'converged', 'leader', 'new-leader'] as const satisfies readonly WaitCondition[];
+
+/** Budgets from slas.md: healthy after boot, failover within the looser documented RTO, rebuild < 5 minutes. */
+export const DEFAULT_WAIT_MS: Record<WaitCondition, number> = {
+  healthy: 120_000, writable: 90_000, converged: 300_000, leader: 60_000, 'new-leader': 90_000,
+};
+
+const STEP_KINDS = ['sleep', 'wait_for', 'fault', 'heal'] as const;
+
+const waitFor = z.preprocess(
+  (raw) => (typeof raw === 'string' ? { condition: raw } : raw),
+  strict({ condition: z.enum(WAIT_CONDITIONS), timeout: duration(1, '1ms').optional() },
+    `expected a condition (${WAIT_CONDITIONS.join(', ')}) or {condition, timeout}`),
+).transform(({ condition, timeout }): Step => ({ kind: 'wait_for', condition, timeoutMs: timeout ?? DEFAULT_WAIT_MS[condition] }));
+
+const faultId = z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected an id of letters, digits, _ . -' })
+  .refine((id) => id !== 'all', { error: 'expected an id other than all, which heal: all already means' });
+
+type FaultStep = Extract<Step, { kind: 'fault' }>;
+type DraftStep = Exclude<Step, FaultStep> | (Omit<FaultStep, 'id'> & { id: string | undefined });
+
+/** `action`, `target` and `id` are the fault's; every other key is a parameter of the action. */
+const fault = z.looseObject(
+  { action: z.string().min(1), target: z.string().min(1).optional(), id: faultId.optional() },
+  { error: (iss) => (iss.code === 'invalid_type' ? 'expected a mapping like {action: kill, target: primary}' : undefined) },
+).transform(({ action, target, id, ...params }): DraftStep => ({ kind: 'fault', id, action, target: target ?? 'cluster', params }));
+
+const heal = z.string({ error: 'expected all or the id of an earlier fault' }).min(1)
+  .transform((id): Step => ({ kind: 'heal', id }));
+
+const sleep = duration().transform((ms): Step => ({ kind: 'sleep', ms }));
+
+const step = strict(
+  { sleep: sleep.optional(), wait_for: waitFor.optional(), fault: fault.optional(), heal: heal.optional() },
+  `expected a step: a mapping with one of ${STEP_KINDS.join(', ')}`,
+).transform((s, ctx): DraftStep => {
+  // Unknown keys do not stop zod before this; one message per problem is enough.
+  if (ctx.issues.length > 0) return z.NEVER;
+  const kinds = STEP_KINDS.filter((k) => s[k] !== undefined);
+  const built = s.sleep ?? s.wait_for ?? s.fault ?? s.heal;
+  if (kinds.length === 1 && built !== undefined) return built;
+  const message = kinds.length === 0
+    ? `expected one of ${STEP_KINDS.join(', ')}`
+    : `expected exactly one of ${STEP_KINDS.join(', ')}; this step has ${kinds.join(' and ')}`;
+  ctx.issues.push({ code: 'custom', input: s, message });
+  return z.NEVER;
+});
+
+const listOfSteps = (iss: z.core.$ZodRawIssue) =>
+  (iss.code === 'invalid_type' ? `${iss.input === undefined ? 'missing; ' : ''}expected a list of steps` : undefined);
+
+/** An unnamed fault is `<action>-<step index>`, so `heal: kill-2` can name the fault of steps[2]. */
+export const stepsSchema = z.array(step, { error: listOfSteps }).min(1, { error: 'expected at least one step' })
+  .transform((steps): Step[] => steps.map((s, i) => (s.kind === 'fault' ? { ...s, id: s.id ?? `${s.action}-${i}` } : s)));
+
+/**
+ * Heal references and fault id clashes, checked on the raw list so that they
+ * are reported together with the other problems of the file.
+ */
+export function faultIdIssues(rawSteps: unknown): PathIssue[] {
+  if (!Array.isArray(rawSteps)) return [];
+  const defined = new Map<string, number>();
+  const issues: PathIssue[] = [];
+  rawSteps.forEach((raw: unknown, i) => {
+    if (!isRecord(raw)) return;
+    const fault = raw.fault;
+    if (isRecord(fault)) {
+      const id = typeof fault.id === 'string' ? fault.id : typeof fault.action === 'string' ? `${fault.action}-${i}` : undefined;
+      const first = id === undefined ? undefined : defined.get(id);
+      if (first !== undefined) issues.push({ path: ['steps', i, 'fault', 'id'], message: `fault id '${id}' is already used by steps[${first}]` });
+      else if (id !== undefined) defined.set(id, i);
+    }
+    if (typeof raw.heal === 'string' && raw.heal !== 'all' && !defined.has(raw.heal)) {
+      const known = defined.size === 0 ? 'no fault is defined before this step' : `expected all or one of ${[...defined.keys()].join(', ')}`;
+      issues.push({ path: ['steps', i, 'heal'], message: `no earlier step defines fault '${raw.heal}'; ${known}` });
+    }
+  });
+  return issues;
+}

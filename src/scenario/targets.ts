@@ -1,0 +1,58 @@
+/**
+ * Checks a loaded scenario against what a provider and the fault registry
+ * can do, before any cluster starts: a fault the provider cannot express is
+ * a validation error naming both, never a silent skip.
+ */
+import type { ScenarioIssue } from './errors.js';
+import type { Scenario, Step, Suite } from './types.js';
+import { CLUSTER_TARGET, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
+import { stepOrigin } from './origins.js';
+import { closest } from './suggest.js';
+
+type FaultStep = Extract<Step, { kind: 'fault' }>;
+
+export function checkScenario(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
+  return scenario.steps.flatMap((step, index) => (step.kind === 'fault' ? checkFault(scenario, step, index, catalog) : []));
+}
+
+/** Every scenario of every suite, each checked once however often it runs. */
+export function checkSuites(suites: readonly Suite[], catalog: FaultCatalog): ScenarioIssue[] {
+  return [...new Set(suites.flatMap((s) => s.scenarios))].flatMap((scenario) => checkScenario(scenario, catalog));
+}
+
+function checkFault(scenario: Scenario, step: FaultStep, index: number, catalog: FaultCatalog): ScenarioIssue[] {
+  const at = issueAt(scenario, step, index);
+  const action = catalog.actions.get(step.action);
+  if (action === undefined) {
+    const known = [...catalog.actions.keys()];
+    const near = closest(step.action, known);
+    return [at(['fault', 'action'], `unknown fault action "${step.action}"; expected one of ${known.join(', ')}${near === undefined ? '' : ` (did you mean "${near}"?)`}`)];
+  }
+  if (!action.supported) return [at(['fault', 'action'], `fault "${step.action}" is not supported by provider "${catalog.provider}"`)];
+  const issues: ScenarioIssue[] = [];
+  const kinds = targetKinds(action);
+  const targets = validTargets(kinds, catalog);
+  const given = stepOrigin(step)?.has(['fault', 'target']) ?? true;
+  if (!given && !kinds.includes('cluster')) {
+    issues.push(at(['fault'], `missing target; action "${step.action}" expects one of ${targets.join(', ')}`));
+  } else if (!targets.includes(step.target)) {
+    const expected = kinds.length === 1 && kinds[0] === 'cluster' ? `${CLUSTER_TARGET} or no target`
+      : `one of ${targets.join(', ')}${kinds.includes('cluster') ? ', or no target' : ''}`;
+    issues.push(at(['fault', 'target'], `target "${step.target}" is not valid for action "${step.action}" (expected ${expected})`));
+  } else if (step.target === 'sync-standby' && scenario.cluster.replication !== 'synchronous') {
+    issues.push(at(['fault', 'target'], 'target "sync-standby" needs synchronous replication; this scenario is asynchronous'));
+  }
+  const paramsError = action.params?.(step.params);
+  if (paramsError !== undefined) issues.push(at(['fault'], `parameters of "${step.action}": ${paramsError}`));
+  return issues;
+}
+
+/** Located through the step's origin when it was loaded from a file; else by path only. */
+function issueAt(scenario: Scenario, step: Step, index: number) {
+  const origin = stepOrigin(step);
+  return (path: (string | number)[], message: string): ScenarioIssue => {
+    if (origin !== undefined) return origin.issueAt(path, message);
+    const where = path.map((seg) => `.${seg}`).join('');
+    return { file: scenario.file ?? '', line: 0, column: 0, path: `steps[${index}]${where}`, message };
+  };
+}

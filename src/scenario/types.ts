@@ -1,0 +1,59 @@
+/**
+ * A loaded, validated, defaults-filled scenario: what the runner and the
+ * checks receive. Durations are milliseconds. The YAML form users write is
+ * described in ../shared/design/architecture.md; the loader turns it into this.
+ */
+import type { SlaRequirement } from '../checks/sla-types.js';
+
+export type Replication = 'synchronous' | 'asynchronous';
+
+export interface ClusterSpec {
+  replication: Replication;
+  /** Any Patroni bootstrap.dcs key (ttl, loop_wait, retry_timeout, ...). */
+  patroni: Record<string, unknown>;
+}
+
+export interface WorkloadSpec {
+  writers: number;
+  /** Total target writes per second across writers; undefined = closed loop. */
+  rate?: number;
+  timeoutMs: number;
+}
+
+export interface ObserveSpec {
+  intervalMs: number;
+  /** Probe every member with a real write (not through HAProxy). */
+  writeProbes: boolean;
+}
+
+export type WaitCondition = 'healthy' | 'writable' | 'converged' | 'leader' | 'new-leader';
+
+/** Roles resolved when the step runs, or a member / etcd member name. */
+export type Target = string;
+
+export type Step =
+  | { kind: 'sleep'; ms: number }
+  | { kind: 'wait_for'; condition: WaitCondition; timeoutMs: number }
+  | { kind: 'fault'; id: string; action: string; target: Target; params: Record<string, unknown> }
+  | { kind: 'heal'; id: string | 'all' };
+
+export interface Scenario {
+  name: string;
+  description: string;
+  tags: string[];
+  /** Absolute path of the file it was loaded from, when it came from a file. */
+  file?: string;
+  cluster: ClusterSpec;
+  workload: WorkloadSpec;
+  observe: ObserveSpec;
+  steps: Step[];
+  sla: SlaRequirement[];
+}
+
+/** A suite: scenarios to run in order, each `iterations` times. */
+export interface Suite {
+  name: string;
+  file: string;
+  iterations: number;
+  scenarios: Scenario[];
+}
