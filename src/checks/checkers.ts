@@ -2,6 +2,7 @@ import { checkAvailability } from './availability.js';
 import type { Checker } from './checker.js';
 import { checkConvergence } from './convergence.js';
 import { checkFailover } from './failover.js';
+import { checkLaggingPromotions } from './lagging-promotions.js';
 import { checkLatency } from './latency.js';
 import { checkNoLeader } from './no-leader.js';
 import { checkPrimaries } from './primaries.js';
@@ -21,5 +22,6 @@ export const CHECKERS: readonly Checker[] = [
   },
   { name: 'split-brain', metrics: ['max_concurrent_primaries', 'split_brain_ms'], check: checkPrimaries },
   { name: 'convergence', metrics: ['convergence_ms'], check: checkConvergence },
+  { name: 'lagging-promotions', metrics: ['lagging_promotions'], check: checkLaggingPromotions },
   { name: 'latency', metrics: [], check: checkLatency },
 ];

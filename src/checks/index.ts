@@ -13,6 +13,7 @@ export { checkPrimaries } from './primaries.js';
 export { isWritable, writableSpans, sweep, SAMPLE_VALIDITY_INTERVALS } from './split-brain.js';
 export { conflictingAcks } from './ops-evidence.js';
 export { checkConvergence } from './convergence.js';
+export { checkLaggingPromotions } from './lagging-promotions.js';
 export { checkLatency, summarize } from './latency.js';
 export type * from './metrics.js';
 export * from './sla-types.js';

@@ -37,6 +37,16 @@ describe('set checker', () => {
     expect([early, late]).toEqual([1, 3]);
   });
 
+  it('measures rpo from the crash that lost the writes, not from an earlier replication stall', () => {
+    const h = new HistoryBuilder().inject(1000, 'stall', 'pause-replication');
+    const kept = h.ok(500, 600);
+    h.ok(1100, 1150);
+    h.ok(5000, 5050);
+    h.inject(9000, 'crash', 'kill');
+    h.finalRead(12_000, [kept]);
+    expect(checkSet(scenario(), h.events).metrics).toMatchObject({ lost_writes: 2, rpo_ms: 9000 - 1150 });
+  });
+
   it('has a null rpo when writes were lost without any fault', () => {
     const h = new HistoryBuilder();
     h.ok(100, 200);

@@ -2,7 +2,7 @@ import type { HistoryEvent, Outcome, WriteEvent } from '../history/events.js';
 import { ofKind } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
-import { byTime, firstInject } from './timeline.js';
+import { byTime } from './timeline.js';
 
 const SAMPLE_CAP = 20;
 
@@ -30,11 +30,13 @@ function outcomesByKey(writes: readonly WriteEvent[]): Map<number, WriteEvent> {
  * an invariant of the database, as in Jepsen. Without a final read the
  * check cannot decide: 'unknown', every set metric null.
  *
- * rpo_ms reaches back from the first fault to the earliest lost ack; it is
- * 0 when nothing is lost, clamped at 0 when only writes acknowledged after
- * the fault were lost (lost_writes still counts them), and null when writes
- * were lost in a run without any fault, where "before the fault" has no
- * meaning.
+ * rpo_ms reaches back from the failure to the earliest lost ack. The failure
+ * is the first fault injected after that ack (a replication stall followed
+ * by a crash loses what was acknowledged during the stall: the crash is what
+ * loses it), else the last fault, clamped at 0 when only writes acknowledged
+ * after every fault were lost (lost_writes still counts them). 0 when
+ * nothing is lost, null when writes were lost in a run without any fault,
+ * where "before the failure" has no meaning.
  */
 export function checkSet(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
   const read = byTime(ofKind(events, 'final-read')).at(-1);
@@ -50,9 +52,10 @@ export function checkSet(_scenario: Scenario, events: readonly HistoryEvent[]): 
     if (w.outcome === 'fail' && present.has(w.key)) ghost.push(w.key);
   }
   const unexpected = [...present].filter((k) => !writes.has(k));
-  const inject = firstInject(events);
   const earliestLostAck = lost.reduce((m, w) => Math.min(m, w.end), Infinity);
-  const rpo = lost.length === 0 ? 0 : inject === undefined ? null : Math.max(0, inject.t - earliestLostAck);
+  const injects = byTime(ofKind(events, 'fault').filter((f) => f.phase === 'inject'));
+  const failure = injects.find((f) => f.t >= earliestLostAck) ?? injects.at(-1);
+  const rpo = lost.length === 0 ? 0 : failure === undefined ? null : Math.max(0, failure.t - earliestLostAck);
   const lostKeys = lost.map((w) => w.key);
   const problems = [
     lost.length > 0 ? `${lost.length} acknowledged writes lost (e.g. keys ${sample(lostKeys).join(', ')})` : '',

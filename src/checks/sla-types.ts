@@ -14,6 +14,7 @@ export const METRICS = [
   'max_concurrent_primaries',
   'split_brain_ms',
   'convergence_ms',
+  'lagging_promotions',
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 

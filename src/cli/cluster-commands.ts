@@ -6,6 +6,7 @@ import { killRunProcesses } from '../cluster/local/reaper.js';
 import { listRuns, ownerAlive, readRunRecord, writeRunRecord, type RunRecord } from '../cluster/local/run-record.js';
 import { buildTopology, HOST } from '../cluster/topology.js';
 import type { Replication } from '../scenario/types.js';
+import { setSignalExitCode } from './shutdown.js';
 import { table } from './table.js';
 
 export interface UpOptions {
@@ -36,7 +37,8 @@ export async function clusterUp(o: UpOptions): Promise<void> {
       '',
     ].join('\n'),
   );
-  // Stay up until a signal; the shutdown handlers stop the cluster and exit.
+  // Stay up until a signal; the shutdown handlers stop the cluster and exit 0: that is how `up` ends.
+  setSignalExitCode(0);
   await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
 }
 

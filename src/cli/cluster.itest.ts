@@ -70,10 +70,10 @@ describe('patroni-chaos cluster up / status / down', () => {
 
   it('exits 3 with the failing component and its log line when a node never becomes healthy', async () => {
     const r = await runCli(['run', 'scenarios/kill-primary.yaml', '--port-base', '7600', '--report-dir', '/tmp/pc-itest-reports',
-      '--set', 'cluster.patroni.postgresql.parameters.shared_buffers=999TB', '--set', 'steps[0].wait_for={condition: healthy, timeout: 25s}']);
+      '--set', 'cluster.patroni.postgresql.parameters.shared_preload_libraries=no_such_library', '--set', 'steps[0].wait_for={condition: healthy, timeout: 25s}']);
     expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).toMatch(/timed out after 25 s waiting for cluster healthy/);
-    expect(r.stdout + r.stderr).toMatch(/patroni\d: .*shared_buffers/i);
+    expect(r.stdout + r.stderr).toMatch(/patroni\d: .*no_such_library/);
     expect(await listening(7610)).toBe(false);
   });
 });

@@ -14,6 +14,11 @@ import { intArg } from './args.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+function firstSentence(text: string, max = 90): string {
+  const sentence = /^[^.;]*[.;]?/.exec(text)?.[0] ?? text;
+  return sentence.length <= max ? sentence : `${sentence.slice(0, max - 1)}…`;
+}
+
 /** Loads and checks every target against the provider's catalog; invalid input throws before anything starts. */
 export function loadChecked(paths: string[], sets: string[], provider: ProviderName): Suite[] {
   const suites = loadTargets(paths, sets);
@@ -66,7 +71,7 @@ export function registerScenarioCommands(program: Command): void {
         const first = s.scenarios[0];
         return isSuite
           ? [file, 'suite', `${s.scenarios.length} scenarios x ${s.iterations}: ${s.scenarios.map((x) => x.name).join(', ')}`]
-          : [file, first?.tags.join(',') ?? '', (first?.description ?? '').split('\n')[0] ?? ''];
+          : [file, first?.tags.join(',') ?? '', firstSentence(first?.description ?? '')];
       });
       process.stdout.write(`${table(['file', 'tags', 'description'], rows)}\n`);
     });

@@ -6,6 +6,12 @@
 import { liveClusters } from '../cluster/local/local-cluster.js';
 
 let stopping = false;
+/** Exit code after a stop requested by a signal: an interrupted run could not run (3); `cluster up` sets 0. */
+let signalExitCode = 3;
+
+export function setSignalExitCode(code: number): void {
+  signalExitCode = code;
+}
 const onStopHooks = new Set<() => Promise<void>>();
 
 /** Extra work to do before exiting on a signal (e.g. writing a partial report). */
@@ -30,9 +36,9 @@ function exitAfterStop(code: number, why: string): void {
 }
 
 export function installShutdownHandlers(): void {
-  process.on('SIGINT', () => exitAfterStop(130, 'interrupted'));
-  process.on('SIGTERM', () => exitAfterStop(143, 'terminated'));
-  process.on('SIGHUP', () => exitAfterStop(129, 'hang-up'));
+  process.on('SIGINT', () => exitAfterStop(signalExitCode, 'interrupted'));
+  process.on('SIGTERM', () => exitAfterStop(signalExitCode, 'terminated'));
+  process.on('SIGHUP', () => exitAfterStop(signalExitCode, 'hang-up'));
   process.on('uncaughtException', (err) => {
     process.stderr.write(`patroni-chaos: internal error: ${err.stack ?? err.message}\n`);
     exitAfterStop(3, 'crashed');

@@ -41,6 +41,23 @@ export interface HaproxySpec {
   logFile: string;
 }
 
+/** A proxied link: a Toxiproxy proxy listening on `port` in front of `upstream`. */
+export interface LinkSpec {
+  name: string;
+  /** The member whose traffic crosses the link. */
+  member: string;
+  kind: 'dcs';
+  port: number;
+  upstream: number;
+}
+
+export interface NetworkSpec {
+  /** Port of the Toxiproxy-compatible API. */
+  apiPort: number;
+  logFile: string;
+  links: LinkSpec[];
+}
+
 export interface Credentials {
   superuser: { username: string; password: string };
   replication: { username: string; password: string };
@@ -59,6 +76,8 @@ export interface Topology {
   members: MemberSpec[];
   etcd: EtcdSpec[];
   haproxy: HaproxySpec;
+  /** Proxies on each member's links, used when the run has network faults. */
+  network: NetworkSpec;
   credentials: Credentials;
   /** Name of the database and table the workload writes. */
   database: string;
@@ -79,6 +98,8 @@ export function allPorts(t: Topology): number[] {
     h.primaryPort, h.replicaPort, h.anyPort, h.statsPort,
     ...t.members.flatMap((m) => [m.pgPort, m.restPort]),
     ...t.etcd.flatMap((e) => [e.clientPort, e.peerPort]),
+    t.network.apiPort,
+    ...t.network.links.map((l) => l.port),
   ];
 }
 
@@ -108,6 +129,10 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
     dataDir: join(runDir, `etcd${i + 1}`),
     logFile: join(runDir, 'logs', `etcd${i + 1}.log`),
   }));
+  // Each member reaches each etcd member through a proxy of its own, so one member can be cut off alone.
+  const links = members.flatMap((m) => etcd.map((e, j): LinkSpec => ({
+    name: `${m.name}-${e.name}`, member: m.name, kind: 'dcs', port: base + 60 + m.index * size + j, upstream: e.clientPort,
+  })));
   return {
     runId: o.runId,
     runDir,
@@ -125,6 +150,7 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
       configFile: join(runDir, 'haproxy.cfg'),
       logFile: join(runDir, 'logs', 'haproxy.log'),
     },
+    network: { apiPort: base + 50, logFile: join(runDir, 'logs', 'toxiproxy.log'), links },
     credentials: {
       superuser: { username: 'postgres', password: 'chaos-superuser' },
       replication: { username: 'replicator', password: 'chaos-replicator' },

@@ -55,7 +55,8 @@ export interface ClusterProvider {
   start(options: { onProgress?: (message: string) => void }): Promise<StartedCluster>;
 }
 
-export type Component = 'patroni' | 'postgres' | 'etcd';
+/** `replication` is a member's WAL streaming processes: its walsenders and its walreceiver. */
+export type Component = 'patroni' | 'postgres' | 'etcd' | 'replication';
 
 /** Process-level control of members (kill, freeze, restart): what the process faults need. */
 export interface ProcessControl {
@@ -70,4 +71,16 @@ export interface ProcessControl {
 export function hasProcessControl(c: StartedCluster): c is StartedCluster & ProcessControl {
   const p = c as Partial<ProcessControl>;
   return typeof p.signal === 'function' && typeof p.restart === 'function' && typeof p.pid === 'function';
+}
+
+/** Links carried by a Toxiproxy-compatible proxy: what the network faults need. */
+export interface NetworkControl {
+  /** Base URL of the Toxiproxy API. */
+  readonly toxiproxyUrl: string;
+  /** Names of the proxies on a member's links of one kind. */
+  links(member: string, kind: 'dcs'): string[];
+}
+
+export function hasNetworkControl(c: StartedCluster): c is StartedCluster & NetworkControl {
+  return typeof (c as Partial<NetworkControl>).toxiproxyUrl === 'string';
 }

@@ -2,6 +2,9 @@ import type { FaultActionInfo, FaultCatalog } from '../scenario/catalog.js';
 import type { Capability, FaultDefinition } from './types.js';
 import { failover } from './failover.js';
 import { kill } from './kill.js';
+import { partitionDcs } from './partition-dcs.js';
+import { pauseReplication } from './pause-replication.js';
+import { slowDcs } from './slow-dcs.js';
 import { killPatroni } from './kill-patroni.js';
 import { killPostgres } from './kill-postgres.js';
 import { restart } from './restart.js';
@@ -9,7 +12,7 @@ import { stop } from './stop.js';
 import { switchover } from './switchover.js';
 
 export const FAULTS: ReadonlyMap<string, FaultDefinition> = new Map(
-  [kill, killPostgres, killPatroni, stop, restart, switchover, failover].map((f) => [f.action, f]),
+  [kill, killPostgres, killPatroni, stop, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs].map((f) => [f.action, f]),
 );
 
 /** What a provider with these capabilities can run, for checking scenarios before it starts. */

@@ -40,6 +40,11 @@ export interface ProbeEvent {
   /** Result of a real write probe, when the scenario asks for it. */
   writable?: boolean;
   timeline?: number;
+  /**
+   * WAL position in bytes: written (primary) or the furthest received or
+   * replayed (replica), Patroni's own measure for failover candidates.
+   */
+  walPosition?: number;
   error?: string;
 }
 

@@ -4,10 +4,17 @@ import type { Credentials } from '../cluster/topology.js';
 import type { MemberHandle } from '../cluster/types.js';
 import { now } from '../history/clock.js';
 import type { ProbeEvent } from '../history/events.js';
-import { connect, destroy, IDENTITY_SQL } from '../workload/connection.js';
+import { connect, destroy } from '../workload/connection.js';
 import { Ticker } from './ticker.js';
 
 export const PROBE_TABLE = 'chaos_probes';
+
+/** Recovery state, timeline and WAL position (Patroni's: the furthest of received and replayed on a replica). */
+const STATE_SQL = `SELECT pg_is_in_recovery() AS r,
+  CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver)
+       ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS tl,
+  pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())
+                       ELSE pg_current_wal_lsn() END, '0/0')::float8 AS lsn`;
 export const CREATE_PROBE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (member text, at timestamptz DEFAULT now())`;
 
 /**
@@ -42,8 +49,12 @@ export class MemberObserver {
   }
 
   async #probe(): Promise<void> {
+    // Stamped when the probe starts: a member is known writable only until its next attempt
+    // begins, so a probe that then hangs (a write waiting for a vanished sync standby) cannot
+    // stretch the last "writable" past the moment another member took over.
+    const t = now();
     const [rest, sql] = await Promise.allSettled([getPatroni(this.member.restUrl, this.#timeoutMs), this.#sql()]);
-    const e: ProbeEvent = { kind: 'probe', t: now(), member: this.member.name };
+    const e: ProbeEvent = { kind: 'probe', t, member: this.member.name };
     if (rest.status === 'fulfilled') {
       e.patroniRole = isPrimaryRole(rest.value.role) ? 'primary' : rest.value.role === 'replica' || rest.value.role === 'sync_standby' ? 'replica' : 'other';
       e.patroniState = rest.value.state;
@@ -51,6 +62,7 @@ export class MemberObserver {
     if (sql.status === 'fulfilled') {
       e.inRecovery = sql.value.inRecovery;
       if (sql.value.timeline) e.timeline = sql.value.timeline;
+      if (sql.value.walPosition !== undefined) e.walPosition = sql.value.walPosition;
       if (sql.value.writable !== undefined) e.writable = sql.value.writable;
     }
     const errors = [rest, sql].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
@@ -58,13 +70,13 @@ export class MemberObserver {
     this.record(e);
   }
 
-  async #sql(): Promise<{ inRecovery: boolean; timeline: number; writable?: boolean }> {
+  async #sql(): Promise<{ inRecovery: boolean; timeline: number; walPosition?: number; writable?: boolean }> {
     try {
       this.#client ??= await connect(this.member.pg, this.credentials, this.#timeoutMs, 'chaos-observer');
-      const row = (await this.#client.query(IDENTITY_SQL)).rows[0] as { r: boolean; tl: number | null };
+      const row = (await this.#client.query(STATE_SQL)).rows[0] as { r: boolean; tl: number | null; lsn: number | null };
       let writable: boolean | undefined;
       if (this.writeProbes) writable = await this.#writeProbe(this.#client);
-      return { inRecovery: row.r, timeline: row.tl ?? 0, ...(writable === undefined ? {} : { writable }) };
+      return { inRecovery: row.r, timeline: row.tl ?? 0, ...(row.lsn === null ? {} : { walPosition: row.lsn }), ...(writable === undefined ? {} : { writable }) };
     } catch (err) {
       if (this.#client) destroy(this.#client);
       this.#client = undefined;

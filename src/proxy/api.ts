@@ -106,8 +106,10 @@ async function handle(routes: Routes, req: IncomingMessage, res: ServerResponse)
     else if (reply.body === undefined) send(res, reply.status, '', undefined);
     else send(res, reply.status, JSON.stringify(reply.body), 'application/json');
   } catch (err) {
+    // Toxiproxy answers errors through Go's http.Error: a JSON line, but labelled as text.
     const error = toApiError(err);
-    send(res, error.status, `${JSON.stringify(error)}\n`, 'application/json');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    send(res, error.status, `${JSON.stringify(error)}\n`, TEXT);
   }
 }
 

@@ -122,6 +122,8 @@ export class Link {
   }
 
   private run({ wrapper, stub }: Stage): void {
+    // An edit that was waiting on an interrupt when the connection went away must not restart it.
+    if (this.disposed) return;
     stub.run(stub.roll < wrapper.toxicity ? wrapper.toxic : noop);
   }
 

@@ -6,7 +6,7 @@ describe('toReportJson', () => {
   it('has exactly the contract keys', () => {
     expect(Object.keys(toReportJson(run())).sort()).toEqual([
       'checks', 'cluster', 'duration_ms', 'ended_at', 'error', 'iteration', 'metrics', 'provider',
-      'scenario', 'sla', 'started_at', 'timeline', 'verdict', 'versions',
+      'run_id', 'scenario', 'sla', 'started_at', 'timeline', 'verdict', 'versions',
     ]);
   });
 

@@ -32,6 +32,8 @@ export interface ReportJson {
   timeline: TimelineEntry[];
   error: HarnessError | null;
   iteration: number;
+  /** The cluster run's id: its folder under the run root holds the raw configs. */
+  run_id: string;
 }
 
 /** Builds report.json's content from a run. Pure. */
@@ -58,5 +60,6 @@ export function toReportJson(run: RunRecord): ReportJson {
     timeline: buildTimeline(run.events, run.startedAt),
     error: run.harnessError === undefined ? null : { code: run.harnessError.code, message: run.harnessError.message },
     iteration: run.iteration,
+    run_id: run.runId,
   };
 }

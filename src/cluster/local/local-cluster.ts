@@ -1,7 +1,8 @@
 import { HarnessError } from '../../errors.js';
 import { renderEtcdArgs } from '../render/etcd.js';
 import { HOST, type Topology } from '../topology.js';
-import type { ClusterEndpoints, Component, EtcdHandle, MemberHandle, ProcessControl, StartedCluster, Versions } from '../types.js';
+import type { ClusterEndpoints, Component, EtcdHandle, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
+import { proxyProcessSpec, toxiproxyUrl } from './network.js';
 import { removeRunData } from './layout.js';
 import { postmasterPid } from './postmaster.js';
 import { procInfo, withDescendants } from './procfs.js';
@@ -16,6 +17,8 @@ export interface LocalClusterParts {
   runAs: RunAs | undefined;
   versions: Versions;
   keepData: boolean;
+  /** Whether each member reaches etcd through proxies (for network faults). */
+  proxied: boolean;
 }
 
 /** Clusters started by this process, so a signal handler can stop them all. */
@@ -27,7 +30,7 @@ export const liveClusters = new Set<LocalCluster>();
  * cannot die gracefully), SIGTERM, SIGKILL after a delay, then a sweep of
  * anything else that names the run folder.
  */
-export class LocalCluster implements StartedCluster, ProcessControl {
+export class LocalCluster implements StartedCluster, ProcessControl, Partial<NetworkControl> {
   readonly provider = 'local';
   readonly members: MemberHandle[];
   readonly etcd: EtcdHandle[];
@@ -55,12 +58,22 @@ export class LocalCluster implements StartedCluster, ProcessControl {
   get credentials() { return this.topology.credentials; }
   get versions(): Versions { return this.parts.versions; }
 
+  /** Set only when the run's links are proxied. */
+  get toxiproxyUrl(): string | undefined {
+    return this.parts.proxied ? toxiproxyUrl(this.topology) : undefined;
+  }
+
+  links(member: string, kind: 'dcs'): string[] {
+    return this.topology.network.links.filter((l) => l.member === member && l.kind === kind).map((l) => l.name);
+  }
+
   logFiles(): Record<string, string> {
     const t = this.topology;
     return Object.fromEntries([
       ...t.etcd.map((e) => [e.name, e.logFile]),
       ...t.members.map((m) => [m.name, m.logFile]),
       ['haproxy', t.haproxy.logFile],
+      ...(this.parts.proxied ? [['toxiproxy', t.network.logFile]] : []),
     ]);
   }
 
@@ -84,6 +97,10 @@ export class LocalCluster implements StartedCluster, ProcessControl {
     });
   }
 
+  startProxy(): void {
+    this.#launch('toxiproxy', proxyProcessSpec(this.topology));
+  }
+
   startHaproxy(): void {
     const h = this.topology.haproxy;
     this.#launch('haproxy', { name: 'haproxy', command: this.parts.binaries.haproxy, args: ['-db', '-f', h.configFile], logFile: h.logFile });
@@ -91,6 +108,7 @@ export class LocalCluster implements StartedCluster, ProcessControl {
 
   async pid(component: Component, name: string): Promise<number | undefined> {
     if (component === 'postgres') return postmasterPid(this.#memberSpec(name).dataDir);
+    if (component === 'replication') return this.#replicationPids(name)[0];
     const p = this.#procs.get(`${component}:${name}`);
     return p?.running ? p.pid : undefined;
   }
@@ -98,9 +116,10 @@ export class LocalCluster implements StartedCluster, ProcessControl {
   async signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
     const pid = await this.pid(component, name);
     if (pid === undefined) return false;
-    if (component !== 'postgres') return signalGroup(pid, sig);
+    if (component === 'patroni' || component === 'etcd') return signalGroup(pid, sig);
     // Every PostgreSQL child calls setsid(): the postmaster's group does not hold its backends.
-    for (const p of withDescendants([pid])) {
+    const targets = component === 'replication' ? this.#replicationPids(name) : withDescendants([pid]);
+    for (const p of targets) {
       try {
         process.kill(p, sig);
       } catch (err) {
@@ -138,7 +157,7 @@ export class LocalCluster implements StartedCluster, ProcessControl {
     // PostgreSQL is down. PostgreSQL goes first so Patroni cannot restart it.
     for (const m of t.members) await this.signal('postgres', m.name, 'SIGKILL');
     await this.#stopKind('patroni:', 0);
-    await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000)]);
+    await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000), this.#stopKind('toxiproxy', 1_000)]);
     // Whatever still names the run folder (a postmaster orphaned by a killed Patroni) goes too.
     await killRunProcesses(t.runDir);
     if (!this.parts.keepData) removeRunData(t);
@@ -157,6 +176,13 @@ export class LocalCluster implements StartedCluster, ProcessControl {
     const existing = this.#procs.get(key);
     if (existing?.running) throw new HarnessError('INTERNAL', `${key} is already running (pid ${existing.pid})`);
     this.#procs.set(key, ManagedProcess.start(spec));
+  }
+
+  /** The walsender and walreceiver processes of a member's PostgreSQL. */
+  #replicationPids(name: string): number[] {
+    const postmaster = postmasterPid(this.#memberSpec(name).dataDir);
+    if (postmaster === undefined) return [];
+    return withDescendants([postmaster]).filter((p) => /\bwal(sender|receiver)\b/.test(procInfo(p)?.cmdline ?? ''));
   }
 
   #memberSpec(name: string) {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { HarnessError } from '../../errors.js';
 import { effectiveDcs } from '../render/dcs.js';
@@ -8,6 +10,7 @@ import { pollUntil } from '../wait/poll.js';
 import { healthy } from '../wait/healthy.js';
 import type { Replication } from '../../scenario/types.js';
 import { writeRunLayout } from './layout.js';
+import { proxiesConfig, proxiesReady, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
 import { telltaleLine, tailLog } from './logs.js';
 import { assertPortsFree } from './ports.js';
@@ -24,6 +27,8 @@ export interface LocalProviderOptions {
   /** Keep the data directories after stop (for --keep-cluster inspection). */
   keepData?: boolean;
   startTimeoutMs?: number;
+  /** Route each member's etcd traffic through proxies, for network faults. */
+  proxies?: boolean;
 }
 
 export const DEFAULT_START_TIMEOUT_MS = 120_000;
@@ -39,6 +44,8 @@ function portRoles(t: Topology): Map<number, string> {
   roles.set(h.primaryPort, 'HAProxy primary').set(h.replicaPort, 'HAProxy replicas').set(h.anyPort, 'HAProxy any').set(h.statsPort, 'HAProxy stats');
   for (const m of t.members) roles.set(m.pgPort, `${m.name} PostgreSQL`).set(m.restPort, `${m.name} REST`);
   for (const e of t.etcd) roles.set(e.clientPort, `${e.name} client`).set(e.peerPort, `${e.name} peer`);
+  roles.set(t.network.apiPort, 'link proxy API');
+  for (const l of t.network.links) roles.set(l.port, `proxy ${l.name}`);
   if (roles.size !== allPorts(t).length) throw new HarnessError('INTERNAL', 'port plan has collisions');
   return roles;
 }
@@ -67,9 +74,11 @@ export class LocalProvider implements ClusterProvider {
     );
     await assertPortsFree(portRoles(topology), topology.portBase);
     const runAs = postgresUser();
-    writeRunLayout(topology, binaries, runAs);
+    const proxied = this.o.proxies ?? false;
+    writeRunLayout(topology, binaries, runAs, proxied);
+    if (proxied) writeFileSync(join(topology.runDir, 'proxies.json'), proxiesConfig(topology));
     writeRunRecord({ runId, runDir: topology.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), portBase: topology.portBase, createdAt: new Date().toISOString(), state: 'starting' });
-    const cluster = new LocalCluster({ topology, binaries, runAs, versions: componentVersions(binaries), keepData: this.o.keepData ?? false });
+    const cluster = new LocalCluster({ topology, binaries, runAs, versions: componentVersions(binaries), keepData: this.o.keepData ?? false, proxied });
     try {
       await this.#boot(cluster, say);
     } catch (err) {
@@ -101,6 +110,14 @@ export class LocalProvider implements ClusterProvider {
       }
       return true;
     }, { timeoutMs: 30_000, what: 'etcd cluster healthy', onTimeout: diagnose });
+    if (c.parts.proxied) {
+      say(`starting the link proxies (API ${toxiproxyUrl(t)})`);
+      c.startProxy();
+      await pollUntil(async () => {
+        failFastOnExit();
+        return proxiesReady(t);
+      }, { timeoutMs: 15_000, what: 'link proxies ready', onTimeout: diagnose });
+    }
     say(`starting Patroni on ${t.members.map((m) => `${m.name}:${m.pgPort}`).join(', ')}`);
     for (const m of t.members) c.startPatroni(m.name);
     c.startHaproxy();

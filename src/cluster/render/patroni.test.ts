@@ -34,3 +34,10 @@ describe('renderPatroniConfig', () => {
     expect(config['postgresql'].authentication.replication.username).toBe('replicator');
   });
 });
+
+describe('renderPatroniConfig with proxied DCS links', () => {
+  const proxied = parse(renderPatroniConfig(t, t.members[2]!, { binDir: '/x', proxiedDcs: true })) as Record<string, any>; // parsed YAML is untyped
+  it('reaches etcd only through the member own proxies, without discovery', () => {
+    expect(proxied['etcd3']).toEqual({ hosts: ['127.0.0.1:7066', '127.0.0.1:7067', '127.0.0.1:7068'], protocol: 'http', use_proxies: true });
+  });
+});

@@ -3,21 +3,26 @@ import { HOST, type MemberSpec, type Topology } from '../topology.js';
 
 export interface PatroniRenderOptions {
   binDir: string;
-  /** etcd3 endpoints this member talks to (proxies, when links are proxied). */
-  etcdHosts?: string[];
+  /**
+   * Reach etcd through this member's own proxies. `use_proxies` keeps Patroni
+   * from discovering the direct member addresses behind them.
+   */
+  proxiedDcs?: boolean;
 }
 
 /** patroni.yml for one member, from the topology alone. */
 export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRenderOptions): string {
   const c = t.credentials;
-  const etcdHosts = o.etcdHosts ?? t.etcd.map((e) => `${HOST}:${e.clientPort}`);
+  const etcdHosts = o.proxiedDcs
+    ? t.network.links.filter((l) => l.member === m.name && l.kind === 'dcs').map((l) => `${HOST}:${l.port}`)
+    : t.etcd.map((e) => `${HOST}:${e.clientPort}`);
   const config = {
     scope: t.scope,
     namespace: '/service/',
     name: m.name,
     log: { level: 'INFO' },
     restapi: { listen: `${HOST}:${m.restPort}`, connect_address: `${HOST}:${m.restPort}` },
-    etcd3: { hosts: etcdHosts, protocol: 'http' },
+    etcd3: { hosts: etcdHosts, protocol: 'http', ...(o.proxiedDcs ? { use_proxies: true } : {}) },
     bootstrap: {
       dcs: t.dcs,
       initdb: [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'],

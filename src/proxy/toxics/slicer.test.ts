@@ -15,12 +15,12 @@ test('slicer delivers the same bytes in many more, smaller reads', async () => {
   const source = await h.peer((socket) => socket.end(payload));
   const proxy = await h.proxy(source);
   const plain = await collect(await h.connect(proxy.listen));
-  await proxy.addToxic(toxic({ type: 'slicer', attributes: { average_size: 100, size_variation: 20, delay: 2000 } }));
+  await proxy.addToxic(toxic({ type: 'slicer', attributes: { average_size: 100, size_variation: 20, delay: 5000 } }));
   const sliced = await collect(await h.connect(proxy.listen));
   expect(sliced.data.equals(payload)).toBe(true);
   expect(plain.data.equals(payload)).toBe(true);
-  // About 40 slices 2 ms apart; the plain transfer arrives in one or two reads.
-  expect(sliced.chunks).toBeGreaterThanOrEqual(20);
+  // About 40 slices 5 ms apart (a stalled event loop may read a few together); plain is one or two reads.
+  expect(sliced.chunks).toBeGreaterThanOrEqual(10);
   expect(sliced.chunks).toBeGreaterThan(plain.chunks * 5);
 });
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { checkLaggingPromotions } from './lagging-promotions.js';
+import { HistoryBuilder, scenario } from './test-support.js';
+
+/** pg1 leads and writes on; pg2 stalls at `stalledAt` bytes; pg1 dies; `winner` takes the key. */
+function failoverWith(stalledAt: number, winner: string) {
+  const h = new HistoryBuilder().dcs(0, 'pg1');
+  for (let t = 0; t <= 1000; t += 100) {
+    h.probe(t, 'pg1', { inRecovery: false, walPosition: 10_000_000 + t * 10_000 });
+    h.probe(t, 'pg2', { inRecovery: true, walPosition: Math.min(stalledAt, 10_000_000 + t * 10_000) });
+    h.probe(t, 'pg3', { inRecovery: true, walPosition: 10_000_000 + t * 10_000 });
+  }
+  h.dcs(1500, null).dcs(1600, winner);
+  return h.events;
+}
+
+describe('checkLaggingPromotions', () => {
+  it('counts a promotion of a replica further behind than maximum_lag_on_failover', () => {
+    const out = checkLaggingPromotions(scenario(), failoverWith(10_000_000, 'pg2'));
+    expect(out.metrics.lagging_promotions).toBe(1);
+    expect(out.valid).toBe(false);
+    expect(out.error).toContain('pg2 promoted 10000000 bytes behind pg1 (limit 1048576)');
+  });
+
+  it('accepts the promotion of an up-to-date replica', () => {
+    expect(checkLaggingPromotions(scenario(), failoverWith(10_000_000, 'pg3'))).toMatchObject({ metrics: { lagging_promotions: 0 }, valid: true });
+  });
+
+  it('reads the limit from the scenario cluster settings', () => {
+    const s = scenario();
+    s.cluster.patroni = { maximum_lag_on_failover: 20_000_000 };
+    expect(checkLaggingPromotions(s, failoverWith(10_000_000, 'pg2')).metrics.lagging_promotions).toBe(0);
+  });
+
+  it('cannot decide without WAL positions', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').primary(0, 'pg1').dcs(100, 'pg2');
+    expect(checkLaggingPromotions(scenario(), h.events).valid).toBe('unknown');
+  });
+});

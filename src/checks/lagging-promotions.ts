@@ -1,0 +1,38 @@
+import type { HistoryEvent, ProbeEvent } from '../history/events.js';
+import { ofKind } from '../history/history.js';
+import type { Scenario } from '../scenario/types.js';
+import type { CheckOutput } from './checker.js';
+import { byTime } from './timeline.js';
+
+/** Patroni's default, which the documents keep (001: maximum_lag_on_failover 1048576). */
+const DEFAULT_MAX_LAG = 1_048_576;
+
+/**
+ * Promotions of a member that was further behind the old leader than
+ * maximum_lag_on_failover. For each change of the leader key from A to B:
+ * A's furthest WAL position observed before the change, minus B's position
+ * at its last probe before the change (while still a replica). Without WAL
+ * positions in the probes the check cannot decide.
+ */
+export function checkLaggingPromotions(scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+  const maxLag = Number(scenario.cluster.patroni['maximum_lag_on_failover'] ?? DEFAULT_MAX_LAG);
+  const probes = byTime(ofKind(events, 'probe')).filter((p) => p.walPosition !== undefined);
+  if (probes.length === 0) return { metrics: {}, valid: 'unknown', error: 'no probe recorded a WAL position' };
+  const lagging: string[] = [];
+  let previous: string | null = null;
+  for (const d of byTime(ofKind(events, 'dcs'))) {
+    if (d.leader !== null && previous !== null && d.leader !== previous) {
+      const before = (p: ProbeEvent) => p.t < d.t;
+      const oldFurthest = Math.max(...probes.filter((p) => before(p) && p.member === previous).map((p) => p.walPosition as number));
+      const candidate = probes.filter((p) => before(p) && p.member === d.leader && p.inRecovery === true).at(-1);
+      const lag = candidate === undefined ? undefined : oldFurthest - (candidate.walPosition as number);
+      if (lag !== undefined && lag > maxLag) lagging.push(`${d.leader} promoted ${lag} bytes behind ${previous} (limit ${maxLag})`);
+    }
+    if (d.leader !== null) previous = d.leader;
+  }
+  return {
+    metrics: { lagging_promotions: lagging.length },
+    valid: lagging.length === 0,
+    ...(lagging.length > 0 ? { error: lagging.join('; ') } : {}),
+  };
+}

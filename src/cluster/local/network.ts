@@ -1,0 +1,42 @@
+/**
+ * The run's Toxiproxy-compatible proxy (src/proxy) as a process of its own,
+ * so that its data path never shares an event loop with the workload, and
+ * the links it carries, configured through its HTTP API with the standard
+ * Toxiproxy client exactly as a real Toxiproxy would be.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { HOST, type Topology } from '../topology.js';
+import type { ProcessSpec } from './process.js';
+
+/** The compiled standalone server; from sources (tests), the build's copy. */
+function proxyMain(): string {
+  const beside = fileURLToPath(new URL('../../proxy/main.js', import.meta.url));
+  return existsSync(beside) ? beside : fileURLToPath(new URL('../../../dist/proxy/main.js', import.meta.url));
+}
+
+export function proxyProcessSpec(t: Topology): ProcessSpec {
+  return {
+    name: 'toxiproxy',
+    command: process.execPath,
+    args: [proxyMain(), '--host', HOST, '--port', String(t.network.apiPort), '--config', `${t.runDir}/proxies.json`],
+    logFile: t.network.logFile,
+  };
+}
+
+/** The /populate body that creates every link of the run, for the server's --config. */
+export function proxiesConfig(t: Topology): string {
+  return JSON.stringify(t.network.links.map((l) => ({ name: l.name, listen: `${HOST}:${l.port}`, upstream: `${HOST}:${l.upstream}`, enabled: true })), null, 2);
+}
+
+export function toxiproxyUrl(t: Topology): string {
+  return `http://${HOST}:${t.network.apiPort}`;
+}
+
+/** true once the API answers and every link exists. */
+export async function proxiesReady(t: Topology): Promise<true | string> {
+  const all = await new Toxiproxy(toxiproxyUrl(t)).getAll();
+  const missing = t.network.links.filter((l) => !(l.name in all)).map((l) => l.name);
+  return missing.length === 0 ? true : `proxies not created yet: ${missing.join(', ')}`;
+}

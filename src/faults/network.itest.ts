@@ -1,0 +1,51 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processesOfRun } from '../cluster/local/run-record.js';
+import { runCli } from '../test-support/cli.js';
+
+function run(scenario: string, portBase: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'pc-net-'));
+  return runCli(['run', `scenarios/${scenario}.yaml`, '--report-dir', dir, '--port-base', String(portBase)]).then((r) => {
+    const [folder] = readdirSync(dir);
+    const report = JSON.parse(readFileSync(join(dir, folder ?? '', 'report.json'), 'utf8')) as Record<string, any>; // parsed report.json: its shape is under test
+    return { ...r, report, folder: join(dir, folder ?? '') };
+  });
+}
+
+describe('network and replication faults end to end', () => {
+  it('primary-partitioned-from-etcd: the old primary stops, a new one is elected, never two, proxies left clean', async () => {
+    const { code, stderr, report, folder } = await run('primary-partitioned-from-etcd', 8100);
+    const m = report['metrics'];
+    expect(m.faults[0].old_leader).toBeTruthy();
+    expect(m.faults[0].new_leader).not.toBe(m.faults[0].old_leader);
+    expect(m.max_concurrent_primaries).toBe(1);
+    expect(m.lost_writes).toBe(0);
+    const heal = report['timeline'].find((e: { kind: string; phase?: string }) => e.kind === 'fault' && e.phase === 'heal');
+    expect(heal.detail).toMatch(/removed 12 toxics from .*; all enabled and clean/);
+    expect(readdirSync(join(folder, 'logs'))).toContain('toxiproxy.log');
+    expect(code, stderr.slice(-2000)).toBe(report['verdict'] === 'pass' ? 0 : 1);
+    expect(processesOfRun(`/tmp/patroni-chaos/${report['run_id']}`)).toEqual([]);
+  });
+
+  it('lagging-replica-not-promoted: no replica beyond maximum_lag_on_failover is promoted, nothing lost', async () => {
+    const { code, stderr, report } = await run('lagging-replica-not-promoted', 8200);
+    const m = report['metrics'];
+    expect(m.lagging_promotions).toBe(0);
+    expect(m.lost_writes).toBe(0);
+    expect(m.no_leader_ms).toBeGreaterThan(20_000);
+    expect(report['verdict']).toBe('pass');
+    expect(code, stderr.slice(-2000)).toBe(0);
+  });
+
+  it('async-lost-writes: writes acknowledged while replication stalled are reported lost, exit 1', async () => {
+    const { code, report } = await run('async-lost-writes', 8300);
+    const m = report['metrics'];
+    expect(m.lost_writes).toBeGreaterThan(0);
+    expect(m.rpo_ms).toBeGreaterThan(5000);
+    expect(report['sla'].find((s: { metric: string }) => s.metric === 'rpo_ms')?.pass).toBe(false);
+    expect(report['verdict']).toBe('fail');
+    expect(code).toBe(1);
+  });
+});
