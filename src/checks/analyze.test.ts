@@ -29,6 +29,8 @@ describe('analyze', () => {
       'set',
       'split-brain',
       'convergence',
+      'stale-leader',
+      'lagging-promotions',
       'latency',
     ]);
     expect(a.metrics).toMatchObject({

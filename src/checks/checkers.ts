@@ -7,6 +7,7 @@ import { checkLatency } from './latency.js';
 import { checkNoLeader } from './no-leader.js';
 import { checkPrimaries } from './primaries.js';
 import { checkSet } from './set.js';
+import { checkStaleLeaderWrites } from './stale-leader.js';
 import { checkWrites } from './writes.js';
 
 /** Every check analyze runs, in report order. */
@@ -22,6 +23,7 @@ export const CHECKERS: readonly Checker[] = [
   },
   { name: 'split-brain', metrics: ['max_concurrent_primaries', 'split_brain_ms'], check: checkPrimaries },
   { name: 'convergence', metrics: ['convergence_ms'], check: checkConvergence },
+  { name: 'stale-leader', metrics: ['stale_leader_writes'], check: checkStaleLeaderWrites },
   { name: 'lagging-promotions', metrics: ['lagging_promotions'], check: checkLaggingPromotions },
   { name: 'latency', metrics: [], check: checkLatency },
 ];

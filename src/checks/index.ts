@@ -14,6 +14,7 @@ export { isWritable, writableSpans, sweep, SAMPLE_VALIDITY_INTERVALS } from './s
 export { conflictingAcks } from './ops-evidence.js';
 export { checkConvergence } from './convergence.js';
 export { checkLaggingPromotions } from './lagging-promotions.js';
+export { checkStaleLeaderWrites } from './stale-leader.js';
 export { checkLatency, summarize } from './latency.js';
 export type * from './metrics.js';
 export * from './sla-types.js';

@@ -33,7 +33,7 @@ describe('checkLaggingPromotions', () => {
   });
 
   it('cannot decide without WAL positions', () => {
-    const h = new HistoryBuilder().dcs(0, 'pg1').primary(0, 'pg1').dcs(100, 'pg2');
+    const h = new HistoryBuilder().dcs(0, 'pg1').probe(0, 'pg1', { inRecovery: false }).dcs(100, 'pg2');
     expect(checkLaggingPromotions(scenario(), h.events).valid).toBe('unknown');
   });
 });

@@ -15,6 +15,7 @@ export const METRICS = [
   'split_brain_ms',
   'convergence_ms',
   'lagging_promotions',
+  'stale_leader_writes',
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 

@@ -48,13 +48,13 @@ export class HistoryBuilder {
     return this;
   }
 
-  /** A primary / replica probe by PostgreSQL's view only. */
+  /** A primary / replica probe by PostgreSQL's view only; WAL grows with time and replicas keep up. */
   primary(t: number, member: string): this {
-    return this.probe(t, member, { inRecovery: false });
+    return this.probe(t, member, { inRecovery: false, walPosition: t * 100 });
   }
 
   replica(t: number, member: string): this {
-    return this.probe(t, member, { inRecovery: true });
+    return this.probe(t, member, { inRecovery: true, walPosition: t * 100 });
   }
 
   dcs(t: number, leader: string | null): this {

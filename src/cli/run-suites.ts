@@ -38,7 +38,7 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
         runs.push({ run, dir });
         const m = run.analysis.metrics;
         const failed = run.analysis.sla.filter((s) => !s.pass).map((s) => `${s.metric} ${s.observed === null ? 'not measured' : formatMetric(s.metric, s.observed)} (${Math.round(s.observed ?? NaN)}) vs ${s.threshold}`);
-        process.stdout.write(`${verdict.toUpperCase()}  ${scenario.name}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${failed.length ? `  violated: ${failed.join('; ')}` : ''}${run.harnessError ? `  error: ${run.harnessError.message}` : ''}\n    report: ${join(dir, 'report.md')}\n`);
+        process.stdout.write(`${verdict.toUpperCase()}  ${scenario.name}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${run.harnessError ? `  error: ${run.harnessError.message}` : failed.length ? `  violated: ${failed.join('; ')}` : ''}\n    report: ${join(dir, 'report.md')}\n`);
       }
     }
     if (!single) {

@@ -41,12 +41,21 @@ export interface HaproxySpec {
   logFile: string;
 }
 
+/**
+ * A member's links, each proxied separately so that a fault can cut one:
+ * `dcs` its connections to each etcd member; `peer` what other members open
+ * to it (replication and pg_rewind to its PostgreSQL, REST between members);
+ * `client` what HAProxy opens to it (client sessions and health checks).
+ */
+export type LinkKind = 'dcs' | 'peer' | 'client';
+export const LINK_KINDS: readonly LinkKind[] = ['dcs', 'peer', 'client'];
+
 /** A proxied link: a Toxiproxy proxy listening on `port` in front of `upstream`. */
 export interface LinkSpec {
   name: string;
   /** The member whose traffic crosses the link. */
   member: string;
-  kind: 'dcs';
+  kind: LinkKind;
   port: number;
   upstream: number;
 }
@@ -78,6 +87,8 @@ export interface Topology {
   haproxy: HaproxySpec;
   /** Proxies on each member's links, used when the run has network faults. */
   network: NetworkSpec;
+  /** Whether the links go through the proxies in this run. */
+  proxied: boolean;
   credentials: Credentials;
   /** Name of the database and table the workload writes. */
   database: string;
@@ -90,6 +101,7 @@ export interface TopologyOptions {
   replication?: Replication;
   dcs?: Record<string, unknown>;
   size?: number;
+  proxied?: boolean;
 }
 
 export function allPorts(t: Topology): number[] {
@@ -130,9 +142,16 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
     logFile: join(runDir, 'logs', `etcd${i + 1}.log`),
   }));
   // Each member reaches each etcd member through a proxy of its own, so one member can be cut off alone.
-  const links = members.flatMap((m) => etcd.map((e, j): LinkSpec => ({
+  const dcsLinks = members.flatMap((m) => etcd.map((e, j): LinkSpec => ({
     name: `${m.name}-${e.name}`, member: m.name, kind: 'dcs', port: base + 60 + m.index * size + j, upstream: e.clientPort,
   })));
+  const memberLinks = members.flatMap((m): LinkSpec[] => [
+    { name: `${m.name}-pg-peer`, member: m.name, kind: 'peer', port: base + 70 + m.index, upstream: m.pgPort },
+    { name: `${m.name}-rest-peer`, member: m.name, kind: 'peer', port: base + 75 + m.index, upstream: m.restPort },
+    { name: `${m.name}-pg-client`, member: m.name, kind: 'client', port: base + 80 + m.index, upstream: m.pgPort },
+    { name: `${m.name}-rest-client`, member: m.name, kind: 'client', port: base + 85 + m.index, upstream: m.restPort },
+  ]);
+  const links = [...dcsLinks, ...memberLinks];
   return {
     runId: o.runId,
     runDir,
@@ -151,6 +170,7 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
       logFile: join(runDir, 'logs', 'haproxy.log'),
     },
     network: { apiPort: base + 50, logFile: join(runDir, 'logs', 'toxiproxy.log'), links },
+    proxied: o.proxied ?? false,
     credentials: {
       superuser: { username: 'postgres', password: 'chaos-superuser' },
       replication: { username: 'replicator', password: 'chaos-replicator' },
@@ -158,4 +178,10 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
     },
     database: 'postgres',
   };
+}
+
+/** Where a member's traffic of a kind enters it: through its proxy when the run is proxied. */
+export function linkPort(t: Topology, member: string, name: 'pg-peer' | 'rest-peer' | 'pg-client' | 'rest-client', direct: number): number {
+  if (!t.proxied) return direct;
+  return t.network.links.find((l) => l.name === `${member}-${name}`)?.port ?? direct;
 }

@@ -5,7 +5,7 @@
  * "unsupported".
  */
 import type { Versions } from './local/system.js';
-import type { Credentials, Topology } from './topology.js';
+import type { Credentials, LinkKind, Topology } from './topology.js';
 
 export type { Versions };
 
@@ -78,7 +78,7 @@ export interface NetworkControl {
   /** Base URL of the Toxiproxy API. */
   readonly toxiproxyUrl: string;
   /** Names of the proxies on a member's links of one kind. */
-  links(member: string, kind: 'dcs'): string[];
+  links(member: string, kind: LinkKind): string[];
 }
 
 export function hasNetworkControl(c: StartedCluster): c is StartedCluster & NetworkControl {

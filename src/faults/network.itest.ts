@@ -23,7 +23,7 @@ describe('network and replication faults end to end', () => {
     expect(m.max_concurrent_primaries).toBe(1);
     expect(m.lost_writes).toBe(0);
     const heal = report['timeline'].find((e: { kind: string; phase?: string }) => e.kind === 'fault' && e.phase === 'heal');
-    expect(heal.detail).toMatch(/removed 12 toxics from .*; all enabled and clean/);
+    expect(heal.detail).toMatch(/removed 6 toxics from .*; all enabled and clean/);
     expect(readdirSync(join(folder, 'logs'))).toContain('toxiproxy.log');
     expect(code, stderr.slice(-2000)).toBe(report['verdict'] === 'pass' ? 0 : 1);
     expect(processesOfRun(`/tmp/patroni-chaos/${report['run_id']}`)).toEqual([]);

@@ -7,11 +7,11 @@ import type { Topology } from '../topology.js';
 import type { Binaries, RunAs } from './system.js';
 
 /** Creates the run folder and writes every rendered config into it. */
-export function writeRunLayout(t: Topology, bin: Binaries, runAs: RunAs | undefined, proxiedDcs: boolean): void {
+export function writeRunLayout(t: Topology, bin: Binaries, runAs: RunAs | undefined): void {
   mkdirSync(join(t.runDir, 'logs'), { recursive: true });
   for (const m of t.members) {
     mkdirSync(m.socketDir, { recursive: true });
-    writeFileSync(m.configFile, renderPatroniConfig(t, m, { binDir: bin.pgBinDir, proxiedDcs }));
+    writeFileSync(m.configFile, renderPatroniConfig(t, m, { binDir: bin.pgBinDir }));
     writeFileSync(m.logFile, '');
     if (runAs !== undefined) {
       for (const p of [m.dir, m.socketDir, m.configFile, m.logFile]) chownSync(p, runAs.uid, runAs.gid);

@@ -1,6 +1,6 @@
 import { HarnessError } from '../../errors.js';
 import { renderEtcdArgs } from '../render/etcd.js';
-import { HOST, type Topology } from '../topology.js';
+import { HOST, type LinkKind, type Topology } from '../topology.js';
 import type { ClusterEndpoints, Component, EtcdHandle, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
 import { proxyProcessSpec, toxiproxyUrl } from './network.js';
 import { removeRunData } from './layout.js';
@@ -17,8 +17,6 @@ export interface LocalClusterParts {
   runAs: RunAs | undefined;
   versions: Versions;
   keepData: boolean;
-  /** Whether each member reaches etcd through proxies (for network faults). */
-  proxied: boolean;
 }
 
 /** Clusters started by this process, so a signal handler can stop them all. */
@@ -60,10 +58,10 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
 
   /** Set only when the run's links are proxied. */
   get toxiproxyUrl(): string | undefined {
-    return this.parts.proxied ? toxiproxyUrl(this.topology) : undefined;
+    return this.topology.proxied ? toxiproxyUrl(this.topology) : undefined;
   }
 
-  links(member: string, kind: 'dcs'): string[] {
+  links(member: string, kind: LinkKind): string[] {
     return this.topology.network.links.filter((l) => l.member === member && l.kind === kind).map((l) => l.name);
   }
 
@@ -73,7 +71,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
       ...t.etcd.map((e) => [e.name, e.logFile]),
       ...t.members.map((m) => [m.name, m.logFile]),
       ['haproxy', t.haproxy.logFile],
-      ...(this.parts.proxied ? [['toxiproxy', t.network.logFile]] : []),
+      ...(t.proxied ? [['toxiproxy', t.network.logFile]] : []),
     ]);
   }
 

@@ -10,9 +10,15 @@ export function tailLog(file: string, lines = 12): string {
   }
 }
 
-/** The most telling line of a log tail: the last one mentioning an error, else the last one. */
+/** From most to least telling: PostgreSQL's own fatal lines beat the Python traceback that follows them. */
+const TELLING = [/\b(FATAL|PANIC):/, /\bERROR:|could not|permission denied/i, /error|fatal|failed|exception|refused/i];
+
+/** The most telling line of a log's end, else its last line. */
 export function telltaleLine(file: string): string {
-  const tail = tailLog(file, 60).split('\n');
-  const bad = tail.filter((l) => /error|fatal|panic|could not|failed|exception|refused|permission/i.test(l));
-  return (bad.at(-1) ?? tail.at(-1) ?? '').trim();
+  const tail = tailLog(file, 80).split('\n');
+  for (const re of TELLING) {
+    const hit = tail.filter((l) => re.test(l)).at(-1);
+    if (hit !== undefined) return hit.trim();
+  }
+  return (tail.at(-1) ?? '').trim();
 }

@@ -12,7 +12,7 @@ import type { Replication } from '../../scenario/types.js';
 import { writeRunLayout } from './layout.js';
 import { proxiesConfig, proxiesReady, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
-import { telltaleLine, tailLog } from './logs.js';
+import { telltaleLine } from './logs.js';
 import { assertPortsFree } from './ports.js';
 import { reapOrphanedRuns } from './reaper.js';
 import { processStartTime, runRoot, writeRunRecord } from './run-record.js';
@@ -69,16 +69,15 @@ export class LocalProvider implements ClusterProvider {
     const replication = this.o.replication ?? 'synchronous';
     const runId = newRunId();
     const topology = buildTopology(
-      { runId, runRoot: root, replication, ...(this.o.portBase === undefined ? {} : { portBase: this.o.portBase }) },
+      { runId, runRoot: root, replication, proxied: this.o.proxies ?? false, ...(this.o.portBase === undefined ? {} : { portBase: this.o.portBase }) },
       effectiveDcs(replication, this.o.patroni),
     );
     await assertPortsFree(portRoles(topology), topology.portBase);
     const runAs = postgresUser();
-    const proxied = this.o.proxies ?? false;
-    writeRunLayout(topology, binaries, runAs, proxied);
-    if (proxied) writeFileSync(join(topology.runDir, 'proxies.json'), proxiesConfig(topology));
+    writeRunLayout(topology, binaries, runAs);
+    if (topology.proxied) writeFileSync(join(topology.runDir, 'proxies.json'), proxiesConfig(topology));
     writeRunRecord({ runId, runDir: topology.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), portBase: topology.portBase, createdAt: new Date().toISOString(), state: 'starting' });
-    const cluster = new LocalCluster({ topology, binaries, runAs, versions: componentVersions(binaries), keepData: this.o.keepData ?? false, proxied });
+    const cluster = new LocalCluster({ topology, binaries, runAs, versions: componentVersions(binaries), keepData: this.o.keepData ?? false });
     try {
       await this.#boot(cluster, say);
     } catch (err) {
@@ -93,14 +92,14 @@ export class LocalProvider implements ClusterProvider {
     const timeoutMs = this.o.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const diagnose = (): string => {
       const dead = c.exitedUnexpectedly();
-      if (dead.length > 0) return dead.map((d) => `${d.key} exited; its log ends:\n${tailLog(d.logFile)}`).join('\n');
+      if (dead.length > 0) return dead.map((d) => `${d.key} exited: ${telltaleLine(d.logFile)} (log: ${d.logFile})`).join('\n');
       return Object.entries(c.logFiles()).map(([n, f]) => `${n}: ${telltaleLine(f)}`).join('\n');
     };
     say(`starting etcd (${t.etcd.map((e) => e.clientPort).join(', ')})`);
     for (const e of t.etcd) c.startEtcd(e.name);
     const failFastOnExit = (): void => {
       const dead = c.exitedUnexpectedly();
-      if (dead.length > 0) throw new HarnessError('COMPONENT_EXITED', `${dead.map((d) => d.key).join(', ')} exited during start:\n${diagnose()}`);
+      if (dead.length > 0) throw new HarnessError('COMPONENT_EXITED', `cluster did not start: ${diagnose()}`);
     };
     await pollUntil(async () => {
       failFastOnExit();
@@ -110,7 +109,7 @@ export class LocalProvider implements ClusterProvider {
       }
       return true;
     }, { timeoutMs: 30_000, what: 'etcd cluster healthy', onTimeout: diagnose });
-    if (c.parts.proxied) {
+    if (t.proxied) {
       say(`starting the link proxies (API ${toxiproxyUrl(t)})`);
       c.startProxy();
       await pollUntil(async () => {

@@ -22,3 +22,11 @@ describe('renderHaproxyConfig', () => {
     expect(section('stats')).toContain('bind 127.0.0.1:7003');
   });
 });
+
+describe('renderHaproxyConfig with proxied links', () => {
+  it('sends client sessions and health checks through each member client proxies', () => {
+    const t = buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000, proxied: true }, {});
+    const proxied = renderHaproxyConfig(t);
+    for (let i = 0; i < 3; i++) expect(proxied).toContain(`server patroni${i + 1} 127.0.0.1:${7080 + i} maxconn 100 check port ${7085 + i}`);
+  });
+});

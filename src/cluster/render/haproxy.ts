@@ -1,4 +1,4 @@
-import { HOST, type Topology } from '../topology.js';
+import { HOST, linkPort, type Topology } from '../topology.js';
 
 /**
  * HAProxy as the documents configure it: checks every 2 s against Patroni's
@@ -7,7 +7,7 @@ import { HOST, type Topology } from '../topology.js';
 export function renderHaproxyConfig(t: Topology): string {
   const h = t.haproxy;
   const servers = t.members
-    .map((m) => `  server ${m.name} ${HOST}:${m.pgPort} maxconn 100 check port ${m.restPort}`)
+    .map((m) => `  server ${m.name} ${HOST}:${linkPort(t, m.name, 'pg-client', m.pgPort)} maxconn 100 check port ${linkPort(t, m.name, 'rest-client', m.restPort)}`)
     .join('\n');
   const listener = (name: string, port: number, check: string) => `
 listen ${name}

@@ -35,9 +35,16 @@ describe('renderPatroniConfig', () => {
   });
 });
 
-describe('renderPatroniConfig with proxied DCS links', () => {
-  const proxied = parse(renderPatroniConfig(t, t.members[2]!, { binDir: '/x', proxiedDcs: true })) as Record<string, any>; // parsed YAML is untyped
+describe('renderPatroniConfig with proxied links', () => {
+  const pt = { ...t, proxied: true };
+  const proxied = parse(renderPatroniConfig(pt, pt.members[2]!, { binDir: '/x' })) as Record<string, any>; // parsed YAML is untyped
   it('reaches etcd only through the member own proxies, without discovery', () => {
     expect(proxied['etcd3']).toEqual({ hosts: ['127.0.0.1:7066', '127.0.0.1:7067', '127.0.0.1:7068'], protocol: 'http', use_proxies: true });
+  });
+
+  it('advertises its peer proxies to the other members, and still listens directly', () => {
+    expect(proxied['postgresql'].connect_address).toBe('127.0.0.1:7072');
+    expect(proxied['postgresql'].listen).toBe('127.0.0.1:7012');
+    expect(proxied['restapi']).toEqual({ listen: '127.0.0.1:7022', connect_address: '127.0.0.1:7077' });
   });
 });

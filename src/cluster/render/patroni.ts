@@ -1,19 +1,17 @@
 import { stringify } from 'yaml';
-import { HOST, type MemberSpec, type Topology } from '../topology.js';
+import { HOST, linkPort, type MemberSpec, type Topology } from '../topology.js';
 
 export interface PatroniRenderOptions {
   binDir: string;
-  /**
-   * Reach etcd through this member's own proxies. `use_proxies` keeps Patroni
-   * from discovering the direct member addresses behind them.
-   */
-  proxiedDcs?: boolean;
 }
 
 /** patroni.yml for one member, from the topology alone. */
 export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRenderOptions): string {
   const c = t.credentials;
-  const etcdHosts = o.proxiedDcs
+  // A proxied member reaches etcd only through its own proxies; `use_proxies` keeps Patroni
+  // from discovering the direct member addresses behind them. Other members reach it through
+  // its peer proxies, which is what its connect addresses advertise.
+  const etcdHosts = t.proxied
     ? t.network.links.filter((l) => l.member === m.name && l.kind === 'dcs').map((l) => `${HOST}:${l.port}`)
     : t.etcd.map((e) => `${HOST}:${e.clientPort}`);
   const config = {
@@ -21,15 +19,15 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
     namespace: '/service/',
     name: m.name,
     log: { level: 'INFO' },
-    restapi: { listen: `${HOST}:${m.restPort}`, connect_address: `${HOST}:${m.restPort}` },
-    etcd3: { hosts: etcdHosts, protocol: 'http', ...(o.proxiedDcs ? { use_proxies: true } : {}) },
+    restapi: { listen: `${HOST}:${m.restPort}`, connect_address: `${HOST}:${linkPort(t, m.name, 'rest-peer', m.restPort)}` },
+    etcd3: { hosts: etcdHosts, protocol: 'http', ...(t.proxied ? { use_proxies: true } : {}) },
     bootstrap: {
       dcs: t.dcs,
       initdb: [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'],
     },
     postgresql: {
       listen: `${HOST}:${m.pgPort}`,
-      connect_address: `${HOST}:${m.pgPort}`,
+      connect_address: `${HOST}:${linkPort(t, m.name, 'pg-peer', m.pgPort)}`,
       data_dir: m.dataDir,
       bin_dir: o.binDir,
       pgpass: m.pgpass,
