@@ -29,6 +29,18 @@ describe('network and replication faults end to end', () => {
     expect(processesOfRun(`/tmp/patroni-chaos/${report['run_id']}`)).toEqual([]);
   });
 
+  it('split-brain-attempt: the old primary, cut from etcd and replicas but not clients, never acknowledges beside the new one', async () => {
+    const { code, stderr, report } = await run('split-brain-attempt', 8400);
+    const m = report['metrics'];
+    expect(m.faults[0].new_leader).not.toBe(m.faults[0].old_leader);
+    expect(m.max_concurrent_primaries).toBe(1);
+    expect(m.split_brain_ms).toBe(0);
+    expect(m.stale_leader_writes).toBe(0);
+    expect(m.lost_writes).toBe(0);
+    expect(report['verdict']).toBe('pass');
+    expect(code, stderr.slice(-2000)).toBe(0);
+  });
+
   it('lagging-replica-not-promoted: no replica beyond maximum_lag_on_failover is promoted, nothing lost', async () => {
     const { code, stderr, report } = await run('lagging-replica-not-promoted', 8200);
     const m = report['metrics'];

@@ -5,16 +5,13 @@
  */
 import type { Analysis } from '../checks/metrics.js';
 import type { HistoryEvent } from '../history/events.js';
+import type { Versions } from '../cluster/types.js';
 import type { Scenario } from '../scenario/types.js';
 
 export type Verdict = 'pass' | 'fail' | 'error';
 
-export interface Versions {
-  postgres: string | null;
-  patroni: string | null;
-  etcd: string | null;
-  haproxy: string | null;
-}
+/** Component versions, as the provider read them from the binaries. */
+export type { Versions };
 
 /** The effective Patroni bootstrap.dcs settings, plus the replication mode. */
 export interface ClusterConfig {

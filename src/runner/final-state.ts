@@ -1,11 +1,10 @@
 import { isPrimaryRole } from '../cluster/patroni-api.js';
 import { queryOne, withSql } from '../cluster/sql.js';
 import type { StartedCluster } from '../cluster/types.js';
-import { clusterView } from '../cluster/wait/healthy.js';
+import { clusterView, REPLICA_STATES } from '../cluster/wait/healthy.js';
 import type { MemberSnapshot } from '../history/events.js';
 import { TABLE } from '../workload/workload.js';
 
-const REPLICA_STATES = new Set(['running', 'streaming']);
 
 /** Each member's state and row count, for the convergence condition and the report. */
 export async function snapshot(cluster: StartedCluster): Promise<MemberSnapshot[]> {

@@ -28,7 +28,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
   });
 }
 
-/** Starts the CLI and resolves once its stdout contains `marker`. */
+/** Starts the CLI and resolves once its output (stdout or stderr) contains `marker`. */
 export function startCli(args: string[], marker: string, timeoutMs = 180_000): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO });
   let out = '';
@@ -43,6 +43,7 @@ export function startCli(args: string[], marker: string, timeoutMs = 180_000): P
       }
     };
     child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
     child.on('exit', (code) => reject(new Error(`exited ${code} before "${marker}":\n${out}`)));
   });
 }

@@ -2,7 +2,8 @@ import { getCluster, isPrimaryRole, wakeHaLoop, type ClusterMember } from '../pa
 import { queryOne } from '../sql.js';
 import type { StartedCluster } from '../types.js';
 
-const REPLICA_STATES = new Set(['running', 'streaming']);
+/** States of a replica that follows its leader (Patroni 3.0 says running; later versions streaming). */
+export const REPLICA_STATES: ReadonlySet<string> = new Set(['running', 'streaming']);
 
 /** GET /cluster from the first member that answers. */
 export async function clusterView(c: StartedCluster): Promise<ClusterMember[]> {
