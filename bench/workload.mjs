@@ -12,7 +12,7 @@ import { CREATE_TABLE_SQL, Workload } from '../dist/workload/workload.js';
 import { describe, median } from './stats.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 4);
 const portBase = Number(process.env.BENCH_PORT_BASE ?? 9100);
 const tmp = mkdtempSync(join(tmpdir(), 'pc-bench-'));
@@ -24,13 +24,17 @@ try {
   await withSql(ep, cluster.credentials, async (c) => {
     await c.query(CREATE_TABLE_SQL);
     await c.query('CREATE TABLE pgbench_writes (LIKE chaos_writes INCLUDING ALL)');
+    await c.query('CREATE SEQUENCE pgbench_keys');
   });
-  // pgbench's side of the comparison: the same one-row insert into a table of the same shape.
+  // pgbench's side of the comparison: the same one-row insert into a table of the same shape,
+  // with keys ascending as the workload's do (they all land on the index's rightmost page).
   const script = join(tmp, 'insert.sql');
-  writeFileSync(script, '\\set k random(1, 9000000000000000)\nINSERT INTO pgbench_writes (k, writer) VALUES (:k, :client_id);\n');
+  writeFileSync(script, "INSERT INTO pgbench_writes (k, writer) VALUES (nextval('pgbench_keys'), :client_id);\n");
   const ours = [];
   const theirs = [];
   for (let r = 1; r <= rounds; r++) {
+    // Each round's workload starts its keys at 1 again.
+    await withSql(ep, cluster.credentials, (c) => c.query('TRUNCATE chaos_writes'));
     const history = new History(join(tmp, `history-${r}.jsonl`));
     let ok = 0;
     const w = new Workload({ writers: clients, timeoutMs: 5000 }, { endpoint: ep, credentials: cluster.credentials, nodeByPort: new Map(cluster.members.map((m) => [m.pg.port, m.name])) }, (e) => {

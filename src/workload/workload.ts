@@ -9,7 +9,8 @@ import { connect, destroy, identify, type Identity } from './connection.js';
 
 export const TABLE = 'chaos_writes';
 export const CREATE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS ${TABLE} (k bigint PRIMARY KEY, writer int NOT NULL, at timestamptz NOT NULL DEFAULT now())`;
-const INSERT_SQL = `INSERT INTO ${TABLE} (k, writer) VALUES ($1, $2)`;
+/** Prepared once per connection (a named statement): each write is then only Bind and Execute. */
+const INSERT = { name: 'chaos-insert', text: `INSERT INTO ${TABLE} (k, writer) VALUES ($1, $2)` };
 
 export interface WorkloadTarget {
   /** The write endpoint (HAProxy's primary port). */
@@ -78,7 +79,7 @@ export class Workload {
         client ??= await connect(this.target.endpoint, this.target.credentials, this.spec.timeoutMs, `chaos-writer-${id}`);
         if (identity === undefined || identity.inRecovery) identity = await identify(client);
         sent = true;
-        await client.query(INSERT_SQL, [key, id]);
+        await client.query({ ...INSERT, values: [key, id] });
         outcome = 'ok';
       } catch (err) {
         outcome = sent ? outcomeAfterSend(err) : 'fail';

@@ -5,6 +5,15 @@ import type { StartedCluster } from '../types.js';
 /** States of a replica that follows its leader (Patroni 3.0 says running; later versions streaming). */
 export const REPLICA_STATES: ReadonlySet<string> = new Set(['running', 'streaming']);
 
+const lastWake = new Map<string, number>();
+
+/** Wakes the leader's HA loop at most once every 2 s, so that polling does not flood its REST API. */
+async function wakeOnce(restUrl: string, ttl: number): Promise<void> {
+  if (Date.now() - (lastWake.get(restUrl) ?? 0) < 2000) return;
+  lastWake.set(restUrl, Date.now());
+  await wakeHaLoop(restUrl, ttl);
+}
+
 /** GET /cluster from the first member that answers. */
 export async function clusterView(c: StartedCluster): Promise<ClusterMember[]> {
   let lastErr: unknown;
@@ -30,15 +39,14 @@ export async function healthy(c: StartedCluster): Promise<true | string> {
   const leader = leaders[0] as ClusterMember;
   if (leader.state !== 'running') return `leader ${leader.name} is ${leader.state}`;
   const replicas = view.filter((m) => m !== leader);
+  const leaderHandle = c.members.find((m) => m.name === leader.name);
+  if (leaderHandle === undefined) return `unknown leader ${leader.name}`;
+  const needsSync = c.topology.replication === 'synchronous' && !replicas.some((r) => r.role === 'sync_standby');
+  if (needsSync && replicas.some((r) => REPLICA_STATES.has(r.state))) await wakeOnce(leaderHandle.restUrl, Number(c.topology.dcs['ttl'] ?? 30));
   if (replicas.length !== c.members.length - 1) return `${replicas.length} of ${c.members.length - 1} replicas registered (${describe(view)})`;
   const lagging = replicas.filter((r) => !REPLICA_STATES.has(r.state) || r.timeline !== leader.timeline);
   if (lagging.length > 0) return `replica(s) not streaming on timeline ${leader.timeline}: ${describe(lagging)}`;
-  const leaderHandle = c.members.find((m) => m.name === leader.name);
-  if (leaderHandle === undefined) return `unknown leader ${leader.name}`;
-  if (c.topology.replication === 'synchronous' && !replicas.some((r) => r.role === 'sync_standby')) {
-    await wakeHaLoop(leaderHandle.restUrl, Number(c.topology.dcs['ttl'] ?? 30));
-    return 'no synchronous standby chosen yet';
-  }
+  if (needsSync) return 'no synchronous standby chosen yet';
   const rep = await queryOne<{ n: string }>(leaderHandle.pg, c.credentials, "SELECT count(*) AS n FROM pg_stat_replication WHERE state = 'streaming'");
   if (Number(rep?.n) !== replicas.length) return `leader ${leader.name} sees ${rep?.n ?? 0} streaming replicas`;
   const viaHaproxy = await queryOne<{ r: boolean }>(c.endpoints.primary, c.credentials, 'SELECT pg_is_in_recovery() AS r');
