@@ -7,3 +7,15 @@ export function intArg(name: string, min: number, max: number) {
     return n;
   };
 }
+
+/** An http(s) base URL, without a trailing slash. */
+export function urlArg(v: string): string {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new InvalidArgumentError('expected a URL such as http://127.0.0.1:8474');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+  return v.replace(/\/+$/, '');
+}

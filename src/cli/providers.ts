@@ -19,7 +19,7 @@ export interface ProviderChoice {
   create(scenario: Scenario): ClusterProvider;
 }
 
-export function providerFor(_name: ProviderName, o: { portBase?: number; keepCluster?: boolean }): ProviderChoice {
+export function providerFor(_name: ProviderName, o: { portBase?: number; keepCluster?: boolean; toxiproxy?: string }): ProviderChoice {
   const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});
   return {
     catalog: faultCatalog('local', LOCAL_CAPABILITIES, shape.members.map((m) => m.name), shape.etcd.map((e) => e.name)),
@@ -31,6 +31,7 @@ export function providerFor(_name: ProviderName, o: { portBase?: number; keepClu
       patroni: scenario.cluster.patroni,
       ...(o.portBase === undefined ? {} : { portBase: o.portBase }),
       ...(o.keepCluster ? { keepData: true } : {}),
+      ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}),
     }),
   };
 }

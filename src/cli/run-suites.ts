@@ -14,13 +14,14 @@ export interface RunSuitesOptions {
   reportDir: string;
   keepCluster: boolean;
   portBase: number;
+  toxiproxy?: string;
 }
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 /** Runs every scenario of every suite on a fresh cluster each; returns the exit code of the CLI contract. */
 export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<number> {
-  const provider = providerFor(o.provider, { portBase: o.portBase, keepCluster: o.keepCluster });
+  const provider = providerFor(o.provider, { portBase: o.portBase, keepCluster: o.keepCluster, ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}) });
   const verdicts: string[] = [];
   for (const suite of suites) {
     const suiteDir = join(o.reportDir, `${stamp()}-${suite.name}`);

@@ -10,7 +10,7 @@ import type { Suite } from '../scenario/types.js';
 import { providerFor, PROVIDERS, type ProviderName } from './providers.js';
 import { runSuites } from './run-suites.js';
 import { table } from './table.js';
-import { intArg } from './args.js';
+import { intArg, urlArg } from './args.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -38,7 +38,8 @@ export function registerScenarioCommands(program: Command): void {
     .option('--report-dir <dir>', 'where reports go', 'reports')
     .option('--keep-cluster', 'leave the data directories in place after the run, for inspection', false)
     .option('--port-base <n>', 'first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
-    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number }) => {
+    .option('--toxiproxy <url>', 'use this Toxiproxy for network faults instead of the built-in one (env PATRONI_CHAOS_TOXIPROXY)', urlArg, process.env['PATRONI_CHAOS_TOXIPROXY'])
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string }) => {
       const suites = loadChecked(targets, o.set, o.provider);
       process.exitCode = await runSuites(suites, o);
     });

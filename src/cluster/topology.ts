@@ -61,8 +61,10 @@ export interface LinkSpec {
 }
 
 export interface NetworkSpec {
-  /** Port of the Toxiproxy-compatible API. */
+  /** Port of the run's own Toxiproxy-compatible API (unused with an external Toxiproxy). */
   apiPort: number;
+  /** A Toxiproxy the user runs, which the harness then uses instead of starting its own. */
+  externalApi?: string;
   logFile: string;
   links: LinkSpec[];
 }
@@ -102,6 +104,8 @@ export interface TopologyOptions {
   dcs?: Record<string, unknown>;
   size?: number;
   proxied?: boolean;
+  /** Base URL of an external Toxiproxy to carry the links. */
+  toxiproxy?: string;
 }
 
 export function allPorts(t: Topology): number[] {
@@ -110,7 +114,7 @@ export function allPorts(t: Topology): number[] {
     h.primaryPort, h.replicaPort, h.anyPort, h.statsPort,
     ...t.members.flatMap((m) => [m.pgPort, m.restPort]),
     ...t.etcd.flatMap((e) => [e.clientPort, e.peerPort]),
-    t.network.apiPort,
+    ...(t.network.externalApi ? [] : [t.network.apiPort]),
     ...t.network.links.map((l) => l.port),
   ];
 }
@@ -169,7 +173,7 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
       configFile: join(runDir, 'haproxy.cfg'),
       logFile: join(runDir, 'logs', 'haproxy.log'),
     },
-    network: { apiPort: base + 50, logFile: join(runDir, 'logs', 'toxiproxy.log'), links },
+    network: { apiPort: base + 50, logFile: join(runDir, 'logs', 'toxiproxy.log'), links, ...(o.toxiproxy ? { externalApi: o.toxiproxy } : {}) },
     proxied: o.proxied ?? false,
     credentials: {
       superuser: { username: 'postgres', password: 'chaos-superuser' },

@@ -1,13 +1,22 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processesOfRun } from '../cluster/local/run-record.js';
-import { runCli } from '../test-support/cli.js';
+import { listening, REPO, runCli } from '../test-support/cli.js';
 
-function run(scenario: string, portBase: number) {
+async function waitForApi(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(`${url}/version`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no Toxiproxy API at ${url}`);
+}
+
+function run(scenario: string, portBase: number, extra: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'pc-net-'));
-  return runCli(['run', `scenarios/${scenario}.yaml`, '--report-dir', dir, '--port-base', String(portBase)]).then((r) => {
+  return runCli(['run', `scenarios/${scenario}.yaml`, '--report-dir', dir, '--port-base', String(portBase), ...extra]).then((r) => {
     const [folder] = readdirSync(dir);
     const report = JSON.parse(readFileSync(join(dir, folder ?? '', 'report.json'), 'utf8')) as Record<string, any>; // parsed report.json: its shape is under test
     return { ...r, report, folder: join(dir, folder ?? '') };
@@ -39,6 +48,23 @@ describe('network and replication faults end to end', () => {
     expect(m.lost_writes).toBe(0);
     expect(report['verdict']).toBe('pass');
     expect(code, stderr.slice(-2000)).toBe(0);
+  });
+
+  it('uses a Toxiproxy it is given instead of its own, and removes its links from it afterwards', async () => {
+    // A separately started server stands in for a user's real Toxiproxy: the harness may only talk to its API.
+    const external = spawn(process.execPath, [join(REPO, 'dist/proxy/main.js'), '--host', '127.0.0.1', '--port', '8690'], { stdio: 'ignore' });
+    try {
+      await waitForApi('http://127.0.0.1:8690');
+      const { report } = await run('primary-partitioned-from-etcd', 8600, ['--toxiproxy', 'http://127.0.0.1:8690']);
+      expect(report['metrics'].faults[0].new_leader).not.toBe(report['metrics'].faults[0].old_leader);
+      expect(report['metrics'].max_concurrent_primaries).toBe(1);
+      expect(report['timeline'].some((e: { kind: string; detail?: string }) => e.kind === 'fault' && /all enabled and clean/.test(e.detail ?? ''))).toBe(true);
+      expect(await (await fetch('http://127.0.0.1:8690/proxies')).json()).toEqual({});
+      expect(external.exitCode).toBeNull();
+      expect(await listening(8650)).toBe(false);
+    } finally {
+      external.kill('SIGTERM');
+    }
   });
 
   it('lagging-replica-not-promoted: no replica beyond maximum_lag_on_failover is promoted, nothing lost', async () => {

@@ -8,7 +8,9 @@ import { partitionDcs } from './partition-dcs.js';
 import { partitionMajority } from './partition-majority.js';
 import { pauseReplication } from './pause-replication.js';
 import { slowDcs } from './slow-dcs.js';
+import { slowClients } from './slow-clients.js';
 import { slowReplication } from './slow-replication.js';
+import { throttleReplication } from './throttle-replication.js';
 import { killPatroni } from './kill-patroni.js';
 import { killPostgres } from './kill-postgres.js';
 import { restart } from './restart.js';
@@ -16,7 +18,7 @@ import { stop } from './stop.js';
 import { switchover } from './switchover.js';
 
 export const FAULTS: ReadonlyMap<string, FaultDefinition> = new Map(
-  [kill, killPostgres, killPatroni, stop, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, slowReplication, cutClients].map((f) => [f.action, f]),
+  [kill, killPostgres, killPatroni, stop, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, slowReplication, throttleReplication, cutClients, slowClients].map((f) => [f.action, f]),
 );
 
 /** What a provider with these capabilities can run, for checking scenarios before it starts. */

@@ -2,7 +2,7 @@ import { HarnessError } from '../../errors.js';
 import { renderEtcdArgs } from '../render/etcd.js';
 import { HOST, type LinkKind, type Topology } from '../topology.js';
 import type { ClusterEndpoints, Component, EtcdHandle, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
-import { proxyProcessSpec, toxiproxyUrl } from './network.js';
+import { proxyProcessSpec, removeExternalLinks, toxiproxyUrl } from './network.js';
 import { removeRunData } from './layout.js';
 import { postmasterPid } from './postmaster.js';
 import { procInfo, withDescendants } from './procfs.js';
@@ -158,6 +158,11 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
     await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000), this.#stopKind('toxiproxy', 1_000)]);
     // Whatever still names the run folder (a postmaster orphaned by a killed Patroni) goes too.
     await killRunProcesses(t.runDir);
+    if (t.proxied && t.network.externalApi) {
+      const left = await removeExternalLinks(t);
+      // An external Toxiproxy outlives the run: say what could not be removed from it.
+      if (left.length > 0) process.stderr.write(`patroni-chaos: could not delete proxies ${left.join(', ')} from ${t.network.externalApi}\n`);
+    }
     if (!this.parts.keepData) removeRunData(t);
     const record = readRunRecord(t.runDir);
     if (record) writeRunRecord({ ...record, state: 'stopped' });

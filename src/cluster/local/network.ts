@@ -25,13 +25,35 @@ export function proxyProcessSpec(t: Topology): ProcessSpec {
   };
 }
 
+function proxyList(t: Topology) {
+  return t.network.links.map((l) => ({ name: l.name, listen: `${HOST}:${l.port}`, upstream: `${HOST}:${l.upstream}`, enabled: true }));
+}
+
 /** The /populate body that creates every link of the run, for the server's --config. */
 export function proxiesConfig(t: Topology): string {
-  return JSON.stringify(t.network.links.map((l) => ({ name: l.name, listen: `${HOST}:${l.port}`, upstream: `${HOST}:${l.upstream}`, enabled: true })), null, 2);
+  return JSON.stringify(proxyList(t), null, 2);
+}
+
+/** Creates the run's links on a Toxiproxy the harness did not start, exactly as on its own. */
+export async function populateExternal(t: Topology): Promise<void> {
+  await new Toxiproxy(toxiproxyUrl(t)).populate(proxyList(t));
+}
+
+/**
+ * Deletes the run's links from an external Toxiproxy, which outlives the run.
+ * Returns the links it could not delete, for the caller to report.
+ */
+export async function removeExternalLinks(t: Topology): Promise<string[]> {
+  const tp = new Toxiproxy(toxiproxyUrl(t));
+  const failed: string[] = [];
+  for (const l of t.network.links) {
+    await tp.get(l.name).then((p) => p.remove()).catch(() => failed.push(l.name));
+  }
+  return failed;
 }
 
 export function toxiproxyUrl(t: Topology): string {
-  return `http://${HOST}:${t.network.apiPort}`;
+  return t.network.externalApi ?? `http://${HOST}:${t.network.apiPort}`;
 }
 
 /** true once the API answers and every link exists. */

@@ -10,7 +10,7 @@ import { pollUntil } from '../wait/poll.js';
 import { healthy } from '../wait/healthy.js';
 import type { Replication } from '../../scenario/types.js';
 import { writeRunLayout } from './layout.js';
-import { proxiesConfig, proxiesReady, toxiproxyUrl } from './network.js';
+import { populateExternal, proxiesConfig, proxiesReady, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
 import { telltaleLine } from './logs.js';
 import { assertPortsFree } from './ports.js';
@@ -27,8 +27,10 @@ export interface LocalProviderOptions {
   /** Keep the data directories after stop (for --keep-cluster inspection). */
   keepData?: boolean;
   startTimeoutMs?: number;
-  /** Route each member's etcd traffic through proxies, for network faults. */
+  /** Route each member's links through proxies, for network faults. */
   proxies?: boolean;
+  /** Use this Toxiproxy (base URL) for the links instead of starting one. */
+  toxiproxy?: string;
 }
 
 export const DEFAULT_START_TIMEOUT_MS = 120_000;
@@ -44,7 +46,7 @@ function portRoles(t: Topology): Map<number, string> {
   roles.set(h.primaryPort, 'HAProxy primary').set(h.replicaPort, 'HAProxy replicas').set(h.anyPort, 'HAProxy any').set(h.statsPort, 'HAProxy stats');
   for (const m of t.members) roles.set(m.pgPort, `${m.name} PostgreSQL`).set(m.restPort, `${m.name} REST`);
   for (const e of t.etcd) roles.set(e.clientPort, `${e.name} client`).set(e.peerPort, `${e.name} peer`);
-  roles.set(t.network.apiPort, 'link proxy API');
+  if (!t.network.externalApi) roles.set(t.network.apiPort, 'link proxy API');
   for (const l of t.network.links) roles.set(l.port, `proxy ${l.name}`);
   if (roles.size !== allPorts(t).length) throw new HarnessError('INTERNAL', 'port plan has collisions');
   return roles;
@@ -69,7 +71,11 @@ export class LocalProvider implements ClusterProvider {
     const replication = this.o.replication ?? 'synchronous';
     const runId = newRunId();
     const topology = buildTopology(
-      { runId, runRoot: root, replication, proxied: this.o.proxies ?? false, ...(this.o.portBase === undefined ? {} : { portBase: this.o.portBase }) },
+      {
+        runId, runRoot: root, replication, proxied: this.o.proxies ?? false,
+        ...(this.o.portBase === undefined ? {} : { portBase: this.o.portBase }),
+        ...(this.o.toxiproxy === undefined ? {} : { toxiproxy: this.o.toxiproxy }),
+      },
       effectiveDcs(replication, this.o.patroni),
     );
     await assertPortsFree(portRoles(topology), topology.portBase);
@@ -109,9 +115,14 @@ export class LocalProvider implements ClusterProvider {
       }
       return true;
     }, { timeoutMs: 30_000, what: 'etcd cluster healthy', onTimeout: diagnose });
-    if (t.proxied) {
+    if (t.proxied && t.network.externalApi) {
+      say(`creating the link proxies on the Toxiproxy at ${t.network.externalApi}`);
+      await populateExternal(t);
+    } else if (t.proxied) {
       say(`starting the link proxies (API ${toxiproxyUrl(t)})`);
       c.startProxy();
+    }
+    if (t.proxied) {
       await pollUntil(async () => {
         failFastOnExit();
         return proxiesReady(t);
