@@ -25,7 +25,6 @@ export interface RunScenarioOptions {
   /** Folder for this run's report, history and logs. */
   dir: string;
   iteration: number;
-  keepCluster?: boolean;
   /** How long the final convergence may take when the scenario did not wait for it itself. */
   finalConvergeMs?: number;
 }
@@ -83,18 +82,21 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
       currentStep = 'healing';
       await healAll(run);
       await run.workload.stop();
-      currentStep = 'final convergence';
-      await finalConvergence(run, o.finalConvergeMs ?? 300_000);
-      const final = await readFinalKeys(c);
-      history.append({ kind: 'final-read', t: now(), node: final.node, keys: final.keys });
-      await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
+      try {
+        currentStep = 'final convergence';
+        await finalConvergence(run, o.finalConvergeMs ?? 300_000);
+        const final = await readFinalKeys(c);
+        history.append({ kind: 'final-read', t: now(), node: final.node, keys: final.keys });
+      } finally {
+        await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
+      }
     }
   } catch (err) {
     harnessError = { code: err instanceof HarnessError ? err.code : 'INTERNAL', message: errorMessage(err) };
     progress.say(`harness error: ${harnessError.message}`);
   } finally {
     progress.stop();
-    if (cluster && !o.keepCluster) await cluster.stop();
+    await cluster?.stop();
     if (cluster) copyLogs(cluster, join(o.dir, 'logs'));
     await history.close();
   }
