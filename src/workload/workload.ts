@@ -90,11 +90,10 @@ export class Workload {
       }
       const end = now();
       const node = outcome === 'ok' && identity ? this.target.nodeByPort.get(identity.port) : undefined;
-      this.record({
-        kind: 'write', key, writer: id, start, end, outcome,
-        ...(node === undefined ? {} : { node, timeline: identity?.timeline }),
-        ...(error === undefined ? {} : { error }),
-      } as WriteEvent);
+      const event: WriteEvent = { kind: 'write', key, writer: id, start, end, outcome };
+      if (node !== undefined && identity) Object.assign(event, { node, timeline: identity.timeline });
+      if (error !== undefined) event.error = error;
+      this.record(event);
       this.stats[outcome]++;
       if (node) this.stats.lastOkNode = node;
       // Back off only while failing, so a healthy writer runs flat out and recovery is seen within ~backoff.
