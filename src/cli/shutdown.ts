@@ -12,16 +12,8 @@ let signalExitCode = 3;
 export function setSignalExitCode(code: number): void {
   signalExitCode = code;
 }
-const onStopHooks = new Set<() => Promise<void>>();
 
-/** Extra work to do before exiting on a signal (e.g. writing a partial report). */
-export function onShutdown(hook: () => Promise<void>): () => void {
-  onStopHooks.add(hook);
-  return () => onStopHooks.delete(hook);
-}
-
-export async function stopEverything(): Promise<void> {
-  await Promise.allSettled([...onStopHooks].map((h) => h()));
+async function stopEverything(): Promise<void> {
   await Promise.allSettled([...liveClusters].map((c) => c.stop()));
 }
 
@@ -47,8 +39,4 @@ export function installShutdownHandlers(): void {
     process.stderr.write(`patroni-chaos: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     exitAfterStop(3, 'crashed');
   });
-}
-
-export function isStopping(): boolean {
-  return stopping;
 }

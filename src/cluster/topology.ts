@@ -48,7 +48,6 @@ export interface HaproxySpec {
  * `client` what HAProxy opens to it (client sessions and health checks).
  */
 export type LinkKind = 'dcs' | 'peer' | 'client';
-export const LINK_KINDS: readonly LinkKind[] = ['dcs', 'peer', 'client'];
 
 /** A proxied link: a Toxiproxy proxy listening on `port` in front of `upstream`. */
 export interface LinkSpec {

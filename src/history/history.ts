@@ -1,5 +1,4 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { EventKind, EventOf, HistoryEvent } from './events.js';
 
 /**
@@ -32,18 +31,4 @@ export class History {
 
 export function ofKind<K extends EventKind>(events: readonly HistoryEvent[], kind: K): EventOf<K>[] {
   return events.filter((e): e is EventOf<K> => e.kind === kind);
-}
-
-/** Reads a history written by {@link History}; a torn last line (crash mid-write) is ignored. */
-export async function readHistory(file: string): Promise<HistoryEvent[]> {
-  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-  const events: HistoryEvent[] = [];
-  for (const [i, line] of lines.entries()) {
-    try {
-      events.push(JSON.parse(line) as HistoryEvent);
-    } catch (err) {
-      if (i !== lines.length - 1) throw new Error(`${file}:${i + 1}: not a JSON history event`, { cause: err });
-    }
-  }
-  return events;
 }

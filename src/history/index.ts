@@ -1,3 +1,3 @@
 export * from './events.js';
-export { History, ofKind, readHistory } from './history.js';
+export { History, ofKind } from './history.js';
 export { now } from './clock.js';
