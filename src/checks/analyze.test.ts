@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
 import { CHECKERS } from './checkers.js';
-import type { SlaRequirement } from './sla-types.js';
+import type { SlaRequirement } from '../sla/types.js';
 import { cleanFailover, scenario } from './test-support.js';
 
 const gate: SlaRequirement[] = [
@@ -31,6 +31,7 @@ describe('analyze', () => {
       'convergence',
       'stale-leader',
       'lagging-promotions',
+      'steps',
       'latency',
     ]);
     expect(a.metrics).toMatchObject({
@@ -50,10 +51,13 @@ describe('analyze', () => {
       convergence_ms: 2000,
       writes: { ok: 77, fail: 23, info: 0, attempted: 100 },
     });
-    expect(a.sla.map((r) => [r.metric, r.observed, r.pass])).toEqual([
-      ['rto_ms', 2350, true],
-      ['lost_writes', 0, true],
-      ['max_concurrent_primaries', 1, true],
+    expect(a.sla.map((r) => [r.metric, r.observed, r.status])).toEqual([
+      ['rto_ms', 2350, 'pass'],
+      ['lost_writes', 0, 'pass'],
+      ['max_concurrent_primaries', 1, 'pass'],
+      ['convergence_ms', 2000, 'pass'],
+      ['unexpected_writes', 0, 'pass'],
+      ['failed_steps', 0, 'pass'],
     ]);
   });
 
@@ -63,7 +67,7 @@ describe('analyze', () => {
     const a = analyze(scenario(gate), h.events);
     expect(a.verdict).toBe('fail');
     expect(a.checks.find((c) => c.name === 'set')?.valid).toBe(false);
-    expect(a.metrics).toMatchObject({ lost_writes: 1, rpo_ms: 290 });
+    expect(a.metrics).toMatchObject({ lost_writes: 1, rpo_ms: 10 });
   });
 
   it('turns a throwing check into unknown, still runs the others, and reports an error verdict', () => {
@@ -77,7 +81,7 @@ describe('analyze', () => {
           }
         : c,
     );
-    const a = analyze(scenario(gate), history().events, checkers);
+    const a = analyze(scenario(gate), history().events, { checkers });
     expect(a.checks.find((c) => c.name === 'split-brain')).toEqual({ name: 'split-brain', valid: 'unknown', error: 'boom' });
     expect(a.metrics).toMatchObject({ max_concurrent_primaries: null, split_brain_ms: null, rto_ms: 2350, lost_writes: 0, convergence_ms: 2000 });
     expect(a.sla[2]).toEqual({
@@ -85,6 +89,7 @@ describe('analyze', () => {
       threshold: '<= 1',
       observed: null,
       pass: false,
+      status: 'unknown',
       note: 'not measured: check split-brain could not decide: boom',
     });
     expect(a.verdict).toBe('error');
@@ -93,15 +98,15 @@ describe('analyze', () => {
   it('fails rather than errors when a decided line also fails', () => {
     const strict: SlaRequirement[] = [...gate, { metric: 'rto_ms', op: '<', value: 1000, threshold: '< 1s' }];
     const checkers = CHECKERS.map((c) => (c.name === 'set' ? { ...c, check: () => { throw new TypeError('bad'); } } : c));
-    const a = analyze(scenario(strict), history().events, checkers);
-    expect(a.sla.map((r) => r.pass)).toEqual([true, false, true, false]);
+    const a = analyze(scenario(strict), history().events, { checkers });
+    expect(a.sla.slice(0, 4).map((r) => r.status)).toEqual(['pass', 'unknown', 'pass', 'fail']);
     expect(a.verdict).toBe('fail');
   });
 
   it('is an error when the history lacks what a gated check needs (no final read)', () => {
     const a = analyze(scenario(gate), cleanFailover().events);
     expect(a.checks.find((c) => c.name === 'set')).toMatchObject({ valid: 'unknown' });
-    expect(a.sla[1]?.note).toBe('not measured: check set could not decide: no final-read event: the final state was never read');
+    expect(a.sla[1]?.note).toBe('not measured: check set could not decide: no final-read event: the final state was never read on a leader');
     expect(a.verdict).toBe('error');
   });
 

@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '../history/events.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Metrics, Validity } from './metrics.js';
-import type { MetricName } from './sla-types.js';
+import type { MetricName } from '../sla/types.js';
 
 /**
  * What one check returns: the metrics it measured and whether its own

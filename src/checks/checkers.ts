@@ -8,6 +8,7 @@ import { checkNoLeader } from './no-leader.js';
 import { checkPrimaries } from './primaries.js';
 import { checkSet } from './set.js';
 import { checkStaleLeaderWrites } from './stale-leader.js';
+import { checkSteps } from './steps.js';
 import { checkWrites } from './writes.js';
 
 /** Every check analyze runs, in report order. */
@@ -24,6 +25,7 @@ export const CHECKERS: readonly Checker[] = [
   { name: 'split-brain', metrics: ['max_concurrent_primaries', 'split_brain_ms'], check: checkPrimaries },
   { name: 'convergence', metrics: ['convergence_ms'], check: checkConvergence },
   { name: 'stale-leader', metrics: ['stale_leader_writes'], check: checkStaleLeaderWrites },
-  { name: 'lagging-promotions', metrics: ['lagging_promotions'], check: checkLaggingPromotions },
+  { name: 'lagging-promotions', metrics: ['lagging_promotions', 'promotion_lag_bytes'], check: checkLaggingPromotions },
+  { name: 'steps', metrics: ['failed_steps'], check: checkSteps },
   { name: 'latency', metrics: [], check: checkLatency },
 ];

@@ -1,5 +1,5 @@
 import type { LatencySummary, Metrics } from './metrics.js';
-import { METRICS, type MetricName } from './sla-types.js';
+import { METRICS, type MetricName } from '../sla/types.js';
 
 const noLatency = (): LatencySummary => ({ count: 0, p50_ms: null, p95_ms: null, p99_ms: null, max_ms: null });
 

@@ -79,17 +79,39 @@ describe('failover phases', () => {
     });
   });
 
-  it('reports one entry per injection, the first one at top level', () => {
-    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000, 'f1');
-    h.ok(1000, 1100, 'pg1');
-    h.inject(5000, 'f2', 'pause');
-    h.ok(5000, 5300, 'pg1');
+  it('judges the worst fault, not the first: a harmless fault then a long outage (issue 11, case 3)', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000, 'harmless', 'slow-dcs');
+    h.ok(1000, 1010, 'pg1');
+    h.inject(5000, 'kill', 'kill');
+    for (let t = 5000; t < 125_000; t += 1000) h.write(t, t + 5, 'fail');
+    h.ok(125_000, 125_050, 'pg2', 2);
     const out = checkFailover(scenario(), h.events);
-    expect(out.metrics.rto_ms).toBe(100);
+    expect(out.metrics.rto_ms).toBe(120_050);
     expect(out.metrics.faults?.map((f) => [f.fault_id, f.action, f.rto_ms])).toEqual([
-      ['f1', 'kill', 100],
-      ['f2', 'pause', 300],
+      ['harmless', 'slow-dcs', 10],
+      ['kill', 'kill', 120_050],
     ]);
+  });
+
+  it('takes the worst measured phase over the faults that moved the leader', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1');
+    h.primary(0, 'pg1').replica(0, 'pg2').replica(0, 'pg3');
+    h.inject(1000, 'a').dcs(2000, 'pg2').primary(2100, 'pg2');
+    h.ok(2200, 2250, 'pg2', 2);
+    h.inject(5000, 'b').dcs(9000, 'pg3').primary(9500, 'pg3');
+    h.ok(9600, 9650, 'pg3', 3);
+    const out = checkFailover(scenario(), h.events);
+    expect(out.metrics).toMatchObject({ detection_ms: 4000, promotion_ms: 500, rto_ms: 4650 });
+  });
+
+  it('has a null rto, and is invalid, when any fault was never followed by an acknowledged write', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000, 'a');
+    h.ok(1100, 1200, 'pg1');
+    h.inject(5000, 'b');
+    h.write(5100, 5200, 'fail');
+    const out = checkFailover(scenario(), h.events);
+    expect(out.metrics.rto_ms).toBeNull();
+    expect(out).toMatchObject({ valid: false, error: 'no write was acknowledged after fault b' });
   });
 
   it('measures nothing without a fault', () => {

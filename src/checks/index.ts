@@ -17,5 +17,5 @@ export { checkLaggingPromotions } from './lagging-promotions.js';
 export { checkStaleLeaderWrites } from './stale-leader.js';
 export { checkLatency, summarize } from './latency.js';
 export type * from './metrics.js';
-export * from './sla-types.js';
-export * from './sla-profiles.js';
+export * from '../sla/types.js';
+export * from '../sla/profiles.js';

@@ -19,17 +19,25 @@ describe('checkLaggingPromotions', () => {
     const out = checkLaggingPromotions(scenario(), failoverWith(10_000_000, 'pg2'));
     expect(out.metrics.lagging_promotions).toBe(1);
     expect(out.valid).toBe(false);
-    expect(out.error).toContain('pg2 promoted 10000000 bytes behind pg1 (limit 1048576)');
+    expect(out.error).toContain('pg2 promoted 10000000 bytes behind pg1 (documented limit 1048576, 001)');
   });
 
   it('accepts the promotion of an up-to-date replica', () => {
     expect(checkLaggingPromotions(scenario(), failoverWith(10_000_000, 'pg3'))).toMatchObject({ metrics: { lagging_promotions: 0 }, valid: true });
   });
 
-  it('reads the limit from the scenario cluster settings', () => {
+  it('takes its limit from the documents, never from the cluster under test (issue 11, case 7)', () => {
+    // A cluster misconfigured with maximum_lag_on_failover 20 MB promoted a replica 10 MB behind.
     const s = scenario();
     s.cluster.patroni = { maximum_lag_on_failover: 20_000_000 };
-    expect(checkLaggingPromotions(s, failoverWith(10_000_000, 'pg2')).metrics.lagging_promotions).toBe(0);
+    const out = checkLaggingPromotions(s, failoverWith(10_000_000, 'pg2'));
+    expect(out.metrics).toMatchObject({ lagging_promotions: 1, promotion_lag_bytes: 10_000_000 });
+    expect(out.valid).toBe(false);
+  });
+
+  it('reports how far behind the promoted member was, for an SLA that accepts more explicitly', () => {
+    expect(checkLaggingPromotions(scenario(), failoverWith(10_000_000, 'pg3')).metrics.promotion_lag_bytes).toBe(0);
+    expect(checkLaggingPromotions(scenario(), failoverWith(10_500_000, 'pg2')).metrics.promotion_lag_bytes).toBe(9_500_000);
   });
 
   it('cannot decide without WAL positions', () => {

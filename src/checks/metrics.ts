@@ -1,4 +1,5 @@
-import type { MetricName, SlaResult } from './sla-types.js';
+import type { KnownOutcome } from '../sla/known-findings.js';
+import type { MetricName, SlaResult } from '../sla/types.js';
 
 /** Jepsen's three-valued validity: a checker that throws yields 'unknown', never a crash. */
 export type Validity = true | false | 'unknown';
@@ -31,7 +32,7 @@ export interface FaultPhases {
 /** `metrics` in report.json. Every scalar is null when it could not be measured. */
 export type Metrics = Record<MetricName, number | null> & {
   writes: { ok: number; fail: number; info: number; attempted: number };
-  /** One entry per fault injection, in order; the top-level rto/phase metrics are the first's. */
+  /** One entry per fault injection, in order; the top-level rto/phase metrics are the worst of them. */
   faults: FaultPhases[];
   latency: { before: LatencySummary; during: LatencySummary; after: LatencySummary };
   /** Keys behind the counts, capped, so that a report shows which writes. */
@@ -48,5 +49,7 @@ export interface Analysis {
   metrics: Metrics;
   checks: CheckResult[];
   sla: SlaResult[];
+  /** Known findings in range for this run: reproduced (excused) or absent. */
+  known?: KnownOutcome[];
   verdict: 'pass' | 'fail' | 'error';
 }

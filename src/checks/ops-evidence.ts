@@ -1,40 +1,52 @@
 import type { HistoryEvent, WriteEvent } from '../history/events.js';
 import { ofKind } from '../history/history.js';
-
-/** Two acknowledged writes that prove two primaries at once. */
-export interface ConflictingAcks {
-  a: WriteEvent;
-  b: WriteEvent;
-}
-
-const attributed = (w: WriteEvent): w is WriteEvent & { node: string; timeline: number } =>
-  w.outcome === 'ok' && w.node !== undefined && w.timeline !== undefined;
+import { formatDuration } from '../format.js';
 
 /**
- * Ok writes acknowledged by different members on different timelines whose
- * [start, end] intervals overlap (closed: touching counts, since both were
- * in flight at that instant). Writes lacking node or timeline cannot be
- * attributed and are skipped. One witness pair per pair of members.
- *
- * Sorted by start, a write can only overlap writes still in flight when it
- * starts, so the scan keeps just those: linear in writes times concurrency.
+ * Two acknowledged writes that prove two primaries: `newer` was
+ * acknowledged on a later timeline before `stale` even started, and yet
+ * `stale` was acknowledged on an older one.
+ */
+export interface ConflictingAcks {
+  newer: WriteEvent;
+  stale: WriteEvent;
+}
+
+type Attributed = WriteEvent & { node: string; timeline: number };
+
+/** Timeline 0 is what a connection reports when it could not read its timeline: unattributable. */
+const attributed = (w: WriteEvent): w is Attributed =>
+  w.outcome === 'ok' && w.node !== undefined && w.timeline !== undefined && w.timeline > 0;
+
+/**
+ * Split-brain evidence from the workload alone, by real-time order: a write
+ * acknowledged on timeline T that started after some write on a timeline
+ * newer than T had been acknowledged. Once a newer timeline has committed,
+ * an old-timeline primary accepting a new transaction is a second primary.
+ * Writes that merely overlap in time are no evidence: a slow
+ * acknowledgement from the old primary can overlap a fast one from the new
+ * primary after a perfectly clean switchover, since both were sent before
+ * either answered. One witness per pair of (stale node, newer node).
  */
 export function conflictingAcks(events: readonly HistoryEvent[]): ConflictingAcks[] {
-  const writes = ofKind(events, 'write').filter(attributed).sort((x, y) => x.start - y.start);
-  const found = new Map<string, ConflictingAcks>();
-  let inFlight: typeof writes = [];
+  const writes = ofKind(events, 'write').filter(attributed);
+  // The first acknowledgement on each timeline.
+  const firstAck = new Map<number, Attributed>();
   for (const w of writes) {
-    inFlight = inFlight.filter((o) => o.end >= w.start);
-    for (const o of inFlight) {
-      if (o.node === w.node || o.timeline === w.timeline) continue;
-      const pair = [o.node, w.node].sort().join('|');
-      if (!found.has(pair)) found.set(pair, { a: o, b: w });
+    const seen = firstAck.get(w.timeline);
+    if (seen === undefined || w.end < seen.end) firstAck.set(w.timeline, w);
+  }
+  const found = new Map<string, ConflictingAcks>();
+  for (const stale of [...writes].sort((a, b) => a.start - b.start)) {
+    for (const [timeline, newer] of firstAck) {
+      if (timeline <= stale.timeline || newer.end >= stale.start) continue;
+      const pair = `${stale.node}|${newer.node}`;
+      if (!found.has(pair)) found.set(pair, { newer, stale });
     }
-    inFlight.push(w);
   }
   return [...found.values()];
 }
 
-export function describeConflict({ a, b }: ConflictingAcks): string {
-  return `ok writes acknowledged by ${a.node} (timeline ${a.timeline}, key ${a.key}) and ${b.node} (timeline ${b.timeline}, key ${b.key}) overlap in time`;
+export function describeConflict({ newer, stale }: ConflictingAcks): string {
+  return `${stale.node} acknowledged key ${stale.key} on timeline ${stale.timeline}, a write started ${formatDuration(stale.start - newer.end)} after ${newer.node} had acknowledged key ${newer.key} on timeline ${newer.timeline}`;
 }

@@ -1,35 +1,44 @@
-import type { HistoryEvent } from '../history/events.js';
+import type { HistoryEvent, ProbeEvent } from '../history/events.js';
 import { ofKind } from '../history/history.js';
+import { formatDuration } from '../format.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { conflictingAcks, describeConflict } from './ops-evidence.js';
 import { sweep, writableSpans } from './split-brain.js';
 
+/** A probe that told us something: PostgreSQL's view or a write probe's answer. */
+const informative = (p: ProbeEvent): boolean => p.inRecovery !== undefined || p.writable !== undefined;
+
 /**
  * Never two writable primaries. The probes give the count and the time;
- * overlapping acks on two timelines raise the count to at least 2 even when
- * the sampled probes missed it. split_brain_ms stays the probes' figure:
- * the acks prove an overlap happened, not how long it lasted.
+ * acknowledged writes in real-time order (ops-evidence) raise the count to
+ * at least 2 even when the sampled probes missed it. split_brain_ms stays
+ * the probes' figure: the acks prove an overlap happened, not how long.
  *
- * Without probes the count cannot be measured (null) unless the acks prove
- * a split brain: then 2, a lower bound, rather than hiding evidence behind
- * "not measured". With neither, the observers recorded nothing and the
- * check cannot decide: 'unknown'.
+ * No evidence is no pass: a member whose every probe failed could have
+ * been a primary the whole time, so the count is not measured ('unknown',
+ * null) unless the acks prove a split brain anyway (then 2, a lower bound:
+ * evidence is never hidden behind "not measured").
  */
 export function checkPrimaries(scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
-  const probed = ofKind(events, 'probe').length > 0;
+  const probes = ofKind(events, 'probe');
+  const members = [...new Set(probes.map((p) => p.member))].sort();
+  const unseen = members.filter((m) => !probes.some((p) => p.member === m && informative(p)));
+  const blind = members.length === 0 ? 'no probe events: no member was observed' : unseen.length > 0 ? `no probe of ${unseen.join(', ')} ever answered: ${unseen.length === 1 ? 'it' : 'they'} could have been writable unseen` : undefined;
   const overlap = sweep(writableSpans(scenario, events));
   const conflicts = conflictingAcks(events);
-  const fromProbes = probed ? overlap.max : null;
-  const max = conflicts.length > 0 ? Math.max(2, fromProbes ?? 0) : fromProbes;
   const evidence = [
-    overlap.max >= 2 ? `members ${overlap.members.join(', ')} writable at once for ${overlap.splitBrainMs} ms (probes)` : '',
+    overlap.max >= 2 ? `members ${overlap.members.join(', ')} writable at once for ${formatDuration(overlap.splitBrainMs)} (probes)` : '',
     ...conflicts.map(describeConflict),
   ].filter((e) => e !== '');
-  if (max === null) return { metrics: {}, valid: 'unknown', error: 'no probe events: no member was observed' };
+  if (blind !== undefined) {
+    if (conflicts.length === 0 && overlap.max < 2) return { metrics: {}, valid: 'unknown', error: blind };
+    return { metrics: { max_concurrent_primaries: Math.max(2, overlap.max), split_brain_ms: null }, valid: false, error: `${evidence.join('; ')} (and ${blind})` };
+  }
+  const max = conflicts.length > 0 ? Math.max(2, overlap.max) : overlap.max;
   const valid = max <= 1;
   return {
-    metrics: { max_concurrent_primaries: max, split_brain_ms: probed ? overlap.splitBrainMs : null },
+    metrics: { max_concurrent_primaries: max, split_brain_ms: overlap.splitBrainMs },
     valid,
     ...(valid ? {} : { error: evidence.join('; ') }),
   };

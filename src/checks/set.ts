@@ -27,20 +27,19 @@ function outcomesByKey(writes: readonly WriteEvent[]): Map<number, WriteEvent> {
  * Jepsen's set checker against the last final read. Invalid when an
  * acknowledged write is lost or a key nobody wrote appears; ghosts (failed
  * writes that are present) are a client misclassification, reported but not
- * an invariant of the database, as in Jepsen. Without a final read the
- * check cannot decide: 'unknown', every set metric null.
+ * an invariant of the database, as in Jepsen. Without a final read (no
+ * leader to read from, or the run was cut short) the check cannot decide:
+ * 'unknown', every set metric null.
  *
- * rpo_ms reaches back from the failure to the earliest lost ack. The failure
- * is the first fault injected after that ack (a replication stall followed
- * by a crash loses what was acknowledged during the stall: the crash is what
- * loses it), else the last fault, clamped at 0 when only writes acknowledged
- * after every fault were lost (lost_writes still counts them). 0 when
- * nothing is lost, null when writes were lost in a run without any fault,
- * where "before the failure" has no meaning.
+ * rpo_ms is the span of time whose acknowledged writes were lost: from the
+ * start of the earliest lost write to the acknowledgement of the latest.
+ * It depends on no fault, so writes lost after a fault (a cut-off primary
+ * that kept acknowledging) count as much as writes lost before it, and it
+ * is never 0 when a write was lost.
  */
 export function checkSet(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
   const read = byTime(ofKind(events, 'final-read')).at(-1);
-  if (read === undefined) return { metrics: {}, valid: 'unknown', error: 'no final-read event: the final state was never read' };
+  if (read === undefined) return { metrics: {}, valid: 'unknown', error: 'no final-read event: the final state was never read on a leader' };
   const present = new Set(read.keys);
   const writes = outcomesByKey(ofKind(events, 'write'));
   const lost: WriteEvent[] = [];
@@ -52,13 +51,13 @@ export function checkSet(_scenario: Scenario, events: readonly HistoryEvent[]): 
     if (w.outcome === 'fail' && present.has(w.key)) ghost.push(w.key);
   }
   const unexpected = [...present].filter((k) => !writes.has(k));
-  const earliestLostAck = lost.reduce((m, w) => Math.min(m, w.end), Infinity);
-  const injects = byTime(ofKind(events, 'fault').filter((f) => f.phase === 'inject'));
-  const failure = injects.find((f) => f.t >= earliestLostAck) ?? injects.at(-1);
-  const rpo = lost.length === 0 ? 0 : failure === undefined ? null : Math.max(0, failure.t - earliestLostAck);
+  const from = lost.reduce((m, w) => Math.min(m, w.start), Infinity);
+  const to = lost.reduce((m, w) => Math.max(m, w.end), -Infinity);
+  // At least 1 ms: a loss must never read as "RPO 0", even for a hand-made zero-length write.
+  const rpo = lost.length === 0 ? 0 : Math.max(1, to - from);
   const lostKeys = lost.map((w) => w.key);
   const problems = [
-    lost.length > 0 ? `${lost.length} acknowledged writes lost (e.g. keys ${sample(lostKeys).join(', ')})` : '',
+    lost.length > 0 ? `${lost.length} acknowledged writes lost over ${Math.round(rpo)} ms (e.g. keys ${sample(lostKeys).join(', ')})` : '',
     unexpected.length > 0 ? `${unexpected.length} keys present that were never written (e.g. ${sample(unexpected).join(', ')})` : '',
     ghost.length > 0 ? `${ghost.length} writes reported failed are present (e.g. ${sample(ghost).join(', ')})` : '',
   ].filter((p) => p !== '');

@@ -61,28 +61,38 @@ describe('split brain from probes', () => {
   });
 });
 
-describe('split brain from acknowledged writes', () => {
-  it('finds two primaries from overlapping acks on two timelines, without probes', () => {
+describe('split brain from acknowledged writes, by real-time order', () => {
+  it('finds an old-timeline ack for a write started after a newer timeline had acknowledged one, without probes', () => {
     const h = new HistoryBuilder();
-    h.ok(1000, 1100, 'pg1', 1);
-    h.ok(1050, 1200, 'pg2', 2);
+    h.ok(1000, 1050, 'pg2', 2);
+    h.ok(1100, 1200, 'pg1', 1); // started 50 ms after pg2 had committed on timeline 2
     const out = checkPrimaries(scenario(), h.events);
     expect(out.metrics).toEqual({ max_concurrent_primaries: 2, split_brain_ms: null });
     expect(out.valid).toBe(false);
-    expect(out.error).toBe('ok writes acknowledged by pg1 (timeline 1, key 1) and pg2 (timeline 2, key 2) overlap in time');
+    expect(out.error).toContain('pg1 acknowledged key 2 on timeline 1, a write started 50 ms after pg2 had acknowledged key 1 on timeline 2');
   });
 
-  it('raises the probes figure to 2 when the probes missed it', () => {
+  it('is missed no more: the stale ack overlaps nothing, yet proves a second primary (issue 11, case 9)', () => {
     const h = steadyPrimary();
-    h.ok(1000, 1100, 'pg1', 1);
-    h.ok(1100, 1200, 'pg2', 2); // touching at 1100: both in flight then
-    expect(checkPrimaries(scenario(), h.events).metrics).toEqual({ max_concurrent_primaries: 2, split_brain_ms: 0 });
+    h.ok(1000, 1010, 'pg2', 2);
+    h.ok(1500, 1510, 'pg1', 1); // long after, no overlap at all
+    expect(checkPrimaries(scenario(), h.events).metrics.max_concurrent_primaries).toBe(2);
+  });
+
+  it('does not count a slow old-primary ack overlapping a fast new-primary ack after a clean switchover (issue 11, case 9)', () => {
+    // Both writes were sent before either answered: pg1's commit may well precede pg2's promotion.
+    const h = steadyPrimary();
+    h.ok(1000, 1300, 'pg1', 1);
+    h.ok(1100, 1150, 'pg2', 2);
+    expect(conflictingAcks(h.events)).toEqual([]);
+    expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: true, metrics: { max_concurrent_primaries: 1 } });
   });
 
   it.each([
-    ['the same timeline', ['pg1', 1, 1000, 1100], ['pg2', 1, 1050, 1200]],
-    ['the same node', ['pg1', 1, 1000, 1100], ['pg1', 2, 1050, 1200]],
-    ['no overlap', ['pg1', 1, 1000, 1100], ['pg2', 2, 1101, 1200]],
+    ['the same timeline', ['pg2', 1, 1000, 1050], ['pg1', 1, 1100, 1200]],
+    ['an older timeline acknowledged first', ['pg1', 1, 1000, 1050], ['pg2', 2, 1100, 1200]],
+    ['an old write started before the newer ack', ['pg2', 2, 1000, 1100], ['pg1', 1, 1099, 1200]],
+    ['an unknown timeline (0)', ['pg2', 2, 1000, 1050], ['pg1', 0, 1100, 1200]],
   ] as const)('sees no conflict with %s', (_case, [n1, tl1, s1, e1], [n2, tl2, s2, e2]) => {
     const h = new HistoryBuilder();
     h.ok(s1, e1, n1, tl1);
@@ -97,9 +107,40 @@ describe('split brain from acknowledged writes', () => {
     expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: true, metrics: { max_concurrent_primaries: 1 } });
   });
 
-  it('cannot decide with neither probes nor conflicting acks', () => {
+  it('cannot decide with neither probes nor evidence of two primaries', () => {
     const h = new HistoryBuilder();
     h.ok(0, 10);
     expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: 'unknown', metrics: {} });
+  });
+});
+
+describe('no observation is no pass (issue 11, case 5)', () => {
+  it('is unknown when every probe of one member errored: it could have been writable unseen', () => {
+    const h = steadyPrimary();
+    for (let t = 0; t <= 2000; t += 100) h.probe(t, 'pg2', { error: 'connection refused' });
+    const out = checkPrimaries(scenario(), h.events);
+    expect(out).toMatchObject({ valid: 'unknown', metrics: {} });
+    expect(out.error).toContain('no probe of pg2 ever answered');
+  });
+
+  it('is unknown when every probe of every member errored (the old check said 0 primaries, pass)', () => {
+    const h = new HistoryBuilder();
+    for (let t = 0; t <= 2000; t += 100) h.probe(t, 'pg1', { error: 'timeout' }).probe(t, 'pg2', { error: 'timeout' });
+    expect(checkPrimaries(scenario(), h.events).valid).toBe('unknown');
+  });
+
+  it('still reports proven split brain when a member was never seen', () => {
+    const h = steadyPrimary();
+    for (let t = 0; t <= 2000; t += 100) h.probe(t, 'pg2', { error: 'timeout' });
+    h.ok(1000, 1010, 'pg2', 2);
+    h.ok(1500, 1510, 'pg1', 1);
+    expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: false, metrics: { max_concurrent_primaries: 2, split_brain_ms: null } });
+  });
+
+  it('accepts a member seen only part of the time (a killed node stops answering)', () => {
+    const h = steadyPrimary();
+    h.replica(0, 'pg2');
+    for (let t = 100; t <= 2000; t += 100) h.probe(t, 'pg2', { error: 'connection refused' });
+    expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: true, metrics: { max_concurrent_primaries: 1 } });
   });
 });

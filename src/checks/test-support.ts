@@ -5,7 +5,7 @@
  */
 import type { HistoryEvent, Outcome, ProbeEvent } from '../history/events.js';
 import type { Scenario } from '../scenario/types.js';
-import type { SlaRequirement } from './sla-types.js';
+import type { SlaRequirement } from '../sla/types.js';
 
 export function scenario(sla: SlaRequirement[] = [], intervalMs = 100): Scenario {
   return {
@@ -57,8 +57,21 @@ export class HistoryBuilder {
     return this.probe(t, member, { inRecovery: true, walPosition: t * 100 });
   }
 
+  /** A leader-key read as old histories recorded it: an instant, no revision, proving no span. */
   dcs(t: number, leader: string | null): this {
     this.events.push({ kind: 'dcs', t, leader });
+    return this;
+  }
+
+  /** A linearizable read sent at t and answered at t + 5, with the key's mod_revision. */
+  read(t: number, leader: string | null, revision: number): this {
+    this.events.push({ kind: 'dcs', t, end: t + 5, leader, revision });
+    return this;
+  }
+
+  /** Reads every `everyMs` in [from, to) all showing the same holder and revision. */
+  reads(from: number, to: number, everyMs: number, leader: string | null, revision: number): this {
+    for (let t = from; t < to; t += everyMs) this.read(t, leader, revision);
     return this;
   }
 
@@ -72,8 +85,14 @@ export class HistoryBuilder {
     return this;
   }
 
-  converged(t: number, ok = true): this {
-    this.events.push({ kind: 'converged', t, ok, members: [] });
+  /** A convergence check; `final` is the runner's after the workload stopped, which compares the rows. */
+  converged(t: number, ok = true, final = false): this {
+    this.events.push({ kind: 'converged', t, ok, members: [], ...(final ? { final: true } : {}), ...(ok ? {} : { reason: 'row sets differ' }) });
+    return this;
+  }
+
+  step(t: number, index: number, step: string, ok: boolean, error?: string): this {
+    this.events.push({ kind: 'step', t, index, step, phase: 'end', ok, ...(error === undefined ? {} : { error }) });
     return this;
   }
 
@@ -95,15 +114,15 @@ export class HistoryBuilder {
  * the leader key is gone at 6500 and pg2 holds it at 7000; pg2 first
  * reports inRecovery false at 7200; writes to pg2 on timeline 2 (50 ms
  * each) start at 7300, first ack 7350; pg1 is restarted (heal) at 9000 and
- * rejoins as a replica; converged at 11000. No final read: each test adds
- * the one it needs.
+ * rejoins as a replica; converged at 11000, confirmed by the final check
+ * (rows compared) at 11200. No final read: each test adds the one it needs.
  *
  * Expected: rto 2350, detection 1500, promotion 700, reroute 150,
  * unavailability 2440, no-leader 500, convergence 2000, one primary at a time.
  */
 export function cleanFailover(): HistoryBuilder {
   const h = new HistoryBuilder();
-  h.dcs(0, 'pg1');
+  h.reads(0, 6500, 100, 'pg1', 3);
   for (let t = 0; t < 12_000; t += 100) {
     if (t < 5000) h.primary(t, 'pg1');
     else if (t < 9500) h.probe(t, 'pg1', { error: 'connection refused' });
@@ -115,9 +134,10 @@ export function cleanFailover(): HistoryBuilder {
   h.steady(0, 5000, 100, 10, 'pg1', 1);
   h.inject(5000, 'f1', 'kill', ['pg1']);
   for (let t = 5000; t <= 7200; t += 100) h.write(t, t + 50, 'fail');
-  h.dcs(6500, null).dcs(7000, 'pg2');
+  h.reads(6500, 7000, 100, null, 0).reads(7000, 12_000, 100, 'pg2', 8);
   h.steady(7300, 10_000, 100, 50, 'pg2', 2);
   h.heal(9000, 'f1');
   h.converged(11_000, true);
+  h.converged(11_200, true, true);
   return h;
 }

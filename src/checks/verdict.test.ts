@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from './metrics.js';
-import type { MetricName, SlaResult } from './sla-types.js';
+import type { MetricName, SlaResult, SlaStatus } from '../sla/types.js';
 import { verdictOf } from './verdict.js';
 
-const line = (metric: MetricName, pass: boolean, observed: number | null = pass ? 0 : 1): SlaResult => ({
+const line = (metric: MetricName, status: SlaStatus, observed: number | null = status === 'pass' ? 0 : 1): SlaResult => ({
   metric,
   threshold: '== 0',
   observed,
-  pass,
+  pass: status === 'pass',
+  status,
 });
-
-const producedBy = new Map<MetricName, string>([
-  ['rto_ms', 'failover'],
-  ['lost_writes', 'set'],
-  ['max_concurrent_primaries', 'split-brain'],
-]);
 
 const ok: CheckResult[] = [
   { name: 'failover', valid: true },
@@ -22,40 +17,37 @@ const ok: CheckResult[] = [
   { name: 'split-brain', valid: true },
 ];
 
-const withUnknown = (name: string): CheckResult[] =>
-  ok.map((c) => (c.name === name ? { name, valid: 'unknown', error: 'boom' } : c));
+const withValidity = (name: string, valid: CheckResult['valid']): CheckResult[] =>
+  ok.map((c) => (c.name === name ? { name, valid, error: 'boom' } : c));
 
 describe('verdict', () => {
   it('passes when every line holds', () => {
-    expect(verdictOf([line('rto_ms', true), line('lost_writes', true)], ok, producedBy)).toBe('pass');
+    expect(verdictOf([line('rto_ms', 'pass'), line('lost_writes', 'pass')], ok)).toBe('pass');
   });
 
-  it('passes with no SLA lines at all', () => {
-    expect(verdictOf([], ok, producedBy)).toBe('pass');
+  it('fails when a line fails, including an unmeasured line whose check decided (never recovered)', () => {
+    expect(verdictOf([line('rto_ms', 'pass'), line('lost_writes', 'fail')], ok)).toBe('fail');
+    expect(verdictOf([line('rto_ms', 'fail', null)], ok)).toBe('fail');
   });
 
-  it('fails when a measured line fails', () => {
-    expect(verdictOf([line('rto_ms', true), line('lost_writes', false)], ok, producedBy)).toBe('fail');
+  it('is an error, never a pass, when a line could not be judged', () => {
+    expect(verdictOf([line('rto_ms', 'pass'), line('lost_writes', 'unknown', null)], withValidity('set', 'unknown'))).toBe('error');
   });
 
-  it('fails on an unmeasured line whose check decided (never recovered)', () => {
-    expect(verdictOf([line('rto_ms', false, null)], ok, producedBy)).toBe('fail');
-  });
-
-  it('is an error when a line depends on a check that could not decide', () => {
-    expect(verdictOf([line('rto_ms', true), line('lost_writes', false, null)], withUnknown('set'), producedBy)).toBe('error');
-  });
-
-  it('ignores an unknown check that no line depends on', () => {
-    expect(verdictOf([line('rto_ms', true)], withUnknown('set'), producedBy)).toBe('pass');
+  it('is an error, never a pass, when any check had no evidence, even one no line names (issue 11, case 5)', () => {
+    expect(verdictOf([line('rto_ms', 'pass')], withValidity('split-brain', 'unknown'))).toBe('error');
+    expect(verdictOf([], withValidity('set', 'unknown'))).toBe('error');
   });
 
   it('lets a real failure win over an error', () => {
-    expect(verdictOf([line('rto_ms', false), line('lost_writes', false, null)], withUnknown('set'), producedBy)).toBe('fail');
+    expect(verdictOf([line('rto_ms', 'fail'), line('lost_writes', 'unknown', null)], withValidity('set', 'unknown'))).toBe('fail');
   });
 
-  it('ignores invalid checks the SLA does not ask about', () => {
-    const invalidSet = ok.map((c) => (c.name === 'set' ? { ...c, valid: false as const } : c));
-    expect(verdictOf([line('rto_ms', true)], invalidSet, producedBy)).toBe('pass');
+  it('does not count a known finding or a line deferred to the iterations', () => {
+    expect(verdictOf([line('rto_ms', 'known'), line('unavailability_ms', 'deferred')], ok)).toBe('pass');
+  });
+
+  it('leaves invalid checks to the lines: an async loss within the RPO is no failure', () => {
+    expect(verdictOf([line('rpo_ms', 'pass')], withValidity('set', false))).toBe('pass');
   });
 });

@@ -1,27 +1,23 @@
 import type { Analysis, CheckResult } from './metrics.js';
-import type { MetricName, SlaResult } from './sla-types.js';
+import type { SlaResult } from '../sla/types.js';
 
 /**
- * The run's verdict from the SLA lines alone; a check's own validity is
- * reported beside it but gates nothing the scenario did not ask for (an
- * async scenario may lose writes within its RPO).
+ * The run's verdict, from the statuses of its SLA lines (the scenario's
+ * and the promises judged in every run) and the checks' validity:
  *
- * - 'fail': an SLA line failed on a metric whose check decided. A real
- *   violation stands even when another check crashed.
- * - 'error': otherwise, when an SLA line's metric comes from a check that
- *   is 'unknown' (it threw, or its input was missing): the gate could not
- *   be evaluated, which is a harness problem, not a cluster verdict. An
- *   unknown check that no SLA line uses does not change the verdict.
- * - 'pass': every line held.
+ * - 'fail': a line failed. A real violation stands even when another
+ *   check could not decide.
+ * - 'error': otherwise, when a line could not be judged or any check had
+ *   no evidence ('unknown'): nothing proved the cluster healthy, and a
+ *   harness that could not see is not allowed to say pass.
+ * - 'pass': every line held (or is a known finding, or waits for the
+ *   statistic over the iterations).
+ *
+ * A check that is invalid without failing a line (an async run that lost
+ * writes within its RPO) gates nothing: the lines say what is required.
  */
-export function verdictOf(
-  sla: readonly SlaResult[],
-  checks: readonly CheckResult[],
-  producedBy: ReadonlyMap<MetricName, string>,
-): Analysis['verdict'] {
-  const unknown = new Set(checks.filter((c) => c.valid === 'unknown').map((c) => c.name));
-  const undecided = (r: SlaResult): boolean => unknown.has(producedBy.get(r.metric) ?? '');
-  if (sla.some((r) => !r.pass && !undecided(r))) return 'fail';
-  if (sla.some(undecided)) return 'error';
+export function verdictOf(sla: readonly SlaResult[], checks: readonly CheckResult[]): Analysis['verdict'] {
+  if (sla.some((r) => r.status === 'fail')) return 'fail';
+  if (sla.some((r) => r.status === 'unknown') || checks.some((c) => c.valid === 'unknown')) return 'error';
   return 'pass';
 }

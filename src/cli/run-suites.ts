@@ -1,9 +1,15 @@
 import { join } from 'node:path';
+import { verdictOf } from '../checks/verdict.js';
+import { judgeOverIterations } from '../checks/over-iterations.js';
 import { EXIT } from '../errors.js';
 import { runVerdict, worstVerdict } from '../report/verdict.js';
 import { writeRunReport, writeSuiteSummary } from '../report/write.js';
-import type { SuiteRun } from '../report/summary.js';
+import type { ScenarioVerdict, SuiteRun } from '../report/summary.js';
+import type { Verdict } from '../report/types.js';
 import type { Suite } from '../scenario/types.js';
+import { knownFindingsBeside } from '../scenario/load-known-findings.js';
+import { applyKnownFindings } from '../sla/known-findings.js';
+import type { SlaResult } from '../sla/types.js';
 import { runScenario } from '../runner/run-scenario.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 import { providerFor, type ProviderName } from './providers.js';
@@ -15,36 +21,54 @@ export interface RunSuitesOptions {
   keepCluster: boolean;
   portBase: number;
   toxiproxy?: string;
+  /** Known findings count as failures. */
+  strict?: boolean;
 }
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
+const lineText = (s: SlaResult) => `${s.metric}${s.stat ? ` (${s.stat})` : ''} ${s.observed === null ? 'not measured' : formatMetric(s.metric, s.observed)} vs ${s.threshold}`;
+
 /** Runs every scenario of every suite on a fresh cluster each; returns the exit code of the CLI contract. */
 export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<number> {
   const provider = providerFor(o.provider, { portBase: o.portBase, keepCluster: o.keepCluster, ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}) });
-  const verdicts: string[] = [];
+  const knownFindings = knownFindingsBeside(suites.flatMap((s) => s.scenarios.map((sc) => sc.file)));
+  const verdicts: Verdict[] = [];
   for (const suite of suites) {
     const suiteDir = join(o.reportDir, `${stamp()}-${suite.name}`);
     const iterations = o.iterations ?? suite.iterations;
     const single = suite.scenarios.length === 1 && iterations === 1;
     const runs: SuiteRun[] = [];
+    const scenarios: ScenarioVerdict[] = [];
     for (const [i, scenario] of suite.scenarios.entries()) {
+      const mine: SuiteRun[] = [];
       for (let it = 1; it <= iterations; it++) {
         const dir = single ? suiteDir : join(suiteDir, `${String(i + 1).padStart(2, '0')}-${scenario.name}${iterations > 1 ? `-${it}` : ''}`);
         process.stderr.write(`\n== ${scenario.name}${iterations > 1 ? ` (iteration ${it}/${iterations})` : ''}: ${scenario.description.split('\n')[0]}\n`);
-        const run = await runScenario(scenario, { provider: provider.create, dir, iteration: it });
+        const run = await runScenario(scenario, { provider: provider.create, dir, iteration: it, deferStats: iterations > 1, knownFindings, strict: o.strict ?? false });
         await writeRunReport(dir, run);
+        mine.push({ run, dir });
         const verdict = runVerdict(run);
-        verdicts.push(verdict);
-        runs.push({ run, dir });
         const m = run.analysis.metrics;
-        const failed = run.analysis.sla.filter((s) => !s.pass).map((s) => `${s.metric} ${s.observed === null ? 'not measured' : formatMetric(s.metric, s.observed)} (${Math.round(s.observed ?? NaN)}) vs ${s.threshold}`);
-        process.stdout.write(`${verdict.toUpperCase()}  ${scenario.name}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${run.harnessError ? `  error: ${run.harnessError.message}` : failed.length ? `  violated: ${failed.join('; ')}` : ''}\n    report: ${join(dir, 'report.md')}\n`);
+        const failed = run.analysis.sla.filter((s) => s.status === 'fail').map(lineText);
+        process.stdout.write(`${verdict.toUpperCase()}  ${scenario.name}${iterations > 1 ? ` #${it}` : ''}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${run.harnessError ? `  error: ${run.harnessError.message}` : failed.length ? `  violated: ${failed.join('; ')}` : ''}\n`);
+        for (const k of run.analysis.known ?? []) {
+          process.stdout.write(k.status === 'reproduced'
+            ? `    KNOWN FINDING reproduced: ${k.finding.metric}: ${k.finding.reason} (${k.finding.reference}); not counted (--strict counts it)\n`
+            : `    known finding did not reproduce: ${k.finding.metric} held (${k.finding.reference}); remove it from known-findings.yaml?\n`);
+        }
+        process.stdout.write(`    report: ${join(dir, 'report.md')}\n`);
       }
+      const overIterations = iterations > 1 ? applyKnownFindings(judgeOverIterations(scenario, mine.map((r) => r.run.analysis)), scenario.name, mine[0]?.run.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null }, knownFindings, { strict: o.strict ?? false }).sla : [];
+      const verdict = worstVerdict([...mine.map((r) => runVerdict(r.run)), ...(overIterations.length > 0 ? [verdictOf(overIterations, [])] : [])]);
+      for (const line of overIterations) process.stdout.write(`${line.status.toUpperCase()}  ${scenario.name} over ${iterations} iterations: ${lineText(line)} (${line.note ?? ''})\n`);
+      scenarios.push({ scenario: scenario.name, verdict, sla_over_iterations: overIterations });
+      verdicts.push(verdict);
+      runs.push(...mine);
     }
     if (!single) {
-      const paths = await writeSuiteSummary(suiteDir, suite.name, runs);
-      process.stdout.write(`suite ${suite.name}: ${worstVerdict(runs.map((r) => runVerdict(r.run)))}, summary ${paths.markdown ?? suiteDir}\n`);
+      const paths = await writeSuiteSummary(suiteDir, suite.name, runs, scenarios);
+      process.stdout.write(`suite ${suite.name}: ${worstVerdict(scenarios.map((s) => s.verdict))}, summary ${paths.markdown ?? suiteDir}\n`);
     }
   }
   if (verdicts.includes('error')) return EXIT.harness;

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { EXIT } from '../errors.js';
 import { compareReports } from '../report/compare.js';
 import { loadTargets } from '../scenario/load.js';
+import { KNOWN_FINDINGS_ROOT, knownFindingsBeside } from '../scenario/load-known-findings.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { checkSuites } from '../scenario/targets.js';
 import type { Suite } from '../scenario/types.js';
@@ -24,6 +25,8 @@ export function loadChecked(paths: string[], sets: string[], provider: ProviderN
   const suites = loadTargets(paths, sets);
   const issues = checkSuites(suites, providerFor(provider, {}).catalog);
   if (issues.length > 0) throw new ScenarioError(issues);
+  // A broken known-findings.yaml is invalid input too, found before any cluster starts.
+  knownFindingsBeside(suites.flatMap((s) => s.scenarios.map((sc) => sc.file)));
   return suites;
 }
 
@@ -39,7 +42,8 @@ export function registerScenarioCommands(program: Command): void {
     .option('--keep-cluster', 'leave the data directories in place after the run, for inspection', false)
     .option('--port-base <n>', 'first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
     .option('--toxiproxy <url>', 'use this Toxiproxy for network faults instead of the built-in one (env PATRONI_CHAOS_TOXIPROXY)', urlArg, process.env['PATRONI_CHAOS_TOXIPROXY'])
-    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string }) => {
+    .option('--strict', 'count known findings (known-findings.yaml) as failures', false)
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean }) => {
       const suites = loadChecked(targets, o.set, o.provider);
       process.exitCode = await runSuites(suites, o);
     });
@@ -64,7 +68,8 @@ export function registerScenarioCommands(program: Command): void {
     .option('--dir <dir>', 'scenario folder', 'scenarios')
     .action((o: { dir: string }) => {
       const dir = resolve(o.dir);
-      const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+      const isKnownFindings = (f: string) => new RegExp(`^${KNOWN_FINDINGS_ROOT}:`, 'm').test(readFileSync(join(dir, f), 'utf8'));
+      const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && !isKnownFindings(f)).sort();
       const suites = loadTargets(files.map((f) => join(dir, f)));
       const rows = suites.map((s, i) => {
         const file = files[i] ?? '';

@@ -24,9 +24,15 @@ async function post<T>(url: string, path: string, body: unknown, timeoutMs: numb
 
 /** The value of a key by a linearizable read (fails without quorum), or null when absent. */
 export async function getKey(url: string, key: string, timeoutMs = 1000): Promise<string | null> {
-  const r = await post<{ kvs?: { value?: string }[] }>(url, '/v3/kv/range', { key: b64(key) }, timeoutMs);
-  const v = r.kvs?.[0]?.value;
-  return v === undefined ? null : unb64(v);
+  return (await readKey(url, key, timeoutMs)).value;
+}
+
+/** A key's value and mod_revision (0 when absent) by a linearizable read. */
+export async function readKey(url: string, key: string, timeoutMs = 1000): Promise<{ value: string | null; revision: number }> {
+  // The gateway renders int64 fields as strings.
+  const r = await post<{ kvs?: { value?: string; mod_revision?: string }[] }>(url, '/v3/kv/range', { key: b64(key) }, timeoutMs);
+  const kv = r.kvs?.[0];
+  return { value: kv?.value === undefined ? null : unb64(kv.value), revision: Number(kv?.mod_revision ?? 0) };
 }
 
 export interface EtcdMemberStatus {

@@ -4,10 +4,16 @@
  * guards, as Jepsen's Kill/Pause protocols are, never methods that throw
  * "unsupported".
  */
-import type { Versions } from './local/system.js';
-import type { Credentials, LinkKind, Topology } from './topology.js';
+import type { Replication } from '../sla/types.js';
+import type { Credentials, LinkKind } from './topology.js';
 
-export type { Versions };
+/** Component versions as the provider read them from the binaries; null when it could not. */
+export interface Versions {
+  postgres: string | null;
+  patroni: string | null;
+  etcd: string | null;
+  haproxy: string | null;
+}
 
 export interface Endpoint {
   host: string;
@@ -39,7 +45,11 @@ export interface StartedCluster extends AsyncDisposable {
   readonly provider: string;
   readonly runId: string;
   readonly runDir: string;
-  readonly topology: Topology;
+  /** Patroni scope (cluster name) in the DCS. */
+  readonly scope: string;
+  readonly replication: Replication;
+  /** Effective Patroni bootstrap.dcs settings (documented defaults + scenario overrides). */
+  readonly dcs: Readonly<Record<string, unknown>>;
   readonly members: readonly MemberHandle[];
   readonly etcd: readonly EtcdHandle[];
   readonly endpoints: ClusterEndpoints;

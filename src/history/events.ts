@@ -45,15 +45,28 @@ export interface ProbeEvent {
    * replayed (replica), Patroni's own measure for failover candidates.
    */
   walPosition?: number;
+  /** When the probe's answers were in (epoch ms): a write probe was acknowledged within [t, end]. */
+  end?: number;
   error?: string;
 }
 
-/** The DCS leader key as seen by the observer watching etcd. */
+/**
+ * One linearizable read of the DCS leader key (etcd's default range read):
+ * the key held this value at some instant within [t, end].
+ */
 export interface DcsEvent {
   kind: 'dcs';
+  /** When the read was sent. */
   t: number;
+  /** When its answer arrived; absent in histories that did not record it. */
+  end?: number;
   /** Member name holding the leader key, or null when there is none. */
   leader: string | null;
+  /**
+   * The key's mod_revision (0 when absent). Two reads with the same
+   * revision prove the key was not written between them.
+   */
+  revision?: number;
 }
 
 export interface FaultEvent {
@@ -91,17 +104,26 @@ export interface MemberSnapshot {
   lagBytes?: number;
   /** Number of workload rows on this member. */
   rows?: number;
+  /** A digest of the set of workload keys on this member (compared, not the counts). */
+  digest?: string;
 }
 
-/** Emitted by the runner when `wait_for: converged` succeeds or times out. */
+/**
+ * Emitted by the runner when a convergence check succeeds or gives up.
+ * `final` marks the check made after the workload stopped, the only one
+ * that compares each member's set of rows.
+ */
 export interface ConvergedEvent {
   kind: 'converged';
   t: number;
   ok: boolean;
   members: MemberSnapshot[];
+  final?: boolean;
+  /** Why it did not converge. */
+  reason?: string;
 }
 
-/** The final read of the workload table on the converged primary. */
+/** The final read of the workload table on the leader (never on an arbitrary member). */
 export interface FinalReadEvent {
   kind: 'final-read';
   t: number;

@@ -54,7 +54,7 @@ export class MemberObserver {
     // stretch the last "writable" past the moment another member took over.
     const t = now();
     const [rest, sql] = await Promise.allSettled([getPatroni(this.member.restUrl, this.#timeoutMs), this.#sql()]);
-    const e: ProbeEvent = { kind: 'probe', t, member: this.member.name };
+    const e: ProbeEvent = { kind: 'probe', t, end: now(), member: this.member.name };
     if (rest.status === 'fulfilled') {
       e.patroniRole = isPrimaryRole(rest.value.role) ? 'primary' : rest.value.role === 'replica' || rest.value.role === 'sync_standby' ? 'replica' : 'other';
       e.patroniState = rest.value.state;

@@ -1,5 +1,5 @@
 import type { CheckResult, Metrics } from '../checks/metrics.js';
-import type { MetricName } from '../checks/sla-types.js';
+import type { MetricName, SlaStatus, Stat } from '../sla/types.js';
 import { isoTime } from './format.js';
 import { buildTimeline } from './timeline.js';
 import type { TimelineEntry } from './timeline-types.js';
@@ -11,9 +11,15 @@ export interface SlaLine {
   metric: MetricName;
   threshold: string;
   observed: number | null;
+  /** Whether the figure met the threshold; `status` says whether that counted. */
   pass: boolean;
+  status: SlaStatus;
   source?: string;
   note?: string;
+  stat?: Stat;
+  /** Judged in every run, though the scenario did not list it. */
+  core?: boolean;
+  known?: { reason: string; reference: string; reproduced: boolean };
 }
 
 /** The report.json contract (architecture.md, "Reports"). `compare` reads it back. */
@@ -29,6 +35,8 @@ export interface ReportJson {
   metrics: Metrics;
   sla: SlaLine[];
   checks: CheckResult[];
+  /** Known findings in range for this run's versions: reproduced (not counted) or absent (remove it?). */
+  known_findings: Array<{ scenario: string; metric: MetricName; versions: Record<string, string | undefined>; reason: string; reference: string; status: 'reproduced' | 'absent' }>;
   timeline: TimelineEntry[];
   error: HarnessError | null;
   iteration: number;
@@ -54,9 +62,11 @@ export function toReportJson(run: RunRecord): ReportJson {
       threshold: s.threshold,
       observed: s.observed,
       pass: s.pass,
-      ...optional({ source: s.source, note: s.note }),
+      status: s.status,
+      ...optional({ source: s.source, note: s.note, stat: s.stat, core: s.core, known: s.known }),
     })),
     checks: analysis.checks,
+    known_findings: (analysis.known ?? []).map((k) => ({ ...k.finding, status: k.status })),
     timeline: buildTimeline(run.events, run.startedAt),
     error: run.harnessError === undefined ? null : { code: run.harnessError.code, message: run.harnessError.message },
     iteration: run.iteration,

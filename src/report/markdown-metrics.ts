@@ -1,18 +1,22 @@
 import type { CheckResult, LatencySummary, Metrics } from '../checks/metrics.js';
-import type { SlaResult } from '../checks/sla-types.js';
+import type { SlaResult } from '../sla/types.js';
 import { formatCount, formatDuration, formatMetric } from './format.js';
 import { mdTable } from './md.js';
+
+const STATUS: Record<SlaResult['status'], string> = {
+  pass: '✅ pass', fail: '❌ fail', unknown: '⚠️ unknown', known: '🟡 known finding', deferred: '⏳ judged over the iterations',
+};
 
 export function slaTable(sla: readonly SlaResult[]): string {
   if (sla.length === 0) return '_No SLA lines were checked._';
   const rows = sla.map((s) => [
-    s.metric,
-    s.threshold,
-    s.observed === null ? `not measured${s.note ? ` (${s.note})` : ''}` : formatMetric(s.metric, s.observed),
-    s.pass ? '✅' : '❌',
-    s.source ?? '',
+    `${s.metric}${s.core ? ' (every run)' : ''}`,
+    `${s.threshold}${s.stat ? ` (${s.stat})` : ''}`,
+    s.observed === null ? 'not measured' : formatMetric(s.metric, s.observed),
+    STATUS[s.status],
+    [s.note, s.known && `${s.known.reproduced ? 'known finding' : 'known finding did not reproduce: remove it?'}: ${s.known.reason} (${s.known.reference})`, s.source && `source: ${s.source}`].filter(Boolean).join('; '),
   ]);
-  return mdTable(['metric', 'threshold', 'observed', 'pass', 'source'], rows, ['l', 'l', 'r', 'l', 'l']);
+  return mdTable(['metric', 'threshold', 'observed', 'status', 'why'], rows, ['l', 'l', 'r', 'l', 'l']);
 }
 
 export function writesSection(m: Metrics): string {

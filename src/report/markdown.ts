@@ -1,5 +1,5 @@
 import { describeEntry } from './describe-entry.js';
-import { formatDuration, formatOffset, isoTime } from './format.js';
+import { formatCount, formatDuration, formatMetric, formatOffset, isoTime } from './format.js';
 import { checksTable, samplesSection, slaTable, writesSection } from './markdown-metrics.js';
 import { phasesSection } from './markdown-phases.js';
 import { stepsSection } from './markdown-steps.js';
@@ -27,7 +27,7 @@ export function toMarkdown(run: RunRecord): string {
   if (run.harnessError) {
     sections.push(`## Harness error\n\nThe harness or the cluster could not run, so the figures below are partial.\n\n**${run.harnessError.code}**: ${run.harnessError.message}`);
   }
-  sections.push(`**${summaryLine(run)}**`);
+  sections.push(summaryLines(run).map((l) => `**${l}**`).join('  \n'));
   sections.push(`## What was done\n\n${stepsSection(scenario.steps, run.events, run.startedAt)}`);
   sections.push(`## What was seen\n\n${seenTable(run)}`);
   sections.push(`## SLA\n\n${slaTable(analysis.sla)}`);
@@ -41,12 +41,25 @@ export function toMarkdown(run: RunRecord): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-function summaryLine(run: RunRecord): string {
-  const failed = run.analysis.sla.filter((s) => !s.pass).map((s) => s.metric);
-  if (run.harnessError) return 'The run could not complete (exit code 3).';
-  if (failed.length > 0) return `${failed.length} of ${run.analysis.sla.length} SLA lines violated: ${failed.join(', ')}.`;
-  if (run.analysis.verdict === 'pass') return `Every SLA line held (${run.analysis.sla.length}).`;
-  return `Verdict ${run.analysis.verdict}: see the checks below.`;
+/**
+ * The headline: what failed and why, what was excused as a known finding,
+ * and any lost write, whatever the verdict (an async run may lose writes
+ * within its RPO, and a person should still see it first).
+ */
+function summaryLines(run: RunRecord): string[] {
+  const { sla, metrics: m, checks } = run.analysis;
+  const lines: string[] = [];
+  const failed = sla.filter((s) => s.status === 'fail');
+  if (run.harnessError) lines.push('The run could not complete (exit code 3).');
+  else if (failed.length > 0) lines.push(`${failed.length} of ${sla.length} SLA lines violated: ${failed.map((s) => s.metric).join(', ')}.`);
+  else if (run.analysis.verdict === 'pass') lines.push(`Every SLA line held (${sla.length}).`);
+  else lines.push(`Verdict ${run.analysis.verdict}: ${[...sla.filter((s) => s.status === 'unknown').map((s) => `${s.metric} could not be judged`), ...checks.filter((c) => c.valid === 'unknown').map((c) => `check ${c.name} had no evidence (${c.error ?? ''})`)].join('; ')}.`);
+  const steps = checks.find((c) => c.name === 'steps');
+  if (steps?.valid === false) lines.push(`Steps that did not happen: ${steps.error ?? ''}.`);
+  if (m.lost_writes !== null && m.lost_writes > 0) lines.push(`${formatCount(m.lost_writes)} acknowledged writes lost (RPO ${formatDuration(m.rpo_ms)}).`);
+  for (const s of sla.filter((l) => l.status === 'known')) lines.push(`Known finding (not counted; --strict counts it): ${s.metric} ${formatMetric(s.metric, s.observed)} vs ${s.threshold}: ${s.known?.reason ?? ''} (${s.known?.reference ?? ''}).`);
+  for (const s of sla.filter((l) => l.status !== 'known' && l.known !== undefined)) lines.push(`Known finding did not reproduce (${s.metric} held): remove it from known-findings.yaml?`);
+  return lines;
 }
 
 function seenTable(run: RunRecord): string {

@@ -1,5 +1,5 @@
-import type { MetricName } from '../checks/sla-types.js';
-import { formatCount, formatDuration, isoTime } from './format.js';
+import type { MetricName, SlaResult } from '../sla/types.js';
+import { formatCount, formatDuration, formatMetric, isoTime } from './format.js';
 import { code, mdTable } from './md.js';
 import type { RunRecord, Verdict } from './types.js';
 import { runVerdict, verdictIcon, worstVerdict } from './verdict.js';
@@ -8,6 +8,13 @@ import { runVerdict, verdictIcon, worstVerdict } from './verdict.js';
 export interface SuiteRun {
   run: RunRecord;
   dir: string;
+}
+
+/** A scenario's verdict over its iterations, with the lines judged on a statistic of them. */
+export interface ScenarioVerdict {
+  scenario: string;
+  verdict: Verdict;
+  sla_over_iterations: SlaResult[];
 }
 
 export interface Spread {
@@ -30,13 +37,30 @@ export interface SummaryJson {
     lost_writes: number | null;
     max_concurrent_primaries: number | null;
     failed_sla: MetricName[];
+    /** Lines excused as known findings in this run. */
+    known_sla: MetricName[];
   }>;
-  /** Per scenario, over its iterations. */
-  stats: Record<string, { runs: number; pass: number; fail: number; error: number; rto_ms: Spread }>;
+  /**
+   * Per scenario, over its iterations: the verdict the exit code follows,
+   * the lines judged on a statistic, and whether iterations disagreed.
+   */
+  stats: Record<string, {
+    verdict: Verdict;
+    runs: number; pass: number; fail: number; error: number;
+    /** Some iterations passed and some failed: the iterations that failed are named. */
+    flaky: boolean;
+    failed_iterations: number[];
+    rto_ms: Spread;
+    sla_over_iterations: SlaResult[];
+  }>;
 }
 
-/** summary.json's content. The verdict is the worst of the runs (error > fail > pass). Pure. */
-export function toSummaryJson(suite: string, runs: readonly SuiteRun[]): SummaryJson {
+/**
+ * summary.json's content. The verdict is the worst of the scenarios' (error
+ * > fail > pass), each of which is the worst of its iterations and of its
+ * lines over the iterations; without scenario verdicts, the worst run. Pure.
+ */
+export function toSummaryJson(suite: string, runs: readonly SuiteRun[], scenarios: readonly ScenarioVerdict[] = []): SummaryJson {
   const rows = runs.map(({ run, dir }) => ({
     scenario: run.scenario.name,
     iteration: run.iteration,
@@ -45,19 +69,28 @@ export function toSummaryJson(suite: string, runs: readonly SuiteRun[]): Summary
     rto_ms: run.analysis.metrics.rto_ms,
     lost_writes: run.analysis.metrics.lost_writes,
     max_concurrent_primaries: run.analysis.metrics.max_concurrent_primaries,
-    failed_sla: run.analysis.sla.filter((s) => !s.pass).map((s) => s.metric),
+    failed_sla: run.analysis.sla.filter((s) => s.status === 'fail').map((s) => s.metric),
+    known_sla: run.analysis.sla.filter((s) => s.status === 'known').map((s) => s.metric),
   }));
   const stats: SummaryJson['stats'] = {};
   for (const name of new Set(rows.map((r) => r.scenario))) {
     const mine = rows.filter((r) => r.scenario === name);
     const count = (v: Verdict): number => mine.filter((r) => r.verdict === v).length;
-    stats[name] = { runs: mine.length, pass: count('pass'), fail: count('fail'), error: count('error'), rto_ms: spread(mine.map((r) => r.rto_ms)) };
+    const given = scenarios.find((sv) => sv.scenario === name);
+    stats[name] = {
+      verdict: given?.verdict ?? worstVerdict(mine.map((r) => r.verdict)),
+      runs: mine.length, pass: count('pass'), fail: count('fail'), error: count('error'),
+      flaky: count('pass') > 0 && count('fail') > 0,
+      failed_iterations: mine.filter((r) => r.verdict === 'fail').map((r) => r.iteration),
+      rto_ms: spread(mine.map((r) => r.rto_ms)),
+      sla_over_iterations: given?.sla_over_iterations ?? [],
+    };
   }
   const starts = runs.map((r) => r.run.startedAt);
   const ends = runs.map((r) => r.run.endedAt);
   return {
     suite,
-    verdict: worstVerdict(rows.map((r) => r.verdict)),
+    verdict: worstVerdict(Object.values(stats).map((st) => st.verdict)),
     started_at: starts.length === 0 ? null : isoTime(Math.min(...starts)),
     ended_at: ends.length === 0 ? null : isoTime(Math.max(...ends)),
     runs: rows,
@@ -77,8 +110,19 @@ export function spread(values: ReadonlyArray<number | null>): Spread {
 export function toSummaryMarkdown(s: SummaryJson): string {
   const rows = s.runs.map((r) => [
     r.scenario, String(r.iteration), `${verdictIcon[r.verdict]} ${r.verdict}`, formatDuration(r.rto_ms),
-    formatCount(r.lost_writes), formatCount(r.max_concurrent_primaries), r.failed_sla.join(', '), `[report](${encodeURI(r.dir)}/report.md)`,
+    formatCount(r.lost_writes), formatCount(r.max_concurrent_primaries), r.failed_sla.join(', '), r.known_sla.join(', '), `[report](${encodeURI(r.dir)}/report.md)`,
   ]);
-  const table = mdTable(['scenario', 'iteration', 'verdict', 'RTO', 'lost writes', 'max primaries', 'failed SLA', 'report'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'l']);
-  return `# ${verdictIcon[s.verdict]} ${s.verdict.toUpperCase()}: suite ${code(s.suite)}\n\n${table}\n`;
+  const table = mdTable(['scenario', 'iteration', 'verdict', 'RTO', 'lost writes', 'max primaries', 'failed SLA', 'known findings', 'report'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'l', 'l']);
+  const sections = [`# ${verdictIcon[s.verdict]} ${s.verdict.toUpperCase()}: suite ${code(s.suite)}`, table];
+  const per = Object.entries(s.stats).filter(([, st]) => st.runs > 1);
+  if (per.length > 0) {
+    sections.push(`## Over the iterations\n\n${mdTable(['scenario', 'verdict', 'passed', 'RTO min / median / max', 'flaky'], per.map(([name, st]) => [
+      name, `${verdictIcon[st.verdict]} ${st.verdict}`, `${st.pass} of ${st.runs}`,
+      `${formatDuration(st.rto_ms.min)} / ${formatDuration(st.rto_ms.median)} / ${formatDuration(st.rto_ms.max)}`,
+      st.flaky ? `yes: iterations ${st.failed_iterations.join(', ')} failed` : 'no',
+    ]), ['l', 'l', 'r', 'r', 'l'])}`);
+    const stat = per.flatMap(([name, st]) => st.sla_over_iterations.map((l) => [name, `${l.metric} ${l.stat ?? ''} ${l.threshold}`, formatMetric(l.metric, l.observed), `${verdictIcon[l.status === 'fail' ? 'fail' : l.status === 'unknown' ? 'error' : 'pass']} ${l.status}`, l.note ?? '']));
+    if (stat.length > 0) sections.push(`## Lines judged on a statistic over the iterations\n\n${mdTable(['scenario', 'line', 'observed', 'status', 'iterations'], stat)}`);
+  }
+  return `${sections.join('\n\n')}\n`;
 }

@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { toReportJson } from './json.js';
 import { runJunit, suiteJunit } from './junit.js';
 import { toMarkdown } from './markdown.js';
-import { type SuiteRun, toSummaryJson, toSummaryMarkdown } from './summary.js';
+import { type ScenarioVerdict, type SuiteRun, toSummaryJson, toSummaryMarkdown } from './summary.js';
 import { toTimelineHtml } from './timeline-html.js';
 import type { RunRecord } from './types.js';
 
@@ -43,15 +43,15 @@ export async function writeRunReport(dir: string, run: RunRecord): Promise<RunRe
  * Each run's `dir` may be absolute or relative to the working directory; it
  * is stored relative to `dir`, so a report folder can be moved or archived whole.
  */
-export async function writeSuiteSummary(dir: string, suiteName: string, runs: readonly SuiteRun[]): Promise<SuiteSummaryPaths> {
+export async function writeSuiteSummary(dir: string, suiteName: string, runs: readonly SuiteRun[], scenarios: readonly ScenarioVerdict[] = []): Promise<SuiteSummaryPaths> {
   await mkdir(dir, { recursive: true });
   const rel = runs.map((r) => ({ run: r.run, dir: relative(dir, r.dir).split(sep).join('/') || '.' }));
-  const summary = toSummaryJson(suiteName, rel);
+  const summary = toSummaryJson(suiteName, rel, scenarios);
   const paths: SuiteSummaryPaths = { json: join(dir, 'summary.json'), markdown: join(dir, 'summary.md'), junit: join(dir, 'junit.xml') };
   await Promise.all([
     writeFile(paths.json, `${JSON.stringify(summary, null, 2)}\n`),
     writeFile(paths.markdown, toSummaryMarkdown(summary)),
-    writeFile(paths.junit, suiteJunit(runs.map((r) => r.run), suiteName)),
+    writeFile(paths.junit, suiteJunit(runs.map((r) => r.run), suiteName, scenarios)),
   ]);
   return paths;
 }

@@ -1,9 +1,8 @@
 import { now } from '../history/clock.js';
-import { healthy } from '../cluster/wait/healthy.js';
 import type { Probe } from '../cluster/wait/poll.js';
 import type { WaitCondition } from '../scenario/types.js';
 import type { RunContext } from './context.js';
-import { convergedReason, snapshot } from './final-state.js';
+import { convergedReason } from './final-state.js';
 
 /**
  * The readiness probes behind `wait_for`. Each answers true or the reason
@@ -13,7 +12,7 @@ export function conditionProbe(ctx: RunContext, condition: WaitCondition): Probe
   const since = now();
   switch (condition) {
     case 'healthy':
-      return () => healthy(ctx.cluster);
+      return () => ctx.parts.healthy(ctx.cluster);
     case 'writable':
       return async () => (ctx.lastOkStart >= since ? true : 'no write acknowledged through the primary endpoint since the step began');
     case 'leader':
@@ -25,9 +24,10 @@ export function conditionProbe(ctx: RunContext, condition: WaitCondition): Probe
         return leader !== ctx.leaderAtLastFault ? true : `${leader} still holds the leader key`;
       };
     case 'converged':
+      // Writes are still going on: roles, timelines and lag only; the rows are compared after the workload stops.
       return async () => {
-        const members = await snapshot(ctx.cluster);
-        const verdict = convergedReason(members, ctx.cluster.members.length);
+        const members = await ctx.parts.snapshot(ctx.cluster, { rows: false });
+        const verdict = convergedReason(members, ctx.cluster.members.length, { rows: false });
         if (verdict === true) ctx.history.append({ kind: 'converged', t: now(), ok: true, members });
         return verdict;
       };

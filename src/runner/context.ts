@@ -1,8 +1,7 @@
 import type { StartedCluster } from '../cluster/types.js';
 import type { History } from '../history/history.js';
-import type { DcsObserver } from '../observe/dcs-observer.js';
 import type { Scenario } from '../scenario/types.js';
-import type { Workload } from '../workload/workload.js';
+import type { HarnessParts, LeaderView, WorkloadHandle } from './parts.js';
 import type { Progress } from './progress.js';
 
 export interface ActiveFault {
@@ -18,8 +17,9 @@ export interface RunContext {
   scenario: Scenario;
   cluster: StartedCluster;
   history: History;
-  workload: Workload;
-  dcs: DcsObserver;
+  workload: WorkloadHandle;
+  dcs: LeaderView;
+  parts: HarnessParts;
   progress: Progress;
   /** Faults injected and not yet healed, by id. */
   active: Map<string, ActiveFault>;

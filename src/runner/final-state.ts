@@ -5,43 +5,55 @@ import { clusterView, REPLICA_STATES } from '../cluster/wait/healthy.js';
 import type { MemberSnapshot } from '../history/events.js';
 import { TABLE } from '../workload/workload.js';
 
+/** The set of keys as one value: equal digests, equal sets (counts can agree on different rows). */
+const ROWS_SQL = `SELECT count(*) AS n, md5(coalesce(string_agg(k::text, ',' ORDER BY k), '')) AS d FROM ${TABLE}`;
 
-/** Each member's state and row count, for the convergence condition and the report. */
-export async function snapshot(cluster: StartedCluster): Promise<MemberSnapshot[]> {
+/** Each member's state, and with `rows` its row count and key-set digest, for the convergence checks and the report. */
+export async function snapshot(cluster: StartedCluster, o: { rows: boolean }): Promise<MemberSnapshot[]> {
   const view = await clusterView(cluster);
   return Promise.all(view.map(async (m): Promise<MemberSnapshot> => {
     const handle = cluster.members.find((h) => h.name === m.name);
-    const rows = handle
-      ? await queryOne<{ n: string }>(handle.pg, cluster.credentials, `SELECT count(*) AS n FROM ${TABLE}`, { timeoutMs: 5000 }).then((r) => Number(r?.n), () => undefined)
+    const rows = handle && o.rows
+      ? await queryOne<{ n: string; d: string }>(handle.pg, cluster.credentials, ROWS_SQL, { timeoutMs: 30_000 }).then((r) => r ?? undefined, () => undefined)
       : undefined;
     const lag = typeof m.lag === 'number' ? m.lag : m.lag === undefined ? 0 : undefined;
     return {
       name: m.name, role: m.role, state: m.state,
       ...(m.timeline === undefined ? {} : { timeline: m.timeline }),
       ...(lag === undefined ? {} : { lagBytes: lag }),
-      ...(rows === undefined ? {} : { rows }),
+      ...(rows === undefined ? {} : { rows: Number(rows.n), digest: rows.d }),
     };
   }));
 }
 
-/** Converged: every member registered, one leader, the rest streaming on its timeline with zero lag, the same rows everywhere. */
-export function convergedReason(members: MemberSnapshot[], size: number): true | string {
+/**
+ * Converged: every member registered, one leader, the rest streaming on its
+ * timeline with zero lag; with `rows` (after the workload stopped), also
+ * the same set of rows on every member.
+ */
+export function convergedReason(members: readonly MemberSnapshot[], size: number, o: { rows: boolean }): true | string {
   if (members.length !== size) return `${members.length} of ${size} members registered`;
   const leaders = members.filter((m) => isPrimaryRole(m.role));
   if (leaders.length !== 1) return `${leaders.length} leaders`;
   const tl = leaders[0]?.timeline;
-  const off = members.filter((m) => !REPLICA_STATES.has(m.state) || m.timeline !== tl || (m.lagBytes ?? 1) !== 0);
+  const off = members.filter((m) => !isPrimaryRole(m.role) && (!REPLICA_STATES.has(m.state) || m.timeline !== tl || (m.lagBytes ?? 1) !== 0));
   if (off.length > 0) return `not streaming with zero lag on timeline ${tl}: ${off.map((m) => `${m.name} ${m.state} tl${m.timeline ?? '?'} lag ${m.lagBytes ?? '?'}`).join(', ')}`;
-  const counts = new Set(members.map((m) => m.rows));
-  if (counts.size !== 1 || counts.has(undefined)) return `row counts differ: ${members.map((m) => `${m.name}=${m.rows ?? '?'}`).join(', ')}`;
+  if (!o.rows) return true;
+  const digests = new Set(members.map((m) => m.digest));
+  if (digests.size !== 1 || digests.has(undefined)) return `row sets differ: ${members.map((m) => `${m.name} ${m.rows ?? '?'} rows (${m.digest?.slice(0, 8) ?? 'unread'})`).join(', ')}`;
   return true;
 }
 
-/** Every workload key on the current primary, read directly (not through HAProxy). */
-export async function readFinalKeys(cluster: StartedCluster): Promise<{ node: string; keys: number[] }> {
-  const leader = (await clusterView(cluster)).find((m) => isPrimaryRole(m.role));
-  const handle = cluster.members.find((m) => m.name === leader?.name) ?? cluster.members[0];
-  if (!handle) throw new Error('no member to read from');
-  const keys = await withSql(handle.pg, cluster.credentials, async (c) => (await c.query(`SELECT k FROM ${TABLE} ORDER BY k`)).rows.map((r: { k: string }) => Number(r.k)), { timeoutMs: 30_000 });
-  return { node: handle.name, keys };
+/** The one member Patroni reports as leader, or why there is none to read from. */
+export async function leaderName(cluster: StartedCluster): Promise<string | { none: string }> {
+  const leaders = (await clusterView(cluster)).filter((m) => isPrimaryRole(m.role));
+  if (leaders.length === 1 && leaders[0] !== undefined) return leaders[0].name;
+  return { none: leaders.length === 0 ? 'no leader' : `${leaders.length} leaders (${leaders.map((l) => l.name).join(', ')})` };
+}
+
+/** Every workload key on a member, read directly (not through HAProxy). */
+export async function readKeys(cluster: StartedCluster, member: string): Promise<number[]> {
+  const handle = cluster.members.find((m) => m.name === member);
+  if (!handle) throw new Error(`no member ${member}`);
+  return withSql(handle.pg, cluster.credentials, async (c) => (await c.query(`SELECT k FROM ${TABLE} ORDER BY k`)).rows.map((r: { k: string }) => Number(r.k)), { timeoutMs: 30_000 });
 }

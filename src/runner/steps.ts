@@ -5,7 +5,6 @@ import { pollUntil } from '../cluster/wait/poll.js';
 import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 import { conditionProbe } from './conditions.js';
-import { snapshot } from './final-state.js';
 
 export function describeStep(step: Step): string {
   switch (step.kind) {
@@ -55,7 +54,8 @@ export async function healAll(ctx: RunContext): Promise<void> {
 
 /**
  * Runs one step. A wait that times out is a finding about the cluster, not
- * a harness failure: it is recorded and the run goes on to heal and judge.
+ * a harness failure: it is recorded (the steps check fails the run on it)
+ * and the run goes on to heal and judge.
  * Only a cluster that was never healthy to begin with is a harness error.
  */
 export async function runStep(ctx: RunContext, step: Step, index: number): Promise<void> {
@@ -76,8 +76,8 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
           ok = false;
           error = errorMessage(err);
           if (step.condition === 'converged') {
-            const members = await snapshot(ctx.cluster).catch(() => []);
-            ctx.history.append({ kind: 'converged', t: now(), ok: false, members });
+            const members = await ctx.parts.snapshot(ctx.cluster, { rows: false }).catch(() => []);
+            ctx.history.append({ kind: 'converged', t: now(), ok: false, members, reason: error });
           }
           ctx.progress.say(`wait_for ${step.condition} did not hold: ${error}`);
         }

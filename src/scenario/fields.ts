@@ -1,6 +1,6 @@
 /** Field schemas shared by scenario and suite files. */
 import * as z from 'zod';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../duration.js';
 
 /** Milliseconds from "5s" / "250ms"; `minMs` with the text to show when the value is below it. */
 export function duration(minMs = 0, minText = '0') {

@@ -6,7 +6,7 @@ export type { FaultActionInfo, FaultCatalog, FaultTargetKind } from './catalog.j
 export { CLUSTER_TARGET, ETCD_ROLES, MEMBER_ROLES, targetKinds, validTargets } from './catalog.js';
 export { checkScenario, checkSuites } from './targets.js';
 export { stepOrigin, type StepOrigin } from './origins.js';
-export { parseDuration } from './duration.js';
-export { metricFromKey, parseThreshold } from './threshold.js';
+export { parseDuration } from '../duration.js';
+export { metricFromKey, parseThreshold } from '../sla/threshold.js';
 export { DEFAULT_WAIT_MS, WAIT_CONDITIONS } from './steps.js';
 export type * from './types.js';

@@ -10,6 +10,7 @@ import { byPosition, locator } from './locate.js';
 import type { Override } from './overrides.js';
 import { hasRootKey, parseSource, readSource, readText, toData, type Source } from './yaml-source.js';
 import { errorMap, fromZod, strict } from './zod-issues.js';
+import { KNOWN_FINDINGS_ROOT } from './load-known-findings.js';
 
 const entrySchema = z.preprocess(
   (raw) => (typeof raw === 'string' ? { file: raw } : raw),
@@ -63,7 +64,7 @@ function scenarioFile(file: string, label: string, overrides: readonly Override[
   return 'scenario' in loaded ? { value: loaded.scenario } : loaded;
 }
 
-/** Every scenario file of a directory, sorted by name; suite files in it are left out (they would repeat scenarios). */
+/** Every scenario file of a directory, sorted by name; suite files (they would repeat scenarios) and the known findings are left out. */
 export function directorySuite(dir: string, label: string, overrides: readonly Override[]): Loaded<Suite> {
   const names = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
@@ -74,7 +75,7 @@ export function directorySuite(dir: string, label: string, overrides: readonly O
   for (const name of names) {
     const read = readSource(join(dir, name), join(label, name));
     if ('issues' in read) issues.push(...read.issues);
-    else if (!hasRootKey(read.source, 'suite')) {
+    else if (!hasRootKey(read.source, 'suite') && !hasRootKey(read.source, KNOWN_FINDINGS_ROOT)) {
       const loaded = scenarioFromSource(read.source, overrides, join(dir, name));
       if ('scenario' in loaded) scenarios.push(loaded.scenario);
       else issues.push(...loaded.issues);

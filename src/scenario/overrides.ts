@@ -3,10 +3,10 @@
  * overridden field is checked exactly like one written in the file.
  */
 import { isCollection, parseDocument } from 'yaml';
-import { DEFAULT_PROFILE, PROFILE_NAMES, defaultMetrics } from '../checks/sla-profiles.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, defaultMetrics } from '../sla/profiles.js';
 import { isRecord } from './data.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
-import { metricFromKey } from './threshold.js';
+import { metricFromKey } from '../sla/threshold.js';
 
 export interface Override {
   /** The flag's argument as given, to name it in messages. */

@@ -51,7 +51,7 @@ export const scenarioSchema = strict({
   steps: stepsSchema,
   sla: blankIsAbsent(slaSchema.optional()),
 }).transform((s, ctx): LoadedScenario => {
-  const sla = resolveSla(s.sla, s.cluster.replication);
+  const sla = resolveSla(s.sla, s.cluster.replication, s.steps.some((step) => step.kind === 'fault'));
   if ('issues' in sla) {
     for (const { path, message } of sla.issues) ctx.issues.push({ code: 'custom', input: s.sla, path, message });
     return z.NEVER;

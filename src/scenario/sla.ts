@@ -4,18 +4,22 @@
  * its own; profile figures are looked up later, once replication is known.
  */
 import * as z from 'zod';
-import type { MetricName, SlaRequirement } from '../checks/sla-types.js';
-import { DEFAULT_PROFILE, PROFILE_NAMES, defaultMetrics, documentedFigure } from '../checks/sla-profiles.js';
+import { STATS, type MetricName, type SlaRequirement, type Stat } from '../sla/types.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, defaultMetrics, documentedFigure } from '../sla/profiles.js';
 import type { Replication } from './types.js';
 import { isRecord } from './data.js';
-import { METRIC_KEYS_HINT, THRESHOLD_HINT, metricFromKey, parseThreshold } from './threshold.js';
+import { METRIC_KEYS_HINT, THRESHOLD_HINT, metricFromKey, parseThreshold } from '../sla/threshold.js';
 import { unknownKey, type PathIssue } from './zod-issues.js';
 
 type SlaEntry = { key: string; metric: MetricName } & ({ requirement: SlaRequirement } | { profile: string });
 export type SlaDraft = { profile: string } | { entries: SlaEntry[] };
 
 const PROFILES_HINT = `one of ${PROFILE_NAMES.join(', ')}`;
-const ENTRY_KEYS = 'expected one of threshold, source';
+const ENTRY_KEYS = 'expected one of threshold, source, stat';
+const STATS_HINT = `expected one of ${STATS.join(', ')}: the statistic over the iterations the line is judged on`;
+
+/** Metrics that only a fault can produce: an RTO with nothing to recover from is a typo, not a pass. */
+const NEEDS_FAULT: readonly MetricName[] = ['rto_ms', 'detection_ms', 'promotion_ms', 'reroute_ms'];
 
 export const slaSchema = z.unknown().transform((raw, ctx): SlaDraft => {
   const { draft, issues } = readSla(raw);
@@ -57,20 +61,33 @@ function readEntry(metric: MetricName, value: unknown): EntryValue {
     return { message: looksLikeName ? `unknown SLA profile '${value}'; ${THRESHOLD_HINT}, or ${PROFILES_HINT}` : parsed.error };
   }
   if (!isRecord(value)) return { message: `${THRESHOLD_HINT}, a profile name (${PROFILES_HINT}) or {threshold, source}` };
-  const extra = Object.keys(value).find((k) => k !== 'threshold' && k !== 'source');
+  const extra = Object.keys(value).find((k) => k !== 'threshold' && k !== 'source' && k !== 'stat');
   if (extra !== undefined) return { path: [extra], message: unknownKey(extra, `sla.${metric}`, ENTRY_KEYS) };
   if (typeof value.threshold !== 'string') return { path: ['threshold'], message: THRESHOLD_HINT };
   if (value.source !== undefined && typeof value.source !== 'string') return { path: ['source'], message: 'expected a string naming where the figure comes from' };
+  if (value.stat !== undefined && !STATS.includes(value.stat as Stat)) return { path: ['stat'], message: STATS_HINT };
   const parsed = parseThreshold(metric, value.threshold, value.source);
-  return 'error' in parsed ? { path: ['threshold'], message: parsed.error } : { requirement: parsed };
+  if ('error' in parsed) return { path: ['threshold'], message: parsed.error };
+  return { requirement: value.stat === undefined ? parsed : { ...parsed, stat: value.stat as Stat } };
 }
 
-/** The requirements, with profile figures looked up for this replication mode; paths are under `sla`. */
-export function resolveSla(draft: SlaDraft | undefined, replication: Replication): { sla: SlaRequirement[] } | { issues: PathIssue[] } {
+/**
+ * The requirements, with profile figures looked up for this replication
+ * mode; paths are under `sla`. A line on a metric the scenario cannot
+ * produce (an RTO without any fault) is refused here, before any cluster
+ * starts, rather than failing as "not measured" at the end of the run.
+ */
+export function resolveSla(draft: SlaDraft | undefined, replication: Replication, hasFault = true): { sla: SlaRequirement[] } | { issues: PathIssue[] } {
   const entries = draft === undefined || 'profile' in draft
-    ? defaultMetrics(replication).map((metric) => ({ key: '', metric, profile: draft?.profile ?? DEFAULT_PROFILE }))
+    ? defaultMetrics(replication, hasFault).map((metric) => ({ key: '', metric, profile: draft?.profile ?? DEFAULT_PROFILE }))
     : draft.entries;
   const issues: PathIssue[] = [];
+  if (!hasFault) {
+    for (const entry of entries.filter((e) => NEEDS_FAULT.includes(e.metric))) {
+      issues.push({ path: ['sla', entry.key], message: `${entry.metric} is measured from a fault's injection, and this scenario injects none; add a fault step or remove this line` });
+    }
+    if (issues.length > 0) return { issues };
+  }
   const sla = entries.flatMap((entry): SlaRequirement[] => {
     if ('requirement' in entry) return [entry.requirement];
     const figure = documentedFigure(entry.profile, entry.metric, replication);

@@ -3,9 +3,9 @@
  * checks receive. Durations are milliseconds. The YAML form users write is
  * described in ../shared/design/architecture.md; the loader turns it into this.
  */
-import type { SlaRequirement } from '../checks/sla-types.js';
+import type { Replication, SlaRequirement } from '../sla/types.js';
 
-export type Replication = 'synchronous' | 'asynchronous';
+export type { Replication };
 
 export interface ClusterSpec {
   replication: Replication;

@@ -53,6 +53,9 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
   get topology(): Topology { return this.parts.topology; }
   get runId(): string { return this.topology.runId; }
   get runDir(): string { return this.topology.runDir; }
+  get scope(): string { return this.topology.scope; }
+  get replication() { return this.topology.replication; }
+  get dcs(): Readonly<Record<string, unknown>> { return this.topology.dcs; }
   get credentials() { return this.topology.credentials; }
   get versions(): Versions { return this.parts.versions; }
 

@@ -1,3 +1,4 @@
+import type { Versions } from '../types.js';
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { HarnessError } from '../../errors.js';
@@ -49,12 +50,6 @@ function firstLine(cmd: string, args: string[]): string | null {
   }
 }
 
-export interface Versions {
-  postgres: string | null;
-  patroni: string | null;
-  etcd: string | null;
-  haproxy: string | null;
-}
 
 export function componentVersions(b: Binaries): Versions {
   const pick = (line: string | null, re: RegExp) => (line === null ? null : (re.exec(line)?.[1] ?? line));

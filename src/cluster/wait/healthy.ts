@@ -41,8 +41,8 @@ export async function healthy(c: StartedCluster): Promise<true | string> {
   const replicas = view.filter((m) => m !== leader);
   const leaderHandle = c.members.find((m) => m.name === leader.name);
   if (leaderHandle === undefined) return `unknown leader ${leader.name}`;
-  const needsSync = c.topology.replication === 'synchronous' && !replicas.some((r) => r.role === 'sync_standby');
-  if (needsSync && replicas.some((r) => REPLICA_STATES.has(r.state))) await wakeOnce(leaderHandle.restUrl, Number(c.topology.dcs['ttl'] ?? 30));
+  const needsSync = c.replication === 'synchronous' && !replicas.some((r) => r.role === 'sync_standby');
+  if (needsSync && replicas.some((r) => REPLICA_STATES.has(r.state))) await wakeOnce(leaderHandle.restUrl, Number(c.dcs['ttl'] ?? 30));
   if (replicas.length !== c.members.length - 1) return `${replicas.length} of ${c.members.length - 1} replicas registered (${describe(view)})`;
   const lagging = replicas.filter((r) => !REPLICA_STATES.has(r.state) || r.timeline !== leader.timeline);
   if (lagging.length > 0) return `replica(s) not streaming on timeline ${leader.timeline}: ${describe(lagging)}`;

@@ -4,8 +4,7 @@
  * figure and the looser statements are named alternatives, so choosing the
  * loose number is always explicit in the scenario file.
  */
-import type { Replication } from '../scenario/types.js';
-import type { MetricName } from './sla-types.js';
+import type { MetricName, Replication } from './types.js';
 
 export interface DocumentedFigure {
   threshold: string;
@@ -26,6 +25,9 @@ const strictest: ProfileTable = {
   unavailability_ms: { threshold: '<= 5s', source: '002 planned switchover: ~2-5s downtime' },
   stale_leader_writes: { threshold: '== 0', source: '002 split-brain protection: an isolated primary demotes itself; 001 split-brain prevention' },
   lagging_promotions: { threshold: '== 0', source: '001 failover constraints: maximum_lag_on_failover 1048576, a replica lagging > 1 MB must not be promoted' },
+  promotion_lag_bytes: { threshold: '<= 1MB', source: '001 failover constraints: maximum_lag_on_failover 1048576' },
+  unexpected_writes: { threshold: '== 0', source: 'a key in the final state that no write attempted (Jepsen set checker)' },
+  failed_steps: { threshold: '== 0', source: "the scenario's own steps: a wait_for that timed out or a heal that failed" },
 };
 
 const byReplication: Record<Replication, ProfileTable> = {
@@ -51,9 +53,14 @@ const alternatives: Record<string, ProfileTable> = {
 export const DEFAULT_PROFILE = 'seed-docs';
 export const PROFILE_NAMES = [DEFAULT_PROFILE, ...Object.keys(alternatives)];
 
-/** The metrics a scenario is judged on when its file names no `sla`. */
-export function defaultMetrics(replication: Replication): MetricName[] {
-  return ['rto_ms', replication === 'synchronous' ? 'lost_writes' : 'rpo_ms', 'max_concurrent_primaries'];
+/** The metrics a scenario is judged on when its file names no `sla`; RTO only where a fault can have one. */
+export function defaultMetrics(replication: Replication, hasFault = true): MetricName[] {
+  return [...(hasFault ? ['rto_ms' as const] : []), dataLossMetric(replication), 'max_concurrent_primaries'];
+}
+
+/** The documents' data-loss promise for a replication mode: none under sync, "< 5 s" under async (002). */
+export function dataLossMetric(replication: Replication): MetricName {
+  return replication === 'synchronous' ? 'lost_writes' : 'rpo_ms';
 }
 
 /**

@@ -1,0 +1,36 @@
+import type { Scenario } from '../scenario/types.js';
+import type { SlaResult, Stat } from '../sla/types.js';
+import type { Analysis } from './metrics.js';
+import { holdsFor } from './sla.js';
+
+/** Nearest-rank statistic of the values (sorted ascending inside). */
+export function statOf(stat: Stat, values: readonly number[]): number | null {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  if (stat === 'min') return v[0] ?? null;
+  if (stat === 'max') return v.at(-1) ?? null;
+  const p = Number(stat.slice(1));
+  return v[Math.max(1, Math.ceil((p / 100) * v.length)) - 1] ?? null;
+}
+
+/**
+ * The lines a scenario judges on a statistic over its iterations
+ * (`{threshold: "<= 5s", stat: p95}`), judged once the iterations are in.
+ * An iteration that could not be measured counts on the failing side (a
+ * cluster that never recovered is no noise); one whose line was 'unknown'
+ * makes the statistic unknown. The note says how many iterations held.
+ */
+export function judgeOverIterations(scenario: Scenario, runs: readonly Analysis[]): SlaResult[] {
+  return scenario.sla.flatMap((req): SlaResult[] => {
+    if (req.stat === undefined) return [];
+    const lines = runs.map((a) => a.sla.find((l) => l.metric === req.metric && l.stat === req.stat));
+    const held = lines.filter((l) => l?.observed !== null && l?.observed !== undefined && holdsFor(req, l.observed)).length;
+    const base = { metric: req.metric, threshold: req.threshold, stat: req.stat, ...(req.source === undefined ? {} : { source: req.source }) };
+    const note = `${held} of ${runs.length} iterations within ${req.threshold}`;
+    if (lines.some((l) => l === undefined || l.status === 'unknown')) return [{ ...base, observed: null, pass: false, status: 'unknown', note: `${note}; not every iteration could be measured` }];
+    const failing = holdsFor(req, Infinity) ? -Infinity : Infinity;
+    const value = statOf(req.stat, lines.map((l) => l?.observed ?? failing));
+    const pass = value !== null && holdsFor(req, value);
+    return [{ ...base, observed: value !== null && Number.isFinite(value) ? value : null, pass, status: pass ? 'pass' : 'fail', note }];
+  });
+}
