@@ -36,7 +36,16 @@ describe('scenarios end to end on the local provider', () => {
     expect(m.reroute_ms).not.toBeNull();
     expect(m.faults[0].new_leader).not.toBe(m.faults[0].old_leader);
     expect(m.writes.ok).toBeGreaterThan(100);
-    expect(report['sla'].map((s: { metric: string }) => s.metric)).toEqual(['rto_ms', 'lost_writes', 'max_concurrent_primaries']);
+    expect(report['sla'].map((s: { metric: string; status: string }) => `${s.metric} ${s.status}`)).toEqual([
+      'rto_ms pass', 'lost_writes pass', 'max_concurrent_primaries pass', 'convergence_ms pass', 'unexpected_writes pass', 'failed_steps pass',
+    ]);
+    // The rows were compared on every member after the workload stopped, and the final read came from the leader.
+    const history = readFileSync(join(dir, readdirSync(dir)[0] ?? '', 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const final = history.filter((e) => e.kind === 'converged' && e.final === true);
+    expect(final).toHaveLength(1);
+    expect(new Set(final[0].members.map((mb: { digest: string }) => mb.digest)).size).toBe(1);
+    const read = history.find((e) => e.kind === 'final-read');
+    expect(read.node).toBe(m.faults[0].new_leader);
     expectNothingLeft(report);
   });
 
@@ -64,9 +73,11 @@ describe('scenarios end to end on the local provider', () => {
     // side from run to run, so the test holds the harness to judging it right, not the cluster to meeting it.
     expect(m.unavailability_ms).toBeGreaterThan(0);
     expect(m.unavailability_ms).toBeLessThan(15_000);
-    const held = m.unavailability_ms <= 5000;
-    expect(report['verdict']).toBe(held ? 'pass' : 'fail');
-    expect(r.code, r.stderr.slice(-2000)).toBe(held ? 0 : 1);
+    // Over 5 s it is the known finding of known-findings.yaml (HAProxy 2.6): reported as known, exit 0.
+    const line = report['sla'].find((s: { metric: string }) => s.metric === 'unavailability_ms');
+    expect(line.status).toBe(m.unavailability_ms <= 5000 ? 'pass' : 'known');
+    expect(report['verdict']).toBe('pass');
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
   });
 
   it('reports two primaries that really accept writes, even when the scenario does not ask', async () => {
