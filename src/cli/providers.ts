@@ -1,15 +1,13 @@
-import { DEFAULT_START_TIMEOUT_MS, LocalProvider } from '../cluster/local/provider.js';
-import { buildTopology } from '../cluster/topology.js';
+import { DEFAULT_START_TIMEOUT_MS } from '../cluster/local/provider.js';
+import { PROVIDERS as REGISTRY } from '../cluster/registry.js';
 import type { ClusterProvider } from '../cluster/types.js';
-import { FAULTS, faultCatalog, type Capability } from '../faults/index.js';
+import { FAULTS, faultCatalog } from '../faults/index.js';
 import type { FaultCatalog } from '../scenario/catalog.js';
 import type { Scenario } from '../scenario/types.js';
 
-/** Providers this build can run. `docker` (architecture.md) is not built yet: naming it is invalid input. */
-export const PROVIDERS = ['local'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
-
-const LOCAL_CAPABILITIES: ReadonlySet<Capability> = new Set(['process-control', 'patroni-rest', 'network']);
+/** Providers this build can run (the registry's names). `docker` and `external` (architecture.md) are not built yet: naming one is invalid input. */
+export const PROVIDERS = [...REGISTRY.keys()] as [string, ...string[]];
+export type ProviderName = string;
 
 /** Links go through proxies only in runs that have a network fault: other runs measure the bare cluster. */
 const needsNetwork = (scenario: Scenario) => scenario.steps.some((s) => s.kind === 'fault' && (FAULTS.get(s.action)?.needs.includes('network') ?? false));
@@ -19,15 +17,16 @@ export interface ProviderChoice {
   create(scenario: Scenario): ClusterProvider;
 }
 
-export function providerFor(_name: ProviderName, o: { portBase?: number; keepCluster?: boolean; toxiproxy?: string }): ProviderChoice {
-  const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});
+export function providerFor(name: ProviderName, o: { portBase?: number; keepCluster?: boolean; toxiproxy?: string }): ProviderChoice {
+  const entry = REGISTRY.get(name);
+  if (entry === undefined) throw new Error(`unknown provider ${name}; expected one of ${PROVIDERS.join(', ')}`);
   return {
-    catalog: faultCatalog('local', LOCAL_CAPABILITIES, shape.members.map((m) => m.name), shape.etcd.map((e) => e.name)),
-    create: (scenario) => new LocalProvider({
+    catalog: faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers),
+    create: (scenario) => entry.create({
       // The scenario's own first `wait_for: healthy` bounds how long the cluster may take to start.
       startTimeoutMs: scenario.steps.flatMap((s) => (s.kind === 'wait_for' && s.condition === 'healthy' ? [s.timeoutMs] : []))[0] ?? DEFAULT_START_TIMEOUT_MS,
       replication: scenario.cluster.replication,
-      proxies: needsNetwork(scenario),
+      network: needsNetwork(scenario),
       patroni: scenario.cluster.patroni,
       ...(o.portBase === undefined ? {} : { portBase: o.portBase }),
       ...(o.keepCluster ? { keepData: true } : {}),

@@ -11,6 +11,7 @@ import type { Suite } from '../scenario/types.js';
 import { providerFor, PROVIDERS, type ProviderName } from './providers.js';
 import { runSuites } from './run-suites.js';
 import { table } from './table.js';
+import { withInvariants } from '../checks/invariants.js';
 import { intArg, urlArg } from './args.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -57,7 +58,10 @@ export function registerScenarioCommands(program: Command): void {
     .action((files: string[], o: { provider: ProviderName; set: string[] }) => {
       const suites = loadChecked(files, o.set, o.provider);
       for (const s of suites) {
-        for (const sc of s.scenarios) process.stdout.write(`ok  ${sc.file ?? sc.name}: ${sc.name}, ${sc.steps.length} steps, SLA ${sc.sla.map((r) => `${r.metric} ${r.threshold}`).join(', ')}\n`);
+        for (const sc of s.scenarios) {
+          const core = withInvariants(sc.sla, sc.cluster.replication).filter((r) => r.core === true);
+          process.stdout.write(`ok  ${sc.file ?? sc.name}: ${sc.name}, ${sc.steps.length} steps, SLA ${sc.sla.map((r) => `${r.metric} ${r.threshold}${r.stat ? ` (${r.stat})` : ''}`).join(', ')}; every run: ${core.map((r) => `${r.metric} ${r.threshold}`).join(', ')}\n`);
+        }
       }
       process.exitCode = EXIT.pass;
     });

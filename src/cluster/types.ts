@@ -65,6 +65,38 @@ export interface ClusterProvider {
   start(options: { onProgress?: (message: string) => void }): Promise<StartedCluster>;
 }
 
+/** What a provider can do, declared before it starts, so scenarios are checked up front. */
+export type Capability = 'process-control' | 'patroni-rest' | 'network';
+
+/** Provider-neutral settings of one scenario's cluster. */
+export interface ProviderOptions {
+  replication: Replication;
+  /** Patroni bootstrap.dcs keys over the documented defaults. */
+  patroni: Record<string, unknown>;
+  /** How long the cluster may take to become healthy. */
+  startTimeoutMs: number;
+  /** The run has network faults: links must be impairable. */
+  network: boolean;
+  portBase?: number;
+  /** Keep the data after stop, for inspection. */
+  keepData?: boolean;
+  /** A Toxiproxy (base URL) to carry the links instead of the provider's own. */
+  toxiproxy?: string;
+}
+
+/**
+ * A provider as the registry knows it: its name, what it can do and the
+ * member names it will have, all before anything starts, so that
+ * `validate --provider X` refuses what X cannot express.
+ */
+export interface ProviderEntry {
+  readonly name: string;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly members: readonly string[];
+  readonly etcdMembers: readonly string[];
+  create(o: ProviderOptions): ClusterProvider;
+}
+
 /** `replication` is a member's WAL streaming processes: its walsenders and its walreceiver. */
 export type Component = 'patroni' | 'postgres' | 'etcd' | 'replication';
 

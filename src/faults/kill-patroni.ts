@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { forEachName, processControl } from './process-target.js';
+import { forEachName, processControl, signalSome } from './process-target.js';
 
 /**
  * Patroni dies while its PostgreSQL keeps running: without a watchdog a
@@ -15,7 +15,7 @@ export const killPatroni: FaultDefinition = {
     const pc = processControl(cluster);
     const detail = await forEachName(names, async (name) => {
       const pid = await pc.pid('patroni', name);
-      await pc.signal('patroni', name, 'SIGKILL');
+      await signalSome(pc, ['patroni'], name, 'SIGKILL');
       return `${name}: patroni pid ${pid ?? 'not running'} killed, PostgreSQL left running`;
     });
     return {

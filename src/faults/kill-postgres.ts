@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { forEachName, processControl } from './process-target.js';
+import { forEachName, processControl, signalSome } from './process-target.js';
 
 /** PostgreSQL crashes under a live Patroni, which is expected to restart (or fail over) by itself. */
 export const killPostgres: FaultDefinition = {
@@ -11,7 +11,7 @@ export const killPostgres: FaultDefinition = {
     const pc = processControl(cluster);
     const detail = await forEachName(names, async (name) => {
       const pid = await pc.pid('postgres', name);
-      await pc.signal('postgres', name, 'SIGKILL');
+      await signalSome(pc, ['postgres'], name, 'SIGKILL');
       return `${name}: postmaster pid ${pid ?? 'not running'} killed`;
     });
     return { detail };

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { forEachName, isEtcdName, processControl } from './process-target.js';
+import { forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
 
 /**
  * A node crash: SIGKILL of PostgreSQL (every process of it) and Patroni on a
@@ -16,13 +16,12 @@ export const kill: FaultDefinition = {
     const detail = await forEachName(names, async (name) => {
       if (isEtcdName(cluster, name)) {
         const pid = await pc.pid('etcd', name);
-        await pc.signal('etcd', name, 'SIGKILL');
+        await signalSome(pc, ['etcd'], name, 'SIGKILL');
         return `${name}: etcd pid ${pid ?? 'not running'} killed`;
       }
       const [pg, patroni] = [await pc.pid('postgres', name), await pc.pid('patroni', name)];
       // Patroni first, so it cannot notice the dead postmaster and restart it in between.
-      await pc.signal('patroni', name, 'SIGKILL');
-      await pc.signal('postgres', name, 'SIGKILL');
+      await signalSome(pc, ['patroni', 'postgres'], name, 'SIGKILL');
       return `${name}: patroni pid ${patroni ?? '-'} and postmaster pid ${pg ?? '-'} killed`;
     });
     return {

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { forEachName, isEtcdName, processControl } from './process-target.js';
+import { forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
 
 /**
  * A frozen host: SIGSTOP of every process of a member (Patroni and all of
@@ -14,8 +14,8 @@ export const stop: FaultDefinition = {
   async inject(cluster, names) {
     const pc = processControl(cluster);
     const signalAll = (sig: NodeJS.Signals) => (name: string) => (isEtcdName(cluster, name)
-      ? pc.signal('etcd', name, sig).then(() => `${name}: etcd ${sig}`)
-      : Promise.all([pc.signal('patroni', name, sig), pc.signal('postgres', name, sig)]).then(() => `${name}: patroni and postgres ${sig}`));
+      ? signalSome(pc, ['etcd'], name, sig).then(() => `${name}: etcd ${sig}`)
+      : signalSome(pc, ['patroni', 'postgres'], name, sig).then(() => `${name}: patroni and postgres ${sig}`));
     const detail = await forEachName(names, signalAll('SIGSTOP'));
     return { detail, heal: () => forEachName(names, signalAll('SIGCONT')) };
   },

@@ -1,8 +1,7 @@
 import type { FaultTargetKind } from '../scenario/catalog.js';
-import type { StartedCluster } from '../cluster/types.js';
+import type { Capability, StartedCluster } from '../cluster/types.js';
 
-/** What a provider can do, declared before it starts, so scenarios are checked up front. */
-export type Capability = 'process-control' | 'patroni-rest' | 'network';
+export type { Capability };
 
 export interface Injected {
   /** Shown in the history and the report, e.g. the PIDs killed. */

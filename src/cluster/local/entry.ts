@@ -1,0 +1,22 @@
+import type { ProviderEntry } from '../types.js';
+import { buildTopology } from '../topology.js';
+import { LocalProvider } from './provider.js';
+
+const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});
+
+/** Real processes on this machine: every ability, links proxied only in runs with a network fault. */
+export const LOCAL: ProviderEntry = {
+  name: 'local',
+  capabilities: new Set(['process-control', 'patroni-rest', 'network']),
+  members: shape.members.map((m) => m.name),
+  etcdMembers: shape.etcd.map((e) => e.name),
+  create: (o) => new LocalProvider({
+    startTimeoutMs: o.startTimeoutMs,
+    replication: o.replication,
+    proxies: o.network,
+    patroni: o.patroni,
+    ...(o.portBase === undefined ? {} : { portBase: o.portBase }),
+    ...(o.keepData ? { keepData: true } : {}),
+    ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}),
+  }),
+};
