@@ -5,7 +5,7 @@ import { END, FIRST_OK_AFTER, INJECT, run } from './test-fixture.js';
 describe('toReportJson', () => {
   it('has exactly the contract keys', () => {
     expect(Object.keys(toReportJson(run())).sort()).toEqual([
-      'checks', 'cluster', 'duration_ms', 'ended_at', 'error', 'iteration', 'metrics', 'provider',
+      'checks', 'cluster', 'duration_ms', 'ended_at', 'error', 'iteration', 'known_findings', 'metrics', 'provider',
       'run_id', 'scenario', 'sla', 'started_at', 'timeline', 'verdict', 'versions',
     ]);
   });
@@ -34,11 +34,19 @@ describe('toReportJson', () => {
   it('lists SLA lines without undefined fields', () => {
     const sla = toReportJson(run()).sla;
     expect(sla).toEqual([
-      { metric: 'rto_ms', threshold: '< 30s', observed: 41_230, pass: false, source: '002 "RTO < 30 seconds"' },
-      { metric: 'lost_writes', threshold: '== 0', observed: 2, pass: false, source: '002 "RPO: 0 seconds"' },
-      { metric: 'max_concurrent_primaries', threshold: '<= 1', observed: 1, pass: true },
+      { metric: 'rto_ms', threshold: '< 30s', observed: 41_230, pass: false, status: 'fail', source: '002 "RTO < 30 seconds"' },
+      { metric: 'lost_writes', threshold: '== 0', observed: 2, pass: false, status: 'fail', source: '002 "RPO: 0 seconds"' },
+      { metric: 'max_concurrent_primaries', threshold: '<= 1', observed: 1, pass: true, status: 'pass' },
     ]);
     expect(Object.keys(sla[2] ?? {})).not.toContain('source');
+  });
+
+  it('lists the known findings of the run with what became of them', () => {
+    const r = run();
+    const finding = { scenario: 'kill-primary', metric: 'rto_ms' as const, versions: { patroni: '< 3.0.3' }, reason: 'r', reference: 'ref' };
+    const json = toReportJson({ ...r, analysis: { ...r.analysis, known: [{ finding, status: 'reproduced' }] } });
+    expect(json.known_findings).toEqual([{ ...finding, status: 'reproduced' }]);
+    expect(toReportJson(r).known_findings).toEqual([]);
   });
 
   it('reports a harness error as verdict error, whatever the checks said', () => {

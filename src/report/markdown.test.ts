@@ -12,6 +12,35 @@ describe('toMarkdown', () => {
     expect(toMarkdown(passingRun(18_000)).startsWith('# ✅ PASS: kill-primary\n')).toBe(true);
   });
 
+  it('puts lost writes in the headline even when the run passed (async within its RPO) (issue 11, case 4)', () => {
+    const base = passingRun(18_000);
+    const lossy = { ...base, analysis: { ...base.analysis, metrics: { ...base.analysis.metrics, lost_writes: 402, rpo_ms: 4_300 } } };
+    const text = toMarkdown(lossy);
+    expect(text.startsWith('# ✅ PASS')).toBe(true);
+    expect(text).toContain('**402 acknowledged writes lost (RPO 4.3 s).**');
+  });
+
+  it('names the steps that did not happen in the headline (issue 11, case 2)', () => {
+    const base = run();
+    const text = toMarkdown({ ...base, analysis: { ...base.analysis, checks: [...base.analysis.checks, { name: 'steps', valid: false, error: 'steps[3] wait_for new-leader (timeout 90 s): timed out after 90 s' }] } });
+    expect(text).toContain('**Steps that did not happen: steps[3] wait_for new-leader (timeout 90 s): timed out after 90 s.**');
+  });
+
+  it('rounds figures for people, wherever they come from (issue 11, case 11)', () => {
+    const base = passingRun(438.908935546875);
+    const m = { ...base.analysis.metrics, unavailability_ms: 5_040.123456789, split_brain_ms: 438.908935546875, convergence_ms: 7_811.5263671875 };
+    const text = toMarkdown({ ...base, analysis: { ...base.analysis, metrics: m, sla: [{ metric: 'rto_ms', threshold: '< 30s', observed: 438.908935546875, pass: true, status: 'pass' }] } });
+    expect(text).not.toMatch(/\d\.\d{4,}/);
+  });
+
+  it('shows a known finding as known in the headline and the SLA table', () => {
+    const base = passingRun(18_000);
+    const known = { metric: 'max_concurrent_primaries' as const, threshold: '<= 1', observed: 2, pass: false, status: 'known' as const, known: { reason: 'orphaned primary', reference: 'Patroni 3.1.2', reproduced: true } };
+    const text = toMarkdown({ ...base, analysis: { ...base.analysis, sla: [...base.analysis.sla, known] } });
+    expect(text).toContain('**Known finding (not counted; --strict counts it): max_concurrent_primaries 2 vs <= 1: orphaned primary (Patroni 3.1.2).**');
+    expect(text).toContain('| max_concurrent_primaries | <= 1 | 2 | 🟡 known finding |');
+  });
+
   it('lists the steps with the members the targets resolved to', () => {
     const steps = section('What was done');
     expect(steps).toContain('| 3 | fault kill primary → pg-1 | +7.0 s | 40 ms | ✅ |');
@@ -36,9 +65,9 @@ describe('toMarkdown', () => {
 
   it('has the SLA table with formatted observations', () => {
     const sla = section('SLA');
-    expect(sla).toContain('| rto_ms | < 30s | 41.2 s | ❌ | 002 "RTO < 30 seconds" |');
-    expect(sla).toContain('| lost_writes | == 0 | 2 | ❌ | 002 "RPO: 0 seconds" |');
-    expect(sla).toContain('| max_concurrent_primaries | <= 1 | 1 | ✅ |  |');
+    expect(sla).toContain('| rto_ms | < 30s | 41.2 s | ❌ fail | source: 002 "RTO < 30 seconds" |');
+    expect(sla).toContain('| lost_writes | == 0 | 2 | ❌ fail | source: 002 "RPO: 0 seconds" |');
+    expect(sla).toContain('| max_concurrent_primaries | <= 1 | 1 | ✅ pass |  |');
   });
 
   it('sets the measured phases next to the documented timeline', () => {

@@ -22,21 +22,31 @@ describe('toSummaryJson', () => {
   it('lists each run with its key figures and failed SLA lines', () => {
     expect(summary.runs[1]).toEqual({
       scenario: 'kill-primary', iteration: 2, verdict: 'fail', dir: 'kill-primary-2',
-      rto_ms: 41_230, lost_writes: 2, max_concurrent_primaries: 1, failed_sla: ['rto_ms', 'lost_writes'],
+      rto_ms: 41_230, lost_writes: 2, max_concurrent_primaries: 1, failed_sla: ['rto_ms', 'lost_writes'], known_sla: [],
     });
   });
 
   it('gives min/median/max of rto_ms per scenario over its iterations', () => {
     expect(summary.stats).toEqual({
-      'kill-primary': { runs: 3, pass: 2, fail: 1, error: 0, rto_ms: { min: 18_000, median: 20_000, max: 41_230 } },
-      switchover: { runs: 1, pass: 1, fail: 0, error: 0, rto_ms: { min: 9_000, median: 9_000, max: 9_000 } },
+      'kill-primary': { verdict: 'fail', runs: 3, pass: 2, fail: 1, error: 0, flaky: true, failed_iterations: [2], rto_ms: { min: 18_000, median: 20_000, max: 41_230 }, sla_over_iterations: [] },
+      switchover: { verdict: 'pass', runs: 1, pass: 1, fail: 0, error: 0, flaky: false, failed_iterations: [], rto_ms: { min: 9_000, median: 9_000, max: 9_000 }, sla_over_iterations: [] },
     });
   });
 
   it('renders one table', () => {
     const md = toSummaryMarkdown(summary);
     expect(md.startsWith('# ❌ FAIL: suite `nightly`')).toBe(true);
-    expect(md).toContain('| kill-primary | 2 | ❌ fail | 41.2 s | 2 | 1 | rto_ms, lost_writes | [report](kill-primary-2/report.md) |');
+    expect(md).toContain('| kill-primary | 2 | ❌ fail | 41.2 s | 2 | 1 | rto_ms, lost_writes |  | [report](kill-primary-2/report.md) |');
+    expect(md).toContain('| kill-primary | ❌ fail | 2 of 3 | 18.0 s / 20.0 s / 41.2 s | yes: iterations 2 failed |');
+  });
+
+  it('takes a scenario\'s verdict over its iterations, lines judged on a statistic included (issue 11, case 11)', () => {
+    const over = { metric: 'rto_ms' as const, threshold: '< 30s', observed: 41_230, pass: false, status: 'fail' as const, stat: 'p95' as const, note: '2 of 3 iterations within < 30s' };
+    const passing = runs.filter((r) => r.run.analysis.verdict === 'pass');
+    const s = toSummaryJson('nightly', passing, [{ scenario: 'kill-primary', verdict: 'fail', sla_over_iterations: [over] }]);
+    expect(s.verdict).toBe('fail');
+    expect(s.stats['kill-primary']?.sla_over_iterations).toEqual([over]);
+    expect(toSummaryMarkdown(s)).toContain('| kill-primary | rto_ms p95 < 30s | 41.2 s | ❌ fail | 2 of 3 iterations within < 30s |');
   });
 });
 

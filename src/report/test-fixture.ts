@@ -118,7 +118,7 @@ export function metrics(overrides: Partial<Metrics> = {}): Metrics {
   return {
     rto_ms: phases.rto_ms, detection_ms: phases.detection_ms, promotion_ms: phases.promotion_ms, reroute_ms: phases.reroute_ms,
     unavailability_ms: FIRST_OK_AFTER - 6_900, no_leader_ms: 3_500, lost_writes: 2, rpo_ms: 150,
-    unexpected_writes: 0, recovered_writes: 1, ghost_writes: 0, max_concurrent_primaries: 1, split_brain_ms: 0, convergence_ms: 15_000, lagging_promotions: 0, stale_leader_writes: 0,
+    unexpected_writes: 0, recovered_writes: 1, ghost_writes: 0, max_concurrent_primaries: 1, split_brain_ms: 0, convergence_ms: 15_000, lagging_promotions: 0, promotion_lag_bytes: 0, stale_leader_writes: 0, failed_steps: 0,
     writes: { ok: count('ok'), fail: count('fail'), info: count('info'), attempted: ws.length },
     faults: [phases],
     latency: {
@@ -145,9 +145,9 @@ export function run(overrides: Partial<RunRecord> = {}): RunRecord {
       metrics: metrics(),
       checks: [{ name: 'set', valid: false }, { name: 'split-brain', valid: true }],
       sla: [
-        { metric: 'rto_ms', threshold: '< 30s', observed: FIRST_OK_AFTER - INJECT, pass: false, source: '002 "RTO < 30 seconds"' },
-        { metric: 'lost_writes', threshold: '== 0', observed: 2, pass: false, source: '002 "RPO: 0 seconds"' },
-        { metric: 'max_concurrent_primaries', threshold: '<= 1', observed: 1, pass: true },
+        { metric: 'rto_ms', threshold: '< 30s', observed: FIRST_OK_AFTER - INJECT, pass: false, status: 'fail', source: '002 "RTO < 30 seconds"' },
+        { metric: 'lost_writes', threshold: '== 0', observed: 2, pass: false, status: 'fail', source: '002 "RPO: 0 seconds"' },
+        { metric: 'max_concurrent_primaries', threshold: '<= 1', observed: 1, pass: true, status: 'pass' },
       ],
       verdict: 'fail',
     },
@@ -165,7 +165,7 @@ export function passingRun(rtoMs: number, overrides: Partial<RunRecord> = {}): R
       ...base.analysis,
       metrics: metrics({ rto_ms: rtoMs, lost_writes: 0, samples: { lost: [], unexpected: [], recovered: [], ghost: [] } }),
       checks: [{ name: 'set', valid: true }],
-      sla: [{ metric: 'rto_ms', threshold: '< 30s', observed: rtoMs, pass: true }],
+      sla: [{ metric: 'rto_ms', threshold: '< 30s', observed: rtoMs, pass: true, status: 'pass' }],
       verdict: 'pass',
     },
     ...overrides,

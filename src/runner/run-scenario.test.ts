@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FAKE_PARTS, FakeProvider, type FakeBehaviour } from '../cluster/fake/fake-cluster.js';
 import { loadScenarioText } from '../scenario/load.js';
 import type { Analysis } from '../checks/metrics.js';
@@ -24,12 +24,15 @@ sla:
   rto: "< 30s"
 `;
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 async function run(behaviour: FakeBehaviour, text = KILL): Promise<Analysis & { provider: FakeProvider }> {
   const scenario = loadScenarioText(text, 'fake.yaml');
   const provider = new FakeProvider(scenario.cluster.replication, behaviour);
   const record = await runScenario(scenario, {
     provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500,
-    dir: mkdtempSync(join(tmpdir(), 'pc-fake-')),
+    dir: dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string,
   });
   expect(record.harnessError).toBeUndefined();
   return { ...record.analysis, provider };

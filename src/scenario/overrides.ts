@@ -90,7 +90,8 @@ function slaPath(root: Record<string, unknown>, path: (string | number)[]): (str
     const profile = typeof root.sla === 'string' ? root.sla : DEFAULT_PROFILE;
     const cluster = isRecord(root.cluster) ? root.cluster : {};
     const replication = cluster.replication === 'asynchronous' ? 'asynchronous' : 'synchronous';
-    root.sla = Object.fromEntries(defaultMetrics(replication).map((metric) => [metric, profile]));
+    const hasFault = Array.isArray(root.steps) && root.steps.some((st) => isRecord(st) && st.fault !== undefined);
+    root.sla = Object.fromEntries(defaultMetrics(replication, hasFault).map((metric) => [metric, profile]));
   }
   const metric = metricFromKey(key);
   const existing = isRecord(root.sla) && metric !== undefined ? Object.keys(root.sla).find((k) => metricFromKey(k) === metric) : undefined;

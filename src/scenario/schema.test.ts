@@ -60,8 +60,8 @@ describe('scenario schema', () => {
     expect(scenario.workload).toEqual({ writers: 4, timeoutMs: 5_000 });
     expect(scenario.observe).toEqual({ intervalMs: 100, writeProbes: false });
     expect(scenario.steps).toEqual([{ kind: 'sleep', ms: 1_000 }]);
+    // No fault, so no RTO: the default judges what such a run can produce.
     expect(scenario.sla.map((r) => [r.metric, r.threshold])).toEqual([
-      ['rto_ms', '< 30s'],
       ['lost_writes', '== 0'],
       ['max_concurrent_primaries', '<= 1'],
     ]);
@@ -71,7 +71,7 @@ describe('scenario schema', () => {
     const scenario = loadScenarioText(minimal('blank', 'cluster:\n  patroni:\nworkload:\nobserve:\nsla:\n'), 'b.yaml');
     expect(scenario.cluster).toEqual({ replication: 'synchronous', patroni: {} });
     expect(scenario.workload).toEqual({ writers: 4, timeoutMs: 5_000 });
-    expect(scenario.sla.map((r) => r.metric)).toEqual(['rto_ms', 'lost_writes', 'max_concurrent_primaries']);
+    expect(scenario.sla.map((r) => r.metric)).toEqual(['lost_writes', 'max_concurrent_primaries']);
   });
 
   it('resolves anchors and merge keys', () => {

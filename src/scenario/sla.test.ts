@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from './load.js';
 import { issuesOf, minimal } from './test-support.js';
 
+/** A scenario with one fault, so that every metric can be produced. */
+const withFault = (extra: string) => `name: s\nsteps:\n  - fault: { action: kill, target: primary }\n${extra}`;
 const sla = (yaml: string, replication = 'synchronous') =>
-  loadScenarioText(minimal('s', `cluster: { replication: ${replication} }\n${yaml}`), 's.yaml').sla;
+  loadScenarioText(withFault(`cluster: { replication: ${replication} }\n${yaml}`), 's.yaml').sla;
 
 describe('sla', () => {
   it('defaults to the seed-docs metrics, each with its source', () => {
@@ -45,8 +47,30 @@ describe('sla', () => {
       's.yaml:7:3: sla.rto_ms: rto_ms is already set by \'rto\'',
       's.yaml:8:3: sla.lost_writes: expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number), a profile name (one of seed-docs, seed-docs-runbook, seed-docs-ops) or {threshold, source}',
       's.yaml:9:19: sla.ghost_writes.threshold: expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number)',
-      "s.yaml:10:3: sla.spilt_brain: unknown key 'spilt_brain' in sla; expected one of rto, detection, promotion, reroute, unavailability, no_leader, lost_writes, rpo, unexpected_writes, recovered_writes, ghost_writes, max_concurrent_primaries, split_brain, convergence, lagging_promotions, stale_leader_writes (with or without _ms) (did you mean 'split_brain'?)",
+      "s.yaml:10:3: sla.spilt_brain: unknown key 'spilt_brain' in sla; expected one of rto, detection, promotion, reroute, unavailability, no_leader, lost_writes, rpo, unexpected_writes, recovered_writes, ghost_writes, max_concurrent_primaries, split_brain, convergence, lagging_promotions, promotion_lag_bytes, stale_leader_writes, failed_steps (with or without _ms) (did you mean 'split_brain'?)",
     ]);
+  });
+
+  it('takes a statistic over the iterations, and refuses an unknown one', () => {
+    expect(sla('sla:\n  unavailability: { threshold: "<= 5s", stat: p95 }\n')).toEqual([
+      { metric: 'unavailability_ms', op: '<=', value: 5000, threshold: '<= 5s', stat: 'p95' },
+    ]);
+    expect(issuesOf(() => sla('sla:\n  unavailability: { threshold: "<= 5s", stat: p96 }\n'))).toEqual([
+      's.yaml:6:41: sla.unavailability.stat: expected one of min, p50, p90, p95, p99, max: the statistic over the iterations the line is judged on',
+    ]);
+  });
+
+  it('takes byte units on promotion_lag_bytes (1 MB = 1048576, as 001 writes it)', () => {
+    expect(sla('sla:\n  promotion_lag_bytes: "<= 1MB"\n')[0]?.value).toBe(1_048_576);
+    expect(issuesOf(() => sla('sla:\n  promotion_lag_bytes: "<= 1 parsec"\n'))[0]).toContain('unknown unit "parsec"; expected B, kB, MB or GB (1 kB = 1024 bytes)');
+  });
+
+  it('refuses an RTO or failover-phase line in a scenario without a fault, before anything starts (issue 11, case 8)', () => {
+    expect(issuesOf(() => loadScenarioText(minimal('s', 'sla:\n  rto: "< 30s"\n  detection: seed-docs\n'), 's.yaml'))).toEqual([
+      "s.yaml:5:3: sla.rto: rto_ms is measured from a fault's injection, and this scenario injects none; add a fault step or remove this line",
+      "s.yaml:6:3: sla.detection: detection_ms is measured from a fault's injection, and this scenario injects none; add a fault step or remove this line",
+    ]);
+    expect(loadScenarioText(minimal(), 's.yaml').sla.map((r) => r.metric)).toEqual(['lost_writes', 'max_concurrent_primaries']);
   });
 
   it('reports an unknown profile and an empty map', () => {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { applyKnownFindings, inRange, type KnownFinding } from './known-findings.js';
+import type { SlaResult } from './types.js';
+
+const versions = { postgres: '15.18', patroni: '3.0.2', etcd: '3.4.23', haproxy: '2.6.12-1+deb12u4' };
+const finding = (v: KnownFinding['versions']): KnownFinding => ({ scenario: 's', metric: 'lost_writes', versions: v, reason: 'why', reference: 'ref' });
+const line = (status: SlaResult['status']): SlaResult => ({ metric: 'lost_writes', threshold: '== 0', observed: status === 'pass' ? 0 : 5, pass: status === 'pass', status });
+
+describe('known findings', () => {
+  it('matches semver ranges, Debian version strings included, every named component', () => {
+    expect(inRange(finding({ patroni: '< 3.0.3' }), versions)).toBe(true);
+    expect(inRange(finding({ patroni: '< 3.0.2' }), versions)).toBe(false);
+    expect(inRange(finding({ haproxy: '>= 2.6.0 < 2.7.0' }), versions)).toBe(true);
+    expect(inRange(finding({ postgres: '15.x' }), versions)).toBe(true);
+    expect(inRange(finding({ patroni: '< 3.0.3', postgres: '>= 16' }), versions)).toBe(false);
+  });
+
+  it('never excuses a build whose version could not be read', () => {
+    expect(inRange(finding({ patroni: '< 3.0.3' }), { ...versions, patroni: null })).toBe(false);
+  });
+
+  it('marks a failed line known inside the range, leaves it failed outside (an upgrade re-arms it)', () => {
+    const inside = applyKnownFindings([line('fail')], 's', versions, [finding({ patroni: '< 3.0.3' })]);
+    expect(inside.sla[0]).toMatchObject({ status: 'known', known: { reason: 'why', reference: 'ref', reproduced: true } });
+    expect(inside.outcomes.map((o) => o.status)).toEqual(['reproduced']);
+    const upgraded = applyKnownFindings([line('fail')], 's', { ...versions, patroni: '4.0.7' }, [finding({ patroni: '< 3.0.3' })]);
+    expect(upgraded.sla[0]?.status).toBe('fail');
+    expect(upgraded.outcomes).toEqual([]);
+  });
+
+  it('notes a finding that did not reproduce, and touches no other scenario or metric', () => {
+    const absent = applyKnownFindings([line('pass')], 's', versions, [finding({ patroni: '< 3.0.3' })]);
+    expect(absent.sla[0]).toMatchObject({ status: 'pass', known: { reproduced: false } });
+    expect(absent.outcomes.map((o) => o.status)).toEqual(['absent']);
+    expect(applyKnownFindings([line('fail')], 'other', versions, [finding({ patroni: '< 3.0.3' })]).sla[0]?.status).toBe('fail');
+    expect(applyKnownFindings([{ ...line('fail'), metric: 'rpo_ms' }], 's', versions, [finding({ patroni: '< 3.0.3' })]).sla[0]?.status).toBe('fail');
+  });
+
+  it('leaves lines that could not be judged alone: an unknown is not a reproduction', () => {
+    expect(applyKnownFindings([line('unknown')], 's', versions, [finding({ patroni: '< 3.0.3' })]).sla[0]?.status).toBe('unknown');
+  });
+
+  it('ignores the list with strict', () => {
+    expect(applyKnownFindings([line('fail')], 's', versions, [finding({ patroni: '< 3.0.3' })], { strict: true })).toEqual({ sla: [line('fail')], outcomes: [] });
+  });
+});
