@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../checks/metrics.js';
+import { verdictOf } from '../checks/verdict.js';
+import type { SlaResult, SlaStatus } from '../sla/types.js';
 import { runJunit, suiteJunit } from './junit.js';
 import { passingRun, run } from './test-fixture.js';
 
@@ -53,6 +56,34 @@ describe('junit.xml and the exit code never disagree (issue 11, case 6)', () => 
     const r = passingRun(20_000);
     const unexpected = { metric: 'unexpected_writes' as const, threshold: '== 0', observed: 3, pass: false, status: 'fail' as const, core: true };
     expect(failuresOf(runJunit({ ...r, analysis: { ...r.analysis, sla: [...r.analysis.sla, unexpected], verdict: 'fail' } }))).toBe(1);
+  });
+
+  it('makes a line that could not be judged an error, not a failure, as the verdict does', () => {
+    const r = passingRun(20_000);
+    const unknown = { metric: 'convergence_ms' as const, threshold: '< 5m', observed: null, pass: false, status: 'unknown' as const, core: true };
+    const xml = runJunit({ ...r, analysis: { ...r.analysis, sla: [...r.analysis.sla, unknown], verdict: verdictOf([...r.analysis.sla, unknown], r.analysis.checks) } });
+    expect(failuresOf(xml)).toBe(0);
+    expect(xml).toMatch(/<testsuite [^>]*errors="1"/);
+    expect(xml).toContain('<error message="convergence_ms not measured (required &lt; 5m)" type="sla-unknown">');
+  });
+
+  it('has failures exactly when the verdict is fail, whatever mix of line statuses and checks', () => {
+    const r = passingRun(20_000);
+    const line = (status: SlaStatus, core = false): SlaResult => ({
+      metric: 'unexpected_writes', threshold: '== 0', observed: status === 'pass' ? 0 : status === 'unknown' ? null : 3, pass: status === 'pass', status,
+      ...(status === 'deferred' ? { stat: 'p95' as const } : {}), ...(core ? { core } : {}),
+      ...(status === 'known' ? { known: { reason: 'r', reference: 'ref', reproduced: true } } : {}),
+    });
+    const statuses: SlaStatus[] = ['pass', 'fail', 'unknown', 'known', 'deferred'];
+    const checkSets: CheckResult[][] = [[{ name: 'set', valid: true }], [{ name: 'set', valid: false, error: 'lost' }], [{ name: 'set', valid: 'unknown', error: 'no read' }]];
+    for (const a of statuses) for (const b of statuses) for (const checks of checkSets) {
+      const sla = [line(a), line(b, true)];
+      const verdict = verdictOf(sla, checks);
+      const xml = runJunit({ ...r, analysis: { ...r.analysis, sla, checks, verdict } });
+      expect(failuresOf(xml) > 0, `${a}, ${b} (core), check ${String(checks[0]?.valid)}: verdict ${verdict}`).toBe(verdict === 'fail');
+      if (verdict === 'error') expect(xml).toMatch(/<testsuite [^>]*errors="[1-9]/);
+      if (a === 'known' || b === 'known') expect(Number(/<testsuite [^>]*skipped="(\d+)"/.exec(xml)?.[1])).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('skips an invalid check that no line failed on (async loss within the RPO) rather than failing it', () => {

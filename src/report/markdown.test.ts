@@ -33,6 +33,34 @@ describe('toMarkdown', () => {
     expect(text).not.toMatch(/\d\.\d{4,}/);
   });
 
+  it('rounds the fault phases, latencies, timeline offsets and step durations too', () => {
+    const x = 438.908935546875;
+    const base = run();
+    const m = base.analysis.metrics;
+    const metrics = {
+      ...m, rto_ms: x, detection_ms: x, promotion_ms: x, reroute_ms: x, unavailability_ms: x, no_leader_ms: x, rpo_ms: x, split_brain_ms: x, convergence_ms: x,
+      faults: m.faults.map((f) => ({ ...f, injected_at: f.injected_at + x, detection_ms: x, promotion_ms: x, reroute_ms: x, rto_ms: x })),
+      latency: { ...m.latency, before: { count: 69, p50_ms: x / 100, p95_ms: x / 10, p99_ms: x, max_ms: x * 10 } },
+    };
+    const events = base.events.map((e) => (e.kind === 'write' ? { ...e, start: e.start + x, end: e.end + x } : { ...e, t: e.t + x }));
+    const sla = base.analysis.sla.map((s) => (s.metric === 'rto_ms' ? { ...s, observed: x } : s));
+    const text = toMarkdown({ ...base, startedAt: base.startedAt + x, endedAt: base.endedAt + x, events, analysis: { ...base.analysis, metrics, sla } });
+    expect(text).toContain('| rto_ms | < 30s | 439 ms |');
+    expect(text).toContain('**2 acknowledged writes lost (RPO 439 ms).**');
+    expect(text).not.toMatch(/\d\.\d{4,}/);
+    expect(text).not.toContain('438.9');
+  });
+
+  it('says when a known finding did not reproduce, so that it can be removed', () => {
+    const base = passingRun(18_000);
+    const held = { metric: 'max_concurrent_primaries' as const, threshold: '<= 1', observed: 1, pass: true, status: 'pass' as const, known: { reason: 'orphaned primary', reference: 'Patroni 3.1.2', reproduced: false } };
+    const text = toMarkdown({ ...base, analysis: { ...base.analysis, sla: [...base.analysis.sla, held] } });
+    expect(text).toContain('**Every SLA line held (2).**');
+    expect(text).toContain('**Known finding did not reproduce (max_concurrent_primaries held): remove it from known-findings.yaml?**');
+    expect(text).toContain('| metric | threshold | observed | status | why |');
+    expect(text).toContain('| max_concurrent_primaries | <= 1 | 1 | ✅ pass | known finding did not reproduce: remove it?: orphaned primary (Patroni 3.1.2) |');
+  });
+
   it('shows a known finding as known in the headline and the SLA table', () => {
     const base = passingRun(18_000);
     const known = { metric: 'max_concurrent_primaries' as const, threshold: '<= 1', observed: 2, pass: false, status: 'known' as const, known: { reason: 'orphaned primary', reference: 'Patroni 3.1.2', reproduced: true } };

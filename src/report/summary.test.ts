@@ -48,6 +48,24 @@ describe('toSummaryJson', () => {
     expect(s.stats['kill-primary']?.sla_over_iterations).toEqual([over]);
     expect(toSummaryMarkdown(s)).toContain('| kill-primary | rto_ms p95 < 30s | 41.2 s | ❌ fail | 2 of 3 iterations within < 30s |');
   });
+
+  it('lists the lines excused as known findings apart from the failed ones, and does not fail on them', () => {
+    const base = passingRun(20_000);
+    const known = { metric: 'max_concurrent_primaries' as const, threshold: '<= 1', observed: 2, pass: false, status: 'known' as const, known: { reason: 'r', reference: 'ref', reproduced: true } };
+    const excused = { ...base, analysis: { ...base.analysis, sla: [...base.analysis.sla, known] } };
+    const s = toSummaryJson('nightly', [{ run: excused, dir: 'kill-primary-1' }]);
+    expect(s.runs[0]).toMatchObject({ verdict: 'pass', failed_sla: [], known_sla: ['max_concurrent_primaries'] });
+    expect(s.verdict).toBe('pass');
+    expect(toSummaryMarkdown(s)).toContain('| kill-primary | 1 | ✅ pass | 20.0 s | 0 | 1 |  | max_concurrent_primaries | [report](kill-primary-1/report.md) |');
+  });
+
+  it('lets a scenario verdict over the iterations override its passing runs, and an error outrank a failure', () => {
+    const passing = runs.filter((r) => r.run.scenario.name === 'kill-primary' && r.run.analysis.verdict === 'pass');
+    expect(toSummaryJson('nightly', passing).verdict).toBe('pass');
+    const s = toSummaryJson('nightly', passing, [{ scenario: 'kill-primary', verdict: 'error', sla_over_iterations: [] }]);
+    expect(s.stats['kill-primary']).toMatchObject({ verdict: 'error', pass: 2, fail: 0, flaky: false, failed_iterations: [] });
+    expect(s.verdict).toBe('error');
+  });
 });
 
 describe('spread', () => {

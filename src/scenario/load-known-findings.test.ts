@@ -37,6 +37,20 @@ describe('known-findings.yaml', () => {
     expect(issuesOf(() => loadKnownFindings(join(dir, KNOWN_FINDINGS_FILE)))[0]).toContain('expected at least one component range');
   });
 
+  it('refuses a finding with no versions map at all, at the finding\'s line', () => {
+    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('    versions: { patroni: "< 3.0.3" }\n', '') });
+    const path = join(dir, KNOWN_FINDINGS_FILE);
+    expect(issuesOf(() => loadKnownFindings(path))).toEqual([`${path}:2:5: known_findings[0].versions: missing; expected a mapping`]);
+  });
+
+  it('refuses a component it does not read the version of, naming it', () => {
+    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('{ patroni: "< 3.0.3" }', '{ patroni: "< 3.0.3", pgbouncer: "< 1.20" }') });
+    const path = join(dir, KNOWN_FINDINGS_FILE);
+    expect(issuesOf(() => loadKnownFindings(path))).toEqual([
+      `${path}:4:37: known_findings[0].versions.pgbouncer: unknown key 'pgbouncer' in known_findings[0].versions; expected one of postgres, patroni, etcd, haproxy`,
+    ]);
+  });
+
   it('is found beside the scenarios, and is not taken for a scenario in a directory', () => {
     const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD, 'a.yaml': minimal('a') });
     expect(loadTargets([dir])[0]?.scenarios.map((s) => s.name)).toEqual(['a']);

@@ -73,6 +73,24 @@ describe('sla', () => {
     expect(loadScenarioText(minimal(), 's.yaml').sla.map((r) => r.metric)).toEqual(['lost_writes', 'max_concurrent_primaries']);
   });
 
+  it('leaves the RTO out of a profile named by a scenario without a fault, and refuses promotion and reroute lines there too', () => {
+    expect(loadScenarioText(minimal('s', 'sla: seed-docs-runbook\n'), 's.yaml').sla.map((r) => r.metric)).toEqual(['lost_writes', 'max_concurrent_primaries']);
+    expect(loadScenarioText(minimal('s', 'cluster: { replication: asynchronous }\nsla: seed-docs\n'), 's.yaml').sla.map((r) => r.metric)).toEqual(['rpo_ms', 'max_concurrent_primaries']);
+    expect(issuesOf(() => loadScenarioText(minimal('s', 'sla:\n  promotion_ms: "< 10s"\n  reroute: { threshold: "<= 6s", stat: p95 }\n'), 's.yaml')).map((i) => i.split(': ')[1])).toEqual(['sla.promotion_ms', 'sla.reroute']);
+    // Lines that do not need a fault stay valid without one.
+    expect(loadScenarioText(minimal('s', 'sla:\n  unavailability: "<= 5s"\n'), 's.yaml').sla.map((r) => r.metric)).toEqual(['unavailability_ms']);
+  });
+
+  it('keeps a source next to a statistic, and refuses a statistic that is not a string of the list', () => {
+    expect(sla('sla:\n  rto: { threshold: "< 30s", source: runbook, stat: p99 }\n')).toEqual([
+      { metric: 'rto_ms', op: '<', value: 30_000, threshold: '< 30s', source: 'runbook', stat: 'p99' },
+    ]);
+    expect(issuesOf(() => sla('sla:\n  rto: { threshold: "< 30s", stat: 95 }\n'))).toEqual([
+      's.yaml:6:30: sla.rto.stat: expected one of min, p50, p90, p95, p99, max: the statistic over the iterations the line is judged on',
+    ]);
+    expect(issuesOf(() => sla('sla:\n  rto: { threshold: "< 30s", stats: p95 }\n'))[0]).toContain("sla.rto.stats: unknown key 'stats' in sla.rto_ms; expected one of threshold, source, stat");
+  });
+
   it('reports an unknown profile and an empty map', () => {
     expect(issuesOf(() => sla('sla: strict\n'))).toEqual([
       "s.yaml:5:1: sla: unknown SLA profile 'strict'; expected one of seed-docs, seed-docs-runbook, seed-docs-ops, or a mapping of metric: threshold",

@@ -40,6 +40,21 @@ describe('known findings', () => {
     expect(applyKnownFindings([line('unknown')], 's', versions, [finding({ patroni: '< 3.0.3' })]).sla[0]?.status).toBe('unknown');
   });
 
+  it('reads the upstream version out of a packaged version string', () => {
+    const haproxy = finding({ haproxy: '>= 2.6.0 < 2.7.0' });
+    expect(inRange(haproxy, { ...versions, haproxy: '2.6.12-1+deb12u1' })).toBe(true);
+    expect(inRange(haproxy, { ...versions, haproxy: '2.8.5-1ubuntu3' })).toBe(false);
+    expect(inRange(haproxy, { ...versions, haproxy: 'unknown' })).toBe(false);
+  });
+
+  it('leaves a line judged over the iterations to that judgement, and does not modify its input', () => {
+    const deferred: SlaResult = { ...line('fail'), status: 'deferred', stat: 'p95' };
+    expect(applyKnownFindings([deferred], 's', versions, [finding({ patroni: '< 3.0.3' })])).toEqual({ sla: [deferred], outcomes: [] });
+    const input = [line('fail')];
+    applyKnownFindings(input, 's', versions, [finding({ patroni: '< 3.0.3' })]);
+    expect(input).toEqual([line('fail')]);
+  });
+
   it('ignores the list with strict', () => {
     expect(applyKnownFindings([line('fail')], 's', versions, [finding({ patroni: '< 3.0.3' })], { strict: true })).toEqual({ sla: [line('fail')], outcomes: [] });
   });

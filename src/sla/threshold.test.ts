@@ -30,6 +30,24 @@ describe('parseThreshold', () => {
     expect(parseThreshold('rto_ms', '< 30sec')).toEqual({ error: 'unknown unit "sec"; expected ms, s, m or h' });
   });
 
+  it.each([
+    ['<= 1MB', 1_048_576],
+    ['<= 512kB', 524_288],
+    ['< 2GB', 2 * 1024 ** 3],
+    ['<= 100B', 100],
+    ['<= 1048576', 1_048_576],
+    ['<= 1.5 MB', 1.5 * 1024 ** 2],
+  ])('%s on promotion_lag_bytes (PostgreSQL units, 1 kB = 1024 B)', (text, value) => {
+    expect(parseThreshold('promotion_lag_bytes', text)).toEqual({ metric: 'promotion_lag_bytes', op: text.startsWith('<=') ? '<=' : '<', value, threshold: text });
+  });
+
+  it('refuses a duration or an unknown unit on bytes, and bytes on a count', () => {
+    const hint = 'expected B, kB, MB or GB (1 kB = 1024 bytes)';
+    expect(parseThreshold('promotion_lag_bytes', '<= 5s')).toEqual({ error: `unknown unit "s"; ${hint}` });
+    expect(parseThreshold('promotion_lag_bytes', '<= 1mb')).toEqual({ error: `unknown unit "mb"; ${hint}` });
+    expect(parseThreshold('lagging_promotions', '== 1MB')).toEqual({ error: 'expected a plain number: lagging_promotions is a count, "MB" is not a unit for it' });
+  });
+
   it.each([['30s'], ['= 0'], ['=< 5s'], ['< -1'], ['<'], ['less than 5s'], ['']])('refuses %j', (text) => {
     expect(parseThreshold('rto_ms', text)).toEqual({
       error: 'expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number)',
