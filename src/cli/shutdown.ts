@@ -3,7 +3,7 @@
  * before it exits: nothing is left running. A second Ctrl-C while stopping
  * exits at once; the next start's reaper takes what remains.
  */
-import { liveClusters } from '../cluster/local/local-cluster.js';
+import { liveClusters } from '../cluster/live.js';
 
 let stopping = false;
 /** Exit code after a stop requested by a signal: an interrupted run could not run (3); `cluster up` sets 0. */

@@ -10,6 +10,7 @@ import { ManagedProcess, signalGroup, type ProcessSpec } from './process.js';
 import { killRunProcesses } from './reaper.js';
 import { readRunRecord, writeRunRecord } from './run-record.js';
 import type { Binaries, RunAs } from './system.js';
+import { liveClusters } from '../live.js';
 
 export interface LocalClusterParts {
   topology: Topology;
@@ -18,9 +19,6 @@ export interface LocalClusterParts {
   versions: Versions;
   keepData: boolean;
 }
-
-/** Clusters started by this process, so a signal handler can stop them all. */
-export const liveClusters = new Set<LocalCluster>();
 
 /**
  * A started local cluster: real etcd, Patroni (PostgreSQL) and HAProxy
