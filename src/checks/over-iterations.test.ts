@@ -40,6 +40,12 @@ describe('statistics over iterations (issue 11, case 11)', () => {
     expect(line).toMatchObject({ status: 'fail', observed: null });
   });
 
+  it('counts an unmeasured iteration as failing a != line too', () => {
+    const ne: SlaRequirement = { metric: 'unavailability_ms', op: '!=', value: 0, threshold: '!= 0', stat: 'p95' };
+    const [line] = judgeOverIterations(scenario([ne]), [iteration(null, 'fail'), iteration(null, 'fail')]);
+    expect(line).toMatchObject({ status: 'fail', observed: null });
+  });
+
   it('is unknown when an iteration could not be measured at all', () => {
     const [line] = judgeOverIterations(scenario([p95]), [iteration(1000), iteration(null, 'unknown')]);
     expect(line?.status).toBe('unknown');

@@ -28,9 +28,11 @@ export function judgeOverIterations(scenario: Scenario, runs: readonly Analysis[
     const base = { metric: req.metric, threshold: req.threshold, stat: req.stat, ...(req.source === undefined ? {} : { source: req.source }) };
     const note = `${held} of ${runs.length} iterations within ${req.threshold}`;
     if (lines.some((l) => l === undefined || l.status === 'unknown')) return [{ ...base, observed: null, pass: false, status: 'unknown', note: `${note}; not every iteration could be measured` }];
-    const failing = holdsFor(req, Infinity) ? -Infinity : Infinity;
+    // A value on the failing side of the threshold: for != that is the threshold itself.
+    const failing = req.op === '!=' ? req.value : holdsFor(req, Infinity) ? -Infinity : Infinity;
     const value = statOf(req.stat, lines.map((l) => l?.observed ?? failing));
     const pass = value !== null && holdsFor(req, value);
-    return [{ ...base, observed: value !== null && Number.isFinite(value) ? value : null, pass, status: pass ? 'pass' : 'fail', note }];
+    const measured = lines.every((l) => l?.observed !== null);
+    return [{ ...base, observed: value !== null && Number.isFinite(value) && (measured || value !== failing) ? value : null, pass, status: pass ? 'pass' : 'fail', note }];
   });
 }
