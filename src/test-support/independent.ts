@@ -261,67 +261,6 @@ export function keyChanges(reads: readonly KeyAtRevision[]): KeyChange[] {
   return changes;
 }
 
-// ------------------------------------------- line-level view (text kept)
-
-export interface RawLine {
-  t: number;
-  /** The line after its timestamp (and, for PostgreSQL, its zone): "INFO: ...", "[8611] LOG:  ...". */
-  text: string;
-}
-
-/** Every timestamped line of a member's log in file order, with its text after the stamp; other lines are skipped. */
-export function parseLog(text: string): RawLine[] {
-  const out: RawLine[] = [];
-  for (const raw of text.split('\n')) {
-    const p = parsePatroniLine(raw);
-    if (p) {
-      out.push({ t: p.t, text: `${p.level}: ${p.message}` });
-      continue;
-    }
-    const g = parsePostgresLine(raw);
-    if (g) out.push({ t: g.t, text: raw.replace(/^\S+ \S+ \S+ /, '').trimEnd() });
-  }
-  return out;
-}
-
-function asLogLines(lines: readonly RawLine[]): LogLine[] {
-  return lines.map((l) => {
-    const pg = /^\[(\d+)\] ([A-Z0-9]+):\s+(.*)$/.exec(l.text);
-    if (pg) return { t: l.t, source: 'postgres', level: pg[2] as string, pid: Number(pg[1]), message: pg[3] as string };
-    const pa = /^([A-Z]+): (.*)$/.exec(l.text);
-    return { t: l.t, source: 'patroni', level: pa?.[1] ?? '', message: pa?.[2] ?? l.text };
-  });
-}
-
-export interface Promotion {
-  /** Patroni's promotion line: the leader key was taken by then. */
-  lockAcquired: number;
-  /** PostgreSQL's "selected new timeline ID". */
-  newTimelineAt: number;
-  timeline: number;
-  /** "database system is ready to accept connections" after it. */
-  readyAt: number;
-}
-
-/**
- * The promotion a member's log shows at or after `after`: Patroni took the
- * lock, PostgreSQL selected a new timeline and then accepted connections as
- * a primary. Undefined unless all three lines are there.
- */
-export function promotionIn(lines: readonly RawLine[], after: number): Promotion | undefined {
-  const parsed = [...asLogLines(lines)].sort((a, b) => a.t - b.t);
-  const patroni = patroniPromotion(parsed, after);
-  if (!patroni) return undefined;
-  const pg = postgresPromotion(parsed, after);
-  if (!pg || pg.readyAt === undefined) return undefined;
-  return { lockAcquired: patroni.t, newTimelineAt: pg.timelineSelectedAt, timeline: pg.newTimeline, readyAt: pg.readyAt };
-}
-
-/** The last time before `before` the member's Patroni logged holding (so having just renewed) the leader key. */
-export function lastRenewal(lines: readonly RawLine[], before: number): number | undefined {
-  return lastLeaderLine(asLogLines(lines), before);
-}
-
 // ---------------------------------------------------------------- readers
 
 export interface MemberEvidence {
