@@ -58,6 +58,13 @@ describe('the runner on the in-memory fake provider', () => {
     expect(line(a, 'failed_steps')).toMatchObject({ status: 'fail', note: expect.stringContaining('steps[3] wait_for new-leader') });
   });
 
+  it('does not take the first read of the leader key for a new leader when the fault comes right after start', async () => {
+    // Found by the integration test: with no read of the key before the fault, new-leader held at once.
+    const a = await run({ failoverAfterMs: null }, KILL.replace('  - sleep: 100ms\n  - fault', '  - fault'));
+    expect(line(a, 'failed_steps')).toMatchObject({ status: 'fail', note: expect.stringContaining('wait_for new-leader') });
+    expect(a.verdict).toBe('fail');
+  });
+
   it('fails when a heal fails, naming it, and the cluster then cannot converge', async () => {
     const a = await run({ failoverAfterMs: 100, restartFails: true });
     expect(a.verdict).toBe('fail');

@@ -70,6 +70,9 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     const observers = parts.observers(c, scenario.observe, (e) => history.append(e));
     dcs.start();
     observers.forEach((ob) => ob.start());
+    // No step before the leader key has been read once: a fault injected earlier would record no
+    // leader to compare with, and `wait_for: new-leader` would take the first read for a new one.
+    await pollUntil(async () => (dcs.leader !== undefined ? true : 'the leader key has not been read yet'), { timeoutMs: 10_000, what: 'the first read of the leader key', intervalMs: 20 });
     run.workload.start();
     try {
       for (const [i, step] of scenario.steps.entries()) {
