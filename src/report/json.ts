@@ -1,5 +1,5 @@
 import type { CheckResult, Metrics } from '../checks/metrics.js';
-import type { MetricName, SlaStatus, Stat } from '../sla/types.js';
+import type { MetricName, SlaResult } from '../sla/types.js';
 import { isoTime } from './format.js';
 import { buildTimeline } from './timeline.js';
 import type { TimelineEntry } from './timeline-types.js';
@@ -7,20 +7,8 @@ import { optional } from './timeline-writes.js';
 import type { ClusterConfig, HarnessError, RunRecord, Verdict, Versions } from './types.js';
 import { runVerdict } from './verdict.js';
 
-export interface SlaLine {
-  metric: MetricName;
-  threshold: string;
-  observed: number | null;
-  /** Whether the figure met the threshold; `status` says whether that counted. */
-  pass: boolean;
-  status: SlaStatus;
-  source?: string;
-  note?: string;
-  stat?: Stat;
-  /** Judged in every run, though the scenario did not list it. */
-  core?: boolean;
-  known?: { reason: string; reference: string; reproduced: boolean };
-}
+/** An SLA line as report.json carries it: the analysis's, fields left out rather than undefined. */
+export type SlaLine = SlaResult;
 
 /** The report.json contract (architecture.md, "Reports"). `compare` reads it back. */
 export interface ReportJson {
