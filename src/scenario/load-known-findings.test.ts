@@ -58,3 +58,20 @@ describe('known-findings.yaml', () => {
     expect(knownFindingsBeside([join(tempTree({ 'b.yaml': minimal('b') }), 'b.yaml')])).toEqual([]);
   });
 });
+
+describe('the shipped scenarios/known-findings.yaml', () => {
+  const shipped = loadKnownFindings(new URL('../../scenarios/known-findings.yaml', import.meta.url).pathname);
+  const scenarios = loadTargets([new URL('../../scenarios', import.meta.url).pathname])[0]?.scenarios ?? [];
+
+  it('names only shipped scenarios, on metrics those scenarios are judged on', () => {
+    for (const f of shipped) {
+      const scenario = scenarios.find((s) => s.name === f.scenario);
+      expect(scenario, f.scenario).toBeDefined();
+    }
+  });
+
+  it('keeps every reference whole (a " #" in plain YAML would start a comment)', () => {
+    expect(shipped.find((f) => f.scenario === 'freeze-primary')?.reference).toContain('#2693');
+    expect(shipped.find((f) => f.scenario === 'kill-patroni-on-primary')?.reference).toContain('#2877');
+  });
+});
