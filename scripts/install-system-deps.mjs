@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Installs what the local provider runs (PostgreSQL 15, Patroni, etcd, HAProxy)
+// and what the docker provider's images are built with (docker.io, debootstrap)
 // from the distribution's packages when missing, then makes sure the
-// distribution's own services stay down: only Patroni manages PostgreSQL here.
+// distribution's own services stay down (only Patroni manages PostgreSQL here)
+// and that a Docker daemon answers, starting one when none does.
 // Idempotent: a machine that has everything is left as it is.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 
-const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy'];
+const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy', 'docker.io', 'debootstrap'];
 const INSTALL = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
 
 const executable = (f) => { try { accessSync(f, constants.X_OK); return true; } catch { return false; } };
@@ -21,6 +23,8 @@ function missing() {
   if (!onPath('etcd')) m.push('etcd-server');
   if (!onPath('etcdctl')) m.push('etcd-client');
   if (!onPath('haproxy')) m.push('haproxy');
+  if (!onPath('dockerd')) m.push('docker.io');
+  if (!onPath('debootstrap')) m.push('debootstrap');
   return m;
 }
 
@@ -79,4 +83,27 @@ if (need.length > 0) {
   }
 }
 if (root || sudo) quietDistributionServices(sudo);
-console.log('system dependencies: postgresql-15, patroni, etcd, haproxy present');
+
+// The docker provider's tests need a daemon. Without systemd (containers, CI sandboxes) nothing
+// starts one: start it detached, as the distribution's service would, and wait until it answers.
+function ensureDockerDaemon() {
+  if (ok('docker', ['info'])) return;
+  if (!root && !sudo) {
+    console.error('patroni-chaos: no Docker daemon answers. Start it as root with: dockerd > /tmp/dockerd.log 2>&1 &');
+    process.exit(3);
+  }
+  const argv = existsSync('/run/systemd/system') ? ['systemctl', 'start', 'docker'] : ['dockerd'];
+  const [cmd, ...args] = sudo ? ['sudo', '-n', ...argv] : argv;
+  console.log(`+ ${[cmd, ...args].join(' ')}${argv[0] === 'dockerd' ? ' > /tmp/dockerd.log 2>&1 &' : ''}`);
+  if (argv[0] === 'dockerd') {
+    const log = openSync('/tmp/dockerd.log', 'a');
+    spawn(cmd, args, { detached: true, stdio: ['ignore', log, log] }).unref();
+  } else spawnSync(cmd, args, { stdio: 'inherit' });
+  for (let i = 0; i < 60 && !ok('docker', ['info']); i++) spawnSync('sleep', ['0.5']);
+  if (!ok('docker', ['info'])) {
+    console.error('patroni-chaos: dockerd did not come up; see /tmp/dockerd.log');
+    process.exit(3);
+  }
+}
+ensureDockerDaemon();
+console.log('system dependencies: postgresql-15, patroni, etcd, haproxy, docker (daemon answering), debootstrap present');

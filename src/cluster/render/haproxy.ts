@@ -1,17 +1,23 @@
 import { HOST, linkPort, type Topology } from '../topology.js';
 
+/** What an HAProxy configuration needs, whatever the provider: where to listen and which members to check. */
+export interface HaproxyLayout {
+  /** The address to bind ('127.0.0.1', or '*' inside a container). */
+  bind: string;
+  ports: { primary: number; replicas: number; any: number; stats: number };
+  /** Each member's PostgreSQL address (host:port) and Patroni REST port on the same host. */
+  servers: ReadonlyArray<{ name: string; pg: string; restPort: number }>;
+}
+
 /**
  * HAProxy as the documents configure it: checks every 2 s against Patroni's
  * REST endpoints, fall 3, rise 2, and sessions cut when a server goes down.
  */
-export function renderHaproxyConfig(t: Topology): string {
-  const h = t.haproxy;
-  const servers = t.members
-    .map((m) => `  server ${m.name} ${HOST}:${linkPort(t, m.name, 'pg-client', m.pgPort)} maxconn 100 check port ${linkPort(t, m.name, 'rest-client', m.restPort)}`)
-    .join('\n');
+export function haproxyConfig(l: HaproxyLayout): string {
+  const servers = l.servers.map((m) => `  server ${m.name} ${m.pg} maxconn 100 check port ${m.restPort}`).join('\n');
   const listener = (name: string, port: number, check: string) => `
 listen ${name}
-  bind ${HOST}:${port}
+  bind ${l.bind}:${port}
   option httpchk GET ${check}
   http-check expect status 200
   default-server inter 2s fall 3 rise 2 on-marked-down shutdown-sessions
@@ -33,9 +39,19 @@ defaults
 
 listen stats
   mode http
-  bind ${HOST}:${h.statsPort}
+  bind ${l.bind}:${l.ports.stats}
   stats enable
   stats uri /
   stats refresh 5s
-${listener('primary', h.primaryPort, '/primary')}${listener('replicas', h.replicaPort, '/replica')}${listener('any', h.anyPort, '/health')}`;
+${listener('primary', l.ports.primary, '/primary')}${listener('replicas', l.ports.replicas, '/replica')}${listener('any', l.ports.any, '/health')}`;
+}
+
+/** The local provider's: on loopback, through the client-link proxies when the run has them. */
+export function renderHaproxyConfig(t: Topology): string {
+  const h = t.haproxy;
+  return haproxyConfig({
+    bind: HOST,
+    ports: { primary: h.primaryPort, replicas: h.replicaPort, any: h.anyPort, stats: h.statsPort },
+    servers: t.members.map((m) => ({ name: m.name, pg: `${HOST}:${linkPort(t, m.name, 'pg-client', m.pgPort)}`, restPort: linkPort(t, m.name, 'rest-client', m.restPort) })),
+  });
 }

@@ -1,0 +1,207 @@
+/**
+ * The docker provider's cluster: etcd1-3, patroni1-3 and HAProxy in
+ * containers of locally built images, on a bridge network of the run's own,
+ * everything labelled `patroni-chaos.run=<run id>` and removed by that label.
+ * Fault abilities are plain methods: kill / pause / restart act on whole
+ * containers (docker pause is the cgroup freezer), partitions are iptables
+ * rules inside the containers' own network namespaces.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HarnessError } from '../../errors.js';
+import type { Replication } from '../../sla/types.js';
+import type { Credentials } from '../topology.js';
+import type { ClusterEndpoints, EtcdHandle, MemberHandle, StartedCluster, Versions } from '../types.js';
+import { docker, dockerOk, type DockerResult } from './cli.js';
+import type { ImageTags, Release } from './images.js';
+import type { RunNetwork } from './network.js';
+import { allCures, partition, type Cure, type PartitionOptions } from './partition.js';
+import { ETCD_CLIENT_PORT, HAPROXY_PORTS, PG_PORT, REST_PORT, type DockerNode } from './render.js';
+import { leftovers, sweep } from './sweep.js';
+
+export const DOCKER_MEMBERS = ['patroni1', 'patroni2', 'patroni3'] as const;
+export const DOCKER_ETCD = ['etcd1', 'etcd2', 'etcd3'] as const;
+
+export type ContainerRole = 'patroni' | 'etcd' | 'haproxy';
+
+/** One container of the run, by its logical name (patroni1, etcd2, haproxy). */
+export interface DockerNodeInfo extends DockerNode {
+  role: ContainerRole;
+  /** Docker's name for it, unique across runs. */
+  container: string;
+  /** Container port -> host port on 127.0.0.1. */
+  ports: Record<number, number>;
+}
+
+export const CREDENTIALS: Credentials = {
+  superuser: { username: 'postgres', password: 'chaos-superuser' },
+  replication: { username: 'replicator', password: 'chaos-replicator' },
+  rewind: { username: 'rewind_user', password: 'chaos-rewind' },
+};
+
+export class DockerCluster implements StartedCluster {
+  readonly provider = 'docker';
+  readonly scope = 'pgchaos';
+  readonly credentials = CREDENTIALS;
+  readonly members: MemberHandle[];
+  readonly etcd: EtcdHandle[];
+  readonly endpoints: ClusterEndpoints;
+  versions: Versions = { postgres: null, patroni: null, etcd: null, haproxy: null };
+  #stopped: Promise<void> | undefined;
+  #partitionSeq = 0;
+
+  constructor(
+    readonly runId: string,
+    readonly runDir: string,
+    readonly release: Release,
+    readonly replication: Replication,
+    readonly dcs: Readonly<Record<string, unknown>>,
+    readonly network: RunNetwork,
+    readonly images: ImageTags,
+    readonly nodes: ReadonlyMap<string, DockerNodeInfo>,
+  ) {
+    const host = '127.0.0.1';
+    const port = (name: string, p: number) => this.node(name).ports[p] as number;
+    this.members = DOCKER_MEMBERS.map((name) => ({ name, pg: { host, port: port(name, PG_PORT) }, restUrl: `http://${host}:${port(name, REST_PORT)}` }));
+    this.etcd = DOCKER_ETCD.map((name) => ({ name, clientUrl: `http://${host}:${port(name, ETCD_CLIENT_PORT)}` }));
+    this.endpoints = {
+      primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
+      replicas: { host, port: port('haproxy', HAPROXY_PORTS.replicas) },
+      any: { host, port: port('haproxy', HAPROXY_PORTS.any) },
+      statsUrl: `http://${host}:${port('haproxy', HAPROXY_PORTS.stats)}/`,
+    };
+  }
+
+  node(name: string): DockerNodeInfo {
+    const n = this.nodes.get(name);
+    if (n === undefined) throw new HarnessError('NOT_FOUND', `no container "${name}" in docker run ${this.runId} (known: ${[...this.nodes.keys()].join(', ')})`);
+    return n;
+  }
+
+  /** Where stop() leaves each container's output (docker logs), by logical name. */
+  logFiles(): Record<string, string> {
+    return Object.fromEntries([...this.nodes.keys()].map((n) => [n, join(this.runDir, 'logs', `${n}.log`)]));
+  }
+
+  async logs(name: string, tail = 200): Promise<string> {
+    const r = await docker(['logs', '--tail', String(tail), this.node(name).container], { timeoutMs: 30_000 });
+    return `${r.stdout}${r.stderr}`;
+  }
+
+  /** SIGKILL to the container's PID 1: the whole container dies at once, as a host losing power. */
+  async kill(name: string, signal = 'KILL'): Promise<void> {
+    await dockerOk(['kill', '--signal', signal, this.node(name).container], { timeoutMs: 30_000 });
+  }
+
+  /** Freezes every process of the container (cgroup freezer): no exit, no FIN, no RST. */
+  async pause(name: string): Promise<void> {
+    await dockerOk(['pause', this.node(name).container], { timeoutMs: 30_000 });
+  }
+
+  async unpause(name: string): Promise<void> {
+    await dockerOk(['unpause', this.node(name).container], { timeoutMs: 30_000 });
+  }
+
+  /**
+   * Starts a killed or stopped container again, or restarts a running one
+   * (SIGTERM, then SIGKILL after `graceS`). Address and host ports are kept.
+   */
+  async restart(name: string, graceS = 10): Promise<void> {
+    const c = this.node(name).container;
+    const state = await dockerOk(['inspect', '--format', '{{.State.Status}}', c], { timeoutMs: 30_000 });
+    if (state === 'paused') await dockerOk(['unpause', c], { timeoutMs: 30_000 });
+    if (state === 'running' || state === 'paused') await dockerOk(['restart', '-t', String(graceS), c], { timeoutMs: (graceS + 60) * 1000 });
+    else await dockerOk(['start', c], { timeoutMs: 60_000 });
+  }
+
+  /** `docker inspect`'s state of a container: running, paused, exited... */
+  async state(name: string): Promise<string> {
+    return dockerOk(['inspect', '--format', '{{.State.Status}}', this.node(name).container], { timeoutMs: 30_000 });
+  }
+
+  /** Runs argv inside the container; a non-zero exit is a result, not an error. */
+  exec(name: string, argv: readonly string[], o: { user?: string; timeoutMs?: number; input?: string } = {}): Promise<DockerResult> {
+    return docker([
+      'exec', ...(o.input === undefined ? [] : ['-i']), ...(o.user === undefined ? [] : ['-u', o.user]),
+      this.node(name).container, ...argv,
+    ], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input === undefined ? {} : { input: o.input }) });
+  }
+
+  /** Runs iptables as root inside a container (the run's containers have NET_ADMIN). */
+  iptables(name: string, args: string[]): Promise<DockerResult> {
+    return this.exec(name, ['iptables', '-w', '5', ...args], { user: 'root', timeoutMs: 30_000 });
+  }
+
+  ip(name: string): string {
+    return this.node(name).ip;
+  }
+
+  /** Drops traffic between two containers (or only from a to b); see partition.ts. Returns its cure. */
+  partition(a: string, b: string, o: PartitionOptions = {}): Promise<Cure> {
+    this.node(a);
+    this.node(b);
+    return partition(this, `pc-${this.runId}-${++this.#partitionSeq}`, a, b, o);
+  }
+
+  /** Partitions a container from every other container of the run; one cure heals it all. */
+  async isolate(name: string, o: PartitionOptions = {}): Promise<Cure> {
+    const cures: Cure[] = [];
+    try {
+      for (const other of this.nodes.keys()) if (other !== name) cures.push(await this.partition(name, other, o));
+    } catch (err) {
+      await allCures(cures)().catch(() => undefined); // the partition's own error is the one to report
+      throw err;
+    }
+    return allCures(cures);
+  }
+
+  /** Copies every container's output into runDir/logs (best effort: it must never block a stop). */
+  async collectLogs(): Promise<void> {
+    mkdirSync(join(this.runDir, 'logs'), { recursive: true });
+    await Promise.all([...this.nodes.values()].map(async (n) => {
+      const r = await docker(['logs', '--timestamps', n.container], { timeoutMs: 20_000 }).catch(() => undefined);
+      // docker logs splits stdout from stderr; the timestamps put them back in order.
+      if (r !== undefined) writeFileSync(join(this.runDir, 'logs', `${n.name}.log`), interleave(r.stdout, r.stderr));
+    }));
+  }
+
+  /** Removes every container, the network and the volumes of the run; stopping twice is harmless. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.collectLogs().catch(() => undefined);
+      await sweep(this.runId);
+      const left = await leftovers(this.runId);
+      const n = left.containers.length + left.networks.length + left.volumes.length;
+      if (n > 0) throw new HarnessError('INTERNAL', `docker run ${this.runId} left ${JSON.stringify(left)} after sweep`);
+    })();
+    return this.#stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /** Reads component versions from the binaries inside the containers. */
+  async readVersions(): Promise<Versions> {
+    const first = async (name: string, argv: string[], re: RegExp): Promise<string | null> => {
+      const r = await this.exec(name, argv, { timeoutMs: 30_000 }).catch(() => undefined);
+      if (r === undefined || r.code !== 0) return null;
+      const line = `${r.stdout}${r.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+      return re.exec(line)?.[1] ?? (line || null);
+    };
+    const [postgres, patroni, etcd, haproxy] = await Promise.all([
+      first('patroni1', ['postgres', '--version'], /(\d+\.\d+)/),
+      first('patroni1', ['patroni', '--version'], /(\d+\.\d+\.\d+)/),
+      first('etcd1', ['etcd', '--version'], /(\d+\.\d+\.\d+)/),
+      first('haproxy', ['haproxy', '-v'], /version (\S+)/),
+    ]);
+    this.versions = { postgres, patroni, etcd, haproxy };
+    return this.versions;
+  }
+}
+
+/** Merges two `docker logs --timestamps` streams into one, in time order (a stable sort keeps each stream's order). */
+function interleave(stdout: string, stderr: string): string {
+  const lines = [...stdout.split('\n'), ...stderr.split('\n')].filter((l) => l !== '');
+  return lines.map((l, i) => ({ l, i, t: l.slice(0, 30) })).sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i)).map((x) => x.l).join('\n') + '\n';
+}

@@ -1,0 +1,98 @@
+/**
+ * Configs of the docker provider's containers. Members and etcd are reached
+ * by fixed IPs on the run's own bridge network (not by container names):
+ * Docker's DNS forgets a container the moment it dies, which would turn a
+ * killed primary into "unknown host" errors that a real network never shows.
+ */
+import { stringify } from 'yaml';
+import type { Credentials } from '../topology.js';
+import { haproxyConfig as renderHaproxy } from '../render/haproxy.js';
+
+export interface DockerNode {
+  /** Logical name: patroni1, etcd2, haproxy. */
+  name: string;
+  ip: string;
+}
+
+export interface RenderInput {
+  runId: string;
+  scope: string;
+  subnet: string;
+  members: DockerNode[];
+  etcd: DockerNode[];
+  dcs: Record<string, unknown>;
+  credentials: Credentials;
+}
+
+export const PG_PORT = 5432;
+export const REST_PORT = 8008;
+export const ETCD_CLIENT_PORT = 2379;
+export const ETCD_PEER_PORT = 2380;
+export const HAPROXY_PORTS = { primary: 5000, replicas: 5001, any: 5002, stats: 7000 } as const;
+
+/** Patroni's data folder: a labelled named volume is mounted on its parent. */
+export const PATRONI_VOLUME_PATH = '/var/lib/postgresql/patroni';
+
+export function etcdArgs(i: RenderInput, e: DockerNode): string[] {
+  const initialCluster = i.etcd.map((p) => `${p.name}=http://${p.ip}:${ETCD_PEER_PORT}`).join(',');
+  return [
+    `--name=${e.name}`,
+    '--data-dir=/var/lib/etcd/data',
+    `--listen-client-urls=http://0.0.0.0:${ETCD_CLIENT_PORT}`,
+    `--advertise-client-urls=http://${e.ip}:${ETCD_CLIENT_PORT}`,
+    `--listen-peer-urls=http://0.0.0.0:${ETCD_PEER_PORT}`,
+    `--initial-advertise-peer-urls=http://${e.ip}:${ETCD_PEER_PORT}`,
+    `--initial-cluster=${initialCluster}`,
+    `--initial-cluster-token=${i.runId}`,
+    '--initial-cluster-state=new',
+    '--logger=zap',
+    '--log-outputs=stderr',
+  ];
+}
+
+export function patroniConfig(i: RenderInput, m: DockerNode): string {
+  const c = i.credentials;
+  const config = {
+    scope: i.scope,
+    namespace: '/service/',
+    name: m.name,
+    log: { level: 'INFO' },
+    restapi: { listen: `0.0.0.0:${REST_PORT}`, connect_address: `${m.ip}:${REST_PORT}` },
+    etcd3: { hosts: i.etcd.map((e) => `${e.ip}:${ETCD_CLIENT_PORT}`), protocol: 'http' },
+    bootstrap: {
+      dcs: i.dcs,
+      initdb: [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'],
+    },
+    postgresql: {
+      listen: `0.0.0.0:${PG_PORT}`,
+      connect_address: `${m.ip}:${PG_PORT}`,
+      data_dir: `${PATRONI_VOLUME_PATH}/data`,
+      bin_dir: '/usr/lib/postgresql/current/bin',
+      pgpass: '/tmp/pgpass',
+      authentication: { superuser: c.superuser, replication: c.replication, rewind: c.rewind },
+      // A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.
+      basebackup: [{ checkpoint: 'fast' }],
+      parameters: {
+        unix_socket_directories: '/run/postgresql',
+        shared_buffers: '32MB',
+        logging_collector: 'off',
+      },
+      // The harness connects through Docker's port publishing, whose source
+      // address is the bridge gateway or loopback-proxied: any address, by password.
+      pg_hba: [
+        'local all all trust',
+        `host replication ${c.replication.username} ${i.subnet} scram-sha-256`,
+        // A replica's Patroni reads its own timeline over a replication connection to localhost.
+        `host replication ${c.replication.username} 127.0.0.1/32 scram-sha-256`,
+        'host all all 0.0.0.0/0 scram-sha-256',
+      ],
+    },
+    tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
+  };
+  return stringify(config);
+}
+
+/** The local provider's HAProxy semantics (render/haproxy.ts), over the members' bridge addresses. */
+export function haproxyConfig(members: DockerNode[]): string {
+  return renderHaproxy({ bind: '*', ports: HAPROXY_PORTS, servers: members.map((m) => ({ name: m.name, pg: `${m.ip}:${PG_PORT}`, restPort: REST_PORT })) });
+}

@@ -1,0 +1,156 @@
+/**
+ * Starting a docker run: images, network, etcd1-3, patroni1-3, HAProxy, then
+ * a wait until the cluster is healthy. Containers are started in parallel
+ * per role (nothing orders them: etcd members wait for their peers, Patroni
+ * retries until etcd answers) and address each other by fixed IPs.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { HarnessError } from '../../errors.js';
+import type { Replication } from '../../sla/types.js';
+import { effectiveDcs } from '../render/dcs.js';
+import { withSql } from '../sql.js';
+import { healthy } from '../wait/healthy.js';
+import { pollUntil } from '../wait/poll.js';
+import { dockerOk } from './cli.js';
+import { CREDENTIALS, DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, type ContainerRole, type DockerNodeInfo } from './docker-cluster.js';
+import { buildImages, requireImages, type Release } from './images.js';
+import { createRunNetwork, freeHostPorts } from './network.js';
+import { OWNER_LABEL, ownerLabel, reapOrphans } from './owner.js';
+import {
+  ETCD_CLIENT_PORT, HAPROXY_PORTS, PATRONI_VOLUME_PATH, PG_PORT, REST_PORT,
+  etcdArgs, haproxyConfig, patroniConfig, type RenderInput,
+} from './render.js';
+import { NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
+
+export const DEFAULT_DOCKER_START_TIMEOUT_MS = 180_000;
+
+export interface DockerClusterOptions {
+  release?: Release;
+  replication?: Replication;
+  /** Patroni bootstrap.dcs keys over the documented defaults (ttl, loop_wait, retry_timeout...). */
+  patroni?: Record<string, unknown>;
+  startTimeoutMs?: number;
+  /** Build missing images (default); false fails instead, naming the build command. */
+  build?: boolean;
+  runId?: string;
+  onProgress?: (message: string) => void;
+}
+
+export function newDockerRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function runRoot(): string {
+  return process.env['PATRONI_CHAOS_RUN_ROOT'] ?? '/tmp/patroni-chaos';
+}
+
+function labels(runId: string, name: string): string[] {
+  return ['--label', `${RUN_LABEL}=${runId}`, '--label', `${OWNER_LABEL}=${ownerLabel()}`, '--label', `${NODE_LABEL}=${name}`];
+}
+
+function publish(ports: Record<number, number>): string[] {
+  return Object.entries(ports).flatMap(([inner, outer]) => ['-p', `127.0.0.1:${outer}:${inner}`]);
+}
+
+/**
+ * Starts a cluster and waits until it is healthy: one leader, two streaming
+ * replicas on its timeline (a sync standby chosen under synchronous
+ * replication) and a write through HAProxy's primary port. On any failure
+ * the run is swept before the error is thrown.
+ */
+export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<DockerCluster> {
+  const say = o.onProgress ?? (() => undefined);
+  const release = o.release ?? 'bookworm';
+  const replication = o.replication ?? 'synchronous';
+  const runId = o.runId ?? newDockerRunId();
+  // Leftovers of runs whose harness died go first: they hold memory, CPU and addresses.
+  const reaped = await reapOrphans();
+  if (reaped.length > 0) say(`removed leftovers of dead run(s) ${reaped.join(', ')}`);
+  const images = o.build === false ? await requireImages(release) : (await buildImages({ release, onProgress: say })).tags;
+  const runDir = join(runRoot(), runId);
+  mkdirSync(runDir, { recursive: true });
+  const dcs = effectiveDcs(replication, o.patroni ?? {});
+  let cluster: DockerCluster | undefined;
+  try {
+    say(`docker run ${runId}: network`);
+    const network = await createRunNetwork(`pc-${runId}`, labels(runId, 'network'));
+    const hostPorts = await freeHostPorts(4 + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length);
+    const nextPort = () => hostPorts.shift() as number;
+    const nodes = new Map<string, DockerNodeInfo>();
+    const add = (name: string, role: ContainerRole, index: number, inner: number[]) => {
+      nodes.set(name, {
+        name, role, ip: network.ip(index), container: `pc-${runId}-${name}`,
+        ports: Object.fromEntries(inner.map((p) => [p, nextPort()])),
+      });
+    };
+    DOCKER_ETCD.forEach((n, i) => add(n, 'etcd', i, [ETCD_CLIENT_PORT]));
+    DOCKER_MEMBERS.forEach((n, i) => add(n, 'patroni', 10 + i, [PG_PORT, REST_PORT]));
+    add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
+    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes);
+    const c = cluster;
+    const byRole = (r: ContainerRole) => [...nodes.values()].filter((n) => n.role === r);
+    const input: RenderInput = {
+      runId, scope: c.scope, subnet: network.subnet, dcs, credentials: CREDENTIALS,
+      members: byRole('patroni'), etcd: byRole('etcd'),
+    };
+    const common = (n: DockerNodeInfo) => [
+      '--name', n.container, '--hostname', n.name, '--network', network.name, '--ip', n.ip,
+      ...labels(runId, n.name), '--cap-add', 'NET_ADMIN', ...publish(n.ports),
+    ];
+
+    say(`docker run ${runId}: etcd1-3`);
+    // In parallel: each `docker run` costs about a second of daemon work, and nothing orders them
+    // (etcd members wait for their peers, Patroni retries until etcd answers).
+    await Promise.all(byRole('etcd').map((e) => dockerOk(['run', '-d', ...common(e), images.etcd, ...etcdArgs(input, e)], { timeoutMs: 60_000 })));
+    say(`docker run ${runId}: patroni1-3 (${release})`);
+    await Promise.all(byRole('patroni').map(async (m) => {
+      // Created beforehand so that it carries the run label (`docker run -v` would create it unlabelled).
+      const volume = `pc-${runId}-${m.name}-data`;
+      await dockerOk(['volume', 'create', ...labels(runId, m.name), volume], { timeoutMs: 60_000 });
+      await dockerOk([
+        'run', '-d', ...common(m), '-v', `${volume}:${PATRONI_VOLUME_PATH}`,
+        '-e', `PATRONI_CONFIG_B64=${Buffer.from(patroniConfig(input, m)).toString('base64')}`,
+        images.node,
+      ], { timeoutMs: 60_000 });
+    }));
+    say(`docker run ${runId}: haproxy`);
+    const h = c.node('haproxy');
+    await dockerOk([
+      'run', '-d', ...common(h),
+      '-e', `HAPROXY_CONFIG_B64=${Buffer.from(haproxyConfig(byRole('patroni'))).toString('base64')}`,
+      images.haproxy,
+    ], { timeoutMs: 60_000 });
+
+    say(`docker run ${runId}: waiting for 1 leader, 2 streaming replicas and a write through HAProxy`);
+    await pollUntil(async () => {
+      // A container that exited will not heal by waiting.
+      const exited = (await dockerOk(['ps', '-a', '--filter', `label=${RUN_LABEL}=${runId}`, '--filter', 'status=exited', '--format', `{{.Label "${NODE_LABEL}"}}`])).split('\n').filter((s) => s !== '');
+      if (exited.length > 0) {
+        const tails = await Promise.all(exited.map(async (n) => `--- ${n}:\n${await c.logs(n, 30)}`));
+        throw new HarnessError('COMPONENT_EXITED', `container(s) ${exited.join(', ')} of docker run ${runId} exited during start:\n${tails.join('\n')}`);
+      }
+      const r = await healthy(c);
+      if (r !== true) return r;
+      // healthy() only reads through HAProxy. txid_current() makes this transaction write a
+      // commit record, which under synchronous mode waits for the sync standby: a real write
+      // that leaves no table behind for the workload's checks to trip over.
+      await withSql(c.endpoints.primary, CREDENTIALS, (s) => s.query('SELECT txid_current()'));
+      return true;
+    }, {
+      timeoutMs: o.startTimeoutMs ?? DEFAULT_DOCKER_START_TIMEOUT_MS,
+      intervalMs: 500,
+      what: `docker cluster ${runId} healthy (1 leader, 2 streaming replicas, a write through HAProxy)`,
+      onTimeout: async () => (await Promise.all(DOCKER_MEMBERS.map(async (n) => `--- ${n}:\n${await c.logs(n, 15).catch(() => '')}`))).join('\n'),
+    });
+    await c.readVersions();
+    say(`docker run ${runId}: healthy (patroni ${c.versions.patroni}, postgres ${c.versions.postgres}, etcd ${c.versions.etcd}, haproxy ${c.versions.haproxy})`);
+    return c;
+  } catch (err) {
+    if (cluster !== undefined) await cluster.stop().catch(() => undefined);
+    else await sweep(runId).catch(() => undefined);
+    throw err;
+  }
+}
