@@ -20,6 +20,6 @@ export interface JudgeOptions {
  */
 export function judge(scenario: Scenario, events: readonly HistoryEvent[], o: JudgeOptions): Analysis {
   const analysis = analyze(scenario, events, { deferStats: o.deferStats });
-  const { sla, outcomes } = applyKnownFindings(analysis.sla, scenario.name, o.versions, o.knownFindings, { strict: o.strict });
+  const { sla, outcomes } = applyKnownFindings(analysis.sla, scenario.name, o.versions, o.knownFindings, { strict: o.strict, ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }) });
   return { ...analysis, sla, known: outcomes, verdict: verdictOf(sla, analysis.checks) };
 }

@@ -22,7 +22,8 @@ const informative = (p: ProbeEvent): boolean => p.inRecovery !== undefined || p.
  */
 export function checkPrimaries(scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
   const probes = ofKind(events, 'probe');
-  const members = [...new Set(probes.map((p) => p.member))].sort();
+  // The cluster's own list when the run recorded it: a member no observer ever probed is unseen too.
+  const members = [...new Set([...ofKind(events, 'members').flatMap((e) => e.members), ...probes.map((p) => p.member)])].sort();
   const unseen = members.filter((m) => !probes.some((p) => p.member === m && informative(p)));
   const blind = members.length === 0 ? 'no probe events: no member was observed' : unseen.length > 0 ? `no probe of ${unseen.join(', ')} ever answered: ${unseen.length === 1 ? 'it' : 'they'} could have been writable unseen` : undefined;
   const overlap = sweep(writableSpans(scenario, events));

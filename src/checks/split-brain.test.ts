@@ -32,6 +32,17 @@ describe('split brain from probes', () => {
     expect(checkPrimaries(scenario([], 40), h.events).metrics.split_brain_ms).toBe(200);
   });
 
+  it('does not stretch a sample past its SQL answer by a slow REST half (no invented split brain)', () => {
+    // pg1 answered "not in recovery" at 1010; its probe waited on REST until 1450 and the next started at 1500.
+    // pg2 was promoted at 1200. Held until 1500, pg1's sample would overlap pg2's by 300 ms.
+    const h = new HistoryBuilder();
+    for (let t = 0; t <= 900; t += 100) h.primary(t, 'pg1').replica(t, 'pg2');
+    h.events.push({ kind: 'probe', t: 1000, end: 1010, member: 'pg1', inRecovery: false });
+    h.events.push({ kind: 'probe', t: 1500, end: 1510, member: 'pg1', error: 'connection refused' });
+    for (let t = 1000; t <= 2000; t += 100) h.probe(t, 'pg2', t < 1200 ? { inRecovery: true, end: t + 5 } : { inRecovery: false, end: t + 5 });
+    expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: true, metrics: { max_concurrent_primaries: 1, split_brain_ms: 0 } });
+  });
+
   it('stops a sample at the end of the history', () => {
     const h = steadyPrimary().primary(1900, 'pg2');
     // pg2 from 1900 to the last event at 2000
@@ -135,6 +146,14 @@ describe('no observation is no pass (issue 11, case 5)', () => {
     h.ok(1000, 1010, 'pg2', 2);
     h.ok(1500, 1510, 'pg1', 1);
     expect(checkPrimaries(scenario(), h.events)).toMatchObject({ valid: false, metrics: { max_concurrent_primaries: 2, split_brain_ms: null } });
+  });
+
+  it('is unknown for a member of the cluster that no observer ever probed', () => {
+    const h = steadyPrimary();
+    h.events.push({ kind: 'members', t: 0, members: ['pg1', 'pg2', 'pg3'] });
+    const out = checkPrimaries(scenario(), h.events);
+    expect(out.valid).toBe('unknown');
+    expect(out.error).toContain('no probe of pg2 ever answered');
   });
 
   it('accepts a member seen only part of the time (a killed node stops answering)', () => {

@@ -24,8 +24,10 @@ export interface WritableSpan {
 /**
  * The spans in which each member was seen writable: a probe's state holds
  * until the member's next probe, at most SAMPLE_VALIDITY_INTERVALS probe
- * intervals (a silent member is not assumed writable forever), and never
- * past the end of the history.
+ * intervals (a silent member is not assumed writable forever), at most one
+ * interval past the moment PostgreSQL answered (a probe held up by its
+ * slower REST half does not stretch the sample), and never past the end of
+ * the history.
  */
 export function writableSpans(scenario: Scenario, events: readonly HistoryEvent[]): WritableSpan[] {
   const end = historyEnd(events) ?? 0;
@@ -37,7 +39,7 @@ export function writableSpans(scenario: Scenario, events: readonly HistoryEvent[
   const spans: WritableSpan[] = [];
   for (const [member, probes] of byMember) {
     probes.forEach((p, i) => {
-      const to = Math.min(probes[i + 1]?.t ?? Infinity, p.t + cap, end);
+      const to = Math.min(probes[i + 1]?.t ?? Infinity, p.t + cap, (p.end ?? Infinity) + scenario.observe.intervalMs, end);
       if (isWritable(p) && to > p.t) spans.push({ member, from: p.t, to });
     });
   }

@@ -59,7 +59,7 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
         }
         process.stdout.write(`    report: ${join(dir, 'report.md')}\n`);
       }
-      const overIterations = iterations > 1 ? applyKnownFindings(judgeOverIterations(scenario, mine.map((r) => r.run.analysis)), scenario.name, mine[0]?.run.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null }, knownFindings, { strict: o.strict ?? false }).sla : [];
+      const overIterations = iterations > 1 ? applyKnownFindings(judgeOverIterations(scenario, mine.map((r) => r.run.analysis)), scenario.name, mine[0]?.run.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null }, knownFindings, { strict: o.strict ?? false, ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }) }).sla : [];
       const verdict = worstVerdict([...mine.map((r) => runVerdict(r.run)), ...(overIterations.length > 0 ? [verdictOf(overIterations, [])] : [])]);
       for (const line of overIterations) process.stdout.write(`${line.status.toUpperCase()}  ${scenario.name} over ${iterations} iterations: ${lineText(line)} (${line.note ?? ''})\n`);
       scenarios.push({ scenario: scenario.name, verdict, sla_over_iterations: overIterations });
@@ -71,6 +71,7 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
       process.stdout.write(`suite ${suite.name}: ${worstVerdict(scenarios.map((s) => s.verdict))}, summary ${paths.markdown ?? suiteDir}\n`);
     }
   }
-  if (verdicts.includes('error')) return EXIT.harness;
-  return verdicts.includes('fail') ? EXIT.slaViolated : EXIT.pass;
+  // Nothing run is nothing verified: the worst of no verdicts is an error.
+  const worst = worstVerdict(verdicts);
+  return worst === 'error' ? EXIT.harness : worst === 'fail' ? EXIT.slaViolated : EXIT.pass;
 }

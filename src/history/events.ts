@@ -131,6 +131,17 @@ export interface FinalReadEvent {
   keys: number[];
 }
 
+/**
+ * The members the run's cluster has, recorded before anything else is
+ * observed: a check that must see every member needs to know which ones
+ * it never saw at all.
+ */
+export interface MembersEvent {
+  kind: 'members';
+  t: number;
+  members: string[];
+}
+
 /** Free-form annotation (e.g. the current primary at start), for the timeline. */
 export interface NoteEvent {
   kind: 'note';
@@ -146,6 +157,7 @@ export type HistoryEvent =
   | StepEvent
   | ConvergedEvent
   | FinalReadEvent
+  | MembersEvent
   | NoteEvent;
 
 export type EventKind = HistoryEvent['kind'];

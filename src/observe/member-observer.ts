@@ -53,8 +53,11 @@ export class MemberObserver {
     // begins, so a probe that then hangs (a write waiting for a vanished sync standby) cannot
     // stretch the last "writable" past the moment another member took over.
     const t = now();
-    const [rest, sql] = await Promise.allSettled([getPatroni(this.member.restUrl, this.#timeoutMs), this.#sql()]);
-    const e: ProbeEvent = { kind: 'probe', t, end: now(), member: this.member.name };
+    // `end` is when PostgreSQL answered (the state and any write probe are from [t, end]), not when the
+    // slower REST half did: a sample must not be stretched by a late REST answer.
+    let sqlEnd = t;
+    const [rest, sql] = await Promise.allSettled([getPatroni(this.member.restUrl, this.#timeoutMs), this.#sql().finally(() => { sqlEnd = now(); })]);
+    const e: ProbeEvent = { kind: 'probe', t, end: sqlEnd, member: this.member.name };
     if (rest.status === 'fulfilled') {
       e.patroniRole = isPrimaryRole(rest.value.role) ? 'primary' : rest.value.role === 'replica' || rest.value.role === 'sync_standby' ? 'replica' : 'other';
       e.patroniState = rest.value.state;

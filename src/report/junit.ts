@@ -60,8 +60,10 @@ function document(suites: readonly Counted[], name: string): string {
  */
 export function runTestsuite(run: RunRecord): Counted {
   const classname = `patroni-chaos.${run.scenario.name}#${run.iteration}`;
+  // A run that could not complete is an error, not a failure: its failed lines come from a partial history.
+  const sla = run.harnessError === undefined ? run.analysis.sla : run.analysis.sla.map((s) => (s.status === 'fail' ? { ...s, status: 'unknown' as const, note: `partial: the run could not complete${s.note ? `; ${s.note}` : ''}` } : s));
   const cases = [
-    ...run.analysis.sla.map((s) => slaCase(classname, s)),
+    ...sla.map((s) => slaCase(classname, s)),
     ...run.analysis.checks.map((c) => checkCase(classname, c)),
     harnessCase(classname, run),
   ];

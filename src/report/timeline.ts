@@ -42,6 +42,7 @@ export function buildTimeline(events: readonly HistoryEvent[], start: number, ma
       case 'converged': kept.push({ at_ms: at(e.t), kind: 'converged', ok: e.ok, members: e.members }); break;
       case 'note': kept.push({ at_ms: at(e.t), kind: 'note', message: e.message }); break;
       case 'final-read': kept.push({ at_ms: at(e.t), kind: 'final-read', node: e.node, rows: e.keys.length }); break;
+      case 'members': break; // the cluster section lists them
     }
   }
   noisy.push(...probeChanges(probes, start), ...compressWrites(writes, start));

@@ -58,6 +58,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     progress.say(`cluster ${cluster.runId} healthy`);
     await parts.prepare(cluster);
     const c = cluster;
+    history.append({ kind: 'members', t: now(), members: c.members.map((m) => m.name) });
     const dcs = parts.dcs(c, scenario.observe.intervalMs, (e) => history.append(e));
     const run: RunContext = {
       scenario, cluster: c, history, dcs, progress, parts, active: new Map(), leaderAtLastFault: undefined, lastOkStart: 0,

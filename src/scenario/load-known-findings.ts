@@ -49,6 +49,6 @@ export function knownFindingsBeside(files: readonly (string | undefined)[]): Kno
   const dirs = new Set(files.flatMap((f) => (f === undefined ? [] : [dirname(f)])));
   return [...dirs].flatMap((d) => {
     const path = join(d, KNOWN_FINDINGS_FILE);
-    return existsSync(path) ? loadKnownFindings(path) : [];
+    return existsSync(path) ? loadKnownFindings(path).map((f) => ({ ...f, dir: d })) : [];
   });
 }

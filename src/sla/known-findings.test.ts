@@ -55,6 +55,13 @@ describe('known findings', () => {
     expect(input).toEqual([line('fail')]);
   });
 
+  it('covers only the scenario files of its own folder, not another file of the same name', () => {
+    const here = { ...finding({ patroni: '< 3.0.3' }), dir: '/repo/scenarios' };
+    expect(applyKnownFindings([line('fail')], 's', versions, [here], { scenarioFile: '/repo/scenarios/s.yaml' }).sla[0]?.status).toBe('known');
+    expect(applyKnownFindings([line('fail')], 's', versions, [here], { scenarioFile: '/tmp/mine/s.yaml' }).sla[0]?.status).toBe('fail');
+    expect(applyKnownFindings([line('fail')], 's', versions, [here]).sla[0]?.status).toBe('fail');
+  });
+
   it('ignores the list with strict', () => {
     expect(applyKnownFindings([line('fail')], 's', versions, [finding({ patroni: '< 3.0.3' })], { strict: true })).toEqual({ sla: [line('fail')], outcomes: [] });
   });

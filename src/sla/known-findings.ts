@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import semver from 'semver';
 import type { Versions } from '../cluster/types.js';
 import type { MetricName, SlaResult } from './types.js';
@@ -19,6 +20,11 @@ export interface KnownFinding {
   versions: Partial<Record<Component, string>>;
   reason: string;
   reference: string;
+  /**
+   * The folder of the known-findings.yaml it came from: it covers only the
+   * scenario files of that folder, not another file that shares a name.
+   */
+  dir?: string;
 }
 
 /**
@@ -50,12 +56,13 @@ export function applyKnownFindings(
   scenario: string,
   versions: Versions,
   findings: readonly KnownFinding[],
-  o: { strict?: boolean } = {},
+  o: { strict?: boolean; scenarioFile?: string } = {},
 ): { sla: SlaResult[]; outcomes: KnownOutcome[] } {
   if (o.strict === true) return { sla: [...sla], outcomes: [] };
   const outcomes: KnownOutcome[] = [];
+  const here = (f: KnownFinding) => f.dir === undefined || (o.scenarioFile !== undefined && dirname(o.scenarioFile) === f.dir);
   const lines = sla.map((line) => {
-    const finding = findings.find((f) => f.scenario === scenario && f.metric === line.metric && inRange(f, versions));
+    const finding = findings.find((f) => f.scenario === scenario && f.metric === line.metric && here(f) && inRange(f, versions));
     if (finding === undefined || line.status === 'deferred' || line.status === 'unknown') return line;
     const reproduced = line.status === 'fail';
     outcomes.push({ finding, status: reproduced ? 'reproduced' : 'absent' });
