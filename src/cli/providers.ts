@@ -1,8 +1,8 @@
-import { DEFAULT_START_TIMEOUT_MS } from '../cluster/local/provider.js';
 import { PROVIDERS as REGISTRY } from '../cluster/registry.js';
 import type { ClusterProvider } from '../cluster/types.js';
 import { FAULTS, faultCatalog } from '../faults/index.js';
 import type { FaultCatalog } from '../scenario/catalog.js';
+import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 
 /** Providers this build can run (the registry's names). `docker` and `external` (architecture.md) are not built yet: naming one is invalid input. */
@@ -24,7 +24,7 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
     catalog: faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers),
     create: (scenario) => entry.create({
       // The scenario's own first `wait_for: healthy` bounds how long the cluster may take to start.
-      startTimeoutMs: scenario.steps.flatMap((s) => (s.kind === 'wait_for' && s.condition === 'healthy' ? [s.timeoutMs] : []))[0] ?? DEFAULT_START_TIMEOUT_MS,
+      startTimeoutMs: scenario.steps.flatMap((s) => (s.kind === 'wait_for' && s.condition === 'healthy' ? [s.timeoutMs] : []))[0] ?? DEFAULT_WAIT_MS.healthy,
       replication: scenario.cluster.replication,
       network: needsNetwork(scenario),
       patroni: scenario.cluster.patroni,

@@ -22,12 +22,7 @@ async function post<T>(url: string, path: string, body: unknown, timeoutMs: numb
   return JSON.parse(text) as T;
 }
 
-/** The value of a key by a linearizable read (fails without quorum), or null when absent. */
-export async function getKey(url: string, key: string, timeoutMs = 1000): Promise<string | null> {
-  return (await readKey(url, key, timeoutMs)).value;
-}
-
-/** A key's value and mod_revision (0 when absent) by a linearizable read. */
+/** A key's value (null when absent) and mod_revision (0 when absent) by a linearizable read, which fails without quorum. */
 export async function readKey(url: string, key: string, timeoutMs = 1000): Promise<{ value: string | null; revision: number }> {
   // The gateway renders int64 fields as strings.
   const r = await post<{ kvs?: { value?: string; mod_revision?: string }[] }>(url, '/v3/kv/range', { key: b64(key) }, timeoutMs);
