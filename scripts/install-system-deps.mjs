@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Installs what the local provider runs (PostgreSQL 15, Patroni, etcd, HAProxy)
-// and what the docker provider's images are built with (docker.io, debootstrap)
 // from the distribution's packages when missing, then makes sure the
-// distribution's own services stay down (only Patroni manages PostgreSQL here)
-// and that a Docker daemon answers, starting one when none does.
+// distribution's own services stay down: only Patroni manages PostgreSQL here.
+// With --docker, also what the docker provider's images are built with
+// (docker.io, debootstrap), and a Docker daemon answering, started when none
+// does: the tests need it, a local nightly does not.
 // Idempotent: a machine that has everything is left as it is.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 
-const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy', 'docker.io', 'debootstrap'];
+const DOCKER = process.argv.includes('--docker');
+const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy', ...(DOCKER ? ['docker.io', 'debootstrap'] : [])];
 const INSTALL = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
 
 const executable = (f) => { try { accessSync(f, constants.X_OK); return true; } catch { return false; } };
@@ -23,8 +25,8 @@ function missing() {
   if (!onPath('etcd')) m.push('etcd-server');
   if (!onPath('etcdctl')) m.push('etcd-client');
   if (!onPath('haproxy')) m.push('haproxy');
-  if (!onPath('dockerd')) m.push('docker.io');
-  if (!onPath('debootstrap')) m.push('debootstrap');
+  if (DOCKER && !onPath('dockerd')) m.push('docker.io');
+  if (DOCKER && !onPath('debootstrap')) m.push('debootstrap');
   return m;
 }
 
@@ -105,5 +107,5 @@ function ensureDockerDaemon() {
     process.exit(3);
   }
 }
-ensureDockerDaemon();
-console.log('system dependencies: postgresql-15, patroni, etcd, haproxy, docker (daemon answering), debootstrap present');
+if (DOCKER) ensureDockerDaemon();
+console.log(`system dependencies: postgresql-15, patroni, etcd, haproxy${DOCKER ? ', docker (daemon answering), debootstrap' : ''} present`);
