@@ -6,6 +6,7 @@ import { errorMessage, HarnessError } from '../errors.js';
 import { now } from '../history/clock.js';
 import { History } from '../history/history.js';
 import type { RunRecord } from '../report/types.js';
+import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 import type { KnownFinding } from '../sla/known-findings.js';
 import type { RunContext } from './context.js';
@@ -14,9 +15,6 @@ import { REAL_PARTS, type HarnessParts } from './parts.js';
 import { Progress } from './progress.js';
 import { describeStep, healAll, runStep } from './steps.js';
 import { pollUntil } from '../cluster/wait/poll.js';
-
-/** 004: "Verify recovery takes < 5 minutes". */
-const DEFAULT_CONVERGE_MS = 300_000;
 
 export interface RunScenarioOptions {
   /** Builds the provider for this scenario's cluster settings. */
@@ -122,7 +120,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
 /** The scenario's own convergence budget when it states one, else 004's 5 minutes. */
 function convergeBudget(scenario: Scenario): number {
   const line = scenario.sla.find((r) => r.metric === 'convergence_ms' && (r.op === '<' || r.op === '<='));
-  return line === undefined ? DEFAULT_CONVERGE_MS : Math.max(line.value, 1000);
+  return line === undefined ? DEFAULT_WAIT_MS.converged : Math.max(line.value, 1000);
 }
 
 /**
