@@ -37,7 +37,7 @@ try {
     await withSql(ep, cluster.credentials, (c) => c.query('TRUNCATE chaos_writes'));
     const history = new History(join(tmp, `history-${r}.jsonl`));
     let ok = 0;
-    const w = new Workload({ writers: clients, timeoutMs: 5000 }, { endpoint: ep, credentials: cluster.credentials, nodeByPort: new Map(cluster.members.map((m) => [m.pg.port, m.name])) }, (e) => {
+    const w = new Workload({ writers: clients, timeoutMs: 5000 }, { endpoint: ep, credentials: cluster.credentials, nodeByAddress: new Map(cluster.members.map((m) => [`${m.serverAddress.host}:${m.serverAddress.port}`, m.name])) }, (e) => {
       history.append(e);
       if (e.outcome === 'ok') ok++;
     });

@@ -30,6 +30,24 @@ describe('failover phases', () => {
     expect(checkFailover(scenario(), h.events).metrics.rto_ms).toBe(400);
   });
 
+  it('does not take a write the dying primary acknowledged while the injection ran for a recovery (docker kill takes ~0.3 s)', () => {
+    // Found on docker: the container kill began at 1000 and took effect at 1300; the old
+    // primary acknowledged a write started at 1010, and RTO read 24 ms for a 24 s outage.
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000, 'f1', 'kill', ['pg1'], 1300);
+    h.ok(1010, 1024, 'pg1');
+    h.ok(1290, 1299, 'pg1');
+    h.ok(25_000, 25_100, 'pg2');
+    const out = checkFailover(scenario(), h.events);
+    expect(out.metrics.rto_ms).toBe(24_100);
+    expect(out.valid).toBe(true);
+  });
+
+  it('has a null rto when the only acknowledgements came while the injection was still running', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000, 'f1', 'kill', ['pg1'], 1300);
+    h.ok(1010, 1024, 'pg1');
+    expect(checkFailover(scenario(), h.events).metrics.rto_ms).toBeNull();
+  });
+
   it('keeps rto but no phases when the leader did not change (a replica was killed)', () => {
     const h = new HistoryBuilder().dcs(0, 'pg1').primary(0, 'pg1').inject(1000, 'f1', 'kill', ['pg3']);
     h.ok(1000, 1020, 'pg1');

@@ -14,9 +14,15 @@ export function firstAckAfter(events: readonly HistoryEvent[], at: number): numb
   return okWrites(events).find((w) => w.start >= at)?.end;
 }
 
-/** RTO and its phases for one injection; the phases stay null when no leader change was seen. */
+/**
+ * RTO and its phases for one injection; the phases stay null when no leader
+ * change was seen. RTO runs from the start of the injection to the first
+ * acknowledgement of a write that started once the fault was in force: a
+ * write the old primary took while its container was being killed proves
+ * nothing about recovery.
+ */
 export function phasesOf(events: readonly HistoryEvent[], fault: FaultEvent): FaultPhases {
-  const ack = firstAckAfter(events, fault.t);
+  const ack = firstAckAfter(events, Math.max(fault.t, fault.end ?? fault.t));
   const phases: FaultPhases = {
     fault_id: fault.id,
     action: fault.action,

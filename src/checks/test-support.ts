@@ -75,8 +75,8 @@ export class HistoryBuilder {
     return this;
   }
 
-  inject(t: number, id = 'f1', action = 'kill', resolved: string[] = ['pg1']): this {
-    this.events.push({ kind: 'fault', t, phase: 'inject', id, action, target: 'primary', resolved });
+  inject(t: number, id = 'f1', action = 'kill', resolved: string[] = ['pg1'], end?: number): this {
+    this.events.push({ kind: 'fault', t, phase: 'inject', id, action, target: 'primary', resolved, ...(end === undefined ? {} : { end }) });
     return this;
   }
 

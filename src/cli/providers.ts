@@ -5,12 +5,12 @@ import type { FaultCatalog } from '../scenario/catalog.js';
 import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 
-/** Providers this build can run (the registry's names). `docker` and `external` (architecture.md) are not built yet: naming one is invalid input. */
+/** Providers this build can run (the registry's names). `external` (architecture.md) is not built yet: naming it is invalid input. */
 export const PROVIDERS = [...REGISTRY.keys()] as [string, ...string[]];
 export type ProviderName = string;
 
 /** Links go through proxies only in runs that have a network fault: other runs measure the bare cluster. */
-const needsNetwork = (scenario: Scenario) => scenario.steps.some((s) => s.kind === 'fault' && (FAULTS.get(s.action)?.needs.includes('network') ?? false));
+const needsNetwork = (scenario: Scenario) => scenario.steps.some((s) => s.kind === 'fault' && (FAULTS.get(s.action)?.needs.some((n) => n === 'link-cut' || n === 'link-shape') ?? false));
 
 export interface ProviderChoice {
   catalog: FaultCatalog;
@@ -21,13 +21,14 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
   const entry = REGISTRY.get(name);
   if (entry === undefined) throw new Error(`unknown provider ${name}; expected one of ${PROVIDERS.join(', ')}`);
   return {
-    catalog: faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers),
+    catalog: { ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing), ...(entry.releases ? { releases: entry.releases } : {}) },
     create: (scenario) => entry.create({
       // The scenario's own first `wait_for: healthy` bounds how long the cluster may take to start.
       startTimeoutMs: scenario.steps.flatMap((s) => (s.kind === 'wait_for' && s.condition === 'healthy' ? [s.timeoutMs] : []))[0] ?? DEFAULT_WAIT_MS.healthy,
       replication: scenario.cluster.replication,
       network: needsNetwork(scenario),
       patroni: scenario.cluster.patroni,
+      ...(scenario.cluster.release === undefined ? {} : { release: scenario.cluster.release }),
       ...(o.portBase === undefined ? {} : { portBase: o.portBase }),
       ...(o.keepCluster ? { keepData: true } : {}),
       ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}),

@@ -5,4 +5,4 @@ import type { StartedCluster } from './types.js';
  * provider: what Ctrl-C, SIGTERM and a crash stop before the process exits.
  * A provider adds a cluster when it starts and removes it when it stops.
  */
-export const liveClusters = new Set<StartedCluster>();
+export const liveClusters = new Set<Pick<StartedCluster, 'stop'>>();

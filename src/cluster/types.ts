@@ -26,6 +26,11 @@ export interface MemberHandle {
   pg: Endpoint;
   /** Patroni REST base URL. */
   restUrl: string;
+  /**
+   * PostgreSQL's own address on HAProxy's connections (`inet_server_addr()`,
+   * `inet_server_port()`): how a session learns which member it reached.
+   */
+  serverAddress: Endpoint;
 }
 
 export interface EtcdHandle {
@@ -55,6 +60,8 @@ export interface StartedCluster extends AsyncDisposable {
   readonly endpoints: ClusterEndpoints;
   readonly credentials: Credentials;
   readonly versions: Versions;
+  /** The distribution release the cluster was built from, for providers that build it. */
+  readonly release?: string;
   /** Log files of every component, by component name. */
   logFiles(): Record<string, string>;
   stop(): Promise<void>;
@@ -65,8 +72,26 @@ export interface ClusterProvider {
   start(options: { onProgress?: (message: string) => void }): Promise<StartedCluster>;
 }
 
-/** What a provider can do, declared before it starts, so scenarios are checked up front. */
-export type Capability = 'process-control' | 'patroni-rest' | 'network';
+/**
+ * What a provider can do, declared before it starts, so scenarios are checked up front.
+ * - process-control: kill, freeze and restart members and etcd members, signal PostgreSQL.
+ * - patroni-signal: signal Patroni alone, leaving its PostgreSQL running.
+ * - patroni-rest: Patroni's REST API (switchover, failover).
+ * - link-cut: blackhole a member's links to etcd, to its peers or from HAProxy.
+ * - link-shape: latency and bandwidth limits on those links.
+ * - host-partition: partitions between whole hosts (etcdN and patroniN), as Jepsen's grudges.
+ */
+export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition';
+
+/** Why a capability may be missing, in words for `validate`'s refusal. */
+export const CAPABILITY_TEXT: Record<Capability, string> = {
+  'process-control': 'killing, freezing and restarting members',
+  'patroni-signal': 'signalling Patroni without its PostgreSQL',
+  'patroni-rest': "Patroni's REST API",
+  'link-cut': "blackholing a member's links",
+  'link-shape': 'latency and bandwidth on links',
+  'host-partition': 'partitions between whole hosts',
+};
 
 /** Provider-neutral settings of one scenario's cluster. */
 export interface ProviderOptions {
@@ -77,6 +102,8 @@ export interface ProviderOptions {
   startTimeoutMs: number;
   /** The run has network faults: links must be impairable. */
   network: boolean;
+  /** The distribution release whose packages make the cluster (providers that build images). */
+  release?: string;
   portBase?: number;
   /** Keep the data after stop, for inspection. */
   keepData?: boolean;
@@ -94,6 +121,10 @@ export interface ProviderEntry {
   readonly capabilities: ReadonlySet<Capability>;
   readonly members: readonly string[];
   readonly etcdMembers: readonly string[];
+  /** Releases `cluster.release` may name; absent when the provider runs what the machine has. */
+  readonly releases?: readonly string[];
+  /** Why a capability is missing here, when there is more to say than its name. */
+  readonly missing?: Partial<Record<Capability, string>>;
   create(o: ProviderOptions): ClusterProvider;
 }
 
@@ -113,6 +144,50 @@ export interface ProcessControl {
 export function hasProcessControl(c: StartedCluster): c is StartedCluster & ProcessControl {
   const p = c as Partial<ProcessControl>;
   return typeof p.signal === 'function' && typeof p.restart === 'function' && typeof p.pid === 'function';
+}
+
+/**
+ * Whole hosts (a container: every process of a member, or an etcd member),
+ * as a machine fails: power loss, a frozen VM, a reboot. Faults prefer it to
+ * signalling processes one by one where the provider has it.
+ */
+export interface HostControl {
+  /** SIGKILL of everything on the host at once. */
+  killHost(name: string): Promise<void>;
+  /** Freezes every process of the host (cgroup freezer). */
+  freezeHost(name: string): Promise<void>;
+  thawHost(name: string): Promise<void>;
+  /** Starts a killed host again with its data. */
+  startHost(name: string): Promise<void>;
+}
+
+export function hasHostControl(c: StartedCluster): c is StartedCluster & HostControl {
+  const h = c as Partial<HostControl>;
+  return typeof h.killHost === 'function' && typeof h.freezeHost === 'function' && typeof h.thawHost === 'function' && typeof h.startHost === 'function';
+}
+
+/** Undoes exactly what one fault did; a second call does nothing. */
+export type Cure = () => Promise<void>;
+
+/** Blackholes links by dropping packets (iptables) rather than in a proxy. */
+export interface LinkCut {
+  /** Drops every packet on a member's links of these kinds, both ways; returns the cure. */
+  cutLinks(member: string, kinds: readonly LinkKind[]): Promise<{ cure: Cure; detail: string }>;
+}
+
+export function hasLinkCut(c: StartedCluster): c is StartedCluster & LinkCut {
+  return typeof (c as Partial<LinkCut>).cutLinks === 'function';
+}
+
+/** Partitions between hosts, Jepsen's grudge: each host drops what it receives from the hosts listed for it. */
+export interface HostPartition {
+  /** Host names (host N = etcdN and patroniN), in order. */
+  readonly hosts: readonly string[];
+  grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cure>;
+}
+
+export function hasHostPartition(c: StartedCluster): c is StartedCluster & HostPartition {
+  return typeof (c as Partial<HostPartition>).grudge === 'function';
 }
 
 /** Links carried by a Toxiproxy-compatible proxy: what the network faults need. */

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { BLACKHOLE, poisonLinks } from './network-target.js';
+import { cutLinks } from './network-target.js';
 
 /**
  * A member behind a full partition: its links to etcd, from its peers
@@ -10,6 +10,6 @@ export const isolate: FaultDefinition = {
   action: 'isolate',
   description: 'blackhole every link of a member: etcd, peers and clients; heal removes it',
   targets: ['member'],
-  needs: ['network'],
-  inject: (cluster, names) => poisonLinks(cluster, names, ['dcs', 'peer', 'client'], 'isolate', BLACKHOLE),
+  needs: ['link-cut'],
+  inject: (cluster, names) => cutLinks(cluster, names, ['dcs', 'peer', 'client'], 'isolate'),
 };

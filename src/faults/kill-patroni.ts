@@ -10,7 +10,7 @@ export const killPatroni: FaultDefinition = {
   action: 'kill-patroni',
   description: 'SIGKILL Patroni on a member, leaving PostgreSQL running; heal restarts Patroni',
   targets: ['member'],
-  needs: ['process-control'],
+  needs: ['process-control', 'patroni-signal'],
   async inject(cluster, names) {
     const pc = processControl(cluster);
     const detail = await forEachName(names, async (name) => {

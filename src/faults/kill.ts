@@ -1,3 +1,4 @@
+import { hasHostControl } from '../cluster/types.js';
 import type { FaultDefinition } from './types.js';
 import { forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
 
@@ -5,6 +6,7 @@ import { forEachName, isEtcdName, processControl, signalSome } from './process-t
  * A node crash: SIGKILL of PostgreSQL (every process of it) and Patroni on a
  * member, or of an etcd member. The cure starts the component again: Patroni
  * brings PostgreSQL back, rewinding it into a replica if it was the primary.
+ * Where the provider has whole hosts (docker), the host dies at once instead.
  */
 export const kill: FaultDefinition = {
   action: 'kill',
@@ -12,6 +14,13 @@ export const kill: FaultDefinition = {
   targets: ['member', 'etcd'],
   needs: ['process-control'],
   async inject(cluster, names) {
+    if (hasHostControl(cluster)) {
+      const detail = await forEachName(names, async (name) => {
+        await cluster.killHost(name);
+        return `${name}: host killed (SIGKILL to every process)`;
+      });
+      return { detail, heal: () => forEachName(names, async (name) => { await cluster.startHost(name); return `${name} started`; }) };
+    }
     const pc = processControl(cluster);
     const detail = await forEachName(names, async (name) => {
       if (isEtcdName(cluster, name)) {

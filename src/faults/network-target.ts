@@ -1,7 +1,7 @@
 import { Toxiproxy, type Toxic } from 'toxiproxy-node-client';
 import { request } from 'undici';
 import { HarnessError } from '../errors.js';
-import { hasNetworkControl, type NetworkControl, type StartedCluster } from '../cluster/types.js';
+import { hasLinkCut, hasNetworkControl, type Cure, type NetworkControl, type StartedCluster } from '../cluster/types.js';
 import type { LinkKind } from '../cluster/topology.js';
 import type { Injected } from './types.js';
 
@@ -49,6 +49,35 @@ export async function poisonLinks(cluster: StartedCluster, names: readonly strin
   const links = names.flatMap((n) => kinds.flatMap((k) => net.links(n, k)));
   const heal = await poison(cluster, links, label, spec);
   return { detail: `${spec.type} ${JSON.stringify(spec.attributes)} on ${links.join(', ')}`, heal };
+}
+
+/**
+ * Blackholes every link of the given kinds of each named member: dropped
+ * packets where the provider cuts links itself (iptables), else the proxies'
+ * blackhole. Either way nothing answers and nothing is refused, as on a
+ * real partition. On a failure part-way, what was cut is healed again.
+ */
+export async function cutLinks(cluster: StartedCluster, names: readonly string[], kinds: readonly LinkKind[], label: string): Promise<Injected> {
+  if (!hasLinkCut(cluster)) return poisonLinks(cluster, names, kinds, label, BLACKHOLE);
+  const cures: Cure[] = [];
+  const details: string[] = [];
+  try {
+    for (const n of names) {
+      const { cure, detail } = await cluster.cutLinks(n, kinds);
+      cures.push(cure);
+      details.push(detail);
+    }
+  } catch (err) {
+    for (const c of cures) await c().catch(() => undefined); // the cut's own error is the one to report
+    throw err;
+  }
+  return {
+    detail: details.join('; '),
+    heal: async () => {
+      for (const c of cures) await c();
+      return `removed the rules of ${label} on ${names.join(', ')}`;
+    },
+  };
 }
 
 /** Toxiproxy's blackhole: the timeout toxic with timeout 0 holds every byte and never closes. */

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { BLACKHOLE, poisonLinks } from './network-target.js';
+import { cutLinks } from './network-target.js';
 
 /**
  * Cuts a member off from etcd while clients and peers still reach it, as a
@@ -9,8 +9,8 @@ import { BLACKHOLE, poisonLinks } from './network-target.js';
  */
 export const partitionDcs: FaultDefinition = {
   action: 'partition-dcs',
-  description: 'blackhole a member\'s links to every etcd member (timeout toxic, timeout 0); heal removes it',
+  description: 'blackhole a member\'s links to every etcd member; heal removes it',
   targets: ['member'],
-  needs: ['network'],
-  inject: (cluster, names) => poisonLinks(cluster, names, ['dcs'], 'partition_dcs', BLACKHOLE),
+  needs: ['link-cut'],
+  inject: (cluster, names) => cutLinks(cluster, names, ['dcs'], 'partition_dcs'),
 };

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { BLACKHOLE, poisonLinks } from './network-target.js';
+import { cutLinks } from './network-target.js';
 
 /**
  * The split-brain attempt: a member cut off from etcd and from its peers
@@ -11,6 +11,6 @@ export const partitionMajority: FaultDefinition = {
   action: 'partition-majority',
   description: 'blackhole a member\'s links to etcd and to its peers, leaving its clients connected; heal removes it',
   targets: ['member'],
-  needs: ['network'],
-  inject: (cluster, names) => poisonLinks(cluster, names, ['dcs', 'peer'], 'partition_majority', BLACKHOLE),
+  needs: ['link-cut'],
+  inject: (cluster, names) => cutLinks(cluster, names, ['dcs', 'peer'], 'partition_majority'),
 };

@@ -1,4 +1,5 @@
 import type { FaultActionInfo, FaultCatalog } from '../scenario/catalog.js';
+import { CAPABILITY_TEXT } from '../cluster/types.js';
 import type { Capability, FaultDefinition } from './types.js';
 import { failover } from './failover.js';
 import { kill } from './kill.js';
@@ -6,6 +7,7 @@ import { cutClients } from './cut-clients.js';
 import { isolate } from './isolate.js';
 import { partitionDcs } from './partition-dcs.js';
 import { partitionMajority } from './partition-majority.js';
+import { partitionHosts } from './partition-hosts.js';
 import { pauseReplication } from './pause-replication.js';
 import { slowDcs } from './slow-dcs.js';
 import { slowClients } from './slow-clients.js';
@@ -18,18 +20,26 @@ import { stop } from './stop.js';
 import { switchover } from './switchover.js';
 
 export const FAULTS: ReadonlyMap<string, FaultDefinition> = new Map(
-  [kill, killPostgres, killPatroni, stop, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, slowReplication, throttleReplication, cutClients, slowClients].map((f) => [f.action, f]),
+  [kill, killPostgres, killPatroni, stop, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, cutClients, slowClients].map((f) => [f.action, f]),
 );
 
 /** What a provider with these capabilities can run, for checking scenarios before it starts. */
-export function faultCatalog(provider: string, capabilities: ReadonlySet<Capability>, members: readonly string[], etcdMembers: readonly string[]): FaultCatalog {
+export function faultCatalog(provider: string, capabilities: ReadonlySet<Capability>, members: readonly string[], etcdMembers: readonly string[], why: Partial<Record<Capability, string>> = {}): FaultCatalog {
   const actions = new Map<string, FaultActionInfo>();
   for (const f of FAULTS.values()) {
     actions.set(f.action, {
       targets: f.targets,
       supported: f.needs.every((c) => capabilities.has(c)),
+      ...(missingWhy(f.needs, capabilities, why) ?? {}),
       ...(f.params ? { params: f.params } : {}),
     });
   }
   return { provider, actions, members, etcdMembers };
+}
+
+/** The reason a provider cannot run a fault: each capability it lacks, in words. */
+function missingWhy(needs: readonly Capability[], has: ReadonlySet<Capability>, why: Partial<Record<Capability, string>>): { unsupported: string } | undefined {
+  const missing = needs.filter((c) => !has.has(c));
+  if (missing.length === 0) return undefined;
+  return { unsupported: missing.map((c) => why[c] ?? `it cannot do ${CAPABILITY_TEXT[c]}`).join('; ') };
 }

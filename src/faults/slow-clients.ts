@@ -6,7 +6,7 @@ export const slowClients: FaultDefinition = {
   action: 'slow-clients',
   description: 'add latency (latency_ms, jitter_ms) to a member\'s client links (HAProxy sessions and checks); heal removes it',
   targets: ['member'],
-  needs: ['network'],
+  needs: ['link-shape'],
   params: latencyParams,
   inject: (cluster, names, params) => poisonLinks(cluster, names, ['client'], 'slow_clients', latencySpec(params)),
 };

@@ -6,7 +6,7 @@ export const slowDcs: FaultDefinition = {
   action: 'slow-dcs',
   description: 'add latency (latency_ms, jitter_ms) to a member\'s links to etcd; heal removes it',
   targets: ['member'],
-  needs: ['network'],
+  needs: ['link-shape'],
   params: latencyParams,
   inject: (cluster, names, params) => poisonLinks(cluster, names, ['dcs'], 'slow_dcs', latencySpec(params)),
 };

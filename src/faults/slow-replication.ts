@@ -10,7 +10,7 @@ export const slowReplication: FaultDefinition = {
   action: 'slow-replication',
   description: 'add latency (latency_ms, jitter_ms) to a member\'s peer links (replication, REST); heal removes it',
   targets: ['member'],
-  needs: ['network'],
+  needs: ['link-shape'],
   params: latencyParams,
   inject: (cluster, names, params) => poisonLinks(cluster, names, ['peer'], 'slow_replication', latencySpec(params)),
 };

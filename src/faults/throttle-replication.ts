@@ -13,7 +13,7 @@ export const throttleReplication: FaultDefinition = {
   action: 'throttle-replication',
   description: 'limit a member\'s peer links (replication, REST) to rate_kbps KB/s; heal removes it',
   targets: ['member'],
-  needs: ['network'],
+  needs: ['link-shape'],
   params: rateParams,
   inject: (cluster, names, params) => poisonLinks(cluster, names, ['peer'], 'throttle_replication', { type: 'bandwidth', attributes: { rate: Number(params['rate_kbps']) } }),
 };

@@ -80,6 +80,12 @@ export interface FaultEvent {
   target: string;
   /** Members (or etcd members) the target resolved to when the step ran. */
   resolved: string[];
+  /**
+   * When the injection returned: from then on the fault is in force. `t` is
+   * when it began; a container kill or an iptables rule takes a moment, and
+   * writes the old primary acknowledged meanwhile are not a recovery.
+   */
+  end?: number;
   detail?: string;
   error?: string;
 }

@@ -14,6 +14,7 @@ import type { DcsEvent, MemberSnapshot, ProbeEvent, WriteEvent } from '../histor
 import { DcsObserver } from '../observe/dcs-observer.js';
 import { CREATE_PROBE_TABLE_SQL, MemberObserver } from '../observe/member-observer.js';
 import type { ObserveSpec, WorkloadSpec } from '../scenario/types.js';
+import { addressKey } from '../workload/connection.js';
 import { CREATE_TABLE_SQL, Workload } from '../workload/workload.js';
 import { leaderName, readKeys, snapshot } from './final-state.js';
 
@@ -47,7 +48,7 @@ export const REAL_PARTS: HarnessParts = {
     await sql.query(CREATE_TABLE_SQL);
     await sql.query(CREATE_PROBE_TABLE_SQL);
   }, { timeoutMs: 10_000 }),
-  workload: (c, spec, record) => new Workload(spec, { endpoint: c.endpoints.primary, credentials: c.credentials, nodeByPort: new Map(c.members.map((m) => [m.pg.port, m.name])) }, record),
+  workload: (c, spec, record) => new Workload(spec, { endpoint: c.endpoints.primary, credentials: c.credentials, nodeByAddress: new Map(c.members.map((m) => [addressKey(m.serverAddress.host, m.serverAddress.port), m.name])) }, record),
   observers: (c, spec, record) => c.members.map((m) => new MemberObserver(m, c.credentials, spec.intervalMs, spec.writeProbes, record)),
   dcs: (c, intervalMs, record) => new DcsObserver(c.etcd.map((e) => e.clientUrl), leaderKey(c.scope), intervalMs, record),
   healthy,

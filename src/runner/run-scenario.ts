@@ -159,7 +159,11 @@ async function finalRead(ctx: RunContext): Promise<void> {
 }
 function clusterConfigOf(cluster: StartedCluster | undefined, scenario: Scenario): RunRecord['clusterConfig'] {
   const dcs = cluster?.dcs ?? scenario.cluster.patroni;
-  return { ...dcs, ttl: Number(dcs['ttl'] ?? NaN), loop_wait: Number(dcs['loop_wait'] ?? NaN), retry_timeout: Number(dcs['retry_timeout'] ?? NaN), replication: scenario.cluster.replication };
+  const release = cluster?.release ?? scenario.cluster.release;
+  return {
+    ...dcs, ttl: Number(dcs['ttl'] ?? NaN), loop_wait: Number(dcs['loop_wait'] ?? NaN), retry_timeout: Number(dcs['retry_timeout'] ?? NaN),
+    replication: scenario.cluster.replication, ...(release === undefined ? {} : { release }),
+  };
 }
 
 function copyLogs(cluster: StartedCluster, dest: string): void {

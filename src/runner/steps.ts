@@ -23,9 +23,9 @@ async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): 
   const t = now();
   try {
     const injected = await def.inject(ctx.cluster, resolved, step.params);
-    ctx.history.append({ kind: 'fault', t, phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}) });
+    ctx.history.append({ kind: 'fault', t, end: now(), phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}) });
     ctx.active.set(step.id, { id: step.id, action: step.action, target: step.target, resolved, ...(injected.heal ? { heal: injected.heal } : {}) });
-    ctx.progress.say(`injected ${step.action} on ${resolved.join(', ')}${injected.detail ? ` (${injected.detail})` : ''}`);
+    ctx.progress.say(`injected ${step.action} on ${resolved.join(', ') || step.target}${injected.detail ? ` (${injected.detail})` : ''}`);
   } catch (err) {
     ctx.history.append({ kind: 'fault', t, phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, error: errorMessage(err) });
     throw new HarnessError('FAULT_FAILED', `fault ${step.action} on ${resolved.join(', ')} failed: ${errorMessage(err)}`, { cause: err });
@@ -41,7 +41,7 @@ export async function heal(ctx: RunContext, id: string): Promise<void> {
   try {
     const detail = fault.heal ? await fault.heal() : 'nothing to undo';
     ctx.history.append({ ...base, t: now(), ...(detail ? { detail } : {}) });
-    ctx.progress.say(`healed ${fault.action} on ${fault.resolved.join(', ')}`);
+    ctx.progress.say(`healed ${fault.action} on ${fault.resolved.join(', ') || fault.target}`);
   } catch (err) {
     ctx.history.append({ ...base, t: now(), error: errorMessage(err) });
     ctx.progress.say(`heal of ${fault.action} on ${fault.resolved.join(', ')} FAILED: ${errorMessage(err)}`);

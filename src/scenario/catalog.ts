@@ -9,6 +9,8 @@ export interface FaultActionInfo {
   params?: (params: Record<string, unknown>) => string | undefined;
   /** False when the action exists but this provider cannot express it. */
   supported: boolean;
+  /** Why not, when not supported. */
+  unsupported?: string;
 }
 
 export interface FaultCatalog {
@@ -16,6 +18,8 @@ export interface FaultCatalog {
   actions: ReadonlyMap<string, FaultActionInfo>;
   members: readonly string[];
   etcdMembers: readonly string[];
+  /** What `cluster.release` may name; absent when the provider takes no release. */
+  releases?: readonly string[];
 }
 
 /** Roles resolved when the step runs (architecture.md, "Scenario files"). */

@@ -3,7 +3,7 @@ import type { ScenarioIssue } from './errors.js';
 import type { Scenario } from './types.js';
 import { isRecord } from './data.js';
 import { byPosition, locator } from './locate.js';
-import { recordOrigin } from './origins.js';
+import { recordOrigin, recordScenarioOrigin } from './origins.js';
 import { applyOverrides, type Override } from './overrides.js';
 import { parseScenario } from './schema.js';
 import { hasRootKey, toData, type Source } from './yaml-source.js';
@@ -23,6 +23,7 @@ export function scenarioFromSource(source: Source, overrides: readonly Override[
     .sort((a, b) => flagOrder(a) - flagOrder(b) || byPosition(a, b));
   if (issues.length > 0 || !('scenario' in parsed)) return { issues };
   const scenario: Scenario = file === undefined ? parsed.scenario : { ...parsed.scenario, file };
+  recordScenarioOrigin(scenario, (path, message) => locate({ path, message }));
   scenario.steps.forEach((step, index) => recordOrigin(step, {
     index,
     issueAt: (path, message) => locate({ path: ['steps', index, ...path], message }),

@@ -4,7 +4,7 @@
  * of the Step objects: the runner's contract stays plain data.
  */
 import type { ScenarioIssue } from './errors.js';
-import type { Step } from './types.js';
+import type { Scenario, Step } from './types.js';
 
 export interface StepOrigin {
   index: number;
@@ -22,4 +22,16 @@ export function recordOrigin(step: Step, origin: StepOrigin): void {
 
 export function stepOrigin(step: Step): StepOrigin | undefined {
   return origins.get(step);
+}
+
+const scenarioOrigins = new WeakMap<Scenario, (path: (string | number)[], message: string) => ScenarioIssue>();
+
+/** Where a scenario's own keys (outside its steps) were written. */
+export function recordScenarioOrigin(scenario: Scenario, issueAt: (path: (string | number)[], message: string) => ScenarioIssue): void {
+  scenarioOrigins.set(scenario, issueAt);
+}
+
+/** An issue at a path of the scenario, located in its file or its override when known. */
+export function scenarioIssueAt(scenario: Scenario, path: (string | number)[], message: string): ScenarioIssue {
+  return scenarioOrigins.get(scenario)?.(path, message) ?? { file: scenario.file ?? '', line: 0, column: 0, path: path.join('.'), message };
 }

@@ -26,6 +26,8 @@ const patroniSchema = z.looseObject(
 const clusterSchema = strict({
   replication: z.enum(['synchronous', 'asynchronous']).default('synchronous'),
   patroni: blankIsAbsent(patroniSchema.default(() => ({}))),
+  // Checked against the provider's releases once the provider is known (targets.ts).
+  release: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a release name such as bookworm or trixie').optional(),
 }) satisfies z.ZodType<ClusterSpec>;
 
 const workloadSchema = strict({

@@ -6,13 +6,27 @@
 import type { ScenarioIssue } from './errors.js';
 import type { Scenario, Step, Suite } from './types.js';
 import { CLUSTER_TARGET, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
-import { stepOrigin } from './origins.js';
+import { scenarioIssueAt, stepOrigin } from './origins.js';
 import { closest } from './suggest.js';
 
 type FaultStep = Extract<Step, { kind: 'fault' }>;
 
 export function checkScenario(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
-  return scenario.steps.flatMap((step, index) => (step.kind === 'fault' ? checkFault(scenario, step, index, catalog) : []));
+  return [
+    ...checkRelease(scenario, catalog),
+    ...scenario.steps.flatMap((step, index) => (step.kind === 'fault' ? checkFault(scenario, step, index, catalog) : [])),
+  ];
+}
+
+/** A release names packages the provider builds from; a provider that runs the machine's own binaries takes none. */
+function checkRelease(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
+  const release = scenario.cluster.release;
+  if (release === undefined) return [];
+  if (catalog.releases === undefined) {
+    return [scenarioIssueAt(scenario, ['cluster', 'release'], `provider "${catalog.provider}" runs the components installed on this machine and takes no release; a release needs a provider that builds them (--provider docker)`)];
+  }
+  if (!catalog.releases.includes(release)) return [scenarioIssueAt(scenario, ['cluster', 'release'], `expected one of ${catalog.releases.join(', ')} for provider "${catalog.provider}"`)];
+  return [];
 }
 
 /** Every scenario of every suite, each checked once however often it runs. */
@@ -28,7 +42,7 @@ function checkFault(scenario: Scenario, step: FaultStep, index: number, catalog:
     const near = closest(step.action, known);
     return [at(['fault', 'action'], `unknown fault action "${step.action}"; expected one of ${known.join(', ')}${near === undefined ? '' : ` (did you mean "${near}"?)`}`)];
   }
-  if (!action.supported) return [at(['fault', 'action'], `fault "${step.action}" is not supported by provider "${catalog.provider}"`)];
+  if (!action.supported) return [at(['fault', 'action'], `fault "${step.action}" is not supported by provider "${catalog.provider}"${action.unsupported ? `: ${action.unsupported}` : ''}`)];
   const issues: ScenarioIssue[] = [];
   const kinds = targetKinds(action);
   const targets = validTargets(kinds, catalog);

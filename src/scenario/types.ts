@@ -11,6 +11,8 @@ export interface ClusterSpec {
   replication: Replication;
   /** Any Patroni bootstrap.dcs key (ttl, loop_wait, retry_timeout, ...). */
   patroni: Record<string, unknown>;
+  /** The distribution release the provider builds the cluster from (docker: bookworm | trixie). */
+  release?: string;
 }
 
 export interface WorkloadSpec {

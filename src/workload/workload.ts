@@ -5,7 +5,7 @@ import { now } from '../history/clock.js';
 import type { Outcome, WriteEvent } from '../history/events.js';
 import type { WorkloadSpec } from '../scenario/types.js';
 import { outcomeAfterSend } from './classify.js';
-import { connect, destroy, identify, type Identity } from './connection.js';
+import { addressKey, connect, destroy, identify, type Identity } from './connection.js';
 
 export const TABLE = 'chaos_writes';
 export const CREATE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS ${TABLE} (k bigint PRIMARY KEY, writer int NOT NULL, at timestamptz NOT NULL DEFAULT now())`;
@@ -16,8 +16,8 @@ export interface WorkloadTarget {
   /** The write endpoint (HAProxy's primary port). */
   endpoint: Endpoint;
   credentials: Credentials;
-  /** Member name by PostgreSQL port, to name the node that acknowledged a write. */
-  nodeByPort: ReadonlyMap<number, string>;
+  /** Member name by PostgreSQL's own address (`addressKey`), to name the node that acknowledged a write. */
+  nodeByAddress: ReadonlyMap<string, string>;
 }
 
 export interface WorkloadStats {
@@ -89,7 +89,7 @@ export class Workload {
         identity = undefined;
       }
       const end = now();
-      const node = outcome === 'ok' && identity ? this.target.nodeByPort.get(identity.port) : undefined;
+      const node = outcome === 'ok' && identity ? this.target.nodeByAddress.get(addressKey(identity.addr, identity.port)) : undefined;
       const event: WriteEvent = { kind: 'write', key, writer: id, start, end, outcome };
       if (node !== undefined && identity) Object.assign(event, { node, timeline: identity.timeline });
       if (error !== undefined) event.error = error;

@@ -100,7 +100,7 @@ describe(`docker provider, ${release} (etcd, Patroni, PostgreSQL, HAProxy in con
     console.log(`docker run ${runId}: ${primary.name} killed, ${newLeader} took writes through HAProxy after ${(recoveredMs / 1000).toFixed(1)} s`);
 
     // The killed container comes back on its address and host ports, and rejoins as a replica.
-    await c.restart(primary.name);
+    await c.restartContainer(primary.name);
     await pollUntil(async () => {
       const view = await getCluster(c.members.find((m) => m.name === newLeader)!.restUrl, 1500);
       const old = view.members.find((m) => m.name === primary.name);

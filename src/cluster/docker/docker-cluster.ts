@@ -10,8 +10,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
-import type { Credentials } from '../topology.js';
-import type { ClusterEndpoints, EtcdHandle, MemberHandle, StartedCluster, Versions } from '../types.js';
+import { liveClusters } from '../live.js';
+import type { Credentials, LinkKind } from '../topology.js';
+import type {
+  ClusterEndpoints, Component, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
+} from '../types.js';
 import { docker, dockerOk, type DockerResult } from './cli.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
@@ -39,7 +42,10 @@ export const CREDENTIALS: Credentials = {
   rewind: { username: 'rewind_user', password: 'chaos-rewind' },
 };
 
-export class DockerCluster implements StartedCluster {
+/** WAL streaming processes, by their process titles. */
+const REPLICATION_TITLE = 'postgres: .*(walsender|walreceiver)';
+
+export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
   readonly credentials = CREDENTIALS;
@@ -47,7 +53,10 @@ export class DockerCluster implements StartedCluster {
   readonly etcd: EtcdHandle[];
   readonly endpoints: ClusterEndpoints;
   versions: Versions = { postgres: null, patroni: null, etcd: null, haproxy: null };
+  /** Host N is etcdN and patroniN, as in 002's diagram; HAProxy is the clients' side, on no host. */
+  readonly hosts = DOCKER_MEMBERS.map((_, i) => `host${i + 1}`);
   #stopped: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
   #partitionSeq = 0;
 
   constructor(
@@ -62,7 +71,10 @@ export class DockerCluster implements StartedCluster {
   ) {
     const host = '127.0.0.1';
     const port = (name: string, p: number) => this.node(name).ports[p] as number;
-    this.members = DOCKER_MEMBERS.map((name) => ({ name, pg: { host, port: port(name, PG_PORT) }, restUrl: `http://${host}:${port(name, REST_PORT)}` }));
+    this.members = DOCKER_MEMBERS.map((name) => ({
+      name, pg: { host, port: port(name, PG_PORT) }, restUrl: `http://${host}:${port(name, REST_PORT)}`,
+      serverAddress: { host: this.node(name).ip, port: PG_PORT },
+    }));
     this.etcd = DOCKER_ETCD.map((name) => ({ name, clientUrl: `http://${host}:${port(name, ETCD_CLIENT_PORT)}` }));
     this.endpoints = {
       primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
@@ -70,6 +82,17 @@ export class DockerCluster implements StartedCluster {
       any: { host, port: port('haproxy', HAPROXY_PORTS.any) },
       statsUrl: `http://${host}:${port('haproxy', HAPROXY_PORTS.stats)}/`,
     };
+    liveClusters.add(this);
+  }
+
+  /** True once stop() was called: the start sequence gives up at its next step. */
+  get stopping(): boolean {
+    return this.#stopped !== undefined;
+  }
+
+  /** The start sequence in progress: stop() waits for it rather than racing a `docker run` in flight. */
+  startingWith(p: Promise<unknown>): void {
+    this.#starting = p.then(() => undefined, () => undefined);
   }
 
   node(name: string): DockerNodeInfo {
@@ -100,18 +123,6 @@ export class DockerCluster implements StartedCluster {
 
   async unpause(name: string): Promise<void> {
     await dockerOk(['unpause', this.node(name).container], { timeoutMs: 30_000 });
-  }
-
-  /**
-   * Starts a killed or stopped container again, or restarts a running one
-   * (SIGTERM, then SIGKILL after `graceS`). Address and host ports are kept.
-   */
-  async restart(name: string, graceS = 10): Promise<void> {
-    const c = this.node(name).container;
-    const state = await dockerOk(['inspect', '--format', '{{.State.Status}}', c], { timeoutMs: 30_000 });
-    if (state === 'paused') await dockerOk(['unpause', c], { timeoutMs: 30_000 });
-    if (state === 'running' || state === 'paused') await dockerOk(['restart', '-t', String(graceS), c], { timeoutMs: (graceS + 60) * 1000 });
-    else await dockerOk(['start', c], { timeoutMs: 60_000 });
   }
 
   /** `docker inspect`'s state of a container: running, paused, exited... */
@@ -155,6 +166,103 @@ export class DockerCluster implements StartedCluster {
     return allCures(cures);
   }
 
+  // ProcessControl: Patroni and etcd are their containers' PID 1, so signalling them is signalling
+  // the container; PostgreSQL's processes are signalled from inside (pkill exits 1 on no match).
+  async signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
+    const short = sig.replace(/^SIG/, '');
+    if (component === 'patroni' || component === 'etcd') {
+      if ((await this.state(name)) !== 'running') return false;
+      await dockerOk(['kill', '--signal', short, this.node(name).container], { timeoutMs: 30_000 });
+      return true;
+    }
+    const match = component === 'postgres' ? ['-x', 'postgres'] : ['-f', REPLICATION_TITLE];
+    return (await this.exec(name, ['pkill', `-${short}`, ...match], { user: 'root', timeoutMs: 30_000 })).code === 0;
+  }
+
+  /** Restarting Patroni or etcd is restarting its container (see restartContainer). */
+  restart(_component: 'patroni' | 'etcd', name: string): Promise<void> {
+    return this.restartContainer(name);
+  }
+
+  /**
+   * A graceful restart of a running container (SIGTERM to its PID 1: Patroni stops PostgreSQL
+   * and hands over the lock; SIGKILL after 30 s), or a start of a killed one. Address, host
+   * ports and data are kept.
+   */
+  async restartContainer(name: string): Promise<void> {
+    const c = this.node(name).container;
+    const state = await dockerOk(['inspect', '--format', '{{.State.Status}}', c], { timeoutMs: 30_000 });
+    if (state === 'paused') await dockerOk(['unpause', c], { timeoutMs: 30_000 });
+    if (state === 'running' || state === 'paused') await dockerOk(['restart', '-t', '30', c], { timeoutMs: 120_000 });
+    else await dockerOk(['start', c], { timeoutMs: 60_000 });
+  }
+
+  async pid(component: Component, name: string): Promise<number | undefined> {
+    if (component === 'patroni' || component === 'etcd') {
+      const pid = Number(await dockerOk(['inspect', '--format', '{{.State.Pid}}', this.node(name).container], { timeoutMs: 30_000 }));
+      return pid > 0 ? pid : undefined;
+    }
+    const r = await this.exec(name, ['pgrep', '-o', ...(component === 'postgres' ? ['-x', 'postgres'] : ['-f', REPLICATION_TITLE])], { timeoutMs: 30_000 });
+    const pid = Number(r.stdout.trim().split('\n')[0]);
+    return r.code === 0 && pid > 0 ? pid : undefined;
+  }
+
+  // HostControl: a container is a host.
+  killHost(name: string): Promise<void> {
+    return this.kill(name);
+  }
+
+  freezeHost(name: string): Promise<void> {
+    return this.pause(name);
+  }
+
+  thawHost(name: string): Promise<void> {
+    return this.unpause(name);
+  }
+
+  startHost(name: string): Promise<void> {
+    return this.restartContainer(name);
+  }
+
+  /** The containers at the other end of a member's links of one kind. */
+  peersOf(member: string, kind: LinkKind): string[] {
+    const role = this.node(member).role;
+    if (role !== 'patroni') throw new HarnessError('FAULT_FAILED', `${member} is not a Patroni member: it has no ${kind} links`);
+    const of = (r: ContainerRole) => [...this.nodes.values()].filter((n) => n.role === r && n.name !== member).map((n) => n.name);
+    return kind === 'dcs' ? of('etcd') : kind === 'peer' ? of('patroni') : of('haproxy');
+  }
+
+  async cutLinks(member: string, kinds: readonly LinkKind[]): Promise<{ cure: Cure; detail: string }> {
+    const others = [...new Set(kinds.flatMap((k) => this.peersOf(member, k)))];
+    const cures: Cure[] = [];
+    try {
+      for (const o of others) cures.push(await this.partition(member, o));
+    } catch (err) {
+      await allCures(cures)().catch(() => undefined); // the partition's own error is the one to report
+      throw err;
+    }
+    return { cure: allCures(cures), detail: `${member}: iptables DROP both ways with ${others.join(', ')}` };
+  }
+
+  /** Applies a grudge between hosts: each container of a host drops what each container of the hosts it holds a grudge against sends. */
+  async grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cure> {
+    const containers = (host: string) => {
+      const i = this.hosts.indexOf(host);
+      if (i < 0) throw new HarnessError('FAULT_FAILED', `no host "${host}" (hosts: ${this.hosts.join(', ')})`);
+      return [DOCKER_ETCD[i] as string, DOCKER_MEMBERS[i] as string];
+    };
+    const cures: Cure[] = [];
+    try {
+      for (const [host, from] of drops) {
+        for (const f of from) for (const sender of containers(f)) for (const receiver of containers(host)) cures.push(await this.partition(sender, receiver, { oneWay: true }));
+      }
+    } catch (err) {
+      await allCures(cures)().catch(() => undefined);
+      throw err;
+    }
+    return allCures(cures);
+  }
+
   /** Copies every container's output into runDir/logs (best effort: it must never block a stop). */
   async collectLogs(): Promise<void> {
     mkdirSync(join(this.runDir, 'logs'), { recursive: true });
@@ -168,8 +276,11 @@ export class DockerCluster implements StartedCluster {
   /** Removes every container, the network and the volumes of the run; stopping twice is harmless. */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
+      // A `docker run` in flight would create its container after the sweep: let the start give up first.
+      if (this.#starting !== undefined) await Promise.race([this.#starting, new Promise((r) => setTimeout(r, 120_000).unref())]);
       await this.collectLogs().catch(() => undefined);
       await sweep(this.runId);
+      liveClusters.delete(this);
       const left = await leftovers(this.runId);
       const n = left.containers.length + left.networks.length + left.volumes.length;
       if (n > 0) throw new HarnessError('INTERNAL', `docker run ${this.runId} left ${JSON.stringify(left)} after sweep`);

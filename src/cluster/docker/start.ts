@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
+import { liveClusters } from '../live.js';
 import { effectiveDcs } from '../render/dcs.js';
 import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
@@ -74,6 +75,9 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   mkdirSync(runDir, { recursive: true });
   const dcs = effectiveDcs(replication, o.patroni ?? {});
   let cluster: DockerCluster | undefined;
+  // Until the cluster object exists, a Ctrl-C sweeps the run by its label.
+  const early = { stop: async () => { await sweep(runId); } };
+  liveClusters.add(early);
   try {
     say(`docker run ${runId}: network`);
     const network = await createRunNetwork(`pc-${runId}`, labels(runId, 'network'));
@@ -90,67 +94,85 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     DOCKER_MEMBERS.forEach((n, i) => add(n, 'patroni', 10 + i, [PG_PORT, REST_PORT]));
     add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
     cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes);
+    liveClusters.delete(early);
     const c = cluster;
-    const byRole = (r: ContainerRole) => [...nodes.values()].filter((n) => n.role === r);
-    const input: RenderInput = {
-      runId, scope: c.scope, subnet: network.subnet, dcs, credentials: CREDENTIALS,
-      members: byRole('patroni'), etcd: byRole('etcd'),
-    };
-    const common = (n: DockerNodeInfo) => [
-      '--name', n.container, '--hostname', n.name, '--network', network.name, '--ip', n.ip,
-      ...labels(runId, n.name), '--cap-add', 'NET_ADMIN', ...publish(n.ports),
-    ];
-
-    say(`docker run ${runId}: etcd1-3`);
-    // In parallel: each `docker run` costs about a second of daemon work, and nothing orders them
-    // (etcd members wait for their peers, Patroni retries until etcd answers).
-    await Promise.all(byRole('etcd').map((e) => dockerOk(['run', '-d', ...common(e), images.etcd, ...etcdArgs(input, e)], { timeoutMs: 60_000 })));
-    say(`docker run ${runId}: patroni1-3 (${release})`);
-    await Promise.all(byRole('patroni').map(async (m) => {
-      // Created beforehand so that it carries the run label (`docker run -v` would create it unlabelled).
-      const volume = `pc-${runId}-${m.name}-data`;
-      await dockerOk(['volume', 'create', ...labels(runId, m.name), volume], { timeoutMs: 60_000 });
-      await dockerOk([
-        'run', '-d', ...common(m), '-v', `${volume}:${PATRONI_VOLUME_PATH}`,
-        '-e', `PATRONI_CONFIG_B64=${Buffer.from(patroniConfig(input, m)).toString('base64')}`,
-        images.node,
-      ], { timeoutMs: 60_000 });
-    }));
-    say(`docker run ${runId}: haproxy`);
-    const h = c.node('haproxy');
-    await dockerOk([
-      'run', '-d', ...common(h),
-      '-e', `HAPROXY_CONFIG_B64=${Buffer.from(haproxyConfig(byRole('patroni'))).toString('base64')}`,
-      images.haproxy,
-    ], { timeoutMs: 60_000 });
-
-    say(`docker run ${runId}: waiting for 1 leader, 2 streaming replicas and a write through HAProxy`);
-    await pollUntil(async () => {
-      // A container that exited will not heal by waiting.
-      const exited = (await dockerOk(['ps', '-a', '--filter', `label=${RUN_LABEL}=${runId}`, '--filter', 'status=exited', '--format', `{{.Label "${NODE_LABEL}"}}`])).split('\n').filter((s) => s !== '');
-      if (exited.length > 0) {
-        const tails = await Promise.all(exited.map(async (n) => `--- ${n}:\n${await c.logs(n, 30)}`));
-        throw new HarnessError('COMPONENT_EXITED', `container(s) ${exited.join(', ')} of docker run ${runId} exited during start:\n${tails.join('\n')}`);
-      }
-      const r = await healthy(c);
-      if (r !== true) return r;
-      // healthy() only reads through HAProxy. txid_current() makes this transaction write a
-      // commit record, which under synchronous mode waits for the sync standby: a real write
-      // that leaves no table behind for the workload's checks to trip over.
-      await withSql(c.endpoints.primary, CREDENTIALS, (s) => s.query('SELECT txid_current()'));
-      return true;
-    }, {
-      timeoutMs: o.startTimeoutMs ?? DEFAULT_DOCKER_START_TIMEOUT_MS,
-      intervalMs: 500,
-      what: `docker cluster ${runId} healthy (1 leader, 2 streaming replicas, a write through HAProxy)`,
-      onTimeout: async () => (await Promise.all(DOCKER_MEMBERS.map(async (n) => `--- ${n}:\n${await c.logs(n, 15).catch(() => '')}`))).join('\n'),
-    });
-    await c.readVersions();
-    say(`docker run ${runId}: healthy (patroni ${c.versions.patroni}, postgres ${c.versions.postgres}, etcd ${c.versions.etcd}, haproxy ${c.versions.haproxy})`);
+    const started = startContainers(c, o, say);
+    c.startingWith(started);
+    await started;
     return c;
   } catch (err) {
     if (cluster !== undefined) await cluster.stop().catch(() => undefined);
     else await sweep(runId).catch(() => undefined);
+    liveClusters.delete(early);
     throw err;
   }
+}
+
+/** Thrown at the start's next step once stop() was called (Ctrl-C): the stop sweeps what exists. */
+function checkNotStopping(c: DockerCluster): void {
+  if (c.stopping) throw new HarnessError('INTERRUPTED', `docker run ${c.runId} was stopped while starting`);
+}
+
+async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (m: string) => void): Promise<void> {
+  const { runId, network, nodes, images, release, dcs } = c;
+  const byRole = (r: ContainerRole) => [...nodes.values()].filter((n) => n.role === r);
+  const input: RenderInput = {
+    runId, scope: c.scope, subnet: network.subnet, dcs, credentials: CREDENTIALS,
+    members: byRole('patroni'), etcd: byRole('etcd'),
+  };
+  const common = (n: DockerNodeInfo) => [
+    '--name', n.container, '--hostname', n.name, '--network', network.name, '--ip', n.ip,
+    ...labels(runId, n.name), '--cap-add', 'NET_ADMIN', ...publish(n.ports),
+  ];
+
+  say(`docker run ${runId}: etcd1-3`);
+  // In parallel: each `docker run` costs about a second of daemon work, and nothing orders them
+  // (etcd members wait for their peers, Patroni retries until etcd answers).
+  checkNotStopping(c);
+  await Promise.all(byRole('etcd').map((e) => dockerOk(['run', '-d', ...common(e), images.etcd, ...etcdArgs(input, e)], { timeoutMs: 60_000 })));
+  say(`docker run ${runId}: patroni1-3 (${release})`);
+  checkNotStopping(c);
+  await Promise.all(byRole('patroni').map(async (m) => {
+    // Created beforehand so that it carries the run label (`docker run -v` would create it unlabelled).
+    const volume = `pc-${runId}-${m.name}-data`;
+    await dockerOk(['volume', 'create', ...labels(runId, m.name), volume], { timeoutMs: 60_000 });
+    await dockerOk([
+      'run', '-d', ...common(m), '-v', `${volume}:${PATRONI_VOLUME_PATH}`,
+      '-e', `PATRONI_CONFIG_B64=${Buffer.from(patroniConfig(input, m)).toString('base64')}`,
+      images.node,
+    ], { timeoutMs: 60_000 });
+  }));
+  say(`docker run ${runId}: haproxy`);
+  checkNotStopping(c);
+  const h = c.node('haproxy');
+  await dockerOk([
+    'run', '-d', ...common(h),
+    '-e', `HAPROXY_CONFIG_B64=${Buffer.from(haproxyConfig(byRole('patroni'))).toString('base64')}`,
+    images.haproxy,
+  ], { timeoutMs: 60_000 });
+
+  say(`docker run ${runId}: waiting for 1 leader, 2 streaming replicas and a write through HAProxy`);
+  await pollUntil(async () => {
+    checkNotStopping(c);
+    // A container that exited will not heal by waiting.
+    const exited = (await dockerOk(['ps', '-a', '--filter', `label=${RUN_LABEL}=${runId}`, '--filter', 'status=exited', '--format', `{{.Label "${NODE_LABEL}"}}`])).split('\n').filter((s) => s !== '');
+    if (exited.length > 0) {
+      const tails = await Promise.all(exited.map(async (n) => `--- ${n}:\n${await c.logs(n, 30)}`));
+      throw new HarnessError('COMPONENT_EXITED', `container(s) ${exited.join(', ')} of docker run ${runId} exited during start:\n${tails.join('\n')}`);
+    }
+    const r = await healthy(c);
+    if (r !== true) return r;
+    // healthy() only reads through HAProxy. txid_current() makes this transaction write a
+    // commit record, which under synchronous mode waits for the sync standby: a real write
+    // that leaves no table behind for the workload's checks to trip over.
+    await withSql(c.endpoints.primary, CREDENTIALS, (s) => s.query('SELECT txid_current()'));
+    return true;
+  }, {
+    timeoutMs: o.startTimeoutMs ?? DEFAULT_DOCKER_START_TIMEOUT_MS,
+    intervalMs: 500,
+    what: `docker cluster ${runId} healthy (1 leader, 2 streaming replicas, a write through HAProxy)`,
+    onTimeout: async () => (await Promise.all(DOCKER_MEMBERS.map(async (n) => `--- ${n}:\n${await c.logs(n, 15).catch(() => '')}`))).join('\n'),
+  });
+  await c.readVersions();
+  say(`docker run ${runId}: healthy (patroni ${c.versions.patroni}, postgres ${c.versions.postgres}, etcd ${c.versions.etcd}, haproxy ${c.versions.haproxy})`);
 }

@@ -51,7 +51,7 @@ export class FakeCluster implements StartedCluster, ProcessControl {
   readonly credentials = { superuser: { username: 'fake', password: 'fake' }, replication: { username: 'fake', password: 'fake' }, rewind: { username: 'fake', password: 'fake' } };
   readonly versions: Versions = { postgres: '15.0', patroni: '3.0.2', etcd: '3.4.23', haproxy: '2.6.12' };
   readonly nodes = [new Node('m1'), new Node('m2'), new Node('m3')];
-  readonly members = this.nodes.map((n, i) => ({ name: n.name, pg: { host: 'fake', port: 10 + i }, restUrl: `http://fake/${n.name}` }));
+  readonly members = this.nodes.map((n, i) => ({ name: n.name, pg: { host: 'fake', port: 10 + i }, restUrl: `http://fake/${n.name}`, serverAddress: { host: 'fake', port: 10 + i } }));
   leader: string | null = 'm1';
   revision = 1;
   healed = false;

@@ -7,7 +7,7 @@ const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});
 /** Real processes on this machine: every ability, links proxied only in runs with a network fault. */
 export const LOCAL: ProviderEntry = {
   name: 'local',
-  capabilities: new Set(['process-control', 'patroni-rest', 'network']),
+  capabilities: new Set(['process-control', 'patroni-signal', 'patroni-rest', 'link-cut', 'link-shape']),
   members: shape.members.map((m) => m.name),
   etcdMembers: shape.etcd.map((e) => e.name),
   create: (o) => new LocalProvider({

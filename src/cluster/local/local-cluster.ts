@@ -36,7 +36,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
 
   constructor(readonly parts: LocalClusterParts) {
     const t = parts.topology;
-    this.members = t.members.map((m) => ({ name: m.name, pg: { host: HOST, port: m.pgPort }, restUrl: `http://${HOST}:${m.restPort}` }));
+    this.members = t.members.map((m) => ({ name: m.name, pg: { host: HOST, port: m.pgPort }, restUrl: `http://${HOST}:${m.restPort}`, serverAddress: { host: HOST, port: m.pgPort } }));
     this.etcd = t.etcd.map((e) => ({ name: e.name, clientUrl: `http://${HOST}:${e.clientPort}` }));
     const h = t.haproxy;
     this.endpoints = {
