@@ -1,4 +1,6 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { buildImages, RELEASES, type Release } from '../cluster/docker/images.js';
+import { PROVIDERS } from './providers.js';
 import { intArg } from './args.js';
 import { EXIT, exitCodeFor, errorMessage } from '../errors.js';
 import { clusterDown, clusterStatus, clusterUp } from './cluster-commands.js';
@@ -16,19 +18,34 @@ export function buildProgram(): Command {
     .description('Chaos and failover tests for Patroni-managed PostgreSQL clusters')
     .exitOverride()
     .showHelpAfterError();
-  const cluster = program.command('cluster').description('start, inspect and stop a local cluster by hand');
+  const cluster = program.command('cluster').description('start, inspect and stop a cluster by hand');
   cluster
     .command('up')
     .description('start a cluster (3 etcd, 3 Patroni/PostgreSQL, HAProxy) and keep it up until Ctrl-C')
-    .option('--port-base <n>', 'first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
+    .addOption(new Option('--provider <name>', 'cluster provider').choices(PROVIDERS).default('local'))
+    .option('--port-base <n>', 'local: first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
+    .addOption(new Option('--release <release>', 'docker: the Debian release whose packages make the cluster').choices([...RELEASES]))
     .option('--replication <mode>', 'sync or async', replicationArg, 'synchronous' as const)
-    .action(async (o: { portBase: number; replication: 'synchronous' | 'asynchronous' }) => clusterUp(o));
+    .action(async (o: { provider: string; portBase: number; release?: string; replication: 'synchronous' | 'asynchronous' }) => clusterUp(o));
   cluster.command('status').description('members, roles, timeline and lag of running clusters').action(async () => {
     process.stdout.write(`${await clusterStatus()}\n`);
   });
   cluster.command('down').description('stop every running cluster and reap what killed runs left').action(async () => {
     process.stdout.write(`${await clusterDown()}\n`);
   });
+  const images = program.command('images').description('the docker provider\'s images, built locally from Debian\'s archive');
+  images
+    .command('build')
+    .description('build the images of a release (or of every release); unchanged inputs make it a no-op')
+    .addOption(new Option('--release <release>', 'only this release').choices([...RELEASES]))
+    .action(async (o: { release?: Release }) => {
+      const t0 = Date.now();
+      const say = (m: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${m}\n`);
+      for (const release of o.release ? [o.release] : RELEASES) {
+        const r = await buildImages({ release, onProgress: say });
+        process.stdout.write(`${release}: ${r.built.length === 0 ? 'up to date' : `built ${r.built.map((b) => `${b.kind} ${(b.ms / 1000).toFixed(1)} s`).join(', ')}`} (${(r.ms / 1000).toFixed(1)} s): ${Object.values(r.tags).join(' ')}\n`);
+      }
+    });
   registerScenarioCommands(program);
   return program;
 }
