@@ -4,7 +4,7 @@ import { getCluster, type ClusterMember } from '../cluster/patroni-api.js';
 import { LocalProvider } from '../cluster/local/provider.js';
 import { killRunProcesses } from '../cluster/local/reaper.js';
 import { listRuns, ownerAlive, readRunRecord, writeRunRecord, type RunRecord } from '../cluster/local/run-record.js';
-import { buildTopology, HOST } from '../cluster/topology.js';
+import { buildTopology, HOST } from '../cluster/local/topology.js';
 import { ownerIsDead } from '../cluster/docker/owner.js';
 import { listDockerRuns } from '../cluster/docker/runs.js';
 import { startDockerCluster } from '../cluster/docker/start.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Credentials } from './topology.js';
+import type { Credentials } from './types.js';
 import type { Endpoint } from './types.js';
 
 export interface SqlOptions {

@@ -5,7 +5,21 @@
  * "unsupported".
  */
 import type { Replication } from '../sla/types.js';
-import type { Credentials, LinkKind } from './topology.js';
+
+/**
+ * A member's links, as faults name them: `dcs` its connections to each etcd
+ * member; `peer` what other members open to it (replication and pg_rewind to
+ * its PostgreSQL, REST between members); `client` what HAProxy opens to it
+ * (client sessions and health checks).
+ */
+export type LinkKind = 'dcs' | 'peer' | 'client';
+
+/** The cluster's PostgreSQL roles, as Patroni's `postgresql.authentication` names them. */
+export interface Credentials {
+  superuser: { username: string; password: string };
+  replication: { username: string; password: string };
+  rewind: { username: string; password: string };
+}
 
 /** Component versions as the provider read them from the binaries; null when it could not. */
 export interface Versions {

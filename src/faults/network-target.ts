@@ -2,7 +2,7 @@ import { Toxiproxy, type Toxic } from 'toxiproxy-node-client';
 import { request } from 'undici';
 import { HarnessError } from '../errors.js';
 import { hasLinkCut, hasNetworkControl, type Cure, type NetworkControl, type StartedCluster } from '../cluster/types.js';
-import type { LinkKind } from '../cluster/topology.js';
+import type { LinkKind } from '../cluster/types.js';
 import type { Injected } from './types.js';
 
 export function networkControl(cluster: StartedCluster): StartedCluster & NetworkControl {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { getPatroni, isPrimaryRole } from '../cluster/patroni-api.js';
-import type { Credentials } from '../cluster/topology.js';
+import type { Credentials } from '../cluster/types.js';
 import type { MemberHandle } from '../cluster/types.js';
 import { now } from '../history/clock.js';
 import type { ProbeEvent } from '../history/events.js';

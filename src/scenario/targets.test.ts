@@ -82,6 +82,25 @@ describe('checkScenario', () => {
     ]);
   });
 
+  it('refuses a release on a provider that takes none, and a release the provider does not build, at its line', () => {
+    expect(check('  - sleep: 1s\n', 'cluster:\n  release: trixie\n')).toEqual([
+      't.yaml:3:3: cluster.release: provider "local" runs the components installed on this machine and takes no release; a release needs a provider that builds them (--provider docker)',
+    ]);
+    const docker: FaultCatalog = { ...catalog, provider: 'docker', releases: ['bookworm', 'trixie'] };
+    const scenario = loadScenarioText('name: t\ncluster: { release: sid }\nsteps:\n  - sleep: 1s\n', 't.yaml');
+    expect(checkScenario(scenario, docker).map(formatIssue)).toEqual(['t.yaml:2:12: cluster.release: expected one of bookworm, trixie for provider "docker"']);
+    const set = loadScenarioText('name: t\nsteps:\n  - sleep: 1s\n', 't.yaml', ['cluster.release=sid']);
+    expect(checkScenario(set, docker).map(formatIssue)).toEqual(['t.yaml: --set cluster.release=sid: cluster.release: expected one of bookworm, trixie for provider "docker"']);
+    expect(checkScenario(loadScenarioText('name: t\ncluster: { release: trixie }\nsteps:\n  - sleep: 1s\n', 't.yaml'), docker)).toEqual([]);
+  });
+
+  it('says why an unsupported fault is unsupported', () => {
+    const why: FaultCatalog = { ...catalog, actions: new Map([['freeze', { targets: 'member', supported: false, unsupported: 'it has no freezer' }]]) };
+    expect(checkScenario(loadScenarioText('name: t\nsteps:\n  - fault: { action: freeze, target: primary }\n', 't.yaml'), why).map(formatIssue)).toEqual([
+      't.yaml:3:14: steps[0].fault.action: fault "freeze" is not supported by provider "local": it has no freezer',
+    ]);
+  });
+
   it('names the override that set a bad target', () => {
     const scenario = loadScenarioText('name: t\nsteps:\n  - fault: { action: kill, target: primary }\n', 't.yaml', ['steps[0].fault.target=etcd-all']);
     expect(checkScenario(scenario, catalog).map(formatIssue)).toEqual([

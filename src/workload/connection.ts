@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Credentials } from '../cluster/topology.js';
+import type { Credentials } from '../cluster/types.js';
 import type { Endpoint } from '../cluster/types.js';
 
 /** Which member a connection reached and on which timeline (HAProxy pins a connection to one backend). */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Credentials } from '../cluster/topology.js';
+import type { Credentials } from '../cluster/types.js';
 import type { Endpoint } from '../cluster/types.js';
 import { now } from '../history/clock.js';
 import type { Outcome, WriteEvent } from '../history/events.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters } from '../live.js';
-import type { Credentials, LinkKind } from '../topology.js';
+import type { Credentials, LinkKind } from '../types.js';
 import type {
   ClusterEndpoints, Component, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { effectiveDcs } from '../render/dcs.js';
 import { renderHaproxyConfig } from '../render/haproxy.js';
-import { buildTopology } from '../topology.js';
+import { buildTopology } from '../local/topology.js';
 import { etcdArgs, haproxyConfig, patroniConfig, type RenderInput } from './render.js';
 
 const input: RenderInput = {

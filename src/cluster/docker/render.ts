@@ -5,7 +5,7 @@
  * killed primary into "unknown host" errors that a real network never shows.
  */
 import { stringify } from 'yaml';
-import type { Credentials } from '../topology.js';
+import type { Credentials } from '../types.js';
 import { haproxyConfig as renderHaproxy } from '../render/haproxy.js';
 
 export interface DockerNode {

@@ -1,5 +1,5 @@
 import type { ProviderEntry } from '../types.js';
-import { buildTopology } from '../topology.js';
+import { buildTopology } from './topology.js';
 import { LocalProvider } from './provider.js';
 
 const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});

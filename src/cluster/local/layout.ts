@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { renderEtcdArgs } from '../render/etcd.js';
 import { renderHaproxyConfig } from '../render/haproxy.js';
 import { renderPatroniConfig } from '../render/patroni.js';
-import type { Topology } from '../topology.js';
+import type { Topology } from './topology.js';
 import type { Binaries, RunAs } from './system.js';
 
 /** Creates the run folder and writes every rendered config into it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withSql, queryOne } from '../sql.js';
 import { healthStatus } from '../patroni-api.js';
-import { allPorts } from '../topology.js';
+import { allPorts } from './topology.js';
 import { listening } from '../../test-support/cli.js';
 import { LocalProvider } from './provider.js';
 import { processesOfRun } from './run-record.js';

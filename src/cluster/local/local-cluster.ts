@@ -1,7 +1,7 @@
 import { HarnessError } from '../../errors.js';
 import { renderEtcdArgs } from '../render/etcd.js';
-import { HOST, type LinkKind, type Topology } from '../topology.js';
-import type { ClusterEndpoints, Component, EtcdHandle, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
+import { HOST, type Topology } from './topology.js';
+import type { ClusterEndpoints, Component, EtcdHandle, LinkKind, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
 import { proxyProcessSpec, removeExternalLinks, toxiproxyUrl } from './network.js';
 import { removeRunData } from './layout.js';
 import { postmasterPid } from './postmaster.js';

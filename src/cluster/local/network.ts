@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { HOST, type Topology } from '../topology.js';
+import { HOST, type Topology } from './topology.js';
 import type { ProcessSpec } from './process.js';
 
 /** The compiled standalone server; from sources (tests), the build's copy. */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { HarnessError } from '../../errors.js';
-import { HOST } from '../topology.js';
+import { HOST } from './topology.js';
 
 function tryListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { HarnessError } from '../../errors.js';
 import { effectiveDcs } from '../render/dcs.js';
-import { allPorts, buildTopology, HOST, type Topology } from '../topology.js';
+import { allPorts, buildTopology, HOST, type Topology } from './topology.js';
 import type { ClusterProvider } from '../types.js';
 import { pollUntil } from '../wait/poll.js';
 import { healthy } from '../wait/healthy.js';

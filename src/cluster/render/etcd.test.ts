@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology } from '../topology.js';
+import { buildTopology } from '../local/topology.js';
 import { renderEtcdArgs } from './etcd.js';
 
 describe('renderEtcdArgs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology } from '../topology.js';
+import { buildTopology } from '../local/topology.js';
 import { renderHaproxyConfig } from './haproxy.js';
 
 const cfg = renderHaproxyConfig(buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000 }, {}));

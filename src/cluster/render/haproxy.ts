@@ -1,4 +1,4 @@
-import { HOST, linkPort, type Topology } from '../topology.js';
+import { HOST, linkPort, type Topology } from '../local/topology.js';
 
 /** What an HAProxy configuration needs, whatever the provider: where to listen and which members to check. */
 export interface HaproxyLayout {

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildTopology } from '../topology.js';
+import { buildTopology } from '../local/topology.js';
 import { effectiveDcs } from './dcs.js';
 import { renderPatroniConfig } from './patroni.js';
 

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { HOST, linkPort, type MemberSpec, type Topology } from '../topology.js';
+import { HOST, linkPort, type MemberSpec, type Topology } from '../local/topology.js';
 
 export interface PatroniRenderOptions {
   binDir: string;

@@ -5,7 +5,8 @@
  * bases PORT_BLOCK apart never collide.
  */
 import { join } from 'node:path';
-import type { Replication } from '../scenario/types.js';
+import type { Replication } from '../../scenario/types.js';
+import type { Credentials, LinkKind } from '../types.js';
 
 export const PORT_BLOCK = 100;
 export const DEFAULT_PORT_BASE = 5000;
@@ -41,13 +42,6 @@ export interface HaproxySpec {
   logFile: string;
 }
 
-/**
- * A member's links, each proxied separately so that a fault can cut one:
- * `dcs` its connections to each etcd member; `peer` what other members open
- * to it (replication and pg_rewind to its PostgreSQL, REST between members);
- * `client` what HAProxy opens to it (client sessions and health checks).
- */
-export type LinkKind = 'dcs' | 'peer' | 'client';
 
 /** A proxied link: a Toxiproxy proxy listening on `port` in front of `upstream`. */
 export interface LinkSpec {
@@ -68,11 +62,6 @@ export interface NetworkSpec {
   links: LinkSpec[];
 }
 
-export interface Credentials {
-  superuser: { username: string; password: string };
-  replication: { username: string; password: string };
-  rewind: { username: string; password: string };
-}
 
 export interface Topology {
   runId: string;
