@@ -36,6 +36,15 @@ describe('docker provider through the CLI', () => {
     await buildImages({ release: 'bookworm' });
   }, 600_000);
 
+  it('refuses, before anything starts, the local provider\'s flags and a fault docker cannot express (exit 2)', async () => {
+    const flags = await runCli(['run', '--provider', 'docker', '--keep-cluster', 'scenarios/kill-primary.yaml']);
+    expect(flags.code).toBe(2);
+    expect(flags.stderr).toContain('--keep-cluster: only the local provider takes this; provider "docker" does not');
+    const fault = await runCli(['run', '--provider', 'docker', 'scenarios/kill-patroni-on-primary.yaml']);
+    expect(fault.code).toBe(2);
+    expect(fault.stderr).toMatch(/kill-patroni-on-primary\.yaml:\d+:\d+: steps\[2\]\.fault\.action: fault "kill-patroni" is not supported by provider "docker": Patroni is the PID 1/);
+  });
+
   it('cluster up --provider docker, status shows 1 leader and 2 streaming replicas, down removes every object', async () => {
     const { child, output } = await startCli(['cluster', 'up', '--provider', 'docker'], 'Ctrl-C');
     const runId = runIdOf(output());

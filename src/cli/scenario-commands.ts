@@ -44,7 +44,15 @@ export function registerScenarioCommands(program: Command): void {
     .option('--port-base <n>', 'first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
     .option('--toxiproxy <url>', 'use this Toxiproxy for network faults instead of the built-in one (env PATRONI_CHAOS_TOXIPROXY)', urlArg, process.env['PATRONI_CHAOS_TOXIPROXY'])
     .option('--strict', 'count known findings (known-findings.yaml) as failures', false)
-    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean }) => {
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean }, cmd: Command) => {
+      if (o.provider !== 'local') {
+        // These shape the local provider's processes and ports; another provider would silently ignore them.
+        const localOnly = (['keepCluster', 'portBase', 'toxiproxy'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+        if (localOnly.length > 0) {
+          const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          throw new ScenarioError([{ file: '', line: 0, column: 0, path: localOnly.map(flag).join(', '), message: `only the local provider takes this; provider "${o.provider}" does not` }]);
+        }
+      }
       const suites = loadChecked(targets, o.set, o.provider);
       process.exitCode = await runSuites(suites, o);
     });
