@@ -13,6 +13,7 @@ import { buildImages } from '../cluster/docker/images.js';
 import { leftovers } from '../cluster/docker/sweep.js';
 import type { ReportJson } from '../report/json.js';
 import { exited, runCli, startCli } from '../test-support/cli.js';
+import { filesContaining, runPasswords } from '../test-support/secrets.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'pc-docker-cli-'));
 const runIdOf = (out: string) => {
@@ -88,6 +89,10 @@ describe('docker provider through the CLI', () => {
     expect(nodes).toEqual(new Set([fault.old_leader, fault.new_leader]));
     expect(r.code).toBe(json.verdict === 'pass' ? 0 : 1);
     await nothingLeft(json.run_id);
+    // The run's own passwords appear nowhere in its reports or the containers' logs.
+    const passwords = runPasswords(`/tmp/patroni-chaos/${json.run_id}`);
+    expect(passwords).toHaveLength(4);
+    expect(filesContaining(dir, passwords)).toEqual([]);
   }, 600_000);
 
   it('Ctrl-C while the containers start exits 3 and leaves no container, network or volume', async () => {

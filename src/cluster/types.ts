@@ -19,6 +19,8 @@ export interface Credentials {
   superuser: { username: string; password: string };
   replication: { username: string; password: string };
   rewind: { username: string; password: string };
+  /** Basic authentication of Patroni's unsafe REST endpoints (switchover, failover, PATCH /config). */
+  rest: { username: string; password: string };
 }
 
 /** Component versions as the provider read them from the binaries; null when it could not. */

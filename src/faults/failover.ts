@@ -13,7 +13,7 @@ export const failover: FaultDefinition = {
     const leader = await currentLeader(cluster);
     const candidate = names.find((n) => n !== leader.name);
     if (candidate === undefined) throw new HarnessError('FAULT_FAILED', `failover needs a candidate other than the leader ${leader.name}`);
-    const answer = await postFailover(leader.restUrl, candidate);
+    const answer = await postFailover(leader.restUrl, cluster.credentials.rest, candidate);
     return { detail: `from ${leader.name} to ${candidate}: ${answer.trim()}` };
   },
 };

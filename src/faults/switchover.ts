@@ -11,7 +11,7 @@ export const switchover: FaultDefinition = {
   async inject(cluster, names) {
     const leader = await currentLeader(cluster);
     const candidate = names.find((n) => n !== leader.name);
-    const answer = await postSwitchover(leader.restUrl, leader.name, candidate);
+    const answer = await postSwitchover(leader.restUrl, cluster.credentials.rest, leader.name, candidate);
     return { detail: `from ${leader.name} to ${candidate ?? 'any'}: ${answer.trim()}` };
   },
 };

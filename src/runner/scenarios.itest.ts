@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { filesContaining, runPasswords } from '../test-support/secrets.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/cli.js';
 import { processesOfRun } from '../cluster/local/run-record.js';
@@ -47,6 +48,10 @@ describe('scenarios end to end on the local provider', () => {
     const read = history.find((e) => e.kind === 'final-read');
     expect(read.node).toBe(m.faults[0].new_leader);
     expectNothingLeft(report);
+    // The run's own passwords (no two runs share one) appear nowhere in its reports or logs.
+    const passwords = runPasswords(`/tmp/patroni-chaos/${report['run_id']}`);
+    expect(passwords).toHaveLength(4);
+    expect(filesContaining(dir, passwords)).toEqual([]);
   });
 
   it('kill-primary with ttl 60: exits 1 and names the violated RTO with its observed value', async () => {

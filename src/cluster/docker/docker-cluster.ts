@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters } from '../live.js';
-import type { Credentials, LinkKind } from '../types.js';
 import type {
-  ClusterEndpoints, Component, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, Component, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
+import type { LinkKind } from '../types.js';
 import { docker, dockerOk, type DockerResult } from './cli.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
@@ -36,19 +36,12 @@ export interface DockerNodeInfo extends DockerNode {
   ports: Record<number, number>;
 }
 
-export const CREDENTIALS: Credentials = {
-  superuser: { username: 'postgres', password: 'chaos-superuser' },
-  replication: { username: 'replicator', password: 'chaos-replicator' },
-  rewind: { username: 'rewind_user', password: 'chaos-rewind' },
-};
-
 /** WAL streaming processes, by their process titles. */
 const REPLICATION_TITLE = 'postgres: .*(walsender|walreceiver)';
 
 export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
-  readonly credentials = CREDENTIALS;
   readonly members: MemberHandle[];
   readonly etcd: EtcdHandle[];
   readonly endpoints: ClusterEndpoints;
@@ -68,6 +61,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     readonly network: RunNetwork,
     readonly images: ImageTags,
     readonly nodes: ReadonlyMap<string, DockerNodeInfo>,
+    readonly credentials: Credentials,
   ) {
     const host = '127.0.0.1';
     const port = (name: string, p: number) => this.node(name).ports[p] as number;

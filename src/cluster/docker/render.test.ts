@@ -16,6 +16,7 @@ const input: RenderInput = {
     superuser: { username: 'postgres', password: 's' },
     replication: { username: 'replicator', password: 'r' },
     rewind: { username: 'rewind_user', password: 'w' },
+    rest: { username: 'patroni', password: 'p' },
   },
 };
 
@@ -24,7 +25,7 @@ describe('docker render', () => {
     const c = parse(patroniConfig(input, input.members[1]!));
     expect(c.name).toBe('patroni2');
     expect(c.etcd3.hosts).toEqual(['172.29.7.10:2379', '172.29.7.11:2379', '172.29.7.12:2379']);
-    expect(c.restapi).toEqual({ listen: '0.0.0.0:8008', connect_address: '172.29.7.21:8008' });
+    expect(c.restapi).toMatchObject({ listen: '0.0.0.0:8008', connect_address: '172.29.7.21:8008' });
     expect(c.postgresql.connect_address).toBe('172.29.7.21:5432');
     const dcs = c.bootstrap.dcs;
     expect([dcs.ttl, dcs.loop_wait, dcs.retry_timeout]).toEqual([20, 5, 5]);
@@ -33,6 +34,10 @@ describe('docker render', () => {
     expect(dcs.postgresql.use_pg_rewind).toBe(true);
     expect(dcs.postgresql.use_slots).toBe(true);
     expect(c.postgresql.pg_hba).toContain('host replication replicator 172.29.7.0/24 scram-sha-256');
+    // Only the run's own network and loopback: no address from anywhere.
+    expect(c.postgresql.pg_hba.filter((l: string) => /^host /.test(l)).map((l: string) => l.split(/\s+/)[3])).toEqual(['172.29.7.0/24', '127.0.0.1/32', '172.29.7.0/24', '127.0.0.1/32']);
+    // Patroni's unsafe REST endpoints need the run's own password.
+    expect(c.restapi.authentication).toEqual({ username: 'patroni', password: 'p' });
   });
 
   it('haproxy.cfg keeps the local provider\'s checks and options, line for line apart from addresses', () => {

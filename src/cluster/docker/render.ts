@@ -57,7 +57,7 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
     namespace: '/service/',
     name: m.name,
     log: { level: 'INFO' },
-    restapi: { listen: `0.0.0.0:${REST_PORT}`, connect_address: `${m.ip}:${REST_PORT}` },
+    restapi: { listen: `0.0.0.0:${REST_PORT}`, connect_address: `${m.ip}:${REST_PORT}`, authentication: c.rest },
     etcd3: { hosts: i.etcd.map((e) => `${e.ip}:${ETCD_CLIENT_PORT}`), protocol: 'http' },
     bootstrap: {
       dcs: i.dcs,
@@ -77,14 +77,15 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
         shared_buffers: '32MB',
         logging_collector: 'off',
       },
-      // The harness connects through Docker's port publishing, whose source
-      // address is the bridge gateway or loopback-proxied: any address, by password.
+      // Only the run's own network: the members, HAProxy, and the harness, whose connections
+      // through Docker's published ports arrive from the bridge gateway, inside the subnet.
       pg_hba: [
         'local all all trust',
         `host replication ${c.replication.username} ${i.subnet} scram-sha-256`,
         // A replica's Patroni reads its own timeline over a replication connection to localhost.
         `host replication ${c.replication.username} 127.0.0.1/32 scram-sha-256`,
-        'host all all 0.0.0.0/0 scram-sha-256',
+        `host all all ${i.subnet} scram-sha-256`,
+        'host all all 127.0.0.1/32 scram-sha-256',
       ],
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },

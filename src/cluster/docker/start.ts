@@ -9,13 +9,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
+import { newCredentials, writeCredentials } from '../credentials.js';
 import { liveClusters } from '../live.js';
 import { effectiveDcs } from '../render/dcs.js';
 import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
 import { dockerOk } from './cli.js';
-import { CREDENTIALS, DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, type ContainerRole, type DockerNodeInfo } from './docker-cluster.js';
+import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, type ContainerRole, type DockerNodeInfo } from './docker-cluster.js';
 import { buildImages, requireImages, type Release } from './images.js';
 import { createRunNetwork, freeHostPorts } from './network.js';
 import { OWNER_LABEL, ownerLabel, reapOrphans } from './owner.js';
@@ -93,7 +94,9 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     DOCKER_ETCD.forEach((n, i) => add(n, 'etcd', i, [ETCD_CLIENT_PORT]));
     DOCKER_MEMBERS.forEach((n, i) => add(n, 'patroni', 10 + i, [PG_PORT, REST_PORT]));
     add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
-    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes);
+    const credentials = newCredentials();
+    writeCredentials(runDir, credentials);
+    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials);
     liveClusters.delete(early);
     const c = cluster;
     const started = startContainers(c, o, say);
@@ -117,7 +120,7 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
   const { runId, network, nodes, images, release, dcs } = c;
   const byRole = (r: ContainerRole) => [...nodes.values()].filter((n) => n.role === r);
   const input: RenderInput = {
-    runId, scope: c.scope, subnet: network.subnet, dcs, credentials: CREDENTIALS,
+    runId, scope: c.scope, subnet: network.subnet, dcs, credentials: c.credentials,
     members: byRole('patroni'), etcd: byRole('etcd'),
   };
   const common = (n: DockerNodeInfo) => [
@@ -165,7 +168,7 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
     // healthy() only reads through HAProxy. txid_current() makes this transaction write a
     // commit record, which under synchronous mode waits for the sync standby: a real write
     // that leaves no table behind for the workload's checks to trip over.
-    await withSql(c.endpoints.primary, CREDENTIALS, (s) => s.query('SELECT txid_current()'));
+    await withSql(c.endpoints.primary, c.credentials, (s) => s.query('SELECT txid_current()'));
     return true;
   }, {
     timeoutMs: o.startTimeoutMs ?? DEFAULT_DOCKER_START_TIMEOUT_MS,

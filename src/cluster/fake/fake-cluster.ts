@@ -7,6 +7,7 @@
  * comes, a cure that fails, rows that diverge, no leader at the end.
  * Nothing here is used outside tests.
  */
+import { newCredentials } from '../credentials.js';
 import { createHash } from 'node:crypto';
 import type { Versions } from '../types.js';
 import type { ClusterProvider, Component, ProcessControl, StartedCluster } from '../types.js';
@@ -48,7 +49,7 @@ export class FakeCluster implements StartedCluster, ProcessControl {
   readonly dcs: Readonly<Record<string, unknown>> = { ttl: 1, loop_wait: 1 };
   readonly etcd = [];
   readonly endpoints = { primary: { host: 'fake', port: 1 }, replicas: { host: 'fake', port: 2 }, any: { host: 'fake', port: 3 }, statsUrl: 'http://fake' };
-  readonly credentials = { superuser: { username: 'fake', password: 'fake' }, replication: { username: 'fake', password: 'fake' }, rewind: { username: 'fake', password: 'fake' } };
+  readonly credentials = newCredentials();
   readonly versions: Versions = { postgres: '15.0', patroni: '3.0.2', etcd: '3.4.23', haproxy: '2.6.12' };
   readonly nodes = [new Node('m1'), new Node('m2'), new Node('m3')];
   readonly members = this.nodes.map((n, i) => ({ name: n.name, pg: { host: 'fake', port: 10 + i }, restUrl: `http://fake/${n.name}`, serverAddress: { host: 'fake', port: 10 + i } }));

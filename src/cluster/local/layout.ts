@@ -1,5 +1,6 @@
 import { chownSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeCredentials } from '../credentials.js';
 import { renderEtcdArgs } from '../render/etcd.js';
 import { renderHaproxyConfig } from '../render/haproxy.js';
 import { renderPatroniConfig } from '../render/patroni.js';
@@ -19,6 +20,7 @@ export function writeRunLayout(t: Topology, bin: Binaries, runAs: RunAs | undefi
   }
   for (const e of t.etcd) mkdirSync(e.dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(t.haproxy.configFile, renderHaproxyConfig(t));
+  writeCredentials(t.runDir, t.credentials);
   writeFileSync(join(t.runDir, 'etcd-args.json'), JSON.stringify(Object.fromEntries(t.etcd.map((e) => [e.name, renderEtcdArgs(t, e)])), null, 2));
 }
 

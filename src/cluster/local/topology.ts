@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Replication } from '../../scenario/types.js';
+import { newCredentials } from '../credentials.js';
 import type { Credentials, LinkKind } from '../types.js';
 
 export const PORT_BLOCK = 100;
@@ -94,6 +95,8 @@ export interface TopologyOptions {
   proxied?: boolean;
   /** Base URL of an external Toxiproxy to carry the links. */
   toxiproxy?: string;
+  /** The run's passwords; fresh ones when absent. */
+  credentials?: Credentials;
 }
 
 export function allPorts(t: Topology): number[] {
@@ -163,11 +166,7 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
     },
     network: { apiPort: base + 50, logFile: join(runDir, 'logs', 'toxiproxy.log'), links, ...(o.toxiproxy ? { externalApi: o.toxiproxy } : {}) },
     proxied: o.proxied ?? false,
-    credentials: {
-      superuser: { username: 'postgres', password: 'chaos-superuser' },
-      replication: { username: 'replicator', password: 'chaos-replicator' },
-      rewind: { username: 'rewind_user', password: 'chaos-rewind' },
-    },
+    credentials: o.credentials ?? newCredentials(),
     database: 'postgres',
   };
 }

@@ -11,7 +11,7 @@ const config = parse(renderPatroniConfig(t, member, { binDir: '/usr/lib/postgres
 describe('renderPatroniConfig', () => {
   it('binds REST and PostgreSQL to the member ports on loopback', () => {
     expect(config['name']).toBe('patroni2');
-    expect(config['restapi']).toEqual({ listen: '127.0.0.1:7021', connect_address: '127.0.0.1:7021' });
+    expect(config['restapi']).toMatchObject({ listen: '127.0.0.1:7021', connect_address: '127.0.0.1:7021' });
     expect(config['postgresql'].listen).toBe('127.0.0.1:7011');
   });
 
@@ -32,6 +32,8 @@ describe('renderPatroniConfig', () => {
   it('allows replication and client logins only from loopback, with passwords', () => {
     expect(config['postgresql'].pg_hba).toEqual(['local all all trust', 'host replication replicator 127.0.0.1/32 scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256']);
     expect(config['postgresql'].authentication.replication.username).toBe('replicator');
+    expect(config['restapi'].authentication).toEqual(t.credentials.rest);
+    expect(config['restapi'].authentication.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
   });
 });
 
@@ -45,6 +47,6 @@ describe('renderPatroniConfig with proxied links', () => {
   it('advertises its peer proxies to the other members, and still listens directly', () => {
     expect(proxied['postgresql'].connect_address).toBe('127.0.0.1:7072');
     expect(proxied['postgresql'].listen).toBe('127.0.0.1:7012');
-    expect(proxied['restapi']).toEqual({ listen: '127.0.0.1:7022', connect_address: '127.0.0.1:7077' });
+    expect(proxied['restapi']).toMatchObject({ listen: '127.0.0.1:7022', connect_address: '127.0.0.1:7077' });
   });
 });

@@ -19,7 +19,11 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
     namespace: '/service/',
     name: m.name,
     log: { level: 'INFO' },
-    restapi: { listen: `${HOST}:${m.restPort}`, connect_address: `${HOST}:${linkPort(t, m.name, 'rest-peer', m.restPort)}` },
+    restapi: {
+      listen: `${HOST}:${m.restPort}`,
+      connect_address: `${HOST}:${linkPort(t, m.name, 'rest-peer', m.restPort)}`,
+      authentication: t.credentials.rest,
+    },
     etcd3: { hosts: etcdHosts, protocol: 'http', ...(t.proxied ? { use_proxies: true } : {}) },
     bootstrap: {
       dcs: t.dcs,

@@ -1,4 +1,4 @@
-import { getCluster, isPrimaryRole, wakeHaLoop, type ClusterMember } from '../patroni-api.js';
+import { getCluster, isPrimaryRole, wakeHaLoop, type ClusterMember, type RestAuth } from '../patroni-api.js';
 import { queryOne } from '../sql.js';
 import type { StartedCluster } from '../types.js';
 
@@ -8,10 +8,10 @@ export const REPLICA_STATES: ReadonlySet<string> = new Set(['running', 'streamin
 const lastWake = new Map<string, number>();
 
 /** Wakes the leader's HA loop at most once every 2 s, so that polling does not flood its REST API. */
-async function wakeOnce(restUrl: string, ttl: number): Promise<void> {
+async function wakeOnce(restUrl: string, auth: RestAuth, ttl: number): Promise<void> {
   if (Date.now() - (lastWake.get(restUrl) ?? 0) < 2000) return;
   lastWake.set(restUrl, Date.now());
-  await wakeHaLoop(restUrl, ttl);
+  await wakeHaLoop(restUrl, auth, ttl);
 }
 
 /** GET /cluster from the first member that answers. */
@@ -42,7 +42,7 @@ export async function healthy(c: StartedCluster): Promise<true | string> {
   const leaderHandle = c.members.find((m) => m.name === leader.name);
   if (leaderHandle === undefined) return `unknown leader ${leader.name}`;
   const needsSync = c.replication === 'synchronous' && !replicas.some((r) => r.role === 'sync_standby');
-  if (needsSync && replicas.some((r) => REPLICA_STATES.has(r.state))) await wakeOnce(leaderHandle.restUrl, Number(c.dcs['ttl'] ?? 30));
+  if (needsSync && replicas.some((r) => REPLICA_STATES.has(r.state))) await wakeOnce(leaderHandle.restUrl, c.credentials.rest, Number(c.dcs['ttl'] ?? 30));
   if (replicas.length !== c.members.length - 1) return `${replicas.length} of ${c.members.length - 1} replicas registered (${describe(view)})`;
   const lagging = replicas.filter((r) => !REPLICA_STATES.has(r.state) || r.timeline !== leader.timeline);
   if (lagging.length > 0) return `replica(s) not streaming on timeline ${leader.timeline}: ${describe(lagging)}`;
