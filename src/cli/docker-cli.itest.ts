@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildImages } from '../cluster/docker/images.js';
 import { leftovers } from '../cluster/docker/sweep.js';
@@ -50,6 +51,12 @@ describe('docker provider through the CLI', () => {
     const { child, output } = await startCli(['cluster', 'up', '--provider', 'docker'], 'Ctrl-C');
     const runId = runIdOf(output());
     expect(output()).toMatch(/patroni 3\.0\.2, postgres 15\./);
+    // Patroni's unsafe endpoints refuse a caller without the run's REST password.
+    const rest = /REST (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1];
+    if (rest === undefined) throw new Error(`no REST URL in:\n${output()}`);
+    const anonymous = await request(`${rest}/switchover`, { method: 'POST', body: '{"leader":"patroni1"}', headers: { 'content-type': 'application/json' } });
+    await anonymous.body.text();
+    expect(anonymous.statusCode).toBe(401);
     const status = await runCli(['cluster', 'status']);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`docker cluster ${runId}`);
