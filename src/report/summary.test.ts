@@ -22,7 +22,7 @@ describe('toSummaryJson', () => {
   it('lists each run with its key figures and failed SLA lines', () => {
     expect(summary.runs[1]).toEqual({
       scenario: 'kill-primary', iteration: 2, verdict: 'fail', dir: 'kill-primary-2',
-      rto_ms: 41_230, lost_writes: 2, max_concurrent_primaries: 1, failed_sla: ['rto_ms', 'lost_writes'], known_sla: [],
+      rto_ms: 41_230, lost_writes: 2, max_concurrent_primaries: 1, failed_sla: ['rto_ms', 'lost_writes'], known_sla: [], wall: null,
     });
   });
 
@@ -31,6 +31,22 @@ describe('toSummaryJson', () => {
       'kill-primary': { verdict: 'fail', runs: 3, pass: 2, fail: 1, error: 0, flaky: true, failed_iterations: [2], rto_ms: { min: 18_000, median: 20_000, max: 41_230 }, sla_over_iterations: [] },
       switchover: { verdict: 'pass', runs: 1, pass: 1, fail: 0, error: 0, flaky: false, failed_iterations: [], rto_ms: { min: 9_000, median: 9_000, max: 9_000 }, sla_over_iterations: [] },
     });
+  });
+
+  it('splits each run\'s wall time into start, scenario, convergence and teardown, and totals them with shares', () => {
+    const timed = [
+      { run: passingRun(20_000, { wall: { start_ms: 15_000, scenario_ms: 40_000, convergence_ms: 5_000, teardown_ms: 3_000 } }), dir: 'a' },
+      // A cluster that never started: only its start attempt took time.
+      { run: run({ iteration: 2, wall: { start_ms: 17_000 } }), dir: 'b' },
+    ];
+    const s = toSummaryJson('nightly', timed);
+    expect(s.runs.map((r) => r.wall)).toEqual([timed[0]?.run.wall, { start_ms: 17_000 }]);
+    const md = toSummaryMarkdown(s);
+    expect(md).toContain('## Where the time went');
+    expect(md).toContain('| kill-primary | 1 | 15.0 s | 40.0 s | 5.0 s | 3.0 s | 1 min 03 s |');
+    expect(md).toContain('| kill-primary | 2 | 17.0 s | - | - | - | 17.0 s |');
+    expect(md).toContain('| **all runs** |  | 32.0 s (40%) | 40.0 s (50%) | 5.0 s (6%) | 3.0 s (4%) | 1 min 20 s |');
+    expect(toSummaryMarkdown(toSummaryJson('nightly', runs))).not.toContain('Where the time went');
   });
 
   it('renders one table', () => {

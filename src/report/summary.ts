@@ -1,7 +1,7 @@
 import type { MetricName, SlaResult } from '../sla/types.js';
 import { formatCount, formatDuration, formatMetric, isoTime } from './format.js';
 import { code, mdTable } from './md.js';
-import type { RunRecord, Verdict } from './types.js';
+import type { RunRecord, Verdict, WallTime } from './types.js';
 import { runVerdict, verdictIcon, worstVerdict } from './verdict.js';
 
 /** A run of a suite and its report folder, relative to the summary's folder. */
@@ -39,6 +39,8 @@ export interface SummaryJson {
     failed_sla: MetricName[];
     /** Lines excused as known findings in this run. */
     known_sla: MetricName[];
+    /** Where the run's wall time went (start, scenario, convergence, teardown); null for runs recorded without it. */
+    wall: WallTime | null;
   }>;
   /**
    * Per scenario, over its iterations: the verdict the exit code follows,
@@ -71,6 +73,7 @@ export function toSummaryJson(suite: string, runs: readonly SuiteRun[], scenario
     max_concurrent_primaries: run.analysis.metrics.max_concurrent_primaries,
     failed_sla: run.analysis.sla.filter((s) => s.status === 'fail').map((s) => s.metric),
     known_sla: run.analysis.sla.filter((s) => s.status === 'known').map((s) => s.metric),
+    wall: run.wall ?? null,
   }));
   const stats: SummaryJson['stats'] = {};
   for (const name of new Set(rows.map((r) => r.scenario))) {
@@ -113,7 +116,7 @@ export function toSummaryMarkdown(s: SummaryJson): string {
     formatCount(r.lost_writes), formatCount(r.max_concurrent_primaries), r.failed_sla.join(', '), r.known_sla.join(', '), `[report](${encodeURI(r.dir)}/report.md)`,
   ]);
   const table = mdTable(['scenario', 'iteration', 'verdict', 'RTO', 'lost writes', 'max primaries', 'failed SLA', 'known findings', 'report'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'l', 'l']);
-  const sections = [`# ${verdictIcon[s.verdict]} ${s.verdict.toUpperCase()}: suite ${code(s.suite)}`, table];
+  const sections = [`# ${verdictIcon[s.verdict]} ${s.verdict.toUpperCase()}: suite ${code(s.suite)}`, table, wallSection(s)];
   const per = Object.entries(s.stats).filter(([, st]) => st.runs > 1);
   if (per.length > 0) {
     sections.push(`## Over the iterations\n\n${mdTable(['scenario', 'verdict', 'passed', 'RTO min / median / max', 'flaky'], per.map(([name, st]) => [
@@ -124,5 +127,21 @@ export function toSummaryMarkdown(s: SummaryJson): string {
     const stat = per.flatMap(([name, st]) => st.sla_over_iterations.map((l) => [name, `${l.metric} ${l.stat ?? ''} ${l.threshold}`, formatMetric(l.metric, l.observed), `${verdictIcon[l.status === 'fail' ? 'fail' : l.status === 'unknown' ? 'error' : 'pass']} ${l.status}`, l.note ?? '']));
     if (stat.length > 0) sections.push(`## Lines judged on a statistic over the iterations\n\n${mdTable(['scenario', 'line', 'observed', 'status', 'iterations'], stat)}`);
   }
-  return `${sections.join('\n\n')}\n`;
+  return `${sections.filter((x) => x !== '').join('\n\n')}\n`;
+}
+const WALL_PARTS = ['start_ms', 'scenario_ms', 'convergence_ms', 'teardown_ms'] as const;
+
+/** Where the suite's time went, per run and in total: what to shorten first. */
+function wallSection(s: SummaryJson): string {
+  const runs = s.runs.filter((r): r is typeof r & { wall: WallTime } => r.wall !== null);
+  if (runs.length === 0) return '';
+  const total = (w: WallTime) => WALL_PARTS.reduce((sum, k) => sum + (w[k] ?? 0), 0);
+  const cell = (w: WallTime, k: (typeof WALL_PARTS)[number]) => (w[k] === undefined ? '-' : formatDuration(w[k]));
+  const sums: WallTime = { start_ms: 0, scenario_ms: 0, convergence_ms: 0, teardown_ms: 0 };
+  for (const r of runs) for (const k of WALL_PARTS) sums[k] = (sums[k] ?? 0) + (r.wall[k] ?? 0);
+  const all = total(sums);
+  const share = (k: (typeof WALL_PARTS)[number]) => `${formatDuration(sums[k] ?? 0)} (${all === 0 ? 0 : Math.round(((sums[k] ?? 0) / all) * 100)}%)`;
+  const rows = runs.map((r) => [r.scenario, String(r.iteration), cell(r.wall, 'start_ms'), cell(r.wall, 'scenario_ms'), cell(r.wall, 'convergence_ms'), cell(r.wall, 'teardown_ms'), formatDuration(total(r.wall))]);
+  rows.push(['**all runs**', '', share('start_ms'), share('scenario_ms'), share('convergence_ms'), share('teardown_ms'), formatDuration(all)]);
+  return `## Where the time went\n\n${mdTable(['scenario', 'iteration', 'cluster start', 'scenario', 'final convergence', 'teardown', 'total'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r'])}`;
 }

@@ -45,4 +45,14 @@ export interface RunRecord {
   harnessError?: HarnessError;
   /** Logs folder, relative to the report folder. */
   logsDir?: string;
+  /** Where the run's wall time went; a part that never began is absent. */
+  wall?: WallTime;
+}
+
+/** A run's wall time, in parts: starting the cluster, the steps (with their heals), the final convergence and read, the teardown. */
+export interface WallTime {
+  start_ms: number;
+  scenario_ms?: number;
+  convergence_ms?: number;
+  teardown_ms?: number;
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FAKE_PARTS, FakeProvider, type FakeBehaviour } from '../cluster/fake/fake-cluster.js';
 import { loadScenarioText } from '../scenario/load.js';
 import type { Analysis } from '../checks/metrics.js';
+import type { RunRecord } from '../report/types.js';
 import { runScenario } from './run-scenario.js';
 
 /** kill-primary in miniature: the fake's leader m1 dies and a replica must take over within 2 s. */
@@ -27,7 +28,7 @@ sla:
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function run(behaviour: FakeBehaviour, text = KILL): Promise<Analysis & { provider: FakeProvider }> {
+async function run(behaviour: FakeBehaviour, text = KILL): Promise<Analysis & { provider: FakeProvider; wall: RunRecord['wall'] }> {
   const scenario = loadScenarioText(text, 'fake.yaml');
   const provider = new FakeProvider(scenario.cluster.replication, behaviour);
   const record = await runScenario(scenario, {
@@ -35,7 +36,11 @@ async function run(behaviour: FakeBehaviour, text = KILL): Promise<Analysis & { 
     dir: dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string,
   });
   expect(record.harnessError).toBeUndefined();
-  return { ...record.analysis, provider };
+  // The wall-time parts add up to the run's duration.
+  const w = record.wall;
+  expect(w).toBeDefined();
+  expect((w?.start_ms ?? 0) + (w?.scenario_ms ?? 0) + (w?.convergence_ms ?? 0) + (w?.teardown_ms ?? 0)).toBe(record.endedAt - record.startedAt);
+  return { ...record.analysis, provider, wall: w };
 }
 
 const line = (a: Analysis, metric: string) => a.sla.find((l) => l.metric === metric);
@@ -50,6 +55,10 @@ describe('the runner on the in-memory fake provider', () => {
     expect(a.metrics).toMatchObject({ lost_writes: 0, failed_steps: 0, max_concurrent_primaries: 1, unexpected_writes: 0 });
     expect(a.metrics.convergence_ms).not.toBeNull();
     expect(a.sla.map((l) => l.metric)).toEqual(['rto_ms', 'max_concurrent_primaries', 'lost_writes', 'convergence_ms', 'unexpected_writes', 'failed_steps']);
+    // Steps: sleep 100 ms, the failover (150 ms), a converged wait; then the final convergence.
+    expect(a.wall?.scenario_ms).toBeGreaterThan(250);
+    expect(a.wall?.convergence_ms).toBeDefined();
+    expect(a.wall?.teardown_ms).toBeGreaterThanOrEqual(0);
   });
 
   it('fails when the failover the scenario waits for never comes: a fault that did nothing (issue 11, case 2)', async () => {

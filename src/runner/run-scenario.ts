@@ -5,7 +5,7 @@ import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
 import { errorMessage, HarnessError } from '../errors.js';
 import { now } from '../history/clock.js';
 import { History } from '../history/history.js';
-import type { RunRecord } from '../report/types.js';
+import type { RunRecord, WallTime } from '../report/types.js';
 import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 import type { KnownFinding } from '../sla/known-findings.js';
@@ -50,9 +50,12 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   let cluster: StartedCluster | undefined;
   let harnessError: { code: string; message: string } | undefined;
   const provider = o.provider(scenario);
+  // Marks of the wall-time parts: started, healthy, steps done, converged, stopped.
+  const marks: { healthy?: number; steps?: number; converged?: number } = {};
   progress.start();
   try {
     cluster = await provider.start({ onProgress: (m) => progress.say(m) });
+    marks.healthy = Date.now();
     progress.say(`cluster ${cluster.runId} healthy`);
     await parts.prepare(cluster);
     const c = cluster;
@@ -82,10 +85,12 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
       currentStep = 'healing';
       await healAll(run);
       await run.workload.stop();
+      marks.steps = Date.now();
       try {
         currentStep = 'final convergence';
         await finalConvergence(run, o.finalConvergeMs ?? convergeBudget(scenario));
         await finalRead(run);
+        marks.converged = Date.now();
       } finally {
         await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
       }
@@ -95,10 +100,12 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     progress.say(`harness error: ${harnessError.message}`);
   } finally {
     progress.stop();
+    marks.steps ??= marks.healthy === undefined ? undefined : Date.now();
     await cluster?.stop();
     if (cluster) copyLogs(cluster, join(o.dir, 'logs'));
     await history.close();
   }
+  const endedAt = Date.now();
   const events = history.events;
   const versions = cluster?.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null };
   return {
@@ -108,12 +115,25 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     provider: provider.name,
     versions,
     startedAt,
-    endedAt: Date.now(),
+    endedAt,
+    wall: wallTime(startedAt, marks, endedAt),
     clusterConfig: clusterConfigOf(cluster, scenario),
     analysis: judge(scenario, events, { versions, deferStats: o.deferStats ?? false, knownFindings: o.knownFindings ?? [], strict: o.strict ?? false }),
     events,
     ...(harnessError ? { harnessError } : {}),
     ...(cluster ? { logsDir: 'logs' } : {}),
+  };
+}
+
+/** The parts of a run's wall time, from the marks it reached. */
+export function wallTime(startedAt: number, m: { healthy?: number; steps?: number; converged?: number }, endedAt: number): WallTime {
+  if (m.healthy === undefined) return { start_ms: endedAt - startedAt };
+  const steps = m.steps ?? endedAt;
+  return {
+    start_ms: m.healthy - startedAt,
+    scenario_ms: steps - m.healthy,
+    ...(m.converged === undefined ? {} : { convergence_ms: m.converged - steps }),
+    teardown_ms: endedAt - (m.converged ?? steps),
   };
 }
 
