@@ -172,7 +172,7 @@ export async function requireImages(release: Release, composeDir = COMPOSE_DIR):
   const missing = [];
   for (const kind of BUILD_ORDER) if (!(await imageExists(tags[kind]))) missing.push(tags[kind]);
   if (missing.length > 0) {
-    throw new HarnessError('MISSING_BINARY', `missing image(s) ${missing.join(', ')}. Build them with: npm run build && node bench/docker-images.mjs ${release}`);
+    throw new HarnessError('MISSING_BINARY', `missing image(s) ${missing.join(', ')}. Build them with: patroni-chaos images build --release ${release}`);
   }
   return tags;
 }
