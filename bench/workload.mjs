@@ -23,7 +23,7 @@ const su = cluster.credentials.superuser;
 try {
   await withSql(ep, cluster.credentials, async (c) => {
     await c.query(CREATE_TABLE_SQL);
-    await c.query('CREATE TABLE pgbench_writes (LIKE chaos_writes INCLUDING ALL)');
+    await c.query('CREATE TABLE pgbench_writes (LIKE patroni_chaos.chaos_writes INCLUDING ALL)');
     await c.query('CREATE SEQUENCE pgbench_keys');
   });
   // pgbench's side of the comparison: the same one-row insert into a table of the same shape,
@@ -34,7 +34,7 @@ try {
   const theirs = [];
   for (let r = 1; r <= rounds; r++) {
     // Each round's workload starts its keys at 1 again.
-    await withSql(ep, cluster.credentials, (c) => c.query('TRUNCATE chaos_writes'));
+    await withSql(ep, cluster.credentials, (c) => c.query('TRUNCATE patroni_chaos.chaos_writes'));
     const history = new History(join(tmp, `history-${r}.jsonl`));
     let ok = 0;
     const w = new Workload({ writers: clients, timeoutMs: 5000 }, { endpoint: ep, credentials: cluster.credentials, nodeByAddress: new Map(cluster.members.map((m) => [`${m.serverAddress.host}:${m.serverAddress.port}`, m.name])) }, (e) => {

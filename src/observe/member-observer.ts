@@ -5,9 +5,9 @@ import type { MemberHandle } from '../cluster/types.js';
 import { now } from '../history/clock.js';
 import type { ProbeEvent } from '../history/events.js';
 import { connect, destroy } from '../workload/connection.js';
+import { PROBES_TABLE } from '../workload/schema.js';
 import { Ticker } from './ticker.js';
 
-export const PROBE_TABLE = 'chaos_probes';
 
 /** Recovery state, timeline and WAL position (Patroni's: the furthest of received and replayed on a replica). */
 const STATE_SQL = `SELECT pg_is_in_recovery() AS r,
@@ -15,7 +15,6 @@ const STATE_SQL = `SELECT pg_is_in_recovery() AS r,
        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS tl,
   pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())
                        ELSE pg_current_wal_lsn() END, '0/0')::float8 AS lsn`;
-export const CREATE_PROBE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (member text, at timestamptz DEFAULT now())`;
 
 /**
  * Probes one member directly (not through HAProxy) at a fixed interval:
@@ -90,7 +89,7 @@ export class MemberObserver {
   /** true when the member acknowledged a real write; false when it refused one as read-only. */
   async #writeProbe(client: pg.Client): Promise<boolean | undefined> {
     try {
-      await client.query(`INSERT INTO ${PROBE_TABLE} (member) VALUES ($1)`, [this.member.name]);
+      await client.query(`INSERT INTO ${PROBES_TABLE} (member) VALUES ($1)`, [this.member.name]);
       return true;
     } catch (err) {
       if ((err as { code?: string }).code === '25006') return false;

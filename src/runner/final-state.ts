@@ -3,10 +3,10 @@ import { queryOne, withSql } from '../cluster/sql.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { clusterView, REPLICA_STATES } from '../cluster/wait/healthy.js';
 import type { MemberSnapshot } from '../history/events.js';
-import { TABLE } from '../workload/workload.js';
+import { WRITES_TABLE } from '../workload/schema.js';
 
 /** The set of keys as one value: equal digests, equal sets (counts can agree on different rows). */
-const ROWS_SQL = `SELECT count(*) AS n, md5(coalesce(string_agg(k::text, ',' ORDER BY k), '')) AS d FROM ${TABLE}`;
+const ROWS_SQL = `SELECT count(*) AS n, md5(coalesce(string_agg(k::text, ',' ORDER BY k), '')) AS d FROM ${WRITES_TABLE}`;
 
 /** Each member's state, and with `rows` its row count and key-set digest, for the convergence checks and the report. */
 export async function snapshot(cluster: StartedCluster, o: { rows: boolean }): Promise<MemberSnapshot[]> {
@@ -55,5 +55,5 @@ export async function leaderName(cluster: StartedCluster): Promise<string | { no
 export async function readKeys(cluster: StartedCluster, member: string): Promise<number[]> {
   const handle = cluster.members.find((m) => m.name === member);
   if (!handle) throw new Error(`no member ${member}`);
-  return withSql(handle.pg, cluster.credentials, async (c) => (await c.query(`SELECT k FROM ${TABLE} ORDER BY k`)).rows.map((r: { k: string }) => Number(r.k)), { timeoutMs: 30_000 });
+  return withSql(handle.pg, cluster.credentials, async (c) => (await c.query(`SELECT k FROM ${WRITES_TABLE} ORDER BY k`)).rows.map((r: { k: string }) => Number(r.k)), { timeoutMs: 30_000 });
 }

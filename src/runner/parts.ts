@@ -12,10 +12,11 @@ import type { StartedCluster } from '../cluster/types.js';
 import { healthy } from '../cluster/wait/healthy.js';
 import type { DcsEvent, MemberSnapshot, ProbeEvent, WriteEvent } from '../history/events.js';
 import { DcsObserver } from '../observe/dcs-observer.js';
-import { CREATE_PROBE_TABLE_SQL, MemberObserver } from '../observe/member-observer.js';
+import { MemberObserver } from '../observe/member-observer.js';
 import type { ObserveSpec, WorkloadSpec } from '../scenario/types.js';
 import { addressKey } from '../workload/connection.js';
-import { CREATE_TABLE_SQL, Workload } from '../workload/workload.js';
+import { createSchema } from '../workload/schema.js';
+import { Workload } from '../workload/workload.js';
 import { leaderName, readKeys, snapshot } from './final-state.js';
 
 export interface Lifecycle {
@@ -44,10 +45,7 @@ export interface HarnessParts {
 }
 
 export const REAL_PARTS: HarnessParts = {
-  prepare: (c) => withSql(c.endpoints.primary, c.credentials, async (sql) => {
-    await sql.query(CREATE_TABLE_SQL);
-    await sql.query(CREATE_PROBE_TABLE_SQL);
-  }, { timeoutMs: 10_000 }),
+  prepare: (c) => withSql(c.endpoints.primary, c.credentials, createSchema, { timeoutMs: 10_000 }),
   workload: (c, spec, record) => new Workload(spec, { endpoint: c.endpoints.primary, credentials: c.credentials, nodeByAddress: new Map(c.members.map((m) => [addressKey(m.serverAddress.host, m.serverAddress.port), m.name])) }, record),
   observers: (c, spec, record) => c.members.map((m) => new MemberObserver(m, c.credentials, spec.intervalMs, spec.writeProbes, record)),
   dcs: (c, intervalMs, record) => new DcsObserver(c.etcd.map((e) => e.clientUrl), leaderKey(c.scope), intervalMs, record),

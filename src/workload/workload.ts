@@ -6,11 +6,10 @@ import type { Outcome, WriteEvent } from '../history/events.js';
 import type { WorkloadSpec } from '../scenario/types.js';
 import { outcomeAfterSend } from './classify.js';
 import { addressKey, connect, destroy, identify, type Identity } from './connection.js';
+import { WRITES_TABLE } from './schema.js';
 
-export const TABLE = 'chaos_writes';
-export const CREATE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS ${TABLE} (k bigint PRIMARY KEY, writer int NOT NULL, at timestamptz NOT NULL DEFAULT now())`;
 /** Prepared once per connection (a named statement): each write is then only Bind and Execute. */
-const INSERT = { name: 'chaos-insert', text: `INSERT INTO ${TABLE} (k, writer) VALUES ($1, $2)` };
+const INSERT = { name: 'chaos-insert', text: `INSERT INTO ${WRITES_TABLE} (k, writer) VALUES ($1, $2)` };
 
 export interface WorkloadTarget {
   /** The write endpoint (HAProxy's primary port). */
