@@ -15,7 +15,8 @@ import type {
   ClusterEndpoints, Component, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import type { LinkKind } from '../types.js';
-import { docker, dockerOk, type DockerResult } from './cli.js';
+import { docker, type DockerResult } from './cli.js';
+import { Container } from './container.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
 import { allCures, partition, type Cure, type PartitionOptions } from './partition.js';
@@ -35,9 +36,6 @@ export interface DockerNodeInfo extends DockerNode {
   /** Container port -> host port on 127.0.0.1. */
   ports: Record<number, number>;
 }
-
-/** WAL streaming processes, by their process titles. */
-const REPLICATION_TITLE = 'postgres: .*(walsender|walreceiver)';
 
 export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition {
   readonly provider = 'docker';
@@ -100,41 +98,37 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return Object.fromEntries([...this.nodes.keys()].map((n) => [n, join(this.runDir, 'logs', `${n}.log`)]));
   }
 
-  async logs(name: string, tail = 200): Promise<string> {
-    const r = await docker(['logs', '--tail', String(tail), this.node(name).container], { timeoutMs: 30_000 });
-    return `${r.stdout}${r.stderr}`;
+  /** The container behind a logical name, as the faults act on it. */
+  box(name: string): Container {
+    return new Container(this.node(name).container);
   }
 
-  /** SIGKILL to the container's PID 1: the whole container dies at once, as a host losing power. */
-  async kill(name: string, signal = 'KILL'): Promise<void> {
-    await dockerOk(['kill', '--signal', signal, this.node(name).container], { timeoutMs: 30_000 });
+  logs(name: string, tail = 200): Promise<string> {
+    return this.box(name).logs(tail);
   }
 
-  /** Freezes every process of the container (cgroup freezer): no exit, no FIN, no RST. */
-  async pause(name: string): Promise<void> {
-    await dockerOk(['pause', this.node(name).container], { timeoutMs: 30_000 });
+  kill(name: string, signal = 'KILL'): Promise<void> {
+    return this.box(name).kill(signal);
   }
 
-  async unpause(name: string): Promise<void> {
-    await dockerOk(['unpause', this.node(name).container], { timeoutMs: 30_000 });
+  pause(name: string): Promise<void> {
+    return this.box(name).pause();
   }
 
-  /** `docker inspect`'s state of a container: running, paused, exited... */
-  async state(name: string): Promise<string> {
-    return dockerOk(['inspect', '--format', '{{.State.Status}}', this.node(name).container], { timeoutMs: 30_000 });
+  unpause(name: string): Promise<void> {
+    return this.box(name).unpause();
   }
 
-  /** Runs argv inside the container; a non-zero exit is a result, not an error. */
+  state(name: string): Promise<string> {
+    return this.box(name).state();
+  }
+
   exec(name: string, argv: readonly string[], o: { user?: string; timeoutMs?: number; input?: string } = {}): Promise<DockerResult> {
-    return docker([
-      'exec', ...(o.input === undefined ? [] : ['-i']), ...(o.user === undefined ? [] : ['-u', o.user]),
-      this.node(name).container, ...argv,
-    ], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input === undefined ? {} : { input: o.input }) });
+    return this.box(name).exec(argv, o);
   }
 
-  /** Runs iptables as root inside a container (the run's containers have NET_ADMIN). */
   iptables(name: string, args: string[]): Promise<DockerResult> {
-    return this.exec(name, ['iptables', '-w', '5', ...args], { user: 'root', timeoutMs: 30_000 });
+    return this.box(name).iptables(args);
   }
 
   ip(name: string): string {
@@ -160,45 +154,22 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return allCures(cures);
   }
 
-  // ProcessControl: Patroni and etcd are their containers' PID 1, so signalling them is signalling
-  // the container; PostgreSQL's processes are signalled from inside (pkill exits 1 on no match).
-  async signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
-    const short = sig.replace(/^SIG/, '');
-    if (component === 'patroni' || component === 'etcd') {
-      if ((await this.state(name)) !== 'running') return false;
-      await dockerOk(['kill', '--signal', short, this.node(name).container], { timeoutMs: 30_000 });
-      return true;
-    }
-    const match = component === 'postgres' ? ['-x', 'postgres'] : ['-f', REPLICATION_TITLE];
-    return (await this.exec(name, ['pkill', `-${short}`, ...match], { user: 'root', timeoutMs: 30_000 })).code === 0;
+  // ProcessControl, per container (see Container.signal).
+  signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
+    return this.box(name).signal(component, sig);
   }
 
-  /** Restarting Patroni or etcd is restarting its container (see restartContainer). */
+  /** Restarting Patroni or etcd is restarting its container (see Container.restart). */
   restart(_component: 'patroni' | 'etcd', name: string): Promise<void> {
-    return this.restartContainer(name);
+    return this.box(name).restart();
   }
 
-  /**
-   * A graceful restart of a running container (SIGTERM to its PID 1: Patroni stops PostgreSQL
-   * and hands over the lock; SIGKILL after 30 s), or a start of a killed one. Address, host
-   * ports and data are kept.
-   */
-  async restartContainer(name: string): Promise<void> {
-    const c = this.node(name).container;
-    const state = await dockerOk(['inspect', '--format', '{{.State.Status}}', c], { timeoutMs: 30_000 });
-    if (state === 'paused') await dockerOk(['unpause', c], { timeoutMs: 30_000 });
-    if (state === 'running' || state === 'paused') await dockerOk(['restart', '-t', '30', c], { timeoutMs: 120_000 });
-    else await dockerOk(['start', c], { timeoutMs: 60_000 });
+  restartContainer(name: string): Promise<void> {
+    return this.box(name).restart();
   }
 
-  async pid(component: Component, name: string): Promise<number | undefined> {
-    if (component === 'patroni' || component === 'etcd') {
-      const pid = Number(await dockerOk(['inspect', '--format', '{{.State.Pid}}', this.node(name).container], { timeoutMs: 30_000 }));
-      return pid > 0 ? pid : undefined;
-    }
-    const r = await this.exec(name, ['pgrep', '-o', ...(component === 'postgres' ? ['-x', 'postgres'] : ['-f', REPLICATION_TITLE])], { timeoutMs: 30_000 });
-    const pid = Number(r.stdout.trim().split('\n')[0]);
-    return r.code === 0 && pid > 0 ? pid : undefined;
+  pid(component: Component, name: string): Promise<number | undefined> {
+    return this.box(name).pid(component);
   }
 
   // HostControl: a container is a host.
