@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildImages, RELEASES, type Release } from '../cluster/docker/images.js';
-import { PROVIDERS } from './providers.js';
+import { PROVIDERS } from '../cluster/registry.js';
 import { intArg } from './args.js';
 import { EXIT, exitCodeFor, errorMessage } from '../errors.js';
 import { clusterDown, clusterStatus, clusterUp } from './cluster-commands.js';
@@ -22,7 +22,7 @@ export function buildProgram(): Command {
   cluster
     .command('up')
     .description('start a cluster (3 etcd, 3 Patroni/PostgreSQL, HAProxy) and keep it up until Ctrl-C')
-    .addOption(new Option('--provider <name>', 'cluster provider').choices(PROVIDERS).default('local'))
+    .addOption(new Option('--provider <name>', 'cluster provider').choices([...PROVIDERS.keys()]).default('local'))
     .option('--port-base <n>', 'local: first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
     .addOption(new Option('--release <release>', 'docker: the Debian release whose packages make the cluster').choices([...RELEASES]))
     .option('--replication <mode>', 'sync or async', replicationArg, 'synchronous' as const)

@@ -1,12 +1,15 @@
+import { loadClusterFile, type ClusterFile } from '../cluster/external/cluster-file.js';
+import { externalEntry } from '../cluster/external/entry.js';
 import { PROVIDERS as REGISTRY } from '../cluster/registry.js';
+import { ScenarioError } from '../scenario/errors.js';
 import type { ClusterProvider } from '../cluster/types.js';
 import { FAULTS, faultCatalog } from '../faults/index.js';
 import type { FaultCatalog } from '../scenario/catalog.js';
 import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 
-/** Providers this build can run (the registry's names). `external` (architecture.md) is not built yet: naming it is invalid input. */
-export const PROVIDERS = [...REGISTRY.keys()] as [string, ...string[]];
+/** Providers this build can run: the registry's, and `external`, which a cluster file describes. */
+export const PROVIDERS: readonly string[] = [...REGISTRY.keys(), 'external'];
 export type ProviderName = string;
 
 /** Links go through proxies only in runs that have a network fault: other runs measure the bare cluster. */
@@ -17,8 +20,20 @@ export interface ProviderChoice {
   create(scenario: Scenario): ClusterProvider;
 }
 
-export function providerFor(name: ProviderName, o: { portBase?: number; keepCluster?: boolean; toxiproxy?: string }): ProviderChoice {
-  const entry = REGISTRY.get(name);
+const clusterFiles = new Map<string, ClusterFile>();
+
+/** The cluster file `--cluster-file` names, read and checked once per process. */
+export function clusterFileOf(path: string | undefined): ClusterFile {
+  if (path === undefined) throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--cluster-file', message: 'required with --provider external: the file that describes the cluster to attach to' }]);
+  const known = clusterFiles.get(path);
+  if (known !== undefined) return known;
+  const f = loadClusterFile(path);
+  clusterFiles.set(path, f);
+  return f;
+}
+
+export function providerFor(name: ProviderName, o: { portBase?: number; keepCluster?: boolean; toxiproxy?: string; clusterFile?: string }): ProviderChoice {
+  const entry = name === 'external' ? externalEntry(clusterFileOf(o.clusterFile)) : REGISTRY.get(name);
   if (entry === undefined) throw new Error(`unknown provider ${name}; expected one of ${PROVIDERS.join(', ')}`);
   return {
     catalog: { ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing), ...(entry.releases ? { releases: entry.releases } : {}) },

@@ -21,6 +21,7 @@ export interface RunSuitesOptions {
   keepCluster: boolean;
   portBase: number;
   toxiproxy?: string;
+  clusterFile?: string;
   /** Known findings count as failures. */
   strict?: boolean;
 }
@@ -31,7 +32,7 @@ const lineText = (s: SlaResult) => `${s.metric}${s.stat ? ` (${s.stat})` : ''} $
 
 /** Runs every scenario of every suite on a fresh cluster each; returns the exit code of the CLI contract. */
 export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<number> {
-  const provider = providerFor(o.provider, { portBase: o.portBase, keepCluster: o.keepCluster, ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}) });
+  const provider = providerFor(o.provider, { portBase: o.portBase, keepCluster: o.keepCluster, ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}), ...(o.clusterFile ? { clusterFile: o.clusterFile } : {}) });
   const knownFindings = knownFindingsBeside(suites.flatMap((s) => s.scenarios.map((sc) => sc.file)));
   const verdicts: Verdict[] = [];
   for (const suite of suites) {

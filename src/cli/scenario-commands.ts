@@ -8,7 +8,8 @@ import { KNOWN_FINDINGS_ROOT, knownFindingsBeside } from '../scenario/load-known
 import { ScenarioError } from '../scenario/errors.js';
 import { checkSuites } from '../scenario/targets.js';
 import type { Suite } from '../scenario/types.js';
-import { providerFor, PROVIDERS, type ProviderName } from './providers.js';
+import type { ClusterFile } from '../cluster/external/cluster-file.js';
+import { clusterFileOf, providerFor, PROVIDERS, type ProviderName } from './providers.js';
 import { runSuites } from './run-suites.js';
 import { table } from './table.js';
 import { withInvariants } from '../checks/invariants.js';
@@ -22,9 +23,9 @@ function firstSentence(text: string, max = 90): string {
 }
 
 /** Loads and checks every target against the provider's catalog; invalid input throws before anything starts. */
-export function loadChecked(paths: string[], sets: string[], provider: ProviderName): Suite[] {
+export function loadChecked(paths: string[], sets: string[], provider: ProviderName, clusterFile?: string): Suite[] {
   const suites = loadTargets(paths, sets);
-  const issues = checkSuites(suites, providerFor(provider, {}).catalog);
+  const issues = checkSuites(suites, providerFor(provider, clusterFile === undefined ? {} : { clusterFile }).catalog);
   if (issues.length > 0) throw new ScenarioError(issues);
   // A broken known-findings.yaml is invalid input too, found before any cluster starts.
   knownFindingsBeside(suites.flatMap((s) => s.scenarios.map((sc) => sc.file)));
@@ -44,7 +45,9 @@ export function registerScenarioCommands(program: Command): void {
     .option('--port-base <n>', 'first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
     .option('--toxiproxy <url>', 'use this Toxiproxy for network faults instead of the built-in one (env PATRONI_CHAOS_TOXIPROXY)', urlArg, process.env['PATRONI_CHAOS_TOXIPROXY'])
     .option('--strict', 'count known findings (known-findings.yaml) as failures', false)
-    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean }, cmd: Command) => {
+    .option('--cluster-file <file>', 'external: the cluster to attach to (endpoints, containers, where the passwords are)')
+    .option('--confirm-cluster <scope>', 'external: the Patroni scope of that cluster, typed again to confirm it may be written to and faulted')
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string }, cmd: Command) => {
       if (o.provider !== 'local') {
         // These shape the local provider's processes and ports; another provider would silently ignore them.
         const localOnly = (['keepCluster', 'portBase', 'toxiproxy'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
@@ -53,7 +56,8 @@ export function registerScenarioCommands(program: Command): void {
           throw new ScenarioError([{ file: '', line: 0, column: 0, path: localOnly.map(flag).join(', '), message: `only the local provider takes this; provider "${o.provider}" does not` }]);
         }
       }
-      const suites = loadChecked(targets, o.set, o.provider);
+      const suites = loadChecked(targets, o.set, o.provider, o.clusterFile);
+      if (o.provider === 'external') confirmExternal(clusterFileOf(o.clusterFile), suites, o.confirmCluster);
       process.exitCode = await runSuites(suites, o);
     });
 
@@ -63,8 +67,9 @@ export function registerScenarioCommands(program: Command): void {
     .argument('<files...>')
     .addOption(new Option('--provider <name>', 'check against this provider').choices(PROVIDERS).default('local'))
     .option('--set <path=value>', 'override a field before validating (repeatable)', collect, [])
-    .action((files: string[], o: { provider: ProviderName; set: string[] }) => {
-      const suites = loadChecked(files, o.set, o.provider);
+    .option('--cluster-file <file>', 'external: the cluster file to check against')
+    .action((files: string[], o: { provider: ProviderName; set: string[]; clusterFile?: string }) => {
+      const suites = loadChecked(files, o.set, o.provider, o.clusterFile);
       for (const s of suites) {
         for (const sc of s.scenarios) {
           const core = withInvariants(sc.sla, sc.cluster.replication).filter((r) => r.core === true);
@@ -102,4 +107,23 @@ export function registerScenarioCommands(program: Command): void {
     .action((a: string, b: string) => {
       process.stdout.write(`${compareReports(a, b).text}\n`);
     });
+}
+
+/**
+ * The external provider's gate, before anything is touched: the scope typed
+ * again on the command line, and `allow_faults: true` in the file for any
+ * scenario with a fault. Both are invalid input (exit 2) when missing.
+ */
+export function confirmExternal(f: ClusterFile, suites: readonly Suite[], confirm: string | undefined): void {
+  const issues = [];
+  if (confirm !== f.scope) {
+    issues.push({ file: '', line: 0, column: 0, path: '--confirm-cluster', message: confirm === undefined
+      ? `required with --provider external: type the cluster's scope (--confirm-cluster ${f.scope}) to confirm that this run may write to it and fault it`
+      : `"${confirm}" is not the scope ${f.file} names ("${f.scope}")` });
+  }
+  const faulty = [...new Set(suites.flatMap((s) => s.scenarios).filter((sc) => sc.steps.some((st) => st.kind === 'fault')).map((sc) => sc.name))];
+  if (faulty.length > 0 && !f.allowFaults) {
+    issues.push({ file: f.file, line: 0, column: 0, path: 'allow_faults', message: `is not true, and these scenarios inject faults: ${faulty.join(', ')}. Set allow_faults: true in the file to let this cluster be faulted` });
+  }
+  if (issues.length > 0) throw new ScenarioError(issues);
 }

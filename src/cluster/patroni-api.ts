@@ -10,7 +10,7 @@ export interface PatroniStatus {
   timeline?: number;
   server_version?: number;
   xlog?: { location?: number; received_location?: number; replayed_location?: number };
-  patroni?: { version: string; scope: string };
+  patroni?: { version: string; scope: string; name?: string };
 }
 
 export interface ClusterMember {
@@ -66,6 +66,11 @@ async function getJson<T>(url: string, timeoutMs: number): Promise<T> {
 
 export function getPatroni(restUrl: string, timeoutMs = 1000): Promise<PatroniStatus> {
   return getJson(`${restUrl}/patroni`, timeoutMs);
+}
+
+/** Patroni's dynamic configuration (the DCS /config): ttl, loop_wait, synchronous_mode... */
+export function getConfig(restUrl: string, timeoutMs = 2000): Promise<Record<string, unknown>> {
+  return getJson(`${restUrl}/config`, timeoutMs);
 }
 
 export function getCluster(restUrl: string, timeoutMs = 2000): Promise<ClusterView> {

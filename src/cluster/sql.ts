@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Credentials } from './types.js';
+import type { ClientCredentials } from './types.js';
 import type { Endpoint } from './types.js';
 
 export interface SqlOptions {
@@ -13,7 +13,7 @@ export interface SqlOptions {
  * statement, closed whatever happens: probes and checks must never hang on
  * a frozen or partitioned node.
  */
-export async function withSql<T>(ep: Endpoint, creds: Credentials, fn: (c: pg.Client) => Promise<T>, o: SqlOptions = {}): Promise<T> {
+export async function withSql<T>(ep: Endpoint, creds: ClientCredentials, fn: (c: pg.Client) => Promise<T>, o: SqlOptions = {}): Promise<T> {
   const timeoutMs = o.timeoutMs ?? 2000;
   const client = new pg.Client({
     host: ep.host,
@@ -37,6 +37,6 @@ export async function withSql<T>(ep: Endpoint, creds: Credentials, fn: (c: pg.Cl
   }
 }
 
-export async function queryOne<T>(ep: Endpoint, creds: Credentials, sql: string, o: SqlOptions = {}): Promise<T | undefined> {
+export async function queryOne<T>(ep: Endpoint, creds: ClientCredentials, sql: string, o: SqlOptions = {}): Promise<T | undefined> {
   return withSql(ep, creds, async (c) => (await c.query(sql)).rows[0] as T | undefined, o);
 }

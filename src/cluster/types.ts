@@ -23,6 +23,9 @@ export interface Credentials {
   rest: { username: string; password: string };
 }
 
+/** What a client of the cluster needs: the harness's own SQL login and Patroni's REST login. */
+export type ClientCredentials = Pick<Credentials, 'superuser' | 'rest'>;
+
 /** Component versions as the provider read them from the binaries; null when it could not. */
 export interface Versions {
   postgres: string | null;
@@ -74,8 +77,10 @@ export interface StartedCluster extends AsyncDisposable {
   readonly members: readonly MemberHandle[];
   readonly etcd: readonly EtcdHandle[];
   readonly endpoints: ClusterEndpoints;
-  readonly credentials: Credentials;
+  readonly credentials: ClientCredentials;
   readonly versions: Versions;
+  /** Patroni's namespace in etcd (the leader key is `<namespace><scope>/leader`); '/service/' when absent. */
+  readonly namespace?: string;
   /** The distribution release the cluster was built from, for providers that build it. */
   readonly release?: string;
   /** Log files of every component, by component name. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { getPatroni, isPrimaryRole } from '../cluster/patroni-api.js';
-import type { Credentials } from '../cluster/types.js';
+import type { ClientCredentials } from '../cluster/types.js';
 import type { MemberHandle } from '../cluster/types.js';
 import { now } from '../history/clock.js';
 import type { ProbeEvent } from '../history/events.js';
@@ -29,7 +29,7 @@ export class MemberObserver {
 
   constructor(
     private readonly member: MemberHandle,
-    private readonly credentials: Credentials,
+    private readonly credentials: ClientCredentials,
     intervalMs: number,
     private readonly writeProbes: boolean,
     private readonly record: (e: ProbeEvent) => void,

@@ -45,10 +45,10 @@ export interface HarnessParts {
 }
 
 export const REAL_PARTS: HarnessParts = {
-  prepare: (c) => withSql(c.endpoints.primary, c.credentials, createSchema, { timeoutMs: 10_000 }),
+  prepare: (c) => withSql(c.endpoints.primary, c.credentials, (sql) => createSchema(sql, c.runId), { timeoutMs: 10_000 }),
   workload: (c, spec, record) => new Workload(spec, { endpoint: c.endpoints.primary, credentials: c.credentials, nodeByAddress: new Map(c.members.map((m) => [addressKey(m.serverAddress.host, m.serverAddress.port), m.name])) }, record),
   observers: (c, spec, record) => c.members.map((m) => new MemberObserver(m, c.credentials, spec.intervalMs, spec.writeProbes, record)),
-  dcs: (c, intervalMs, record) => new DcsObserver(c.etcd.map((e) => e.clientUrl), leaderKey(c.scope), intervalMs, record),
+  dcs: (c, intervalMs, record) => new DcsObserver(c.etcd.map((e) => e.clientUrl), leaderKey(c.scope, c.namespace), intervalMs, record),
   healthy,
   snapshot,
   leaderName,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Credentials } from '../cluster/types.js';
+import type { ClientCredentials } from '../cluster/types.js';
 import type { Endpoint } from '../cluster/types.js';
 
 /** Which member a connection reached and on which timeline (HAProxy pins a connection to one backend). */
@@ -15,7 +15,7 @@ export const IDENTITY_SQL = `SELECT host(inet_server_addr()) AS addr, inet_serve
   CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver)
        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS tl`;
 
-export async function connect(ep: Endpoint, creds: Credentials, timeoutMs: number, application: string): Promise<pg.Client> {
+export async function connect(ep: Endpoint, creds: ClientCredentials, timeoutMs: number, application: string): Promise<pg.Client> {
   const client = new pg.Client({
     host: ep.host,
     port: ep.port,

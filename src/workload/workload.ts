@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Credentials } from '../cluster/types.js';
+import type { ClientCredentials } from '../cluster/types.js';
 import type { Endpoint } from '../cluster/types.js';
 import { now } from '../history/clock.js';
 import type { Outcome, WriteEvent } from '../history/events.js';
@@ -14,7 +14,7 @@ const INSERT = { name: 'chaos-insert', text: `INSERT INTO ${WRITES_TABLE} (k, wr
 export interface WorkloadTarget {
   /** The write endpoint (HAProxy's primary port). */
   endpoint: Endpoint;
-  credentials: Credentials;
+  credentials: ClientCredentials;
   /** Member name by PostgreSQL's own address (`addressKey`), to name the node that acknowledged a write. */
   nodeByAddress: ReadonlyMap<string, string>;
 }

@@ -86,6 +86,13 @@ export class Container {
     return out.split(/\s+/).filter((s) => s !== '');
   }
 
+  /** The container's output (since an ISO time, or all of it), stdout and stderr merged in time order. */
+  async timestampedLogs(since?: string): Promise<string> {
+    const r = await this.run(['logs', '--timestamps', ...(since === undefined ? [] : ['--since', since]), this.name], 20_000);
+    // docker logs splits stdout from stderr; the timestamps put them back in order.
+    return interleave(r.stdout, r.stderr);
+  }
+
   async logs(tail = 200): Promise<string> {
     const r = await this.run(['logs', '--tail', String(tail), this.name]);
     return `${r.stdout}${r.stderr}`;
@@ -123,4 +130,10 @@ export class Container {
     const r = await this.run(['inspect', '--format', '{{.State.Status}}', this.name]);
     if (r.code !== 0) throw new HarnessError('NOT_FOUND', `container ${this.name}${this.access.host ? ` on ${this.access.host}` : ''}: ${(r.stderr || r.stdout).trim()}`);
   }
+}
+
+/** Merges two `docker logs --timestamps` streams into one, in time order (a stable sort keeps each stream's order). */
+function interleave(stdout: string, stderr: string): string {
+  const lines = [...stdout.split('\n'), ...stderr.split('\n')].filter((l) => l !== '');
+  return lines.map((l, i) => ({ l, i, t: l.slice(0, 30) })).sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i)).map((x) => x.l).join('\n') + '\n';
 }

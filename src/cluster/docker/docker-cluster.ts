@@ -15,7 +15,7 @@ import type {
   ClusterEndpoints, Component, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import type { LinkKind } from '../types.js';
-import { docker, type DockerResult } from './cli.js';
+import type { DockerResult } from './cli.js';
 import { Container } from './container.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
@@ -232,9 +232,8 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   async collectLogs(): Promise<void> {
     mkdirSync(join(this.runDir, 'logs'), { recursive: true });
     await Promise.all([...this.nodes.values()].map(async (n) => {
-      const r = await docker(['logs', '--timestamps', n.container], { timeoutMs: 20_000 }).catch(() => undefined);
-      // docker logs splits stdout from stderr; the timestamps put them back in order.
-      if (r !== undefined) writeFileSync(join(this.runDir, 'logs', `${n.name}.log`), interleave(r.stdout, r.stderr));
+      const text = await this.box(n.name).timestampedLogs().catch(() => undefined);
+      if (text !== undefined) writeFileSync(join(this.runDir, 'logs', `${n.name}.log`), text);
     }));
   }
 
@@ -274,10 +273,4 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     this.versions = { postgres, patroni, etcd, haproxy };
     return this.versions;
   }
-}
-
-/** Merges two `docker logs --timestamps` streams into one, in time order (a stable sort keeps each stream's order). */
-function interleave(stdout: string, stderr: string): string {
-  const lines = [...stdout.split('\n'), ...stderr.split('\n')].filter((l) => l !== '');
-  return lines.map((l, i) => ({ l, i, t: l.slice(0, 30) })).sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i)).map((x) => x.l).join('\n') + '\n';
 }

@@ -1,0 +1,52 @@
+import { liveClusters } from '../live.js';
+import type { Capability, ClusterProvider, ProviderEntry, StartedCluster } from '../types.js';
+import type { ClusterFile } from './cluster-file.js';
+import { ExternalCluster } from './external-cluster.js';
+
+/** What the cluster file makes possible, and why the rest is not. */
+function abilities(f: ClusterFile): { capabilities: Set<Capability>; missing: Partial<Record<Capability, string>> } {
+  const capabilities = new Set<Capability>(['patroni-rest']);
+  const missing: Partial<Record<Capability, string>> = {
+    'patroni-signal': 'Patroni is taken to be its container\'s PID 1, so killing it would end its PostgreSQL too (use the kill fault)',
+    'link-shape': 'it cannot add latency or limit bandwidth on an existing cluster\'s links',
+    'host-partition': 'partitions between whole hosts are not offered on a cluster the harness did not start',
+  };
+  const bare = [...f.members, ...f.etcd].filter((n) => n.container === undefined).map((n) => n.name);
+  if (bare.length === 0) capabilities.add('process-control');
+  else missing['process-control'] = `${f.file} names no container for ${bare.join(', ')}`;
+  if (bare.length > 0 || f.haproxy.container === undefined) {
+    missing['link-cut'] = `${f.file} must name a container for every member, etcd member and HAProxy to cut links`;
+  } else if (!f.iptables) {
+    missing['link-cut'] = `${f.file} says iptables: false (set it to true once every container has NET_ADMIN and iptables)`;
+  } else {
+    capabilities.add('link-cut');
+  }
+  return { capabilities, missing };
+}
+
+/** The external provider for one cluster file: capabilities and names come from the file. */
+export function externalEntry(f: ClusterFile): ProviderEntry {
+  const { capabilities, missing } = abilities(f);
+  return {
+    name: 'external',
+    capabilities,
+    missing,
+    members: f.members.map((m) => m.name),
+    etcdMembers: f.etcd.map((e) => e.name),
+    create: (o): ClusterProvider => ({
+      name: 'external',
+      async start({ onProgress }): Promise<StartedCluster> {
+        const c = new ExternalCluster(f);
+        const ignored = Object.entries(o.patroni).map(([k, v]) => `${k} ${String(v)}`);
+        if (ignored.length > 0) onProgress?.(`the scenario's Patroni settings (${ignored.join(', ')}) are not applied: an external cluster keeps its own`);
+        try {
+          await c.attach({ replication: o.replication, startTimeoutMs: o.startTimeoutMs, ...(onProgress ? { onProgress } : {}) });
+        } catch (err) {
+          liveClusters.delete(c); // nothing was done to it: nothing to undo
+          throw err;
+        }
+        return c;
+      },
+    }),
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * A cluster the harness did not start, attached through a cluster file.
+ * It is someone's staging cluster: every fault it lets through is undone
+ * on stop (also on Ctrl-C), its only writes go to the harness's own schema
+ * (dropped on stop), and stop says loudly when the cluster is left less
+ * healthy than it was found.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { HarnessError, errorMessage } from '../../errors.js';
+import type { Replication } from '../../sla/types.js';
+import { DROP_SCHEMA_SQL, dropOwnSchema, SCHEMA } from '../../workload/schema.js';
+import { Container } from '../docker/container.js';
+import { partition, type Cure as PartitionCure } from '../docker/partition.js';
+import { liveClusters } from '../live.js';
+import { getCluster, getConfig, getPatroni } from '../patroni-api.js';
+import { withSql } from '../sql.js';
+import type {
+  ClientCredentials, ClusterEndpoints, Component, Cure, EtcdHandle, HostControl, LinkCut, LinkKind, MemberHandle, ProcessControl, StartedCluster, Versions,
+} from '../types.js';
+import { healthy } from '../wait/healthy.js';
+import { pollUntil } from '../wait/poll.js';
+import type { ClusterFile } from './cluster-file.js';
+
+export interface AttachOptions {
+  /** The replication mode the scenario expects; the cluster's own must match. */
+  replication: Replication;
+  /** How long the cluster may take to be found healthy before anything is done. */
+  startTimeoutMs: number;
+  onProgress?: (m: string) => void;
+}
+
+function runRoot(): string {
+  return process.env['PATRONI_CHAOS_RUN_ROOT'] ?? '/tmp/patroni-chaos';
+}
+
+/** "150020" -> "15.20"; "90624" -> "9.6.24" (PostgreSQL's server_version_num). */
+export function pgVersion(num: number | undefined): string | null {
+  if (num === undefined || !(num > 0)) return null;
+  return num >= 100000 ? `${Math.floor(num / 10000)}.${num % 10000}` : `${Math.floor(num / 10000)}.${Math.floor(num / 100) % 100}.${num % 100}`;
+}
+
+export class ExternalCluster implements StartedCluster, ProcessControl, HostControl, LinkCut {
+  readonly provider = 'external';
+  readonly runId: string;
+  readonly runDir: string;
+  readonly scope: string;
+  readonly namespace: string;
+  readonly etcd: EtcdHandle[];
+  readonly endpoints: ClusterEndpoints;
+  readonly credentials: ClientCredentials;
+  versions: Versions = { postgres: null, patroni: null, etcd: null, haproxy: null };
+  members: MemberHandle[] = [];
+  replication: Replication = 'synchronous';
+  dcs: Readonly<Record<string, unknown>> = {};
+  /** What stop() must undo if the runner did not: killed hosts, frozen hosts, cut links. */
+  readonly #undo = new Map<string, () => Promise<void>>();
+  readonly #attachedAt = new Date().toISOString();
+  #stopped: Promise<void> | undefined;
+
+  constructor(readonly file: ClusterFile) {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    this.runId = `${stamp}-${randomBytes(2).toString('hex')}`;
+    this.runDir = join(runRoot(), this.runId);
+    this.scope = file.scope;
+    this.namespace = file.namespace;
+    this.etcd = file.etcd.map((e) => ({ name: e.name, clientUrl: e.clientUrl }));
+    const h = file.haproxy;
+    this.endpoints = { primary: h.primary, replicas: h.replicas, any: h.any, statsUrl: h.statsUrl ?? '' };
+    // The REST login is only needed by switchover and failover; without one Patroni must not ask for it.
+    this.credentials = { superuser: file.superuser, rest: file.rest ?? { username: '', password: '' } };
+    liveClusters.add(this);
+  }
+
+  /** The container of a member, etcd member or HAProxy, on its daemon; a fault needs one. */
+  box(name: string): Container {
+    const f = this.file;
+    const n = name === 'haproxy' ? f.haproxy : (f.members.find((m) => m.name === name) ?? f.etcd.find((e) => e.name === name));
+    if (n?.container === undefined) throw new HarnessError('FAULT_FAILED', `${f.file} names no container for ${name}: faults cannot reach it`);
+    return new Container(n.container, n.docker);
+  }
+
+  logFiles(): Record<string, string> {
+    const named = ['haproxy', ...this.file.members.map((m) => m.name), ...this.file.etcd.map((e) => e.name)].filter((n) => {
+      try { this.box(n); return true; } catch { return false; }
+    });
+    return Object.fromEntries(named.map((n) => [n, join(this.runDir, 'logs', `${n}.log`)]));
+  }
+
+  // HostControl: each undo is registered before the fault and removed by its cure.
+  async killHost(name: string): Promise<void> {
+    this.#undo.set(`host:${name}`, () => this.box(name).restart());
+    await this.box(name).kill();
+  }
+
+  async startHost(name: string): Promise<void> {
+    await this.box(name).restart();
+    this.#undo.delete(`host:${name}`);
+  }
+
+  async freezeHost(name: string): Promise<void> {
+    this.#undo.set(`host:${name}`, () => this.box(name).unpause());
+    await this.box(name).pause();
+  }
+
+  async thawHost(name: string): Promise<void> {
+    await this.box(name).unpause();
+    this.#undo.delete(`host:${name}`);
+  }
+
+  // ProcessControl, per container (Patroni and etcd are taken to be their containers' PID 1).
+  signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
+    return this.box(name).signal(component, sig);
+  }
+
+  restart(_component: 'patroni' | 'etcd', name: string): Promise<void> {
+    return this.box(name).restart();
+  }
+
+  pid(component: Component, name: string): Promise<number | undefined> {
+    return this.box(name).pid(component);
+  }
+
+  /** The containers at the other end of a member's links of one kind. */
+  #peers(member: string, kind: LinkKind): string[] {
+    if (!this.file.members.some((m) => m.name === member)) throw new HarnessError('FAULT_FAILED', `${member} is not a member of ${this.file.file}`);
+    if (kind === 'dcs') return this.file.etcd.map((e) => e.name);
+    if (kind === 'peer') return this.file.members.filter((m) => m.name !== member).map((m) => m.name);
+    return ['haproxy'];
+  }
+
+  async cutLinks(member: string, kinds: readonly LinkKind[]): Promise<{ cure: Cure; detail: string }> {
+    const others = [...new Set(kinds.flatMap((k) => this.#peers(member, k)))];
+    const ips = new Map<string, string>();
+    for (const n of [member, ...others]) {
+      const [ip] = await this.box(n).ips();
+      if (ip === undefined) throw new HarnessError('FAULT_FAILED', `container of ${n} has no network address`);
+      ips.set(n, ip);
+    }
+    const target = { ip: (n: string) => ips.get(n) as string, iptables: (n: string, args: string[]) => this.box(n).iptables(args) };
+    const key = `links:${member}:${kinds.join(',')}:${Date.now()}`;
+    const cures: PartitionCure[] = [];
+    const cureAll = async () => {
+      const errors: string[] = [];
+      for (const c of cures) await c().catch((e: unknown) => errors.push(errorMessage(e)));
+      this.#undo.delete(key);
+      if (errors.length > 0) throw new HarnessError('FAULT_FAILED', errors.join('; '));
+    };
+    this.#undo.set(key, cureAll);
+    try {
+      for (const o of others) cures.push(await partition(target, `pc-${this.runId}`, member, o));
+    } catch (err) {
+      await cureAll().catch(() => undefined);
+      throw err;
+    }
+    return { cure: cureAll, detail: `${member}: iptables DROP both ways with ${others.join(', ')}` };
+  }
+
+  /**
+   * Checks that the cluster is the one the file and the command line name,
+   * that it is healthy, and reads its settings and versions. Changes nothing.
+   */
+  async attach(o: AttachOptions): Promise<void> {
+    const say = o.onProgress ?? (() => undefined);
+    const f = this.file;
+    say(`attaching to ${f.scope} (${f.file}): ${f.members.map((m) => m.name).join(', ')}`);
+    for (const n of [...f.members.map((m) => m.name), ...f.etcd.map((e) => e.name), 'haproxy']) {
+      let box: Container | undefined;
+      try { box = this.box(n); } catch { continue; }
+      await box.require();
+    }
+    const answers = await Promise.all(f.members.map(async (m) => ({ m, s: await getPatroni(m.restUrl, 3000).catch((e: unknown) => errorMessage(e)) })));
+    for (const { m, s } of answers) {
+      if (typeof s === 'string') throw new HarnessError('CLUSTER_UNHEALTHY', `${m.name}: Patroni REST ${m.restUrl} does not answer (${s}): refusing to touch a cluster not wholly seen`);
+      if (s.patroni?.scope !== f.scope) throw new HarnessError('CLUSTER_UNHEALTHY', `${m.name}: Patroni at ${m.restUrl} reports scope "${s.patroni?.scope ?? '?'}", not "${f.scope}" (the scope confirmed): refusing`);
+    }
+    const first = f.members[0]?.restUrl as string;
+    const view = await getCluster(first, 3000);
+    const seen = view.members.map((m) => m.name).sort();
+    const named = f.members.map((m) => m.name).sort();
+    if (seen.join() !== named.join()) throw new HarnessError('CLUSTER_UNHEALTHY', `Patroni's members are ${seen.join(', ')}; ${f.file} names ${named.join(', ')}: refusing`);
+    this.members = f.members.map((m) => {
+      const v = view.members.find((x) => x.name === m.name);
+      return { name: m.name, pg: m.postgres, restUrl: m.restUrl, serverAddress: { host: v?.host ?? m.postgres.host, port: v?.port ?? m.postgres.port } };
+    });
+    this.dcs = await getConfig(first, 3000);
+    this.replication = this.dcs['synchronous_mode'] === true ? 'synchronous' : 'asynchronous';
+    if (this.replication !== o.replication) {
+      throw new HarnessError('CLUSTER_UNHEALTHY', `the scenario expects ${o.replication} replication; ${f.scope} runs ${this.replication} (synchronous_mode ${String(this.dcs['synchronous_mode'] ?? false)}): set cluster.replication to match`);
+    }
+    await pollUntil(() => healthy(this), { timeoutMs: o.startTimeoutMs, intervalMs: 1000, what: `${f.scope} healthy before any fault (1 leader, every replica streaming)` });
+    await this.#readVersions(answers.map((a) => a.s).filter((s) => typeof s !== 'string'));
+    say(`${f.scope} is healthy (patroni ${this.versions.patroni}, postgres ${this.versions.postgres}, etcd ${this.versions.etcd}); its own settings are in force: ttl ${String(this.dcs['ttl'])}, loop_wait ${String(this.dcs['loop_wait'])}, retry_timeout ${String(this.dcs['retry_timeout'])}`);
+  }
+
+  async #readVersions(statuses: readonly { server_version?: number; patroni?: { version: string } }[]): Promise<void> {
+    const s = statuses[0];
+    const etcd = await request(`${this.file.etcd[0]?.clientUrl}/version`, { headersTimeout: 3000, bodyTimeout: 3000 })
+      .then(async (r) => ((await r.body.json()) as { etcdserver?: string }).etcdserver ?? null, () => null);
+    let haproxy: string | null = null;
+    try {
+      const r = await this.box('haproxy').exec(['haproxy', '-v'], { timeoutMs: 15_000 });
+      haproxy = /version (\S+)/.exec(r.stdout)?.[1] ?? null;
+    } catch {
+      haproxy = null; // no container named: the version stays unknown, and known findings on it never apply
+    }
+    this.versions = { postgres: pgVersion(s?.server_version), patroni: s?.patroni?.version ?? null, etcd, haproxy };
+  }
+
+  /**
+   * Undoes every fault still in force, drops the harness's schema, collects
+   * the named containers' logs since the attach, and checks that the cluster
+   * is healthy again; says loudly on stderr what it could not restore.
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      const problems: string[] = [];
+      for (const [key, undo] of [...this.#undo].reverse()) {
+        await undo().catch((e: unknown) => problems.push(`undoing ${key}: ${errorMessage(e)}`));
+        this.#undo.delete(key);
+      }
+      if (this.members.length > 0) {
+        // Only the schema this run created (its comment holds the run id): another run's is left alone.
+        await pollUntil(async () => withSql(this.endpoints.primary, this.credentials, async (c) => { await dropOwnSchema(c, this.runId); return true as const; }, { timeoutMs: 10_000 })
+          .catch((e: unknown) => `drop failed: ${errorMessage(e)}`), { timeoutMs: 60_000, intervalMs: 2000, what: `dropping schema ${SCHEMA}` })
+          .catch((e: unknown) => problems.push(`${errorMessage(e)}; drop it by hand: ${DROP_SCHEMA_SQL}`));
+      }
+      if (this.members.length > 0) {
+        await pollUntil(() => healthy(this), { timeoutMs: 120_000, intervalMs: 2000, what: `${this.scope} healthy again` })
+          .catch((e: unknown) => problems.push(errorMessage(e)));
+      }
+      mkdirSync(join(this.runDir, 'logs'), { recursive: true });
+      await Promise.all(Object.keys(this.logFiles()).map(async (n) => {
+        const text = await this.box(n).timestampedLogs(this.#attachedAt).catch(() => undefined);
+        if (text !== undefined) writeFileSync(join(this.runDir, 'logs', `${n}.log`), text);
+      }));
+      liveClusters.delete(this);
+      if (problems.length > 0) {
+        process.stderr.write(`\npatroni-chaos: WARNING: cluster ${this.scope} is NOT left as it was found:\n${problems.map((p) => `  - ${p}`).join('\n')}\n\n`);
+      }
+    })();
+    return this.#stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
