@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,17 @@ describe('cluster files (external provider)', () => {
       docker: { host: 'tcp://10.0.0.2:2376', tls: { ca: 'ca.pem', cert: 'cert.pem', key: 'key.pem' } },
     });
     expect(f.members[0]?.docker).toEqual({ host: 'ssh://ops@10.0.0.1' });
+  });
+
+  it('loads the example for the seeds\' compose stack that the README shows (a file only for its REST password)', () => {
+    const example = readFileSync('compose/external/email-cluster.yaml', 'utf8')
+      .replace('/etc/patroni-chaos/email-rest-password', join(dir, 'rest.pw'));
+    const f = loadClusterFile(write('email-cluster.yaml', example), { EMAIL_PG_PASSWORD: 'pg-secret' });
+    expect(f.scope).toBe('email-cluster');
+    expect(f.members.map((m) => m.container)).toEqual(['email-patroni1', 'email-patroni2', 'email-patroni3']);
+    expect(f.etcd.map((e) => e.container)).toEqual(['email-etcd1', 'email-etcd2', 'email-etcd3']);
+    expect(f.haproxy.primary).toEqual({ host: '127.0.0.1', port: 5000 });
+    expect([...externalEntry(f).capabilities].sort()).toEqual(['link-cut', 'patroni-rest', 'process-control']);
   });
 
   it('refuses a password written in the file, an unset variable and an unreadable file, each at its line', () => {
