@@ -5,7 +5,7 @@ import { ScenarioError } from '../scenario/errors.js';
 import type { ClusterProvider } from '../cluster/types.js';
 import { FAULTS, faultCatalog } from '../faults/index.js';
 import type { FaultCatalog } from '../scenario/catalog.js';
-import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
+import { DEFAULT_WAIT_MS, faultsOf } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 
 /** Providers this build can run: the registry's, and `external`, which a cluster file describes. */
@@ -13,7 +13,7 @@ export const PROVIDERS: readonly string[] = [...REGISTRY.keys(), 'external'];
 export type ProviderName = string;
 
 /** Links go through proxies only in runs that have a network fault: other runs measure the bare cluster. */
-const needsNetwork = (scenario: Scenario) => scenario.steps.some((s) => s.kind === 'fault' && (FAULTS.get(s.action)?.needs.some((n) => n === 'link-cut' || n === 'link-shape') ?? false));
+const needsNetwork = (scenario: Scenario) => scenario.steps.flatMap(faultsOf).some(({ fault }) => FAULTS.get(fault.action)?.needs.some((n) => n === 'link-cut' || n === 'link-shape') ?? false);
 
 export interface ProviderChoice {
   catalog: FaultCatalog;

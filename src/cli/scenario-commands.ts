@@ -7,6 +7,7 @@ import { loadTargets } from '../scenario/load.js';
 import { KNOWN_FINDINGS_ROOT, knownFindingsBeside } from '../scenario/load-known-findings.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { checkSuites } from '../scenario/targets.js';
+import { faultsOf } from '../scenario/steps.js';
 import type { Suite } from '../scenario/types.js';
 import type { ClusterFile } from '../cluster/external/cluster-file.js';
 import { clusterFileOf, providerFor, PROVIDERS, type ProviderName } from './providers.js';
@@ -121,7 +122,7 @@ export function confirmExternal(f: ClusterFile, suites: readonly Suite[], confir
       ? `required with --provider external: type the cluster's scope (--confirm-cluster ${f.scope}) to confirm that this run may write to it and fault it`
       : `"${confirm}" is not the scope ${f.file} names ("${f.scope}")` });
   }
-  const faulty = [...new Set(suites.flatMap((s) => s.scenarios).filter((sc) => sc.steps.some((st) => st.kind === 'fault')).map((sc) => sc.name))];
+  const faulty = [...new Set(suites.flatMap((s) => s.scenarios).filter((sc) => sc.steps.some((st) => faultsOf(st).length > 0)).map((sc) => sc.name))];
   if (faulty.length > 0 && !f.allowFaults) {
     issues.push({ file: f.file, line: 0, column: 0, path: 'allow_faults', message: `is not true, and these scenarios inject faults: ${faulty.join(', ')}. Set allow_faults: true in the file to let this cluster be faulted` });
   }

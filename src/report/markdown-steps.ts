@@ -1,6 +1,7 @@
 import type { FaultEvent, HistoryEvent, StepEvent } from '../history/events.js';
 import type { Step } from '../scenario/types.js';
 import { formatDuration, formatOffset } from './format.js';
+import { describeNemesis } from '../scenario/nemesis.js';
 import { mdTable } from './md.js';
 
 /**
@@ -44,6 +45,7 @@ function faultsOfStep(step: Step | undefined, faults: readonly FaultEvent[], fro
   const inWindow = faults.filter((f) => f.t >= from && f.t <= to);
   const mine = inWindow.filter((f) => {
     if (step?.kind === 'fault') return f.phase === 'inject' && f.id === step.id;
+    if (step?.kind === 'nemesis') return f.phase === 'inject';
     if (step?.kind === 'heal') return f.phase === 'heal' && (step.id === 'all' || f.id === step.id);
     return false;
   });
@@ -56,5 +58,6 @@ export function describeStep(step: Step): string {
     case 'wait_for': return `wait for ${step.condition} (timeout ${formatDuration(step.timeoutMs)})`;
     case 'fault': return `fault ${step.action} ${step.target}`;
     case 'heal': return `heal ${step.id}`;
+    case 'nemesis': return describeNemesis(step, formatDuration);
   }
 }

@@ -107,6 +107,46 @@ describe('the runner on the in-memory fake provider', () => {
     expect(a.verdict).toBe('error');
   });
 
+  /** A soak in miniature: the fake's leader killed again and again, each time healed and recovered from. */
+  const SOAK = `name: fake-soak
+cluster: { replication: synchronous }
+observe: { interval: 20ms }
+steps:
+  - wait_for: { condition: healthy, timeout: 1s }
+  - nemesis:
+      seed: 7
+      duration: 2s
+      interval: 100ms
+      hold: 300ms
+      recover_timeout: 1s
+      faults:
+        - { action: kill, target: m1 }
+        - { action: kill, target: m2 }
+  - wait_for: { condition: converged, timeout: 1s }
+sla:
+  rto: "< 30s"
+`;
+
+  it('runs a nemesis: several faults drawn from the seed, each healed and recovered from before the next, judged as one run', async () => {
+    const a = await run({ failoverAfterMs: 100 }, SOAK);
+    expect(a.metrics.faults.length).toBeGreaterThanOrEqual(3);
+    expect(a.metrics.faults.map((f) => f.fault_id)).toEqual(a.metrics.faults.map((_f, n) => `nemesis-1-${n}`));
+    // The same seed draws the same faults again: the order of actions is the seed's.
+    const again = await run({ failoverAfterMs: 100 }, SOAK);
+    const targets = (x: Analysis) => x.metrics.faults.map((f) => f.old_leader === null ? 'none' : f.new_leader === null ? 'no failover' : 'failover');
+    expect(targets(again).slice(0, 3)).toEqual(targets(a).slice(0, 3));
+    expect(a.metrics.failed_steps).toBe(0);
+    expect(a.verdict).toBe('pass');
+  });
+
+  it('stops a nemesis whose cluster does not recover, and fails the run on it rather than faulting a broken cluster again', async () => {
+    const a = await run({ failoverAfterMs: null, restartFails: true }, SOAK);
+    // The first cure fails, the cluster stays short of a member: nothing is injected after it.
+    expect(a.metrics.faults.map((f) => f.fault_id)).toEqual(['nemesis-1-0']);
+    expect(line(a, 'failed_steps')?.observed).toBeGreaterThanOrEqual(1);
+    expect(a.verdict).toBe('fail');
+  });
+
   it('fails a run whose cluster never recovers from the fault: no RTO, no convergence', async () => {
     const a = await run({ failoverAfterMs: null }, KILL.replace('  - heal: all\n', ''));
     // The runner still heals at the end (m1 restarts and leads again), so it converges; but the

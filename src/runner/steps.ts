@@ -5,6 +5,7 @@ import { pollUntil } from '../cluster/wait/poll.js';
 import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 import { conditionProbe } from './conditions.js';
+import { describeNemesis, nemesisDraws } from '../scenario/nemesis.js';
 
 export function describeStep(step: Step): string {
   switch (step.kind) {
@@ -12,6 +13,7 @@ export function describeStep(step: Step): string {
     case 'wait_for': return `wait_for ${step.condition} (timeout ${step.timeoutMs / 1000} s)`;
     case 'fault': return `fault ${step.action} ${step.target}`;
     case 'heal': return `heal ${step.id}`;
+    case 'nemesis': return describeNemesis(step, (ms) => `${ms / 1000} s`);
   }
 }
 
@@ -53,6 +55,35 @@ export async function healAll(ctx: RunContext): Promise<void> {
 }
 
 /**
+ * Jepsen's combined nemesis: draw, pause, inject, hold, heal, and let the
+ * cluster recover before the next draw, until the duration is spent. No
+ * fault starts after the duration; the one in force then is held and healed
+ * in full. A cluster that does not recover within the budget ends the
+ * nemesis (more faults on a broken cluster measure nothing): the step fails
+ * with the reason, and the run goes on to heal and judge.
+ */
+async function runNemesis(ctx: RunContext, step: Extract<Step, { kind: 'nemesis' }>, index: number): Promise<string | undefined> {
+  const until = now() + step.durationMs;
+  ctx.progress.say(`nemesis seed ${step.seed}: ${step.faults.length} fault(s) to draw from for ${step.durationMs / 1000} s`);
+  let n = 0;
+  for (const draw of nemesisDraws(step)) {
+    if (now() + draw.pauseMs >= until) break;
+    await new Promise((r) => setTimeout(r, draw.pauseMs));
+    const id = `nemesis-${index}-${n++}`;
+    await inject(ctx, { kind: 'fault', id, ...draw.fault });
+    await new Promise((r) => setTimeout(r, step.holdMs));
+    await heal(ctx, id);
+    try {
+      await pollUntil(conditionProbe(ctx, 'healthy'), { timeoutMs: step.recoverTimeoutMs, what: 'healthy', intervalMs: 100 });
+    } catch (err) {
+      return `the cluster was not healthy ${step.recoverTimeoutMs / 1000} s after ${id} (${draw.fault.action} ${draw.fault.target}) was healed: ${errorMessage(err)}`;
+    }
+    ctx.progress.say(`nemesis: ${n} fault(s) injected and recovered from, ${Math.max(0, Math.round((until - now()) / 1000))} s left`);
+  }
+  return undefined;
+}
+
+/**
  * Runs one step. A wait that times out is a finding about the cluster, not
  * a harness failure: it is recorded (the steps check fails the run on it)
  * and the run goes on to heal and judge.
@@ -68,6 +99,15 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
       case 'sleep': await new Promise((r) => setTimeout(r, step.ms)); break;
       case 'fault': await inject(ctx, step); break;
       case 'heal': await (step.id === 'all' ? healAll(ctx) : heal(ctx, step.id)); break;
+      case 'nemesis': {
+        const failed = await runNemesis(ctx, step, index);
+        if (failed !== undefined) {
+          ok = false;
+          error = failed;
+          ctx.progress.say(`nemesis stopped: ${failed}`);
+        }
+        break;
+      }
       case 'wait_for':
         try {
           await pollUntil(conditionProbe(ctx, step.condition), { timeoutMs: step.timeoutMs, what: step.condition, intervalMs: 100 });

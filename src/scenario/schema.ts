@@ -8,7 +8,7 @@ import type { ClusterSpec, ObserveSpec, Scenario, WorkloadSpec } from './types.j
 import { isRecord } from './data.js';
 import { duration, nameSchema, positiveInt } from './fields.js';
 import { resolveSla, slaSchema } from './sla.js';
-import { faultIdIssues, stepsSchema } from './steps.js';
+import { faultIdIssues, faultsOf, stepsSchema } from './steps.js';
 import { errorMap, fromZod, strict, type PathIssue } from './zod-issues.js';
 
 /** `observe:` with every line under it commented out is YAML null; it means "the defaults", not an error. */
@@ -53,7 +53,7 @@ export const scenarioSchema = strict({
   steps: stepsSchema,
   sla: blankIsAbsent(slaSchema.optional()),
 }).transform((s, ctx): LoadedScenario => {
-  const sla = resolveSla(s.sla, s.cluster.replication, s.steps.some((step) => step.kind === 'fault'));
+  const sla = resolveSla(s.sla, s.cluster.replication, s.steps.some((step) => faultsOf(step).length > 0));
   if ('issues' in sla) {
     for (const { path, message } of sla.issues) ctx.issues.push({ code: 'custom', input: s.sla, path, message });
     return z.NEVER;

@@ -1,6 +1,6 @@
-/** The `steps` list: each step is exactly one of sleep, wait_for, fault, heal. */
+/** The `steps` list: each step is exactly one of sleep, wait_for, fault, heal, nemesis. */
 import * as z from 'zod';
-import type { Step, WaitCondition } from './types.js';
+import type { FaultSpec, Step, WaitCondition } from './types.js';
 import { isRecord } from './data.js';
 import { duration } from './fields.js';
 import { strict, type PathIssue } from './zod-issues.js';
@@ -12,7 +12,7 @@ export const DEFAULT_WAIT_MS: Record<WaitCondition, number> = {
   healthy: 120_000, writable: 90_000, converged: 300_000, leader: 60_000, 'new-leader': 90_000,
 };
 
-const STEP_KINDS = ['sleep', 'wait_for', 'fault', 'heal'] as const;
+const STEP_KINDS = ['sleep', 'wait_for', 'fault', 'heal', 'nemesis'] as const;
 
 const waitFor = z.preprocess(
   (raw) => (typeof raw === 'string' ? { condition: raw } : raw),
@@ -26,11 +26,54 @@ const faultId = z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected an id o
 type FaultStep = Extract<Step, { kind: 'fault' }>;
 type DraftStep = Exclude<Step, FaultStep> | (Omit<FaultStep, 'id'> & { id: string | undefined });
 
+/**
+ * The faults a step can inject, with their path under the step: a fault
+ * step's own, or every fault a nemesis may draw. Whatever asks "does this
+ * scenario inject faults, and which" asks this, so a nemesis is never
+ * mistaken for a fault-free step (the external provider's consent hangs on it).
+ */
+export function faultsOf(step: Step): Array<{ fault: FaultSpec; path: (string | number)[] }> {
+  if (step.kind === 'fault') return [{ fault: step, path: ['fault'] }];
+  if (step.kind === 'nemesis') return step.faults.map((fault, k) => ({ fault, path: ['nemesis', 'faults', k] }));
+  return [];
+}
+
 /** `action`, `target` and `id` are the fault's; every other key is a parameter of the action. */
 const fault = z.looseObject(
   { action: z.string().min(1), target: z.string().min(1).optional(), id: faultId.optional() },
   { error: (iss) => (iss.code === 'invalid_type' ? 'expected a mapping like {action: kill, target: primary}' : undefined) },
 ).transform(({ action, target, id, ...params }): DraftStep => ({ kind: 'fault', id, action, target: target ?? 'cluster', params }));
+
+/** A fault the nemesis draws: as a fault step, without an id (each injection gets its own). */
+const nemesisFault = z.looseObject(
+  { action: z.string().min(1), target: z.string().min(1).optional() },
+  { error: (iss) => (iss.code === 'invalid_type' ? 'expected a mapping like {action: kill, target: primary}' : undefined) },
+).transform(({ action, target, ...params }, ctx): FaultSpec => {
+  if ('id' in params) ctx.issues.push({ code: 'custom', input: params.id, path: ['id'], message: 'expected no id: the nemesis names each injection itself (nemesis-<step>-<n>)' });
+  return { action, target: target ?? 'cluster', params };
+});
+
+/** Uniform seeds in the PRNG's 32-bit state, so that a seed read from a report reproduces the draws. */
+const SEED_MAX = 2 ** 32 - 1;
+
+const nemesis = strict({
+  seed: z.int({ error: 'expected an integer seed' }).min(0, { error: 'expected a seed >= 0' }).max(SEED_MAX, { error: `expected a seed <= ${SEED_MAX}` }).optional(),
+  duration: duration(1000, '1s'),
+  interval: duration(0).optional(),
+  hold: duration(0).optional(),
+  recover_timeout: duration(1, '1ms').optional(),
+  faults: z.array(nemesisFault, { error: (iss) => (iss.code === 'invalid_type' ? 'expected a list of faults to draw from' : undefined) })
+    .min(1, { error: 'expected at least one fault to draw from' }),
+}, 'expected {duration, faults: [...], seed, interval, hold, recover_timeout}').transform((n): Step => ({
+  kind: 'nemesis',
+  // No seed written: draw one, and the report records it so the run can be replayed.
+  seed: n.seed ?? Math.floor(Math.random() * SEED_MAX),
+  durationMs: n.duration,
+  intervalMs: n.interval ?? 30_000,
+  holdMs: n.hold ?? 10_000,
+  recoverTimeoutMs: n.recover_timeout ?? DEFAULT_WAIT_MS.healthy,
+  faults: n.faults,
+}));
 
 const heal = z.string({ error: 'expected all or the id of an earlier fault' }).min(1)
   .transform((id): Step => ({ kind: 'heal', id }));
@@ -38,13 +81,13 @@ const heal = z.string({ error: 'expected all or the id of an earlier fault' }).m
 const sleep = duration().transform((ms): Step => ({ kind: 'sleep', ms }));
 
 const step = strict(
-  { sleep: sleep.optional(), wait_for: waitFor.optional(), fault: fault.optional(), heal: heal.optional() },
+  { sleep: sleep.optional(), wait_for: waitFor.optional(), fault: fault.optional(), heal: heal.optional(), nemesis: nemesis.optional() },
   `expected a step: a mapping with one of ${STEP_KINDS.join(', ')}`,
 ).transform((s, ctx): DraftStep => {
   // Unknown keys do not stop zod before this; one message per problem is enough.
   if (ctx.issues.length > 0) return z.NEVER;
   const kinds = STEP_KINDS.filter((k) => s[k] !== undefined);
-  const built = s.sleep ?? s.wait_for ?? s.fault ?? s.heal;
+  const built = s.sleep ?? s.wait_for ?? s.fault ?? s.heal ?? s.nemesis;
   if (kinds.length === 1 && built !== undefined) return built;
   const message = kinds.length === 0
     ? `expected one of ${STEP_KINDS.join(', ')}`

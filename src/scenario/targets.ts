@@ -4,17 +4,16 @@
  * a validation error naming both, never a silent skip.
  */
 import type { ScenarioIssue } from './errors.js';
-import type { Scenario, Step, Suite } from './types.js';
+import type { FaultSpec, Scenario, Step, Suite } from './types.js';
 import { CLUSTER_TARGET, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
 import { scenarioIssueAt, stepOrigin } from './origins.js';
 import { closest } from './suggest.js';
-
-type FaultStep = Extract<Step, { kind: 'fault' }>;
+import { faultsOf } from './steps.js';
 
 export function checkScenario(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
   return [
     ...checkRelease(scenario, catalog),
-    ...scenario.steps.flatMap((step, index) => (step.kind === 'fault' ? checkFault(scenario, step, index, catalog) : [])),
+    ...scenario.steps.flatMap((step, index) => faultsOf(step).flatMap(({ fault, path }) => checkFault(scenario, { step, index, fault, path }, catalog))),
   ];
 }
 
@@ -34,8 +33,13 @@ export function checkSuites(suites: readonly Suite[], catalog: FaultCatalog): Sc
   return [...new Set(suites.flatMap((s) => s.scenarios))].flatMap((scenario) => checkScenario(scenario, catalog));
 }
 
-function checkFault(scenario: Scenario, step: FaultStep, index: number, catalog: FaultCatalog): ScenarioIssue[] {
-  const at = issueAt(scenario, step, index);
+/** `path` is where the fault sits under its step (['fault'], or a nemesis's ['nemesis', 'faults', k]). */
+interface Placed { step: Step; index: number; fault: FaultSpec; path: (string | number)[] }
+
+function checkFault(scenario: Scenario, { step: placedIn, index, fault: step, path }: Placed, catalog: FaultCatalog): ScenarioIssue[] {
+  const stepIssue = issueAt(scenario, placedIn, index);
+  // Paths below are written as for a fault step (['fault', ...]); a nemesis's faults sit elsewhere.
+  const at = (sub: (string | number)[], message: string) => stepIssue([...path, ...sub.slice(1)], message);
   const action = catalog.actions.get(step.action);
   if (action === undefined) {
     const known = [...catalog.actions.keys()];
@@ -46,7 +50,7 @@ function checkFault(scenario: Scenario, step: FaultStep, index: number, catalog:
   const issues: ScenarioIssue[] = [];
   const kinds = targetKinds(action);
   const targets = validTargets(kinds, catalog);
-  const given = stepOrigin(step)?.has(['fault', 'target']) ?? true;
+  const given = stepOrigin(placedIn)?.has([...path, 'target']) ?? true;
   if (!given && !kinds.includes('cluster')) {
     issues.push(at(['fault'], `missing target; action "${step.action}" expects one of ${targets.join(', ')}`));
   } else if (!targets.includes(step.target)) {

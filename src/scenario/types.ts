@@ -33,11 +33,31 @@ export type WaitCondition = 'healthy' | 'writable' | 'converged' | 'leader' | 'n
 /** Roles resolved when the step runs, or a member / etcd member name. */
 export type Target = string;
 
+/** A fault as written: the action, its target, and every other key as a parameter of the action. */
+export interface FaultSpec { action: string; target: Target; params: Record<string, unknown> }
+
+/**
+ * Jepsen's combined nemesis as one step: for `durationMs`, faults drawn from
+ * `faults` by a PRNG seeded with `seed`, each after a pause drawn from
+ * [0, 2 × intervalMs), held for `holdMs`, healed, and the cluster given
+ * `recoverTimeoutMs` to be healthy before the next one.
+ */
+export interface NemesisStep {
+  kind: 'nemesis';
+  seed: number;
+  durationMs: number;
+  intervalMs: number;
+  holdMs: number;
+  recoverTimeoutMs: number;
+  faults: FaultSpec[];
+}
+
 export type Step =
   | { kind: 'sleep'; ms: number }
   | { kind: 'wait_for'; condition: WaitCondition; timeoutMs: number }
-  | { kind: 'fault'; id: string; action: string; target: Target; params: Record<string, unknown> }
-  | { kind: 'heal'; id: string | 'all' };
+  | ({ kind: 'fault'; id: string } & FaultSpec)
+  | { kind: 'heal'; id: string | 'all' }
+  | NemesisStep;
 
 export interface Scenario {
   name: string;
