@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultPhases, Metrics } from '../checks/metrics.js';
 import type { SlaResult } from '../sla/types.js';
+import { judgeOverIterations } from '../checks/over-iterations.js';
+import type { SlaRequirement } from '../sla/types.js';
 import { type SuiteRun, toSummaryJson, toSummaryMarkdown } from './summary.js';
-import { metrics, run } from './test-fixture.js';
+import { metrics, run, scenario } from './test-fixture.js';
 import type { Verdict } from './types.js';
 
 /** One iteration of kill-primary with the given figures; the rest are the fixture's. */
@@ -82,12 +84,12 @@ describe('summary distributions over the iterations (issue 8)', () => {
 
   it('reports a flaky scenario with its failing iterations named, and its p95 line, in summary.md', () => {
     const runs = [iteration(1, { rto_ms: 20_000 }), iteration(2, { rto_ms: 41_230 }, 'fail'), iteration(3, { rto_ms: 18_000 }), iteration(4, { rto_ms: 45_000 }, 'fail')];
-    const line: SlaResult = { metric: 'rto_ms', threshold: '< 30s', stat: 'p95', observed: 45_000, pass: false, status: 'fail', note: '2 of 4 iterations within < 30s' };
+    const line: SlaResult = { metric: 'rto_ms', threshold: '< 30s', stat: 'p95', observed: 45_000, pass: false, status: 'fail', note: '2 of 4 iterations within < 30s (outside: iterations 2, 4)' };
     const s = toSummaryJson('drill', runs, [{ scenario: 'kill-primary', verdict: 'fail', sla_over_iterations: [line] }]);
     expect(s.stats['kill-primary']).toMatchObject({ verdict: 'fail', pass: 2, fail: 2, flaky: true, failed_iterations: [2, 4] });
     const md = toSummaryMarkdown(s);
     expect(md).toContain('| kill-primary | ❌ fail | 2 of 4 | 18.0 s / 20.0 s / 45.0 s | yes: iterations 2, 4 failed |');
-    expect(md).toContain('| kill-primary | rto_ms p95 < 30s | 45.0 s | ❌ fail | 2 of 4 iterations within < 30s |');
+    expect(md).toContain('| kill-primary | rto_ms p95 < 30s | 45.0 s | ❌ fail | 2 of 4 iterations within < 30s (outside: iterations 2, 4) |');
     expect(row(md, 'RTO')).toBe('| RTO (injection → first acknowledged write) | 4 of 4 | 18.0 s | 20.0 s | 45.0 s | 45.0 s |  |');
   });
 
@@ -96,5 +98,29 @@ describe('summary distributions over the iterations (issue 8)', () => {
     const s = toSummaryJson('drill', [iteration(1, {}), { ...errored, run: { ...errored.run, harnessError: { code: 'PORT_IN_USE', message: 'busy' } } }]);
     expect(s.stats['kill-primary']?.distributions.rto_ms.missing).toEqual([{ iteration: 2, reason: 'harness_error' }]);
     expect(row(toSummaryMarkdown(s), 'RTO')).toContain('| 1 of 2 | 41.2 s | 41.2 s | 41.2 s | 41.2 s | iteration 2 harness error |');
+  });
+
+  it('names the iterations outside a p95 line that passes, though no iteration failed', () => {
+    const req: SlaRequirement = { metric: 'rto_ms', op: '<', value: 30_000, threshold: '< 30s', stat: 'p95' };
+    const deferred = (n: number, rto: number): SuiteRun => {
+      const r = iteration(n, { rto_ms: rto });
+      return { ...r, run: { ...r.run, analysis: { ...r.run.analysis, sla: [{ metric: 'rto_ms', threshold: '< 30s', stat: 'p95', observed: rto, pass: rto < 30_000, status: 'deferred' }] } } };
+    };
+    const runs = [...Array.from({ length: 19 }, (_, i) => deferred(i + 1, 20_000 + i * 100)), deferred(20, 41_000)];
+    const lines = judgeOverIterations(scenario({ sla: [req] }), runs.map((r) => r.run.analysis));
+    const s = toSummaryJson('drill', runs, [{ scenario: 'kill-primary', verdict: 'pass', sla_over_iterations: lines }]);
+    expect(s.stats['kill-primary']).toMatchObject({ verdict: 'pass', flaky: false, pass: 20 });
+    const md = toSummaryMarkdown(s);
+    expect(md).toContain('| kill-primary | rto_ms p95 < 30s | 21.8 s | ✅ pass | 19 of 20 iterations within < 30s (outside: iteration 20) |');
+    expect(row(md, 'RTO')).toBe('| RTO (injection → first acknowledged write) | 20 of 20 | 20.0 s | 20.9 s | 21.8 s | 41.0 s |  |');
+  });
+
+  it('shows a line judged on a statistic as a known finding or as not measured, as a run report does', () => {
+    const known: SlaResult = { metric: 'split_brain_ms', threshold: '== 0', stat: 'max', observed: 800, pass: false, status: 'known', known: { reason: 'r', reference: 'ref', reproduced: true } };
+    const unknown: SlaResult = { metric: 'rto_ms', threshold: '< 30s', stat: 'p95', observed: null, pass: false, status: 'unknown', note: '1 of 2 iterations within < 30s (outside: iteration 2); not every iteration could be measured' };
+    const s = toSummaryJson('drill', [iteration(1, {}), iteration(2, {})], [{ scenario: 'kill-primary', verdict: 'error', sla_over_iterations: [known, unknown] }]);
+    const md = toSummaryMarkdown(s);
+    expect(md).toContain('| kill-primary | split_brain_ms max == 0 | 800 ms | 🟡 known finding |  |');
+    expect(md).toContain('| kill-primary | rto_ms p95 < 30s | not measured | ⚠️ unknown | 1 of 2 iterations within < 30s (outside: iteration 2); not every iteration could be measured |');
   });
 });

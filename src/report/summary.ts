@@ -2,6 +2,7 @@ import type { MetricName, SlaResult } from '../sla/types.js';
 import { formatCount, formatDuration, formatMetric, isoTime } from './format.js';
 import { type DistributedMetric, type Distribution, distributionsOf } from './distributions.js';
 import { distributionsSection, iterations } from './markdown-distributions.js';
+import { SLA_STATUS } from './markdown-metrics.js';
 import { code, mdTable } from './md.js';
 import type { RunRecord, Verdict, WallTime } from './types.js';
 import { runVerdict, verdictIcon, worstVerdict } from './verdict.js';
@@ -138,7 +139,7 @@ export function toSummaryMarkdown(s: SummaryJson): string {
       `${formatDuration(st.rto_ms.min)} / ${formatDuration(st.rto_ms.median)} / ${formatDuration(st.rto_ms.max)}`,
       st.flaky ? `yes: ${iterations(st.failed_iterations)} failed` : 'no',
     ]), ['l', 'l', 'r', 'r', 'l'])}`);
-    const stat = per.flatMap(([name, st]) => st.sla_over_iterations.map((l) => [name, `${l.metric} ${l.stat ?? ''} ${l.threshold}`, formatMetric(l.metric, l.observed), `${verdictIcon[l.status === 'fail' ? 'fail' : l.status === 'unknown' ? 'error' : 'pass']} ${l.status}`, l.note ?? '']));
+    const stat = per.flatMap(([name, st]) => st.sla_over_iterations.map((l) => [name, `${l.metric} ${l.stat ?? ''} ${l.threshold}`, l.observed === null ? 'not measured' : formatMetric(l.metric, l.observed), SLA_STATUS[l.status], l.note ?? '']));
     if (stat.length > 0) sections.push(`## Lines judged on a statistic over the iterations\n\n${mdTable(['scenario', 'line', 'observed', 'status', 'iterations'], stat)}`);
     sections.push(distributionsSection(per.map(([name, st]) => [name, st.distributions] as const)));
   }
