@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { statOf } from '../checks/over-iterations.js';
 import type { FaultPhases, Metrics } from '../checks/metrics.js';
@@ -72,5 +73,12 @@ describe('distributionOf', () => {
 
   it('covers every figure the issue names', () => {
     expect(Object.keys(distributionsOf([]))).toEqual(['rto_ms', 'unavailability_ms', 'detection_ms', 'promotion_ms', 'reroute_ms', 'lost_writes', 'split_brain_ms']);
+  });
+
+  it('is what reports/README.md shows', () => {
+    const readme = readFileSync(new URL('../../reports/README.md', import.meta.url), 'utf8');
+    const example: unknown = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme)?.[1] ?? 'null');
+    const runs = [figures(1, { rto_ms: 20_000 }), neverHealed(2), figures(3, { rto_ms: 18_000 }), figures(4, { rto_ms: 41_230 })];
+    expect(example).toEqual(distributionOf('rto_ms', runs));
   });
 });
