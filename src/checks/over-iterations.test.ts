@@ -27,17 +27,17 @@ describe('statistics over iterations (issue 11, case 11)', () => {
   it('does not flip on one noisy iteration out of twenty, and says how many held', () => {
     const runs = [...Array.from({ length: 19 }, (_, i) => iteration(4000 + i * 10)), iteration(5040)];
     const [line] = judgeOverIterations(scenario([p95]), runs);
-    expect(line).toMatchObject({ metric: 'unavailability_ms', stat: 'p95', status: 'pass', observed: 4180, note: '19 of 20 iterations within <= 5s' });
+    expect(line).toMatchObject({ metric: 'unavailability_ms', stat: 'p95', status: 'pass', observed: 4180, note: '19 of 20 iterations within <= 5s (outside: iteration 20)' });
   });
 
   it('fails when the statistic is over the threshold (switchover 5.04 s, 5.2 s, 5.3 s, 4.9 s)', () => {
     const [line] = judgeOverIterations(scenario([p95]), [iteration(5040), iteration(5200), iteration(5300), iteration(4900)]);
-    expect(line).toMatchObject({ status: 'fail', observed: 5300, note: '1 of 4 iterations within <= 5s' });
+    expect(line).toMatchObject({ status: 'fail', observed: 5300, note: '1 of 4 iterations within <= 5s (outside: iterations 1, 2, 3)' });
   });
 
   it('counts an iteration that never recovered (null) on the failing side, not as noise', () => {
     const [line] = judgeOverIterations(scenario([p95]), [iteration(1000), iteration(null, 'fail')]);
-    expect(line).toMatchObject({ status: 'fail', observed: null });
+    expect(line).toMatchObject({ status: 'fail', observed: null, note: '1 of 2 iterations within <= 5s (outside: iteration 2)' });
   });
 
   it('counts an unmeasured iteration as failing a != line too', () => {

@@ -3,7 +3,8 @@ import type { SlaResult } from '../sla/types.js';
 import { formatCount, formatDuration, formatMetric } from './format.js';
 import { mdTable } from './md.js';
 
-const STATUS: Record<SlaResult['status'], string> = {
+/** How an SLA line's status reads, in a run's report and in a suite's summary alike. */
+export const SLA_STATUS: Record<SlaResult['status'], string> = {
   pass: '✅ pass', fail: '❌ fail', unknown: '⚠️ unknown', known: '🟡 known finding', deferred: '⏳ judged over the iterations',
 };
 
@@ -13,7 +14,7 @@ export function slaTable(sla: readonly SlaResult[]): string {
     `${s.metric}${s.core ? ' (every run)' : ''}`,
     `${s.threshold}${s.stat ? ` (${s.stat})` : ''}`,
     s.observed === null ? 'not measured' : formatMetric(s.metric, s.observed),
-    STATUS[s.status],
+    SLA_STATUS[s.status],
     [s.note, s.known && `${s.known.reproduced ? 'known finding' : 'known finding did not reproduce: remove it?'}: ${s.known.reason} (${s.known.reference})`, s.source && `source: ${s.source}`].filter(Boolean).join('; '),
   ]);
   return mdTable(['metric', 'threshold', 'observed', 'status', 'why'], rows, ['l', 'l', 'r', 'l', 'l']);

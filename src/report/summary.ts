@@ -1,5 +1,8 @@
 import type { MetricName, SlaResult } from '../sla/types.js';
 import { formatCount, formatDuration, formatMetric, isoTime } from './format.js';
+import { type DistributedMetric, type Distribution, distributionsOf } from './distributions.js';
+import { distributionsSection, iterations } from './markdown-distributions.js';
+import { SLA_STATUS } from './markdown-metrics.js';
 import { code, mdTable } from './md.js';
 import type { RunRecord, Verdict, WallTime } from './types.js';
 import { runVerdict, verdictIcon, worstVerdict } from './verdict.js';
@@ -17,6 +20,7 @@ export interface ScenarioVerdict {
   sla_over_iterations: SlaResult[];
 }
 
+/** min/median/max; in summary.json the median is the nearest-rank p50 of `distributions.rto_ms`. */
 export interface Spread {
   min: number | null;
   median: number | null;
@@ -52,7 +56,10 @@ export interface SummaryJson {
     /** Some iterations passed and some failed: the iterations that failed are named. */
     flaky: boolean;
     failed_iterations: number[];
+    /** Kept for readers of older summaries: `distributions.rto_ms` has the same figures and more. */
     rto_ms: Spread;
+    /** min / p50 / p95 / max of each figure over the iterations, with the iterations that had none. */
+    distributions: Record<DistributedMetric, Distribution>;
     sla_over_iterations: SlaResult[];
   }>;
 }
@@ -80,12 +87,16 @@ export function toSummaryJson(suite: string, runs: readonly SuiteRun[], scenario
     const mine = rows.filter((r) => r.scenario === name);
     const count = (v: Verdict): number => mine.filter((r) => r.verdict === v).length;
     const given = scenarios.find((sv) => sv.scenario === name);
+    const distributions = distributionsOf(runs.filter(({ run }) => run.scenario.name === name)
+      .map(({ run }) => ({ iteration: run.iteration, verdict: runVerdict(run), metrics: run.analysis.metrics })));
+    const rto = distributions.rto_ms;
     stats[name] = {
       verdict: given?.verdict ?? worstVerdict(mine.map((r) => r.verdict)),
       runs: mine.length, pass: count('pass'), fail: count('fail'), error: count('error'),
       flaky: count('pass') > 0 && count('fail') > 0,
       failed_iterations: mine.filter((r) => r.verdict === 'fail').map((r) => r.iteration),
-      rto_ms: spread(mine.map((r) => r.rto_ms)),
+      rto_ms: { min: rto.min, median: rto.p50, max: rto.max },
+      distributions,
       sla_over_iterations: given?.sla_over_iterations ?? [],
     };
   }
@@ -101,7 +112,11 @@ export function toSummaryJson(suite: string, runs: readonly SuiteRun[], scenario
   };
 }
 
-/** min/median/max of the measured values; unmeasured iterations (null) are left out. */
+/**
+ * min/median/max of the measured values; unmeasured iterations (null) are
+ * left out, and the median of an even count is the mean of the middle two.
+ * Only `compare` still uses it; summaries use the nearest rank (statOf).
+ */
 export function spread(values: ReadonlyArray<number | null>): Spread {
   const v = values.filter((n): n is number => n !== null).sort((a, b) => a - b);
   if (v.length === 0) return { min: null, median: null, max: null };
@@ -122,10 +137,11 @@ export function toSummaryMarkdown(s: SummaryJson): string {
     sections.push(`## Over the iterations\n\n${mdTable(['scenario', 'verdict', 'passed', 'RTO min / median / max', 'flaky'], per.map(([name, st]) => [
       name, `${verdictIcon[st.verdict]} ${st.verdict}`, `${st.pass} of ${st.runs}`,
       `${formatDuration(st.rto_ms.min)} / ${formatDuration(st.rto_ms.median)} / ${formatDuration(st.rto_ms.max)}`,
-      st.flaky ? `yes: iterations ${st.failed_iterations.join(', ')} failed` : 'no',
+      st.flaky ? `yes: ${iterations(st.failed_iterations)} failed` : 'no',
     ]), ['l', 'l', 'r', 'r', 'l'])}`);
-    const stat = per.flatMap(([name, st]) => st.sla_over_iterations.map((l) => [name, `${l.metric} ${l.stat ?? ''} ${l.threshold}`, formatMetric(l.metric, l.observed), `${verdictIcon[l.status === 'fail' ? 'fail' : l.status === 'unknown' ? 'error' : 'pass']} ${l.status}`, l.note ?? '']));
+    const stat = per.flatMap(([name, st]) => st.sla_over_iterations.map((l) => [name, `${l.metric} ${l.stat ?? ''} ${l.threshold}`, l.observed === null ? 'not measured' : formatMetric(l.metric, l.observed), SLA_STATUS[l.status], l.note ?? '']));
     if (stat.length > 0) sections.push(`## Lines judged on a statistic over the iterations\n\n${mdTable(['scenario', 'line', 'observed', 'status', 'iterations'], stat)}`);
+    sections.push(distributionsSection(per.map(([name, st]) => [name, st.distributions] as const)));
   }
   return `${sections.filter((x) => x !== '').join('\n\n')}\n`;
 }
