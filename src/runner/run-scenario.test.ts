@@ -7,6 +7,7 @@ import { loadScenarioText } from '../scenario/load.js';
 import type { Analysis } from '../checks/metrics.js';
 import type { RunRecord } from '../report/types.js';
 import { runScenario } from './run-scenario.js';
+import { runVerdict } from '../report/verdict.js';
 
 /** kill-primary in miniature: the fake's leader m1 dies and a replica must take over within 2 s. */
 const KILL = `name: fake-kill
@@ -105,6 +106,17 @@ describe('the runner on the in-memory fake provider', () => {
     const a = await run({ failoverAfterMs: 100, unobservable: 'm3' });
     expect(a.checks.find((c) => c.name === 'split-brain')?.valid).toBe('unknown');
     expect(a.verdict).toBe('error');
+  });
+
+  it('names a target that could not be resolved as the fault\'s failure, recorded in the history, not an anonymous internal error', async () => {
+    // The fake answers no REST: a role target cannot be resolved, as when no member answers.
+    const scenario = loadScenarioText(KILL.replace('target: m1', 'target: primary'), 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150 });
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    const record = await runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir });
+    expect(record.harnessError?.code).toBe('FAULT_FAILED');
+    expect(record.harnessError?.message).toMatch(/^fault kill on primary failed: could not resolve target primary: /);
+    expect(runVerdict(record)).toBe('error');
   });
 
   /** A soak in miniature: the fake's leader killed again and again, each time healed and recovered from. */

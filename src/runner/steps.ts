@@ -20,17 +20,23 @@ export function describeStep(step: Step): string {
 async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): Promise<void> {
   const def = FAULTS.get(step.action);
   if (!def) throw new HarnessError('FAULT_FAILED', `unknown fault action ${step.action}`);
-  const resolved = await resolveTarget(ctx.cluster, step.target);
-  ctx.leaderAtLastFault = ctx.dcs.leader;
-  const t = now();
+  let t = now();
+  let resolved: string[] = [];
   try {
+    // Inside the try: a target that cannot be resolved (no member answers) is this fault's failure, named as such.
+    resolved = await resolveTarget(ctx.cluster, step.target).catch((err: unknown) => {
+      throw new Error(`could not resolve target ${step.target}: ${errorMessage(err)}`, { cause: err });
+    });
+    ctx.leaderAtLastFault = ctx.dcs.leader;
+    // The fault starts when it is injected, not when its target was looked up: RTO runs from here.
+    t = now();
     const injected = await def.inject(ctx.cluster, resolved, step.params);
     ctx.history.append({ kind: 'fault', t, end: now(), phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}) });
     ctx.active.set(step.id, { id: step.id, action: step.action, target: step.target, resolved, ...(injected.heal ? { heal: injected.heal } : {}) });
     ctx.progress.say(`injected ${step.action} on ${resolved.join(', ') || step.target}${injected.detail ? ` (${injected.detail})` : ''}`);
   } catch (err) {
     ctx.history.append({ kind: 'fault', t, phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, error: errorMessage(err) });
-    throw new HarnessError('FAULT_FAILED', `fault ${step.action} on ${resolved.join(', ')} failed: ${errorMessage(err)}`, { cause: err });
+    throw new HarnessError('FAULT_FAILED', `fault ${step.action} on ${resolved.join(', ') || step.target} failed: ${errorMessage(err)}`, { cause: err });
   }
 }
 
