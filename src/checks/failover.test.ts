@@ -56,6 +56,31 @@ describe('failover phases', () => {
     expect(out.metrics.faults?.[0]).toMatchObject({ old_leader: 'pg1', new_leader: null });
   });
 
+  it('credits a failover to the fault that caused it, not to an earlier one that moved no leader (a soak: replica killed, then the primary)', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').primary(0, 'pg1');
+    h.inject(1000, 'n0', 'kill', ['pg3']);
+    h.ok(1000, 1020, 'pg1');
+    h.inject(60_000, 'n1', 'kill', ['pg1']);
+    h.dcs(75_000, null).dcs(76_000, 'pg2').primary(76_500, 'pg2');
+    h.ok(76_600, 76_700, 'pg2');
+    const out = checkFailover(scenario(), h.events);
+    expect(out.metrics.faults?.map((f) => [f.fault_id, f.detection_ms, f.new_leader])).toEqual([['n0', null, null], ['n1', 15_000, 'pg2']]);
+    // The worst detection is the primary kill's 15 s, not the 74 s since the replica kill.
+    expect(out.metrics.detection_ms).toBe(15_000);
+    expect(out.metrics.rto_ms).toBe(16_700);
+  });
+
+  it('leaves a fault without phases when the next fault came before any leader change, and gives the change to the next', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1').primary(0, 'pg1');
+    h.inject(1000, 'a', 'partition-dcs', ['pg1']);
+    h.inject(2000, 'b', 'kill', ['pg1']);
+    h.dcs(20_000, 'pg2').primary(21_000, 'pg2');
+    h.ok(21_100, 21_200, 'pg2');
+    const out = checkFailover(scenario(), h.events);
+    expect(out.metrics.faults?.map((f) => [f.fault_id, f.detection_ms])).toEqual([['a', null], ['b', 18_000]]);
+    expect(out.metrics.detection_ms).toBe(18_000);
+  });
+
   it('has a null rto when no write succeeded after the fault', () => {
     const h = new HistoryBuilder().dcs(0, 'pg1').inject(1000);
     h.ok(500, 510);

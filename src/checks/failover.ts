@@ -19,9 +19,10 @@ export function firstAckAfter(events: readonly HistoryEvent[], at: number): numb
  * change was seen. RTO runs from the start of the injection to the first
  * acknowledgement of a write that started once the fault was in force: a
  * write the old primary took while its container was being killed proves
- * nothing about recovery.
+ * nothing about recovery. A leader change at or after `nextFaultAt` is the
+ * next fault's, not this one's.
  */
-export function phasesOf(events: readonly HistoryEvent[], fault: FaultEvent): FaultPhases {
+export function phasesOf(events: readonly HistoryEvent[], fault: FaultEvent, nextFaultAt = Infinity): FaultPhases {
   const ack = firstAckAfter(events, Math.max(fault.t, fault.end ?? fault.t));
   const phases: FaultPhases = {
     fault_id: fault.id,
@@ -35,7 +36,7 @@ export function phasesOf(events: readonly HistoryEvent[], fault: FaultEvent): Fa
     new_leader: null,
   };
   if (phases.old_leader === null) return phases;
-  const detection = detectionAfter(events, fault.t, phases.old_leader);
+  const detection = detectionAfter(events, fault.t, phases.old_leader, nextFaultAt);
   if (detection === undefined) return phases;
   phases.detection_ms = detection.t - fault.t;
   const promotion = promotionAfter(events, detection, phases.old_leader);
@@ -65,7 +66,10 @@ function worstPhase(faults: readonly FaultPhases[], phase: Phase): number | null
  * fault that moves no leader has no detection to measure.
  */
 export function checkFailover(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
-  const faults = injects(events).filter((f) => f.error === undefined).map((f) => phasesOf(events, f));
+  // A leader change is the latest fault's doing: a replica killed before the primary was
+  // must not be credited with the failover the primary's kill caused (found in a soak).
+  const injected = injects(events).filter((f) => f.error === undefined);
+  const faults = injected.map((f, i) => phasesOf(events, f, injected[i + 1]?.t ?? Infinity));
   const unrecovered = faults.filter((f) => f.rto_ms === null);
   const rto = faults.length === 0 || unrecovered.length > 0 ? null : Math.max(...faults.map((f) => f.rto_ms ?? 0));
   return {

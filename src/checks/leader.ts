@@ -19,10 +19,11 @@ export function leaderBefore(events: readonly HistoryEvent[], at: number): strin
 /**
  * The first DCS event at or after `at` showing the leader key gone or held
  * by another member. An event at exactly the inject time counts as after
- * it, since `leaderBefore` only looks strictly before.
+ * it, since `leaderBefore` only looks strictly before. A change at or
+ * after `before` (the next fault's injection) belongs to that fault.
  */
-export function detectionAfter(events: readonly HistoryEvent[], at: number, oldLeader: string): DcsEvent | undefined {
-  return byTime(ofKind(events, 'dcs')).find((d) => d.t >= at && d.leader !== oldLeader);
+export function detectionAfter(events: readonly HistoryEvent[], at: number, oldLeader: string, before = Infinity): DcsEvent | undefined {
+  return byTime(ofKind(events, 'dcs')).find((d) => d.t >= at && d.t < before && d.leader !== oldLeader);
 }
 
 /**
