@@ -63,10 +63,11 @@ export function comparisonText(c: Comparison): string {
 
 /** comparison.md. */
 export function comparisonMarkdown(c: Comparison): string {
-  const head = c.exit_code === 1 ? '❌ REGRESSED' : '✅ NO REGRESSION';
+  const head = c.exit_code === 1 ? '❌ REGRESSION OR NEW FINDING' : '✅ NO REGRESSION, NO NEW FINDING';
+  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
   const sides = mdTable(['side', 'folder', 'ran on'], [['before', code(c.before.dir), sideLine(c.before)], ['after', code(c.after.dir), sideLine(c.after)]]);
   const scenarios = mdTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
-    s.scenario, s.before.verdict === null ? '—' : `${s.before.verdict} (${s.before.runs} runs)`, s.after.verdict === null ? '—' : `${s.after.verdict} (${s.after.runs} runs)`, s.note ?? '',
+    s.scenario, s.before.verdict === null ? '—' : `${s.before.verdict} (${runs(s.before.runs)})`, s.after.verdict === null ? '—' : `${s.after.verdict} (${runs(s.after.runs)})`, s.note ?? '',
   ]));
   const rows = mdTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [
     r.scenario, r.what, r.before, r.after, r.change, `${icon[r.cls]} ${r.cls}`.trim(), r.note,
