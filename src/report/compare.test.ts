@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT, exitCodeFor } from '../errors.js';
 import { compareReports } from './compare.js';
 import { comparisonMarkdown, comparisonText } from './compare-text.js';
 import { ReportFolderError } from './read-reports.js';
@@ -190,10 +191,12 @@ describe('compareReports', () => {
     expect(() => compareReports(a, join(root, 'bad'))).toThrow(/not readable JSON/);
     await writeFile(join(root, 'bad', 'report.json'), JSON.stringify(report({ verdict: 'maybe' })));
     expect(() => compareReports(a, join(root, 'bad'))).toThrow(/not a patroni-chaos report/);
+    let thrown: unknown;
     try {
       compareReports(a, join(root, 'missing'));
     } catch (err) {
-      expect((err as ReportFolderError).code).toBe('INVALID_INPUT');
+      thrown = err;
     }
+    expect(exitCodeFor(thrown)).toBe(EXIT.invalidInput);
   });
 });
