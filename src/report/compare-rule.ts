@@ -15,17 +15,18 @@ export const COMPARE_RULE = [
   'Floors: 1 s for failover and recovery times (rto, detection, promotion, reroute, unavailability, convergence),',
   '100 ms for the p99 write latency during the fault, none for counts (lost writes, concurrent primaries, stale-leader writes):',
   "any count above the before side's worst is a regression.",
-  'With a single run on a side a scenario is compared indicatively (one run is not a distribution): give both sides --iterations 3 or more.',
+  "With a single run on a side a scenario's metrics are compared indicatively: shown, but they do not decide the exit code,",
+  'since one run is not a distribution (give both sides --iterations 3 or more); its SLA findings still do.',
   'An SLA line that failed (or was excused as a known finding) in some run before and held in every run after is a fixed finding;',
   'one that failed in some run after and in no run before is a new finding, as is a failure in a scenario not run before,',
   'and a scenario that could be judged before but not after (verdict error). A known finding that reproduces after is not counted, as in run.',
-  'Exit 1 when a metric regressed or a finding is new, 0 otherwise.',
+  'Exit 1 when a metric regressed (not indicatively) or a finding is new, 0 otherwise.',
 ].join(' ');
 
 export type ChangeClass = 'regressed' | 'improved' | 'same' | 'fixed finding' | 'new finding' | 'not compared';
 export const CHANGE_CLASSES: readonly ChangeClass[] = ['regressed', 'improved', 'same', 'fixed finding', 'new finding', 'not compared'];
 
-/** The classes that make the comparison exit 1. */
+/** The classes that make the comparison exit 1 (a metric's only when it was compared over distributions, not indicatively). */
 export const GATING: readonly ChangeClass[] = ['regressed', 'new finding'];
 
 /** A metric over one side's runs of a scenario; runs that could not measure it are left out of min/median/max. */

@@ -48,7 +48,9 @@ function tableRows(c: Comparison): Array<{ scenario: string; what: string; befor
 }
 
 function outcome(c: Comparison): string {
-  const counts = Object.entries(c.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+  const indicative = (cls: ChangeClass) => c.metrics.filter((r) => r.indicative && r.class === cls).length;
+  const counts = Object.entries(c.counts).filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}${k === 'regressed' && indicative(k) > 0 ? ` (${indicative(k)} indicative, not counted)` : ''}`).join(', ');
   return `${counts || 'nothing compared'}: exit ${c.exit_code}${c.exit_code === 1 ? ' (a regression or a new finding)' : ''}`;
 }
 

@@ -61,7 +61,7 @@ async function folder(name: string, reports: Array<Record<string, unknown>>, sta
 const rto = (ms: number, h: Hand = {}) => report({ ...h, metrics: { rto_ms: ms, ...h.metrics } });
 
 describe('compareReports', () => {
-  it('compares the runs the harness writes: one run a side is indicative, and a worse RTO and a new failing line gate', async () => {
+  it('compares the runs the harness writes: one run a side is indicative; the new failing lines gate', async () => {
     await writeRunReport(join(root, 'a'), passingRun(20_000));
     await writeRunReport(join(root, 'b'), run());
     const c = compareReports(join(root, 'a'), join(root, 'b'));
@@ -79,6 +79,18 @@ describe('compareReports', () => {
     expect(text).toContain('local; postgres 15.8, patroni 3.3.2, etcd 3.5.16, haproxy ?');
     expect(text).toContain('exit 1 (a regression or a new finding)');
     expect(text).toContain(`Rule: ${c.rule}`);
+  });
+
+  it('shows a metric change between two single runs, but does not exit 1 on it: one run is not a distribution', async () => {
+    const c = compareReports(await folder('a', [rto(20_000)]), await folder('b', [rto(25_000, { metrics: { detection_ms: 13_000 } })]));
+    expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'regressed', indicative: true });
+    expect(c.counts.regressed).toBe(1);
+    expect(c.exit_code).toBe(0);
+    expect(comparisonText(c)).toContain('1 regressed (1 indicative, not counted), 1 improved, 5 same: exit 0');
+    // Several runs on one side and one on the other is still a single run.
+    const d = compareReports(await folder('c', [rto(20_000), rto(20_500)]), await folder('d', [rto(25_000)]));
+    expect(d.exit_code).toBe(0);
+    expect(d.scenarios[0]).toMatchObject({ indicative: true });
   });
 
   it('shows each side\'s provider, release and component versions', async () => {
@@ -106,7 +118,8 @@ describe('compareReports', () => {
 
   it('flags a median past the before worst by more than the floor, and an improvement past the before best', async () => {
     const c = compareReports(await folder('a', [rto(20_000), rto(21_000), rto(22_000)]), await folder('b', [rto(23_500), rto(24_000), rto(12_000)]));
-    expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'regressed' });
+    expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'regressed', indicative: false });
+    expect(c.exit_code).toBe(1);
     const d = compareReports(await folder('c', [rto(20_000), rto(21_000)]), await folder('d', [rto(15_000), rto(16_000)]));
     expect(d.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'improved' });
     expect(d.exit_code).toBe(0);

@@ -84,7 +84,7 @@ export interface Comparison {
   metrics: MetricRow[];
   findings: FindingRow[];
   counts: Record<ChangeClass, number>;
-  /** 1 when a metric regressed or a finding is new, else 0. */
+  /** 1 when a metric regressed (over distributions, not indicatively) or a finding is new, else 0. */
   exit_code: 0 | 1;
 }
 
@@ -130,7 +130,7 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     metrics,
     findings,
     counts,
-    exit_code: GATING.some((c) => counts[c] > 0) ? 1 : 0,
+    exit_code: [...metrics.filter((r) => !r.indicative), ...findings].some((r) => GATING.includes(r.class)) ? 1 : 0,
   };
 }
 
