@@ -6,6 +6,7 @@ import { EXIT, exitCodeFor, errorMessage } from '../errors.js';
 import { clusterDown, clusterStatus, clusterUp } from './cluster-commands.js';
 import { installShutdownHandlers } from './shutdown.js';
 import { registerScenarioCommands } from './scenario-commands.js';
+import { registerCompareCommands } from './compare-commands.js';
 
 function replicationArg(v: string): 'synchronous' | 'asynchronous' {
   if (v === 'sync' || v === 'synchronous') return 'synchronous';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
       }
     });
   registerScenarioCommands(program);
+  registerCompareCommands(program);
   return program;
 }
 

@@ -24,9 +24,11 @@ export interface RunSuitesOptions {
   clusterFile?: string;
   /** Known findings count as failures. */
   strict?: boolean;
+  /** Where a suite's reports go; by default a folder named for the time and the suite under reportDir. */
+  suiteDir?: (suite: Suite) => string;
 }
 
-const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+export const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 const lineText = (s: SlaResult) => `${s.metric}${s.stat ? ` (${s.stat})` : ''} ${s.observed === null ? 'not measured' : formatMetric(s.metric, s.observed)} vs ${s.threshold}`;
 
@@ -36,7 +38,7 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
   const knownFindings = knownFindingsBeside(suites.flatMap((s) => s.scenarios.map((sc) => sc.file)));
   const verdicts: Verdict[] = [];
   for (const suite of suites) {
-    const suiteDir = join(o.reportDir, `${stamp()}-${suite.name}`);
+    const suiteDir = o.suiteDir?.(suite) ?? join(o.reportDir, `${stamp()}-${suite.name}`);
     const iterations = o.iterations ?? suite.iterations;
     const single = suite.scenarios.length === 1 && iterations === 1;
     const runs: SuiteRun[] = [];

@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT } from '../errors.js';
-import { compareReports } from '../report/compare.js';
 import { loadTargets } from '../scenario/load.js';
 import { KNOWN_FINDINGS_ROOT, knownFindingsBeside } from '../scenario/load-known-findings.js';
 import { ScenarioError } from '../scenario/errors.js';
@@ -98,15 +97,6 @@ export function registerScenarioCommands(program: Command): void {
           : [file, first?.tags.join(',') ?? '', firstSentence(first?.description ?? '')];
       });
       process.stdout.write(`${table(['file', 'tags', 'description'], rows)}\n`);
-    });
-
-  program
-    .command('compare')
-    .description('compare two report folders side by side (e.g. before and after an upgrade)')
-    .argument('<a>')
-    .argument('<b>')
-    .action((a: string, b: string) => {
-      process.stdout.write(`${compareReports(a, b).text}\n`);
     });
 }
 

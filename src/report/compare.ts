@@ -1,71 +1,137 @@
-import type { ReportJson } from './json.js';
-import { formatDelta, formatMetric } from './format.js';
-import { readReports } from './read-reports.js';
-import { spread } from './summary.js';
+import { COMPONENTS, type Component } from '../sla/known-findings.js';
+import {
+  CHANGE_CLASSES, COMPARE_RULE, GATING, LATENCY_FLOOR_MS, TIME_FLOOR_MS, classifyLine, classifyMetric, classifyVerdicts, countStatuses, distribution,
+  type ChangeClass, type Classified, type Distribution, type StatusCount,
+} from './compare-rule.js';
+import type { ReportJson, SlaLine } from './json.js';
+import { readReportSide, type ReportSide } from './read-reports.js';
 import type { Verdict } from './types.js';
-import { verdictIcon, worstVerdict } from './verdict.js';
+import { worstVerdict } from './verdict.js';
 
-/** The figures that decide an upgrade, in the order they are read. */
+// Reports are read back from disk, perhaps written by an older version: a figure that is not a number was not measured.
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const field = (o: unknown, key: string): unknown => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[key] : undefined);
+const metric = (key: string) => (r: ReportJson) => num(field(r.metrics, key));
+
+/** The figures that decide a change, in the order they are read; lower is better for each, and each has its floor. */
 export const COMPARED_METRICS = {
-  rto_ms: (r) => r.metrics.rto_ms,
-  detection_ms: (r) => r.metrics.detection_ms,
-  promotion_ms: (r) => r.metrics.promotion_ms,
-  reroute_ms: (r) => r.metrics.reroute_ms,
-  unavailability_ms: (r) => r.metrics.unavailability_ms,
-  lost_writes: (r) => r.metrics.lost_writes,
-  max_concurrent_primaries: (r) => r.metrics.max_concurrent_primaries,
-  convergence_ms: (r) => r.metrics.convergence_ms,
-  p99_during_ms: (r) => r.metrics.latency?.during?.p99_ms,
-} satisfies Record<string, (r: ReportJson) => number | null | undefined>;
+  rto_ms: { get: metric('rto_ms'), floor: TIME_FLOOR_MS },
+  detection_ms: { get: metric('detection_ms'), floor: TIME_FLOOR_MS },
+  promotion_ms: { get: metric('promotion_ms'), floor: TIME_FLOOR_MS },
+  reroute_ms: { get: metric('reroute_ms'), floor: TIME_FLOOR_MS },
+  unavailability_ms: { get: metric('unavailability_ms'), floor: TIME_FLOOR_MS },
+  lost_writes: { get: metric('lost_writes'), floor: 0 },
+  max_concurrent_primaries: { get: metric('max_concurrent_primaries'), floor: 0 },
+  stale_leader_writes: { get: metric('stale_leader_writes'), floor: 0 },
+  convergence_ms: { get: metric('convergence_ms'), floor: TIME_FLOOR_MS },
+  p99_during_ms: { get: (r: ReportJson) => num(field(field(field(r.metrics, 'latency'), 'during'), 'p99_ms')), floor: LATENCY_FLOOR_MS },
+} satisfies Record<string, { get: (r: ReportJson) => number | null; floor: number }>;
 export type ComparedMetric = keyof typeof COMPARED_METRICS;
+const METRIC_NAMES = Object.keys(COMPARED_METRICS) as ComparedMetric[];
 
-export interface CompareRow {
+/** What a side ran on: every distinct value over its runs, so that a mixed folder shows as mixed. */
+export interface SideSummary {
+  dir: string;
+  providers: string[];
+  /** `cluster.release` of its runs; empty for providers that run what the machine has. */
+  releases: string[];
+  versions: Record<Component, string[]>;
+  scenarios: number;
+  runs: number;
+}
+
+export interface ScenarioEntry {
+  scenario: string;
+  before: { verdict: Verdict | null; runs: number };
+  after: { verdict: Verdict | null; runs: number };
+  /** A side has a single run: its range is one run, not a distribution. */
+  indicative: boolean;
+  note?: string;
+}
+
+export interface MetricRow {
   scenario: string;
   metric: ComparedMetric;
-  /** Median over the folder's iterations of the scenario; null when unmeasured or absent. */
-  a: number | null;
-  b: number | null;
-  /** b − a. */
-  delta: number | null;
+  before: Distribution | null;
+  after: Distribution | null;
+  /** after median − before median. */
+  change: number | null;
+  floor: number;
+  class: ChangeClass;
+  indicative: boolean;
+  note?: string;
 }
 
-export interface CompareVerdict {
+export interface FindingRow {
   scenario: string;
-  a: Verdict | null;
-  b: Verdict | null;
-  runsA: number;
-  runsB: number;
+  /** The SLA line's metric (with its statistic, when judged over the iterations), or `verdict`. */
+  line: string;
+  threshold: string | null;
+  before: StatusCount | null;
+  after: StatusCount | null;
+  class: ChangeClass;
+  note?: string;
+  known?: { reason: string; reference: string };
 }
 
+/** comparison.json, and what `compare --json` prints. */
 export interface Comparison {
-  rows: CompareRow[];
-  verdicts: CompareVerdict[];
-  text: string;
+  rule: string;
+  floors: Record<ComparedMetric, number>;
+  before: SideSummary;
+  after: SideSummary;
+  scenarios: ScenarioEntry[];
+  metrics: MetricRow[];
+  findings: FindingRow[];
+  counts: Record<ChangeClass, number>;
+  /** 1 when a metric regressed (over distributions, not indicatively) or a finding is new, else 0. */
+  exit_code: 0 | 1;
 }
 
-/**
- * Reads two report folders (a run's or a suite's) and sets their key
- * metrics side by side per scenario. Several iterations of a scenario
- * compare by their median; the verdict is the worst. Throws
- * ReportFolderError when a folder holds no report.
- */
-export function compareReports(dirA: string, dirB: string): Comparison {
-  const a = byScenario(readReports(dirA));
-  const b = byScenario(readReports(dirB));
-  const names = [...new Set([...a.keys(), ...b.keys()])];
-  const rows: CompareRow[] = [];
-  const verdicts: CompareVerdict[] = [];
-  for (const scenario of names) {
-    const ra = a.get(scenario) ?? [];
-    const rb = b.get(scenario) ?? [];
-    verdicts.push({ scenario, a: ra.length ? worstVerdict(ra.map((r) => r.verdict)) : null, b: rb.length ? worstVerdict(rb.map((r) => r.verdict)) : null, runsA: ra.length, runsB: rb.length });
-    for (const metric of Object.keys(COMPARED_METRICS) as ComparedMetric[]) {
-      const va = median(ra, metric);
-      const vb = median(rb, metric);
-      rows.push({ scenario, metric, a: va, b: vb, delta: va === null || vb === null ? null : vb - va });
-    }
+/** Reads two report folders (a run's or a suite's) and compares them. Throws ReportFolderError (invalid input) when one is missing or unreadable. */
+export function compareReports(beforeDir: string, afterDir: string): Comparison {
+  return compareSides(readReportSide(beforeDir), readReportSide(afterDir));
+}
+
+/** The comparison of two read report folders, scenario by scenario. Pure. */
+export function compareSides(before: ReportSide, after: ReportSide): Comparison {
+  const a = byScenario(before.reports);
+  const b = byScenario(after.reports);
+  const scenarios: ScenarioEntry[] = [];
+  const metrics: MetricRow[] = [];
+  const findings: FindingRow[] = [];
+  for (const name of new Set([...a.keys(), ...b.keys()])) {
+    const ra = a.get(name) ?? [];
+    const rb = b.get(name) ?? [];
+    const indicative = ra.length === 1 || rb.length === 1;
+    const only = ra.length === 0 ? 'not run before' : rb.length === 0 ? 'not run after' : indicative ? 'indicative: one run on a side' : undefined;
+    scenarios.push({
+      scenario: name,
+      before: { verdict: ra.length ? worstVerdict(ra.map((r) => r.verdict)) : null, runs: ra.length },
+      after: { verdict: rb.length ? worstVerdict(rb.map((r) => r.verdict)) : null, runs: rb.length },
+      indicative: ra.length > 0 && rb.length > 0 && indicative,
+      ...(only === undefined ? {} : { note: only }),
+    });
+    if (ra.length > 0 && rb.length > 0) metrics.push(...metricRows(name, ra, rb, indicative));
+    const errors = (rs: ReportJson[]) => rs.filter((r) => r.verdict === 'error').length;
+    const verdict = classifyVerdicts(errors(ra), ra.length, errors(rb), rb.length);
+    if (verdict !== null) findings.push({ scenario: name, line: 'verdict', threshold: null, before: verdictCount(ra), after: verdictCount(rb), ...verdict });
+    // A scenario not run after has nothing to judge; one not run before shows only what fails after.
+    if (rb.length > 0) findings.push(...lineRows(name, linesOf(ra, before.overIterations.get(name)), linesOf(rb, after.overIterations.get(name)), ra.length > 0).filter((r) => ra.length > 0 || r.class !== 'not compared'));
   }
-  return { rows, verdicts, text: renderComparison(dirA, dirB, rows, verdicts) };
+  const counts = Object.fromEntries(CHANGE_CLASSES.map((c) => [c, 0])) as Record<ChangeClass, number>;
+  for (const r of [...metrics, ...findings]) counts[r.class] += 1;
+  return {
+    rule: COMPARE_RULE,
+    floors: Object.fromEntries(METRIC_NAMES.map((m) => [m, COMPARED_METRICS[m].floor])) as Record<ComparedMetric, number>,
+    before: summarize(before),
+    after: summarize(after),
+    scenarios,
+    metrics,
+    findings,
+    counts,
+    exit_code: [...metrics.filter((r) => !r.indicative), ...findings].some((r) => GATING.includes(r.class)) ? 1 : 0,
+  };
 }
 
 function byScenario(reports: readonly ReportJson[]): Map<string, ReportJson[]> {
@@ -74,19 +140,70 @@ function byScenario(reports: readonly ReportJson[]): Map<string, ReportJson[]> {
   return out;
 }
 
-function median(reports: readonly ReportJson[], metric: ComparedMetric): number | null {
-  return spread(reports.map((r) => COMPARED_METRICS[metric](r) ?? null)).median;
+function metricRows(scenario: string, ra: ReportJson[], rb: ReportJson[], indicative: boolean): MetricRow[] {
+  return METRIC_NAMES.flatMap((m) => {
+    const { get, floor } = COMPARED_METRICS[m];
+    const da = distribution(ra.map(get));
+    const db = distribution(rb.map(get));
+    // Neither side measures it (an RTO in a scenario without a fault): nothing to say.
+    if (da === null && db === null) return [];
+    const c: Classified = classifyMetric(da, db, floor);
+    return [{ scenario, metric: m, before: da, after: db, change: da === null || db === null ? null : db.median - da.median, floor, indicative, ...c }];
+  });
 }
 
-export function renderComparison(dirA: string, dirB: string, rows: readonly CompareRow[], verdicts: readonly CompareVerdict[]): string {
-  const verdict = (v: Verdict | null, n: number): string => (v === null ? 'absent' : `${verdictIcon[v]} ${v} (${n} run${n === 1 ? '' : 's'})`);
-  const lines = [`A: ${dirA}`, `B: ${dirB}`];
-  for (const v of verdicts) {
-    lines.push('', `${v.scenario}: A ${verdict(v.a, v.runsA)} · B ${verdict(v.b, v.runsB)}`);
-    const table = [['metric', 'A', 'B', 'delta'], ...rows.filter((r) => r.scenario === v.scenario)
-      .map((r) => [r.metric, formatMetric(r.metric, r.a), formatMetric(r.metric, r.b), formatDelta(r.metric, r.delta)])];
-    const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
-    for (const row of table) lines.push(`  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`);
-  }
-  return `${lines.join('\n')}\n`;
+interface SideLines {
+  statuses: Map<string, string[]>;
+  threshold: Map<string, string>;
+  known: Map<string, { reason: string; reference: string }>;
+}
+
+/** Each line's status in every run; lines judged on a statistic count once, from the suite's judgement over the iterations. */
+function linesOf(reports: readonly ReportJson[], overIterations: readonly SlaLine[] | undefined): SideLines {
+  const out: SideLines = { statuses: new Map(), threshold: new Map(), known: new Map() };
+  const add = (l: SlaLine) => {
+    // An older report has `pass` but no `status`.
+    const status = typeof l.status === 'string' ? l.status : l.pass === true ? 'pass' : 'fail';
+    if (status === 'deferred') return;
+    const key = `${String(l.metric)}${l.stat ? ` ${l.stat}` : ''}`;
+    out.statuses.set(key, [...(out.statuses.get(key) ?? []), status]);
+    if (typeof l.threshold === 'string') out.threshold.set(key, l.threshold);
+    if (l.known && typeof l.known.reason === 'string') out.known.set(key, { reason: l.known.reason, reference: String(l.known.reference) });
+  };
+  for (const r of reports) for (const l of Array.isArray(r.sla) ? r.sla : []) add(l);
+  for (const l of overIterations ?? []) add(l);
+  return out;
+}
+
+function lineRows(scenario: string, a: SideLines, b: SideLines, ranBefore: boolean): FindingRow[] {
+  return [...new Set([...a.statuses.keys(), ...b.statuses.keys()])].map((line) => {
+    const sa = a.statuses.get(line);
+    const sb = b.statuses.get(line);
+    const before = sa === undefined ? null : countStatuses(sa);
+    const after = sb === undefined ? null : countStatuses(sb);
+    const c = classifyLine(before, after);
+    const threshold = b.threshold.get(line) ?? a.threshold.get(line) ?? null;
+    const changed = a.threshold.has(line) && b.threshold.has(line) && a.threshold.get(line) !== b.threshold.get(line) ? `threshold before ${a.threshold.get(line)}` : '';
+    const note = [c.note === 'not judged before' && !ranBefore ? 'scenario not run before' : c.note, changed].filter((s) => s !== undefined && s !== '').join('; ');
+    const known = a.known.get(line) ?? b.known.get(line);
+    return { scenario, line, threshold, before, after, class: c.class, ...(note === '' ? {} : { note }), ...(known === undefined ? {} : { known }) };
+  });
+}
+
+function verdictCount(rs: readonly ReportJson[]): StatusCount | null {
+  // error is the verdict of a run that could not be judged: unknown, in a line's terms.
+  return rs.length === 0 ? null : countStatuses(rs.map((r) => (r.verdict === 'error' ? 'unknown' : r.verdict)));
+}
+
+function summarize(side: ReportSide): SideSummary {
+  const distinct = (values: unknown[]) => [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))].sort();
+  const rs = side.reports;
+  return {
+    dir: side.dir,
+    providers: distinct(rs.map((r) => r.provider)),
+    releases: distinct(rs.map((r) => field(r.cluster, 'release'))),
+    versions: Object.fromEntries(COMPONENTS.map((c) => [c, distinct(rs.map((r) => field(r.versions, c)))])) as Record<Component, string[]>,
+    scenarios: new Set(rs.map((r) => r.scenario.name)).size,
+    runs: rs.length,
+  };
 }

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReportJson } from './json.js';
+import type { ReportJson, SlaLine } from './json.js';
 import type { SummaryJson } from './summary.js';
 
 /** A folder given to `compare` holds no readable report: invalid input (exit 2), not a harness failure. */
 export class ReportFolderError extends Error {
-  readonly code = 'REPORT_NOT_FOUND';
+  // The CLI maps INVALID_INPUT to exit 2: a folder that is not a report is the user's input.
+  readonly code = 'INVALID_INPUT';
   override name = 'ReportFolderError';
 }
 
@@ -14,18 +15,36 @@ export class ReportFolderError extends Error {
  * summary.json. Throws ReportFolderError naming the folder and what is missing.
  */
 export function readReports(dir: string): ReportJson[] {
+  return readReportSide(dir).reports;
+}
+
+/** A report folder as `compare` reads it: its runs, and the lines a suite judged over the iterations of each scenario. */
+export interface ReportSide {
+  dir: string;
+  reports: ReportJson[];
+  /** Scenario → lines judged on a statistic over its iterations (summary.json `stats`); empty for a single run. */
+  overIterations: Map<string, SlaLine[]>;
+}
+
+export function readReportSide(dir: string): ReportSide {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ReportFolderError(`${dir}: no such report folder`);
   const single = join(dir, 'report.json');
-  if (existsSync(single)) return [readReport(single)];
+  if (existsSync(single)) return { dir, reports: [readReport(single)], overIterations: new Map() };
   const summaryFile = join(dir, 'summary.json');
   if (!existsSync(summaryFile)) throw new ReportFolderError(`${dir}: no report.json or summary.json; is this a patroni-chaos report folder?`);
   const summary = readJson(summaryFile) as Partial<SummaryJson>;
   if (!Array.isArray(summary.runs)) throw new ReportFolderError(`${summaryFile}: no "runs" list`);
-  return summary.runs.map((r) => {
+  const reports = summary.runs.map((r) => {
     const file = join(dir, String(r.dir), 'report.json');
     if (!existsSync(file)) throw new ReportFolderError(`${summaryFile}: run ${r.scenario} #${r.iteration} lists ${r.dir}, which has no report.json`);
     return readReport(file);
   });
+  const overIterations = new Map<string, SlaLine[]>();
+  // An older summary without stats still compares, on the runs' own lines.
+  for (const [name, st] of Object.entries(summary.stats ?? {})) {
+    if (Array.isArray(st.sla_over_iterations)) overIterations.set(name, st.sla_over_iterations);
+  }
+  return { dir, reports, overIterations };
 }
 
 function readReport(file: string): ReportJson {

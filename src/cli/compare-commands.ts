@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { compareReports } from '../report/compare.js';
+import { comparisonText } from '../report/compare-text.js';
+import { intArg } from './args.js';
+import { planUpgrade, runUpgrade } from './verify-upgrade.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function registerCompareCommands(program: Command): void {
+  program
+    .command('compare')
+    .description('compare two report folders (before and after a change) per scenario and metric; exit 1 on a regression or a new finding')
+    .argument('<before>', 'report folder of a run or a suite')
+    .argument('<after>', 'report folder of a run or a suite')
+    .option('--json', 'print the comparison as JSON (what verify-upgrade writes to comparison.json)', false)
+    .action((before: string, after: string, o: { json: boolean }) => {
+      const c = compareReports(before, after);
+      process.stdout.write(o.json ? `${JSON.stringify(c, null, 2)}\n` : comparisonText(c));
+      process.exitCode = c.exit_code;
+    });
+
+  program
+    .command('verify-upgrade')
+    .description('run the same scenarios on two docker releases (or a saved report folder and a release) and compare them; exit 1 on a regression or a new finding')
+    .argument('[scenarios...]', 'scenario files, suite files or directories (default: scenarios/docker-nightly.yaml)')
+    .requiredOption('--from <release|dir>', 'the release in use (bookworm, trixie), or a report folder saved from it')
+    .requiredOption('--to <release>', 'the release to upgrade to')
+    .option('--iterations <n>', 'run each scenario N times on each side (3 or more for a distribution)', intArg('--iterations', 1, 1000))
+    .option('--set <path=value>', 'override a scenario field on both sides (repeatable); not cluster.release', collect, [])
+    .option('--report-dir <dir>', 'where the upgrade folder goes (before/, after/, comparison.md, comparison.json)', 'reports')
+    .action(async (targets: string[], o: { from: string; to: string; iterations?: number; set: string[]; reportDir: string }) => {
+      const plan = planUpgrade(targets, o);
+      process.exitCode = await runUpgrade(plan);
+    });
+}

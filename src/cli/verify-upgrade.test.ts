@@ -1,0 +1,72 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatIssue, ScenarioError } from '../scenario/errors.js';
+import { ReportFolderError } from '../report/read-reports.js';
+import { REPO } from '../test-support/cli.js';
+import { DEFAULT_UPGRADE_SUITE, planUpgrade, type UpgradeOptions } from './verify-upgrade.js';
+
+let root: string;
+beforeEach(async () => { root = await mkdtemp(join(tmpdir(), 'verify-upgrade-')); });
+afterEach(async () => { await rm(root, { recursive: true, force: true }); });
+
+const opts = (o: Partial<UpgradeOptions> = {}): UpgradeOptions => ({ from: 'bookworm', to: 'trixie', set: [], reportDir: root, ...o });
+const scenario = (name: string) => join(REPO, 'scenarios', `${name}.yaml`);
+
+/** The refusal's messages, as the CLI prints them; [] when the plan was accepted. */
+function refusal(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
+    throw err;
+  }
+  return [];
+}
+
+describe('planUpgrade: everything is checked before a cluster starts', () => {
+  it('runs the docker nightly on both releases by default, each side in its own folder under one upgrade folder', () => {
+    const plan = planUpgrade([], opts({ iterations: 3 }));
+    expect(DEFAULT_UPGRADE_SUITE).toBe(scenario('docker-nightly'));
+    if (!('release' in plan.before)) throw new Error('expected a release on the before side');
+    expect(plan.before.suite.name).toBe('docker-nightly');
+    expect(new Set(plan.before.suite.scenarios.map((s) => s.cluster.release))).toEqual(new Set(['bookworm']));
+    expect(new Set(plan.after.suite.scenarios.map((s) => s.cluster.release))).toEqual(new Set(['trixie']));
+    expect(plan.after.suite.scenarios.map((s) => s.name)).toEqual(plan.before.suite.scenarios.map((s) => s.name));
+    expect(plan.outDir).toMatch(new RegExp(`^${root}/\\d{8}-\\d{6}-upgrade-bookworm-to-trixie$`));
+    expect(plan.before.dir).toBe(join(plan.outDir, 'before'));
+    expect(plan.after.dir).toBe(join(plan.outDir, 'after'));
+    expect(plan.iterations).toBe(3);
+  });
+
+  it('makes one suite of several targets, so that each side is one report folder', () => {
+    const plan = planUpgrade([scenario('kill-primary'), scenario('switchover')], opts({ set: ['workload.writers=2'] }));
+    expect(plan.after.suite).toMatchObject({ name: 'verify-upgrade', iterations: 1 });
+    expect(plan.after.suite.scenarios.map((s) => [s.name, s.workload.writers])).toEqual([['kill-primary', 2], ['switchover', 2]]);
+  });
+
+  it('takes a saved report folder as the before side, after checking it is one', async () => {
+    const saved = join(root, 'saved');
+    await mkdir(saved);
+    expect(() => planUpgrade([scenario('kill-primary')], opts({ from: saved }))).toThrow(ReportFolderError);
+    await writeFile(join(saved, 'report.json'), JSON.stringify({ verdict: 'pass', scenario: { name: 'kill-primary' }, metrics: {} }));
+    const plan = planUpgrade([scenario('kill-primary')], opts({ from: saved }));
+    expect(plan.before).toEqual({ reports: saved });
+    expect(plan.outDir).toMatch(/-upgrade-saved-to-trixie$/);
+  });
+
+  it('names the flag at fault', () => {
+    expect(refusal(() => planUpgrade([], opts({ to: 'buster' })))).toEqual(['--to: "buster" is not a release; expected one of bookworm, trixie']);
+    expect(refusal(() => planUpgrade([], opts({ from: 'bullseye' })))).toEqual(['--from: "bullseye" is neither a release (bookworm, trixie) nor a report folder']);
+    expect(refusal(() => planUpgrade([], opts({ set: ['cluster.release=trixie'] })))).toEqual(['--set cluster.release: is set by --from and --to on each side; leave it out']);
+    expect(refusal(() => planUpgrade([], opts({ set: ['nonsense'] })))[0]).toMatch(/expected path=value/);
+  });
+
+  it('refuses a provider that takes no release, and a scenario the provider cannot run', () => {
+    expect(refusal(() => planUpgrade([], opts(), 'local'))[0]).toMatch(/provider "local" runs the components installed on this machine and takes no release/);
+    const refused = refusal(() => planUpgrade([scenario('kill-patroni-on-primary')], opts()));
+    expect(refused.join('\n')).toMatch(/kill-patroni-on-primary\.yaml.*kill-patroni/);
+    expect(refusal(() => planUpgrade([join(root, 'nope.yaml')], opts())).join('\n')).toMatch(/nope\.yaml/);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * `verify-upgrade`: the same scenarios on the release in use and on the
+ * one to upgrade to (or a saved report folder as the before side), then
+ * the comparison, all under one folder. Everything is checked before the
+ * first cluster starts.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXIT } from '../errors.js';
+import { compareReports } from '../report/compare.js';
+import { comparisonMarkdown, comparisonText } from '../report/compare-text.js';
+import { readReportSide } from '../report/read-reports.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { parseOverrides } from '../scenario/overrides.js';
+import type { Suite } from '../scenario/types.js';
+import { providerFor } from './providers.js';
+import { runSuites, stamp } from './run-suites.js';
+import { loadChecked } from './scenario-commands.js';
+
+/** The provider that builds its clusters from a named release; verify-upgrade needs one (the others run what is installed). */
+export const UPGRADE_PROVIDER = 'docker';
+/** Resolved from the package, so the default works from any working directory, in src/ (tests) and dist/. */
+export const DEFAULT_UPGRADE_SUITE = fileURLToPath(new URL('../../scenarios/docker-nightly.yaml', import.meta.url));
+
+export interface UpgradeOptions {
+  from: string;
+  to: string;
+  iterations?: number;
+  set: string[];
+  reportDir: string;
+}
+
+export interface UpgradePlan {
+  outDir: string;
+  /** A release to run, or a saved report folder that stands for the before side. */
+  before: { release: string; suite: Suite; dir: string } | { reports: string };
+  after: { release: string; suite: Suite; dir: string };
+  iterations?: number;
+}
+
+const flagIssue = (path: string, message: string) => new ScenarioError([{ file: '', line: 0, column: 0, path, message }]);
+
+/**
+ * Checks the whole request and says what will run where; throws invalid
+ * input (exit 2) naming the flag or file at fault. Reads files, starts nothing.
+ */
+export function planUpgrade(targets: readonly string[], o: UpgradeOptions, provider = UPGRADE_PROVIDER): UpgradePlan {
+  const releases = providerFor(provider, {}).catalog.releases;
+  if (releases === undefined) throw flagIssue('--provider', `provider "${provider}" runs the components installed on this machine and takes no release; verify-upgrade needs one that builds them`);
+  if (!releases.includes(o.to)) throw flagIssue('--to', `"${o.to}" is not a release; expected one of ${releases.join(', ')}`);
+  if (parseOverrides(o.set).some((s) => s.path[0] === 'cluster' && s.path[1] === 'release')) {
+    throw flagIssue('--set cluster.release', 'is set by --from and --to on each side; leave it out');
+  }
+  let fromRelease: string | undefined;
+  if (releases.includes(o.from)) fromRelease = o.from;
+  // A release name wins over a folder of the same name; `./bookworm` names the folder.
+  else if (existsSync(o.from)) readReportSide(o.from);
+  else throw flagIssue('--from', `"${o.from}" is neither a release (${releases.join(', ')}) nor a report folder`);
+  const files = targets.length > 0 ? [...targets] : [DEFAULT_UPGRADE_SUITE];
+  const outDir = join(o.reportDir, `${stamp()}-upgrade-${fromRelease ?? 'saved'}-to-${o.to}`);
+  const side = (release: string, dir: string) => ({ release, dir, suite: oneSuite(loadChecked(files, [...o.set, `cluster.release=${release}`], provider)) });
+  const after = side(o.to, join(outDir, 'after'));
+  const before = fromRelease === undefined ? { reports: o.from } : side(fromRelease, join(outDir, 'before'));
+  return { outDir, before, after, ...(o.iterations === undefined ? {} : { iterations: o.iterations }) };
+}
+
+/** Several targets make one suite per side, so that each side is one report folder that `compare` reads. */
+function oneSuite(suites: Suite[]): Suite {
+  const first = suites[0];
+  if (suites.length === 1 && first !== undefined) return first;
+  return { name: 'verify-upgrade', file: '', iterations: Math.max(1, ...suites.map((s) => s.iterations)), scenarios: suites.flatMap((s) => s.scenarios) };
+}
+
+/**
+ * Runs the plan's sides one after the other, writes comparison.md and
+ * comparison.json beside them and prints the table. Exit code: the table's
+ * (1 on a regression or a new finding); 3 when the table says 0 but a run
+ * on either side could not complete, since that side was not verified.
+ */
+export async function runUpgrade(plan: UpgradePlan, provider = UPGRADE_PROVIDER): Promise<number> {
+  const codes: number[] = [];
+  const run = async (label: string, s: { release: string; suite: Suite; dir: string }) => {
+    process.stderr.write(`\n=== ${label}: release ${s.release}, ${s.suite.scenarios.length} scenario(s) → ${s.dir}\n`);
+    codes.push(await runSuites([s.suite], {
+      provider, reportDir: plan.outDir, keepCluster: false, portBase: 5000, suiteDir: () => s.dir,
+      ...(plan.iterations === undefined ? {} : { iterations: plan.iterations }),
+    }));
+  };
+  if ('release' in plan.before) await run('before', plan.before);
+  await run('after', plan.after);
+  const comparison = compareReports('reports' in plan.before ? plan.before.reports : plan.before.dir, plan.after.dir);
+  await mkdir(plan.outDir, { recursive: true });
+  await writeFile(join(plan.outDir, 'comparison.json'), `${JSON.stringify(comparison, null, 2)}\n`);
+  await writeFile(join(plan.outDir, 'comparison.md'), comparisonMarkdown(comparison));
+  process.stdout.write(`\n${comparisonText(comparison)}comparison: ${join(plan.outDir, 'comparison.md')}\n`);
+  if (comparison.exit_code === 0 && codes.includes(EXIT.harness)) {
+    process.stderr.write('patroni-chaos: a run could not complete (verdict error), so the comparison is incomplete: exit 3\n');
+    return EXIT.harness;
+  }
+  return comparison.exit_code;
+}

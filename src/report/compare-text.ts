@@ -1,0 +1,78 @@
+/**
+ * The comparison for people: the console's table and comparison.md, with
+ * the rule stated as it is applied (compare-rule.ts).
+ */
+import { textTable } from '../text-table.js';
+import type { ChangeClass, Distribution, StatusCount } from './compare-rule.js';
+import type { Comparison, FindingRow, MetricRow, SideSummary } from './compare.js';
+import { formatDelta, formatMetric } from './format.js';
+import { code, mdTable } from './md.js';
+
+
+function distCell(metric: string, d: Distribution | null): string {
+  if (d === null) return '—';
+  if (d.measured === 1) return formatMetric(metric, d.median);
+  return `${formatMetric(metric, d.median)} (${formatMetric(metric, d.min)}–${formatMetric(metric, d.max)}, n=${d.measured})`;
+}
+
+function statusCell(s: StatusCount | null): string {
+  if (s === null) return '—';
+  const parts = (['fail', 'known', 'unknown', 'pass'] as const).filter((k) => s[k] > 0).map((k) => (s.runs === 1 ? k : `${k} ${s[k]}`));
+  return parts.join(', ');
+}
+
+function sideLine(s: SideSummary): string {
+  const versions = Object.entries(s.versions).map(([c, v]) => `${c} ${v.length === 0 ? '?' : v.join(' / ')}`).join(', ');
+  const where = [s.providers.join(' / ') || '?', s.releases.length > 0 ? `release ${s.releases.join(' / ')}` : ''].filter((x) => x !== '').join(', ');
+  return `${where}; ${versions}; ${s.scenarios} scenario${s.scenarios === 1 ? '' : 's'}, ${s.runs} run${s.runs === 1 ? '' : 's'}`;
+}
+
+const icon: Record<ChangeClass, string> = { regressed: '❌', 'new finding': '❌', improved: '✅', 'fixed finding': '✅', same: '', 'not compared': '⚠️' };
+
+/** Metric rows that say something (both sides or one side measured), and every line that did not simply pass on both sides. */
+function tableRows(c: Comparison): Array<{ scenario: string; what: string; before: string; after: string; change: string; cls: ChangeClass; note: string }> {
+  const metric = (r: MetricRow) => ({
+    scenario: r.scenario, what: r.metric, before: distCell(r.metric, r.before), after: distCell(r.metric, r.after), change: formatDelta(r.metric, r.change), cls: r.class,
+    note: [r.indicative ? 'indicative' : '', r.note ?? ''].filter((x) => x !== '').join('; '),
+  });
+  const allPass = (s: StatusCount | null) => s !== null && s.pass === s.runs;
+  const finding = (r: FindingRow) => ({
+    scenario: r.scenario, what: r.line === 'verdict' ? 'verdict' : `SLA ${r.line}${r.threshold === null ? '' : ` ${r.threshold}`}`,
+    before: statusCell(r.before), after: statusCell(r.after), change: '', cls: r.class,
+    note: [r.note ?? '', r.known ? `known finding: ${r.known.reference}` : ''].filter((x) => x !== '').join('; '),
+  });
+  return c.scenarios.flatMap((s) => [
+    ...c.metrics.filter((r) => r.scenario === s.scenario).map(metric),
+    ...c.findings.filter((r) => r.scenario === s.scenario && !(r.class === 'same' && allPass(r.before) && allPass(r.after))).map(finding),
+  ]);
+}
+
+function outcome(c: Comparison): string {
+  const indicative = (cls: ChangeClass) => c.metrics.filter((r) => r.indicative && r.class === cls).length;
+  const counts = Object.entries(c.counts).filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}${k === 'regressed' && indicative(k) > 0 ? ` (${indicative(k)} indicative, not counted)` : ''}`).join(', ');
+  return `${counts || 'nothing compared'}: exit ${c.exit_code}${c.exit_code === 1 ? ' (a regression or a new finding)' : ''}`;
+}
+
+/** The console's view. */
+export function comparisonText(c: Comparison): string {
+  const scenarios = textTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
+    s.scenario, s.before.verdict === null ? '—' : `${s.before.verdict} (${s.before.runs})`, s.after.verdict === null ? '—' : `${s.after.verdict} (${s.after.runs})`, s.note ?? '',
+  ]));
+  const rows = textTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [r.scenario, r.what, r.before, r.after, r.change, r.cls, r.note]));
+  return [`before: ${c.before.dir}`, `  ${sideLine(c.before)}`, `after:  ${c.after.dir}`, `  ${sideLine(c.after)}`, '', scenarios, '', rows, '', outcome(c), '', `Rule: ${c.rule}`, ''].join('\n');
+}
+
+/** comparison.md. */
+export function comparisonMarkdown(c: Comparison): string {
+  const head = c.exit_code === 1 ? '❌ REGRESSION OR NEW FINDING' : '✅ NO REGRESSION, NO NEW FINDING';
+  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+  const sides = mdTable(['side', 'folder', 'ran on'], [['before', code(c.before.dir), sideLine(c.before)], ['after', code(c.after.dir), sideLine(c.after)]]);
+  const scenarios = mdTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
+    s.scenario, s.before.verdict === null ? '—' : `${s.before.verdict} (${runs(s.before.runs)})`, s.after.verdict === null ? '—' : `${s.after.verdict} (${runs(s.after.runs)})`, s.note ?? '',
+  ]));
+  const rows = mdTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [
+    r.scenario, r.what, r.before, r.after, r.change, `${icon[r.cls]} ${r.cls}`.trim(), r.note,
+  ]), ['l', 'l', 'r', 'r', 'r', 'l', 'l']);
+  return `# ${head}: ${outcome(c)}\n\n${sides}\n\n## Scenarios\n\n${scenarios}\n\n## Per scenario and metric\n\n${rows}\n\n## The rule\n\n${c.rule}\n`;
+}
