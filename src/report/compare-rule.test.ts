@@ -37,7 +37,7 @@ describe('classifyMetric: the before side range is the noise band', () => {
   });
 
   it('judges on the runs that measured it, and says how many did', () => {
-    expect(d(10, null, 30)).toEqual({ runs: 3, measured: 2, min: 10, median: 20, max: 30 });
+    expect(d(10, null, 30)).toEqual({ runs: 3, measured: 2, min: 10, median: 10, max: 30 });
     expect(classifyMetric(d(10_000, null, 12_000), d(11_000), TIME_FLOOR_MS)).toEqual({ class: 'same', note: 'measured in 2 of 3 runs before' });
   });
 });

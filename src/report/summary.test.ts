@@ -86,8 +86,9 @@ describe('toSummaryJson', () => {
 });
 
 describe('spread', () => {
-  it('averages the two middle values of an even count and ignores unmeasured runs', () => {
-    expect(spread([40, null, 10, 20, 30])).toEqual({ min: 10, median: 25, max: 40 });
+  it('takes the nearest-rank median (the lower middle of an even count, a value that was measured) and ignores unmeasured runs', () => {
+    expect(spread([40, null, 10, 20, 30])).toEqual({ min: 10, median: 20, max: 40 });
+    expect(spread([40, null, 10, 30])).toEqual({ min: 10, median: 30, max: 40 });
     expect(spread([null])).toEqual({ min: null, median: null, max: null });
   });
 });
