@@ -4,13 +4,15 @@
 // distribution's own services stay down: only Patroni manages PostgreSQL here.
 // With --docker, also what the docker provider's images are built with
 // (docker.io, debootstrap), and a Docker daemon answering, started when none
-// does: the tests need it, a local nightly does not.
+// does: the tests need it, a local nightly does not. With --browser, also
+// Chromium, which the timeline's browser test renders timeline.html with.
 // Idempotent: a machine that has everything is left as it is.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 
 const DOCKER = process.argv.includes('--docker');
-const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy', ...(DOCKER ? ['docker.io', 'debootstrap'] : [])];
+const BROWSER = process.argv.includes('--browser');
+const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy', ...(DOCKER ? ['docker.io', 'debootstrap'] : []), ...(BROWSER ? ['chromium'] : [])];
 const INSTALL = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
 
 const executable = (f) => { try { accessSync(f, constants.X_OK); return true; } catch { return false; } };
@@ -27,6 +29,7 @@ function missing() {
   if (!onPath('haproxy')) m.push('haproxy');
   if (DOCKER && !onPath('dockerd')) m.push('docker.io');
   if (DOCKER && !onPath('debootstrap')) m.push('debootstrap');
+  if (BROWSER && !onPath('chromium')) m.push('chromium');
   return m;
 }
 
@@ -108,4 +111,4 @@ function ensureDockerDaemon() {
   }
 }
 if (DOCKER) ensureDockerDaemon();
-console.log(`system dependencies: postgresql-15, patroni, etcd, haproxy${DOCKER ? ', docker (daemon answering), debootstrap' : ''} present`);
+console.log(`system dependencies: postgresql-15, patroni, etcd, haproxy${DOCKER ? ', docker (daemon answering), debootstrap' : ''}${BROWSER ? ', chromium' : ''} present`);

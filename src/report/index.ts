@@ -6,6 +6,7 @@ export type { TimelineEntry } from './timeline-types.js';
 export { toMarkdown } from './markdown.js';
 export { runJunit, suiteJunit, slaFailureMessage } from './junit.js';
 export { toTimelineHtml } from './timeline-html.js';
+export { toSuiteTimelineHtml } from './timeline-suite.js';
 export { toSummaryJson, toSummaryMarkdown, type SuiteRun, type SummaryJson } from './summary.js';
 export { writeRunReport, writeSuiteSummary, type RunReportPaths, type SuiteSummaryPaths } from './write.js';
 export { compareReports, compareSides, type Comparison, type FindingRow, type MetricRow, type ScenarioEntry, type SideSummary } from './compare.js';

@@ -1,5 +1,6 @@
 import type { FaultEvent, HistoryEvent, ProbeEvent, WriteEvent } from '../history/events.js';
 import { type MemberRole, probeRole } from './probe-state.js';
+import { type WriteBuckets, writeBuckets } from './timeline-buckets.js';
 
 /** A stretch of time, in ms from the run start, during which a lane showed one state. */
 export interface Segment<S extends string = string> {
@@ -16,6 +17,16 @@ export interface FaultMarker {
   resolved: string[];
 }
 
+/** The time a fault was in force: from its injection to its heal, or to the end of the run when never healed. */
+export interface FaultWindow {
+  id: string;
+  action: string;
+  resolved: string[];
+  from: number;
+  to: number;
+  healed: boolean;
+}
+
 /** What timeline.html draws, computed apart from the drawing so it can be tested. */
 export interface Lanes {
   durationMs: number;
@@ -23,12 +34,9 @@ export interface Lanes {
   /** State is the leader's name, or '' when no member held the key. */
   dcs: Segment[];
   faults: FaultMarker[];
-  writes: { bucketMs: number; ok: number[]; bad: number[] };
+  windows: FaultWindow[];
+  writes: WriteBuckets;
 }
-
-export const BUCKET_MS = 250;
-/** Past this many buckets the strip is sub-pixel anyway; buckets widen instead. */
-const MAX_BUCKETS = 4800;
 
 export function buildLanes(events: readonly HistoryEvent[], start: number, end: number): Lanes {
   const rel = (t: number): number => t - start;
@@ -45,7 +53,32 @@ export function buildLanes(events: readonly HistoryEvent[], start: number, end: 
     .filter((e): e is FaultEvent => e.kind === 'fault')
     .map((f) => ({ at: rel(f.t), phase: f.phase, id: f.id, action: f.action, resolved: f.resolved }))
     .sort((a, b) => a.at - b.at);
-  return { durationMs, members, dcs, faults, writes: writeBuckets(events.filter((e): e is WriteEvent => e.kind === 'write'), rel, durationMs) };
+  const windows = faultWindows(events.filter((e): e is FaultEvent => e.kind === 'fault'), rel, durationMs);
+  return { durationMs, members, dcs, faults, windows, writes: writeBuckets(events.filter((e): e is WriteEvent => e.kind === 'write'), rel, durationMs) };
+}
+
+/**
+ * Pairs each injection with the heal of the same id. An injection that
+ * failed put nothing in force and has no window; one never healed lasts to
+ * the end of the run, and says so.
+ */
+export function faultWindows(faults: readonly FaultEvent[], rel: (t: number) => number, durationMs: number): FaultWindow[] {
+  const open = new Map<string, FaultWindow>();
+  const out: FaultWindow[] = [];
+  for (const f of [...faults].sort((a, b) => a.t - b.t)) {
+    if (f.phase === 'inject' && f.error === undefined) {
+      const w = { id: f.id, action: f.action, resolved: f.resolved, from: rel(f.t), to: durationMs, healed: false };
+      open.set(f.id, w);
+      out.push(w);
+    } else if (f.phase === 'heal') {
+      const w = open.get(f.id);
+      if (w === undefined) continue;
+      w.to = rel(f.t);
+      w.healed = true;
+      open.delete(f.id);
+    }
+  }
+  return out;
 }
 
 /** A member's last probe stands for one more probe interval, not for the rest of the run. */
@@ -67,17 +100,4 @@ export function segments<S extends string>(points: ReadonlyArray<{ at: number; s
     out.push({ from: p.at, to: end, state: p.state });
   }
   return out.filter((s) => s.to > s.from);
-}
-
-function writeBuckets(writes: readonly WriteEvent[], rel: (t: number) => number, durationMs: number): Lanes['writes'] {
-  const bucketMs = Math.max(BUCKET_MS, Math.ceil(durationMs / MAX_BUCKETS / BUCKET_MS) * BUCKET_MS);
-  const n = Math.ceil(durationMs / bucketMs);
-  const ok = new Array<number>(n).fill(0);
-  const bad = new Array<number>(n).fill(0);
-  for (const w of writes) {
-    const i = Math.min(n - 1, Math.max(0, Math.floor(rel(w.end) / bucketMs)));
-    const target = w.outcome === 'ok' ? ok : bad;
-    target[i] = (target[i] ?? 0) + 1;
-  }
-  return { bucketMs, ok, bad };
 }

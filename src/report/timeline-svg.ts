@@ -1,63 +1,78 @@
 import { escapeXml as x } from './escape.js';
 import { formatOffset } from './format.js';
-import type { MemberRole } from './probe-state.js';
+import { FAULT_BAND, FAULT_SHADE, LEADER_COLORS, NO_LEADER, ROLE_COLORS } from './timeline-colors.js';
+import { label, laneFrame, timeRect, WIDTH, xScale } from './timeline-geometry.js';
 import type { Lanes, Segment } from './timeline-lanes.js';
+import { errorsStrip, latencyStrip, writesStrip } from './timeline-strips.js';
 
-export const ROLE_COLORS: Record<MemberRole, string> = { primary: '#2e7d32', replica: '#1565c0', other: '#f9a825', unreachable: '#9e9e9e' };
-// Leader colours are kept apart from the role colours so the DCS lane is never read as a role.
-const LEADER_COLORS = ['#6a1b9a', '#00838f', '#ef6c00', '#5d4037', '#ad1457', '#283593'];
-export const NO_LEADER = '#c62828';
-export const WRITE_OK = '#43a047';
-export const WRITE_BAD = '#e53935';
+export { FAULT_BAND, FAULT_SHADE, LATENCY_MAX, LATENCY_P50, NO_LEADER, ROLE_COLORS, WRITE_FAIL, WRITE_INFO, WRITE_OK } from './timeline-colors.js';
 
-const W = 1200, LEFT = 140, RIGHT = 20, AXIS = 52, LANE = 22, GAP = 8, STRIP = 90;
+const AXIS = 22, LANE = 22, GAP = 8;
 
-/** The inline SVG of timeline.html: member lanes, DCS leader lane, fault markers, writes/s strip. */
-export function timelineSvg(l: Lanes): string {
-  const pw = W - LEFT - RIGHT;
-  const xOf = (ms: number): number => LEFT + (Math.min(Math.max(ms, 0), l.durationMs) / l.durationMs) * pw;
-  const rect = (from: number, to: number, y: number, h: number, fill: string, tip: string): string =>
-    `<rect x="${xOf(from).toFixed(1)}" y="${y}" width="${Math.max(0.5, xOf(to) - xOf(from)).toFixed(1)}" height="${h}" fill="${fill}"><title>${x(tip)}</title></rect>`;
+export interface SvgOptions {
+  /**
+   * The suite page's small multiple: faults, leader key and writes only.
+   * A run's own page also draws each member's role, the errors and the latency.
+   */
+  compact?: boolean;
+}
+
+/**
+ * The inline SVG of a timeline: fault windows (their own lane, and shaded
+ * behind every other), each member's role, the leader key's owner, writes/s,
+ * errors/s and latency. Every lane is named by a `data-lane` outline. Pure.
+ */
+export function timelineSvg(l: Lanes, o: SvgOptions = {}): string {
+  const xOf = xScale(l.durationMs);
   const span = (s: Segment): string => `${formatOffset(s.from)} → ${formatOffset(s.to)}`;
   const parts: string[] = [];
   let y = AXIS;
 
-  for (const m of l.members) {
-    parts.push(label(y + LANE / 2, m.name));
-    for (const s of m.segments) parts.push(rect(s.from, s.to, y, LANE, ROLE_COLORS[s.state], `${m.name}: ${s.state} ${span(s)}`));
-    y += LANE + GAP;
+  const faultTop = y;
+  parts.push(label(y + LANE / 2, 'faults'), laneFrame('faults', y, LANE));
+  for (const w of l.windows) {
+    const tip = `${w.id}: ${w.action} ${w.resolved.join(', ')} ${formatOffset(w.from)} → ${w.healed ? formatOffset(w.to) : 'never healed'}`;
+    parts.push(timeRect(xOf, w.from, w.to, y, LANE, FAULT_BAND, tip, ` class="fault-band" data-fault="${x(w.id)}"`));
+    const text = `⚡ ${w.action} ${w.resolved.join(',')}${w.healed ? '' : ' (not healed)'}`;
+    if (xOf(w.to) - xOf(w.from) > 60) parts.push(`<text x="${(xOf(w.from) + 4).toFixed(1)}" y="${y + 15}" class="fault-t">${x(text)}</text>`);
+  }
+  y += LANE + GAP;
+  const shadeTop = y;
+
+  if (!o.compact) {
+    for (const m of l.members) {
+      parts.push(label(y + LANE / 2, m.name), laneFrame(`member:${m.name}`, y, LANE));
+      for (const s of m.segments) parts.push(timeRect(xOf, s.from, s.to, y, LANE, ROLE_COLORS[s.state], `${m.name}: ${s.state} ${span(s)}`, ` data-member="${x(m.name)}" data-role="${s.state}"`));
+      y += LANE + GAP;
+    }
   }
   const leaders = [...new Set(l.dcs.map((s) => s.state).filter((s) => s !== ''))].sort();
-  parts.push(label(y + LANE / 2, 'etcd leader key'));
+  parts.push(label(y + LANE / 2, 'leader key'), laneFrame('leader', y, LANE));
   for (const s of l.dcs) {
     const fill = s.state === '' ? NO_LEADER : LEADER_COLORS[leaders.indexOf(s.state) % LEADER_COLORS.length] ?? NO_LEADER;
-    parts.push(rect(s.from, s.to, y, LANE, fill, `${s.state || 'no leader'} ${span(s)}`));
+    parts.push(timeRect(xOf, s.from, s.to, y, LANE, fill, `${s.state || 'no leader'} ${span(s)}`, ` data-leader="${x(s.state)}"`));
     if (xOf(s.to) - xOf(s.from) > 50) parts.push(`<text x="${(xOf(s.from) + 4).toFixed(1)}" y="${y + 15}" class="in">${x(s.state || 'none')}</text>`);
   }
-  y += LANE + GAP + 6;
+  y += LANE + GAP;
 
-  const mid = y + STRIP / 2;
-  const { bucketMs, ok, bad } = l.writes;
-  const peak = Math.max(1, ...ok, ...bad);
-  const scale = (n: number): number => (n / peak) * (STRIP / 2 - 2);
-  parts.push(label(mid - 14, 'writes ok'), label(mid + 14, 'fail / info'));
-  parts.push(`<text x="${LEFT - 8}" y="${y + 8}" class="lbl small">${x(`peak ${peak} per ${bucketMs} ms`)}</text>`);
-  parts.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${mid}" y2="${mid}" class="base"/>`);
-  ok.forEach((n, i) => { if (n > 0) parts.push(rect(i * bucketMs, (i + 1) * bucketMs, mid - scale(n), scale(n), WRITE_OK, `${formatOffset(i * bucketMs)}: ${n} ok`)); });
-  bad.forEach((n, i) => { if (n > 0) parts.push(rect(i * bucketMs, (i + 1) * bucketMs, mid, scale(n), WRITE_BAD, `${formatOffset(i * bucketMs)}: ${n} fail/info`)); });
-  const height = y + STRIP + 6;
-
-  for (const f of l.faults) {
-    const fx = xOf(f.at).toFixed(1);
-    const text = `${f.phase === 'inject' ? '⚡' : '✚'} ${f.phase === 'inject' ? f.action : 'heal'} ${f.resolved.join(',')}`;
-    parts.push(`<line x1="${fx}" x2="${fx}" y1="${f.phase === 'inject' ? 20 : 34}" y2="${height}" class="${f.phase}"><title>${x(`${f.id} ${f.phase} ${f.action} ${f.resolved.join(', ')} at ${formatOffset(f.at)}`)}</title></line>`);
-    parts.push(`<text x="${(xOf(f.at) + 3).toFixed(1)}" y="${f.phase === 'inject' ? 28 : 42}" class="${f.phase}-t">${x(text)}</text>`);
+  const stripH = o.compact ? 40 : 70;
+  parts.push(...writesStrip(l.writes, xOf, y, stripH));
+  y += stripH + GAP;
+  if (!o.compact) {
+    parts.push(...errorsStrip(l.writes, xOf, y, 40));
+    y += 40 + GAP;
+    parts.push(...latencyStrip(l.writes, xOf, y, 60));
+    y += 60 + GAP;
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="run timeline">\n${axis(l.durationMs, xOf, height)}\n${parts.join('\n')}\n</svg>`;
-}
+  const height = y;
 
-function label(y: number, text: string): string {
-  return `<text x="${LEFT - 8}" y="${y + 4}" class="lbl">${x(text)}</text>`;
+  // Drawn first, so the lanes stay their true colours and the window shows around and behind them.
+  const shade = l.windows.map((w) => timeRect(xOf, w.from, w.to, shadeTop - GAP, height - shadeTop + GAP, FAULT_SHADE, `${w.id} in force`, ' class="fault-shade"'));
+  const marks = l.faults.map((f) => {
+    const fx = xOf(f.at).toFixed(1);
+    return `<line x1="${fx}" x2="${fx}" y1="${faultTop}" y2="${height}" class="${f.phase}"><title>${x(`${f.id} ${f.phase} ${f.action} ${f.resolved.join(', ')} at ${formatOffset(f.at)}`)}</title></line>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="run timeline">\n${shade.join('\n')}\n${axis(l.durationMs, xOf, height)}\n${parts.join('\n')}\n${marks.join('\n')}\n</svg>`;
 }
 
 function axis(durationMs: number, xOf: (ms: number) => number, height: number): string {

@@ -39,7 +39,7 @@ describe('writeRunReport', () => {
 });
 
 describe('writeSuiteSummary', () => {
-  it('writes summary.json with run folders relative to it, summary.md and the suite junit', async () => {
+  it('writes summary.json with run folders relative to it, summary.md, the suite junit and its timeline page', async () => {
     const a = join(root, 'kill-primary-1');
     const b = join(root, 'kill-primary-2');
     const paths = await writeSuiteSummary(root, 'nightly', [{ run: passingRun(20_000), dir: a }, { run: run({ iteration: 2 }), dir: b }]);
@@ -48,5 +48,6 @@ describe('writeSuiteSummary', () => {
     expect(summary.runs.map((r) => r.dir)).toEqual(['kill-primary-1', 'kill-primary-2']);
     expect(await readFile(paths.markdown, 'utf8')).toContain('| kill-primary | 2 | ❌ fail |');
     expect(await readFile(paths.junit, 'utf8')).toContain('<testsuites name="nightly" tests="9" failures="2" errors="0"');
+    expect(await readFile(paths.html, 'utf8')).toContain('href="kill-primary-2/timeline.html"');
   });
 });

@@ -5,6 +5,7 @@ import { runJunit, suiteJunit } from './junit.js';
 import { toMarkdown } from './markdown.js';
 import { type ScenarioVerdict, type SuiteRun, toSummaryJson, toSummaryMarkdown } from './summary.js';
 import { toTimelineHtml } from './timeline-html.js';
+import { toSuiteTimelineHtml } from './timeline-suite.js';
 import type { RunRecord } from './types.js';
 
 export interface RunReportPaths {
@@ -18,6 +19,7 @@ export interface SuiteSummaryPaths {
   json: string;
   markdown: string;
   junit: string;
+  html: string;
 }
 
 /** Writes report.json, report.md, junit.xml and timeline.html into `dir`, creating it. Returns their paths. */
@@ -39,7 +41,8 @@ export async function writeRunReport(dir: string, run: RunRecord): Promise<RunRe
 }
 
 /**
- * Writes summary.json, summary.md and the suite's junit.xml into `dir`.
+ * Writes summary.json, summary.md, the suite's junit.xml and its
+ * timeline.html (a small timeline per run, linking each run's own) into `dir`.
  * Each run's `dir` may be absolute or relative to the working directory; it
  * is stored relative to `dir`, so a report folder can be moved or archived whole.
  */
@@ -47,11 +50,12 @@ export async function writeSuiteSummary(dir: string, suiteName: string, runs: re
   await mkdir(dir, { recursive: true });
   const rel = runs.map((r) => ({ run: r.run, dir: relative(dir, r.dir).split(sep).join('/') || '.' }));
   const summary = toSummaryJson(suiteName, rel, scenarios);
-  const paths: SuiteSummaryPaths = { json: join(dir, 'summary.json'), markdown: join(dir, 'summary.md'), junit: join(dir, 'junit.xml') };
+  const paths: SuiteSummaryPaths = { json: join(dir, 'summary.json'), markdown: join(dir, 'summary.md'), junit: join(dir, 'junit.xml'), html: join(dir, 'timeline.html') };
   await Promise.all([
     writeFile(paths.json, `${JSON.stringify(summary, null, 2)}\n`),
     writeFile(paths.markdown, toSummaryMarkdown(summary)),
     writeFile(paths.junit, suiteJunit(runs.map((r) => r.run), suiteName, scenarios)),
+    writeFile(paths.html, toSuiteTimelineHtml(suiteName, rel, scenarios)),
   ]);
   return paths;
 }
