@@ -1,10 +1,7 @@
-import { dirname } from 'node:path';
-import { HarnessError } from '../errors.js';
-import { getCluster, type ClusterMember } from '../cluster/patroni-api.js';
 import { LocalProvider } from '../cluster/local/provider.js';
 import { killRunProcesses } from '../cluster/local/reaper.js';
-import { listRuns, ownerAlive, readRunRecord, writeRunRecord, type RunRecord } from '../cluster/local/run-record.js';
-import { buildTopology, HOST } from '../cluster/local/topology.js';
+import { listRuns, ownerAlive, readRunRecord, writeRunRecord } from '../cluster/local/run-record.js';
+import { HOST } from '../cluster/local/topology.js';
 import { ownerIsDead } from '../cluster/docker/owner.js';
 import { listDockerRuns } from '../cluster/docker/runs.js';
 import { startDockerCluster } from '../cluster/docker/start.js';
@@ -13,7 +10,6 @@ import type { Release } from '../cluster/docker/images.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { Replication } from '../scenario/types.js';
 import { setSignalExitCode } from './shutdown.js';
-import { table } from './table.js';
 
 export interface UpOptions {
   provider: string;
@@ -27,10 +23,6 @@ export interface UpOptions {
 async function holdUntilSignal(): Promise<never> {
   setSignalExitCode(0);
   return new Promise<never>(() => setInterval(() => undefined, 1 << 30));
-}
-
-function viewTable(view: ClusterMember[]): string {
-  return table(['member', 'host', 'role', 'state', 'timeline', 'lag'], view.map((m) => [m.name, `${m.host}:${m.port}`, m.role, m.state, m.timeline ?? '', m.lag ?? 0]));
 }
 
 /** `cluster up`: starts a cluster and keeps it until Ctrl-C or `cluster down`. */
@@ -83,43 +75,6 @@ async function dockerUp(o: UpOptions, say: (m: string) => void): Promise<void> {
     ].join('\n'),
   );
   return holdUntilSignal();
-}
-
-function liveRuns(): RunRecord[] {
-  return listRuns().flatMap(({ record }) => (record && record.state !== 'stopped' && ownerAlive(record) ? [record] : []));
-}
-
-function membersOf(r: RunRecord) {
-  return buildTopology({ runId: r.runId, runRoot: dirname(r.runDir), portBase: r.portBase }, {}).members;
-}
-
-/** `cluster status`: members, roles, timeline and lag of every live cluster of every provider, as tables. */
-export async function clusterStatus(): Promise<string> {
-  const runs = liveRuns();
-  const dockerRuns = await listDockerRuns();
-  if (runs.length === 0 && dockerRuns.length === 0) throw new HarnessError('NOT_FOUND', 'no cluster is running (start one with `patroni-chaos cluster up`)');
-  const out: string[] = [];
-  for (const r of dockerRuns) {
-    let view: ClusterMember[] | undefined;
-    for (const m of r.containers) {
-      if (m.restPort === undefined) continue;
-      view = await getCluster(`http://${HOST}:${m.restPort}`, 2000).then((v) => v.members, () => undefined);
-      if (view) break;
-    }
-    out.push(`docker cluster ${r.runId} (owner ${r.owner}${r.ownerAlive ? '' : ', gone: `cluster down` removes it'})`);
-    out.push(`  containers: ${r.containers.map((c) => `${c.node} ${c.state}`).join(', ')}`);
-    out.push(view === undefined ? '  no Patroni member answers' : viewTable(view));
-  }
-  for (const r of runs) {
-    let view: ClusterMember[] | undefined;
-    for (const m of membersOf(r)) {
-      view = await getCluster(`http://${HOST}:${m.restPort}`, 2000).then((v) => v.members, () => undefined);
-      if (view) break;
-    }
-    out.push(`cluster ${r.runId} (port base ${r.portBase}, primary ${r.endpoints?.['primary'] ?? '?'})`);
-    out.push(view === undefined ? '  no Patroni member answers' : viewTable(view));
-  }
-  return out.join('\n');
 }
 
 /** Asks an owner process to stop its cluster (SIGTERM), then insists (SIGKILL) after 30 s. */

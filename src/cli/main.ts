@@ -3,8 +3,10 @@ import { buildImages, RELEASES, type Release } from '../cluster/docker/images.js
 import { PROVIDERS } from '../cluster/registry.js';
 import { intArg } from './args.js';
 import { EXIT, exitCodeFor, errorMessage } from '../errors.js';
-import { clusterDown, clusterStatus, clusterUp } from './cluster-commands.js';
-import { installShutdownHandlers } from './shutdown.js';
+import { clusterDown, clusterUp } from './cluster-commands.js';
+import { clusterStatus, clusterStatusJson } from './cluster-status.js';
+import { versionJson, versionText } from './components.js';
+import { writeJson } from './output.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { registerCompareCommands } from './compare-commands.js';
 
@@ -18,7 +20,26 @@ export function buildProgram(): Command {
   const program = new Command('patroni-chaos')
     .description('Chaos and failover tests for Patroni-managed PostgreSQL clusters')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // The program's own options only before a command: `cluster status --json` is the command's.
+    .enablePositionalOptions()
+    // Not commander's .version(): that prints and exits at once, before --components is read.
+    .option('-V, --version', 'print the harness version')
+    .option('--components', 'with --version: the versions of what is tested (Patroni and PostgreSQL per member, etcd, HAProxy) of every running cluster, or of a report with --report, or else the binaries a local run would start')
+    .option('--report <dir>', 'with --version --components: read the versions a run or suite recorded in this report folder')
+    .option('--json', 'with --version: one JSON document on stdout')
+    .allowExcessArguments()
+    .action(async (o: { version?: boolean; components?: boolean; report?: string; json?: boolean }, cmd: Command) => {
+      if (cmd.args.length > 0) program.error(`error: unknown command '${cmd.args[0] ?? ''}'`, { code: 'commander.unknownCommand', exitCode: 1 });
+      if (!o.version) {
+        if (o.components || o.report !== undefined || o.json) program.error('error: --components, --report and --json go with --version (or after a command)', { exitCode: 1 });
+        program.help({ error: true });
+      }
+      if (o.report !== undefined && !o.components) program.error('error: --report goes with --version --components', { exitCode: 1 });
+      const v = await versionJson({ ...(o.components ? { components: true } : {}), ...(o.report === undefined ? {} : { report: o.report }) });
+      if (o.json) writeJson(v);
+      else process.stdout.write(`${versionText(v)}\n`);
+    });
   const cluster = program.command('cluster').description('start, inspect and stop a cluster by hand');
   cluster
     .command('up')
@@ -28,9 +49,14 @@ export function buildProgram(): Command {
     .addOption(new Option('--release <release>', 'docker: the Debian release whose packages make the cluster').choices([...RELEASES]))
     .option('--replication <mode>', 'sync or async', replicationArg, 'synchronous' as const)
     .action(async (o: { provider: string; portBase: number; release?: string; replication: 'synchronous' | 'asynchronous' }) => clusterUp(o));
-  cluster.command('status').description('members, roles, timeline and lag of running clusters').action(async () => {
-    process.stdout.write(`${await clusterStatus()}\n`);
-  });
+  cluster
+    .command('status')
+    .description('members, roles, timeline and lag of running clusters')
+    .option('--json', 'one JSON document on stdout: {clusters: [{provider, run_id, members, ...}]}')
+    .action(async (o: { json?: boolean }) => {
+      if (o.json) writeJson(await clusterStatusJson());
+      else process.stdout.write(`${await clusterStatus()}\n`);
+    });
   cluster.command('down').description('stop every running cluster and reap what killed runs left').action(async () => {
     process.stdout.write(`${await clusterDown()}\n`);
   });
@@ -65,7 +91,3 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodeFor(err);
   }
 }
-
-installShutdownHandlers();
-const code = await main(process.argv.slice(2));
-process.exit(code);

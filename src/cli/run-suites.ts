@@ -1,10 +1,10 @@
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { verdictOf } from '../checks/verdict.js';
 import { judgeOverIterations } from '../checks/over-iterations.js';
 import { EXIT } from '../errors.js';
 import { runVerdict, worstVerdict } from '../report/verdict.js';
 import { writeRunReport, writeSuiteSummary } from '../report/write.js';
-import type { ScenarioVerdict, SuiteRun } from '../report/summary.js';
+import { toSummaryJson, type ScenarioVerdict, type SuiteRun, type SummaryJson } from '../report/summary.js';
 import type { Verdict } from '../report/types.js';
 import type { Suite } from '../scenario/types.js';
 import { knownFindingsBeside } from '../scenario/load-known-findings.js';
@@ -13,6 +13,7 @@ import type { SlaResult } from '../sla/types.js';
 import { runScenario } from '../runner/run-scenario.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 import { providerFor, type ProviderName } from './providers.js';
+import { toStderr, toStdout, writeJson } from './output.js';
 
 export interface RunSuitesOptions {
   provider: ProviderName;
@@ -26,6 +27,15 @@ export interface RunSuitesOptions {
   strict?: boolean;
   /** Where a suite's reports go; by default a folder named for the time and the suite under reportDir. */
   suiteDir?: (suite: Suite) => string;
+  /** stdout gets one JSON document (RunJson) at the end; the verdict lines go to stderr with the progress. */
+  json?: boolean;
+}
+
+/** `run --json`: each suite's summary.json content, with its folder; run folders are relative to it. */
+export interface RunJson {
+  verdict: Verdict;
+  exit_code: number;
+  suites: Array<SummaryJson & { dir: string }>;
 }
 
 export const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -37,6 +47,8 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
   const provider = providerFor(o.provider, { portBase: o.portBase, keepCluster: o.keepCluster, ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}), ...(o.clusterFile ? { clusterFile: o.clusterFile } : {}) });
   const knownFindings = knownFindingsBeside(suites.flatMap((s) => s.scenarios.map((sc) => sc.file)));
   const verdicts: Verdict[] = [];
+  const say = o.json ? toStderr : toStdout;
+  const results: RunJson['suites'] = [];
   for (const suite of suites) {
     const suiteDir = o.suiteDir?.(suite) ?? join(o.reportDir, `${stamp()}-${suite.name}`);
     const iterations = o.iterations ?? suite.iterations;
@@ -54,27 +66,31 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
         const verdict = runVerdict(run);
         const m = run.analysis.metrics;
         const failed = run.analysis.sla.filter((s) => s.status === 'fail').map(lineText);
-        process.stdout.write(`${verdict.toUpperCase()}  ${scenario.name}${iterations > 1 ? ` #${it}` : ''}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${run.harnessError ? `  error: ${run.harnessError.message}` : failed.length ? `  violated: ${failed.join('; ')}` : ''}\n`);
+        say(`${verdict.toUpperCase()}  ${scenario.name}${iterations > 1 ? ` #${it}` : ''}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${run.harnessError ? `  error: ${run.harnessError.message}` : failed.length ? `  violated: ${failed.join('; ')}` : ''}\n`);
         for (const k of run.analysis.known ?? []) {
-          process.stdout.write(k.status === 'reproduced'
+          say(k.status === 'reproduced'
             ? `    KNOWN FINDING reproduced: ${k.finding.metric}: ${k.finding.reason} (${k.finding.reference}); not counted (--strict counts it)\n`
             : `    known finding did not reproduce: ${k.finding.metric} held (${k.finding.reference}); remove it from known-findings.yaml?\n`);
         }
-        process.stdout.write(`    report: ${join(dir, 'report.md')}\n`);
+        say(`    report: ${join(dir, 'report.md')}\n`);
       }
       const overIterations = iterations > 1 ? applyKnownFindings(judgeOverIterations(scenario, mine.map((r) => r.run.analysis)), scenario.name, mine[0]?.run.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null }, knownFindings, { strict: o.strict ?? false, ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }) }).sla : [];
       const verdict = worstVerdict([...mine.map((r) => runVerdict(r.run)), ...(overIterations.length > 0 ? [verdictOf(overIterations, [])] : [])]);
-      for (const line of overIterations) process.stdout.write(`${line.status.toUpperCase()}  ${scenario.name} over ${iterations} iterations: ${lineText(line)} (${line.note ?? ''})\n`);
+      for (const line of overIterations) say(`${line.status.toUpperCase()}  ${scenario.name} over ${iterations} iterations: ${lineText(line)} (${line.note ?? ''})\n`);
       scenarios.push({ scenario: scenario.name, verdict, sla_over_iterations: overIterations });
       verdicts.push(verdict);
       runs.push(...mine);
     }
     if (!single) {
       const paths = await writeSuiteSummary(suiteDir, suite.name, runs, scenarios);
-      process.stdout.write(`suite ${suite.name}: ${worstVerdict(scenarios.map((s) => s.verdict))}, summary ${paths.markdown ?? suiteDir}\n`);
+      say(`suite ${suite.name}: ${worstVerdict(scenarios.map((s) => s.verdict))}, summary ${paths.markdown ?? suiteDir}\n`);
     }
+    const rel = runs.map((r) => ({ run: r.run, dir: relative(suiteDir, r.dir).split(sep).join('/') || '.' }));
+    results.push({ ...toSummaryJson(suite.name, rel, scenarios), dir: suiteDir });
   }
   // Nothing run is nothing verified: the worst of no verdicts is an error.
   const worst = worstVerdict(verdicts);
-  return worst === 'error' ? EXIT.harness : worst === 'fail' ? EXIT.slaViolated : EXIT.pass;
+  const code = worst === 'error' ? EXIT.harness : worst === 'fail' ? EXIT.slaViolated : EXIT.pass;
+  if (o.json) writeJson({ verdict: worst, exit_code: code, suites: results } satisfies RunJson);
+  return code;
 }

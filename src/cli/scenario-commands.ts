@@ -14,8 +14,20 @@ import { runSuites } from './run-suites.js';
 import { table } from './table.js';
 import { withInvariants } from '../checks/invariants.js';
 import { intArg, urlArg } from './args.js';
+import { writeJson } from './output.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** One line of `list --json`: a scenario file, or a suite with its scenarios. */
+interface ListEntry {
+  file: string;
+  kind: 'scenario' | 'suite';
+  name: string;
+  tags: string[];
+  description: string;
+  iterations?: number;
+  scenarios?: Array<{ name: string; tags: string[] }>;
+}
 
 function firstSentence(text: string, max = 90): string {
   const sentence = /^[^.;]*[.;]?/.exec(text)?.[0] ?? text;
@@ -47,7 +59,8 @@ export function registerScenarioCommands(program: Command): void {
     .option('--strict', 'count known findings (known-findings.yaml) as failures', false)
     .option('--cluster-file <file>', 'external: the cluster to attach to (endpoints, containers, where the passwords are)')
     .option('--confirm-cluster <scope>', 'external: the Patroni scope of that cluster, typed again to confirm it may be written to and faulted')
-    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string }, cmd: Command) => {
+    .option('--json', 'one JSON document on stdout at the end (verdict, exit_code, each suite\'s summary); progress and verdict lines on stderr')
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string; json?: boolean }, cmd: Command) => {
       if (o.provider !== 'local') {
         // These shape the local provider's processes and ports; another provider would silently ignore them.
         const localOnly = (['keepCluster', 'portBase', 'toxiproxy'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
@@ -83,19 +96,23 @@ export function registerScenarioCommands(program: Command): void {
     .command('list')
     .description('the shipped scenarios and suites')
     .option('--dir <dir>', 'scenario folder', 'scenarios')
-    .action((o: { dir: string }) => {
+    .option('--json', 'one JSON document on stdout: [{file, kind, name, tags, description, scenarios?, iterations?}]')
+    .action((o: { dir: string; json?: boolean }) => {
       const dir = resolve(o.dir);
       const isKnownFindings = (f: string) => new RegExp(`^${KNOWN_FINDINGS_ROOT}:`, 'm').test(readFileSync(join(dir, f), 'utf8'));
       const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && !isKnownFindings(f)).sort();
       const suites = loadTargets(files.map((f) => join(dir, f)));
-      const rows = suites.map((s, i) => {
+      const entries: ListEntry[] = suites.map((s, i) => {
         const file = files[i] ?? '';
-        const isSuite = /^suite:/m.test(readFileSync(join(dir, file), 'utf8'));
         const first = s.scenarios[0];
-        return isSuite
-          ? [file, 'suite', `${s.scenarios.length} scenarios x ${s.iterations}: ${s.scenarios.map((x) => x.name).join(', ')}`]
-          : [file, first?.tags.join(',') ?? '', firstSentence(first?.description ?? '')];
+        return /^suite:/m.test(readFileSync(join(dir, file), 'utf8'))
+          ? { file, kind: 'suite', name: s.name, tags: [], description: '', iterations: s.iterations, scenarios: s.scenarios.map((x) => ({ name: x.name, tags: [...x.tags] })) }
+          : { file, kind: 'scenario', name: first?.name ?? s.name, tags: [...(first?.tags ?? [])], description: first?.description ?? '' };
       });
+      if (o.json) return writeJson(entries);
+      const rows = entries.map((e) => e.kind === 'suite'
+        ? [e.file, 'suite', `${e.scenarios?.length ?? 0} scenarios x ${e.iterations ?? 1}: ${(e.scenarios ?? []).map((x) => x.name).join(', ')}`]
+        : [e.file, e.tags.join(','), firstSentence(e.description)]);
       process.stdout.write(`${table(['file', 'tags', 'description'], rows)}\n`);
     });
 }

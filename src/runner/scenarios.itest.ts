@@ -54,16 +54,21 @@ describe('scenarios end to end on the local provider', () => {
     expect(filesContaining(dir, passwords)).toEqual([]);
   });
 
-  it('kill-primary with ttl 60: exits 1 and names the violated RTO with its observed value', async () => {
+  it('kill-primary with ttl 60: exits 1 and names the violated RTO with its observed value (--json: the verdict on stdout, the lines on stderr)', async () => {
     const dir = freshDir();
-    const r = await runCli(['run', 'scenarios/kill-primary.yaml', '--report-dir', dir, '--port-base', '7800', '--set', 'cluster.patroni.ttl=60']);
+    const r = await runCli(['run', 'scenarios/kill-primary.yaml', '--report-dir', dir, '--port-base', '7800', '--set', 'cluster.patroni.ttl=60', '--json']);
     const report = reportOf(dir);
     expect(r.code).toBe(1);
     expect(report['verdict']).toBe('fail');
     const rto = report['sla'].find((s: { metric: string }) => s.metric === 'rto_ms');
     expect(rto.pass).toBe(false);
     expect(rto.observed).toBeGreaterThan(30_000);
-    expect(r.stdout).toMatch(/FAIL\s+kill-primary.*violated: rto_ms \d+/);
+    expect(r.stderr).toMatch(/FAIL\s+kill-primary.*violated: rto_ms \d+/);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ verdict: 'fail', exit_code: 1 });
+    expect(out.suites[0].dir.startsWith(dir)).toBe(true);
+    expect(out.suites[0].runs[0]).toMatchObject({ scenario: 'kill-primary', iteration: 1, verdict: 'fail', dir: '.', rto_ms: rto.observed });
+    expect(out.suites[0].runs[0].failed_sla).toContain('rto_ms');
   });
 
   it('switchover: no loss, one primary, and a verdict that follows the measured write outage', async () => {
