@@ -1,0 +1,113 @@
+/**
+ * The workflows in .github/workflows (and the npm scripts they call) run
+ * the CLI as README documents it: each invocation names a command and
+ * options that the program built by src/cli has, and that README shows.
+ * Data-driven: a command another branch adds passes once it is there.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildProgram } from './cli/main.js';
+import { checkUsage, isCli, type Usage } from './test-support/cli-usage.js';
+import { shellCommands } from './test-support/shell-words.js';
+
+const ROOT = new URL('../', import.meta.url);
+const DIR = new URL('.github/workflows/', ROOT);
+const read = (u: URL): string => readFileSync(u, 'utf8');
+const README = read(new URL('README.md', ROOT));
+const SCRIPTS = (JSON.parse(read(new URL('package.json', ROOT))) as { scripts: Record<string, string> }).scripts;
+
+interface Step { run?: string; uses?: string; with?: Record<string, unknown>; if?: string }
+interface Workflow { on: Record<string, unknown>; jobs: Record<string, { steps: Step[]; 'runs-on'?: string }> }
+
+const workflows = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort()
+  .map((file) => ({ file, doc: parse(read(new URL(file, DIR))) as Workflow }));
+const steps = (w: Workflow): Step[] => Object.values(w.jobs).flatMap((j) => j.steps);
+
+/** The CLI invocations of a script, following `npm run X` into package.json's scripts. */
+function invocations(script: string, seen = new Set<string>()): string[][] {
+  return shellCommands(script).flatMap((words) => {
+    const at = words.findIndex(isCli);
+    if (at !== -1) return [words.slice(at + 1)];
+    const npm = words[0] === 'npm' && words[1] === 'run' ? words[2] : undefined;
+    const body = npm === undefined ? undefined : SCRIPTS[npm];
+    if (npm === undefined || body === undefined || seen.has(npm)) return [];
+    return invocations(body, new Set([...seen, npm]));
+  });
+}
+
+const calls = workflows.flatMap(({ file, doc }) => steps(doc).flatMap((s) => (s.run === undefined ? [] : invocations(s.run).map((args) => ({ file, args })))));
+
+/** README's words for a command path: `patroni-chaos cluster status` or `bin/patroni-chaos.js cluster status`, flags anywhere. */
+function documented(u: Usage): string[] {
+  const missing: string[] = [];
+  const path = u.path.join(' ');
+  if (path !== '' && !new RegExp(`patroni-chaos(\\.js)? (\\[?--?[\\w-]+[^\\n]*?\\]? )*${path.replace(/ /g, ' ([^\\n]*? )?')}\\b`).test(README)) missing.push(`README never shows "patroni-chaos ${path}"`);
+  for (const o of u.options) if (!README.includes(o)) missing.push(`README never mentions ${o}`);
+  return missing;
+}
+
+describe('the workflows', () => {
+  it('are nightly, drill and upgrade, beside ci', () => {
+    expect(workflows.map((w) => w.file)).toEqual(expect.arrayContaining(['ci.yml', 'drill.yml', 'nightly.yml', 'upgrade.yml']));
+  });
+
+  it('run the CLI somewhere', () => {
+    for (const f of ['nightly.yml', 'drill.yml', 'upgrade.yml']) expect(calls.filter((c) => c.file === f).length, f).toBeGreaterThan(0);
+  });
+
+  it.each(calls.map((c) => [c.file, c.args.join(' '), c.args] as const))('%s: patroni-chaos %s: exists in the CLI and README', (_file, _text, args) => {
+    const usage = checkUsage(buildProgram(), args);
+    expect([...usage.problems, ...(usage.problems.length === 0 ? documented(usage) : [])]).toEqual([]);
+  });
+
+  it('nightly: on a schedule, on docker, JUnit as a check, summary.md as the job summary, reports as an artifact, red from the exit code alone', () => {
+    const w = workflows.find((x) => x.file === 'nightly.yml')?.doc as Workflow;
+    expect(w.on).toHaveProperty('schedule');
+    const runs = calls.filter((c) => c.file === 'nightly.yml' && c.args[0] === 'run');
+    expect(runs.map((c) => c.args.join(' '))).toEqual([expect.stringContaining('--provider docker')]);
+    const all = steps(w);
+    expect(all.some((s) => s.uses?.startsWith('dorny/test-reporter@') && String(s.with?.['reporter']) === 'java-junit' && s.with?.['fail-on-error'] === false)).toBe(true);
+    expect(all.some((s) => s.run?.includes('summary.md') && s.run.includes('$GITHUB_STEP_SUMMARY'))).toBe(true);
+    expect(all.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.if === 'always()')).toBe(true);
+  });
+
+  it('drill: monthly and by hand, the drill suite with iterations', () => {
+    const w = workflows.find((x) => x.file === 'drill.yml')?.doc as Workflow;
+    expect(Object.keys(w.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(JSON.stringify(w.on['schedule'])).toMatch(/"\d+ \d+ 1 \* \*"/);
+    expect(calls.filter((c) => c.file === 'drill.yml' && c.args[0] === 'run').map((c) => c.args)).toEqual([
+      expect.arrayContaining(['scenarios/drills/drill.yaml', '--iterations']),
+    ]);
+  });
+
+  it('upgrade: by hand with from and to, verify-upgrade, the comparison uploaded', () => {
+    const w = workflows.find((x) => x.file === 'upgrade.yml')?.doc as Workflow;
+    expect(Object.keys((w.on['workflow_dispatch'] as { inputs: object }).inputs)).toEqual(expect.arrayContaining(['from', 'to']));
+    expect(calls.filter((c) => c.file === 'upgrade.yml').map((c) => c.args.slice(0, 5))).toEqual([['verify-upgrade', '--from', '$FROM', '--to', '$TO']]);
+    expect(steps(w).some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
+  });
+});
+
+describe('the checker itself', () => {
+  const program = buildProgram();
+
+  it('splits a script into commands, without quotes, redirections or comments', () => {
+    expect(shellCommands('set +e # x\nnode bin/patroni-chaos.js run --set a="$R" s.yaml \\\n  --json > out.json 2> >(tee log >&2)\ncode=$?')).toEqual([
+      ['set', '+e'], ['node', 'bin/patroni-chaos.js', 'run', '--set', 'a=$R', 's.yaml', '--json'], ['code=$?'],
+    ]);
+    expect(shellCommands('a && b | c; echo "${{ inputs.x || \'y\' }}" 2>&1')).toEqual([['a'], ['b'], ['c'], ['echo', "${{ inputs.x || 'y' }}"]]);
+  });
+
+  it('finds a missing command, a missing option and an option of another command', () => {
+    expect(checkUsage(program, ['verify-upgrade-nope', '--from', 'x']).problems).toEqual([expect.stringMatching(/^patroni-chaos: no command "verify-upgrade-nope"/)]);
+    expect(checkUsage(program, ['run', '--no-such', 'x.yaml']).problems).toEqual([expect.stringMatching(/^patroni-chaos run: no option --no-such/)]);
+    expect(checkUsage(program, ['cluster', 'status', '--iterations', '3']).problems).toEqual([expect.stringMatching(/^patroni-chaos cluster status: no option --iterations/)]);
+    expect(checkUsage(program, ['--version', '--components', '--report', 'dir'])).toEqual({ path: [], options: ['--version', '--components', '--report'], problems: [] });
+    expect(checkUsage(program, ['run', '--provider=docker', '--set', 'a=b', 'x.yaml', '--json'])).toEqual({ path: ['run'], options: ['--provider', '--set', '--json'], problems: [] });
+  });
+
+  it('follows npm run into package.json', () => {
+    expect(invocations('npm ci && npm run nightly')).toEqual([['run', 'scenarios/nightly.yaml']]);
+  });
+});
