@@ -29,6 +29,7 @@ describe('analyze', () => {
       'set',
       'split-brain',
       'convergence',
+      'recovery',
       'stale-leader',
       'lagging-promotions',
       'steps',

@@ -1,6 +1,7 @@
 import { checkAvailability } from './availability.js';
 import type { Checker } from './checker.js';
 import { checkConvergence } from './convergence.js';
+import { checkRecovery } from './recovery.js';
 import { checkFailover } from './failover.js';
 import { checkLaggingPromotions } from './lagging-promotions.js';
 import { checkLatency } from './latency.js';
@@ -24,6 +25,7 @@ export const CHECKERS: readonly Checker[] = [
   },
   { name: 'split-brain', metrics: ['max_concurrent_primaries', 'split_brain_ms'], check: checkPrimaries },
   { name: 'convergence', metrics: ['convergence_ms'], check: checkConvergence },
+  { name: 'recovery', metrics: ['recovery_ms'], check: checkRecovery },
   { name: 'stale-leader', metrics: ['stale_leader_writes'], check: checkStaleLeaderWrites },
   { name: 'lagging-promotions', metrics: ['lagging_promotions', 'promotion_lag_bytes'], check: checkLaggingPromotions },
   { name: 'steps', metrics: ['failed_steps'], check: checkSteps },

@@ -66,7 +66,7 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
         const verdict = runVerdict(run);
         const m = run.analysis.metrics;
         const failed = run.analysis.sla.filter((s) => s.status === 'fail').map(lineText);
-        say(`${verdict.toUpperCase()}  ${scenario.name}${iterations > 1 ? ` #${it}` : ''}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${run.harnessError ? `  error: ${run.harnessError.message}` : failed.length ? `  violated: ${failed.join('; ')}` : ''}\n`);
+        say(`${verdict.toUpperCase()}  ${scenario.name}${iterations > 1 ? ` #${it}` : ''}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}${m.recovery_ms === null || m.recovery_ms === undefined ? '' : `, recovery ${formatDuration(m.recovery_ms)}`}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${run.harnessError ? `  error: ${run.harnessError.message}` : failed.length ? `  violated: ${failed.join('; ')}` : ''}\n`);
         for (const k of run.analysis.known ?? []) {
           say(k.status === 'reproduced'
             ? `    KNOWN FINDING reproduced: ${k.finding.metric}: ${k.finding.reason} (${k.finding.reference}); not counted (--strict counts it)\n`

@@ -18,8 +18,8 @@ import { writeJson } from './output.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-/** One line of `list --json`: a scenario file, or a suite with its scenarios. */
-interface ListEntry {
+/** One line of `list --json`: a scenario file, or a suite with its scenarios. `file` is relative to --dir, with `/`. */
+export interface ListEntry {
   file: string;
   kind: 'scenario' | 'suite';
   name: string;
@@ -32,6 +32,55 @@ interface ListEntry {
 function firstSentence(text: string, max = 90): string {
   const sentence = /^[^.;]*[.;]?/.exec(text)?.[0] ?? text;
   return sentence.length <= max ? sentence : `${sentence.slice(0, max - 1)}…`;
+}
+
+/** Every *.yaml / *.yml under `dir`, subfolders included (hidden ones not), relative to it with `/`, sorted. */
+function yamlFilesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.'))
+    .flatMap((e) => {
+      const rel = `${prefix}${e.name}`;
+      if (e.isDirectory()) return yamlFilesUnder(dir, `${rel}/`);
+      return e.isFile() && /\.ya?ml$/i.test(e.name) ? [rel] : [];
+    })
+    .sort();
+}
+
+/**
+ * What `list` shows, as text and as JSON: every scenario and suite file
+ * under `dir` (subfolders too; known-findings files left out). With `tag`,
+ * only the scenario files having it and the suites holding at least one
+ * scenario having it (a suite's entry still lists all its scenarios).
+ */
+export function listRows(dir: string, tag?: string): ListEntry[] {
+  const root = resolve(dir);
+  const files = yamlFilesUnder(root)
+    .map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }))
+    .filter((f) => !new RegExp(`^${KNOWN_FINDINGS_ROOT}:`, 'm').test(f.text));
+  const suites = loadTargets(files.map((f) => join(root, f.file)));
+  const entries = suites.map((s, i): ListEntry => {
+    const { file = '', text = '' } = files[i] ?? {};
+    const first = s.scenarios[0];
+    return /^suite:/m.test(text)
+      ? { file, kind: 'suite', name: s.name, tags: [], description: '', iterations: s.iterations, scenarios: s.scenarios.map((x) => ({ name: x.name, tags: [...x.tags] })) }
+      : { file, kind: 'scenario', name: first?.name ?? s.name, tags: [...(first?.tags ?? [])], description: first?.description ?? '' };
+  });
+  if (tag === undefined) return entries;
+  return entries.filter((e) => (e.kind === 'suite' ? (e.scenarios ?? []).some((x) => x.tags.includes(tag)) : e.tags.includes(tag)));
+}
+
+/**
+ * `run --tag`: each suite keeps only its scenarios having `tag` (in order,
+ * repeats and the suite's iterations kept); suites left empty are dropped.
+ * Nothing left is invalid input, naming the tags the targets do have.
+ */
+export function withTag(suites: readonly Suite[], tag: string): Suite[] {
+  const kept = suites
+    .map((s) => ({ ...s, scenarios: s.scenarios.filter((sc) => sc.tags.includes(tag)) }))
+    .filter((s) => s.scenarios.length > 0);
+  if (kept.length > 0) return kept;
+  const present = [...new Set(suites.flatMap((s) => s.scenarios.flatMap((sc) => sc.tags)))].sort();
+  throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--tag', message: `no scenario in the targets has tag "${tag}"; ${present.length === 0 ? 'they have no tags at all' : `their tags: ${present.join(', ')}`}` }]);
 }
 
 /** Loads and checks every target against the provider's catalog; invalid input throws before anything starts. */
@@ -60,7 +109,8 @@ export function registerScenarioCommands(program: Command): void {
     .option('--cluster-file <file>', 'external: the cluster to attach to (endpoints, containers, where the passwords are)')
     .option('--confirm-cluster <scope>', 'external: the Patroni scope of that cluster, typed again to confirm it may be written to and faulted')
     .option('--json', 'one JSON document on stdout at the end (verdict, exit_code, each suite\'s summary); progress and verdict lines on stderr')
-    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string; json?: boolean }, cmd: Command) => {
+    .option('--tag <tag>', 'run only the scenarios (of every target) that have this tag; a suite left with none is skipped')
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string; json?: boolean; tag?: string }, cmd: Command) => {
       if (o.provider !== 'local') {
         // These shape the local provider's processes and ports; another provider would silently ignore them.
         const localOnly = (['keepCluster', 'portBase', 'toxiproxy'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
@@ -69,7 +119,8 @@ export function registerScenarioCommands(program: Command): void {
           throw new ScenarioError([{ file: '', line: 0, column: 0, path: localOnly.map(flag).join(', '), message: `only the local provider takes this; provider "${o.provider}" does not` }]);
         }
       }
-      const suites = loadChecked(targets, o.set, o.provider, o.clusterFile);
+      const loaded = loadChecked(targets, o.set, o.provider, o.clusterFile);
+      const suites = o.tag === undefined ? loaded : withTag(loaded, o.tag);
       if (o.provider === 'external') confirmExternal(clusterFileOf(o.clusterFile), suites, o.confirmCluster);
       process.exitCode = await runSuites(suites, o);
     });
@@ -94,21 +145,12 @@ export function registerScenarioCommands(program: Command): void {
 
   program
     .command('list')
-    .description('the shipped scenarios and suites')
+    .description('the shipped scenarios and suites (subfolders of --dir too)')
     .option('--dir <dir>', 'scenario folder', 'scenarios')
+    .option('--tag <tag>', 'only scenarios with this tag, and suites holding one')
     .option('--json', 'one JSON document on stdout: [{file, kind, name, tags, description, scenarios?, iterations?}]')
-    .action((o: { dir: string; json?: boolean }) => {
-      const dir = resolve(o.dir);
-      const isKnownFindings = (f: string) => new RegExp(`^${KNOWN_FINDINGS_ROOT}:`, 'm').test(readFileSync(join(dir, f), 'utf8'));
-      const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && !isKnownFindings(f)).sort();
-      const suites = loadTargets(files.map((f) => join(dir, f)));
-      const entries: ListEntry[] = suites.map((s, i) => {
-        const file = files[i] ?? '';
-        const first = s.scenarios[0];
-        return /^suite:/m.test(readFileSync(join(dir, file), 'utf8'))
-          ? { file, kind: 'suite', name: s.name, tags: [], description: '', iterations: s.iterations, scenarios: s.scenarios.map((x) => ({ name: x.name, tags: [...x.tags] })) }
-          : { file, kind: 'scenario', name: first?.name ?? s.name, tags: [...(first?.tags ?? [])], description: first?.description ?? '' };
-      });
+    .action((o: { dir: string; tag?: string; json?: boolean }) => {
+      const entries = listRows(o.dir, o.tag);
       if (o.json) return writeJson(entries);
       const rows = entries.map((e) => e.kind === 'suite'
         ? [e.file, 'suite', `${e.scenarios?.length ?? 0} scenarios x ${e.iterations ?? 1}: ${(e.scenarios ?? []).map((x) => x.name).join(', ')}`]

@@ -101,8 +101,9 @@ export interface ClusterProvider {
  * - link-cut: blackhole a member's links to etcd, to its peers or from HAProxy.
  * - link-shape: latency and bandwidth limits on those links.
  * - host-partition: partitions between whole hosts (etcdN and patroniN), as Jepsen's grudges.
+ * - exec: an operator's command run inside a member's or an etcd member's container (`exec` steps).
  */
-export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition';
+export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition' | 'exec';
 
 /** Why a capability may be missing, in words for `validate`'s refusal. */
 export const CAPABILITY_TEXT: Record<Capability, string> = {
@@ -112,6 +113,7 @@ export const CAPABILITY_TEXT: Record<Capability, string> = {
   'link-cut': "blackholing a member's links",
   'link-shape': 'latency and bandwidth on links',
   'host-partition': 'partitions between whole hosts',
+  exec: "running commands inside a member's container",
 };
 
 /** Provider-neutral settings of one scenario's cluster. */
@@ -185,6 +187,22 @@ export interface HostControl {
 export function hasHostControl(c: StartedCluster): c is StartedCluster & HostControl {
   const h = c as Partial<HostControl>;
   return typeof h.killHost === 'function' && typeof h.freezeHost === 'function' && typeof h.thawHost === 'function' && typeof h.startHost === 'function';
+}
+
+/** What a command run in a container gave back. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Commands run inside a member's or an etcd member's container, as an operator runs `docker exec`. */
+export interface CommandExec {
+  execIn(name: string, argv: readonly string[], o: { timeoutMs: number }): Promise<CommandResult>;
+}
+
+export function hasCommandExec(c: StartedCluster): c is StartedCluster & CommandExec {
+  return typeof (c as Partial<CommandExec>).execIn === 'function';
 }
 
 /** Undoes exactly what one fault did; a second call does nothing. */

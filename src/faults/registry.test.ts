@@ -5,7 +5,7 @@ describe('fault registry', () => {
   it('registers every fault once under its action name', () => {
     expect([...FAULTS.keys()].sort()).toEqual([
       'cut-clients', 'failover', 'isolate', 'kill', 'kill-patroni', 'kill-postgres', 'partition-dcs', 'partition-hosts', 'partition-majority',
-      'pause-replication', 'restart', 'slow-clients', 'slow-dcs', 'slow-replication', 'stop', 'switchover', 'throttle-replication',
+      'pause-replication', 'restart', 'shutdown', 'slow-clients', 'slow-dcs', 'slow-replication', 'stop', 'switchover', 'throttle-replication',
     ]);
     for (const [action, f] of FAULTS) expect(f.action).toBe(action);
   });

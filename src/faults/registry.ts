@@ -17,10 +17,11 @@ import { killPatroni } from './kill-patroni.js';
 import { killPostgres } from './kill-postgres.js';
 import { restart } from './restart.js';
 import { stop } from './stop.js';
+import { shutdown } from './shutdown.js';
 import { switchover } from './switchover.js';
 
 export const FAULTS: ReadonlyMap<string, FaultDefinition> = new Map(
-  [kill, killPostgres, killPatroni, stop, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, cutClients, slowClients].map((f) => [f.action, f]),
+  [kill, killPostgres, killPatroni, stop, shutdown, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, cutClients, slowClients].map((f) => [f.action, f]),
 );
 
 /** What a provider with these capabilities can run, for checking scenarios before it starts. */
@@ -34,7 +35,7 @@ export function faultCatalog(provider: string, capabilities: ReadonlySet<Capabil
       ...(f.params ? { params: f.params } : {}),
     });
   }
-  return { provider, actions, members, etcdMembers };
+  return { provider, actions, members, etcdMembers, exec: { supported: capabilities.has('exec'), ...(missingWhy(['exec'], capabilities, why) ?? {}) } };
 }
 
 /** The reason a provider cannot run a fault: each capability it lacks, in words. */

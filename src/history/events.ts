@@ -97,6 +97,12 @@ export interface StepEvent {
   /** Human-readable description, e.g. "fault kill primary". */
   step: string;
   phase: 'start' | 'end';
+  /** The step's kind (fault, exec, wait_for...); absent in histories that did not record it. */
+  type?: 'sleep' | 'wait_for' | 'fault' | 'heal' | 'nemesis' | 'exec';
+  /** exec: the containers the command ran in. */
+  resolved?: string[];
+  /** exec: the exit code and the end of the command's output. */
+  detail?: string;
   ok?: boolean;
   error?: string;
 }

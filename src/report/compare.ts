@@ -24,6 +24,7 @@ export const COMPARED_METRICS = {
   max_concurrent_primaries: { get: metric('max_concurrent_primaries'), floor: 0 },
   stale_leader_writes: { get: metric('stale_leader_writes'), floor: 0 },
   convergence_ms: { get: metric('convergence_ms'), floor: TIME_FLOOR_MS },
+  recovery_ms: { get: metric('recovery_ms'), floor: TIME_FLOOR_MS },
   p99_during_ms: { get: (r: ReportJson) => num(field(field(field(r.metrics, 'latency'), 'during'), 'p99_ms')), floor: LATENCY_FLOOR_MS },
 } satisfies Record<string, { get: (r: ReportJson) => number | null; floor: number }>;
 export type ComparedMetric = keyof typeof COMPARED_METRICS;

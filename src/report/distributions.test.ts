@@ -71,8 +71,13 @@ describe('distributionOf', () => {
     expect(distributionOf('rto_ms', runs).missing).toEqual([{ iteration: 2, reason: 'harness_error' }]);
   });
 
+  it('leaves out, as not measured, an iteration whose report has no such figure (older reports, nothing to recover from)', () => {
+    const run = (iteration: number, recovery?: number) => ({ iteration, verdict: 'pass' as const, metrics: { ...(recovery === undefined ? {} : { recovery_ms: recovery }), faults: [] } as unknown as IterationFigures['metrics'] });
+    expect(distributionOf('recovery_ms', [run(1, 4000), run(2)])).toMatchObject({ min: 4000, max: 4000, measured: 1, iterations: 2, missing: [{ iteration: 2, reason: 'not_measured' }] });
+  });
+
   it('covers every figure the issue names', () => {
-    expect(Object.keys(distributionsOf([]))).toEqual(['rto_ms', 'unavailability_ms', 'detection_ms', 'promotion_ms', 'reroute_ms', 'lost_writes', 'split_brain_ms']);
+    expect(Object.keys(distributionsOf([]))).toEqual(['rto_ms', 'unavailability_ms', 'detection_ms', 'promotion_ms', 'reroute_ms', 'recovery_ms', 'lost_writes', 'split_brain_ms']);
   });
 
   it('is what reports/README.md shows', () => {

@@ -5,7 +5,7 @@ import type { Verdict } from './types.js';
 
 /** The figures a drill or an upgrade is read on, in the order summary.md shows them. */
 export const DISTRIBUTED_METRICS = [
-  'rto_ms', 'unavailability_ms', 'detection_ms', 'promotion_ms', 'reroute_ms', 'lost_writes', 'split_brain_ms',
+  'rto_ms', 'unavailability_ms', 'detection_ms', 'promotion_ms', 'reroute_ms', 'recovery_ms', 'lost_writes', 'split_brain_ms',
 ] as const satisfies readonly MetricName[];
 export type DistributedMetric = (typeof DISTRIBUTED_METRICS)[number];
 
@@ -41,7 +41,8 @@ export function distributionOf(metric: DistributedMetric, runs: readonly Iterati
   const values: number[] = [];
   const missing: Distribution['missing'] = [];
   for (const r of runs) {
-    const v = r.metrics[metric];
+    // Absent, not only null: a report written before the metric existed, or a run with nothing to recover from.
+    const v = r.metrics[metric] ?? null;
     if (v === null) missing.push({ iteration: r.iteration, reason: whyMissing(metric, r) });
     else values.push(v);
   }

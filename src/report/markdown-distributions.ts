@@ -8,6 +8,7 @@ const LABEL: Record<DistributedMetric, string> = {
   detection_ms: 'detection (leader key gone or changed)',
   promotion_ms: 'promotion (new leader out of recovery)',
   reroute_ms: 're-route (first acknowledged write through HAProxy)',
+  recovery_ms: 'recovery (first action → converged after the last)',
   lost_writes: 'lost writes',
   split_brain_ms: 'split-brain window (two or more writable)',
 };

@@ -2,6 +2,7 @@ import type { FaultEvent, HistoryEvent, StepEvent } from '../history/events.js';
 import type { Step } from '../scenario/types.js';
 import { formatDuration, formatOffset } from './format.js';
 import { describeNemesis } from '../scenario/nemesis.js';
+import { describeExec } from '../scenario/exec.js';
 import { mdTable } from './md.js';
 
 /**
@@ -19,7 +20,7 @@ export function stepsSection(steps: readonly Step[], events: readonly HistoryEve
     const end = stepEvents.find((e) => e.index === i && e.phase === 'end');
     const planned = steps[i];
     const text = begin?.step ?? end?.step ?? (planned === undefined ? `step ${i + 1}` : describeStep(planned));
-    const resolved = begin === undefined ? [] : faultsOfStep(planned, faults, begin.t, end?.t ?? Infinity);
+    const resolved = begin === undefined ? [] : end?.resolved ?? faultsOfStep(planned, faults, begin.t, end?.t ?? Infinity);
     const target = resolved.length === 0 ? '' : ` → ${resolved.join(', ')}`;
     rows.push([
       String(i + 1),
@@ -37,7 +38,7 @@ function stepResult(begin: StepEvent | undefined, end: StepEvent | undefined): s
   if (begin === undefined) return 'not run';
   if (end === undefined) return 'did not finish';
   if (end.ok === false) return `❌ ${end.error ?? 'failed'}`;
-  return '✅';
+  return end.detail === undefined ? '✅' : `✅ ${end.detail}`;
 }
 
 /** Resolved members of the fault events this step produced: its own id, or every heal inside its window. */
@@ -59,5 +60,6 @@ export function describeStep(step: Step): string {
     case 'fault': return `fault ${step.action} ${step.target}`;
     case 'heal': return `heal ${step.id}`;
     case 'nemesis': return describeNemesis(step, formatDuration);
+    case 'exec': return describeExec(step);
   }
 }

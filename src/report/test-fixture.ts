@@ -118,7 +118,7 @@ export function metrics(overrides: Partial<Metrics> = {}): Metrics {
   return {
     rto_ms: phases.rto_ms, detection_ms: phases.detection_ms, promotion_ms: phases.promotion_ms, reroute_ms: phases.reroute_ms,
     unavailability_ms: FIRST_OK_AFTER - 6_900, no_leader_ms: 3_500, lost_writes: 2, rpo_ms: 150,
-    unexpected_writes: 0, recovered_writes: 1, ghost_writes: 0, max_concurrent_primaries: 1, split_brain_ms: 0, convergence_ms: 15_000, lagging_promotions: 0, promotion_lag_bytes: 0, stale_leader_writes: 0, failed_steps: 0,
+    unexpected_writes: 0, recovered_writes: 1, ghost_writes: 0, max_concurrent_primaries: 1, split_brain_ms: 0, convergence_ms: 15_000, recovery_ms: null, lagging_promotions: 0, promotion_lag_bytes: 0, stale_leader_writes: 0, failed_steps: 0,
     writes: { ok: count('ok'), fail: count('fail'), info: count('info'), attempted: ws.length },
     faults: [phases],
     latency: {

@@ -3,6 +3,8 @@ import type { Probe } from '../cluster/wait/poll.js';
 import type { WaitCondition } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 import { convergedReason } from './final-state.js';
+import { errorMessage } from '../errors.js';
+import { leaderKey, readKey } from '../cluster/etcd-api.js';
 
 /**
  * The readiness probes behind `wait_for`. Each answers true or the reason
@@ -22,6 +24,20 @@ export function conditionProbe(ctx: RunContext, condition: WaitCondition): Probe
         const leader = ctx.dcs.leader;
         if (!leader) return 'no leader key in etcd';
         return leader !== ctx.leaderAtLastFault ? true : `${leader} still holds the leader key`;
+      };
+    case 'etcd-healthy':
+      // Every member answers a linearizable read: each is up and sees a quorum, as `etcdctl endpoint health --cluster` says.
+      return async () => {
+        const failing = await Promise.all(ctx.cluster.etcd.map(async (e) => {
+          try {
+            await readKey(e.clientUrl, leaderKey(ctx.cluster.scope, ctx.cluster.namespace), 1000);
+            return undefined;
+          } catch (err) {
+            return `${e.name}: ${errorMessage(err)}`;
+          }
+        }));
+        const down = failing.filter((f) => f !== undefined);
+        return down.length === 0 ? true : `etcd not healthy: ${down.join('; ')}`;
       };
     case 'converged':
       // Writes are still going on: roles, timelines and lag only; the rows are compared after the workload stops.

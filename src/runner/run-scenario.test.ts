@@ -166,4 +166,48 @@ sla:
     expect(line(a, 'failed_steps')?.observed).toBeGreaterThanOrEqual(2);
     expect(a.verdict).toBe('fail');
   });
+
+  /** The runbook's manual failover in miniature: an operator's command in m2's container makes it the leader. */
+  const DRILL = `name: fake-drill
+cluster: { replication: synchronous }
+observe: { interval: 20ms }
+steps:
+  - wait_for: { condition: healthy, timeout: 1s }
+  - sleep: 100ms
+  - exec: { on: m2, command: "patronictl failover {scope} --candidate {member} --force # leader was {leader}" }
+  - wait_for: { condition: writable, timeout: 1s }
+  - wait_for: { condition: converged, timeout: 1s }
+sla:
+  recovery: "< 5m"
+`;
+
+  it('runs an exec step in the named container with its placeholders filled, and times the drill\'s recovery', async () => {
+    const a = await run({ failoverAfterMs: 100 }, DRILL);
+    expect(a.provider.cluster?.commands).toEqual([['m2', ['sh', '-c', 'patronictl failover fake --candidate m2 --force # leader was m1']]]);
+    expect(a.provider.cluster?.leader).toBe('m2');
+    expect(a.metrics.failed_steps).toBe(0);
+    expect(a.metrics.recovery_ms).toBeGreaterThan(0);
+    expect(a.metrics.recovery_ms).toBeLessThan(5000);
+    expect(line(a, 'recovery_ms')).toMatchObject({ status: 'pass', threshold: '< 5m' });
+    expect(a.verdict).toBe('pass');
+  });
+
+  it('fails the drill when the operator\'s command does not exit as the step expects, naming the container and the exit code', async () => {
+    const a = await run({ failoverAfterMs: 100 }, DRILL.replace('--force # leader was {leader}', '--force; exit 3'));
+    expect(a.metrics.failed_steps).toBe(1);
+    expect(line(a, 'failed_steps')?.note).toMatch(/exec on m2: .*m2: exit 3, expected 0/);
+    expect(a.verdict).toBe('fail');
+    // The same command is right when the step expects that code.
+    const expected = await run({ failoverAfterMs: 100 }, DRILL.replace('--force # leader was {leader}" }', '--force; exit 3", expect_exit: 3 }'));
+    expect(expected.metrics.failed_steps).toBe(0);
+  });
+
+  it('stops a member gracefully and keeps it down until healed (shutdown: docker stop, then docker start)', async () => {
+    const text = KILL.replace('action: kill, target: m1', 'action: shutdown, target: m1, id: stop-m1').replace('heal: all', 'heal: stop-m1').replace('rto: "< 30s"', 'rto: "< 30s"\n  recovery: "< 5m"');
+    const a = await run({ failoverAfterMs: 150 }, text);
+    expect(a.metrics.faults[0]).toMatchObject({ fault_id: 'stop-m1', old_leader: 'm1', new_leader: 'm2' });
+    expect(a.provider.cluster?.node('m1').up).toBe(true);
+    expect(a.metrics.recovery_ms).toBeGreaterThan(a.metrics.rto_ms ?? Infinity);
+    expect(a.verdict).toBe('pass');
+  });
 });

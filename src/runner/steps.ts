@@ -6,6 +6,8 @@ import type { Step } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 import { conditionProbe } from './conditions.js';
 import { describeNemesis, nemesisDraws } from '../scenario/nemesis.js';
+import { runExec } from './exec.js';
+import { describeExec } from '../scenario/exec.js';
 
 export function describeStep(step: Step): string {
   switch (step.kind) {
@@ -14,6 +16,7 @@ export function describeStep(step: Step): string {
     case 'fault': return `fault ${step.action} ${step.target}`;
     case 'heal': return `heal ${step.id}`;
     case 'nemesis': return describeNemesis(step, (ms) => `${ms / 1000} s`);
+    case 'exec': return describeExec(step);
   }
 }
 
@@ -97,11 +100,22 @@ async function runNemesis(ctx: RunContext, step: Extract<Step, { kind: 'nemesis'
  */
 export async function runStep(ctx: RunContext, step: Step, index: number): Promise<void> {
   const label = describeStep(step);
-  ctx.history.append({ kind: 'step', t: now(), index, step: label, phase: 'start' });
+  ctx.history.append({ kind: 'step', t: now(), index, step: label, phase: 'start', type: step.kind });
   let ok = true;
   let error: string | undefined;
+  let ran: { resolved: string[]; detail: string } | undefined;
   try {
     switch (step.kind) {
+      case 'exec': {
+        const r = await runExec(ctx, step);
+        ran = { resolved: r.resolved, detail: r.detail };
+        if (r.error !== undefined) {
+          ok = false;
+          error = r.error;
+          ctx.progress.say(`exec did not do what it should: ${r.error}`);
+        }
+        break;
+      }
       case 'sleep': await new Promise((r) => setTimeout(r, step.ms)); break;
       case 'fault': await inject(ctx, step); break;
       case 'heal': await (step.id === 'all' ? healAll(ctx) : heal(ctx, step.id)); break;
@@ -134,6 +148,6 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
     error = errorMessage(err);
     throw err;
   } finally {
-    ctx.history.append({ kind: 'step', t: now(), index, step: label, phase: 'end', ok, ...(error ? { error } : {}) });
+    ctx.history.append({ kind: 'step', t: now(), index, step: label, phase: 'end', type: step.kind, ok, ...(ran ?? {}), ...(error ? { error } : {}) });
   }
 }

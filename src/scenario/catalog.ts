@@ -20,6 +20,8 @@ export interface FaultCatalog {
   etcdMembers: readonly string[];
   /** What `cluster.release` may name; absent when the provider takes no release. */
   releases?: readonly string[];
+  /** Whether `exec` steps can run (commands inside containers), and why not; absent: they cannot. */
+  exec?: { supported: boolean; unsupported?: string };
 }
 
 /** Roles resolved when the step runs (architecture.md, "Scenario files"). */

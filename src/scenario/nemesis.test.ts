@@ -74,7 +74,7 @@ steps:
       's.yaml:3:30: steps[0].nemesis.faults: expected at least one fault to draw from',
     ]);
     expect(issuesOf(() => loadScenarioText('name: s\nsteps:\n  - nemesis: { duration: 1m, faults: [{ action: kill }] }\n    sleep: 1s\n', 's.yaml'))).toEqual([
-      expect.stringContaining('expected exactly one of sleep, wait_for, fault, heal, nemesis; this step has sleep and nemesis'),
+      expect.stringContaining('expected exactly one of sleep, wait_for, fault, heal, nemesis, exec; this step has sleep and nemesis'),
     ]);
   });
 

@@ -54,7 +54,7 @@ describe('--set', () => {
     expect(issuesOf(() => load('workload.writers=0', 'cluster.patroni.ttl=soon', 'steps[2].heal=all', 'sla.rto=fast'))).toEqual([
       'base.yaml: --set workload.writers=0: workload.writers: expected an integer >= 1',
       'base.yaml: --set cluster.patroni.ttl=soon: cluster.patroni.ttl: expected an integer',
-      'base.yaml: --set steps[2].heal=all: steps[2]: expected exactly one of sleep, wait_for, fault, heal, nemesis; this step has sleep and heal',
+      'base.yaml: --set steps[2].heal=all: steps[2]: expected exactly one of sleep, wait_for, fault, heal, nemesis, exec; this step has sleep and heal',
       `base.yaml: --set sla.rto=fast: sla.rto_ms: unknown SLA profile 'fast'; expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number), or one of seed-docs, seed-docs-runbook, seed-docs-ops`,
     ]);
   });

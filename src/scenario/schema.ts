@@ -53,7 +53,8 @@ export const scenarioSchema = strict({
   steps: stepsSchema,
   sla: blankIsAbsent(slaSchema.optional()),
 }).transform((s, ctx): LoadedScenario => {
-  const sla = resolveSla(s.sla, s.cluster.replication, s.steps.some((step) => faultsOf(step).length > 0));
+  const hasFault = s.steps.some((step) => faultsOf(step).length > 0);
+  const sla = resolveSla(s.sla, s.cluster.replication, hasFault, hasFault || s.steps.some((step) => step.kind === 'exec'));
   if ('issues' in sla) {
     for (const { path, message } of sla.issues) ctx.issues.push({ code: 'custom', input: s.sla, path, message });
     return z.NEVER;

@@ -47,7 +47,7 @@ describe('sla', () => {
       's.yaml:7:3: sla.rto_ms: rto_ms is already set by \'rto\'',
       's.yaml:8:3: sla.lost_writes: expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number), a profile name (one of seed-docs, seed-docs-runbook, seed-docs-ops) or {threshold, source}',
       's.yaml:9:19: sla.ghost_writes.threshold: expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number)',
-      "s.yaml:10:3: sla.spilt_brain: unknown key 'spilt_brain' in sla; expected one of rto, detection, promotion, reroute, unavailability, no_leader, lost_writes, rpo, unexpected_writes, recovered_writes, ghost_writes, max_concurrent_primaries, split_brain, convergence, lagging_promotions, promotion_lag_bytes, stale_leader_writes, failed_steps (with or without _ms) (did you mean 'split_brain'?)",
+      "s.yaml:10:3: sla.spilt_brain: unknown key 'spilt_brain' in sla; expected one of rto, detection, promotion, reroute, unavailability, no_leader, lost_writes, rpo, unexpected_writes, recovered_writes, ghost_writes, max_concurrent_primaries, split_brain, convergence, recovery, lagging_promotions, promotion_lag_bytes, stale_leader_writes, failed_steps (with or without _ms) (did you mean 'split_brain'?)",
     ]);
   });
 

@@ -20,6 +20,8 @@ const STATS_HINT = `expected one of ${STATS.join(', ')}: the statistic over the 
 
 /** Metrics that only a fault can produce: an RTO with nothing to recover from is a typo, not a pass. */
 const NEEDS_FAULT: readonly MetricName[] = ['rto_ms', 'detection_ms', 'promotion_ms', 'reroute_ms'];
+/** Measured from the first fault or operator command: a drill's recovery needs something to recover from. */
+const NEEDS_ACTION: readonly MetricName[] = ['recovery_ms'];
 
 export const slaSchema = z.unknown().transform((raw, ctx): SlaDraft => {
   const { draft, issues } = readSla(raw);
@@ -77,7 +79,7 @@ function readEntry(metric: MetricName, value: unknown): EntryValue {
  * produce (an RTO without any fault) is refused here, before any cluster
  * starts, rather than failing as "not measured" at the end of the run.
  */
-export function resolveSla(draft: SlaDraft | undefined, replication: Replication, hasFault = true): { sla: SlaRequirement[] } | { issues: PathIssue[] } {
+export function resolveSla(draft: SlaDraft | undefined, replication: Replication, hasFault = true, hasAction = hasFault): { sla: SlaRequirement[] } | { issues: PathIssue[] } {
   const entries = draft === undefined || 'profile' in draft
     ? defaultMetrics(replication, hasFault).map((metric) => ({ key: '', metric, profile: draft?.profile ?? DEFAULT_PROFILE }))
     : draft.entries;
@@ -86,8 +88,13 @@ export function resolveSla(draft: SlaDraft | undefined, replication: Replication
     for (const entry of entries.filter((e) => NEEDS_FAULT.includes(e.metric))) {
       issues.push({ path: ['sla', entry.key], message: `${entry.metric} is measured from a fault's injection, and this scenario injects none; add a fault step or remove this line` });
     }
-    if (issues.length > 0) return { issues };
   }
+  if (!hasAction) {
+    for (const entry of entries.filter((e) => NEEDS_ACTION.includes(e.metric))) {
+      issues.push({ path: ['sla', entry.key], message: `${entry.metric} is measured from the first fault or exec step, and this scenario has neither; add one or remove this line` });
+    }
+  }
+  if (issues.length > 0) return { issues };
   const sla = entries.flatMap((entry): SlaRequirement[] => {
     if ('requirement' in entry) return [entry.requirement];
     const figure = documentedFigure(entry.profile, entry.metric, replication);

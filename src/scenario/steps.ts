@@ -1,18 +1,18 @@
-/** The `steps` list: each step is exactly one of sleep, wait_for, fault, heal, nemesis. */
+/** The `steps` list: each step is exactly one of sleep, wait_for, fault, heal, nemesis, exec. */
 import * as z from 'zod';
 import type { FaultSpec, Step, WaitCondition } from './types.js';
 import { isRecord } from './data.js';
 import { duration } from './fields.js';
 import { strict, type PathIssue } from './zod-issues.js';
 
-export const WAIT_CONDITIONS = ['healthy', 'writable', 'converged', 'leader', 'new-leader'] as const satisfies readonly WaitCondition[];
+export const WAIT_CONDITIONS = ['healthy', 'writable', 'converged', 'leader', 'new-leader', 'etcd-healthy'] as const satisfies readonly WaitCondition[];
 
 /** Budgets from slas.md: healthy after boot, failover within the looser documented RTO, rebuild < 5 minutes. */
 export const DEFAULT_WAIT_MS: Record<WaitCondition, number> = {
-  healthy: 120_000, writable: 90_000, converged: 300_000, leader: 60_000, 'new-leader': 90_000,
+  healthy: 120_000, writable: 90_000, converged: 300_000, leader: 60_000, 'new-leader': 90_000, 'etcd-healthy': 60_000,
 };
 
-const STEP_KINDS = ['sleep', 'wait_for', 'fault', 'heal', 'nemesis'] as const;
+const STEP_KINDS = ['sleep', 'wait_for', 'fault', 'heal', 'nemesis', 'exec'] as const;
 
 const waitFor = z.preprocess(
   (raw) => (typeof raw === 'string' ? { condition: raw } : raw),
@@ -75,19 +75,34 @@ const nemesis = strict({
   faults: n.faults,
 }));
 
+/** Runbook commands are minutes at most (a reinit, an etcd restart); a hung one must not hold the run. */
+const DEFAULT_EXEC_TIMEOUT_MS = 120_000;
+
+const COMMAND_HINT = 'expected a command: a string run by sh -c, or a list [program, arg, ...]';
+const EXIT_HINT = 'expected an exit code from 0 to 255';
+
+const exec = strict({
+  on: z.string({ error: 'expected the member or etcd member to run in (a role like replica, or a name like patroni2, etcd1)' }).min(1),
+  command: z.union([z.string().min(1), z.array(z.string()).min(1, { error: COMMAND_HINT })], { error: COMMAND_HINT }),
+  timeout: duration(1, '1ms').optional(),
+  expect_exit: z.int({ error: EXIT_HINT }).min(0, { error: EXIT_HINT }).max(255, { error: EXIT_HINT }).optional(),
+}, 'expected {on, command, timeout, expect_exit}').transform((e): Step => ({
+  kind: 'exec', on: e.on, command: e.command, timeoutMs: e.timeout ?? DEFAULT_EXEC_TIMEOUT_MS, expectExit: e.expect_exit ?? 0,
+}));
+
 const heal = z.string({ error: 'expected all or the id of an earlier fault' }).min(1)
   .transform((id): Step => ({ kind: 'heal', id }));
 
 const sleep = duration().transform((ms): Step => ({ kind: 'sleep', ms }));
 
 const step = strict(
-  { sleep: sleep.optional(), wait_for: waitFor.optional(), fault: fault.optional(), heal: heal.optional(), nemesis: nemesis.optional() },
+  { sleep: sleep.optional(), wait_for: waitFor.optional(), fault: fault.optional(), heal: heal.optional(), nemesis: nemesis.optional(), exec: exec.optional() },
   `expected a step: a mapping with one of ${STEP_KINDS.join(', ')}`,
 ).transform((s, ctx): DraftStep => {
   // Unknown keys do not stop zod before this; one message per problem is enough.
   if (ctx.issues.length > 0) return z.NEVER;
   const kinds = STEP_KINDS.filter((k) => s[k] !== undefined);
-  const built = s.sleep ?? s.wait_for ?? s.fault ?? s.heal ?? s.nemesis;
+  const built = s.sleep ?? s.wait_for ?? s.fault ?? s.heal ?? s.nemesis ?? s.exec;
   if (kinds.length === 1 && built !== undefined) return built;
   const message = kinds.length === 0
     ? `expected one of ${STEP_KINDS.join(', ')}`

@@ -14,7 +14,20 @@ export function checkScenario(scenario: Scenario, catalog: FaultCatalog): Scenar
   return [
     ...checkRelease(scenario, catalog),
     ...scenario.steps.flatMap((step, index) => faultsOf(step).flatMap(({ fault, path }) => checkFault(scenario, { step, index, fault, path }, catalog))),
+    ...scenario.steps.flatMap((step, index) => (step.kind === 'exec' ? checkExec(scenario, step, index, catalog) : [])),
   ];
+}
+
+/** An exec step needs containers to run in, and a member or etcd member (role or name) to run it in. */
+function checkExec(scenario: Scenario, step: Extract<Step, { kind: 'exec' }>, index: number, catalog: FaultCatalog): ScenarioIssue[] {
+  const at = issueAt(scenario, step, index);
+  if (catalog.exec?.supported !== true) {
+    return [at(['exec'], `exec steps are not supported by provider "${catalog.provider}": ${catalog.exec?.unsupported ?? 'it cannot run commands inside containers'}`)];
+  }
+  const targets = validTargets(['member', 'etcd'], catalog);
+  if (!targets.includes(step.on)) return [at(['exec', 'on'], `"${step.on}" is not a member or etcd member (expected one of ${targets.join(', ')})`)];
+  if (step.on === 'sync-standby' && scenario.cluster.replication !== 'synchronous') return [at(['exec', 'on'], '"sync-standby" needs synchronous replication; this scenario is asynchronous')];
+  return [];
 }
 
 /** A release names packages the provider builds from; a provider that runs the machine's own binaries takes none. */

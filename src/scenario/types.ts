@@ -28,7 +28,7 @@ export interface ObserveSpec {
   writeProbes: boolean;
 }
 
-export type WaitCondition = 'healthy' | 'writable' | 'converged' | 'leader' | 'new-leader';
+export type WaitCondition = 'healthy' | 'writable' | 'converged' | 'leader' | 'new-leader' | 'etcd-healthy';
 
 /** Roles resolved when the step runs, or a member / etcd member name. */
 export type Target = string;
@@ -57,7 +57,24 @@ export type Step =
   | { kind: 'wait_for'; condition: WaitCondition; timeoutMs: number }
   | ({ kind: 'fault'; id: string } & FaultSpec)
   | { kind: 'heal'; id: string | 'all' }
-  | NemesisStep;
+  | NemesisStep
+  | ExecStep;
+
+/**
+ * An operator's command, run inside a member's or an etcd member's container
+ * as a runbook says (`docker exec email-patroni2 patronictl failover ...`).
+ * `{scope}`, `{member}` (the container it runs in) and `{leader}` (the leader
+ * key's holder when the step starts) are filled in when it runs. A string
+ * command runs under `sh -c`; a list runs as it is.
+ */
+export interface ExecStep {
+  kind: 'exec';
+  on: Target;
+  command: string | string[];
+  timeoutMs: number;
+  /** The exit code that means the command did what it should. */
+  expectExit: number;
+}
 
 export interface Scenario {
   name: string;

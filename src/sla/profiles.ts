@@ -22,6 +22,7 @@ const strictest: ProfileTable = {
   max_concurrent_primaries: { threshold: '<= 1', source: '002 split-brain protection; 001 split-brain prevention' },
   split_brain_ms: { threshold: '== 0', source: '002 split-brain protection: never two writable primaries' },
   convergence_ms: { threshold: '< 5m', source: '004 "Verify recovery takes < 5 minutes"' },
+  recovery_ms: { threshold: '< 5m', source: '004 "Verify recovery takes < 5 minutes" (a drill: the procedure and the recovery, timed)' },
   unavailability_ms: { threshold: '<= 5s', source: '002 planned switchover: ~2-5s downtime' },
   stale_leader_writes: { threshold: '== 0', source: '002 split-brain protection: an isolated primary demotes itself; 001 split-brain prevention' },
   lagging_promotions: { threshold: '== 0', source: '001 failover constraints: maximum_lag_on_failover 1048576, a replica lagging > 1 MB must not be promoted' },

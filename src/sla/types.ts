@@ -20,6 +20,7 @@ export const METRICS = [
   'max_concurrent_primaries',
   'split_brain_ms',
   'convergence_ms',
+  'recovery_ms',
   'lagging_promotions',
   'promotion_lag_bytes',
   'stale_leader_writes',

@@ -12,7 +12,7 @@ import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters } from '../live.js';
 import type {
-  ClusterEndpoints, Component, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import type { LinkKind } from '../types.js';
 import type { DockerResult } from './cli.js';
@@ -37,7 +37,7 @@ export interface DockerNodeInfo extends DockerNode {
   ports: Record<number, number>;
 }
 
-export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition {
+export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition, CommandExec {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
   readonly members: MemberHandle[];
@@ -162,6 +162,10 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   /** Restarting Patroni or etcd is restarting its container (see Container.restart). */
   restart(_component: 'patroni' | 'etcd', name: string): Promise<void> {
     return this.box(name).restart();
+  }
+
+  execIn(name: string, argv: readonly string[], o: { timeoutMs: number }): Promise<CommandResult> {
+    return this.box(name).exec(argv, o);
   }
 
   restartContainer(name: string): Promise<void> {

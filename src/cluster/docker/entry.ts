@@ -26,7 +26,7 @@ class DockerProvider implements ClusterProvider {
  */
 export const DOCKER: ProviderEntry = {
   name: 'docker',
-  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'host-partition']),
+  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'host-partition', 'exec']),
   members: DOCKER_MEMBERS,
   etcdMembers: DOCKER_ETCD,
   releases: RELEASES,

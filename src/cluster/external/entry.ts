@@ -12,8 +12,13 @@ function abilities(f: ClusterFile): { capabilities: Set<Capability>; missing: Pa
     'host-partition': 'partitions between whole hosts are not offered on a cluster the harness did not start',
   };
   const bare = [...f.members, ...f.etcd].filter((n) => n.container === undefined).map((n) => n.name);
-  if (bare.length === 0) capabilities.add('process-control');
-  else missing['process-control'] = `${f.file} names no container for ${bare.join(', ')}`;
+  if (bare.length === 0) {
+    capabilities.add('process-control');
+    capabilities.add('exec');
+  } else {
+    missing['process-control'] = `${f.file} names no container for ${bare.join(', ')}`;
+    missing.exec = `${f.file} names no container for ${bare.join(', ')}: there is nowhere to run the command`;
+  }
   if (bare.length > 0 || f.haproxy.container === undefined) {
     missing['link-cut'] = `${f.file} must name a container for every member, etcd member and HAProxy to cut links`;
   } else if (!f.iptables) {

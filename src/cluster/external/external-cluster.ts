@@ -18,7 +18,7 @@ import { liveClusters } from '../live.js';
 import { getCluster, getConfig, getPatroni } from '../patroni-api.js';
 import { withSql } from '../sql.js';
 import type {
-  ClientCredentials, ClusterEndpoints, Component, Cure, EtcdHandle, HostControl, LinkCut, LinkKind, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClientCredentials, ClusterEndpoints, CommandExec, CommandResult, Component, Cure, EtcdHandle, HostControl, LinkCut, LinkKind, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
@@ -42,7 +42,7 @@ export function pgVersion(num: number | undefined): string | null {
   return num >= 100000 ? `${Math.floor(num / 10000)}.${num % 10000}` : `${Math.floor(num / 10000)}.${Math.floor(num / 100) % 100}.${num % 100}`;
 }
 
-export class ExternalCluster implements StartedCluster, ProcessControl, HostControl, LinkCut {
+export class ExternalCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, CommandExec {
   readonly provider = 'external';
   readonly runId: string;
   readonly runDir: string;
@@ -80,6 +80,10 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
     const n = name === 'haproxy' ? f.haproxy : (f.members.find((m) => m.name === name) ?? f.etcd.find((e) => e.name === name));
     if (n?.container === undefined) throw new HarnessError('FAULT_FAILED', `${f.file} names no container for ${name}: faults cannot reach it`);
     return new Container(n.container, n.docker);
+  }
+
+  execIn(name: string, argv: readonly string[], o: { timeoutMs: number }): Promise<CommandResult> {
+    return this.box(name).exec(argv, o);
   }
 
   logFiles(): Record<string, string> {

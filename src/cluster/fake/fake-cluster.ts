@@ -10,7 +10,7 @@
 import { newCredentials } from '../credentials.js';
 import { createHash } from 'node:crypto';
 import type { Versions } from '../types.js';
-import type { ClusterProvider, Component, ProcessControl, StartedCluster } from '../types.js';
+import type { ClusterProvider, CommandExec, CommandResult, Component, ProcessControl, StartedCluster } from '../types.js';
 import type { MemberSnapshot } from '../../history/events.js';
 import { now } from '../../history/clock.js';
 import type { HarnessParts, Lifecycle, WorkloadHandle } from '../../runner/parts.js';
@@ -41,7 +41,7 @@ class Node {
   get answering(): boolean { return this.up && !this.frozen; }
 }
 
-export class FakeCluster implements StartedCluster, ProcessControl {
+export class FakeCluster implements StartedCluster, ProcessControl, CommandExec {
   readonly provider = 'fake';
   readonly runId = 'fake-run';
   readonly runDir = '/nonexistent/fake-run';
@@ -56,6 +56,8 @@ export class FakeCluster implements StartedCluster, ProcessControl {
   leader: string | null = 'm1';
   revision = 1;
   healed = false;
+  /** Every command exec steps ran: [member, argv]. */
+  readonly commands: Array<[string, readonly string[]]> = [];
   #timers = new Set<NodeJS.Timeout>();
 
   constructor(readonly replication: Replication, readonly behaviour: FakeBehaviour) {}
@@ -68,7 +70,7 @@ export class FakeCluster implements StartedCluster, ProcessControl {
 
   async signal(_component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
     const n = this.node(name);
-    if (sig === 'SIGKILL') n.up = false;
+    if (sig === 'SIGKILL' || sig === 'SIGTERM') n.up = false;
     else if (sig === 'SIGSTOP') n.frozen = true;
     else if (sig === 'SIGCONT') n.frozen = false;
     if (name === this.leader && !n.answering && this.behaviour.failoverAfterMs !== null) this.#later(this.behaviour.failoverAfterMs, () => this.#failover(name));
@@ -92,6 +94,26 @@ export class FakeCluster implements StartedCluster, ProcessControl {
 
   async pid(_component: Component, name: string): Promise<number | undefined> {
     return this.node(name).up ? 1000 + this.nodes.indexOf(this.node(name)) : undefined;
+  }
+
+  /**
+   * An operator's command, understood just enough for the runner's tests:
+   * one that says `failover` makes the member it runs in the leader on a
+   * new timeline (as `patronictl failover --candidate` would), one that
+   * says `exit N` exits N, and anything else exits 0.
+   */
+  async execIn(name: string, argv: readonly string[]): Promise<CommandResult> {
+    this.commands.push([name, argv]);
+    const text = argv.join(' ');
+    const exit = /\bexit (\d+)/.exec(text);
+    if (exit !== null) return { code: Number(exit[1]), stdout: '', stderr: `${name}: told to exit ${exit[1]}` };
+    if (/\bfailover\b/.test(text)) {
+      const timeline = Math.max(...this.nodes.map((n) => n.timeline)) + 1;
+      for (const n of this.nodes) n.timeline = timeline;
+      this.#setLeader(name);
+      return { code: 0, stdout: `Successfully failed over to "${name}"`, stderr: '' };
+    }
+    return { code: 0, stdout: '', stderr: '' };
   }
 
   /** A write through the primary endpoint: the leader commits it and sync replicas receive it. */

@@ -10,6 +10,7 @@ export const LOCAL: ProviderEntry = {
   capabilities: new Set(['process-control', 'patroni-signal', 'patroni-rest', 'link-cut', 'link-shape']),
   members: shape.members.map((m) => m.name),
   etcdMembers: shape.etcd.map((e) => e.name),
+  missing: { exec: 'its members are processes on this machine, not containers: an exec step needs --provider docker or a cluster file that names containers' },
   create: (o) => new LocalProvider({
     startTimeoutMs: o.startTimeoutMs,
     replication: o.replication,
