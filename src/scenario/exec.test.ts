@@ -66,6 +66,7 @@ describe('the exec step (a runbook command in a container)', () => {
 
   it('reports the end of the output on one line', () => {
     expect(outputTail('a\n\n b \n', 'c\n')).toBe('a / b / c');
+    expect(outputTail('Current cluster topology\n+---+\n| patroni1 | Leader |\n+---+\nSuccessfully failed over to "patroni2"\n', '')).toBe('Current cluster topology / Successfully failed over to "patroni2"');
     expect(outputTail('x'.repeat(500), '', 20)).toBe(`…${'x'.repeat(19)}`);
     expect(describeExec({ on: 'replica', command: ['patronictl', 'list'] })).toBe('exec on replica: patronictl list');
   });

@@ -30,8 +30,8 @@ export function describeExec(step: Pick<ExecStep, 'on' | 'command'>): string {
   return `exec on ${step.on}: ${command}`;
 }
 
-/** The last line or so of a command's output, on one line, for a report cell. */
+/** The last line or so of a command's output, on one line, for a report cell; tables (patronictl list's) are left out. */
 export function outputTail(stdout: string, stderr: string, max = 160): string {
-  const text = `${stdout}\n${stderr}`.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' / ');
+  const text = `${stdout}\n${stderr}`.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[+|]/.test(l)).join(' / ');
   return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
 }

@@ -28,7 +28,7 @@ const strictest: ProfileTable = {
   lagging_promotions: { threshold: '== 0', source: '001 failover constraints: maximum_lag_on_failover 1048576, a replica lagging > 1 MB must not be promoted' },
   promotion_lag_bytes: { threshold: '<= 1MB', source: '001 failover constraints: maximum_lag_on_failover 1048576' },
   unexpected_writes: { threshold: '== 0', source: 'a key in the final state that no write attempted (Jepsen set checker)' },
-  failed_steps: { threshold: '== 0', source: "the scenario's own steps: a wait_for that timed out or a heal that failed" },
+  failed_steps: { threshold: '== 0', source: "the scenario's own steps: a wait_for that timed out, a heal that failed or an exec step whose command did not exit as expected" },
 };
 
 const byReplication: Record<Replication, ProfileTable> = {
