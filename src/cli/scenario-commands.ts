@@ -152,6 +152,10 @@ export function registerScenarioCommands(program: Command): void {
     .action((o: { dir: string; tag?: string; json?: boolean }) => {
       const entries = listRows(o.dir, o.tag);
       if (o.json) return writeJson(entries);
+      if (entries.length === 0 && o.tag !== undefined) {
+        process.stdout.write(`no scenario or suite in ${o.dir} has tag "${o.tag}"\n`);
+        return;
+      }
       const rows = entries.map((e) => e.kind === 'suite'
         ? [e.file, 'suite', `${e.scenarios?.length ?? 0} scenarios x ${e.iterations ?? 1}: ${(e.scenarios ?? []).map((x) => x.name).join(', ')}`]
         : [e.file, e.tags.join(','), firstSentence(e.description)]);

@@ -1,6 +1,6 @@
 import { hasHostControl } from '../cluster/types.js';
 import type { FaultDefinition } from './types.js';
-import { forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
+import { componentOf, forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
 
 /**
  * A node crash: SIGKILL of PostgreSQL (every process of it) and Patroni on a
@@ -36,7 +36,7 @@ export const kill: FaultDefinition = {
     return {
       detail,
       heal: () => forEachName(names, async (name) => {
-        await pc.restart(isEtcdName(cluster, name) ? 'etcd' : 'patroni', name);
+        await pc.restart(componentOf(cluster, name), name);
         return `${name} restarted`;
       }),
     };

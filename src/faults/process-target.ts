@@ -11,6 +11,11 @@ export function isEtcdName(cluster: StartedCluster, name: string): boolean {
   return cluster.etcd.some((e) => e.name === name);
 }
 
+/** What starts a resolved name again: its etcd, or its Patroni (which brings PostgreSQL). */
+export function componentOf(cluster: StartedCluster, name: string): 'patroni' | 'etcd' {
+  return isEtcdName(cluster, name) ? 'etcd' : 'patroni';
+}
+
 /** Applies `each` to every resolved name and joins their details. */
 export async function forEachName(names: readonly string[], each: (name: string) => Promise<string>): Promise<string> {
   const details: string[] = [];

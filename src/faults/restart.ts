@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { forEachName, isEtcdName, processControl } from './process-target.js';
+import { componentOf, forEachName, processControl } from './process-target.js';
 
 /**
  * A planned restart, as the runbook's `docker restart email-etcd1`: Patroni
@@ -14,7 +14,7 @@ export const restart: FaultDefinition = {
   async inject(cluster, names) {
     const pc = processControl(cluster);
     const detail = await forEachName(names, async (name) => {
-      const component = isEtcdName(cluster, name) ? 'etcd' : 'patroni';
+      const component = componentOf(cluster, name);
       await pc.restart(component, name);
       return `${name}: ${component} restarted`;
     });

@@ -1,6 +1,6 @@
 import type { Component } from '../cluster/types.js';
 import type { FaultDefinition } from './types.js';
-import { forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
+import { componentOf, forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
 
 /** As `docker stop -t 30`: the time a graceful stop gets before it becomes a kill. */
 const GRACE_MS = 30_000;
@@ -36,7 +36,7 @@ export const shutdown: FaultDefinition = {
     return {
       detail,
       heal: () => forEachName(names, async (name) => {
-        await pc.restart(isEtcdName(cluster, name) ? 'etcd' : 'patroni', name);
+        await pc.restart(componentOf(cluster, name), name);
         return `${name} started`;
       }),
     };

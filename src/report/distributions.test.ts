@@ -76,6 +76,12 @@ describe('distributionOf', () => {
     expect(distributionOf('recovery_ms', [run(1, 4000), run(2)])).toMatchObject({ min: 4000, max: 4000, measured: 1, iterations: 2, missing: [{ iteration: 2, reason: 'not_measured' }] });
   });
 
+  it('names a drill whose cluster never converged as never recovered, not as unmeasured', () => {
+    const never = { iteration: 2, verdict: 'fail' as const, metrics: { recovery_ms: null, convergence_ms: null, faults: [] } as unknown as IterationFigures['metrics'] };
+    const ok = { iteration: 1, verdict: 'pass' as const, metrics: { recovery_ms: 9000, convergence_ms: 1000, faults: [] } as unknown as IterationFigures['metrics'] };
+    expect(distributionOf('recovery_ms', [ok, never]).missing).toEqual([{ iteration: 2, reason: 'never_recovered' }]);
+  });
+
   it('covers every figure the issue names', () => {
     expect(Object.keys(distributionsOf([]))).toEqual(['rto_ms', 'unavailability_ms', 'detection_ms', 'promotion_ms', 'reroute_ms', 'recovery_ms', 'lost_writes', 'split_brain_ms']);
   });

@@ -33,7 +33,7 @@ export type Distribution = Record<(typeof DISTRIBUTION_STATS)[number], number | 
 export interface IterationFigures {
   iteration: number;
   verdict: Verdict;
-  metrics: Pick<Metrics, DistributedMetric | 'faults'>;
+  metrics: Pick<Metrics, DistributedMetric | 'faults'> & Partial<Pick<Metrics, 'convergence_ms'>>;
 }
 
 /** The distribution of one metric over the iterations. Pure. */
@@ -62,5 +62,7 @@ function whyMissing(metric: DistributedMetric, r: IterationFigures): MissingReas
   // Only the RTO is null because of an unrecovered fault (failover.ts); a
   // phase can also be null for a fault that moved no leader, which is no failure.
   if (metric === 'rto_ms' && r.metrics.faults.some((f) => f.rto_ms === null)) return 'never_recovered';
+  // A drill's recovery is null when the final convergence check gave up, which leaves convergence null too.
+  if (metric === 'recovery_ms' && r.metrics.convergence_ms === null) return 'never_recovered';
   return 'not_measured';
 }

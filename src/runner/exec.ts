@@ -5,6 +5,11 @@ import { execArgv, outputTail } from '../scenario/exec.js';
 import type { ExecStep } from '../scenario/types.js';
 import type { RunContext } from './context.js';
 
+/** coreutils `timeout`: 124 when the time ran out, 137 when the command then had to be killed; 128: the docker client itself was killed. */
+const TIMED_OUT = 124;
+const KILLED_AFTER_TIMEOUT = 137;
+const CLIENT_KILLED = 128;
+
 export interface ExecOutcome {
   resolved: string[];
   /** Exit code and the end of the output of each container it ran in. */
@@ -28,12 +33,22 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<ExecOutc
   } catch (err) {
     return { resolved: [], detail: '', error: `could not resolve ${step.on}: ${errorMessage(err)}` };
   }
+  // An operator's failover or switchover is judged as a fault's is: `wait_for: new-leader` compares with the leader before it.
+  ctx.leaderAtLastFault = ctx.dcs.leader;
   const details: string[] = [];
+  const seconds = Math.max(1, Math.ceil(step.timeoutMs / 1000));
   for (const name of resolved) {
     try {
-      const argv = execArgv(step, { scope: cluster.scope, member: name, leader: ctx.dcs.leader ?? null });
-      const r = await cluster.execIn(name, argv, { timeoutMs: step.timeoutMs });
+      // `timeout` inside the container ends the command itself (killing the docker client would leave it running there).
+      const argv = ['timeout', '-k', '5', String(seconds), ...execArgv(step, { scope: cluster.scope, member: name, leader: ctx.dcs.leader ?? null })];
+      const began = Date.now();
+      const r = await cluster.execIn(name, argv, { timeoutMs: step.timeoutMs + 15_000 });
       const tail = outputTail(r.stdout, r.stderr);
+      // 137 is also a command killed for another reason: only the clock tells a timeout from it.
+      if ([TIMED_OUT, KILLED_AFTER_TIMEOUT, CLIENT_KILLED].includes(r.code) && Date.now() - began >= seconds * 1000) {
+        details.push(`${name}: timed out`);
+        return { resolved, detail: details.join('; '), error: `${name}: did not finish within ${seconds} s (exit ${r.code})${tail === '' ? '' : `: ${tail}`}` };
+      }
       details.push(`${name}: exit ${r.code}${tail === '' ? '' : ` (${tail})`}`);
       ctx.progress.say(`exec on ${name}: exit ${r.code}${tail === '' ? '' : `: ${tail}`}`);
       if (r.code !== step.expectExit) {

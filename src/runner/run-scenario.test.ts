@@ -183,7 +183,8 @@ sla:
 
   it('runs an exec step in the named container with its placeholders filled, and times the drill\'s recovery', async () => {
     const a = await run({ failoverAfterMs: 100 }, DRILL);
-    expect(a.provider.cluster?.commands).toEqual([['m2', ['sh', '-c', 'patronictl failover fake --candidate m2 --force # leader was m1']]]);
+    // Under coreutils' timeout inside the container, so that a hung command ends there too.
+    expect(a.provider.cluster?.commands).toEqual([['m2', ['timeout', '-k', '5', '120', 'sh', '-c', 'patronictl failover fake --candidate m2 --force # leader was m1']]]);
     expect(a.provider.cluster?.leader).toBe('m2');
     expect(a.metrics.failed_steps).toBe(0);
     expect(a.metrics.recovery_ms).toBeGreaterThan(0);
@@ -209,5 +210,20 @@ sla:
     expect(a.provider.cluster?.node('m1').up).toBe(true);
     expect(a.metrics.recovery_ms).toBeGreaterThan(a.metrics.rto_ms ?? Infinity);
     expect(a.verdict).toBe('pass');
+  });
+
+  it('does not take the leader before an operator\'s command for a new one: a failover that did nothing times out new-leader', async () => {
+    const a = await run({ failoverAfterMs: 100 }, DRILL.replace('patronictl failover {scope} --candidate {member} --force # leader was {leader}', 'patronictl list').replace('  - wait_for: { condition: writable, timeout: 1s }', '  - wait_for: { condition: new-leader, timeout: 500ms }\n  - wait_for: { condition: writable, timeout: 1s }'));
+    expect(a.provider.cluster?.leader).toBe('m1');
+    expect(a.metrics.failed_steps).toBe(1);
+    expect(line(a, 'failed_steps')?.note).toMatch(/wait_for new-leader.*m1 still holds the leader key/);
+    expect(a.verdict).toBe('fail');
+  });
+
+  it('fails an exec step that runs past its timeout, whatever exit code it expects', async () => {
+    const a = await run({ failoverAfterMs: 100 }, DRILL.replace('--force # leader was {leader}" }', '--force; hang", timeout: 1s, expect_exit: 124 }'));
+    expect(a.metrics.failed_steps).toBe(1);
+    expect(line(a, 'failed_steps')?.note).toMatch(/m2: did not finish within 1 s \(exit 124\)/);
+    expect(a.verdict).toBe('fail');
   });
 });

@@ -116,11 +116,16 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
 
   // ProcessControl, per container (Patroni and etcd are taken to be their containers' PID 1).
   signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
+    // A signal that ends PID 1 ends the container: start it again if the run is cut short before its cure.
+    if ((component === 'patroni' || component === 'etcd') && (sig === 'SIGTERM' || sig === 'SIGKILL')) {
+      this.#undo.set(`host:${name}`, () => this.box(name).restart());
+    }
     return this.box(name).signal(component, sig);
   }
 
-  restart(_component: 'patroni' | 'etcd', name: string): Promise<void> {
-    return this.box(name).restart();
+  async restart(_component: 'patroni' | 'etcd', name: string): Promise<void> {
+    await this.box(name).restart();
+    this.#undo.delete(`host:${name}`);
   }
 
   pid(component: Component, name: string): Promise<number | undefined> {

@@ -100,11 +100,17 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
    * An operator's command, understood just enough for the runner's tests:
    * one that says `failover` makes the member it runs in the leader on a
    * new timeline (as `patronictl failover --candidate` would), one that
-   * says `exit N` exits N, and anything else exits 0.
+   * says `exit N` exits N, one that says `hang` runs out its timeout, and anything else exits 0.
    */
   async execIn(name: string, argv: readonly string[]): Promise<CommandResult> {
     this.commands.push([name, argv]);
     const text = argv.join(' ');
+    // `hang` runs until coreutils' timeout (the first number of the argv) ends it with 124.
+    if (/\bhang\b/.test(text)) {
+      const seconds = Number(argv.find((a) => /^\d+$/.test(a) && a !== '5') ?? 1);
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      return { code: 124, stdout: '', stderr: '' };
+    }
     const exit = /\bexit (\d+)/.exec(text);
     if (exit !== null) return { code: Number(exit[1]), stdout: '', stderr: `${name}: told to exit ${exit[1]}` };
     if (/\bfailover\b/.test(text)) {
