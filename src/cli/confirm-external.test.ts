@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterFile } from '../cluster/external/cluster-file.js';
-import { formatIssue, ScenarioError } from '../scenario/errors.js';
+import { refusalOf } from '../scenario/test-support.js';
 import { loadScenarioText } from '../scenario/load.js';
 import type { Suite } from '../scenario/types.js';
 import { confirmExternal } from './scenario-commands.js';
@@ -10,29 +10,20 @@ const suite = (steps: string): Suite[] => [{ name: 's', file: 's.yaml', iteratio
 const FAULT = suite('  - fault: { action: kill, target: primary }\n');
 const QUIET = suite('  - sleep: 1s\n');
 
-const refusal = (f: () => void): string[] => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-};
 
 describe('the external provider\'s confirmation, before anything is touched', () => {
   it('refuses a run without --confirm-cluster, or with another scope, naming the one to type', () => {
-    expect(refusal(() => confirmExternal(file(true), QUIET, undefined))).toEqual([
+    expect(refusalOf(() => confirmExternal(file(true), QUIET, undefined))).toEqual([
       '--confirm-cluster: required with --provider external: type the cluster\'s scope (--confirm-cluster email-cluster) to confirm that this run may write to it and fault it',
     ]);
-    expect(refusal(() => confirmExternal(file(true), QUIET, 'email'))).toEqual(['--confirm-cluster: "email" is not the scope staging.yaml names ("email-cluster")']);
+    expect(refusalOf(() => confirmExternal(file(true), QUIET, 'email'))).toEqual(['--confirm-cluster: "email" is not the scope staging.yaml names ("email-cluster")']);
   });
 
   it('refuses faults unless the file allows them, and lets a run without faults through', () => {
-    expect(refusal(() => confirmExternal(file(false), FAULT, 'email-cluster'))).toEqual([
+    expect(refusalOf(() => confirmExternal(file(false), FAULT, 'email-cluster'))).toEqual([
       'staging.yaml: allow_faults: is not true, and these scenarios inject faults: kill. Set allow_faults: true in the file to let this cluster be faulted',
     ]);
-    expect(refusal(() => confirmExternal(file(false), QUIET, 'email-cluster'))).toEqual([]);
-    expect(refusal(() => confirmExternal(file(true), FAULT, 'email-cluster'))).toEqual([]);
+    expect(refusalOf(() => confirmExternal(file(false), QUIET, 'email-cluster'))).toEqual([]);
+    expect(refusalOf(() => confirmExternal(file(true), FAULT, 'email-cluster'))).toEqual([]);
   });
 });

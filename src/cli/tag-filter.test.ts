@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatIssue, ScenarioError } from '../scenario/errors.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { refusalOf } from '../scenario/test-support.js';
 import { loadScenarioText } from '../scenario/load.js';
 import type { Suite } from '../scenario/types.js';
 import { listRows, withTag } from './scenario-commands.js';
@@ -68,15 +69,6 @@ describe('withTag', () => {
     { name: 'a', file: '/s/a.yaml', iterations: 1, scenarios: [a] },
     { name: 'dir', file: '/s/dir', iterations: 1, scenarios: [c, b] },
   ];
-  const refusal = (f: () => unknown): string[] => {
-    try {
-      f();
-    } catch (err) {
-      if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-      throw err;
-    }
-    return [];
-  };
 
   it('keeps only the scenarios having the tag, in order with repeats, and the suite\'s other fields', () => {
     const kept = withTag(suites, 'drill');
@@ -95,7 +87,7 @@ describe('withTag', () => {
 
   it('refuses, as invalid input, a tag no scenario has, naming the tags there are', () => {
     expect(() => withTag(suites, 'soak')).toThrow(ScenarioError);
-    expect(refusal(() => withTag(suites, 'soak'))).toEqual(['--tag: no scenario in the targets has tag "soak"; their tags: drill, nightly']);
-    expect(refusal(() => withTag([{ name: 'c', file: '/s/c.yaml', iterations: 1, scenarios: [c] }], 'soak'))).toEqual(['--tag: no scenario in the targets has tag "soak"; they have no tags at all']);
+    expect(refusalOf(() => withTag(suites, 'soak'))).toEqual(['--tag: no scenario in the targets has tag "soak"; their tags: drill, nightly']);
+    expect(refusalOf(() => withTag([{ name: 'c', file: '/s/c.yaml', iterations: 1, scenarios: [c] }], 'soak'))).toEqual(['--tag: no scenario in the targets has tag "soak"; they have no tags at all']);
   });
 });

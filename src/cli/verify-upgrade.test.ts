@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatIssue, ScenarioError } from '../scenario/errors.js';
+import { refusalOf } from '../scenario/test-support.js';
 import { ReportFolderError } from '../report/read-reports.js';
 import { REPO } from '../test-support/cli.js';
 import { DEFAULT_UPGRADE_SUITE, planUpgrade, type UpgradeOptions } from './verify-upgrade.js';
@@ -14,16 +14,6 @@ afterEach(async () => { await rm(root, { recursive: true, force: true }); });
 const opts = (o: Partial<UpgradeOptions> = {}): UpgradeOptions => ({ from: 'bookworm', to: 'trixie', set: [], reportDir: root, ...o });
 const scenario = (name: string) => join(REPO, 'scenarios', `${name}.yaml`);
 
-/** The refusal's messages, as the CLI prints them; [] when the plan was accepted. */
-function refusal(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
 
 describe('planUpgrade: everything is checked before a cluster starts', () => {
   it('runs the docker nightly on both releases by default, each side in its own folder under one upgrade folder', () => {
@@ -57,16 +47,16 @@ describe('planUpgrade: everything is checked before a cluster starts', () => {
   });
 
   it('names the flag at fault', () => {
-    expect(refusal(() => planUpgrade([], opts({ to: 'buster' })))).toEqual(['--to: "buster" is not a release; expected one of bookworm, trixie']);
-    expect(refusal(() => planUpgrade([], opts({ from: 'bullseye' })))).toEqual(['--from: "bullseye" is neither a release (bookworm, trixie) nor a report folder']);
-    expect(refusal(() => planUpgrade([], opts({ set: ['cluster.release=trixie'] })))).toEqual(['--set cluster.release: is set by --from and --to on each side; leave it out']);
-    expect(refusal(() => planUpgrade([], opts({ set: ['nonsense'] })))[0]).toMatch(/expected path=value/);
+    expect(refusalOf(() => planUpgrade([], opts({ to: 'buster' })))).toEqual(['--to: "buster" is not a release; expected one of bookworm, trixie']);
+    expect(refusalOf(() => planUpgrade([], opts({ from: 'bullseye' })))).toEqual(['--from: "bullseye" is neither a release (bookworm, trixie) nor a report folder']);
+    expect(refusalOf(() => planUpgrade([], opts({ set: ['cluster.release=trixie'] })))).toEqual(['--set cluster.release: is set by --from and --to on each side; leave it out']);
+    expect(refusalOf(() => planUpgrade([], opts({ set: ['nonsense'] })))[0]).toMatch(/expected path=value/);
   });
 
   it('refuses a provider that takes no release, and a scenario the provider cannot run', () => {
-    expect(refusal(() => planUpgrade([], opts(), 'local'))[0]).toMatch(/provider "local" runs the components installed on this machine and takes no release/);
-    const refused = refusal(() => planUpgrade([scenario('kill-patroni-on-primary')], opts()));
+    expect(refusalOf(() => planUpgrade([], opts(), 'local'))[0]).toMatch(/provider "local" runs the components installed on this machine and takes no release/);
+    const refused = refusalOf(() => planUpgrade([scenario('kill-patroni-on-primary')], opts()));
     expect(refused.join('\n')).toMatch(/kill-patroni-on-primary\.yaml.*kill-patroni/);
-    expect(refusal(() => planUpgrade([join(root, 'nope.yaml')], opts())).join('\n')).toMatch(/nope\.yaml/);
+    expect(refusalOf(() => planUpgrade([join(root, 'nope.yaml')], opts())).join('\n')).toMatch(/nope\.yaml/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultCatalog } from './catalog.js';
-import { formatIssue, ScenarioError } from './errors.js';
+import { formatIssue } from './errors.js';
+import { refusalOf } from './test-support.js';
 import { execArgv, describeExec, outputTail } from './exec.js';
 import { loadScenarioText } from './load.js';
 import { checkScenario } from './targets.js';
@@ -9,15 +10,6 @@ const catalog = (exec: FaultCatalog['exec']): FaultCatalog => ({
   provider: 'docker', actions: new Map(), members: ['patroni1', 'patroni2', 'patroni3'], etcdMembers: ['etcd1', 'etcd2', 'etcd3'], ...(exec ? { exec } : {}),
 });
 const load = (steps: string, rest = '') => loadScenarioText(`name: t\n${rest}steps:\n${steps}`, 't.yaml');
-const issues = (f: () => unknown): string[] => {
-  try {
-    f();
-    return [];
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-    throw err;
-  }
-};
 
 describe('the exec step (a runbook command in a container)', () => {
   it('reads a shell string or an argv list, with the defaults written out', () => {
@@ -29,7 +21,7 @@ describe('the exec step (a runbook command in a container)', () => {
   });
 
   it('says what was expected, at the line, for each malformed part', () => {
-    expect(issues(() => load('  - exec: { on: replica }\n  - exec: { on: replica, command: [] }\n  - exec: { on: replica, command: ls, expect_exit: 300, user: root }\n'))).toEqual([
+    expect(refusalOf(() => load('  - exec: { on: replica }\n  - exec: { on: replica, command: [] }\n  - exec: { on: replica, command: ls, expect_exit: 300, user: root }\n'))).toEqual([
       't.yaml:3:5: steps[0].exec.command: expected a command: a string run by sh -c, or a list [program, arg, ...]',
       't.yaml:4:26: steps[1].exec.command: expected a command: a string run by sh -c, or a list [program, arg, ...]',
       't.yaml:5:39: steps[2].exec.expect_exit: expected an exit code from 0 to 255',
@@ -51,7 +43,7 @@ describe('the exec step (a runbook command in a container)', () => {
 
   it('lets a drill judge its recovery, which needs a fault or a command to recover from', () => {
     expect(load('  - exec: { on: etcd1, command: ls }\n', 'sla: { recovery: "< 5m" }\n').sla.map((l) => l.threshold)).toEqual(['< 5m']);
-    expect(issues(() => load('  - sleep: 1s\n', 'sla: { recovery: "< 5m" }\n'))).toEqual([
+    expect(refusalOf(() => load('  - sleep: 1s\n', 'sla: { recovery: "< 5m" }\n'))).toEqual([
       't.yaml:2:8: sla.recovery: recovery_ms is measured from the first fault or exec step, and this scenario has neither; add one or remove this line',
     ]);
   });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ScenarioError } from './errors.js';
+import { formatIssue, ScenarioError } from './errors.js';
 
 /** The rendered lines of the ScenarioError `fn` throws; fails when it throws nothing or something else. */
 export function issuesOf(fn: () => unknown): string[] {
@@ -12,6 +12,17 @@ export function issuesOf(fn: () => unknown): string[] {
     throw err;
   }
   throw new Error('expected a ScenarioError, nothing was thrown');
+}
+
+/** The issues of the ScenarioError `fn` throws, as the CLI prints them; [] when it accepted its input. */
+export function refusalOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
+    throw err;
+  }
+  return [];
 }
 
 const trees: string[] = [];
