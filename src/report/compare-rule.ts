@@ -12,7 +12,7 @@ export const COMPARE_RULE = [
   "The before side's range, from its best run to its worst, is the noise band.",
   "A metric regressed when the after side's median is worse than the before side's worst run by more than the metric's floor,",
   "and improved when the after median is better than the before side's best run by more than the floor; otherwise it is the same.",
-  'Floors: 1 s for failover and recovery times (rto, detection, promotion, reroute, unavailability, convergence),',
+  'Floors: 1 s for failover and recovery times (rto, detection, promotion, reroute, unavailability, convergence, recovery),',
   '100 ms for the p99 write latency during the fault, none for counts (lost writes, concurrent primaries, stale-leader writes):',
   "any count above the before side's worst is a regression.",
   "With a single run on a side a scenario's metrics are compared indicatively: shown, but they do not decide the exit code,",
