@@ -67,4 +67,11 @@ describe('recovery (drills)', () => {
     const h = exec(new HistoryBuilder(), 1000, 2000, 0, false).converged(6000, true, true);
     expect(checkRecovery(scenario(), h.events).metrics.recovery_ms).toBe(5000);
   });
+
+  it('starts the clock at a fault whose injection failed, and counts a convergence at the very end of the last action', () => {
+    const h = new HistoryBuilder();
+    h.events.push({ kind: 'fault', t: 1000, phase: 'inject', id: 'f1', action: 'shutdown', target: 'etcd-all', resolved: ['etcd1'], error: 'etcd1 not running' });
+    h.inject(2000, 'f2', 'kill', ['pg1'], 3000).converged(3000, true).converged(9000, true, true);
+    expect(checkRecovery(scenario(), h.events).metrics.recovery_ms).toBe(2000);
+  });
 });

@@ -36,6 +36,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<ExecOutc
   // An operator's failover or switchover is judged as a fault's is: `wait_for: new-leader` compares with the leader before it.
   ctx.leaderAtLastFault = ctx.dcs.leader;
   const details: string[] = [];
+  const failed = (error: string): ExecOutcome => ({ resolved, detail: details.join('; '), error });
   const seconds = Math.max(1, Math.ceil(step.timeoutMs / 1000));
   for (const name of resolved) {
     try {
@@ -44,18 +45,17 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<ExecOutc
       const began = Date.now();
       const r = await cluster.execIn(name, argv, { timeoutMs: step.timeoutMs + 15_000 });
       const tail = outputTail(r.stdout, r.stderr);
+      const output = tail === '' ? '' : `: ${tail}`;
       // 137 is also a command killed for another reason: only the clock tells a timeout from it.
       if ([TIMED_OUT, KILLED_AFTER_TIMEOUT, CLIENT_KILLED].includes(r.code) && Date.now() - began >= seconds * 1000) {
         details.push(`${name}: timed out`);
-        return { resolved, detail: details.join('; '), error: `${name}: did not finish within ${seconds} s (exit ${r.code})${tail === '' ? '' : `: ${tail}`}` };
+        return failed(`${name}: did not finish within ${seconds} s (exit ${r.code})${output}`);
       }
       details.push(`${name}: exit ${r.code}${tail === '' ? '' : ` (${tail})`}`);
-      ctx.progress.say(`exec on ${name}: exit ${r.code}${tail === '' ? '' : `: ${tail}`}`);
-      if (r.code !== step.expectExit) {
-        return { resolved, detail: details.join('; '), error: `${name}: exit ${r.code}, expected ${step.expectExit}${tail === '' ? '' : `: ${tail}`}` };
-      }
+      ctx.progress.say(`exec on ${name}: exit ${r.code}${output}`);
+      if (r.code !== step.expectExit) return failed(`${name}: exit ${r.code}, expected ${step.expectExit}${output}`);
     } catch (err) {
-      return { resolved, detail: details.join('; '), error: `${name}: ${errorMessage(err)}` };
+      return failed(`${name}: ${errorMessage(err)}`);
     }
   }
   return { resolved, detail: details.join('; ') };

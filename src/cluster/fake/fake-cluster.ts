@@ -105,9 +105,9 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
   async execIn(name: string, argv: readonly string[]): Promise<CommandResult> {
     this.commands.push([name, argv]);
     const text = argv.join(' ');
-    // `hang` runs until coreutils' timeout (the first number of the argv) ends it with 124.
+    // `hang` runs until coreutils' timeout ends it with 124; the runner passes `timeout -k 5 <seconds> ...`.
     if (/\bhang\b/.test(text)) {
-      const seconds = Number(argv.find((a) => /^\d+$/.test(a) && a !== '5') ?? 1);
+      const seconds = argv[0] === 'timeout' ? Number(argv[3]) : 1;
       await new Promise((r) => setTimeout(r, seconds * 1000));
       return { code: 124, stdout: '', stderr: '' };
     }
