@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '../history/events.js';
+import type { Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { MetricName } from '../sla/types.js';
 import type { Checker } from './checker.js';
@@ -27,7 +28,7 @@ export interface AnalyzeOptions {
  * explanation (which steps, which keys, which members); an unmeasured one
  * whose check had no evidence is 'unknown', not a failure of the cluster.
  */
-export function analyze(scenario: Scenario, events: readonly HistoryEvent[], o: AnalyzeOptions = {}): Analysis {
+export function analyze(scenario: Scenario, events: Events, o: AnalyzeOptions = {}): Analysis {
   const metrics: Metrics = emptyMetrics();
   const checks: CheckResult[] = [];
   const producedBy = new Map<MetricName, string>();

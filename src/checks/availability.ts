@@ -1,8 +1,7 @@
-import type { HistoryEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import type { Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
-import { firstInject, okWrites } from './timeline.js';
+import { firstInject, okWrites, writeSpan } from './timeline.js';
 
 /**
  * The longest stretch without an acknowledged write, within the workload's
@@ -13,28 +12,26 @@ import { firstInject, okWrites } from './timeline.js';
  * injected before the workload started. Null without writes; the whole
  * span when none succeeded.
  */
-export function unavailabilityMs(events: readonly HistoryEvent[]): number | null {
-  const writes = ofKind(events, 'write');
-  if (writes.length === 0) return null;
-  // reduce, not Math.min(...): a long run has more writes than a call has arguments.
-  const spanStart = writes.reduce((m, w) => Math.min(m, w.start), Infinity);
-  const spanEnd = writes.reduce((m, w) => Math.max(m, w.end), -Infinity);
-  const acks = okWrites(events).map((w) => w.end);
-  const marks = [spanStart, ...acks, spanEnd];
-  let longest = 0;
-  for (let i = 1; i < marks.length; i++) {
-    longest = Math.max(longest, (marks[i] ?? 0) - (marks[i - 1] ?? 0));
-  }
+export function unavailabilityMs(events: Events): number | null {
+  const span = writeSpan(events);
+  if (span === undefined) return null;
   const inject = firstInject(events);
-  if (inject !== undefined) {
-    const next = acks.find((a) => a >= inject.t);
-    longest = Math.max(longest, (next ?? Math.max(spanEnd, inject.t)) - inject.t);
+  // One pass over the acknowledgements in order: the gaps between marks span start, acks, span end.
+  let longest = 0;
+  let previous = span.start;
+  let nextAfterInject: number | undefined;
+  for (const w of okWrites(events)) {
+    longest = Math.max(longest, w.end - previous);
+    previous = w.end;
+    if (inject !== undefined && nextAfterInject === undefined && w.end >= inject.t) nextAfterInject = w.end;
   }
+  longest = Math.max(longest, span.end - previous);
+  if (inject !== undefined) longest = Math.max(longest, (nextAfterInject ?? Math.max(span.end, inject.t)) - inject.t);
   return longest;
 }
 
 /** Without any write the workload never ran: the check cannot decide. */
-export function checkAvailability(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkAvailability(_scenario: Scenario, events: Events): CheckOutput {
   const ms = unavailabilityMs(events);
   if (ms === null) return { metrics: {}, valid: 'unknown', error: 'no write events: the workload recorded nothing' };
   return { metrics: { unavailability_ms: ms }, valid: true };

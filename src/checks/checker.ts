@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '../history/events.js';
+import type { Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Metrics, Validity } from './metrics.js';
 import type { MetricName } from '../sla/types.js';
@@ -15,7 +16,7 @@ export interface CheckOutput {
 }
 
 /** A pure function of the scenario and its history: no clock, no I/O. */
-export type CheckFn = (scenario: Scenario, events: readonly HistoryEvent[]) => CheckOutput;
+export type CheckFn = (scenario: Scenario, events: Events) => CheckOutput;
 
 export interface Checker {
   name: string;

@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, type Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { byTime, heals } from './timeline.js';
@@ -14,7 +14,7 @@ import { byTime, heals } from './timeline.js';
  * confirmed the rows); 0 when nothing was ever healed. Without a final
  * check (the run was cut short) the check cannot decide.
  */
-export function checkConvergence(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkConvergence(_scenario: Scenario, events: Events): CheckOutput {
   const checks = byTime(ofKind(events, 'converged'));
   const final = checks.filter((c) => c.final === true).at(-1);
   if (final === undefined) return { metrics: {}, valid: 'unknown', error: 'the final convergence check never ran' };

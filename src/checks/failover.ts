@@ -1,4 +1,5 @@
 import type { FaultEvent, HistoryEvent } from '../history/events.js';
+import type { Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { detectionAfter, leaderBefore, promotionAfter } from './leader.js';
@@ -10,8 +11,9 @@ import { injects, okWrites } from './timeline.js';
  * is the earliest end, not the earliest start: with several writers, the
  * moment the cluster proved it takes writes again is the earliest ack.
  */
-export function firstAckAfter(events: readonly HistoryEvent[], at: number): number | undefined {
-  return okWrites(events).find((w) => w.start >= at)?.end;
+export function firstAckAfter(events: Events, at: number): number | undefined {
+  for (const w of okWrites(events)) if (w.start >= at) return w.end;
+  return undefined;
 }
 
 /**
@@ -22,7 +24,7 @@ export function firstAckAfter(events: readonly HistoryEvent[], at: number): numb
  * nothing about recovery. A leader change at or after `nextFaultAt` is the
  * next fault's, not this one's.
  */
-export function phasesOf(events: readonly HistoryEvent[], fault: FaultEvent, nextFaultAt = Infinity): FaultPhases {
+export function phasesOf(events: Events, fault: FaultEvent, nextFaultAt = Infinity): FaultPhases {
   const ack = firstAckAfter(events, Math.max(fault.t, fault.end ?? fault.t));
   const phases: FaultPhases = {
     fault_id: fault.id,
@@ -65,7 +67,7 @@ function worstPhase(faults: readonly FaultPhases[], phase: Phase): number | null
  * from it); the phases skip faults that caused no leader change, since a
  * fault that moves no leader has no detection to measure.
  */
-export function checkFailover(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkFailover(_scenario: Scenario, events: Events): CheckOutput {
   // A leader change is the latest fault's doing: a replica killed before the primary was
   // must not be credited with the failover the primary's kill caused (found in a soak).
   const injected = injects(events).filter((f) => f.error === undefined);

@@ -1,4 +1,5 @@
 import type { Versions } from '../cluster/types.js';
+import type { Events } from '../history/history.js';
 import type { HistoryEvent } from '../history/events.js';
 import type { Scenario } from '../scenario/types.js';
 import { applyKnownFindings, type KnownFinding } from '../sla/known-findings.js';
@@ -18,7 +19,7 @@ export interface JudgeOptions {
  * versions applied (unless strict) and the verdict taken after them. Pure,
  * like analyze: a run is re-judged from history.jsonl with the same result.
  */
-export function judge(scenario: Scenario, events: readonly HistoryEvent[], o: JudgeOptions): Analysis {
+export function judge(scenario: Scenario, events: Events, o: JudgeOptions): Analysis {
   const analysis = analyze(scenario, events, { deferStats: o.deferStats });
   const { sla, outcomes } = applyKnownFindings(analysis.sla, scenario.name, o.versions, o.knownFindings, { strict: o.strict, ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }) });
   return { ...analysis, sla, known: outcomes, verdict: verdictOf(sla, analysis.checks) };

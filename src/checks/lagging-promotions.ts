@@ -1,5 +1,5 @@
 import type { HistoryEvent, ProbeEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, type Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { byTime } from './timeline.js';
@@ -20,7 +20,7 @@ export const DOCUMENTED_MAX_LAG = 1_048_576;
  * replica). promotion_lag_bytes is the largest such lag (0 without a
  * promotion). Without WAL positions in the probes the check cannot decide.
  */
-export function checkLaggingPromotions(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkLaggingPromotions(_scenario: Scenario, events: Events): CheckOutput {
   const maxLag = DOCUMENTED_MAX_LAG;
   const probes = byTime(ofKind(events, 'probe')).filter((p) => p.walPosition !== undefined);
   if (probes.length === 0) return { metrics: {}, valid: 'unknown', error: 'no probe recorded a WAL position' };

@@ -1,5 +1,5 @@
 import { build } from 'hdr-histogram-js';
-import type { HistoryEvent } from '../history/events.js';
+import type { Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import type { LatencySummary } from './metrics.js';
@@ -47,7 +47,7 @@ export function summarize(durationsMs: readonly number[]): LatencySummary {
  * window (to the last heal, or the end while a fault is unhealed), after.
  * Without a fault every write is "before".
  */
-export function checkLatency(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkLatency(_scenario: Scenario, events: Events): CheckOutput {
   const window = faultWindow(events);
   const before: number[] = [];
   const during: number[] = [];

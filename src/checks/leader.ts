@@ -1,5 +1,5 @@
 import type { DcsEvent, HistoryEvent, ProbeEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, type Events } from '../history/history.js';
 import { byTime } from './timeline.js';
 
 /**
@@ -8,7 +8,7 @@ import { byTime } from './timeline.js';
  * inRecovery false when there is no DCS view or the DCS had no leader then,
  * so a run whose etcd observer lagged still names the primary it hit.
  */
-export function leaderBefore(events: readonly HistoryEvent[], at: number): string | null {
+export function leaderBefore(events: Events, at: number): string | null {
   const dcs = byTime(ofKind(events, 'dcs')).filter((d) => d.t < at);
   const fromDcs = dcs.at(-1)?.leader ?? null;
   if (fromDcs !== null) return fromDcs;
@@ -22,7 +22,7 @@ export function leaderBefore(events: readonly HistoryEvent[], at: number): strin
  * it, since `leaderBefore` only looks strictly before. A change at or
  * after `before` (the next fault's injection) belongs to that fault.
  */
-export function detectionAfter(events: readonly HistoryEvent[], at: number, oldLeader: string, before = Infinity): DcsEvent | undefined {
+export function detectionAfter(events: Events, at: number, oldLeader: string, before = Infinity): DcsEvent | undefined {
   return byTime(ofKind(events, 'dcs')).find((d) => d.t >= at && d.t < before && d.leader !== oldLeader);
 }
 
@@ -34,7 +34,7 @@ export function detectionAfter(events: readonly HistoryEvent[], at: number, oldL
  * only from that moment: before it, a probe of a still-running old primary
  * would be the stale primary, not a promotion.
  */
-export function promotionAfter(events: readonly HistoryEvent[], detection: DcsEvent, oldLeader: string): ProbeEvent | undefined {
+export function promotionAfter(events: Events, detection: DcsEvent, oldLeader: string): ProbeEvent | undefined {
   const retaken = byTime(ofKind(events, 'dcs')).find((d) => d.t >= detection.t && d.leader !== null);
   const oldLeaderFrom = retaken?.leader === oldLeader ? retaken.t : Infinity;
   return byTime(ofKind(events, 'probe')).find(

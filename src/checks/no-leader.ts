@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, type Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { byTime, historyEnd } from './timeline.js';
@@ -10,7 +10,7 @@ import { byTime, historyEnd } from './timeline.js';
  * the history is all we know, and the leaderless time so far is a lower
  * bound worth reporting. Null when the DCS was never observed.
  */
-export function noLeaderMs(events: readonly HistoryEvent[]): number | null {
+export function noLeaderMs(events: Events): number | null {
   const dcs = byTime(ofKind(events, 'dcs'));
   if (dcs.length === 0) return null;
   let longest = 0;
@@ -27,7 +27,7 @@ export function noLeaderMs(events: readonly HistoryEvent[]): number | null {
 }
 
 /** Without any DCS event the observer saw nothing: the check cannot decide. */
-export function checkNoLeader(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkNoLeader(_scenario: Scenario, events: Events): CheckOutput {
   const ms = noLeaderMs(events);
   if (ms === null) return { metrics: {}, valid: 'unknown', error: 'no dcs events: the leader key was never observed' };
   return { metrics: { no_leader_ms: ms }, valid: true };

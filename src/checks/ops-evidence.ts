@@ -1,5 +1,5 @@
-import type { HistoryEvent, WriteEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import type { WriteEvent } from '../history/events.js';
+import { type Events, writesOf } from '../history/history.js';
 import { formatDuration } from '../format.js';
 
 /**
@@ -28,23 +28,26 @@ const attributed = (w: WriteEvent): w is Attributed =>
  * primary after a perfectly clean switchover, since both were sent before
  * either answered. One witness per pair of (stale node, newer node).
  */
-export function conflictingAcks(events: readonly HistoryEvent[]): ConflictingAcks[] {
-  const writes = ofKind(events, 'write').filter(attributed);
+export function conflictingAcks(events: Events): ConflictingAcks[] {
   // The first acknowledgement on each timeline.
   const firstAck = new Map<number, Attributed>();
-  for (const w of writes) {
+  for (const w of writesOf(events)) {
+    if (!attributed(w)) continue;
     const seen = firstAck.get(w.timeline);
     if (seen === undefined || w.end < seen.end) firstAck.set(w.timeline, w);
   }
+  // Per pair, the stale write that started first is the witness.
   const found = new Map<string, ConflictingAcks>();
-  for (const stale of [...writes].sort((a, b) => a.start - b.start)) {
+  for (const stale of writesOf(events)) {
+    if (!attributed(stale)) continue;
     for (const [timeline, newer] of firstAck) {
       if (timeline <= stale.timeline || newer.end >= stale.start) continue;
       const pair = `${stale.node}|${newer.node}`;
-      if (!found.has(pair)) found.set(pair, { newer, stale });
+      const seen = found.get(pair);
+      if (seen === undefined || stale.start < seen.stale.start) found.set(pair, { newer, stale });
     }
   }
-  return [...found.values()];
+  return [...found.values()].sort((a, b) => a.stale.start - b.stale.start);
 }
 
 export function describeConflict({ newer, stale }: ConflictingAcks): string {

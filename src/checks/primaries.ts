@@ -1,5 +1,5 @@
 import type { HistoryEvent, ProbeEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, type Events } from '../history/history.js';
 import { formatDuration } from '../format.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
@@ -20,7 +20,7 @@ const informative = (p: ProbeEvent): boolean => p.inRecovery !== undefined || p.
  * null) unless the acks prove a split brain anyway (then 2, a lower bound:
  * evidence is never hidden behind "not measured").
  */
-export function checkPrimaries(scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkPrimaries(scenario: Scenario, events: Events): CheckOutput {
   const probes = ofKind(events, 'probe');
   // The cluster's own list when the run recorded it: a member no observer ever probed is unseen too.
   const members = [...new Set([...ofKind(events, 'members').flatMap((e) => e.members), ...probes.map((p) => p.member)])].sort();

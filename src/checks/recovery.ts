@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, type Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { byTime } from './timeline.js';
@@ -13,7 +13,7 @@ import { byTime } from './timeline.js';
  * recovery has taken five. The runner's final convergence check decides
  * whether the cluster recovered at all; without it the check cannot tell.
  */
-export function checkRecovery(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkRecovery(_scenario: Scenario, events: Events): CheckOutput {
   const actions = [
     ...ofKind(events, 'fault').map((f) => ({ start: f.t, end: f.phase === 'inject' ? (f.end ?? f.t) : f.t })),
     ...ofKind(events, 'step').filter((s) => s.type === 'exec').map((s) => ({ start: s.t, end: s.t })),

@@ -112,4 +112,27 @@ describe('set checker', () => {
     expect(out).toMatchObject({ valid: 'unknown', metrics: {} });
     expect(out.error).toContain('final-read');
   });
+
+  it('judges a key written more than once by its strongest outcome: ok over info over fail', () => {
+    const h = new HistoryBuilder();
+    // 1: fail then ok, present (not a ghost); 2: ok then fail, absent (lost once, not twice);
+    // 3: fail then info, present (recovered, not a ghost); 4: fail twice, present (one ghost).
+    h.write(0, 1, 'fail', undefined, 1);
+    h.write(2, 3, 'ok', { node: 'pg1', timeline: 1 }, 1);
+    h.write(4, 5, 'ok', { node: 'pg1', timeline: 1 }, 2);
+    h.write(6, 7, 'fail', undefined, 2);
+    h.write(8, 9, 'fail', undefined, 3);
+    h.write(10, 11, 'info', undefined, 3);
+    h.write(12, 13, 'fail', undefined, 4);
+    h.write(14, 15, 'fail', undefined, 4);
+    h.finalRead(100, [1, 3, 4]);
+    expect(checkSet(scenario(), h.events).metrics).toMatchObject({ lost_writes: 1, unexpected_writes: 0, recovered_writes: 1, ghost_writes: 1, samples: { lost: [2], recovered: [3], ghost: [4] } });
+  });
+
+  it('counts a key the final read holds twice once', () => {
+    const h = new HistoryBuilder();
+    h.ok(0, 1);
+    h.finalRead(100, [1, 9, 9]);
+    expect(checkSet(scenario(), h.events).metrics).toMatchObject({ lost_writes: 0, unexpected_writes: 1, samples: { unexpected: [9] } });
+  });
 });

@@ -1,5 +1,6 @@
-import type { HistoryEvent, Outcome, WriteEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import type { Outcome, WriteEvent } from '../history/events.js';
+import { type Events, ofKind, writesOf } from '../history/history.js';
+import type { WriteSource } from '../history/write-log.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { byTime } from './timeline.js';
@@ -8,19 +9,61 @@ const SAMPLE_CAP = 20;
 
 const sample = (keys: number[]): number[] => [...keys].sort((a, b) => a - b).slice(0, SAMPLE_CAP);
 
-/**
- * One outcome per key. Keys are unique per operation, but should a key be
- * recorded twice, `ok` wins over `info` over `fail`: the strongest claim
- * the client made is the one the final state is held to.
- */
-function outcomesByKey(writes: readonly WriteEvent[]): Map<number, WriteEvent> {
-  const rank: Record<Outcome, number> = { ok: 2, info: 1, fail: 0 };
-  const byKey = new Map<number, WriteEvent>();
-  for (const w of writes) {
-    const seen = byKey.get(w.key);
-    if (seen === undefined || rank[w.outcome] > rank[seen.outcome]) byKey.set(w.key, w);
+const RANK: Record<Outcome, number> = { ok: 2, info: 1, fail: 0 };
+
+/** Distinct keys, sorted, for binary search: a run's million keys in 8 bytes each rather than a Set's 30-odd. */
+function sortedKeys(keys: Iterable<number>, size: number): Float64Array {
+  const all = new Float64Array(size);
+  let n = 0;
+  for (const k of keys) all[n++] = k;
+  const sorted = all.subarray(0, n).sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i] ?? 0;
+  return sorted.subarray(0, distinct);
+}
+
+function has(sorted: Float64Array, key: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = sorted[mid] ?? NaN;
+    if (k === key) return true;
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
   }
-  return byKey;
+  return false;
+}
+
+/** Keys recorded by more than one write (none, normally: keys are unique per operation). */
+function repeatedKeys(writes: WriteSource): Set<number> {
+  const all = new Float64Array(writes.size);
+  let n = 0;
+  for (const w of writes) all[n++] = w.key;
+  const sorted = all.subarray(0, n).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i] ?? NaN);
+  return repeated;
+}
+
+/**
+ * One outcome per key, each write visited once. Keys are unique per
+ * operation, but should a key be recorded twice, `ok` wins over `info`
+ * over `fail`: the strongest claim the client made is the one the final
+ * state is held to.
+ */
+function* outcomesByKey(writes: WriteSource): Generator<WriteEvent> {
+  const repeated = repeatedKeys(writes);
+  const strongest = new Map<number, WriteEvent>();
+  for (const w of writes) {
+    if (!repeated.has(w.key)) {
+      yield w;
+      continue;
+    }
+    const seen = strongest.get(w.key);
+    if (seen === undefined || RANK[w.outcome] > RANK[seen.outcome]) strongest.set(w.key, w);
+  }
+  yield* strongest.values();
 }
 
 /**
@@ -37,20 +80,21 @@ function outcomesByKey(writes: readonly WriteEvent[]): Map<number, WriteEvent> {
  * that kept acknowledging) count as much as writes lost before it, and it
  * is never 0 when a write was lost.
  */
-export function checkSet(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkSet(_scenario: Scenario, events: Events): CheckOutput {
   const read = byTime(ofKind(events, 'final-read')).at(-1);
   if (read === undefined) return { metrics: {}, valid: 'unknown', error: 'no final-read event: the final state was never read on a leader' };
-  const present = new Set(read.keys);
-  const writes = outcomesByKey(ofKind(events, 'write'));
+  const present = sortedKeys(read.keys, read.keys.length);
+  const writes = writesOf(events);
   const lost: WriteEvent[] = [];
   const recovered: number[] = [];
   const ghost: number[] = [];
-  for (const w of writes.values()) {
-    if (w.outcome === 'ok' && !present.has(w.key)) lost.push(w);
-    if (w.outcome === 'info' && present.has(w.key)) recovered.push(w.key);
-    if (w.outcome === 'fail' && present.has(w.key)) ghost.push(w.key);
+  for (const w of outcomesByKey(writes)) {
+    if (w.outcome === 'ok' && !has(present, w.key)) lost.push(w);
+    if (w.outcome === 'info' && has(present, w.key)) recovered.push(w.key);
+    if (w.outcome === 'fail' && has(present, w.key)) ghost.push(w.key);
   }
-  const unexpected = [...present].filter((k) => !writes.has(k));
+  const written = sortedKeys((function* () { for (const w of writes) yield w.key; })(), writes.size);
+  const unexpected = Array.from(present).filter((k) => !has(written, k));
   const from = lost.reduce((m, w) => Math.min(m, w.start), Infinity);
   const to = lost.reduce((m, w) => Math.max(m, w.end), -Infinity);
   // At least 1 ms: a loss must never read as "RPO 0", even for a hand-made zero-length write.

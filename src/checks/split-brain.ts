@@ -1,5 +1,5 @@
 import type { HistoryEvent, ProbeEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, type Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import { byTime, historyEnd } from './timeline.js';
 
@@ -29,7 +29,7 @@ export interface WritableSpan {
  * slower REST half does not stretch the sample), and never past the end of
  * the history.
  */
-export function writableSpans(scenario: Scenario, events: readonly HistoryEvent[]): WritableSpan[] {
+export function writableSpans(scenario: Scenario, events: Events): WritableSpan[] {
   const end = historyEnd(events) ?? 0;
   const cap = SAMPLE_VALIDITY_INTERVALS * scenario.observe.intervalMs;
   const byMember = new Map<string, ProbeEvent[]>();

@@ -1,5 +1,5 @@
-import type { DcsEvent, HistoryEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import type { DcsEvent } from '../history/events.js';
+import { type Events, ofKind, writesOf } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 
@@ -44,16 +44,24 @@ interface Ack {
  * invent stale writes (the observer sees a change late; an ack arrives
  * late); this rule can miss some, never invent one.
  */
-export function checkStaleLeaderWrites(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkStaleLeaderWrites(_scenario: Scenario, events: Events): CheckOutput {
   const dcs = ofKind(events, 'dcs');
   if (dcs.length === 0) return { metrics: {}, valid: 'unknown', error: 'no leader key observations' };
   const spans = certainHolders(dcs);
   if (spans.length === 0) return { metrics: {}, valid: 'unknown', error: 'no two reads of the leader key with the same revision: nothing shows who held it over time' };
-  const acks: Ack[] = [
-    ...ofKind(events, 'write').flatMap((w): Ack[] => (w.outcome === 'ok' && w.node ? [{ node: w.node, start: w.start, end: w.end, via: 'workload' }] : [])),
-    ...ofKind(events, 'probe').flatMap((p): Ack[] => (p.writable === true && p.end !== undefined ? [{ node: p.member, start: p.t, end: p.end, via: 'probe' }] : [])),
-  ];
-  const stale = acks.filter((a) => spans.some((s) => s.leader !== a.node && s.from <= a.start && a.end <= s.to));
+  const isStale = (a: Ack): boolean => spans.some((s) => s.leader !== a.node && s.from <= a.start && a.end <= s.to);
+  const stale: Ack[] = [];
+  // The workload's acknowledgements one at a time (a run's are read back from disk); only the stale ones are kept.
+  for (const w of writesOf(events)) {
+    if (w.outcome !== 'ok' || !w.node) continue;
+    const ack: Ack = { node: w.node, start: w.start, end: w.end, via: 'workload' };
+    if (isStale(ack)) stale.push(ack);
+  }
+  for (const p of ofKind(events, 'probe')) {
+    if (p.writable !== true || p.end === undefined) continue;
+    const ack: Ack = { node: p.member, start: p.t, end: p.end, via: 'probe' };
+    if (isStale(ack)) stale.push(ack);
+  }
   const byNode = new Map<string, number>();
   for (const s of stale) byNode.set(`${s.node} (${s.via})`, (byNode.get(`${s.node} (${s.via})`) ?? 0) + 1);
   return {

@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, type Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { byTime } from './timeline.js';
@@ -11,7 +11,7 @@ import { byTime } from './timeline.js';
  * did not do what the scenario requires, so failed_steps is judged in
  * every run. Each is named, for report.md and junit.xml.
  */
-export function checkSteps(_scenario: Scenario, events: readonly HistoryEvent[]): CheckOutput {
+export function checkSteps(_scenario: Scenario, events: Events): CheckOutput {
   const failed = [
     ...byTime(ofKind(events, 'step')).flatMap((s) => (s.phase === 'end' && s.ok === false ? [{ t: s.t, what: `steps[${s.index}] ${s.step}: ${s.error ?? 'failed'}` }] : [])),
     ...ofKind(events, 'fault').flatMap((f) => (f.phase === 'heal' && f.error !== undefined ? [{ t: f.t, what: `heal of ${f.id} (${f.action} on ${f.resolved.join(', ')}) failed: ${f.error}` }] : [])),

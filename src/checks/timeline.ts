@@ -1,5 +1,5 @@
 import type { FaultEvent, HistoryEvent, WriteEvent } from '../history/events.js';
-import { ofKind } from '../history/history.js';
+import { type Events, isView, ofKind, writesByEnd, writesOf } from '../history/history.js';
 
 /** A write is placed at its acknowledgement; everything else at `t`. */
 export function eventTime(e: HistoryEvent): number {
@@ -7,12 +7,13 @@ export function eventTime(e: HistoryEvent): number {
 }
 
 /** Latest timestamp in the history, or undefined for an empty one. */
-export function historyEnd(events: readonly HistoryEvent[]): number | undefined {
+export function historyEnd(events: Events): number | undefined {
   let end: number | undefined;
-  for (const e of events) {
-    const t = eventTime(e);
+  const later = (t: number): void => {
     if (end === undefined || t > end) end = t;
-  }
+  };
+  for (const e of isView(events) ? events.others : events) later(eventTime(e));
+  if (isView(events)) for (const w of events.writes) later(w.end);
   return end;
 }
 
@@ -24,23 +25,32 @@ export function byTime<T extends { t: number }>(events: readonly T[]): T[] {
   return [...events].sort((a, b) => a.t - b.t);
 }
 
-export function injects(events: readonly HistoryEvent[]): FaultEvent[] {
+export function injects(events: Events): FaultEvent[] {
   return byTime(ofKind(events, 'fault').filter((f) => f.phase === 'inject'));
 }
 
-export function heals(events: readonly HistoryEvent[]): FaultEvent[] {
+export function heals(events: Events): FaultEvent[] {
   return byTime(ofKind(events, 'fault').filter((f) => f.phase === 'heal'));
 }
 
-export function firstInject(events: readonly HistoryEvent[]): FaultEvent | undefined {
+export function firstInject(events: Events): FaultEvent | undefined {
   return injects(events)[0];
 }
 
-/** Ok writes in acknowledgement order. */
-export function okWrites(events: readonly HistoryEvent[]): WriteEvent[] {
-  return ofKind(events, 'write')
-    .filter((w) => w.outcome === 'ok')
-    .sort((a, b) => a.end - b.end);
+/** Ok writes in acknowledgement order, one at a time: a run's writes are read back from disk. */
+export function* okWrites(events: Events): Generator<WriteEvent> {
+  for (const w of writesByEnd(events)) if (w.outcome === 'ok') yield w;
+}
+
+/** Earliest start and latest end over all writes, or undefined without any. */
+export function writeSpan(events: Events): { start: number; end: number } | undefined {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const w of writesOf(events)) {
+    start = Math.min(start, w.start);
+    end = Math.max(end, w.end);
+  }
+  return start === Infinity ? undefined : { start, end };
 }
 
 /**
@@ -48,7 +58,7 @@ export function okWrites(events: readonly HistoryEvent[]): WriteEvent[] {
  * It stays open (end undefined) while any inject lacks a heal with its id,
  * since the cluster is still faulted then, whatever later heals say.
  */
-export function faultWindow(events: readonly HistoryEvent[]): { start: number; end: number | undefined } | undefined {
+export function faultWindow(events: Events): { start: number; end: number | undefined } | undefined {
   const ins = injects(events);
   const first = ins[0];
   if (first === undefined) return undefined;

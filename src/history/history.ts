@@ -1,34 +1,88 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { EventKind, EventOf, HistoryEvent } from './events.js';
+import type { EventOf, HistoryEvent, WriteEvent } from './events.js';
+import { WriteLog, type WriteLogOptions, type WriteSource } from './write-log.js';
+
+/** Every kind of event but the workload's writes: few enough to keep as objects. */
+export type OtherEvent = Exclude<HistoryEvent, WriteEvent>;
+export type OtherKind = OtherEvent['kind'];
 
 /**
- * Append-only history, kept in memory for the checks and mirrored to a
- * JSON-lines file so that a run can be re-checked later from its file alone.
+ * A recorded history as the checks and reports read it: the writes apart,
+ * to be iterated (they may be on disk), everything else as objects.
  */
-export class History {
-  readonly #events: HistoryEvent[] = [];
+export interface HistoryView {
+  readonly others: readonly OtherEvent[];
+  readonly writes: WriteSource;
+}
+
+/** What a check takes: a recorded history, or a hand-made list of events (tests, a history re-read from its file). */
+export type Events = readonly HistoryEvent[] | HistoryView;
+
+export const isView = (events: Events): events is HistoryView => !Array.isArray(events);
+
+/**
+ * Append-only history. Writes go to a write log on disk and everything to
+ * a JSON-lines file, so that a run can be re-checked later from its file
+ * alone; the other events stay in memory for the checks.
+ */
+export class History implements HistoryView {
+  readonly #others: OtherEvent[] = [];
+  readonly #writes: WriteLog;
   readonly #out: WriteStream | undefined;
 
-  constructor(file?: string) {
+  constructor(file?: string, o: WriteLogOptions = {}) {
     this.#out = file === undefined ? undefined : createWriteStream(file, { flags: 'a' });
+    this.#writes = new WriteLog(o);
   }
 
   append(event: HistoryEvent): void {
-    this.#events.push(event);
+    if (event.kind === 'write') this.#writes.append(event);
+    else this.#others.push(event);
     this.#out?.write(`${JSON.stringify(event)}\n`);
   }
 
-  get events(): readonly HistoryEvent[] {
-    return this.#events;
+  get others(): readonly OtherEvent[] {
+    return this.#others;
   }
 
+  get writes(): WriteSource {
+    return this.#writes;
+  }
+
+  /** Ends the file and puts the writes' last chunk on disk; the history stays readable. */
   async close(): Promise<void> {
+    this.#writes.seal();
     const out = this.#out;
     if (out === undefined || out.closed) return;
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
+
+  /** Removes the write log's file: for a caller that is done with the history before the process ends. */
+  dispose(): void {
+    this.#writes.dispose();
+  }
 }
 
-export function ofKind<K extends EventKind>(events: readonly HistoryEvent[], kind: K): EventOf<K>[] {
-  return events.filter((e): e is EventOf<K> => e.kind === kind);
+/** The events of one kind other than writes, in history order. */
+export function ofKind<K extends OtherKind>(events: Events, kind: K): EventOf<K>[] {
+  const all: readonly HistoryEvent[] = isView(events) ? events.others : events;
+  return all.filter((e): e is EventOf<K> => e.kind === kind);
+}
+
+/** The writes, to iterate; a hand-made list's are taken out of it. */
+export function writesOf(events: Events): WriteSource {
+  if (isView(events)) return events.writes;
+  const writes = events.filter((e): e is WriteEvent => e.kind === 'write');
+  return { size: writes.length, sortedByEnd: writes.every((w, i) => i === 0 || (writes[i - 1]?.end ?? -Infinity) <= w.end), [Symbol.iterator]: () => writes[Symbol.iterator]() };
+}
+
+/** The writes in order of acknowledgement; sorted in memory only when they were not appended in that order. */
+export function writesByEnd(events: Events): Iterable<WriteEvent> {
+  const writes = writesOf(events);
+  return writes.sortedByEnd ? writes : [...writes].sort((a, b) => a.end - b.end);
+}
+
+/** Every event, writes included, as one list: for small histories (tests, tools), never for a run's. */
+export function allEvents(events: Events): HistoryEvent[] {
+  return isView(events) ? [...events.others, ...events.writes] : [...events];
 }

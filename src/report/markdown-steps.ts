@@ -1,4 +1,5 @@
-import type { FaultEvent, HistoryEvent, StepEvent } from '../history/events.js';
+import type { FaultEvent, StepEvent } from '../history/events.js';
+import { type Events, ofKind } from '../history/history.js';
 import type { Step } from '../scenario/types.js';
 import { formatDuration, formatOffset } from './format.js';
 import { describeNemesis } from '../scenario/nemesis.js';
@@ -10,9 +11,9 @@ import { mdTable } from './md.js';
  * and, for faults and heals, the members the target resolved to, because
  * "kill primary" means nothing in a drill report without the name.
  */
-export function stepsSection(steps: readonly Step[], events: readonly HistoryEvent[], start: number): string {
-  const stepEvents = events.filter((e): e is StepEvent => e.kind === 'step');
-  const faults = events.filter((e): e is FaultEvent => e.kind === 'fault');
+export function stepsSection(steps: readonly Step[], events: Events, start: number): string {
+  const stepEvents = ofKind(events, 'step');
+  const faults = ofKind(events, 'fault');
   const count = Math.max(steps.length, ...stepEvents.map((e) => e.index + 1));
   const rows: string[][] = [];
   for (let i = 0; i < count; i++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allEvents } from '../history/history.js';
 import { toMarkdown } from './markdown.js';
 import { passingRun, run } from './test-fixture.js';
 
@@ -42,7 +43,7 @@ describe('toMarkdown', () => {
       faults: m.faults.map((f) => ({ ...f, injected_at: f.injected_at + x, detection_ms: x, promotion_ms: x, reroute_ms: x, rto_ms: x })),
       latency: { ...m.latency, before: { count: 69, p50_ms: x / 100, p95_ms: x / 10, p99_ms: x, max_ms: x * 10 } },
     };
-    const events = base.events.map((e) => (e.kind === 'write' ? { ...e, start: e.start + x, end: e.end + x } : { ...e, t: e.t + x }));
+    const events = allEvents(base.events).map((e) => (e.kind === 'write' ? { ...e, start: e.start + x, end: e.end + x } : { ...e, t: e.t + x }));
     const sla = base.analysis.sla.map((s) => (s.metric === 'rto_ms' ? { ...s, observed: x } : s));
     const text = toMarkdown({ ...base, startedAt: base.startedAt + x, endedAt: base.endedAt + x, events, analysis: { ...base.analysis, metrics, sla } });
     expect(text).toContain('| rto_ms | < 30s | 439 ms |');
@@ -78,7 +79,7 @@ describe('toMarkdown', () => {
 
   it('marks steps that never ran', () => {
     const r = run();
-    const cut = toMarkdown({ ...r, events: r.events.filter((e) => !(e.kind === 'step' && e.index >= 4)) });
+    const cut = toMarkdown({ ...r, events: allEvents(r.events).filter((e) => !(e.kind === 'step' && e.index >= 4)) });
     expect(cut).toContain('| 5 | heal all |  |  | not run |');
   });
 

@@ -19,7 +19,7 @@ export interface WriteBuckets {
 }
 
 /** Buckets the writes of a run lasting `durationMs`; `rel` turns epoch ms into ms from the run start. Pure. */
-export function writeBuckets(writes: readonly WriteEvent[], rel: (t: number) => number, durationMs: number): WriteBuckets {
+export function writeBuckets(writes: Iterable<WriteEvent>, rel: (t: number) => number, durationMs: number): WriteBuckets {
   const bucketMs = Math.max(BUCKET_MS, Math.ceil(durationMs / MAX_BUCKETS / BUCKET_MS) * BUCKET_MS);
   const n = Math.ceil(durationMs / bucketMs);
   const counts = { ok: new Array<number>(n).fill(0), fail: new Array<number>(n).fill(0), info: new Array<number>(n).fill(0) };

@@ -1,4 +1,6 @@
-import type { FaultEvent, HistoryEvent, ProbeEvent, WriteEvent } from '../history/events.js';
+import type { FaultEvent, ProbeEvent } from '../history/events.js';
+import { type Events, ofKind, writesOf } from '../history/history.js';
+import { historyEnd } from '../checks/timeline.js';
 import { type MemberRole, probeRole } from './probe-state.js';
 import { type WriteBuckets, writeBuckets } from './timeline-buckets.js';
 
@@ -38,23 +40,21 @@ export interface Lanes {
   writes: WriteBuckets;
 }
 
-export function buildLanes(events: readonly HistoryEvent[], start: number, end: number): Lanes {
+export function buildLanes(events: Events, start: number, end: number): Lanes {
   const rel = (t: number): number => t - start;
-  const lastEvent = events.reduce((m, e) => Math.max(m, rel(e.kind === 'write' ? e.end : e.t)), 0);
-  const durationMs = Math.max(end - start, lastEvent, 1);
-  const probes = events.filter((e): e is ProbeEvent => e.kind === 'probe');
+  const durationMs = Math.max(end - start, rel(historyEnd(events) ?? start), 1);
+  const probes = ofKind(events, 'probe');
   const names = [...new Set(probes.map((p) => p.member))].sort();
   const members = names.map((name) => ({ name, segments: memberSegments(probes.filter((p) => p.member === name), rel) }));
   const dcs = segments(
-    events.flatMap((e) => (e.kind === 'dcs' ? [{ at: rel(e.t), state: e.leader ?? '' }] : [])),
+    ofKind(events, 'dcs').map((e) => ({ at: rel(e.t), state: e.leader ?? '' })),
     durationMs,
   );
-  const faults = events
-    .filter((e): e is FaultEvent => e.kind === 'fault')
+  const faults = ofKind(events, 'fault')
     .map((f) => ({ at: rel(f.t), phase: f.phase, id: f.id, action: f.action, resolved: f.resolved }))
     .sort((a, b) => a.at - b.at);
-  const windows = faultWindows(events.filter((e): e is FaultEvent => e.kind === 'fault'), rel, durationMs);
-  return { durationMs, members, dcs, faults, windows, writes: writeBuckets(events.filter((e): e is WriteEvent => e.kind === 'write'), rel, durationMs) };
+  const windows = faultWindows(ofKind(events, 'fault'), rel, durationMs);
+  return { durationMs, members, dcs, faults, windows, writes: writeBuckets(writesOf(events), rel, durationMs) };
 }
 
 /**

@@ -8,10 +8,10 @@ export const WRITE_GAP_MS = 1000;
  * Compresses the write history to the moments a person looks for: the
  * first ack after a silence longer than WRITE_GAP_MS, and one entry per
  * burst of fail/info writes with its size. Writes are placed at their end,
- * when their outcome became known. Pure; `start` is the run start (epoch ms).
+ * when their outcome became known, and must come in that order
+ * (writesByEnd). Pure; `start` is the run start (epoch ms).
  */
-export function compressWrites(writes: readonly WriteEvent[], start: number): Array<WriteOkEntry | WriteBurstEntry> {
-  const sorted = [...writes].sort((a, b) => a.end - b.end);
+export function compressWrites(sorted: Iterable<WriteEvent>, start: number): Array<WriteOkEntry | WriteBurstEntry> {
   const out: Array<WriteOkEntry | WriteBurstEntry> = [];
   const at = (t: number): number => Math.round(t - start);
   let lastOk: number | undefined;

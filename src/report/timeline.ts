@@ -1,4 +1,5 @@
-import type { HistoryEvent, ProbeEvent, WriteEvent } from '../history/events.js';
+import type { HistoryEvent, ProbeEvent } from '../history/events.js';
+import { type Events, isView, writesByEnd } from '../history/history.js';
 import { probeRole, probeStateKey } from './probe-state.js';
 import type { ProbeEntry, TimelineEntry } from './timeline-types.js';
 import { compressWrites, optional } from './timeline-writes.js';
@@ -13,17 +14,17 @@ export const MAX_TIMELINE_ENTRIES = 1500;
  * Bounded by `max`: change events (probes, writes) beyond the budget are
  * dropped, latest first, and a note says how many.
  */
-export function buildTimeline(events: readonly HistoryEvent[], start: number, max = MAX_TIMELINE_ENTRIES): TimelineEntry[] {
+export function buildTimeline(events: Events, start: number, max = MAX_TIMELINE_ENTRIES): TimelineEntry[] {
   const at = (t: number): number => Math.round(t - start);
   const kept: TimelineEntry[] = [];
   const noisy: TimelineEntry[] = [];
-  const writes: WriteEvent[] = [];
   const probes: ProbeEvent[] = [];
   let leader: string | null | undefined;
 
-  for (const e of [...events].sort((a, b) => eventTime(a) - eventTime(b))) {
+  const others = isView(events) ? events.others : events;
+  for (const e of [...others].sort((a, b) => eventTime(a) - eventTime(b))) {
     switch (e.kind) {
-      case 'write': writes.push(e); break;
+      case 'write': break; // compressed below, from the writes in order
       case 'probe': probes.push(e); break;
       case 'dcs':
         if (e.leader !== leader) kept.push({ at_ms: at(e.t), kind: 'dcs', leader: e.leader });
@@ -45,7 +46,7 @@ export function buildTimeline(events: readonly HistoryEvent[], start: number, ma
       case 'members': break; // the cluster section lists them
     }
   }
-  noisy.push(...probeChanges(probes, start), ...compressWrites(writes, start));
+  noisy.push(...probeChanges(probes, start), ...compressWrites(writesByEnd(events), start));
   noisy.sort((a, b) => a.at_ms - b.at_ms);
 
   const budget = Math.max(0, max - kept.length - 1);

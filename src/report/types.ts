@@ -1,3 +1,4 @@
+import type { Events } from '../history/history.js';
 /**
  * What a report is made from. The runner assembles one RunRecord per
  * scenario iteration; every report format is a pure function of it, so a
@@ -40,7 +41,7 @@ export interface RunRecord {
   endedAt: number;
   clusterConfig: ClusterConfig;
   analysis: Analysis;
-  events: readonly HistoryEvent[];
+  events: Events;
   /** Set when the harness or the cluster could not run: the verdict is then 'error'. */
   harnessError?: HarnessError;
   /** Logs folder, relative to the report folder. */

@@ -42,7 +42,8 @@ export interface RunScenarioOptions {
 export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Promise<RunRecord> {
   mkdirSync(o.dir, { recursive: true });
   const parts = o.parts ?? REAL_PARTS;
-  const history = new History(join(o.dir, 'history.jsonl'));
+  // The writes spill next to history.jsonl: on disk with the report, not in a memory-backed /tmp.
+  const history = new History(join(o.dir, 'history.jsonl'), { dir: o.dir });
   const startedAt = Date.now();
   let currentStep = 'starting cluster';
   const progress = new Progress(scenario.name, { step: () => currentStep, writes: () => ctx?.workload.stats ?? { ok: 0, fail: 0, info: 0 }, primary: () => ctx?.dcs.leader });
@@ -106,7 +107,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     await history.close();
   }
   const endedAt = Date.now();
-  const events = history.events;
+  const events = history;
   const versions = cluster?.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null };
   return {
     runId: cluster?.runId ?? 'not-started',

@@ -132,7 +132,7 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
         try {
           await pollUntil(conditionProbe(ctx, step.condition), { timeoutMs: step.timeoutMs, what: step.condition, intervalMs: 100 });
         } catch (err) {
-          if (step.condition === 'healthy' && ctx.history.events.every((e) => e.kind !== 'fault')) throw err;
+          if (step.condition === 'healthy' && ctx.history.others.every((e) => e.kind !== 'fault')) throw err;
           ok = false;
           error = errorMessage(err);
           if (step.condition === 'converged') {
