@@ -101,6 +101,14 @@ export function isPrimaryRole(role: string | undefined): boolean {
   return role === 'master' || role === 'primary' || role === 'leader' || role === 'standby_leader';
 }
 
+/** Changes Patroni's dynamic configuration (keys merge into the DCS /config; null removes one) and returns the new one. */
+export async function patchConfig(restUrl: string, auth: RestAuth, body: Record<string, unknown>, timeoutMs = 2000): Promise<Record<string, unknown>> {
+  const url = `${restUrl}/config`;
+  const { status, text } = await call('PATCH', url, timeoutMs, body, auth);
+  if (status >= 300) throw new PatroniHttpError(status, text, url);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
 /**
  * Wakes a member's HA loop at once (Patroni's PATCH /config handler does so
  * even when nothing changes), instead of waiting up to loop_wait for it to

@@ -64,6 +64,23 @@ export interface ClusterEndpoints {
   statsUrl: string;
 }
 
+/**
+ * Proof that a cluster which booted with other Patroni settings (a short
+ * loop_wait, to start fast) runs with the scenario's before the first step.
+ */
+export interface DcsInForce {
+  /** When every check below passed (ISO 8601). */
+  verifiedAt: string;
+  /** What the cluster booted with instead, for the keys PATCH /config then changed. */
+  boot: Record<string, unknown>;
+  /** ttl, loop_wait and retry_timeout as GET /config answered on `configFrom`. */
+  values: { ttl: number; loop_wait: number; retry_timeout: number };
+  /** The member whose GET /config was read (every member's was, and agreed). */
+  configFrom: string;
+  /** The members whose own applied dynamic configuration held the scenario's settings. */
+  appliedOn: string[];
+}
+
 /** A running cluster. Disposal stops it; stopping twice is harmless. */
 export interface StartedCluster extends AsyncDisposable {
   readonly provider: string;
@@ -74,6 +91,8 @@ export interface StartedCluster extends AsyncDisposable {
   readonly replication: Replication;
   /** Effective Patroni bootstrap.dcs settings (documented defaults + scenario overrides). */
   readonly dcs: Readonly<Record<string, unknown>>;
+  /** Set by providers that boot with other settings than `dcs`: when and how `dcs` was seen in force. */
+  readonly dcsInForce?: DcsInForce;
   readonly members: readonly MemberHandle[];
   readonly etcd: readonly EtcdHandle[];
   readonly endpoints: ClusterEndpoints;

@@ -4,9 +4,9 @@
  * Docker's DNS forgets a container the moment it dies, which would turn a
  * killed primary into "unknown host" errors that a real network never shows.
  */
-import { stringify } from 'yaml';
 import type { Credentials } from '../types.js';
 import { haproxyConfig as renderHaproxy } from '../render/haproxy.js';
+import { patroniYaml } from '../render/patroni.js';
 
 export interface DockerNode {
   /** Logical name: patroni1, etcd2, haproxy. */
@@ -90,7 +90,7 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
   };
-  return stringify(config);
+  return patroniYaml(config);
 }
 
 /** The local provider's HAProxy semantics (render/haproxy.ts), over the members' bridge addresses. */

@@ -3,16 +3,21 @@ import { join } from 'node:path';
 import { writeCredentials } from '../credentials.js';
 import { renderEtcdArgs } from '../render/etcd.js';
 import { renderHaproxyConfig } from '../render/haproxy.js';
+import { bootDcs } from '../render/dcs.js';
 import { renderPatroniConfig } from '../render/patroni.js';
 import type { Topology } from './topology.js';
 import type { Binaries, RunAs } from './system.js';
 
-/** Creates the run folder and writes every rendered config into it. */
-export function writeRunLayout(t: Topology, bin: Binaries, runAs: RunAs | undefined): void {
+/**
+ * Creates the run folder and writes every rendered config into it. Patroni
+ * boots with a short loop_wait (bootDcs); the provider sets the scenario's
+ * settings once the cluster is healthy.
+ */
+export function writeRunLayout(t: Topology, bin: Binaries, runAs: RunAs | undefined, template?: string): void {
   mkdirSync(join(t.runDir, 'logs'), { recursive: true });
   for (const m of t.members) {
     mkdirSync(m.socketDir, { recursive: true });
-    writeFileSync(m.configFile, renderPatroniConfig(t, m, { binDir: bin.pgBinDir }));
+    writeFileSync(m.configFile, renderPatroniConfig(t, m, { binDir: bin.pgBinDir, bootstrapDcs: bootDcs(t.dcs), ...(template === undefined ? {} : { template }) }));
     writeFileSync(m.logFile, '');
     if (runAs !== undefined) {
       for (const p of [m.dir, m.socketDir, m.configFile, m.logFile]) chownSync(p, runAs.uid, runAs.gid);

@@ -1,7 +1,7 @@
 import { HarnessError } from '../../errors.js';
 import { renderEtcdArgs } from '../render/etcd.js';
 import { HOST, type Topology } from './topology.js';
-import type { ClusterEndpoints, Component, EtcdHandle, LinkKind, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
+import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkKind, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
 import { proxyProcessSpec, removeExternalLinks, toxiproxyUrl } from './network.js';
 import { removeRunData } from './layout.js';
 import { postmasterPid } from './postmaster.js';
@@ -32,6 +32,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
   readonly etcd: EtcdHandle[];
   readonly endpoints: ClusterEndpoints;
   readonly #procs = new Map<string, ManagedProcess>();
+  #dcsInForce: DcsInForce | undefined;
   #stopping: Promise<void> | undefined;
 
   constructor(readonly parts: LocalClusterParts) {
@@ -55,6 +56,12 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
   get replication() { return this.topology.replication; }
   get dcs(): Readonly<Record<string, unknown>> { return this.topology.dcs; }
   get credentials() { return this.topology.credentials; }
+  get dcsInForce(): DcsInForce | undefined { return this.#dcsInForce; }
+
+  /** The provider's proof that the scenario's settings replaced the boot ones (see scenario-dcs.ts). */
+  recordDcsInForce(d: DcsInForce): void {
+    this.#dcsInForce = d;
+  }
   get versions(): Versions { return this.parts.versions; }
 
   /** Set only when the run's links are proxied. */

@@ -12,6 +12,8 @@ import type { Replication } from '../../scenario/types.js';
 import { writeRunLayout } from './layout.js';
 import { populateExternal, proxiesConfig, proxiesReady, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
+import { applyScenarioDcs } from './scenario-dcs.js';
+import { ensureTemplate, initdbFlags, INITDB_OPTIONS, templateDir } from './pg-template.js';
 import { telltaleLine } from './logs.js';
 import { assertPortsFree } from './ports.js';
 import { reapOrphanedRuns } from './reaper.js';
@@ -52,6 +54,19 @@ function portRoles(t: Topology): Map<number, string> {
   return roles;
 }
 
+/**
+ * Whether an etcd member serves its peers. A new etcd 3.4 member first asks
+ * each peer whether it is already bootstrapped, waiting a second on a peer
+ * that has opened its listener but serves nothing yet: started together,
+ * three members lose two seconds to each other. Started one after another,
+ * each finds its peers serving or not listening, and goes on at once.
+ */
+async function etcdServingPeers(peerUrl: string): Promise<true | string> {
+  const res = await request(`${peerUrl}/members`, { headersTimeout: 200, bodyTimeout: 200, signal: AbortSignal.timeout(300) });
+  await res.body.dump();
+  return res.statusCode === 200 ? true : `${peerUrl}/members: ${res.statusCode}`;
+}
+
 async function etcdHealthy(url: string): Promise<true | string> {
   const res = await request(`${url}/health`, { headersTimeout: 1000, bodyTimeout: 1000 });
   const body = await res.body.text();
@@ -80,10 +95,16 @@ export class LocalProvider implements ClusterProvider {
     );
     await assertPortsFree(portRoles(topology), topology.portBase);
     const runAs = postgresUser();
-    writeRunLayout(topology, binaries, runAs);
+    const versions = componentVersions(binaries);
+    const flags = initdbFlags(INITDB_OPTIONS);
+    const superuser = topology.credentials.superuser.username;
+    // An unknown PostgreSQL version cannot name a template that is surely its own: initdb then.
+    const template = versions.postgres === null ? undefined
+      : ensureTemplate(templateDir(root, versions.postgres, binaries.pgBinDir, flags, superuser), binaries.pgBinDir, flags, superuser, runAs);
+    writeRunLayout(topology, binaries, runAs, template);
     if (topology.proxied) writeFileSync(join(topology.runDir, 'proxies.json'), proxiesConfig(topology));
     writeRunRecord({ runId, runDir: topology.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), portBase: topology.portBase, createdAt: new Date().toISOString(), state: 'starting' });
-    const cluster = new LocalCluster({ topology, binaries, runAs, versions: componentVersions(binaries), keepData: this.o.keepData ?? false });
+    const cluster = new LocalCluster({ topology, binaries, runAs, versions, keepData: this.o.keepData ?? false });
     try {
       await this.#boot(cluster, say);
     } catch (err) {
@@ -101,12 +122,18 @@ export class LocalProvider implements ClusterProvider {
       if (dead.length > 0) return dead.map((d) => `${d.key} exited: ${telltaleLine(d.logFile)} (log: ${d.logFile})`).join('\n');
       return Object.entries(c.logFiles()).map(([n, f]) => `${n}: ${telltaleLine(f)}`).join('\n');
     };
-    say(`starting etcd (${t.etcd.map((e) => e.clientPort).join(', ')})`);
-    for (const e of t.etcd) c.startEtcd(e.name);
     const failFastOnExit = (): void => {
       const dead = c.exitedUnexpectedly();
       if (dead.length > 0) throw new HarnessError('COMPONENT_EXITED', `cluster did not start: ${diagnose()}`);
     };
+    say(`starting etcd (${t.etcd.map((e) => e.clientPort).join(', ')})`);
+    for (const e of t.etcd) {
+      c.startEtcd(e.name);
+      await pollUntil(async () => {
+        failFastOnExit();
+        return etcdServingPeers(`http://${HOST}:${e.peerPort}`);
+      }, { timeoutMs: 10_000, intervalMs: 20, what: `${e.name} serving its peers`, onTimeout: diagnose });
+    }
     await pollUntil(async () => {
       failFastOnExit();
       for (const e of c.etcd) {
@@ -135,6 +162,14 @@ export class LocalProvider implements ClusterProvider {
       failFastOnExit();
       return healthy(c);
     }, { timeoutMs, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
+    const inForce = await applyScenarioDcs(
+      { dcs: t.dcs, members: t.members.map((m) => ({ name: m.name, dataDir: m.dataDir, restUrl: `http://${HOST}:${m.restPort}` })), auth: t.credentials.rest },
+      { timeoutMs: 15_000, onTimeout: diagnose },
+    );
+    c.recordDcsInForce(inForce);
+    const v = inForce.values;
+    const boot = Object.entries(inForce.boot).map(([k, x]) => `${k} ${String(x)}`).join(', ');
+    say(`scenario Patroni settings in force on ${inForce.appliedOn.join(', ')}: ttl ${v.ttl}, loop_wait ${v.loop_wait}, retry_timeout ${v.retry_timeout}${boot ? ` (booted with ${boot})` : ''}`);
     writeRunRecord({
       runId: t.runId, runDir: t.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid),
       portBase: t.portBase, createdAt: new Date().toISOString(), state: 'running',

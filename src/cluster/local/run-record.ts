@@ -62,11 +62,14 @@ export function processesOfRun(runDir: string): number[] {
   return withDescendants(roots, procs);
 }
 
-/** Every run folder under the root with its record (runs whose record is missing are included). */
+/**
+ * Every run folder under the root with its record (runs whose record is
+ * missing are included). Dot folders are the provider's caches (.pg-templates), not runs.
+ */
 export function listRuns(root = runRoot()): { runDir: string; record: RunRecord | undefined }[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
     .map((d) => join(root, d.name))
     .map((runDir) => ({ runDir, record: readRunRecord(runDir) }));
 }

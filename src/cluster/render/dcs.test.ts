@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepMerge, effectiveDcs } from './dcs.js';
+import { bootDcs, BOOT_LOOP_WAIT, dcsMismatches, dcsPatch, deepMerge, effectiveDcs } from './dcs.js';
 
 describe('effectiveDcs', () => {
   it('starts from the documented settings', () => {
@@ -21,5 +21,44 @@ describe('effectiveDcs', () => {
 
   it('replaces arrays and scalars rather than merging them', () => {
     expect(deepMerge({ a: [1, 2], b: { c: 1 } }, { a: [3], b: 2 })).toEqual({ a: [3], b: 2 });
+  });
+});
+
+describe('bootDcs', () => {
+  it('boots with a short loop_wait and the scenario ttl and retry_timeout', () => {
+    const scenario = effectiveDcs('synchronous', { ttl: 40, loop_wait: 5, retry_timeout: 12 });
+    const boot = bootDcs(scenario);
+    expect(boot).toMatchObject({ ttl: 40, loop_wait: BOOT_LOOP_WAIT, retry_timeout: 12, synchronous_mode: true });
+    expect(boot['postgresql']).toEqual(scenario['postgresql']);
+    expect(scenario['loop_wait']).toBe(5);
+  });
+
+  it('keeps a scenario loop_wait already as short', () => {
+    const scenario = effectiveDcs('asynchronous', { loop_wait: 1 });
+    expect(bootDcs(scenario)).toBe(scenario);
+  });
+});
+
+describe('dcsPatch', () => {
+  it('carries only the keys whose values differ', () => {
+    const scenario = effectiveDcs('synchronous');
+    expect(dcsPatch(scenario, bootDcs(scenario))).toEqual({ loop_wait: 10 });
+    expect(dcsPatch(scenario, scenario)).toEqual({});
+  });
+});
+
+describe('dcsMismatches', () => {
+  const want = { ttl: 30, loop_wait: 10, postgresql: { parameters: { hot_standby: 'on' } } };
+
+  it('finds nothing when every expected key holds, whatever else is there', () => {
+    expect(dcsMismatches(want, { ...want, synchronous_node_count: 1 })).toEqual([]);
+  });
+
+  it('names each differing key path with both values', () => {
+    expect(dcsMismatches(want, { ttl: 30, loop_wait: 1, postgresql: { parameters: { hot_standby: true } } })).toEqual([
+      'loop_wait: 1 instead of 10',
+      'postgresql.parameters.hot_standby: true instead of "on"',
+    ]);
+    expect(dcsMismatches(want, { ttl: 30, loop_wait: 10 })).toEqual(['postgresql: undefined instead of an object']);
   });
 });

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from '../local/topology.js';
-import { effectiveDcs } from './dcs.js';
+import { bootDcs, effectiveDcs } from './dcs.js';
 import { renderPatroniConfig } from './patroni.js';
 
 const t = buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000, replication: 'asynchronous' }, effectiveDcs('asynchronous', { ttl: 20 }));
@@ -48,5 +48,36 @@ describe('renderPatroniConfig with proxied links', () => {
     expect(proxied['postgresql'].connect_address).toBe('127.0.0.1:7072');
     expect(proxied['postgresql'].listen).toBe('127.0.0.1:7012');
     expect(proxied['restapi']).toMatchObject({ listen: '127.0.0.1:7022', connect_address: '127.0.0.1:7077' });
+  });
+});
+
+describe('renderPatroniConfig with boot settings', () => {
+  const scenario = buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000 }, effectiveDcs('synchronous', { ttl: 25 }));
+  const text = renderPatroniConfig(scenario, scenario.members[0]!, { binDir: '/x', bootstrapDcs: bootDcs(scenario.dcs) });
+  // Patroni reads the file with PyYAML, a YAML 1.1 parser.
+  const booted = parse(text, { version: '1.1' }) as Record<string, any>; // parsed YAML is untyped
+
+  it('bootstraps with the boot settings instead of the scenario ones', () => {
+    expect(booted['bootstrap'].dcs).toMatchObject({ ttl: 25, loop_wait: 1, retry_timeout: 10, synchronous_mode: true });
+  });
+
+  it('keeps on/off strings strings for a YAML 1.1 reader, as the DCS will then hold them', () => {
+    expect(booted['bootstrap'].dcs.postgresql.parameters).toMatchObject({ hot_standby: 'on', wal_log_hints: 'on', synchronous_commit: 'on' });
+    expect(booted['tags'].nofailover).toBe(false);
+  });
+});
+
+describe('renderPatroniConfig with a data directory template', () => {
+  const text = renderPatroniConfig(t, member, { binDir: '/x', template: '/tmp/pc/.pg-templates/abc' });
+  const withTemplate = parse(text, { version: '1.1' }) as Record<string, any>; // parsed YAML is untyped
+
+  it('bootstraps by copying the template into the member data dir, without Patroni own parameters', () => {
+    expect(withTemplate['bootstrap'].method).toBe('template');
+    expect(withTemplate['bootstrap'].template).toEqual({ command: expect.stringContaining("'/tmp/pc/.pg-templates/abc' '/tmp/pc/r1/patroni2/data'"), no_params: true });
+  });
+
+  it('bootstraps with initdb when there is no template', () => {
+    expect(config['bootstrap'].method).toBeUndefined();
+    expect(config['bootstrap'].initdb).toEqual([{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums']);
   });
 });

@@ -1,8 +1,22 @@
 import { stringify } from 'yaml';
+import { copyCommand, INITDB_OPTIONS } from '../local/pg-template.js';
 import { HOST, linkPort, type MemberSpec, type Topology } from '../local/topology.js';
+
+/**
+ * patroni.yml text. Patroni reads YAML 1.1 (PyYAML), where a bare on, off,
+ * yes or no is a boolean: written as YAML 1.1, such strings are quoted and
+ * reach Patroni (and its DCS /config) as the strings the scenario gave.
+ */
+export function patroniYaml(config: Record<string, unknown>): string {
+  return stringify(config, { version: '1.1' });
+}
 
 export interface PatroniRenderOptions {
   binDir: string;
+  /** bootstrap.dcs when the cluster boots with other settings than the scenario's (see bootDcs); t.dcs otherwise. */
+  bootstrapDcs?: Record<string, unknown>;
+  /** A data directory made by initdb with INITDB_OPTIONS, copied instead of running initdb (pg-template.ts). */
+  template?: string;
 }
 
 /** patroni.yml for one member, from the topology alone. */
@@ -26,8 +40,9 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
     },
     etcd3: { hosts: etcdHosts, protocol: 'http', ...(t.proxied ? { use_proxies: true } : {}) },
     bootstrap: {
-      dcs: t.dcs,
-      initdb: [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'],
+      dcs: o.bootstrapDcs ?? t.dcs,
+      initdb: INITDB_OPTIONS,
+      ...(o.template === undefined ? {} : { method: 'template', template: { command: copyCommand(o.template, m.dataDir), no_params: true } }),
     },
     postgresql: {
       listen: `${HOST}:${m.pgPort}`,
@@ -55,5 +70,5 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
   };
-  return stringify(config);
+  return patroniYaml(config);
 }

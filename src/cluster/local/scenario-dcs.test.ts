@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bootDcs, deepMerge, effectiveDcs } from '../render/dcs.js';
+import { APPLIED_DCS_FILE, applyScenarioDcs, inForce } from './scenario-dcs.js';
+
+const scenario = effectiveDcs('synchronous', { ttl: 20, retry_timeout: 5 });
+const auth = { username: 'patroni', password: 'pw' };
+
+describe('inForce', () => {
+  it('holds when every member answers and applied the scenario settings', () => {
+    expect(inForce(scenario, [{ member: 'patroni1', config: scenario, applied: scenario }])).toBe(true);
+  });
+
+  it('names the member still on the boot settings, in the DCS or in what it applied', () => {
+    const boot = bootDcs(scenario);
+    expect(inForce(scenario, [{ member: 'patroni1', config: boot, applied: scenario }])).toMatch(/patroni1 GET \/config loop_wait: 1 instead of 10/);
+    expect(inForce(scenario, [{ member: 'patroni2', config: scenario, applied: boot }])).toMatch(/patroni2 applied loop_wait: 1 instead of 10/);
+    expect(inForce(scenario, [{ member: 'patroni3', config: scenario, applied: undefined }])).toMatch(/patroni3 has applied no dynamic configuration yet/);
+  });
+});
+
+/**
+ * Members as Patroni's REST API shows them: one DCS /config that PATCH merges
+ * into (with basic authentication), and each member's applied copy, saved
+ * in its data folder when the test says its HA loop ran.
+ */
+class FakeMembers {
+  config: Record<string, unknown> = bootDcs(scenario);
+  patches: Record<string, unknown>[] = [];
+  readonly servers: Server[] = [];
+  readonly root = mkdtempSync(join(tmpdir(), 'pc-dcs-'));
+
+  async start(n: number) {
+    const members = [];
+    for (let i = 1; i <= n; i++) {
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => {
+          if (req.method === 'PATCH') {
+            if (req.headers.authorization !== `Basic ${Buffer.from('patroni:pw').toString('base64')}`) return void res.writeHead(401).end('no');
+            const patch = JSON.parse(body) as Record<string, unknown>;
+            this.patches.push(patch);
+            this.config = deepMerge(this.config, patch);
+          }
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.config));
+        });
+      });
+      this.servers.push(server);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const dataDir = join(this.root, `patroni${i}`);
+      mkdirSync(dataDir);
+      members.push({ name: `patroni${i}`, dataDir, restUrl: `http://127.0.0.1:${port}` });
+    }
+    return members;
+  }
+
+  /** A member's HA loop: it applies the DCS's configuration and saves it. */
+  loop(dataDir: string) {
+    writeFileSync(join(dataDir, APPLIED_DCS_FILE), JSON.stringify(this.config));
+  }
+
+  async close() {
+    await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+describe('applyScenarioDcs', () => {
+  let fake: FakeMembers;
+  afterEach(async () => fake.close());
+
+  it('patches only what differs from the boot settings and returns once every member applied the scenario ones', async () => {
+    fake = new FakeMembers();
+    const members = await fake.start(3);
+    for (const m of members) fake.loop(m.dataDir); // booted: each applied the boot settings
+    const timers = members.map((m, i) => setTimeout(() => fake.loop(m.dataDir), 150 * (i + 1)));
+    const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 5_000 });
+    timers.forEach(clearTimeout);
+    expect(fake.patches).toEqual([{ loop_wait: 10 }]);
+    expect(done).toMatchObject({ boot: { loop_wait: 1 }, values: { ttl: 20, loop_wait: 10, retry_timeout: 5 }, configFrom: 'patroni1', appliedOn: ['patroni1', 'patroni2', 'patroni3'] });
+    expect(Date.now() - Date.parse(done.verifiedAt)).toBeLessThan(1_000);
+  });
+
+  it('times out naming the member that never applied them', async () => {
+    fake = new FakeMembers();
+    const members = await fake.start(2);
+    for (const m of members) fake.loop(m.dataDir);
+    const timer = setTimeout(() => fake.loop(members[0]!.dataDir), 100);
+    await expect(applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 600 })).rejects.toThrow(/patroni2 applied loop_wait: 1 instead of 10/);
+    clearTimeout(timer);
+  });
+
+  it('fails at once when the REST password is refused', async () => {
+    fake = new FakeMembers();
+    const members = await fake.start(1);
+    await expect(applyScenarioDcs({ dcs: scenario, members, auth: { ...auth, password: 'wrong' } }, { timeoutMs: 600 })).rejects.toThrow(/HTTP 401/);
+    expect(fake.patches).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * The step from boot settings to the scenario's: a local cluster boots with a
+ * short loop_wait (bootDcs), and before the provider hands it over the
+ * scenario's settings go in through PATCH /config and are checked twice over:
+ * in the DCS, through every member's GET /config, and in what each member
+ * applied, the dynamic configuration Patroni 3.0 saves in its data directory
+ * (patroni.dynamic.json) in the very HA loop that takes the change in.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getConfig, patchConfig, type RestAuth } from '../patroni-api.js';
+import { bootDcs, dcsMismatches, dcsPatch } from '../render/dcs.js';
+import type { DcsInForce } from '../types.js';
+import { pollUntil } from '../wait/poll.js';
+
+export const APPLIED_DCS_FILE = 'patroni.dynamic.json';
+
+/** A member's dynamic configuration as it last applied it; undefined before it saved one. */
+export function appliedDcs(dataDir: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, APPLIED_DCS_FILE), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined; // not written yet (or being replaced): the check is retried
+  }
+}
+
+export interface MemberDcs {
+  member: string;
+  /** GET /config on the member (the DCS's copy). */
+  config: Record<string, unknown>;
+  /** What the member applied; undefined when it has saved none yet. */
+  applied: Record<string, unknown> | undefined;
+}
+
+/** true when every member's GET /config and applied configuration hold `expected`, else the first differences. */
+export function inForce(expected: Record<string, unknown>, seen: readonly MemberDcs[]): true | string {
+  const problems = seen.flatMap((s) => {
+    const inDcs = dcsMismatches(expected, s.config).map((d) => `${s.member} GET /config ${d}`);
+    if (s.applied === undefined) return [...inDcs, `${s.member} has applied no dynamic configuration yet`];
+    return [...inDcs, ...dcsMismatches(expected, s.applied).map((d) => `${s.member} applied ${d}`)];
+  });
+  return problems.length === 0 ? true : `scenario settings not in force yet: ${problems.slice(0, 4).join('; ')}`;
+}
+
+export interface ScenarioDcsTarget {
+  /** The scenario's settings (what the cluster must run with). */
+  dcs: Record<string, unknown>;
+  members: readonly { name: string; dataDir: string; restUrl: string }[];
+  auth: RestAuth;
+}
+
+/**
+ * Sets the scenario's settings where the boot ones differ and waits until
+ * every member runs with them (within one boot loop_wait, as each member's
+ * next HA loop reads the DCS). Fails with the differences on timeout.
+ */
+export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: number; onTimeout?: () => string }): Promise<DcsInForce> {
+  const boot = bootDcs(t.dcs);
+  const patch = dcsPatch(t.dcs, boot);
+  const first = t.members[0];
+  if (first === undefined) throw new Error('a cluster without members has no settings to apply');
+  if (Object.keys(patch).length > 0) await patchConfig(first.restUrl, t.auth, patch);
+  let config: Record<string, unknown> = {};
+  await pollUntil(async () => {
+    const seen = await Promise.all(t.members.map(async (m): Promise<MemberDcs> => ({
+      member: m.name, config: await getConfig(m.restUrl), applied: appliedDcs(m.dataDir),
+    })));
+    config = seen[0]?.config ?? {};
+    return inForce(t.dcs, seen);
+  }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: "the scenario's Patroni settings in force on every member", ...(o.onTimeout ? { onTimeout: o.onTimeout } : {}) });
+  return {
+    verifiedAt: new Date().toISOString(),
+    boot: Object.fromEntries(Object.keys(patch).map((k) => [k, boot[k]])),
+    values: { ttl: Number(config['ttl']), loop_wait: Number(config['loop_wait']), retry_timeout: Number(config['retry_timeout']) },
+    configFrom: first.name,
+    appliedOn: t.members.map((m) => m.name),
+  };
+}
