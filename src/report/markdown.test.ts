@@ -134,4 +134,19 @@ describe('toMarkdown', () => {
     const piped = toMarkdown(run({ analysis: { ...run().analysis, checks: [{ name: 'set', valid: 'unknown', error: 'a | b\nc' }] } }));
     expect(piped).toContain('| set | ❔ unknown | a \\| b c |');
   });
+
+  it('shows that the scenario\'s Patroni settings were in force before the first step when the cluster booted with others', () => {
+    const r = run();
+    const firstStep = allEvents(r.events).find((e) => e.kind === 'step' && e.phase === 'start');
+    if (firstStep?.kind !== 'step') throw new Error('the fixture has steps');
+    const inForce = (offset: number) => ({
+      verifiedAt: new Date(firstStep.t + offset).toISOString(), boot: { loop_wait: 1 },
+      values: { ttl: 30, loop_wait: 10, retry_timeout: 10 }, configFrom: 'patroni1', appliedOn: ['patroni1', 'patroni2', 'patroni3'],
+    });
+    const before = toMarkdown({ ...r, clusterConfig: { ...r.clusterConfig, in_force: inForce(-500) } });
+    expect(before).toMatch(/The scenario's Patroni settings \(ttl 30, loop_wait 10, retry_timeout 10\) were in force on patroni1, patroni2, patroni3 at [^,]+, before the first step \([^)]+\); the cluster booted with loop_wait 1 to start faster\./);
+    expect(before).not.toMatch(/\| in_force \|/);
+    expect(toMarkdown({ ...r, clusterConfig: { ...r.clusterConfig, in_force: inForce(500) } })).toContain('**after** the first step');
+    expect(toMarkdown(r)).not.toContain('were in force');
+  });
 });

@@ -6,6 +6,8 @@ import { stepsSection } from './markdown-steps.js';
 import { code, mdTable } from './md.js';
 import { buildTimeline } from './timeline.js';
 import type { RunRecord } from './types.js';
+import type { DcsInForce } from '../cluster/types.js';
+import { ofKind } from '../history/history.js';
 import { runVerdict, verdictIcon } from './verdict.js';
 
 /** A drill report has to fit on a screen; report.json holds the full timeline. */
@@ -76,7 +78,19 @@ function seenTable(run: RunRecord): string {
 }
 
 function clusterSection(run: RunRecord): string {
-  const settings = mdTable(['setting', 'value'], Object.entries(run.clusterConfig).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? '']));
+  const { in_force: inForce, ...config } = run.clusterConfig;
+  const settings = mdTable(['setting', 'value'], Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? '']));
   const versions = mdTable(['component', 'version'], Object.entries(run.versions).map(([k, v]) => [k, v ?? 'unknown']));
-  return `${settings}\n\n${versions}`;
+  return [settings, ...(inForce === undefined ? [] : [inForceLine(inForce, run)]), versions].join('\n\n');
+}
+
+/** Where a cluster booted with other Patroni settings, the proof that the scenario's held before the first step. */
+function inForceLine(f: DcsInForce, run: RunRecord): string {
+  const at = Date.parse(f.verifiedAt);
+  const firstStep = ofKind(run.events, 'step').find((e) => e.phase === 'start');
+  const when = Number.isNaN(at) ? f.verifiedAt : formatOffset(at - run.startedAt);
+  const before = firstStep === undefined ? '' : `, ${firstStep.t >= at ? 'before' : '**after**'} the first step (${formatOffset(firstStep.t - run.startedAt)})`;
+  const boot = Object.entries(f.boot).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ');
+  const v = f.values;
+  return `The scenario's Patroni settings (ttl ${v.ttl}, loop_wait ${v.loop_wait}, retry_timeout ${v.retry_timeout}) were in force on ${f.appliedOn.join(', ')} at ${when}${before}${boot ? `; the cluster booted with ${boot} to start faster` : ''}.`;
 }

@@ -1,3 +1,4 @@
+import type { DcsInForce } from '../cluster/types.js';
 import type { Events } from '../history/history.js';
 /**
  * What a report is made from. The runner assembles one RunRecord per
@@ -20,6 +21,8 @@ export interface ClusterConfig {
   loop_wait: number;
   retry_timeout: number;
   replication: string;
+  /** Set when the cluster booted with other Patroni settings: when the scenario's were seen in force on every member. */
+  in_force?: DcsInForce;
   [key: string]: unknown;
 }
 

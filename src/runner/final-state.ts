@@ -1,5 +1,5 @@
 import { isPrimaryRole } from '../cluster/patroni-api.js';
-import { queryOne, withSql } from '../cluster/sql.js';
+import { queryOne } from '../cluster/sql.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { clusterView, REPLICA_STATES } from '../cluster/wait/healthy.js';
 import type { MemberSnapshot } from '../history/events.js';
@@ -51,9 +51,44 @@ export async function leaderName(cluster: StartedCluster): Promise<string | { no
   return { none: leaders.length === 0 ? 'no leader' : `${leaders.length} leaders (${leaders.map((l) => l.name).join(', ')})` };
 }
 
-/** Every workload key on a member, read directly (not through HAProxy). */
+/**
+ * Every workload key on a member, read directly (not through HAProxy). The
+ * keys come as one comma-separated text rather than a row each: a long run
+ * has a million of them, and a million row objects cost the harness some
+ * hundred megabytes for a moment.
+ */
 export async function readKeys(cluster: StartedCluster, member: string): Promise<number[]> {
   const handle = cluster.members.find((m) => m.name === member);
   if (!handle) throw new Error(`no member ${member}`);
-  return withSql(handle.pg, cluster.credentials, async (c) => (await c.query(`SELECT k FROM ${WRITES_TABLE} ORDER BY k`)).rows.map((r: { k: string }) => Number(r.k)), { timeoutMs: 30_000 });
+  const row = await queryOne<{ keys: string }>(handle.pg, cluster.credentials, `SELECT coalesce(string_agg(k::text, ',' ORDER BY k), '') AS keys FROM ${WRITES_TABLE}`, { timeoutMs: 30_000 });
+  if (row === undefined) throw new Error(`reading the keys on ${member} returned no row`);
+  return parseKeyList(row.keys);
+}
+
+/** The integers of a comma-separated list ('' is none), without a string per key; anything else is an error. */
+export function parseKeyList(text: string): number[] {
+  const keys: number[] = [];
+  if (text === '') return keys;
+  let value = 0;
+  let digits = 0;
+  let sign = 1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i === text.length ? 44 : text.charCodeAt(i);
+    if (c === 44) {
+      if (digits === 0) throw new Error(`key list: no number before position ${i}`);
+      keys.push(sign * value);
+      value = 0;
+      digits = 0;
+      sign = 1;
+    } else if (c === 45 && digits === 0 && sign === 1) {
+      sign = -1;
+    } else if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits += 1;
+      if (!Number.isSafeInteger(value)) throw new Error(`key list: a key beyond 2^53 at position ${i}`);
+    } else {
+      throw new Error(`key list: unexpected ${JSON.stringify(text[i])} at position ${i}`);
+    }
+  }
+  return keys;
 }

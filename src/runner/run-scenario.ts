@@ -184,6 +184,8 @@ function clusterConfigOf(cluster: StartedCluster | undefined, scenario: Scenario
   return {
     ...dcs, ttl: Number(dcs['ttl'] ?? NaN), loop_wait: Number(dcs['loop_wait'] ?? NaN), retry_timeout: Number(dcs['retry_timeout'] ?? NaN),
     replication: scenario.cluster.replication, ...(release === undefined ? {} : { release }),
+    // A cluster that booted with other settings (local: a short loop_wait) proves the scenario's were in force before the first step.
+    ...(cluster?.dcsInForce === undefined ? {} : { in_force: cluster.dcsInForce }),
   };
 }
 
