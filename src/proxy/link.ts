@@ -22,6 +22,8 @@ export interface LinkEvents {
  * One direction of a connection: source socket → toxic stages → dest socket
  * (Toxiproxy's ToxicLink). Chain edits are serialized and splice queues so
  * that data already inside the chain keeps its order and is never dropped.
+ * While the chain is empty and idle (no toxics, or only noops), chunks go
+ * straight from source to dest.
  */
 export class Link {
   private readonly stages: Stage[] = [];
@@ -141,10 +143,35 @@ export class Link {
 
   private onData(data: Buffer): void {
     if (this.sourceEnded) return;
+    if (this.passesStraightThrough()) return this.writeThrough(data);
     const queue = this.head;
     if (queue.push({ data, ts: performance.now() })) return;
     this.source.pause();
     void queue.whenSpace().then(() => {
+      if (!this.source.destroyed) this.source.resume();
+    });
+  }
+
+  /**
+   * Nothing is in flight and every stage is a noop parked on its empty input,
+   * so the chain would hand a chunk to the dest untouched and at once: writing
+   * it directly keeps the order and skips the per-chunk queues and promises
+   * (the bulk of the proxy's own CPU per chunk). Any toxic that is not a noop,
+   * or a stage or writer still holding data, sends chunks through the chain.
+   */
+  private passesStraightThrough(): boolean {
+    if (!this.tail.awaited) return false;
+    for (const { stub } of this.stages) {
+      if (stub.toxic !== noop || !stub.input.awaited) return false;
+    }
+    return true;
+  }
+
+  /** As socket.pipe does: a full dest pauses the source until it drains. */
+  private writeThrough(data: Buffer): void {
+    if (this.dest.write(data)) return;
+    this.source.pause();
+    this.dest.once('drain', () => {
       if (!this.source.destroyed) this.source.resume();
     });
   }

@@ -31,6 +31,11 @@ export class ChunkQueue {
     return this.bytes >= this.capacity;
   }
 
+  /** Empty, with its consumer parked on it: a push now would be taken at once. */
+  get awaited(): boolean {
+    return this.reader !== undefined && this.items.length === 0;
+  }
+
   /** Returns false when the producer should wait for `whenSpace()`. */
   push(item: Item): boolean {
     if (this.discarding) return true;

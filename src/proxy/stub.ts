@@ -26,6 +26,8 @@ export class ToxicStub {
   /** Drawn once, so a toxic applies to a link for its whole life or not at all. */
   readonly roll = Math.random();
   closed = false;
+  /** What `run` last started: the configured toxic, or noop when the toxicity roll missed. */
+  private runningToxic: Toxic | undefined;
   private sawEof = false;
   private interrupting = false;
   private cancelWait: (() => void) | undefined;
@@ -39,8 +41,13 @@ export class ToxicStub {
 
   run(toxic: Toxic): void {
     this.interrupting = false;
+    this.runningToxic = toxic;
     // A toxic that throws must not wedge the link: end the stream instead.
     this.running = toxic.pipe(this).catch(() => this.close());
+  }
+
+  get toxic(): Toxic | undefined {
+    return this.runningToxic;
   }
 
   /** Stops the running toxic; resolves once its pipe has returned. False if the stub is closed. */
@@ -50,6 +57,7 @@ export class ToxicStub {
     this.cancelWait?.();
     await this.running;
     this.running = undefined;
+    this.runningToxic = undefined;
     return !this.closed;
   }
 
