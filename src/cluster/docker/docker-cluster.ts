@@ -14,7 +14,7 @@ import { liveClusters } from '../live.js';
 import type {
   ClusterEndpoints, CommandExec, CommandResult, Component, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
-import type { LinkKind } from '../types.js';
+import type { DcsInForce, LinkKind } from '../types.js';
 import type { DockerResult } from './cli.js';
 import { Container } from './container.js';
 import type { ImageTags, Release } from './images.js';
@@ -49,6 +49,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   #stopped: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
   #partitionSeq = 0;
+  #dcsInForce: DcsInForce | undefined;
 
   constructor(
     readonly runId: string,
@@ -75,6 +76,15 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       statsUrl: `http://${host}:${port('haproxy', HAPROXY_PORTS.stats)}/`,
     };
     liveClusters.add(this);
+  }
+
+  get dcsInForce(): DcsInForce | undefined {
+    return this.#dcsInForce;
+  }
+
+  /** The start's proof that the scenario's settings replaced the boot ones (see scenario-dcs.ts). */
+  recordDcsInForce(d: DcsInForce): void {
+    this.#dcsInForce = d;
   }
 
   /** True once stop() was called: the start sequence gives up at its next step. */

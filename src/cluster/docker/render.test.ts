@@ -28,7 +28,8 @@ describe('docker render', () => {
     expect(c.restapi).toMatchObject({ listen: '0.0.0.0:8008', connect_address: '172.29.7.21:8008' });
     expect(c.postgresql.connect_address).toBe('172.29.7.21:5432');
     const dcs = c.bootstrap.dcs;
-    expect([dcs.ttl, dcs.loop_wait, dcs.retry_timeout]).toEqual([20, 5, 5]);
+    // Booted with a 1 s loop_wait (the scenario's 5 goes in by PATCH /config once healthy); ttl and retry_timeout are the scenario's from the start.
+    expect([dcs.ttl, dcs.loop_wait, dcs.retry_timeout]).toEqual([20, 1, 5]);
     expect(dcs.synchronous_mode).toBe(true);
     expect(dcs.maximum_lag_on_failover).toBe(1048576);
     expect(dcs.postgresql.use_pg_rewind).toBe(true);

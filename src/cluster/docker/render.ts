@@ -5,6 +5,7 @@
  * killed primary into "unknown host" errors that a real network never shows.
  */
 import type { Credentials } from '../types.js';
+import { bootDcs } from '../render/dcs.js';
 import { haproxyConfig as renderHaproxy } from '../render/haproxy.js';
 import { patroniYaml } from '../render/patroni.js';
 
@@ -32,6 +33,7 @@ export const HAPROXY_PORTS = { primary: 5000, replicas: 5001, any: 5002, stats: 
 
 /** Patroni's data folder: a labelled named volume is mounted on its parent. */
 export const PATRONI_VOLUME_PATH = '/var/lib/postgresql/patroni';
+export const PATRONI_DATA_DIR = `${PATRONI_VOLUME_PATH}/data`;
 
 export function etcdArgs(i: RenderInput, e: DockerNode): string[] {
   const initialCluster = i.etcd.map((p) => `${p.name}=http://${p.ip}:${ETCD_PEER_PORT}`).join(',');
@@ -60,13 +62,14 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
     restapi: { listen: `0.0.0.0:${REST_PORT}`, connect_address: `${m.ip}:${REST_PORT}`, authentication: c.rest },
     etcd3: { hosts: i.etcd.map((e) => `${e.ip}:${ETCD_CLIENT_PORT}`), protocol: 'http' },
     bootstrap: {
-      dcs: i.dcs,
+      // A short loop_wait to start fast; the scenario's settings go in by PATCH /config once healthy (scenario-dcs.ts).
+      dcs: bootDcs(i.dcs),
       initdb: [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'],
     },
     postgresql: {
       listen: `0.0.0.0:${PG_PORT}`,
       connect_address: `${m.ip}:${PG_PORT}`,
-      data_dir: `${PATRONI_VOLUME_PATH}/data`,
+      data_dir: PATRONI_DATA_DIR,
       bin_dir: '/usr/lib/postgresql/current/bin',
       pgpass: '/tmp/pgpass',
       authentication: { superuser: c.superuser, replication: c.replication, rewind: c.rewind },

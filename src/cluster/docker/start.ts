@@ -12,6 +12,7 @@ import type { Replication } from '../../sla/types.js';
 import { newCredentials, writeCredentials } from '../credentials.js';
 import { liveClusters } from '../live.js';
 import { effectiveDcs } from '../render/dcs.js';
+import { APPLIED_DCS_FILE, applyScenarioDcs, describeInForce, parseAppliedDcs } from '../scenario-dcs.js';
 import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
@@ -21,7 +22,7 @@ import { buildImages, requireImages, type Release } from './images.js';
 import { createRunNetwork, freeHostPorts } from './network.js';
 import { OWNER_LABEL, ownerLabel, reapOrphans } from './owner.js';
 import {
-  ETCD_CLIENT_PORT, HAPROXY_PORTS, PATRONI_VOLUME_PATH, PG_PORT, REST_PORT,
+  ETCD_CLIENT_PORT, HAPROXY_PORTS, PATRONI_DATA_DIR, PATRONI_VOLUME_PATH, PG_PORT, REST_PORT,
   etcdArgs, haproxyConfig, patroniConfig, type RenderInput,
 } from './render.js';
 import { NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
@@ -176,6 +177,19 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
     what: `docker cluster ${runId} healthy (1 leader, 2 streaming replicas, a write through HAProxy)`,
     onTimeout: async () => (await Promise.all(DOCKER_MEMBERS.map(async (n) => `--- ${n}:\n${await c.logs(n, 15).catch(() => '')}`))).join('\n'),
   });
+  const inForce = await applyScenarioDcs({
+    dcs,
+    members: c.members.map((m) => ({
+      name: m.name, restUrl: m.restUrl,
+      applied: async () => {
+        const r = await c.box(m.name).exec(['cat', `${PATRONI_DATA_DIR}/${APPLIED_DCS_FILE}`], { user: 'root', timeoutMs: 10_000 });
+        return r.code === 0 ? parseAppliedDcs(r.stdout) : undefined;
+      },
+    })),
+    auth: c.credentials.rest,
+  }, { timeoutMs: 30_000 });
+  c.recordDcsInForce(inForce);
+  say(`docker run ${runId}: scenario Patroni settings in force on ${inForce.appliedOn.join(', ')}: ${describeInForce(inForce)}`);
   await c.readVersions();
   say(`docker run ${runId}: healthy (patroni ${c.versions.patroni}, postgres ${c.versions.postgres}, etcd ${c.versions.etcd}, haproxy ${c.versions.haproxy})`);
 }

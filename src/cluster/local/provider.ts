@@ -12,7 +12,7 @@ import type { Replication } from '../../scenario/types.js';
 import { writeRunLayout } from './layout.js';
 import { populateExternal, proxiesConfig, proxiesReady, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
-import { applyScenarioDcs } from './scenario-dcs.js';
+import { appliedDcsIn, applyScenarioDcs, describeInForce } from '../scenario-dcs.js';
 import { ensureTemplate, initdbFlags, INITDB_OPTIONS, templateDir } from './pg-template.js';
 import { telltaleLine } from './logs.js';
 import { assertPortsFree } from './ports.js';
@@ -163,13 +163,11 @@ export class LocalProvider implements ClusterProvider {
       return healthy(c);
     }, { timeoutMs, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
     const inForce = await applyScenarioDcs(
-      { dcs: t.dcs, members: t.members.map((m) => ({ name: m.name, dataDir: m.dataDir, restUrl: `http://${HOST}:${m.restPort}` })), auth: t.credentials.rest },
+      { dcs: t.dcs, members: t.members.map((m) => ({ name: m.name, restUrl: `http://${HOST}:${m.restPort}`, applied: appliedDcsIn(m.dataDir) })), auth: t.credentials.rest },
       { timeoutMs: 15_000, onTimeout: diagnose },
     );
     c.recordDcsInForce(inForce);
-    const v = inForce.values;
-    const boot = Object.entries(inForce.boot).map(([k, x]) => `${k} ${String(x)}`).join(', ');
-    say(`scenario Patroni settings in force on ${inForce.appliedOn.join(', ')}: ttl ${v.ttl}, loop_wait ${v.loop_wait}, retry_timeout ${v.retry_timeout}${boot ? ` (booted with ${boot})` : ''}`);
+    say(`scenario Patroni settings in force on ${inForce.appliedOn.join(', ')}: ${describeInForce(inForce)}`);
     writeRunRecord({
       runId: t.runId, runDir: t.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid),
       portBase: t.portBase, createdAt: new Date().toISOString(), state: 'running',

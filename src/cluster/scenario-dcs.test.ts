@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootDcs, deepMerge, effectiveDcs } from '../render/dcs.js';
-import { APPLIED_DCS_FILE, applyScenarioDcs, inForce } from './scenario-dcs.js';
+import { bootDcs, deepMerge, effectiveDcs } from './render/dcs.js';
+import { APPLIED_DCS_FILE, appliedDcsIn, applyScenarioDcs, inForce, parseAppliedDcs } from './scenario-dcs.js';
 
 const scenario = effectiveDcs('synchronous', { ttl: 20, retry_timeout: 5 });
 const auth = { username: 'patroni', password: 'pw' };
@@ -54,7 +54,7 @@ class FakeMembers {
       const port = (server.address() as { port: number }).port;
       const dataDir = join(this.root, `patroni${i}`);
       mkdirSync(dataDir);
-      members.push({ name: `patroni${i}`, dataDir, restUrl: `http://127.0.0.1:${port}` });
+      members.push({ name: `patroni${i}`, dataDir, restUrl: `http://127.0.0.1:${port}`, applied: appliedDcsIn(dataDir) });
     }
     return members;
   }
@@ -100,5 +100,13 @@ describe('applyScenarioDcs', () => {
     const members = await fake.start(1);
     await expect(applyScenarioDcs({ dcs: scenario, members, auth: { ...auth, password: 'wrong' } }, { timeoutMs: 600 })).rejects.toThrow(/HTTP 401/);
     expect(fake.patches).toEqual([]);
+  });
+});
+
+describe('parseAppliedDcs', () => {
+  it('reads a saved configuration, and nothing from a missing or half-written one', () => {
+    expect(parseAppliedDcs('{"loop_wait": 10}')).toEqual({ loop_wait: 10 });
+    expect(parseAppliedDcs(undefined)).toBeUndefined();
+    expect(parseAppliedDcs('{"loop_wa')).toBeUndefined();
   });
 });

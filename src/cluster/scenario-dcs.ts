@@ -8,20 +8,32 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getConfig, patchConfig, type RestAuth } from '../patroni-api.js';
-import { bootDcs, dcsMismatches, dcsPatch } from '../render/dcs.js';
-import type { DcsInForce } from '../types.js';
-import { pollUntil } from '../wait/poll.js';
+import { getConfig, patchConfig, type RestAuth } from './patroni-api.js';
+import { bootDcs, dcsMismatches, dcsPatch } from './render/dcs.js';
+import type { DcsInForce } from './types.js';
+import { pollUntil } from './wait/poll.js';
 
 export const APPLIED_DCS_FILE = 'patroni.dynamic.json';
 
-/** A member's dynamic configuration as it last applied it; undefined before it saved one. */
-export function appliedDcs(dataDir: string): Record<string, unknown> | undefined {
+/** A member's dynamic configuration as it last applied it, from its saved text; undefined before it saved one. */
+export function parseAppliedDcs(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(readFileSync(join(dataDir, APPLIED_DCS_FILE), 'utf8')) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, unknown>;
   } catch {
-    return undefined; // not written yet (or being replaced): the check is retried
+    return undefined; // being replaced as it was read: the check is retried
   }
+}
+
+/** The applied configuration in a data directory this process can read (the local provider's). */
+export function appliedDcsIn(dataDir: string): () => Promise<Record<string, unknown> | undefined> {
+  return async () => {
+    try {
+      return parseAppliedDcs(readFileSync(join(dataDir, APPLIED_DCS_FILE), 'utf8'));
+    } catch {
+      return undefined; // not written yet: the check is retried
+    }
+  };
 }
 
 export interface MemberDcs {
@@ -45,7 +57,8 @@ export function inForce(expected: Record<string, unknown>, seen: readonly Member
 export interface ScenarioDcsTarget {
   /** The scenario's settings (what the cluster must run with). */
   dcs: Record<string, unknown>;
-  members: readonly { name: string; dataDir: string; restUrl: string }[];
+  /** `applied` reads what the member last applied (its data directory's patroni.dynamic.json). */
+  members: readonly { name: string; restUrl: string; applied: () => Promise<Record<string, unknown> | undefined> }[];
   auth: RestAuth;
 }
 
@@ -63,7 +76,7 @@ export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: num
   let config: Record<string, unknown> = {};
   await pollUntil(async () => {
     const seen = await Promise.all(t.members.map(async (m): Promise<MemberDcs> => ({
-      member: m.name, config: await getConfig(m.restUrl), applied: appliedDcs(m.dataDir),
+      member: m.name, config: await getConfig(m.restUrl), applied: await m.applied(),
     })));
     config = seen[0]?.config ?? {};
     return inForce(t.dcs, seen);
@@ -75,4 +88,11 @@ export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: num
     configFrom: first.name,
     appliedOn: t.members.map((m) => m.name),
   };
+}
+
+/** For the progress line: the settings in force and what the cluster booted with instead. */
+export function describeInForce(f: DcsInForce): string {
+  const v = f.values;
+  const boot = Object.entries(f.boot).map(([k, x]) => `${k} ${String(x)}`).join(', ');
+  return `ttl ${v.ttl}, loop_wait ${v.loop_wait}, retry_timeout ${v.retry_timeout}${boot ? ` (booted with ${boot})` : ''}`;
 }
