@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { LocalProvider } from '../dist/cluster/local/provider.js';
 import { withSql } from '../dist/cluster/sql.js';
 import { History } from '../dist/history/history.js';
-import { CREATE_TABLE_SQL, Workload } from '../dist/workload/workload.js';
+import { createSchema } from '../dist/workload/schema.js';
+import { Workload } from '../dist/workload/workload.js';
 import { describe, median } from './stats.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -22,7 +23,7 @@ const ep = cluster.endpoints.primary;
 const su = cluster.credentials.superuser;
 try {
   await withSql(ep, cluster.credentials, async (c) => {
-    await c.query(CREATE_TABLE_SQL);
+    await createSchema(c, 'bench');
     await c.query('CREATE TABLE pgbench_writes (LIKE patroni_chaos.chaos_writes INCLUDING ALL)');
     await c.query('CREATE SEQUENCE pgbench_keys');
   });

@@ -6,10 +6,7 @@ import type { Outcome, WriteEvent } from '../history/events.js';
 import type { WorkloadSpec } from '../scenario/types.js';
 import { outcomeAfterSend } from './classify.js';
 import { addressKey, connect, destroy, identify, type Identity } from './connection.js';
-import { WRITES_TABLE } from './schema.js';
-
-/** Prepared once per connection (a named statement): each write is then only Bind and Execute. */
-const INSERT = { name: 'chaos-insert', text: `INSERT INTO ${WRITES_TABLE} (k, writer) VALUES ($1, $2)` };
+import { insert } from './insert.js';
 
 export interface WorkloadTarget {
   /** The write endpoint (HAProxy's primary port). */
@@ -60,6 +57,8 @@ export class Workload {
     const interval = this.spec.rate === undefined ? 0 : (1000 * this.spec.writers) / this.spec.rate;
     let client: pg.Client | undefined;
     let identity: Identity | undefined;
+    // Any failed write drops the connection, so one that has acknowledged a write has the statement prepared.
+    let prepared = false;
     let backoff = 0;
     let next = now() + (interval * id) / this.spec.writers;
     while (this.#running) {
@@ -75,10 +74,14 @@ export class Workload {
       let error: string | undefined;
       let sent = false;
       try {
-        client ??= await connect(this.target.endpoint, this.target.credentials, this.spec.timeoutMs, `chaos-writer-${id}`);
+        if (client === undefined) {
+          client = await connect(this.target.endpoint, this.target.credentials, this.spec.timeoutMs, `chaos-writer-${id}`);
+          prepared = false;
+        }
         if (identity === undefined || identity.inRecovery) identity = await identify(client);
         sent = true;
-        await client.query({ ...INSERT, values: [key, id] });
+        await insert(client, key, id, !prepared);
+        prepared = true;
         outcome = 'ok';
       } catch (err) {
         outcome = sent ? outcomeAfterSend(err) : 'fail';

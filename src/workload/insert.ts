@@ -1,0 +1,128 @@
+/**
+ * The workload's one write, sent as a pg Submittable: the profile showed
+ * pg's general query path (config cloning, Query/Result objects, a second
+ * promise, Describe and its NoData reply, four corked buffers written with
+ * writev) costing more client CPU per write than pgbench's whole transaction,
+ * on a machine where that CPU is taken from PostgreSQL and HAProxy. Here a
+ * write is one precomputed buffer (Bind, Execute, Sync; Parse too on a
+ * connection's first write) and one callback. The connection's
+ * query_timeout, queueing and error paths stay pg's own.
+ */
+import type pg from 'pg';
+import { WRITES_TABLE } from './schema.js';
+
+/** A named statement: after a connection's first write, each write is only Bind and Execute. */
+export const INSERT_STATEMENT = 'chaos-insert';
+export const INSERT_SQL = `INSERT INTO ${WRITES_TABLE} (k, writer) VALUES ($1, $2)`;
+/** The only reply that acknowledges the write: one row inserted. */
+const INSERTED_TAG = 'INSERT 0 1';
+
+const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
+
+/**
+ * The frontend messages of one write (PostgreSQL protocol 3): Parse when
+ * `parse` (the connection has not prepared the statement yet), then Bind with
+ * both parameters in text format, Execute, Sync.
+ */
+export function insertMessages(key: number, writer: number, parse: boolean): Buffer {
+  const k = String(key);
+  const w = String(writer);
+  const name = Buffer.byteLength(INSERT_STATEMENT);
+  const parseLen = parse ? 1 + 4 + name + 1 + Buffer.byteLength(INSERT_SQL) + 1 + 2 : 0;
+  // Bind: portal "", statement, 0 parameter formats (all text), 2 parameters, 0 result formats.
+  const bindBody = 1 + name + 1 + 2 + 2 + 4 + k.length + 4 + w.length + 2;
+  const executeBody = 1 + 4;
+  const buf = Buffer.allocUnsafe(parseLen + 1 + 4 + bindBody + 1 + 4 + executeBody + SYNC.length);
+  let o = 0;
+  if (parse) {
+    o = buf.writeUInt8(0x50, o); // 'P'
+    o = buf.writeInt32BE(parseLen - 1, o);
+    o += buf.write(INSERT_STATEMENT, o);
+    o = buf.writeUInt8(0, o);
+    o += buf.write(INSERT_SQL, o);
+    o = buf.writeUInt8(0, o);
+    o = buf.writeInt16BE(0, o); // no parameter types: the server infers them from the table
+  }
+  o = buf.writeUInt8(0x42, o); // 'B'
+  o = buf.writeInt32BE(4 + bindBody, o);
+  o = buf.writeUInt8(0, o); // unnamed portal
+  o += buf.write(INSERT_STATEMENT, o);
+  o = buf.writeUInt8(0, o);
+  o = buf.writeInt16BE(0, o);
+  o = buf.writeInt16BE(2, o);
+  o = buf.writeInt32BE(k.length, o);
+  o += buf.write(k, o, 'latin1');
+  o = buf.writeInt32BE(w.length, o);
+  o += buf.write(w, o, 'latin1');
+  o = buf.writeInt16BE(0, o);
+  o = buf.writeUInt8(0x45, o); // 'E'
+  o = buf.writeInt32BE(4 + executeBody, o);
+  o = buf.writeUInt8(0, o); // unnamed portal
+  o = buf.writeInt32BE(0, o); // no row limit
+  SYNC.copy(buf, o);
+  return buf;
+}
+
+/**
+ * One write on a pg client, in pg's Submittable shape: pg calls `submit` when
+ * the connection is free, the `handle*` methods as replies arrive, and wraps
+ * `callback` with the connection's query_timeout.
+ */
+export class InsertWrite implements pg.Submittable {
+  #tag: string | undefined;
+  #unexpected: string | undefined;
+
+  constructor(
+    private readonly message: Buffer,
+    public callback: (err: Error | undefined) => void,
+  ) {}
+
+  submit(connection: pg.Connection): void {
+    connection.stream.write(this.message);
+  }
+
+  handleCommandComplete(msg: { text: string }): void {
+    this.#tag = msg.text;
+  }
+
+  /** The end of a write that had no ErrorResponse (pg calls handleError instead for those). */
+  handleReadyForQuery(): void {
+    if (this.#unexpected !== undefined) this.callback(new Error(`unexpected ${this.#unexpected} reply to the insert`));
+    else if (this.#tag !== INSERTED_TAG) this.callback(new Error(`unexpected reply to the insert: ${this.#tag ?? 'no command tag'}`));
+    else this.callback(undefined);
+  }
+
+  handleError(err: Error): void {
+    this.callback(err);
+  }
+
+  // Replies an INSERT never gets; pg calls these without checking they exist.
+  handleRowDescription(): void {
+    this.#unexpected ??= 'RowDescription';
+  }
+  handleDataRow(): void {
+    this.#unexpected ??= 'DataRow';
+  }
+  handleEmptyQuery(): void {
+    this.#unexpected ??= 'EmptyQueryResponse';
+  }
+  handlePortalSuspended(): void {
+    this.#unexpected ??= 'PortalSuspended';
+  }
+  handleCopyInResponse(): void {
+    this.#unexpected ??= 'CopyInResponse';
+  }
+  handleCopyData(): void {
+    this.#unexpected ??= 'CopyData';
+  }
+}
+
+/**
+ * Inserts (key, writer) on `client`; resolves once the server acknowledged
+ * the commit. `parse` must be true on a connection's first write.
+ */
+export function insert(client: pg.Client, key: number, writer: number, parse: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.query(new InsertWrite(insertMessages(key, writer, parse), (err) => (err ? reject(err) : resolve())));
+  });
+}
