@@ -47,6 +47,11 @@ describe('InsertWrite', () => {
     const err = Object.assign(new Error('read-only'), { code: '25006' });
     expect(run((w) => w.handleError(err))).toEqual([err]);
   });
+
+  it('answers once when an error is followed by the ReadyForQuery the Sync brings', () => {
+    const err = new Error('deadlock');
+    expect(run((w) => (w.handleError(err), w.handleReadyForQuery()))).toEqual([err]);
+  });
 });
 
 describe('insert through a pg client', () => {

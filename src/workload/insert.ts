@@ -71,6 +71,8 @@ export function insertMessages(key: number, writer: number, parse: boolean): Buf
 export class InsertWrite implements pg.Submittable {
   #tag: string | undefined;
   #unexpected: string | undefined;
+  /** The server's ErrorResponse was passed on: its ReadyForQuery that follows is no second answer. */
+  #failed = false;
 
   constructor(
     private readonly message: Buffer,
@@ -85,14 +87,16 @@ export class InsertWrite implements pg.Submittable {
     this.#tag = msg.text;
   }
 
-  /** The end of a write that had no ErrorResponse (pg calls handleError instead for those). */
+  /** The end of every write; one that had an ErrorResponse was already answered by handleError. */
   handleReadyForQuery(): void {
+    if (this.#failed) return;
     if (this.#unexpected !== undefined) this.callback(new Error(`unexpected ${this.#unexpected} reply to the insert`));
     else if (this.#tag !== INSERTED_TAG) this.callback(new Error(`unexpected reply to the insert: ${this.#tag ?? 'no command tag'}`));
     else this.callback(undefined);
   }
 
   handleError(err: Error): void {
+    this.#failed = true;
     this.callback(err);
   }
 
