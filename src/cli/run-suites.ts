@@ -87,6 +87,8 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
     }
     const rel = runs.map((r) => ({ run: r.run, dir: relative(suiteDir, r.dir).split(sep).join('/') || '.' }));
     results.push({ ...toSummaryJson(suite.name, rel, scenarios), dir: suiteDir });
+    // Every report of the suite is written: the runs' write logs can go.
+    for (const r of runs) r.run.release?.();
   }
   // Nothing run is nothing verified: the worst of no verdicts is an error.
   const worst = worstVerdict(verdicts);

@@ -12,6 +12,7 @@ import { getConfig, patchConfig, type RestAuth } from './patroni-api.js';
 import { bootDcs, dcsMismatches, dcsPatch } from './render/dcs.js';
 import type { DcsInForce } from './types.js';
 import { pollUntil } from './wait/poll.js';
+import { now } from '../history/clock.js';
 
 export const APPLIED_DCS_FILE = 'patroni.dynamic.json';
 
@@ -82,7 +83,8 @@ export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: num
     return inForce(t.dcs, seen);
   }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: "the scenario's Patroni settings in force on every member", ...(o.onTimeout ? { onTimeout: o.onTimeout } : {}) });
   return {
-    verifiedAt: new Date().toISOString(),
+    // The history's clock, so that report.md compares it with the first step's time on one clock.
+    verifiedAt: new Date(now()).toISOString(),
     boot: Object.fromEntries(Object.keys(patch).map((k) => [k, boot[k]])),
     values: { ttl: Number(config['ttl']), loop_wait: Number(config['loop_wait']), retry_timeout: Number(config['retry_timeout']) },
     configFrom: first.name,

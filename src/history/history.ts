@@ -81,7 +81,13 @@ export class History implements HistoryView {
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#pending.length === 0 || this.#out === undefined || this.#out.closed || this.#out.writableEnded) return;
+    if (this.#out === undefined || this.#out.closed || this.#out.writableEnded) {
+      // Late events (none are expected after close) are not kept waiting for a file that is gone.
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      return;
+    }
+    if (this.#pending.length === 0) return;
     this.#out.write(this.#pending.join(''));
     this.#pending = [];
     this.#pendingBytes = 0;

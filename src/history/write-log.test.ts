@@ -50,9 +50,15 @@ describe('WriteLog', () => {
     // Appending after the seal still works (a late write from a stopping writer).
     log.append(w(10, 10));
     expect([...log].map((x) => x.key).at(-1)).toBe(10);
+    const pass = log[Symbol.iterator]();
+    pass.next();
     log.dispose();
     expect(spillFds(dir)).toEqual([]);
-    expect([...log]).toEqual([]);
+    // Disposed, it refuses to be read (an empty log would read as "no writes"), even by a pass under way.
+    expect(() => [...log]).toThrow(/disposed/);
+    expect(() => log.size).toThrow(/disposed/);
+    expect(() => pass.next()).toThrow(/disposed/);
+    expect(() => log.append(w(11, 11))).toThrow(/disposed/);
   });
 
   it('reads correctly when the tail is flushed in the middle of a pass', () => {

@@ -49,6 +49,7 @@ export class WriteLog implements WriteSource {
   readonly #dir: string | undefined;
   #lastEnd = -Infinity;
   #sortedByEnd = true;
+  #disposed = false;
 
   constructor(o: WriteLogOptions = {}) {
     this.#chunkRecords = o.chunkRecords ?? DEFAULT_CHUNK_RECORDS;
@@ -58,6 +59,7 @@ export class WriteLog implements WriteSource {
   }
 
   get size(): number {
+    this.#assertLive();
     return this.#flushed + this.#tailCount;
   }
 
@@ -66,6 +68,7 @@ export class WriteLog implements WriteSource {
   }
 
   append(w: WriteEvent): void {
+    this.#assertLive();
     if (this.#tailCount === this.#chunkRecords) this.#flush();
     if (this.#tail.length === 0) this.#tail = Buffer.alloc(this.#chunkRecords * RECORD);
     encode(this.#tail, this.#tailCount * RECORD, w, this.#nodes, this.#errors);
@@ -83,12 +86,22 @@ export class WriteLog implements WriteSource {
     this.#tail = Buffer.alloc(0);
   }
 
-  /** Frees the spill file's space now rather than when the process ends; the log is empty afterwards. */
+  /**
+   * Frees the spill file's space now rather than when the process ends.
+   * The log cannot be read afterwards: an empty one would read as "no
+   * writes" and every key of a final read as unexpected.
+   */
   dispose(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
     this.#flushed = 0;
     this.#tailCount = 0;
+    this.#tail = Buffer.alloc(0);
+    this.#disposed = true;
+  }
+
+  #assertLive(): void {
+    if (this.#disposed) throw new Error('the write log was disposed: its writes are gone');
   }
 
   *[Symbol.iterator](): Iterator<WriteEvent> {
@@ -96,11 +109,15 @@ export class WriteLog implements WriteSource {
     const buf = Buffer.alloc(this.#chunkRecords * RECORD);
     let i = 0;
     while (i < end) {
+      this.#assertLive();
       // A record is on disk once flushed; the tail may be flushed between two steps of this loop.
       if (i < this.#flushed && this.#fd !== undefined) {
         const n = Math.min(this.#chunkRecords, this.#flushed - i, end - i);
         readFully(this.#fd, buf, n * RECORD, i * RECORD);
-        for (let j = 0; j < n; j++) yield decode(buf, j * RECORD, this.#nodes, this.#errors);
+        for (let j = 0; j < n; j++) {
+          this.#assertLive();
+          yield decode(buf, j * RECORD, this.#nodes, this.#errors);
+        }
         i += n;
       } else {
         yield decode(this.#tail, (i - this.#flushed) * RECORD, this.#nodes, this.#errors);

@@ -45,6 +45,8 @@ export interface RunRecord {
   clusterConfig: ClusterConfig;
   analysis: Analysis;
   events: Events;
+  /** Frees what holds the history's writes (an unlinked file on disk) once nothing reads `events` any more. */
+  release?: () => void;
   /** Set when the harness or the cluster could not run: the verdict is then 'error'. */
   harnessError?: HarnessError;
   /** Logs folder, relative to the report folder. */

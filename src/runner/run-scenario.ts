@@ -75,7 +75,12 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     observers.forEach((ob) => ob.start());
     // No step before the leader key has been read once: a fault injected earlier would record no
     // leader to compare with, and `wait_for: new-leader` would take the first read for a new one.
-    await pollUntil(async () => (dcs.leader !== undefined ? true : 'the leader key has not been read yet'), { timeoutMs: 10_000, what: 'the first read of the leader key', intervalMs: 20 });
+    await pollUntil(async () => (dcs.leader !== undefined ? true : 'the leader key has not been read yet'), { timeoutMs: 10_000, what: 'the first read of the leader key', intervalMs: 20 })
+      .catch(async (err: unknown) => {
+        // Observers left running would go on recording into a history that is about to close.
+        await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
+        throw err;
+      });
     run.workload.start();
     try {
       for (const [i, step] of scenario.steps.entries()) {
@@ -121,6 +126,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     clusterConfig: clusterConfigOf(cluster, scenario),
     analysis: judge(scenario, events, { versions, deferStats: o.deferStats ?? false, knownFindings: o.knownFindings ?? [], strict: o.strict ?? false }),
     events,
+    release: () => history.dispose(),
     ...(harnessError ? { harnessError } : {}),
     ...(cluster ? { logsDir: 'logs' } : {}),
   };

@@ -30,12 +30,13 @@ describe('initdbFlags', () => {
 
 describe('templateDir', () => {
   it('is one folder per version, bin dir, flags and superuser', () => {
-    const a = templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'postgres');
+    const a = templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'postgres', 108);
     expect(a).toMatch(/^\/r\/\.pg-templates\/[0-9a-f]{16}$/);
-    expect(templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'postgres')).toBe(a);
-    expect(templateDir('/r', '15.21', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'postgres')).not.toBe(a);
-    expect(templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C', '--data-checksums'], 'postgres')).not.toBe(a);
-    expect(templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'admin')).not.toBe(a);
+    expect(templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'postgres', 108)).toBe(a);
+    expect(templateDir('/r', '15.21', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'postgres', 108)).not.toBe(a);
+    expect(templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C', '--data-checksums'], 'postgres', 108)).not.toBe(a);
+    expect(templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'admin', 108)).not.toBe(a);
+    expect(templateDir('/r', '15.20', '/usr/lib/postgresql/15/bin', ['--locale=C'], 'postgres', 1000)).not.toBe(a);
   });
 });
 

@@ -20,9 +20,10 @@ export function initdbFlags(options: ReadonlyArray<string | Record<string, strin
   return options.flatMap((o) => (typeof o === 'string' ? [`--${o}`] : Object.entries(o).map(([k, v]) => `--${k}=${v}`)));
 }
 
-/** The template's folder: one per PostgreSQL version and bin dir, initdb flags and superuser name. */
-export function templateDir(root: string, pgVersion: string, pgBinDir: string, flags: readonly string[], superuser: string): string {
-  const key = createHash('sha256').update(JSON.stringify([pgVersion, pgBinDir, flags, superuser])).digest('hex').slice(0, 16);
+/** The template's folder: one per PostgreSQL version and bin dir, initdb flags, superuser name and owner. */
+export function templateDir(root: string, pgVersion: string, pgBinDir: string, flags: readonly string[], superuser: string, ownerUid: number): string {
+  // The owner too: a 0700 template made for the postgres user by a root harness is unreadable to a non-root one.
+  const key = createHash('sha256').update(JSON.stringify([pgVersion, pgBinDir, flags, superuser, ownerUid])).digest('hex').slice(0, 16);
   return join(root, '.pg-templates', key);
 }
 

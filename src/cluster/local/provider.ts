@@ -100,7 +100,7 @@ export class LocalProvider implements ClusterProvider {
     const superuser = topology.credentials.superuser.username;
     // An unknown PostgreSQL version cannot name a template that is surely its own: initdb then.
     const template = versions.postgres === null ? undefined
-      : ensureTemplate(templateDir(root, versions.postgres, binaries.pgBinDir, flags, superuser), binaries.pgBinDir, flags, superuser, runAs);
+      : ensureTemplate(templateDir(root, versions.postgres, binaries.pgBinDir, flags, superuser, runAs?.uid ?? process.getuid?.() ?? -1), binaries.pgBinDir, flags, superuser, runAs);
     writeRunLayout(topology, binaries, runAs, template);
     if (topology.proxied) writeFileSync(join(topology.runDir, 'proxies.json'), proxiesConfig(topology));
     writeRunRecord({ runId, runDir: topology.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), portBase: topology.portBase, createdAt: new Date().toISOString(), state: 'starting' });

@@ -33,6 +33,18 @@ describe('bootDcs', () => {
     expect(scenario['loop_wait']).toBe(5);
   });
 
+  it('differs from the scenario only in top-level values a PATCH /config can set back', () => {
+    // PATCH /config merges: a nested key or a key the scenario lacks could not be undone by it,
+    // and the in-force check (which compares the scenario's keys) would not see it.
+    for (const scenario of [effectiveDcs('synchronous'), effectiveDcs('asynchronous', { ttl: 20, loop_wait: 5 }), effectiveDcs('synchronous', { loop_wait: 1 })]) {
+      const boot = bootDcs(scenario);
+      expect(Object.keys(boot).sort()).toEqual(Object.keys(scenario).sort());
+      for (const k of Object.keys(scenario)) {
+        if (JSON.stringify(boot[k]) !== JSON.stringify(scenario[k])) expect(typeof scenario[k], k).not.toBe('object');
+      }
+    }
+  });
+
   it('keeps a scenario loop_wait already as short', () => {
     const scenario = effectiveDcs('asynchronous', { loop_wait: 1 });
     expect(bootDcs(scenario)).toBe(scenario);
