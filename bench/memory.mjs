@@ -5,7 +5,10 @@
 // acknowledged writes per second and the history's size on disk.
 //   BENCH_SCENARIO (default scenarios/soak.yaml), BENCH_WRITERS (default 8: more
 //   concurrent writers than the 2 cores, so the cluster, not the harness, is the limit),
-//   BENCH_PROVIDER (default local), BENCH_SAMPLE_S (default 30). Target (issue 10): RSS < 300 MB.
+//   BENCH_PROVIDER (default local), BENCH_SAMPLE_S (default 30), BENCH_SET (more --set key=value, space-separated,
+//   e.g. steps[2].nemesis.duration=2m for a shorter run). Target (issue 10): RSS < 300 MB.
+// Between samples, each new high of the RSS by more than 10 MB is printed with the harness's last
+// progress line, so that a spike says which step it came in.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -29,7 +32,8 @@ function rssOf(pid) {
   }
 }
 
-const args = ['bin/patroni-chaos.js', 'run', '--provider', provider, scenario, '--set', `workload.writers=${writers}`, '--report-dir', dir];
+const extra = (process.env.BENCH_SET ?? '').split(' ').filter(Boolean).flatMap((kv) => ['--set', kv]);
+const args = ['bin/patroni-chaos.js', 'run', '--provider', provider, scenario, '--set', `workload.writers=${writers}`, ...extra, '--report-dir', dir];
 console.log(`memory: node ${args.join(' ')}`);
 const started = Date.now();
 const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -44,7 +48,16 @@ const timer = setInterval(() => {
   console.log(`[${Math.round((Date.now() - started) / 1000)} s] RSS ${m.rss.toFixed(0)} MB (peak so far ${m.hwm.toFixed(0)} MB) | ${last.replace(/^\[[^\]]*\]\s*/, '').slice(0, 100)}`);
 }, sampleMs);
 let hwm = 0;
-const peak = setInterval(() => { const m = rssOf(child.pid); if (m !== undefined) hwm = Math.max(hwm, m.hwm); }, 1000);
+let reported = 0;
+const peak = setInterval(() => {
+  const m = rssOf(child.pid);
+  if (m === undefined) return;
+  hwm = Math.max(hwm, m.hwm);
+  if (m.hwm > reported + 10) {
+    if (reported > 0) console.log(`  [${Math.round((Date.now() - started) / 1000)} s] new high: ${m.hwm.toFixed(0)} MB | ${last.replace(/^\[[^\]]*\]\s*/, '').slice(0, 100)}`);
+    reported = m.hwm;
+  }
+}, 250);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
 clearInterval(timer);

@@ -12,14 +12,14 @@ const HIGHEST_US = 60_000_000;
 const toMs = (us: number): number => Math.round(us / 10) / 100;
 
 /**
- * Percentiles from an HDR histogram. A duration beyond 60 s is recorded as
- * 60 s rather than thrown away (a write's timeout is normally far below);
- * max_ms is the exact maximum, not the histogram's bucket of it.
+ * Percentiles from an HDR histogram, recorded one duration at a time (a long
+ * run's million latencies are never held as a list). A duration beyond 60 s
+ * is recorded as 60 s rather than thrown away (a write's timeout is normally
+ * far below); max_ms is the exact maximum, not the histogram's bucket of it.
  */
-export function summarize(durationsMs: readonly number[]): LatencySummary {
-  if (durationsMs.length === 0) return { count: 0, p50_ms: null, p95_ms: null, p99_ms: null, max_ms: null };
+export class LatencyRecorder {
   // Pure JS packed buckets: no WebAssembly to initialise in Node, compact for sparse data.
-  const h = build({
+  readonly #h = build({
     bitBucketSize: 'packed',
     useWebAssembly: false,
     autoResize: false,
@@ -27,19 +27,32 @@ export function summarize(durationsMs: readonly number[]): LatencySummary {
     highestTrackableValue: HIGHEST_US,
     numberOfSignificantValueDigits: 3,
   });
-  let max = 0;
-  for (const ms of durationsMs) {
+  #count = 0;
+  #max = 0;
+
+  record(ms: number): void {
     const us = Math.round(ms * 1000);
-    h.recordValue(Math.min(Math.max(us, 0), HIGHEST_US));
-    max = Math.max(max, us);
+    this.#h.recordValue(Math.min(Math.max(us, 0), HIGHEST_US));
+    this.#max = Math.max(this.#max, us);
+    this.#count += 1;
   }
-  return {
-    count: durationsMs.length,
-    p50_ms: toMs(h.getValueAtPercentile(50)),
-    p95_ms: toMs(h.getValueAtPercentile(95)),
-    p99_ms: toMs(h.getValueAtPercentile(99)),
-    max_ms: toMs(max),
-  };
+
+  summary(): LatencySummary {
+    if (this.#count === 0) return { count: 0, p50_ms: null, p95_ms: null, p99_ms: null, max_ms: null };
+    return {
+      count: this.#count,
+      p50_ms: toMs(this.#h.getValueAtPercentile(50)),
+      p95_ms: toMs(this.#h.getValueAtPercentile(95)),
+      p99_ms: toMs(this.#h.getValueAtPercentile(99)),
+      max_ms: toMs(this.#max),
+    };
+  }
+}
+
+export function summarize(durationsMs: readonly number[]): LatencySummary {
+  const r = new LatencyRecorder();
+  for (const ms of durationsMs) r.record(ms);
+  return r.summary();
 }
 
 /**
@@ -49,13 +62,13 @@ export function summarize(durationsMs: readonly number[]): LatencySummary {
  */
 export function checkLatency(_scenario: Scenario, events: Events): CheckOutput {
   const window = faultWindow(events);
-  const before: number[] = [];
-  const during: number[] = [];
-  const after: number[] = [];
+  const before = new LatencyRecorder();
+  const during = new LatencyRecorder();
+  const after = new LatencyRecorder();
   for (const w of okWrites(events)) {
     const bucket =
       window === undefined || w.start < window.start ? before : window.end === undefined || w.start < window.end ? during : after;
-    bucket.push(w.end - w.start);
+    bucket.record(w.end - w.start);
   }
-  return { metrics: { latency: { before: summarize(before), during: summarize(during), after: summarize(after) } }, valid: true };
+  return { metrics: { latency: { before: before.summary(), during: during.summary(), after: after.summary() } }, valid: true };
 }

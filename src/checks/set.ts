@@ -11,15 +11,24 @@ const sample = (keys: number[]): number[] => [...keys].sort((a, b) => a - b).sli
 
 const RANK: Record<Outcome, number> = { ok: 2, info: 1, fail: 0 };
 
-/** Distinct keys, sorted, for binary search: a run's million keys in 8 bytes each rather than a Set's 30-odd. */
+/** The keys, sorted, for binary search: a run's million keys in 8 bytes each rather than a Set's 30-odd. */
 function sortedKeys(keys: Iterable<number>, size: number): Float64Array {
   const all = new Float64Array(size);
   let n = 0;
   for (const k of keys) all[n++] = k;
-  const sorted = all.subarray(0, n).sort();
-  let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i] ?? 0;
-  return sorted.subarray(0, distinct);
+  return all.subarray(0, n).sort();
+}
+
+/** A sorted list without its repeats (in place), and the keys that were repeated. */
+function distinct(sorted: Float64Array): { keys: Float64Array; repeated: Set<number> } {
+  const repeated = new Set<number>();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const k = sorted[i] ?? NaN;
+    if (i > 0 && k === sorted[i - 1]) repeated.add(k);
+    else sorted[n++] = k;
+  }
+  return { keys: sorted.subarray(0, n), repeated };
 }
 
 function has(sorted: Float64Array, key: number): boolean {
@@ -35,25 +44,13 @@ function has(sorted: Float64Array, key: number): boolean {
   return false;
 }
 
-/** Keys recorded by more than one write (none, normally: keys are unique per operation). */
-function repeatedKeys(writes: WriteSource): Set<number> {
-  const all = new Float64Array(writes.size);
-  let n = 0;
-  for (const w of writes) all[n++] = w.key;
-  const sorted = all.subarray(0, n).sort();
-  const repeated = new Set<number>();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i] ?? NaN);
-  return repeated;
-}
-
 /**
  * One outcome per key, each write visited once. Keys are unique per
  * operation, but should a key be recorded twice, `ok` wins over `info`
  * over `fail`: the strongest claim the client made is the one the final
  * state is held to.
  */
-function* outcomesByKey(writes: WriteSource): Generator<WriteEvent> {
-  const repeated = repeatedKeys(writes);
+function* outcomesByKey(writes: WriteSource, repeated: ReadonlySet<number>): Generator<WriteEvent> {
   const strongest = new Map<number, WriteEvent>();
   for (const w of writes) {
     if (!repeated.has(w.key)) {
@@ -83,18 +80,18 @@ function* outcomesByKey(writes: WriteSource): Generator<WriteEvent> {
 export function checkSet(_scenario: Scenario, events: Events): CheckOutput {
   const read = byTime(ofKind(events, 'final-read')).at(-1);
   if (read === undefined) return { metrics: {}, valid: 'unknown', error: 'no final-read event: the final state was never read on a leader' };
-  const present = sortedKeys(read.keys, read.keys.length);
+  const present = distinct(sortedKeys(read.keys, read.keys.length)).keys;
   const writes = writesOf(events);
+  const written = distinct(sortedKeys((function* () { for (const w of writes) yield w.key; })(), writes.size));
   const lost: WriteEvent[] = [];
   const recovered: number[] = [];
   const ghost: number[] = [];
-  for (const w of outcomesByKey(writes)) {
+  for (const w of outcomesByKey(writes, written.repeated)) {
     if (w.outcome === 'ok' && !has(present, w.key)) lost.push(w);
     if (w.outcome === 'info' && has(present, w.key)) recovered.push(w.key);
     if (w.outcome === 'fail' && has(present, w.key)) ghost.push(w.key);
   }
-  const written = sortedKeys((function* () { for (const w of writes) yield w.key; })(), writes.size);
-  const unexpected = Array.from(present).filter((k) => !has(written, k));
+  const unexpected = Array.from(present).filter((k) => !has(written.keys, k));
   const from = lost.reduce((m, w) => Math.min(m, w.start), Infinity);
   const to = lost.reduce((m, w) => Math.max(m, w.end), -Infinity);
   // At least 1 ms: a loss must never read as "RPO 0", even for a hand-made zero-length write.

@@ -104,7 +104,8 @@ export class History implements HistoryView {
   #flush(): boolean {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const text = this.#pending.join('');
+    // A lone line (the final read's million keys) is written as it is, not copied by a join.
+    const text = this.#pending.length === 1 ? (this.#pending[0] ?? '') : this.#pending.join('');
     this.#pending = [];
     this.#pendingBytes = 0;
     // Late events (none are expected after close) are not kept waiting for a file that is gone.

@@ -18,25 +18,47 @@ export interface WriteBuckets {
   latency: { p50: Array<number | null>; max: Array<number | null> };
 }
 
-/** Buckets the writes of a run lasting `durationMs`; `rel` turns epoch ms into ms from the run start. Pure. */
+/**
+ * Buckets the writes of a run lasting `durationMs`; `rel` turns epoch ms into
+ * ms from the run start. Pure. The writes must come in order of `end`
+ * (writesByEnd): they then fill the buckets one after another, and only one
+ * bucket's latencies are held at a time. Another order is refused, since a
+ * bucket already summed up could not take a late write.
+ */
 export function writeBuckets(writes: Iterable<WriteEvent>, rel: (t: number) => number, durationMs: number): WriteBuckets {
   const bucketMs = Math.max(BUCKET_MS, Math.ceil(durationMs / MAX_BUCKETS / BUCKET_MS) * BUCKET_MS);
   const n = Math.ceil(durationMs / bucketMs);
   const counts = { ok: new Array<number>(n).fill(0), fail: new Array<number>(n).fill(0), info: new Array<number>(n).fill(0) };
-  const latencies: number[][] = Array.from({ length: n }, () => []);
+  const p50 = new Array<number | null>(n).fill(null);
+  const max = new Array<number | null>(n).fill(null);
+  // Latencies of buckets not yet summarized, by bucket.
+  const open = new Map<number, number[]>();
+  const summarize = (i: number): void => {
+    const l = open.get(i);
+    if (l === undefined) return;
+    l.sort((a, b) => a - b);
+    // Nearest rank, as the SLA statistics are: a median that was actually observed.
+    p50[i] = l[Math.ceil(l.length / 2) - 1] ?? null;
+    max[i] = l.at(-1) ?? null;
+    open.delete(i);
+  };
+  let current = -1;
+  let lastEnd = -Infinity;
   for (const w of writes) {
+    if (w.end < lastEnd) throw new Error(`writeBuckets: write ${w.key} ends at ${w.end}, before the previous one (${lastEnd}): the writes must come in order of end`);
+    lastEnd = w.end;
     const i = Math.min(n - 1, Math.max(0, Math.floor(rel(w.end) / bucketMs)));
     counts[w.outcome][i] = (counts[w.outcome][i] ?? 0) + 1;
-    if (w.outcome === 'ok') latencies[i]?.push(w.end - w.start);
+    if (i > current) {
+      // In order of end, no later write falls in an earlier bucket: those are complete.
+      for (const done of open.keys()) if (done < i) summarize(done);
+      current = i;
+    }
+    if (w.outcome !== 'ok') continue;
+    const l = open.get(i);
+    if (l === undefined) open.set(i, [w.end - w.start]);
+    else l.push(w.end - w.start);
   }
-  const sorted = latencies.map((l) => l.sort((a, b) => a - b));
-  return {
-    bucketMs,
-    ...counts,
-    latency: {
-      // Nearest rank, as the SLA statistics are: a median that was actually observed.
-      p50: sorted.map((l) => (l.length === 0 ? null : (l[Math.ceil(l.length / 2) - 1] ?? null))),
-      max: sorted.map((l) => l.at(-1) ?? null),
-    },
-  };
+  for (const i of [...open.keys()]) summarize(i);
+  return { bucketMs, ...counts, latency: { p50, max } };
 }

@@ -71,6 +71,15 @@ describe('writeBuckets', () => {
     const b = writeBuckets([w(10, 'ok', 2), w(20, 'ok', 4), w(30, 'ok', 900), w(40, 'fail', 5000), w(50, 'info', 5000)], (t) => t, 500);
     expect([b.ok, b.fail, b.info]).toEqual([[3, 0], [1, 0], [1, 0]]);
     expect(b.latency).toEqual({ p50: [4, null], max: [900, null] });
+    expect(() => writeBuckets([w(20, 'ok', 2), w(10, 'ok', 2)], (t) => t, 500)).toThrow(/in order of end/);
+  });
+
+  it('sums up each bucket from its own writes only, over buckets with none between them', () => {
+    // 250 ms buckets: [0,250) gets 3 writes, [250,500) none, [500,750) 2 (one a fail), the last one write at its very start.
+    const b = writeBuckets([w(100, 'ok', 30), w(200, 'ok', 10), w(249, 'ok', 20), w(500, 'fail', 1), w(700, 'ok', 7), w(750, 'ok', 99)], (t) => t, 1000);
+    expect(b.ok).toEqual([3, 0, 1, 1]);
+    expect(b.fail).toEqual([0, 0, 1, 0]);
+    expect(b.latency).toEqual({ p50: [20, null, 7, 99], max: [30, null, 7, 99] });
   });
 });
 

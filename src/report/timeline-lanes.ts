@@ -1,5 +1,5 @@
 import type { FaultEvent, ProbeEvent } from '../history/events.js';
-import { type Events, ofKind, writesOf } from '../history/history.js';
+import { type Events, ofKind, writesByEnd } from '../history/history.js';
 import { historyEnd } from '../checks/timeline.js';
 import { type MemberRole, probeRole } from './probe-state.js';
 import { type WriteBuckets, writeBuckets } from './timeline-buckets.js';
@@ -54,7 +54,7 @@ export function buildLanes(events: Events, start: number, end: number): Lanes {
     .map((f) => ({ at: rel(f.t), phase: f.phase, id: f.id, action: f.action, resolved: f.resolved }))
     .sort((a, b) => a.at - b.at);
   const windows = faultWindows(ofKind(events, 'fault'), rel, durationMs);
-  return { durationMs, members, dcs, faults, windows, writes: writeBuckets(writesOf(events), rel, durationMs) };
+  return { durationMs, members, dcs, faults, windows, writes: writeBuckets(writesByEnd(events), rel, durationMs) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isPrimaryRole } from '../cluster/patroni-api.js';
-import { queryOne } from '../cluster/sql.js';
+import { queryOne, withSql } from '../cluster/sql.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { clusterView, REPLICA_STATES } from '../cluster/wait/healthy.js';
 import type { MemberSnapshot } from '../history/events.js';
@@ -51,18 +51,36 @@ export async function leaderName(cluster: StartedCluster): Promise<string | { no
   return { none: leaders.length === 0 ? 'no leader' : `${leaders.length} leaders (${leaders.map((l) => l.name).join(', ')})` };
 }
 
+/** Keys per page of the final read: a page's text is under a megabyte. */
+const KEYS_PAGE = 100_000;
+
 /**
- * Every workload key on a member, read directly (not through HAProxy). The
- * keys come as one comma-separated text rather than a row each: a long run
- * has a million of them, and a million row objects cost the harness some
- * hundred megabytes for a moment.
+ * Every workload key on a member, read directly (not through HAProxy), in
+ * order. The keys come as comma-separated text, a page at a time: a long
+ * run has over a million of them, and a row object each (or one text of
+ * them all) costs the harness tens of megabytes at once. Every page is
+ * read in one REPEATABLE READ snapshot, so together they are one read.
  */
 export async function readKeys(cluster: StartedCluster, member: string): Promise<number[]> {
   const handle = cluster.members.find((m) => m.name === member);
   if (!handle) throw new Error(`no member ${member}`);
-  const row = await queryOne<{ keys: string }>(handle.pg, cluster.credentials, `SELECT coalesce(string_agg(k::text, ',' ORDER BY k), '') AS keys FROM ${WRITES_TABLE}`, { timeoutMs: 30_000 });
-  if (row === undefined) throw new Error(`reading the keys on ${member} returned no row`);
-  return parseKeyList(row.keys);
+  return withSql(handle.pg, cluster.credentials, async (c) => {
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const keys: number[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: { rows: { keys: string | null; last: string | null }[] } = await c.query(
+        `SELECT string_agg(k::text, ',' ORDER BY k) AS keys, max(k)::text AS last FROM (SELECT k FROM ${WRITES_TABLE} WHERE $1::bigint IS NULL OR k > $1::bigint ORDER BY k LIMIT ${KEYS_PAGE}) p`,
+        [after],
+      );
+      const row = page.rows[0];
+      if (row === undefined || row.keys === null || row.last === null) break;
+      for (const k of parseKeyList(row.keys)) keys.push(k);
+      after = row.last;
+    }
+    await c.query('COMMIT');
+    return keys;
+  }, { timeoutMs: 30_000 });
 }
 
 /** The integers of a comma-separated list ('' is none), without a string per key; anything else is an error. */
