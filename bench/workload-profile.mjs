@@ -6,20 +6,17 @@
 // without it, next to pgbench's CPU per transaction on the same cluster.
 // BENCH_SECONDS, BENCH_CLIENTS, BENCH_ROUNDS (of the unprofiled comparison), BENCH_PORT_BASE, BENCH_PROFILE_OUT (a .cpuprofile path to keep) tune it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalProvider } from '../dist/cluster/local/provider.js';
 import { withSql } from '../dist/cluster/sql.js';
 import { History } from '../dist/history/history.js';
-import { createSchema } from '../dist/workload/schema.js';
 import { Workload } from '../dist/workload/workload.js';
+import { startBenchCluster } from './bench-cluster.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const clients = Number(process.env.BENCH_CLIENTS ?? 4);
 const portBase = Number(process.env.BENCH_PORT_BASE ?? 9100);
-const tmp = mkdtempSync(join(tmpdir(), 'pc-bench-'));
 
 /** Self and inclusive milliseconds per function (name, file, line) from a .cpuprofile. */
 function summarise(profile) {
@@ -46,16 +43,8 @@ function summarise(profile) {
   return { self, incl, total };
 }
 
-const cluster = await new LocalProvider({ portBase }).start();
-const ep = cluster.endpoints.primary;
-const su = cluster.credentials.superuser;
+const { cluster, ep, tmp, nodeByAddress, pgbench: pgbenchCommand } = await startBenchCluster(portBase);
 try {
-  await withSql(ep, cluster.credentials, async (c) => {
-    await createSchema(c, 'bench');
-    await c.query('CREATE TABLE pgbench_writes (LIKE patroni_chaos.chaos_writes INCLUDING ALL)');
-    await c.query('CREATE SEQUENCE pgbench_keys');
-  });
-  const nodeByAddress = new Map(cluster.members.map((m) => [`${m.serverAddress.host}:${m.serverAddress.port}`, m.name]));
   /** One timed run of the workload; `file` mirrors the history to a file as a run does, else memory only. */
   const runWorkload = async (file, profiled) => {
     await withSql(ep, cluster.credentials, (c) => c.query('TRUNCATE patroni_chaos.chaos_writes'));
@@ -98,11 +87,10 @@ try {
   for (const [l, ms] of [...incl].filter(([l]) => interest.test(l)).sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(ms)}  ${l}`);
 
   // Unprofiled, alternated: node's CPU per write with and without the history file, and pgbench's per transaction.
-  const script = join(tmp, 'insert.sql');
-  writeFileSync(script, "INSERT INTO pgbench_writes (k, writer) VALUES (nextval('pgbench_keys'), :client_id);\n");
   const pgbench = () => {
     // `times` prints the shell's own user and system time, then its children's (pgbench's): "0m1.234s 0m0.567s".
-    const out = execFileSync('bash', ['-c', `pgbench -n -c ${clients} -j ${Math.min(clients, 2)} -T ${seconds} -f ${script} -h ${ep.host} -p ${ep.port} -U ${su.username} postgres && times`], { env: { ...process.env, PGPASSWORD: su.password }, encoding: 'utf8' });
+    const { args, env } = pgbenchCommand(clients, seconds);
+    const out = execFileSync('bash', ['-c', 'pgbench "$@" && times', 'pgbench', ...args], { env, encoding: 'utf8' });
     const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
     const txs = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1]);
     const [, kids] = [...out.matchAll(/^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/gm)];

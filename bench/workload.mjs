@@ -4,39 +4,23 @@
 // BENCH_BASE=<another checkout with a built dist/> adds that checkout's workload (and history)
 // to each round, so that a change is measured against its base side by side in one run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalProvider } from '../dist/cluster/local/provider.js';
 import { withSql } from '../dist/cluster/sql.js';
 import { History } from '../dist/history/history.js';
-import { createSchema } from '../dist/workload/schema.js';
 import { Workload } from '../dist/workload/workload.js';
+import { startBenchCluster } from './bench-cluster.mjs';
 import { describe, median } from './stats.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 4);
 const portBase = Number(process.env.BENCH_PORT_BASE ?? 9100);
-const tmp = mkdtempSync(join(tmpdir(), 'pc-bench-'));
 const base = process.env.BENCH_BASE
   ? { Workload: (await import(`${process.env.BENCH_BASE}/dist/workload/workload.js`)).Workload, History: (await import(`${process.env.BENCH_BASE}/dist/history/history.js`)).History }
   : undefined;
 
-const cluster = await new LocalProvider({ portBase }).start();
-const ep = cluster.endpoints.primary;
-const su = cluster.credentials.superuser;
+const { cluster, ep, tmp, nodeByAddress, pgbench } = await startBenchCluster(portBase);
 try {
-  await withSql(ep, cluster.credentials, async (c) => {
-    await createSchema(c, 'bench');
-    await c.query('CREATE TABLE pgbench_writes (LIKE patroni_chaos.chaos_writes INCLUDING ALL)');
-    await c.query('CREATE SEQUENCE pgbench_keys');
-  });
-  // pgbench's side of the comparison: the same one-row insert into a table of the same shape,
-  // with keys ascending as the workload's do (they all land on the index's rightmost page).
-  const script = join(tmp, 'insert.sql');
-  writeFileSync(script, "INSERT INTO pgbench_writes (k, writer) VALUES (nextval('pgbench_keys'), :client_id);\n");
-  const nodeByAddress = new Map(cluster.members.map((m) => [`${m.serverAddress.host}:${m.serverAddress.port}`, m.name]));
   /** One timed run of a workload build (this checkout's, or BENCH_BASE's) with its history to a file, as a run has it. */
   const runWorkload = async ({ Workload: W, History: H }, r, label) => {
     // Each run's workload starts its keys at 1 again.
@@ -56,7 +40,8 @@ try {
     return ok / elapsed;
   };
   const runPgbench = () => {
-    const out = execFileSync('pgbench', ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', script, '-h', ep.host, '-p', String(ep.port), '-U', su.username, 'postgres'], { env: { ...process.env, PGPASSWORD: su.password }, encoding: 'utf8' });
+    const { args, env } = pgbench(clients, seconds);
+    const out = execFileSync('pgbench', args, { env, encoding: 'utf8' });
     return Number(/tps = ([\d.]+)/.exec(out)?.[1]);
   };
   const results = { workload: [], pgbench: [], ...(base ? { base: [] } : {}) };
