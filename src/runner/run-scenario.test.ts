@@ -7,6 +7,8 @@ import { loadScenarioText } from '../scenario/load.js';
 import type { Analysis } from '../checks/metrics.js';
 import type { RunRecord } from '../report/types.js';
 import { runScenario } from './run-scenario.js';
+import type { HarnessParts, Lifecycle } from './parts.js';
+import { ofKind } from '../history/history.js';
 import { runVerdict } from '../report/verdict.js';
 
 /** kill-primary in miniature: the fake's leader m1 dies and a replica must take over within 2 s. */
@@ -225,5 +227,30 @@ sla:
     expect(a.metrics.failed_steps).toBe(1);
     expect(line(a, 'failed_steps')?.note).toMatch(/m2: did not finish within 1 s \(exit 124\)/);
     expect(a.verdict).toBe('fail');
+  });
+});
+
+describe('runScenario when the leader key is never read', () => {
+  it('gives up with a harness error and leaves no observer recording into the closed history', async () => {
+    const scenario = loadScenarioText(KILL, 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150 });
+    let running = 0;
+    const counted = (l: Lifecycle): Lifecycle => ({
+      start: () => { running++; l.start(); },
+      stop: async () => { running--; await l.stop(); },
+    });
+    const parts: HarnessParts = {
+      ...FAKE_PARTS,
+      // A DCS observer that never gets an answer.
+      dcs: () => ({ leader: undefined, ...counted({ start: () => undefined, stop: async () => undefined }) }),
+      observers: (c, spec, record) => FAKE_PARTS.observers(c, spec, record).map(counted),
+    };
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    const record = await runScenario(scenario, { provider: () => provider, parts, iteration: 1, finalConvergeMs: 500, firstReadMs: 200, dir });
+    expect(record.harnessError?.message).toMatch(/first read of the leader key/);
+    expect(running).toBe(0);
+    const probes = ofKind(record.events, 'probe').length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(ofKind(record.events, 'probe')).toHaveLength(probes);
   });
 });

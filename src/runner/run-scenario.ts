@@ -31,6 +31,8 @@ export interface RunScenarioOptions {
   strict?: boolean;
   /** The client, observers and inspections; the real ones unless a test brings the fake provider's. */
   parts?: HarnessParts;
+  /** How long the first read of the leader key may take before the run gives up; 10 s by default. */
+  firstReadMs?: number;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     observers.forEach((ob) => ob.start());
     // No step before the leader key has been read once: a fault injected earlier would record no
     // leader to compare with, and `wait_for: new-leader` would take the first read for a new one.
-    await pollUntil(async () => (dcs.leader !== undefined ? true : 'the leader key has not been read yet'), { timeoutMs: 10_000, what: 'the first read of the leader key', intervalMs: 20 })
+    await pollUntil(async () => (dcs.leader !== undefined ? true : 'the leader key has not been read yet'), { timeoutMs: o.firstReadMs ?? 10_000, what: 'the first read of the leader key', intervalMs: 20 })
       .catch(async (err: unknown) => {
         // Observers left running would go on recording into a history that is about to close.
         await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
