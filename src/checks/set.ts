@@ -12,10 +12,10 @@ const sample = (keys: number[]): number[] => [...keys].sort((a, b) => a - b).sli
 const RANK: Record<Outcome, number> = { ok: 2, info: 1, fail: 0 };
 
 /** The keys, sorted, for binary search: a run's million keys in 8 bytes each rather than a Set's 30-odd. */
-function sortedKeys(keys: Iterable<number>, size: number): Float64Array {
+function sortedKeys<T>(items: Iterable<T>, size: number, key: (item: T) => number): Float64Array {
   const all = new Float64Array(size);
   let n = 0;
-  for (const k of keys) all[n++] = k;
+  for (const item of items) all[n++] = key(item);
   return all.subarray(0, n).sort();
 }
 
@@ -80,9 +80,9 @@ function* outcomesByKey(writes: WriteSource, repeated: ReadonlySet<number>): Gen
 export function checkSet(_scenario: Scenario, events: Events): CheckOutput {
   const read = byTime(ofKind(events, 'final-read')).at(-1);
   if (read === undefined) return { metrics: {}, valid: 'unknown', error: 'no final-read event: the final state was never read on a leader' };
-  const present = distinct(sortedKeys(read.keys, read.keys.length)).keys;
+  const present = distinct(sortedKeys(read.keys, read.keys.length, (k) => k)).keys;
   const writes = writesOf(events);
-  const written = distinct(sortedKeys((function* () { for (const w of writes) yield w.key; })(), writes.size));
+  const written = distinct(sortedKeys(writes, writes.size, (w) => w.key));
   const lost: WriteEvent[] = [];
   const recovered: number[] = [];
   const ghost: number[] = [];
@@ -91,7 +91,8 @@ export function checkSet(_scenario: Scenario, events: Events): CheckOutput {
     if (w.outcome === 'info' && has(present, w.key)) recovered.push(w.key);
     if (w.outcome === 'fail' && has(present, w.key)) ghost.push(w.key);
   }
-  const unexpected = Array.from(present).filter((k) => !has(written.keys, k));
+  const unexpected: number[] = [];
+  for (const k of present) if (!has(written.keys, k)) unexpected.push(k);
   const from = lost.reduce((m, w) => Math.min(m, w.start), Infinity);
   const to = lost.reduce((m, w) => Math.max(m, w.end), -Infinity);
   // At least 1 ms: a loss must never read as "RPO 0", even for a hand-made zero-length write.

@@ -95,7 +95,7 @@ export class History implements HistoryView {
     this.#pendingBytes += line.length;
   }
 
-  /** Removes the write log's file: for a caller that is done with the history before the process ends. */
+  /** Frees the write log's (already unlinked) file: for a caller done with the history before the process ends. */
   dispose(): void {
     this.#writes.dispose();
   }

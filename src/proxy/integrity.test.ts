@@ -30,6 +30,16 @@ async function writeAll(socket: Socket, data: Buffer, piece = 64 * 1024): Promis
   }
 }
 
+/** Sends `data` in as many segments as there are steps, each step run after its segment, then ends the socket. */
+async function sendAcross(socket: Socket, data: Buffer, steps: readonly (() => Promise<unknown>)[]): Promise<void> {
+  const segment = data.length / steps.length;
+  for (const [i, step] of steps.entries()) {
+    await writeAll(socket, data.subarray(i * segment, (i + 1) * segment));
+    await step();
+  }
+  socket.end();
+}
+
 describe('bytes arrive intact and in order', () => {
   test('8 MB each way with no toxic', async () => {
     const proxy = await h.proxy(echo);
@@ -82,12 +92,7 @@ describe('bytes arrive intact and in order', () => {
       () => cap.remove(),
       () => h.client.reset(),
     ];
-    const segment = data.length / steps.length;
-    for (const [i, step] of steps.entries()) {
-      await writeAll(socket, data.subarray(i * segment, (i + 1) * segment));
-      await step();
-    }
-    socket.end();
+    await sendAcross(socket, data, steps);
     expect(sha256((await within(back, 20_000, 'the echo')).data)).toBe(sha256(data));
   });
 
@@ -131,12 +136,7 @@ describe('bytes arrive intact and in order', () => {
       () => toxics.remove('lag'),
       () => h.client.reset(),
     ];
-    const segment = data.length / steps.length;
-    for (const [i, step] of steps.entries()) {
-      await writeAll(socket, data.subarray(i * segment, (i + 1) * segment));
-      await step();
-    }
-    socket.end();
+    await sendAcross(socket, data, steps);
     expect(sha256((await within(back, 20_000, 'the echo')).data)).toBe(sha256(data));
   });
 });

@@ -31,34 +31,29 @@ export function writeBuckets(writes: Iterable<WriteEvent>, rel: (t: number) => n
   const counts = { ok: new Array<number>(n).fill(0), fail: new Array<number>(n).fill(0), info: new Array<number>(n).fill(0) };
   const p50 = new Array<number | null>(n).fill(null);
   const max = new Array<number | null>(n).fill(null);
-  // Latencies of buckets not yet summarized, by bucket.
-  const open = new Map<number, number[]>();
-  const summarize = (i: number): void => {
-    const l = open.get(i);
-    if (l === undefined) return;
-    l.sort((a, b) => a - b);
-    // Nearest rank, as the SLA statistics are: a median that was actually observed.
-    p50[i] = l[Math.ceil(l.length / 2) - 1] ?? null;
-    max[i] = l.at(-1) ?? null;
-    open.delete(i);
-  };
+  // In order of end, the bucket index never goes back: one bucket's latencies are open at a time.
   let current = -1;
+  let latencies: number[] = [];
+  const close = (): void => {
+    if (latencies.length === 0) return;
+    latencies.sort((a, b) => a - b);
+    // Nearest rank, as the SLA statistics are: a median that was actually observed.
+    p50[current] = latencies[Math.ceil(latencies.length / 2) - 1] ?? null;
+    max[current] = latencies.at(-1) ?? null;
+    latencies = [];
+  };
   let lastEnd = -Infinity;
   for (const w of writes) {
     if (w.end < lastEnd) throw new Error(`writeBuckets: write ${w.key} ends at ${w.end}, before the previous one (${lastEnd}): the writes must come in order of end`);
     lastEnd = w.end;
     const i = Math.min(n - 1, Math.max(0, Math.floor(rel(w.end) / bucketMs)));
     counts[w.outcome][i] = (counts[w.outcome][i] ?? 0) + 1;
-    if (i > current) {
-      // In order of end, no later write falls in an earlier bucket: those are complete.
-      for (const done of open.keys()) if (done < i) summarize(done);
+    if (i !== current) {
+      close();
       current = i;
     }
-    if (w.outcome !== 'ok') continue;
-    const l = open.get(i);
-    if (l === undefined) open.set(i, [w.end - w.start]);
-    else l.push(w.end - w.start);
+    if (w.outcome === 'ok') latencies.push(w.end - w.start);
   }
-  for (const i of [...open.keys()]) summarize(i);
+  close();
   return { bucketMs, ...counts, latency: { p50, max } };
 }

@@ -75,7 +75,7 @@ export async function readKeys(cluster: StartedCluster, member: string): Promise
       );
       const row = page.rows[0];
       if (row === undefined || row.keys === null || row.last === null) break;
-      for (const k of parseKeyList(row.keys)) keys.push(k);
+      parseKeyList(row.keys, keys);
       after = row.last;
     }
     await c.query('COMMIT');
@@ -83,9 +83,8 @@ export async function readKeys(cluster: StartedCluster, member: string): Promise
   }, { timeoutMs: 30_000 });
 }
 
-/** The integers of a comma-separated list ('' is none), without a string per key; anything else is an error. */
-export function parseKeyList(text: string): number[] {
-  const keys: number[] = [];
+/** The integers of a comma-separated list ('' is none), appended to `keys`, without a string per key; anything else is an error. */
+export function parseKeyList(text: string, keys: number[] = []): number[] {
   if (text === '') return keys;
   let value = 0;
   let digits = 0;

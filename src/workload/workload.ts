@@ -57,8 +57,8 @@ export class Workload {
     const interval = this.spec.rate === undefined ? 0 : (1000 * this.spec.writers) / this.spec.rate;
     let client: pg.Client | undefined;
     let identity: Identity | undefined;
-    // Any failed write drops the connection, so one that has acknowledged a write has the statement prepared.
-    let prepared = false;
+    /** The member behind the connection's identity, looked up once per identity, not per write. */
+    let member: string | undefined;
     let backoff = 0;
     let next = now() + (interval * id) / this.spec.writers;
     while (this.#running) {
@@ -73,15 +73,16 @@ export class Workload {
       let outcome: Outcome = 'fail';
       let error: string | undefined;
       let sent = false;
+      // Any failure drops the connection, so only a connection opened for this write lacks the prepared statement.
+      const fresh = client === undefined;
       try {
-        if (client === undefined) {
-          client = await connect(this.target.endpoint, this.target.credentials, this.spec.timeoutMs, `chaos-writer-${id}`);
-          prepared = false;
+        client ??= await connect(this.target.endpoint, this.target.credentials, this.spec.timeoutMs, `chaos-writer-${id}`);
+        if (identity === undefined || identity.inRecovery) {
+          identity = await identify(client);
+          member = this.target.nodeByAddress.get(addressKey(identity.addr, identity.port));
         }
-        if (identity === undefined || identity.inRecovery) identity = await identify(client);
         sent = true;
-        await insert(client, key, id, !prepared);
-        prepared = true;
+        await insert(client, key, id, fresh);
         outcome = 'ok';
       } catch (err) {
         outcome = sent ? outcomeAfterSend(err) : 'fail';
@@ -89,9 +90,10 @@ export class Workload {
         if (client) destroy(client);
         client = undefined;
         identity = undefined;
+        member = undefined;
       }
       const end = now();
-      const node = outcome === 'ok' && identity ? this.target.nodeByAddress.get(addressKey(identity.addr, identity.port)) : undefined;
+      const node = outcome === 'ok' ? member : undefined;
       const event: WriteEvent = { kind: 'write', key, writer: id, start, end, outcome };
       if (node !== undefined && identity) Object.assign(event, { node, timeline: identity.timeline });
       if (error !== undefined) event.error = error;

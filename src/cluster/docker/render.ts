@@ -7,7 +7,7 @@
 import type { Credentials } from '../types.js';
 import { bootDcs } from '../render/dcs.js';
 import { haproxyConfig as renderHaproxy } from '../render/haproxy.js';
-import { patroniYaml } from '../render/patroni.js';
+import { INITDB_OPTIONS, patroniYaml } from '../render/patroni.js';
 
 export interface DockerNode {
   /** Logical name: patroni1, etcd2, haproxy. */
@@ -64,7 +64,7 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
     bootstrap: {
       // A short loop_wait to start fast; the scenario's settings go in by PATCH /config once healthy (scenario-dcs.ts).
       dcs: bootDcs(i.dcs),
-      initdb: [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'],
+      initdb: INITDB_OPTIONS,
     },
     postgresql: {
       listen: `0.0.0.0:${PG_PORT}`,

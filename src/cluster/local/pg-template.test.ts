@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyCommand, ensureTemplate, initdbFlags, INITDB_OPTIONS, templateDir } from './pg-template.js';
+import { copyCommand, ensureTemplate, initdbFlags, templateDir } from './pg-template.js';
+import { INITDB_OPTIONS } from '../render/patroni.js';
 
 const roots: string[] = [];
 afterEach(() => roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));

@@ -12,9 +12,6 @@ import { chownSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunAs } from './system.js';
 
-/** initdb's options, as Patroni's bootstrap.initdb list spells them. */
-export const INITDB_OPTIONS: ReadonlyArray<string | Record<string, string>> = [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'];
-
 /** The initdb flags of a Patroni bootstrap.initdb list (Patroni's own rule: `--key=value`, `--flag`). */
 export function initdbFlags(options: ReadonlyArray<string | Record<string, string>>): string[] {
   return options.flatMap((o) => (typeof o === 'string' ? [`--${o}`] : Object.entries(o).map(([k, v]) => `--${k}=${v}`)));

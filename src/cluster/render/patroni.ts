@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { copyCommand, INITDB_OPTIONS } from '../local/pg-template.js';
+import { copyCommand } from '../local/pg-template.js';
 import { HOST, linkPort, type MemberSpec, type Topology } from '../local/topology.js';
 
 /**
@@ -10,6 +10,9 @@ import { HOST, linkPort, type MemberSpec, type Topology } from '../local/topolog
 export function patroniYaml(config: Record<string, unknown>): string {
   return stringify(config, { version: '1.1' });
 }
+
+/** initdb's options, as Patroni's bootstrap.initdb list spells them: the same for every provider. */
+export const INITDB_OPTIONS: ReadonlyArray<string | Record<string, string>> = [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'];
 
 export interface PatroniRenderOptions {
   binDir: string;
