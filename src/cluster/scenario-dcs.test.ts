@@ -32,10 +32,13 @@ class FakeMembers {
   patches: Record<string, unknown>[] = [];
   readonly servers: Server[] = [];
   readonly root = mkdtempSync(join(tmpdir(), 'pc-dcs-'));
+  /** Members whose HA loop runs only when a PATCH wakes it, as Patroni's handler does (a long loop_wait). */
+  loopOnlyWhenWoken = false;
 
   async start(n: number) {
     const members = [];
     for (let i = 1; i <= n; i++) {
+      const dataDir = join(this.root, `patroni${i}`);
       const server = createServer((req, res) => {
         let body = '';
         req.on('data', (d: Buffer) => (body += d.toString()));
@@ -45,6 +48,7 @@ class FakeMembers {
             const patch = JSON.parse(body) as Record<string, unknown>;
             this.patches.push(patch);
             this.config = deepMerge(this.config, patch);
+            if (this.loopOnlyWhenWoken) this.loop(dataDir);
           }
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.config));
         });
@@ -52,7 +56,6 @@ class FakeMembers {
       this.servers.push(server);
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const port = (server.address() as { port: number }).port;
-      const dataDir = join(this.root, `patroni${i}`);
       mkdirSync(dataDir);
       members.push({ name: `patroni${i}`, dataDir, restUrl: `http://127.0.0.1:${port}`, applied: appliedDcsIn(dataDir) });
     }
@@ -81,9 +84,19 @@ describe('applyScenarioDcs', () => {
     const timers = members.map((m, i) => setTimeout(() => fake.loop(m.dataDir), 150 * (i + 1)));
     const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 5_000 });
     timers.forEach(clearTimeout);
-    expect(fake.patches).toEqual([{ loop_wait: 10 }]);
+    // The first writes the settings; the others only wake their members' HA loops.
+    expect(fake.patches).toEqual([{ loop_wait: 10 }, { loop_wait: 10 }, { loop_wait: 10 }]);
     expect(done).toMatchObject({ boot: { loop_wait: 1 }, values: { ttl: 20, loop_wait: 10, retry_timeout: 5 }, configFrom: 'patroni1', appliedOn: ['patroni1', 'patroni2', 'patroni3'] });
     expect(Date.now() - Date.parse(done.verifiedAt)).toBeLessThan(1_000);
+  });
+
+  it('wakes every member, so that members whose loop would not run for a long while apply the settings now', async () => {
+    fake = new FakeMembers();
+    fake.loopOnlyWhenWoken = true;
+    const members = await fake.start(3);
+    for (const m of members) fake.loop(m.dataDir);
+    const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 2_000 });
+    expect(done.appliedOn).toEqual(['patroni1', 'patroni2', 'patroni3']);
   });
 
   it('times out naming the member that never applied them', async () => {

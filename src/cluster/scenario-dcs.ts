@@ -73,7 +73,12 @@ export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: num
   const patch = dcsPatch(t.dcs, boot);
   const first = t.members[0];
   if (first === undefined) throw new Error('a cluster without members has no settings to apply');
-  if (Object.keys(patch).length > 0) await patchConfig(first.restUrl, t.auth, patch);
+  if (Object.keys(patch).length > 0) {
+    // The first PATCH writes the settings to the DCS. The same PATCH to the others changes nothing
+    // there but wakes their HA loops, as Patroni's handler does, so that they apply the settings now
+    // rather than up to a boot loop_wait later.
+    for (const m of t.members) await patchConfig(m.restUrl, t.auth, patch);
+  }
   let config: Record<string, unknown> = {};
   await pollUntil(async () => {
     const seen = await Promise.all(t.members.map(async (m): Promise<MemberDcs> => ({

@@ -5,6 +5,7 @@ import { renderEtcdArgs } from '../render/etcd.js';
 import { renderHaproxyConfig } from '../render/haproxy.js';
 import { bootDcs } from '../render/dcs.js';
 import { renderPatroniConfig } from '../render/patroni.js';
+import { stagedDataDir } from './pg-template.js';
 import type { Topology } from './topology.js';
 import type { Binaries, RunAs } from './system.js';
 
@@ -33,4 +34,5 @@ export function writeRunLayout(t: Topology, bin: Binaries, runAs: RunAs | undefi
 export function removeRunData(t: Topology): void {
   for (const m of t.members) rmSync(m.dataDir, { recursive: true, force: true });
   for (const e of t.etcd) rmSync(e.dataDir, { recursive: true, force: true });
+  rmSync(join(stagedDataDir(t.runDir), '..'), { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyCommand, ensureTemplate, initdbFlags, templateDir } from './pg-template.js';
+import { copyCommand, ensureTemplate, initdbFlags, stageTemplate, templateDir } from './pg-template.js';
 import { INITDB_OPTIONS } from '../render/patroni.js';
 
 const roots: string[] = [];
@@ -62,17 +62,74 @@ describe('ensureTemplate', () => {
 });
 
 describe('copyCommand', () => {
-  it('copies the template into a data folder, created or not, whatever the quotes in the paths', () => {
+  const template = (root: string) => {
+    const tpl = join(root, 'tpl');
+    mkdirSync(join(tpl, 'base'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(tpl, 'base', 'f'), 'from the template');
+    return tpl;
+  };
+  // Patroni splits the command as a POSIX shell would (shlex), and runs it without a shell.
+  const run = (cmd: string) => execFileSync('sh', ['-c', cmd]);
+  const mode = (p: string) => execFileSync('stat', ['-c', '%a', p], { encoding: 'utf8' }).trim();
+
+  it('copies the template into a data folder, created or not, when nothing is staged, whatever the quotes in the paths', () => {
+    const root = scratch();
+    const tpl = template(root);
+    for (const data of [join(root, 'data1'), join(root, 'data2')]) {
+      if (data.endsWith('2')) mkdirSync(data, { mode: 0o700 });
+      run(copyCommand(tpl, data, join(root, 'staged', 'data')));
+      expect(readFileSync(join(data, 'base', 'f'), 'utf8')).toBe('from the template');
+      expect(mode(data)).toBe('700');
+    }
+  });
+
+  it('renames the staged copy into the data folder, created or not, and leaves nothing staged', () => {
+    const root = scratch();
+    const tpl = template(root);
+    for (const data of [join(root, 'data1'), join(root, 'data2')]) {
+      const staged = join(root, 'staged', 'data');
+      mkdirSync(join(staged, 'base'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(staged, 'base', 'f'), 'staged');
+      if (data.endsWith('2')) mkdirSync(data, { mode: 0o700 });
+      run(copyCommand(tpl, data, staged));
+      expect(readFileSync(join(data, 'base', 'f'), 'utf8')).toBe('staged');
+      expect(mode(data)).toBe('700');
+      expect(existsSync(staged)).toBe(false);
+    }
+  });
+
+  it('does not move the staged copy into a data folder that holds files', () => {
+    const root = scratch();
+    const tpl = template(root);
+    const data = join(root, 'data');
+    const staged = join(root, 'staged', 'data');
+    mkdirSync(data, { mode: 0o700 });
+    writeFileSync(join(data, 'PG_VERSION'), '15');
+    mkdirSync(staged, { recursive: true, mode: 0o700 });
+    run(copyCommand(tpl, data, staged));
+    expect(existsSync(staged)).toBe(true);
+    expect(existsSync(join(data, 'data'))).toBe(false);
+  });
+});
+
+describe('stageTemplate', () => {
+  it('stages a whole copy of the template, keeping its mode', async () => {
     const root = scratch();
     const tpl = join(root, 'tpl');
     mkdirSync(join(tpl, 'base'), { recursive: true, mode: 0o700 });
     writeFileSync(join(tpl, 'base', 'f'), 'x');
-    for (const data of [join(root, 'data1'), join(root, 'data2')]) {
-      if (data.endsWith('2')) mkdirSync(data, { mode: 0o700 });
-      // Patroni splits the command as a POSIX shell would (shlex), and runs it without a shell.
-      execFileSync('sh', ['-c', copyCommand(tpl, data)]);
-      expect(readFileSync(join(data, 'base', 'f'), 'utf8')).toBe('x');
-      expect(execFileSync('stat', ['-c', '%a', data], { encoding: 'utf8' }).trim()).toBe('700');
-    }
+    const staged = join(root, 'run', 'staged', 'data');
+    expect(await stageTemplate(tpl, staged, undefined)).toBeUndefined();
+    expect(readFileSync(join(staged, 'base', 'f'), 'utf8')).toBe('x');
+    expect(execFileSync('stat', ['-c', '%a', staged], { encoding: 'utf8' }).trim()).toBe('700');
+  });
+
+  it('returns the failure and leaves no partial copy when the template cannot be copied', async () => {
+    const root = scratch();
+    const staged = join(root, 'run', 'staged', 'data');
+    const err = await stageTemplate(join(root, 'no-template'), staged, undefined);
+    expect(err?.message).toMatch(/no-template/);
+    expect(existsSync(staged)).toBe(false);
+    expect(existsSync(`${staged}.tmp`)).toBe(false);
   });
 });

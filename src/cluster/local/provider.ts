@@ -13,7 +13,7 @@ import { writeRunLayout } from './layout.js';
 import { populateExternal, proxiesConfig, proxiesReady, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
 import { appliedDcsIn, applyScenarioDcs, describeInForce } from '../scenario-dcs.js';
-import { ensureTemplate, initdbFlags, templateDir } from './pg-template.js';
+import { ensureTemplate, initdbFlags, stagedDataDir, stageTemplate, templateDir } from './pg-template.js';
 import { INITDB_OPTIONS } from '../render/patroni.js';
 import { telltaleLine } from './logs.js';
 import { assertPortsFree } from './ports.js';
@@ -106,16 +106,19 @@ export class LocalProvider implements ClusterProvider {
     if (topology.proxied) writeFileSync(join(topology.runDir, 'proxies.json'), proxiesConfig(topology));
     writeRunRecord({ runId, runDir: topology.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), portBase: topology.portBase, createdAt: new Date().toISOString(), state: 'starting' });
     const cluster = new LocalCluster({ topology, binaries, runAs, versions, keepData: this.o.keepData ?? false });
+    // Made while etcd starts; awaited before Patroni starts, so that its bootstrap finds it whole.
+    const staging = template === undefined ? Promise.resolve(undefined) : stageTemplate(template, stagedDataDir(topology.runDir), runAs);
     try {
-      await this.#boot(cluster, say);
+      await this.#boot(cluster, say, staging);
     } catch (err) {
+      await staging; // so that no copy is still being written into the run folder after stop
       await cluster.stop();
       throw err;
     }
     return cluster;
   }
 
-  async #boot(c: LocalCluster, say: (m: string) => void): Promise<void> {
+  async #boot(c: LocalCluster, say: (m: string) => void, staging: Promise<Error | undefined>): Promise<void> {
     const t = c.topology;
     const timeoutMs = this.o.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const diagnose = (): string => {
@@ -142,7 +145,8 @@ export class LocalProvider implements ClusterProvider {
         if (r !== true) return r;
       }
       return true;
-    }, { timeoutMs: 30_000, what: 'etcd cluster healthy', onTimeout: diagnose });
+      // Often: the election comes at a random moment within etcd's election timeout, and Patroni waits for it.
+    }, { timeoutMs: 30_000, intervalMs: 50, what: 'etcd cluster healthy', onTimeout: diagnose });
     if (t.proxied && t.network.externalApi) {
       say(`creating the link proxies on the Toxiproxy at ${t.network.externalApi}`);
       await populateExternal(t);
@@ -156,13 +160,15 @@ export class LocalProvider implements ClusterProvider {
         return proxiesReady(t);
       }, { timeoutMs: 15_000, what: 'link proxies ready', onTimeout: diagnose });
     }
+    const stagingFailed = await staging;
+    if (stagingFailed !== undefined) say(`could not stage the data directory template (${stagingFailed.message}); the leader's bootstrap copies it`);
     say(`starting Patroni on ${t.members.map((m) => `${m.name}:${m.pgPort}`).join(', ')}`);
     for (const m of t.members) c.startPatroni(m.name);
     c.startHaproxy();
     await pollUntil(async () => {
       failFastOnExit();
       return healthy(c);
-    }, { timeoutMs, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
+    }, { timeoutMs, intervalMs: 100, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
     const inForce = await applyScenarioDcs(
       { dcs: t.dcs, members: t.members.map((m) => ({ name: m.name, restUrl: `http://${HOST}:${m.restPort}`, applied: appliedDcsIn(m.dataDir) })), auth: t.credentials.rest },
       { timeoutMs: 15_000, onTimeout: diagnose },

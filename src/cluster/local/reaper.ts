@@ -1,9 +1,9 @@
-import { isRunning } from './procfs.js';
+import { allProcesses, isRunning, type ProcInfo } from './procfs.js';
 import { listRuns, ownerAlive, processesOfRun, readRunRecord, writeRunRecord } from './run-record.js';
 
 /** SIGKILL every process of a run, waiting until they are gone. Returns how many there were. */
-export async function killRunProcesses(runDir: string, timeoutMs = 10_000): Promise<number> {
-  const pids = processesOfRun(runDir);
+export async function killRunProcesses(runDir: string, timeoutMs = 10_000, procs?: ProcInfo[]): Promise<number> {
+  const pids = processesOfRun(runDir, procs);
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -19,9 +19,12 @@ export async function killRunProcesses(runDir: string, timeoutMs = 10_000): Prom
 /** Reaps the runs whose owning harness process is dead (a crash or a SIGKILL). */
 export async function reapOrphanedRuns(root?: string): Promise<{ runDir: string; killed: number }[]> {
   const reaped: { runDir: string; killed: number }[] = [];
-  for (const { runDir, record } of listRuns(root)) {
-    if (record !== undefined && (record.state === 'stopped' || ownerAlive(record))) continue;
-    const killed = await killRunProcesses(runDir);
+  const orphans = listRuns(root).filter(({ record }) => record === undefined || (record.state !== 'stopped' && !ownerAlive(record)));
+  if (orphans.length === 0) return reaped;
+  // One look at /proc for all of them: a run root holds hundreds of old runs, some without a record.
+  const procs = allProcesses();
+  for (const { runDir } of orphans) {
+    const killed = await killRunProcesses(runDir, undefined, procs);
     if (killed > 0) reaped.push({ runDir, killed });
     const current = readRunRecord(runDir);
     if (current !== undefined) writeRunRecord({ ...current, state: 'stopped' });

@@ -55,9 +55,8 @@ export function ownerAlive(r: RunRecord): boolean {
  * their descendants (PostgreSQL's backends rename themselves and would
  * otherwise escape).
  */
-export function processesOfRun(runDir: string): number[] {
+export function processesOfRun(runDir: string, procs = allProcesses()): number[] {
   const needle = `${runDir}/`;
-  const procs = allProcesses();
   const roots = procs.filter((p) => p.pid !== process.pid && p.cmdline.includes(needle)).map((p) => p.pid);
   return withDescendants(roots, procs);
 }

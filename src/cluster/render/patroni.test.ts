@@ -73,7 +73,7 @@ describe('renderPatroniConfig with a data directory template', () => {
 
   it('bootstraps by copying the template into the member data dir, without Patroni own parameters', () => {
     expect(withTemplate['bootstrap'].method).toBe('template');
-    expect(withTemplate['bootstrap'].template).toEqual({ command: expect.stringContaining("'/tmp/pc/.pg-templates/abc' '/tmp/pc/r1/patroni2/data'"), no_params: true });
+    expect(withTemplate['bootstrap'].template).toEqual({ command: expect.stringContaining("'/tmp/pc/.pg-templates/abc' '/tmp/pc/r1/patroni2/data' '/tmp/pc/r1/staged/data'"), no_params: true });
   });
 
   it('bootstraps with initdb when there is no template', () => {

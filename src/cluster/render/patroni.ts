@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { copyCommand } from '../local/pg-template.js';
+import { copyCommand, stagedDataDir } from '../local/pg-template.js';
 import { HOST, linkPort, type MemberSpec, type Topology } from '../local/topology.js';
 
 /**
@@ -45,7 +45,7 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
     bootstrap: {
       dcs: o.bootstrapDcs ?? t.dcs,
       initdb: INITDB_OPTIONS,
-      ...(o.template === undefined ? {} : { method: 'template', template: { command: copyCommand(o.template, m.dataDir), no_params: true } }),
+      ...(o.template === undefined ? {} : { method: 'template', template: { command: copyCommand(o.template, m.dataDir, stagedDataDir(t.runDir)), no_params: true } }),
     },
     postgresql: {
       listen: `${HOST}:${m.pgPort}`,
