@@ -110,12 +110,19 @@ export async function patchConfig(restUrl: string, auth: RestAuth, body: Record<
 }
 
 /**
- * Wakes a member's HA loop at once (Patroni's PATCH /config handler does so
- * even when nothing changes), instead of waiting up to loop_wait for it to
- * notice new replicas and choose a synchronous standby.
+ * Wakes a member's HA loop at once, instead of waiting up to loop_wait for
+ * it: Patroni's PATCH /config handler does so when the patch changes nothing,
+ * so `settings` must be values the DCS already holds. A member whose view of
+ * the DCS (etcd3's watch cache) has not yet seen them tries to write them
+ * with a stale index and answers 409: asked again a moment later, it wakes.
+ * Returns whether it woke; only a refused password is an error (the harness's own bug).
  */
-export async function wakeHaLoop(restUrl: string, auth: RestAuth, ttl: number, timeoutMs = 2000): Promise<void> {
-  const { status, text } = await call('PATCH', `${restUrl}/config`, timeoutMs, { ttl }, auth);
-  // Only a nudge: any answer will do, but a refused password is the harness's own bug.
-  if (status === 401 || status === 403) throw new PatroniHttpError(status, text, `${restUrl}/config`);
+export async function wakeHaLoop(restUrl: string, auth: RestAuth, settings: Record<string, unknown>, timeoutMs = 2000): Promise<boolean> {
+  const url = `${restUrl}/config`;
+  for (let attempt = 1; ; attempt++) {
+    const { status, text } = await call('PATCH', url, timeoutMs, settings, auth);
+    if (status === 401 || status === 403) throw new PatroniHttpError(status, text, url);
+    if (status !== 409 || attempt === 10) return status === 200;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -34,6 +34,9 @@ class FakeMembers {
   readonly root = mkdtempSync(join(tmpdir(), 'pc-dcs-'));
   /** Members whose HA loop runs only when a PATCH wakes it, as Patroni's handler does (a long loop_wait). */
   loopOnlyWhenWoken = false;
+  /** PATCHes each member answers with 409 before its view of the DCS catches up (etcd3's watch cache). */
+  staleAnswers = 0;
+  readonly #stale = new Map<string, number>();
 
   async start(n: number) {
     const members = [];
@@ -45,6 +48,11 @@ class FakeMembers {
         req.on('end', () => {
           if (req.method === 'PATCH') {
             if (req.headers.authorization !== `Basic ${Buffer.from('patroni:pw').toString('base64')}`) return void res.writeHead(401).end('no');
+            const stale = this.#stale.get(dataDir) ?? 0;
+            if (this.patches.length > 0 && stale < this.staleAnswers) {
+              this.#stale.set(dataDir, stale + 1);
+              return void res.writeHead(409).end('Conflict');
+            }
             const patch = JSON.parse(body) as Record<string, unknown>;
             this.patches.push(patch);
             this.config = deepMerge(this.config, patch);
@@ -97,6 +105,28 @@ describe('applyScenarioDcs', () => {
     for (const m of members) fake.loop(m.dataDir);
     const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 2_000 });
     expect(done.appliedOn).toEqual(['patroni1', 'patroni2', 'patroni3']);
+  });
+
+  it('asks again a member whose view of the DCS is behind (409) until it wakes', async () => {
+    fake = new FakeMembers();
+    fake.loopOnlyWhenWoken = true;
+    fake.staleAnswers = 3;
+    const members = await fake.start(3);
+    for (const m of members) fake.loop(m.dataDir);
+    const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 2_000 });
+    expect(done.appliedOn).toEqual(['patroni1', 'patroni2', 'patroni3']);
+  });
+
+  it('does not fail the start when a member never wakes: it waits for that member to apply them', async () => {
+    fake = new FakeMembers();
+    fake.loopOnlyWhenWoken = true;
+    fake.staleAnswers = 100;
+    const members = await fake.start(2);
+    for (const m of members) fake.loop(m.dataDir);
+    const timer = setTimeout(() => fake.loop(members[1]!.dataDir), 300); // its own next loop
+    const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 3_000 });
+    clearTimeout(timer);
+    expect(done.appliedOn).toEqual(['patroni1', 'patroni2']);
   });
 
   it('times out naming the member that never applied them', async () => {

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getConfig, patchConfig, type RestAuth } from './patroni-api.js';
+import { getConfig, patchConfig, wakeHaLoop, type RestAuth } from './patroni-api.js';
 import { bootDcs, dcsMismatches, dcsPatch } from './render/dcs.js';
 import type { DcsInForce } from './types.js';
 import { pollUntil } from './wait/poll.js';
@@ -74,10 +74,10 @@ export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: num
   const first = t.members[0];
   if (first === undefined) throw new Error('a cluster without members has no settings to apply');
   if (Object.keys(patch).length > 0) {
-    // The first PATCH writes the settings to the DCS. The same PATCH to the others changes nothing
-    // there but wakes their HA loops, as Patroni's handler does, so that they apply the settings now
-    // rather than up to a boot loop_wait later.
-    for (const m of t.members) await patchConfig(m.restUrl, t.auth, patch);
+    await patchConfig(first.restUrl, t.auth, patch);
+    // The others' HA loops are woken, so that they apply the settings now rather than up to a boot
+    // loop_wait later. One that does not wake applies them on its next loop: the poll below waits for it.
+    for (const m of t.members.slice(1)) await wakeHaLoop(m.restUrl, t.auth, patch);
   }
   let config: Record<string, unknown> = {};
   await pollUntil(async () => {

@@ -3,7 +3,7 @@ import type { MetricName, SlaResult } from '../sla/types.js';
 import { isoTime } from './format.js';
 import { buildTimeline } from './timeline.js';
 import type { TimelineEntry } from './timeline-types.js';
-import { optional } from './timeline-writes.js';
+import { optional } from '../optional.js';
 import type { ClusterConfig, HarnessError, RunRecord, Verdict, Versions } from './types.js';
 import { runVerdict } from './verdict.js';
 

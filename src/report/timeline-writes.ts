@@ -1,4 +1,5 @@
 import type { WriteEvent } from '../history/events.js';
+import { optional } from '../optional.js';
 import type { WriteBurstEntry, WriteOkEntry } from './timeline-types.js';
 
 /** Writes closer than this belong to the same stretch: a person cares about gaps, not throughput. */
@@ -40,7 +41,3 @@ export function compressWrites(sorted: Iterable<WriteEvent>, start: number): Arr
   return out;
 }
 
-/** Drops undefined fields so that report.json carries no `"node": undefined` noise. */
-export function optional<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

@@ -2,7 +2,8 @@ import type { HistoryEvent, ProbeEvent } from '../history/events.js';
 import { type Events, isView, writesByEnd } from '../history/history.js';
 import { probeRole, probeStateKey } from './probe-state.js';
 import type { ProbeEntry, TimelineEntry } from './timeline-types.js';
-import { compressWrites, optional } from './timeline-writes.js';
+import { optional } from '../optional.js';
+import { compressWrites } from './timeline-writes.js';
 
 /** report.json must stay readable: a flapping probe must not turn it into the history. */
 export const MAX_TIMELINE_ENTRIES = 1500;

@@ -7,7 +7,8 @@
 import type { Credentials } from '../types.js';
 import { bootDcs } from '../render/dcs.js';
 import { haproxyConfig as renderHaproxy } from '../render/haproxy.js';
-import { INITDB_OPTIONS, patroniYaml } from '../render/patroni.js';
+import { optional } from '../../optional.js';
+import { INITDB_OPTIONS, patroniYaml, slotsPostBootstrap } from '../render/patroni.js';
 
 export interface DockerNode {
   /** Logical name: patroni1, etcd2, haproxy. */
@@ -26,6 +27,8 @@ export interface RenderInput {
 }
 
 export const PG_PORT = 5432;
+/** The images link their PostgreSQL's bin dir here, whatever its major version. */
+const PG_BIN_DIR = '/usr/lib/postgresql/current/bin';
 export const REST_PORT = 8008;
 export const ETCD_CLIENT_PORT = 2379;
 export const ETCD_PEER_PORT = 2380;
@@ -65,12 +68,13 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
       // A short loop_wait to start fast; the scenario's settings go in by PATCH /config once healthy (scenario-dcs.ts).
       dcs: bootDcs(i.dcs),
       initdb: INITDB_OPTIONS,
+      ...optional({ post_bootstrap: slotsPostBootstrap(PG_BIN_DIR, m.name, i.members.map((x) => x.name), i.dcs) }),
     },
     postgresql: {
       listen: `0.0.0.0:${PG_PORT}`,
       connect_address: `${m.ip}:${PG_PORT}`,
       data_dir: PATRONI_DATA_DIR,
-      bin_dir: '/usr/lib/postgresql/current/bin',
+      bin_dir: PG_BIN_DIR,
       pgpass: '/tmp/pgpass',
       authentication: { superuser: c.superuser, replication: c.replication, rewind: c.rewind },
       // A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.

@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../local/topology.js';
 import { bootDcs, effectiveDcs } from './dcs.js';
-import { renderPatroniConfig } from './patroni.js';
+import { renderPatroniConfig, slotsPostBootstrap } from './patroni.js';
 
 const t = buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000, replication: 'asynchronous' }, effectiveDcs('asynchronous', { ttl: 20 }));
 const member = t.members[1]!;
@@ -79,5 +83,42 @@ describe('renderPatroniConfig with a data directory template', () => {
   it('bootstraps with initdb when there is no template', () => {
     expect(config['bootstrap'].method).toBeUndefined();
     expect(config['bootstrap'].initdb).toEqual([{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums']);
+  });
+});
+
+describe('slotsPostBootstrap', () => {
+  const scratch = mkdtempSync(join(tmpdir(), "pc-slots it's-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('is the bootstrapping member creating the other members slots, and only theirs', () => {
+    const command = config['bootstrap'].post_bootstrap as string;
+    expect(command).toMatch(/^'\/usr\/lib\/postgresql\/15\/bin\/psql' .*ARRAY\[.*patroni1.*,.*patroni3.*\]/);
+    expect(command).not.toMatch(/patroni2/);
+  });
+
+  it('runs psql with the SQL whole and the connection string Patroni appends as its database', () => {
+    // A stand-in psql that records its arguments; Patroni splits the command as a POSIX shell would.
+    const bin = join(scratch, 'bin dir');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'psql'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$(dirname "$0")/../args"\n');
+    chmodSync(join(bin, 'psql'), 0o755);
+    const cmd = slotsPostBootstrap(bin, 'patroni2', ['patroni1', 'patroni2', 'patroni3'], {});
+    execFileSync('sh', ['-c', `${cmd} 'host=/sock user=postgres dbname=postgres'`]);
+    expect(readFileSync(join(scratch, 'args'), 'utf8').split('\n').slice(0, -1)).toEqual([
+      '-X', '-q', '-o', '/dev/null', '-v', 'ON_ERROR_STOP=1', '-c',
+      "SELECT pg_catalog.pg_create_physical_replication_slot(n, true) FROM unnest(ARRAY['patroni1','patroni3']) AS n WHERE n NOT IN (SELECT slot_name FROM pg_catalog.pg_replication_slots)",
+      'host=/sock user=postgres dbname=postgres',
+    ]);
+  });
+
+  it('is absent when the cluster does not use slots, or has no other member', () => {
+    expect(slotsPostBootstrap('/b', 'patroni1', ['patroni1', 'patroni2'], { postgresql: { use_slots: false } })).toBeUndefined();
+    expect(slotsPostBootstrap('/b', 'patroni1', ['patroni1'], {})).toBeUndefined();
+    const asynchronous = parse(renderPatroniConfig(t, member, { binDir: '/b' })) as Record<string, any>; // parsed YAML is untyped
+    expect(asynchronous['bootstrap'].post_bootstrap).toBeDefined();
+  });
+
+  it('refuses a member name that Patroni would not use as its slot name as it is', () => {
+    expect(() => slotsPostBootstrap('/b', 'patroni1', ['patroni1', 'Node-2'], {})).toThrow(/Node-2/);
   });
 });

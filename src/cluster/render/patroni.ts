@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { optional } from '../../optional.js';
 import { copyCommand, stagedDataDir } from '../local/pg-template.js';
 import { HOST, linkPort, type MemberSpec, type Topology } from '../local/topology.js';
 
@@ -13,6 +14,27 @@ export function patroniYaml(config: Record<string, unknown>): string {
 
 /** initdb's options, as Patroni's bootstrap.initdb list spells them: the same for every provider. */
 export const INITDB_OPTIONS: ReadonlyArray<string | Record<string, string>> = [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'];
+
+/**
+ * bootstrap.post_bootstrap: the member that bootstraps the cluster creates the
+ * other members' replication slots, as Patroni's own would a loop later.
+ * Patroni runs it before it takes the leader key, so the slots exist before
+ * any replica can build itself from the leader; otherwise a replica that
+ * finishes its basebackup within the leader's first loop finds no slot, and
+ * PostgreSQL retries the stream only after wal_retrieve_retry_interval (5 s).
+ * Slot names are Patroni's for these member names (lower-case letters, digits
+ * and _, kept as they are). Undefined when the cluster does not use slots.
+ */
+export function slotsPostBootstrap(binDir: string, self: string, members: readonly string[], dcs: Record<string, unknown>): string | undefined {
+  if ((dcs['postgresql'] as { use_slots?: unknown } | undefined)?.use_slots === false) return undefined;
+  const others = members.filter((n) => n !== self);
+  for (const n of others) if (!/^[a-z0-9_]{1,63}$/.test(n)) throw new Error(`member name ${n} is not its own replication slot name`);
+  if (others.length === 0) return undefined;
+  const sql = `SELECT pg_catalog.pg_create_physical_replication_slot(n, true) FROM unnest(ARRAY[${others.map((n) => `'${n}'`).join(',')}]) AS n WHERE n NOT IN (SELECT slot_name FROM pg_catalog.pg_replication_slots)`;
+  const q = (x: string) => `'${x.replace(/'/g, `'"'"'`)}'`;
+  // Patroni splits it as a shell would and appends the connection string, which psql takes as its database.
+  return `${q(`${binDir}/psql`)} -X -q -o /dev/null -v ON_ERROR_STOP=1 -c ${q(sql)}`;
+}
 
 export interface PatroniRenderOptions {
   binDir: string;
@@ -45,6 +67,7 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
     bootstrap: {
       dcs: o.bootstrapDcs ?? t.dcs,
       initdb: INITDB_OPTIONS,
+      ...optional({ post_bootstrap: slotsPostBootstrap(o.binDir, m.name, t.members.map((x) => x.name), t.dcs) }),
       ...(o.template === undefined ? {} : { method: 'template', template: { command: copyCommand(o.template, m.dataDir, stagedDataDir(t.runDir)), no_params: true } }),
     },
     postgresql: {

@@ -11,7 +11,7 @@ const lastWake = new Map<string, number>();
 async function wakeOnce(restUrl: string, auth: RestAuth, ttl: number): Promise<void> {
   if (Date.now() - (lastWake.get(restUrl) ?? 0) < 2000) return;
   lastWake.set(restUrl, Date.now());
-  await wakeHaLoop(restUrl, auth, ttl);
+  await wakeHaLoop(restUrl, auth, { ttl });
 }
 
 /** GET /cluster from the first member that answers. */
