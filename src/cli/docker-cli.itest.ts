@@ -15,6 +15,7 @@ import { leftovers } from '../cluster/docker/sweep.js';
 import type { ReportJson } from '../report/json.js';
 import { exited, runCli, startCli } from '../test-support/cli.js';
 import { filesContaining, runPasswords } from '../test-support/secrets.js';
+import { runRoot } from '../cluster/run-root.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'pc-docker-cli-'));
 const runIdOf = (out: string) => {
@@ -97,7 +98,7 @@ describe('docker provider through the CLI', () => {
     expect(r.code).toBe(json.verdict === 'pass' ? 0 : 1);
     await nothingLeft(json.run_id);
     // The run's own passwords appear nowhere in its reports or the containers' logs.
-    const passwords = runPasswords(`/tmp/patroni-chaos/${json.run_id}`);
+    const passwords = runPasswords(`${runRoot()}/${json.run_id}`);
     expect(passwords).toHaveLength(4);
     expect(filesContaining(dir, passwords)).toEqual([]);
   }, 600_000);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processesOfRun } from '../cluster/local/run-record.js';
 import { listening, REPO, runCli } from '../test-support/cli.js';
+import { runRoot } from '../cluster/run-root.js';
 
 async function waitForApi(url: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -35,7 +36,7 @@ describe('network and replication faults end to end', () => {
     expect(heal.detail).toMatch(/removed 6 toxics from .*; all enabled and clean/);
     expect(readdirSync(join(folder, 'logs'))).toContain('toxiproxy.log');
     expect(code, stderr.slice(-2000)).toBe(report['verdict'] === 'pass' ? 0 : 1);
-    expect(processesOfRun(`/tmp/patroni-chaos/${report['run_id']}`)).toEqual([]);
+    expect(processesOfRun(`${runRoot()}/${report['run_id']}`)).toEqual([]);
   });
 
   it('split-brain-attempt: the old primary, cut from etcd and replicas but not clients, never acknowledges beside the new one', async () => {

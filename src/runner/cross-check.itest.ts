@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processesOfRun, runRoot } from '../cluster/local/run-record.js';
+import { processesOfRun } from '../cluster/local/run-record.js';
+import { runRoot } from '../cluster/run-root.js';
 import { runCli } from '../test-support/cli.js';
 import { etcdKeyHistory, readEvidence } from '../test-support/independent.js';
 

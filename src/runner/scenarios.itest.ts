@@ -5,6 +5,7 @@ import { filesContaining, runPasswords } from '../test-support/secrets.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/cli.js';
 import { processesOfRun } from '../cluster/local/run-record.js';
+import { runRoot } from '../cluster/run-root.js';
 
 /** The report.json a single-scenario run wrote into a fresh report folder. */
 function reportOf(reportDir: string): Record<string, any> { // report.json is parsed JSON: its shape is what is under test
@@ -17,7 +18,7 @@ const freshDir = () => mkdtempSync(join(tmpdir(), 'pc-reports-'));
 function expectNothingLeft(report: Record<string, any>) {
   expect(report['error']).toBeNull();
   expect(report['run_id']).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
-  expect(processesOfRun(`/tmp/patroni-chaos/${report['run_id']}`)).toEqual([]);
+  expect(processesOfRun(`${runRoot()}/${report['run_id']}`)).toEqual([]);
 }
 
 describe('scenarios end to end on the local provider', () => {
@@ -49,7 +50,7 @@ describe('scenarios end to end on the local provider', () => {
     expect(read.node).toBe(m.faults[0].new_leader);
     expectNothingLeft(report);
     // The run's own passwords (no two runs share one) appear nowhere in its reports or logs.
-    const passwords = runPasswords(`/tmp/patroni-chaos/${report['run_id']}`);
+    const passwords = runPasswords(`${runRoot()}/${report['run_id']}`);
     expect(passwords).toHaveLength(4);
     expect(filesContaining(dir, passwords)).toEqual([]);
   });
@@ -123,9 +124,9 @@ describe('interrupting a run', () => {
     const { child, output } = await startCli(['run', 'scenarios/freeze-primary.yaml', '--report-dir', freshDir(), '--port-base', '8400'], 'injected stop');
     const runId = /cluster (\d{8}-\d{6}-[0-9a-f]{4}) healthy/.exec(output())?.[1];
     expect(runId).toBeDefined();
-    expect(processesOfRun(`/tmp/patroni-chaos/${runId}`).length).toBeGreaterThan(6);
+    expect(processesOfRun(`${runRoot()}/${runId}`).length).toBeGreaterThan(6);
     child.kill('SIGINT');
     expect(await exited(child)).toBe(3);
-    expect(processesOfRun(`/tmp/patroni-chaos/${runId}`)).toEqual([]);
+    expect(processesOfRun(`${runRoot()}/${runId}`)).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runRoot } from '../run-root.js';
 import { request } from 'undici';
 import { HarnessError, errorMessage } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
@@ -32,9 +33,6 @@ export interface AttachOptions {
   onProgress?: (m: string) => void;
 }
 
-function runRoot(): string {
-  return process.env['PATRONI_CHAOS_RUN_ROOT'] ?? '/tmp/patroni-chaos';
-}
 
 /** "150020" -> "15.20"; "90624" -> "9.6.24" (PostgreSQL's server_version_num). */
 export function pgVersion(num: number | undefined): string | null {

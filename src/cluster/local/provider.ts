@@ -18,7 +18,8 @@ import { INITDB_OPTIONS } from '../render/patroni.js';
 import { telltaleLine } from './logs.js';
 import { assertPortsFree } from './ports.js';
 import { reapOrphanedRuns } from './reaper.js';
-import { processStartTime, runRoot, writeRunRecord } from './run-record.js';
+import { processStartTime, writeRunRecord } from './run-record.js';
+import { runRoot } from '../run-root.js';
 import { componentVersions, findBinaries, postgresUser } from './system.js';
 
 export interface LocalProviderOptions {

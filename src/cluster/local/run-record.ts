@@ -7,13 +7,9 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { allProcesses, procInfo, withDescendants } from './procfs.js';
 import { join } from 'node:path';
+import { runRoot } from '../run-root.js';
 import { isRunning } from './procfs.js';
 
-export const DEFAULT_RUN_ROOT = '/tmp/patroni-chaos';
-
-export function runRoot(): string {
-  return process.env['PATRONI_CHAOS_RUN_ROOT'] ?? DEFAULT_RUN_ROOT;
-}
 
 export interface RunRecord {
   runId: string;
