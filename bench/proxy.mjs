@@ -160,9 +160,9 @@ function report(results, { reps, megabytes, pings }) {
   const num = (n, width, digits = 1) => n.toFixed(digits).padStart(width);
   const added = (n, width) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`.padStart(width);
   console.log(`proxy benchmark: node ${process.version}, medians of ${reps} runs`);
-  console.log(`throughput: ${megabytes} MB client -> server; RTT: ${pings} sequential 16-byte pings to an echo server\n`);
+  console.log(`throughput: ${megabytes} MB client -> server (ratio: of the medians; paired: median of each rep's ratio); RTT: ${pings} sequential 16-byte pings to an echo server\n`);
   console.log(
-    `${'setup'.padEnd(12)}${'MB/s'.padStart(9)}${'ratio'.padStart(7)}` +
+    `${'setup'.padEnd(12)}${'MB/s'.padStart(9)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
       `${'RTT p50 µs'.padStart(12)}${'added'.padStart(8)}${'ratio'.padStart(7)}` +
       `${'RTT p99 µs'.padStart(12)}${'added'.padStart(8)}${'ratio'.padStart(7)}`,
   );
@@ -173,6 +173,9 @@ function report(results, { reps, megabytes, pings }) {
       label.padEnd(12) +
         num(mbps, 9) +
         num(mbps / mbps0, 7, 2) +
+        // The median of each rep's ratio: a setup and direct run back to back, so a rep's drift
+        // (direct alone swings by half between runs on a busy machine) cancels out.
+        num(median(r.mbps.map((x, i) => x / base.mbps[i])), 8, 2) +
         num(p50, 12) +
         added(p50 - p500, 8) +
         num(p50 / p500, 7, 2) +
