@@ -120,7 +120,13 @@ export async function patchConfig(restUrl: string, auth: RestAuth, body: Record<
 export async function wakeHaLoop(restUrl: string, auth: RestAuth, settings: Record<string, unknown>, timeoutMs = 2000): Promise<boolean> {
   const url = `${restUrl}/config`;
   for (let attempt = 1; ; attempt++) {
-    const { status, text } = await call('PATCH', url, timeoutMs, settings, auth);
+    let answer: { status: number; text: string };
+    try {
+      answer = await call('PATCH', url, timeoutMs, settings, auth);
+    } catch {
+      return false; // a member too busy to answer is not woken; whoever asked waits for its own loop
+    }
+    const { status, text } = answer;
     if (status === 401 || status === 403) throw new PatroniHttpError(status, text, url);
     if (status !== 409 || attempt === 10) return status === 200;
     await new Promise((r) => setTimeout(r, 20));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bootDcs, deepMerge, effectiveDcs } from './render/dcs.js';
+import { wakeHaLoop } from './patroni-api.js';
 import { APPLIED_DCS_FILE, appliedDcsIn, applyScenarioDcs, inForce, parseAppliedDcs } from './scenario-dcs.js';
 
 const scenario = effectiveDcs('synchronous', { ttl: 20, retry_timeout: 5 });
@@ -127,6 +128,14 @@ describe('applyScenarioDcs', () => {
     const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 3_000 });
     clearTimeout(timer);
     expect(done.appliedOn).toEqual(['patroni1', 'patroni2']);
+  });
+
+  it('a wake that gets no answer is not woken, not an error: the in-force poll then waits for the member', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    expect(await wakeHaLoop(`http://127.0.0.1:${port}`, auth, { loop_wait: 10 })).toBe(false);
   });
 
   it('times out naming the member that never applied them', async () => {

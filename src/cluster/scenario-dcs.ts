@@ -77,7 +77,7 @@ export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: num
     await patchConfig(first.restUrl, t.auth, patch);
     // The others' HA loops are woken, so that they apply the settings now rather than up to a boot
     // loop_wait later. One that does not wake applies them on its next loop: the poll below waits for it.
-    for (const m of t.members.slice(1)) await wakeHaLoop(m.restUrl, t.auth, patch);
+    await Promise.all(t.members.slice(1).map((m) => wakeHaLoop(m.restUrl, t.auth, patch)));
   }
   let config: Record<string, unknown> = {};
   await pollUntil(async () => {

@@ -9,6 +9,8 @@ import type { RunContext } from './context.js';
 const TIMED_OUT = 124;
 const KILLED_AFTER_TIMEOUT = 137;
 const CLIENT_KILLED = 128;
+/** A command that exits 124 on its own this close to its timeout is taken for one that timed out. */
+const TIMEOUT_SLACK_MS = 50;
 
 export interface ExecOutcome {
   resolved: string[];
@@ -42,12 +44,13 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<ExecOutc
     try {
       // `timeout` inside the container ends the command itself (killing the docker client would leave it running there).
       const argv = ['timeout', '-k', '5', String(seconds), ...execArgv(step, { scope: cluster.scope, member: name, leader: ctx.dcs.leader ?? null })];
-      const began = Date.now();
+      const began = performance.now();
       const r = await cluster.execIn(name, argv, { timeoutMs: step.timeoutMs + 15_000 });
       const tail = outputTail(r.stdout, r.stderr);
       const output = tail === '' ? '' : `: ${tail}`;
-      // 137 is also a command killed for another reason: only the clock tells a timeout from it.
-      if ([TIMED_OUT, KILLED_AFTER_TIMEOUT, CLIENT_KILLED].includes(r.code) && Date.now() - began >= seconds * 1000) {
+      // 137 is also a command killed for another reason: only the clock tells a timeout from it. With
+      // some slack: a timer of N s can end a few ms short of N s on our clock (libuv's cached loop time).
+      if ([TIMED_OUT, KILLED_AFTER_TIMEOUT, CLIENT_KILLED].includes(r.code) && performance.now() - began >= seconds * 1000 - TIMEOUT_SLACK_MS) {
         details.push(`${name}: timed out`);
         return failed(`${name}: did not finish within ${seconds} s (exit ${r.code})${output}`);
       }

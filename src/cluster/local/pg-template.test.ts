@@ -124,12 +124,26 @@ describe('stageTemplate', () => {
     expect(execFileSync('stat', ['-c', '%a', staged], { encoding: 'utf8' }).trim()).toBe('700');
   });
 
-  it('returns the failure and leaves no partial copy when the template cannot be copied', async () => {
+  it('returns the failure and leaves no copy behind when the template cannot be copied', async () => {
     const root = scratch();
     const staged = join(root, 'run', 'staged', 'data');
     const err = await stageTemplate(join(root, 'no-template'), staged, undefined);
     expect(err?.message).toMatch(/no-template/);
     expect(existsSync(staged)).toBe(false);
     expect(existsSync(`${staged}.tmp`)).toBe(false);
+  });
+
+  it('removes its whole copy when it cannot be put in place', async () => {
+    const root = scratch();
+    const tpl = join(root, 'tpl');
+    mkdirSync(join(tpl, 'base'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(tpl, 'base', 'f'), 'x');
+    const staged = join(root, 'run', 'staged', 'data');
+    // Something already there and not empty: the copy succeeds, the rename into place does not.
+    mkdirSync(join(staged, 'other'), { recursive: true });
+    const err = await stageTemplate(tpl, staged, undefined);
+    expect(err).toBeDefined();
+    expect(existsSync(`${staged}.tmp`)).toBe(false);
+    expect(existsSync(join(staged, 'base'))).toBe(false);
   });
 });

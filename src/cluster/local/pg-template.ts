@@ -13,6 +13,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RunAs } from './system.js';
+import { shellQuote } from '../render/shell-quote.js';
 
 /** The initdb flags of a Patroni bootstrap.initdb list (Patroni's own rule: `--key=value`, `--flag`). */
 export function initdbFlags(options: ReadonlyArray<string | Record<string, string>>): string[] {
@@ -33,9 +34,9 @@ export function templateDir(root: string, pgVersion: string, pgBinDir: string, f
  * template there. `mv -T` replaces an empty data folder and refuses a full one.
  */
 export function copyCommand(template: string, dataDir: string, staged: string): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'"'"'`)}'`;
-  const script = 'mv -T "$2" "$1" 2>/dev/null || { mkdir -p -m 0700 "$1" && cp -a "$0"/. "$1"/; }';
-  return `sh -c ${q(script)} ${q(template)} ${q(dataDir)} ${q(staged)}`;
+  // mv's complaint, if any, stays in Patroni's log: a staging that never works would otherwise only show as slower starts.
+  const script = '{ [ -d "$2" ] && mv -T "$2" "$1"; } || { mkdir -p -m 0700 "$1" && cp -a "$0"/. "$1"/; }';
+  return `sh -c ${[script, template, dataDir, staged].map(shellQuote).join(' ')}`;
 }
 
 /** Where a run keeps its staged copy of the template: a folder of the run owned by PostgreSQL's user, so that its bootstrap can rename it away. */

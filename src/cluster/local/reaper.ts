@@ -1,9 +1,9 @@
-import { allProcesses, isRunning, type ProcInfo } from './procfs.js';
+import { allProcesses, isRunning } from './procfs.js';
 import { listRuns, ownerAlive, processesOfRun, readRunRecord, writeRunRecord } from './run-record.js';
 
 /** SIGKILL every process of a run, waiting until they are gone. Returns how many there were. */
-export async function killRunProcesses(runDir: string, timeoutMs = 10_000, procs?: ProcInfo[]): Promise<number> {
-  const pids = processesOfRun(runDir, procs);
+export async function killRunProcesses(runDir: string, timeoutMs = 10_000): Promise<number> {
+  const pids = processesOfRun(runDir);
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -21,10 +21,11 @@ export async function reapOrphanedRuns(root?: string): Promise<{ runDir: string;
   const reaped: { runDir: string; killed: number }[] = [];
   const orphans = listRuns(root).filter(({ record }) => record === undefined || (record.state !== 'stopped' && !ownerAlive(record)));
   if (orphans.length === 0) return reaped;
-  // One look at /proc for all of them: a run root holds hundreds of old runs, some without a record.
+  // One look at /proc to find which of them left processes (a run root holds hundreds of old runs,
+  // some without a record); those are looked at again just before their kill, as reaping one can take seconds.
   const procs = allProcesses();
   for (const { runDir } of orphans) {
-    const killed = await killRunProcesses(runDir, undefined, procs);
+    const killed = processesOfRun(runDir, procs).length === 0 ? 0 : await killRunProcesses(runDir);
     if (killed > 0) reaped.push({ runDir, killed });
     const current = readRunRecord(runDir);
     if (current !== undefined) writeRunRecord({ ...current, state: 'stopped' });

@@ -112,7 +112,12 @@ describe('slotsPostBootstrap', () => {
   });
 
   it('is absent when the cluster does not use slots, or has no other member', () => {
-    expect(slotsPostBootstrap('/b', 'patroni1', ['patroni1', 'patroni2'], { postgresql: { use_slots: false } })).toBeUndefined();
+    for (const off of [false, 0, null, 'off', 'False', 'no', '0']) {
+      expect(slotsPostBootstrap('/b', 'patroni1', ['patroni1', 'patroni2'], { postgresql: { use_slots: off } })).toBeUndefined();
+    }
+    for (const on of [true, 'on', 1]) {
+      expect(slotsPostBootstrap('/b', 'patroni1', ['patroni1', 'patroni2'], { postgresql: { use_slots: on } })).toBeDefined();
+    }
     expect(slotsPostBootstrap('/b', 'patroni1', ['patroni1'], {})).toBeUndefined();
     const asynchronous = parse(renderPatroniConfig(t, member, { binDir: '/b' })) as Record<string, any>; // parsed YAML is untyped
     expect(asynchronous['bootstrap'].post_bootstrap).toBeDefined();

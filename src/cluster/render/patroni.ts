@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { optional } from '../../optional.js';
+import { shellQuote } from './shell-quote.js';
 import { copyCommand, stagedDataDir } from '../local/pg-template.js';
 import { HOST, linkPort, type MemberSpec, type Topology } from '../local/topology.js';
 
@@ -26,14 +27,20 @@ export const INITDB_OPTIONS: ReadonlyArray<string | Record<string, string>> = [{
  * and _, kept as they are). Undefined when the cluster does not use slots.
  */
 export function slotsPostBootstrap(binDir: string, self: string, members: readonly string[], dcs: Record<string, unknown>): string | undefined {
-  if ((dcs['postgresql'] as { use_slots?: unknown } | undefined)?.use_slots === false) return undefined;
+  if (isOff((dcs['postgresql'] as { use_slots?: unknown } | undefined)?.use_slots)) return undefined;
   const others = members.filter((n) => n !== self);
   for (const n of others) if (!/^[a-z0-9_]{1,63}$/.test(n)) throw new Error(`member name ${n} is not its own replication slot name`);
   if (others.length === 0) return undefined;
   const sql = `SELECT pg_catalog.pg_create_physical_replication_slot(n, true) FROM unnest(ARRAY[${others.map((n) => `'${n}'`).join(',')}]) AS n WHERE n NOT IN (SELECT slot_name FROM pg_catalog.pg_replication_slots)`;
-  const q = (x: string) => `'${x.replace(/'/g, `'"'"'`)}'`;
   // Patroni splits it as a shell would and appends the connection string, which psql takes as its database.
-  return `${q(`${binDir}/psql`)} -X -q -o /dev/null -v ON_ERROR_STOP=1 -c ${q(sql)}`;
+  return `${shellQuote(`${binDir}/psql`)} -X -q -o /dev/null -v ON_ERROR_STOP=1 -c ${shellQuote(sql)}`;
+}
+
+/** A setting Patroni reads as off: false, 0, null, or off/false/no/0 spelt as a string (its parse_bool). */
+function isOff(v: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v === 'string') return ['off', 'false', 'no', '0'].includes(v.trim().toLowerCase());
+  return v === false || v === 0 || v === null;
 }
 
 export interface PatroniRenderOptions {

@@ -42,7 +42,9 @@ export async function healthy(c: StartedCluster): Promise<true | string> {
   const leaderHandle = c.members.find((m) => m.name === leader.name);
   if (leaderHandle === undefined) return `unknown leader ${leader.name}`;
   const needsSync = c.replication === 'synchronous' && !replicas.some((r) => r.role === 'sync_standby');
-  if (needsSync && replicas.some((r) => REPLICA_STATES.has(r.state))) await wakeOnce(leaderHandle.restUrl, c.credentials.rest, Number(c.dcs['ttl'] ?? 30));
+  // Only with a ttl known to be the DCS's own, so that the nudge writes nothing: not guessed for an attached cluster that never set one.
+  const ttl = c.dcs['ttl'];
+  if (needsSync && ttl !== undefined && replicas.some((r) => REPLICA_STATES.has(r.state))) await wakeOnce(leaderHandle.restUrl, c.credentials.rest, Number(ttl));
   if (replicas.length !== c.members.length - 1) return `${replicas.length} of ${c.members.length - 1} replicas registered (${describe(view)})`;
   const lagging = replicas.filter((r) => !REPLICA_STATES.has(r.state) || r.timeline !== leader.timeline);
   if (lagging.length > 0) return `replica(s) not streaming on timeline ${leader.timeline}: ${describe(lagging)}`;
