@@ -139,6 +139,7 @@ export class LocalProvider implements ClusterProvider {
         return etcdServingPeers(`http://${HOST}:${e.peerPort}`);
       }, { timeoutMs: 10_000, intervalMs: 20, what: `${e.name} serving its peers`, onTimeout: diagnose });
     }
+    // Polled often: etcd elects its leader at a random moment within its election timeout, and Patroni waits for it.
     await pollUntil(async () => {
       failFastOnExit();
       for (const e of c.etcd) {
@@ -146,7 +147,6 @@ export class LocalProvider implements ClusterProvider {
         if (r !== true) return r;
       }
       return true;
-      // Often: the election comes at a random moment within etcd's election timeout, and Patroni waits for it.
     }, { timeoutMs: 30_000, intervalMs: 50, what: 'etcd cluster healthy', onTimeout: diagnose });
     if (t.proxied && t.network.externalApi) {
       say(`creating the link proxies on the Toxiproxy at ${t.network.externalApi}`);
