@@ -85,11 +85,16 @@ class FakeMembers {
 describe('applyScenarioDcs', () => {
   let fake: FakeMembers;
   afterEach(async () => fake.close());
+  /** `n` fake members that booted: each applied the boot settings. */
+  const booted = async (n: number, behaviour: Partial<Pick<FakeMembers, 'loopOnlyWhenWoken' | 'staleAnswers'>> = {}) => {
+    fake = Object.assign(new FakeMembers(), behaviour);
+    const members = await fake.start(n);
+    for (const m of members) fake.loop(m.dataDir);
+    return members;
+  };
 
   it('patches only what differs from the boot settings and returns once every member applied the scenario ones', async () => {
-    fake = new FakeMembers();
-    const members = await fake.start(3);
-    for (const m of members) fake.loop(m.dataDir); // booted: each applied the boot settings
+    const members = await booted(3);
     const timers = members.map((m, i) => setTimeout(() => fake.loop(m.dataDir), 150 * (i + 1)));
     const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 5_000 });
     timers.forEach(clearTimeout);
@@ -100,30 +105,19 @@ describe('applyScenarioDcs', () => {
   });
 
   it('wakes every member, so that members whose loop would not run for a long while apply the settings now', async () => {
-    fake = new FakeMembers();
-    fake.loopOnlyWhenWoken = true;
-    const members = await fake.start(3);
-    for (const m of members) fake.loop(m.dataDir);
+    const members = await booted(3, { loopOnlyWhenWoken: true });
     const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 2_000 });
     expect(done.appliedOn).toEqual(['patroni1', 'patroni2', 'patroni3']);
   });
 
   it('asks again a member whose view of the DCS is behind (409) until it wakes', async () => {
-    fake = new FakeMembers();
-    fake.loopOnlyWhenWoken = true;
-    fake.staleAnswers = 3;
-    const members = await fake.start(3);
-    for (const m of members) fake.loop(m.dataDir);
+    const members = await booted(3, { loopOnlyWhenWoken: true, staleAnswers: 3 });
     const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 2_000 });
     expect(done.appliedOn).toEqual(['patroni1', 'patroni2', 'patroni3']);
   });
 
   it('does not fail the start when a member never wakes: it waits for that member to apply them', async () => {
-    fake = new FakeMembers();
-    fake.loopOnlyWhenWoken = true;
-    fake.staleAnswers = 100;
-    const members = await fake.start(2);
-    for (const m of members) fake.loop(m.dataDir);
+    const members = await booted(2, { loopOnlyWhenWoken: true, staleAnswers: 100 });
     const timer = setTimeout(() => fake.loop(members[1]!.dataDir), 300); // its own next loop
     const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 3_000 });
     clearTimeout(timer);
@@ -139,9 +133,7 @@ describe('applyScenarioDcs', () => {
   });
 
   it('times out naming the member that never applied them', async () => {
-    fake = new FakeMembers();
-    const members = await fake.start(2);
-    for (const m of members) fake.loop(m.dataDir);
+    const members = await booted(2);
     const timer = setTimeout(() => fake.loop(members[0]!.dataDir), 100);
     await expect(applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 600 })).rejects.toThrow(/patroni2 applied loop_wait: 1 instead of 10/);
     clearTimeout(timer);

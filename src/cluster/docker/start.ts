@@ -47,7 +47,6 @@ export function newDockerRunId(): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-
 function labels(runId: string, name: string): string[] {
   return ['--label', `${RUN_LABEL}=${runId}`, '--label', `${OWNER_LABEL}=${ownerLabel()}`, '--label', `${NODE_LABEL}=${name}`];
 }

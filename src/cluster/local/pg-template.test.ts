@@ -61,13 +61,15 @@ describe('ensureTemplate', () => {
   });
 });
 
+/** A stand-in template: one file, base/f, in a 0700 folder. */
+function template(root: string): string {
+  const tpl = join(root, 'tpl');
+  mkdirSync(join(tpl, 'base'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(tpl, 'base', 'f'), 'from the template');
+  return tpl;
+}
+
 describe('copyCommand', () => {
-  const template = (root: string) => {
-    const tpl = join(root, 'tpl');
-    mkdirSync(join(tpl, 'base'), { recursive: true, mode: 0o700 });
-    writeFileSync(join(tpl, 'base', 'f'), 'from the template');
-    return tpl;
-  };
   // Patroni splits the command as a POSIX shell would (shlex), and runs it without a shell.
   const run = (cmd: string) => execFileSync('sh', ['-c', cmd]);
   const mode = (p: string) => execFileSync('stat', ['-c', '%a', p], { encoding: 'utf8' }).trim();
@@ -115,12 +117,10 @@ describe('copyCommand', () => {
 describe('stageTemplate', () => {
   it('stages a whole copy of the template, keeping its mode', async () => {
     const root = scratch();
-    const tpl = join(root, 'tpl');
-    mkdirSync(join(tpl, 'base'), { recursive: true, mode: 0o700 });
-    writeFileSync(join(tpl, 'base', 'f'), 'x');
+    const tpl = template(root);
     const staged = join(root, 'run', 'staged', 'data');
     expect(await stageTemplate(tpl, staged, undefined)).toBeUndefined();
-    expect(readFileSync(join(staged, 'base', 'f'), 'utf8')).toBe('x');
+    expect(readFileSync(join(staged, 'base', 'f'), 'utf8')).toBe('from the template');
     expect(execFileSync('stat', ['-c', '%a', staged], { encoding: 'utf8' }).trim()).toBe('700');
   });
 
@@ -135,9 +135,7 @@ describe('stageTemplate', () => {
 
   it('removes its whole copy when it cannot be put in place', async () => {
     const root = scratch();
-    const tpl = join(root, 'tpl');
-    mkdirSync(join(tpl, 'base'), { recursive: true, mode: 0o700 });
-    writeFileSync(join(tpl, 'base', 'f'), 'x');
+    const tpl = template(root);
     const staged = join(root, 'run', 'staged', 'data');
     // Something already there and not empty: the copy succeeds, the rename into place does not.
     mkdirSync(join(staged, 'other'), { recursive: true });
