@@ -1,20 +1,29 @@
-// Benchmark of the Toxiproxy-compatible proxy (src/proxy): bulk throughput and
+// Benchmark of the Toxiproxy-compatible proxy (src/proxy): bulk throughput each
+// way (client to server, "up", as a client's writes go; server to client,
+// "down", as WAL goes to a replica that streams through a proxy) and
 // small-message round-trip time through the proxy, side by side with a direct
 // connection to the same server. Needs the build: `npm run build`, then
-// `node bench/proxy.mjs [--reps 5] [--mb 256] [--pings 2000]`.
+// `node bench/proxy.mjs [--reps 5] [--mb 256] [--pings 2000]`. BENCH_BASE=<another checkout
+// with a built dist/> adds that checkout's proxy as "base" and "base+noop", run side by side.
 //
 // The proxy runs in a worker thread, as a real Toxiproxy runs in its own
 // process: the main thread's client and server do the same work in both
 // setups, so the difference is the proxy's. Traffic stays on 127.0.0.1.
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const MODULE = process.env.PROXY_MODULE ?? new URL('../dist/proxy/index.js', import.meta.url).href;
+const BASE = process.env.BENCH_BASE;
+const block = Buffer.alloc(1024 * 1024, 7);
+/** What the source server sends each client before it ends. */
+let pourMegabytes = 0;
 
 if (!isMainThread) {
-  const { ToxiproxyServer } = await import(MODULE);
+  const { ToxiproxyServer } = await import(workerData.module);
   const server = new ToxiproxyServer({ host: '127.0.0.1', port: 0 });
   await server.start();
   const proxies = {};
@@ -48,39 +57,49 @@ async function main() {
   const pings = Number(values.pings);
 
   const sink = await listen((socket) => socket.resume());
+  const source = await listen((socket) => void pour(socket, pourMegabytes));
   const echo = await listen((socket) => socket.pipe(socket));
-  const upstreams = { sink: `127.0.0.1:${sink.port}`, echo: `127.0.0.1:${echo.port}` };
+  const upstreams = {
+    sink: `127.0.0.1:${sink.port}`,
+    source: `127.0.0.1:${source.port}`,
+    echo: `127.0.0.1:${echo.port}`,
+  };
   const setups = [
     { label: 'direct', addresses: upstreams, stop: async () => {} },
-    await proxied('proxy', upstreams, false),
-    await proxied('proxy+noop', upstreams, true),
+    await proxied('proxy', MODULE, upstreams, false),
+    await proxied('proxy+noop', MODULE, upstreams, true),
   ];
+  if (BASE) {
+    const base = pathToFileURL(resolve(BASE, 'dist/proxy/index.js')).href;
+    setups.push(await proxied('base', base, upstreams, false), await proxied('base+noop', base, upstreams, true));
+  }
 
-  const results = Object.fromEntries(setups.map((s) => [s.label, { mbps: [], p50: [], p99: [] }]));
+  const results = Object.fromEntries(setups.map((s) => [s.label, { up: [], down: [], p50: [], p99: [] }]));
   // Warm up JIT and sockets, then interleave setups so drift hits all alike.
   for (const setup of setups) {
-    await throughput(setup.addresses.sink, 32);
+    await upload(setup.addresses.sink, 32);
+    await download(setup.addresses.source, 32);
     await roundTrips(setup.addresses.echo, 200);
   }
   for (let rep = 0; rep < reps; rep++) {
     for (const setup of setups) {
       const r = results[setup.label];
-      r.mbps.push(await throughput(setup.addresses.sink, megabytes));
+      r.up.push(await upload(setup.addresses.sink, megabytes));
+      r.down.push(await download(setup.addresses.source, megabytes));
       const rtts = await roundTrips(setup.addresses.echo, pings);
       r.p50.push(quantile(rtts, 0.5));
       r.p99.push(quantile(rtts, 0.99));
     }
   }
   for (const setup of setups) await setup.stop();
-  sink.server.close();
-  echo.server.close();
+  for (const server of [sink, source, echo]) server.server.close();
 
   report(results, { reps, megabytes, pings });
 }
 
 /** The proxy in a worker thread, fronting each upstream. */
-async function proxied(label, upstreams, noop) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { upstreams, noop } });
+async function proxied(label, module, upstreams, noop) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { module, upstreams, noop } });
   const [addresses] = await once(worker, 'message');
   return {
     label,
@@ -107,10 +126,30 @@ function open(address) {
   return once(socket, 'connect').then(() => socket);
 }
 
-/** MB/s for `megabytes` written to a discarding server, timed until the server side has closed. */
-async function throughput(address, megabytes) {
+async function pour(socket, megabytes) {
+  for (let i = 0; i < megabytes; i++) {
+    if (!socket.write(block)) await once(socket, 'drain');
+  }
+  socket.end();
+}
+
+/** MB/s for `megabytes` read from a server that sends them and ends, timed from connecting to the end. */
+async function download(address, megabytes) {
+  pourMegabytes = megabytes;
+  const start = process.hrtime.bigint();
   const socket = await open(address);
-  const block = Buffer.alloc(1024 * 1024, 7);
+  let bytes = 0;
+  socket.on('data', (data) => (bytes += data.length));
+  await once(socket, 'end');
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  socket.destroy();
+  if (bytes !== megabytes * 1024 * 1024) throw new Error(`read ${bytes} bytes of ${megabytes} MB`);
+  return (megabytes * 1024 * 1024) / 1e6 / seconds;
+}
+
+/** MB/s for `megabytes` written to a discarding server, timed until the server side has closed. */
+async function upload(address, megabytes) {
+  const socket = await open(address);
   const start = process.hrtime.bigint();
   for (let i = 0; i < megabytes; i++) {
     if (!socket.write(block)) await once(socket, 'drain');
@@ -160,28 +199,32 @@ function report(results, { reps, megabytes, pings }) {
   const num = (n, width, digits = 1) => n.toFixed(digits).padStart(width);
   const added = (n, width) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`.padStart(width);
   console.log(`proxy benchmark: node ${process.version}, medians of ${reps} runs`);
-  console.log(`throughput: ${megabytes} MB client -> server (ratio: of the medians; paired: median of each rep's ratio); RTT: ${pings} sequential 16-byte pings to an echo server\n`);
   console.log(
-    `${'setup'.padEnd(12)}${'MB/s'.padStart(9)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
-      `${'RTT p50 µs'.padStart(12)}${'added'.padStart(8)}${'ratio'.padStart(7)}` +
-      `${'RTT p99 µs'.padStart(12)}${'added'.padStart(8)}${'ratio'.padStart(7)}`,
+    `throughput: ${megabytes} MB client -> server (up) and server -> client (down); ratio: of the medians; ` +
+      `paired: median of each rep's ratio. RTT: ${pings} sequential 16-byte pings to an echo server\n`,
   );
+  console.log(
+    `${'setup'.padEnd(12)}${'up MB/s'.padStart(9)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
+      `${'down MB/s'.padStart(11)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
+      `${'RTT p50 µs'.padStart(12)}${'added'.padStart(8)}${'RTT p99 µs'.padStart(12)}${'added'.padStart(8)}`,
+  );
+  // The median of each rep's ratio: a setup and direct run back to back, so a rep's drift
+  // (direct alone swings by half between runs on a busy machine) cancels out.
+  const paired = (mine, theirs) => median(mine.map((x, i) => x / theirs[i]));
   for (const [label, r] of Object.entries(results)) {
-    const [mbps, p50, p99] = [median(r.mbps), median(r.p50), median(r.p99)];
-    const [mbps0, p500, p990] = [median(base.mbps), median(base.p50), median(base.p99)];
+    const [up, down, p50, p99] = [median(r.up), median(r.down), median(r.p50), median(r.p99)];
     console.log(
       label.padEnd(12) +
-        num(mbps, 9) +
-        num(mbps / mbps0, 7, 2) +
-        // The median of each rep's ratio: a setup and direct run back to back, so a rep's drift
-        // (direct alone swings by half between runs on a busy machine) cancels out.
-        num(median(r.mbps.map((x, i) => x / base.mbps[i])), 8, 2) +
+        num(up, 9) +
+        num(up / median(base.up), 7, 2) +
+        num(paired(r.up, base.up), 8, 2) +
+        num(down, 11) +
+        num(down / median(base.down), 7, 2) +
+        num(paired(r.down, base.down), 8, 2) +
         num(p50, 12) +
-        added(p50 - p500, 8) +
-        num(p50 / p500, 7, 2) +
+        added(p50 - median(base.p50), 8) +
         num(p99, 12) +
-        added(p99 - p990, 8) +
-        num(p99 / p990, 7, 2),
+        added(p99 - median(base.p99), 8),
     );
   }
 }

@@ -1,5 +1,6 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { splitHostPort } from './address.js';
+import { connectSource, type Source } from './large-reads.js';
 import { Link } from './link.js';
 import type { ToxicCollection } from './toxic-collection.js';
 
@@ -10,16 +11,19 @@ import type { ToxicCollection } from './toxic-collection.js';
  */
 export class Connection {
   private upstream: Socket | undefined;
+  private readonly client: Socket;
   private links: Link[] = [];
   private winding = false;
   private closed = false;
 
   constructor(
-    private readonly client: Socket,
+    private readonly clientSource: Source,
     private readonly upstreamAddress: string,
     private readonly toxics: ToxicCollection,
     private readonly onClosed: (connection: Connection) => void,
-  ) {}
+  ) {
+    this.client = clientSource.socket;
+  }
 
   open(): void {
     this.client.setNoDelay(true);
@@ -32,11 +36,11 @@ export class Connection {
       this.client.destroy();
       return;
     }
-    const upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true });
-    this.upstream = upstream;
-    upstream.on('error', () => undefined);
-    upstream.on('close', () => this.socketClosed());
-    upstream.once('connect', () => this.join(upstream));
+    const upstream = connectSource({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true });
+    this.upstream = upstream.socket;
+    upstream.socket.on('error', () => undefined);
+    upstream.socket.on('close', () => this.socketClosed());
+    upstream.socket.once('connect', () => this.join(upstream));
   }
 
   get bufferedBytes(): number {
@@ -58,13 +62,13 @@ export class Connection {
     this.dispose();
   }
 
-  private join(upstream: Socket): void {
+  private join(upstream: Source): void {
     if (this.closed || this.client.destroyed) {
-      upstream.destroy();
+      upstream.socket.destroy();
       return;
     }
     const events = { finished: (link: Link) => this.linkFinished(link), reset: () => this.reset() };
-    const up = new Link('upstream', this.client, upstream, this.toxics.chain('upstream'), events);
+    const up = new Link('upstream', this.clientSource, upstream.socket, this.toxics.chain('upstream'), events);
     const down = new Link('downstream', upstream, this.client, this.toxics.chain('downstream'), events);
     this.links = [up, down];
     for (const link of this.links) this.toxics.attach(link);

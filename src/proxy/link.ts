@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Source } from './large-reads.js';
 import { ChunkQueue, type Item } from './queue.js';
 import { ToxicStub } from './stub.js';
 import { noop } from './toxics/noop.js';
@@ -33,24 +34,32 @@ export class Link {
   private sourceEnded = false;
   private disposed = false;
   private wakeWriter: (() => void) | undefined;
+  /** Writes of chunks of the source's read buffer not yet finished (or failed). */
+  private unfinishedBorrowedWrites = 0;
+  /** The source is paused until they are: the last of them still points into its read buffer. */
+  private waitingForBorrowedWrites = false;
+  private readonly source: Socket;
   /** A toxic ended the stream (limit reached, timeout) rather than the source closing. */
   terminated = false;
   done = false;
 
   constructor(
     readonly direction: Direction,
-    private readonly source: Socket,
+    private readonly input: Source,
     private readonly dest: Socket,
     toxics: readonly ToxicWrapper[],
     private readonly events: LinkEvents,
   ) {
+    this.source = input.socket;
     for (const wrapper of toxics) this.append(wrapper);
   }
 
   start(): void {
-    this.source.on('data', (data: Buffer) => this.onData(data));
+    const { reads } = this.input;
+    if (reads === undefined) this.source.on('data', (data: Buffer) => this.onData(data, false));
+    else reads.attach((chunk) => this.onData(chunk, true));
     this.source.on('end', () => this.endInput());
-    this.source.resume();
+    this.resumeSource();
     void this.writeLoop();
   }
 
@@ -92,7 +101,7 @@ export class Link {
   /** Treats the source as finished: what is in the chain still flows, later data is dropped. */
   stopReading(): void {
     this.endInput();
-    if (!this.source.destroyed) this.source.resume();
+    this.resumeSource();
   }
 
   /** The connection is gone: stop every toxic (and its timers) and the writer. */
@@ -141,15 +150,15 @@ export class Link {
     return next;
   }
 
-  private onData(data: Buffer): void {
+  /** `borrowed`: `data` is a view of the source's read buffer, which its next read overwrites. */
+  private onData(data: Buffer, borrowed: boolean): void {
     if (this.sourceEnded) return;
-    if (this.passesStraightThrough()) return this.writeThrough(data);
+    if (this.passesStraightThrough()) return this.writeThrough(data, borrowed);
     const queue = this.head;
-    if (queue.push({ data, ts: performance.now() })) return;
+    // Toxics hold chunks for as long as they like: they get a copy of their own.
+    if (queue.push({ data: borrowed ? Buffer.from(data) : data, ts: performance.now() })) return;
     this.source.pause();
-    void queue.whenSpace().then(() => {
-      if (!this.source.destroyed) this.source.resume();
-    });
+    void queue.whenSpace().then(() => this.resumeSource());
   }
 
   /**
@@ -167,13 +176,37 @@ export class Link {
     return true;
   }
 
-  /** As socket.pipe does: a full dest pauses the source until it drains. */
-  private writeThrough(data: Buffer): void {
-    if (this.dest.write(data)) return;
+  /**
+   * As socket.pipe does: a full dest pauses the source until it drains. A
+   * chunk of the read buffer that the kernel did not take whole is still
+   * referenced by the pending write, so the source reads nothing more until
+   * that write is done.
+   */
+  private writeThrough(data: Buffer, borrowed: boolean): void {
+    if (!borrowed) {
+      if (this.dest.write(data)) return;
+      this.source.pause();
+      this.dest.once('drain', () => this.resumeSource());
+      return;
+    }
+    this.unfinishedBorrowedWrites++;
+    this.dest.write(data, this.borrowedWriteFinished);
+    if (this.dest.writableLength === 0) return;
+    this.waitingForBorrowedWrites = true;
     this.source.pause();
-    this.dest.once('drain', () => {
-      if (!this.source.destroyed) this.source.resume();
-    });
+  }
+
+  /** Called once per write, in order, also when it fails: an earlier write finishing late must not resume the source. */
+  private readonly borrowedWriteFinished = (): void => {
+    this.unfinishedBorrowedWrites--;
+    if (!this.waitingForBorrowedWrites || this.unfinishedBorrowedWrites > 0) return;
+    this.waitingForBorrowedWrites = false;
+    this.resumeSource();
+  };
+
+  private resumeSource(): void {
+    if (this.waitingForBorrowedWrites || this.source.destroyed) return;
+    this.source.resume();
   }
 
   private endInput(): void {

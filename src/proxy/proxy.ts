@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { formatAddress, resolveBindHost, splitHostPort } from './address.js';
 import { Connection } from './connection.js';
+import { acceptedSource } from './large-reads.js';
 import { Serial } from './serial.js';
 import { ToxicCollection } from './toxic-collection.js';
 import type { ToxicRegistry } from './toxics/registry.js';
@@ -111,7 +112,7 @@ export class Proxy {
       socket.destroy();
       return;
     }
-    const connection = new Connection(socket, this.upstream, this.toxics, (c) => this.connections.delete(c));
+    const connection = new Connection(acceptedSource(socket), this.upstream, this.toxics, (c) => this.connections.delete(c));
     this.connections.add(connection);
     connection.open();
   }
