@@ -2,16 +2,18 @@
 // way (client to server, "up", as a client's writes go; server to client,
 // "down", as WAL goes to a replica that streams through a proxy) and
 // small-message round-trip time through the proxy, side by side with a direct
-// connection to the same server. Needs the build: `npm run build`, then
-// `node bench/proxy.mjs [--reps 5] [--mb 256] [--pings 2000]`. BENCH_BASE=<another checkout
-// with a built dist/> adds that checkout's proxy as "base" and "base+noop", run side by side.
+// connection to the same server; and connection churn: connections opened,
+// answered once and closed, one after another, per second. Needs the build: `npm run build`, then
+// `node bench/proxy.mjs [--reps 5] [--mb 256] [--pings 2000] [--connections 500]`. BENCH_BASE=<another checkout
+// with a built dist/> adds that checkout's proxy as "base" and "base+noop", run side by side
+// (several, comma-separated, are labelled by their folder names).
 //
 // The proxy runs in a worker thread, as a real Toxiproxy runs in its own
 // process: the main thread's client and server do the same work in both
 // setups, so the difference is the proxy's. Traffic stays on 127.0.0.1.
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -50,11 +52,13 @@ async function main() {
       reps: { type: 'string', default: '5' },
       mb: { type: 'string', default: '256' },
       pings: { type: 'string', default: '2000' },
+      connections: { type: 'string', default: '500' },
     },
   });
   const reps = Number(values.reps);
   const megabytes = Number(values.mb);
   const pings = Number(values.pings);
+  const connections = Number(values.connections);
 
   const sink = await listen((socket) => socket.resume());
   const source = await listen((socket) => void pour(socket, pourMegabytes));
@@ -69,23 +73,26 @@ async function main() {
     await proxied('proxy', MODULE, upstreams, false),
     await proxied('proxy+noop', MODULE, upstreams, true),
   ];
-  if (BASE) {
-    const base = pathToFileURL(resolve(BASE, 'dist/proxy/index.js')).href;
-    setups.push(await proxied('base', base, upstreams, false), await proxied('base+noop', base, upstreams, true));
+  for (const dir of BASE ? BASE.split(',') : []) {
+    const module = pathToFileURL(resolve(dir, 'dist/proxy/index.js')).href;
+    const label = BASE.includes(',') ? basename(resolve(dir)) : 'base';
+    setups.push(await proxied(label, module, upstreams, false), await proxied(`${label}+noop`, module, upstreams, true));
   }
 
-  const results = Object.fromEntries(setups.map((s) => [s.label, { up: [], down: [], p50: [], p99: [] }]));
+  const results = Object.fromEntries(setups.map((s) => [s.label, { up: [], down: [], churn: [], p50: [], p99: [] }]));
   // Warm up JIT and sockets, then interleave setups so drift hits all alike.
   for (const setup of setups) {
     await upload(setup.addresses.sink, 32);
     await download(setup.addresses.source, 32);
     await roundTrips(setup.addresses.echo, 200);
+    await churn(setup.addresses.echo, 50);
   }
   for (let rep = 0; rep < reps; rep++) {
     for (const setup of setups) {
       const r = results[setup.label];
       r.up.push(await upload(setup.addresses.sink, megabytes));
       r.down.push(await download(setup.addresses.source, megabytes));
+      r.churn.push(await churn(setup.addresses.echo, connections));
       const rtts = await roundTrips(setup.addresses.echo, pings);
       r.p50.push(quantile(rtts, 0.5));
       r.p99.push(quantile(rtts, 0.99));
@@ -94,7 +101,7 @@ async function main() {
   for (const setup of setups) await setup.stop();
   for (const server of [sink, source, echo]) server.server.close();
 
-  report(results, { reps, megabytes, pings });
+  report(results, { reps, megabytes, pings, connections });
 }
 
 /** The proxy in a worker thread, fronting each upstream. */
@@ -162,6 +169,25 @@ async function upload(address, megabytes) {
   return (megabytes * 1024 * 1024) / 1e6 / seconds;
 }
 
+/** Connections per second, each opened, answered one 16-byte ping and closed before the next. */
+async function churn(address, count) {
+  const ping = Buffer.alloc(16, 1);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    const socket = await open(address);
+    socket.write(ping);
+    let got = 0;
+    await new Promise((resolve) => {
+      socket.on('data', (data) => {
+        got += data.length;
+        if (got >= ping.length) resolve();
+      });
+    });
+    socket.destroy();
+  }
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
 /** Round-trip times in µs of `count` sequential 16-byte ping/pong exchanges. */
 async function roundTrips(address, count) {
   const socket = await open(address);
@@ -194,19 +220,21 @@ function median(values) {
   return quantile(values, 0.5);
 }
 
-function report(results, { reps, megabytes, pings }) {
+function report(results, { reps, megabytes, pings, connections }) {
   const base = results.direct;
   const num = (n, width, digits = 1) => n.toFixed(digits).padStart(width);
   const added = (n, width) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`.padStart(width);
   console.log(`proxy benchmark: node ${process.version}, medians of ${reps} runs`);
   console.log(
     `throughput: ${megabytes} MB client -> server (up) and server -> client (down); ratio: of the medians; ` +
-      `paired: median of each rep's ratio. RTT: ${pings} sequential 16-byte pings to an echo server\n`,
+      `paired: median of each rep's ratio. RTT: ${pings} sequential 16-byte pings to an echo server. ` +
+      `conn/s: ${connections} connections opened, pinged once and closed, one after another\n`,
   );
   console.log(
-    `${'setup'.padEnd(12)}${'up MB/s'.padStart(9)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
+    `${'setup'.padEnd(16)}${'up MB/s'.padStart(9)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
       `${'down MB/s'.padStart(11)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
-      `${'RTT p50 µs'.padStart(12)}${'added'.padStart(8)}${'RTT p99 µs'.padStart(12)}${'added'.padStart(8)}`,
+      `${'RTT p50 µs'.padStart(12)}${'added'.padStart(8)}${'RTT p99 µs'.padStart(12)}${'added'.padStart(8)}` +
+      `${'conn/s'.padStart(9)}${'ratio'.padStart(7)}`,
   );
   // The median of each rep's ratio: a setup and direct run back to back, so a rep's drift
   // (direct alone swings by half between runs on a busy machine) cancels out.
@@ -214,7 +242,7 @@ function report(results, { reps, megabytes, pings }) {
   for (const [label, r] of Object.entries(results)) {
     const [up, down, p50, p99] = [median(r.up), median(r.down), median(r.p50), median(r.p99)];
     console.log(
-      label.padEnd(12) +
+      label.padEnd(16) +
         num(up, 9) +
         num(up / median(base.up), 7, 2) +
         num(paired(r.up, base.up), 8, 2) +
@@ -224,7 +252,9 @@ function report(results, { reps, megabytes, pings }) {
         num(p50, 12) +
         added(p50 - median(base.p50), 8) +
         num(p99, 12) +
-        added(p99 - median(base.p99), 8),
+        added(p99 - median(base.p99), 8) +
+        num(median(r.churn), 9, 0) +
+        num(median(r.churn) / median(base.churn), 7, 2),
     );
   }
 }

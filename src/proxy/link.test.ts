@@ -2,8 +2,10 @@ import type { Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
 import { expect, test } from 'vitest';
-import { LargeReads } from './large-reads.js';
+import { LargeReads, READ_SIZE, SMALL_READ_SIZE } from './large-reads.js';
 import { Link } from './link.js';
+import { defaultToxicRegistry } from './toxics/index.js';
+import { ToxicWrapper } from './wrapper.js';
 
 /** A dest whose writes finish when the test says, each seen with the bytes it held when it finished. */
 class HeldWrites extends Writable {
@@ -36,9 +38,9 @@ function asSocket(stream: PassThrough | Writable): Socket {
   return stream as unknown as Socket;
 }
 
-/** What the source's handle does on a read: fills the shared buffer and hands over a view of it. */
+/** What the source's handle does on a read: fills the buffer it was given and hands over a view of it. */
 function read(reads: LargeReads, text: string): void {
-  const buffer = reads.onread.buffer as Buffer;
+  const buffer = reads.nextBuffer;
   buffer.write(text, 0);
   reads.onread.callback(Buffer.byteLength(text), buffer);
 }
@@ -99,4 +101,19 @@ test('a link told to stop reading while the dest holds a read-buffer chunk resum
   await tick();
   expect(source.isPaused()).toBe(false);
   expect(dest.finished).toEqual(['cccc']);
+});
+
+test.each([
+  { chain: 'no toxic', toxic: undefined, next: READ_SIZE },
+  { chain: 'a noop toxic', toxic: 'noop', next: READ_SIZE },
+  { chain: 'a latency toxic', toxic: 'latency', next: SMALL_READ_SIZE },
+])('with $chain, a read that fills 64 KiB makes the next one $next bytes', ({ toxic, next }) => {
+  const reads = new LargeReads();
+  const kind = toxic === undefined ? undefined : defaultToxicRegistry().get(toxic);
+  const toxics = kind === undefined ? [] : [new ToxicWrapper('t', toxic ?? '', 'upstream', 1, { latency: 10, jitter: 0 }, kind)];
+  const link = new Link('upstream', { socket: asSocket(new PassThrough()), reads }, asSocket(new HeldWrites()), toxics, events);
+  link.start();
+  read(reads, 'z'.repeat(SMALL_READ_SIZE));
+  expect(reads.nextBuffer.length).toBe(next);
+  link.dispose();
 });

@@ -57,7 +57,13 @@ export class Link {
   start(): void {
     const { reads } = this.input;
     if (reads === undefined) this.source.on('data', (data: Buffer) => this.onData(data, false));
-    else reads.attach((chunk) => this.onData(chunk, true));
+    else {
+      reads.attach((chunk) => {
+        this.onData(chunk, true);
+        // Large reads only while chunks skip the toxics: a toxic would hold a 1 MiB chunk.
+        return this.passesStraightThrough();
+      });
+    }
     this.source.on('end', () => this.endInput());
     this.resumeSource();
     void this.writeLoop();
