@@ -73,9 +73,12 @@ async function main() {
     await proxied('proxy', MODULE, upstreams, false),
     await proxied('proxy+noop', MODULE, upstreams, true),
   ];
-  for (const dir of BASE ? BASE.split(',') : []) {
+  const bases = (BASE ?? '').split(',').filter((dir) => dir !== '');
+  for (const [i, dir] of bases.entries()) {
     const module = pathToFileURL(resolve(dir, 'dist/proxy/index.js')).href;
-    const label = BASE.includes(',') ? basename(resolve(dir)) : 'base';
+    // Named by folder when there are several; a name already taken (or a folder met twice) gets its position.
+    let label = bases.length > 1 ? basename(resolve(dir)) : 'base';
+    if (setups.some((s) => s.label === label || s.label === `${label}+noop`)) label = `${label}#${i + 1}`;
     setups.push(await proxied(label, module, upstreams, false), await proxied(`${label}+noop`, module, upstreams, true));
   }
 
@@ -88,11 +91,13 @@ async function main() {
     await churn(setup.addresses.echo, 50);
   }
   for (let rep = 0; rep < reps; rep++) {
-    for (const setup of setups) {
+    // Each rep starts one setup further on, so no setup always runs after the same one (and its
+    // leftover garbage and TIME_WAIT sockets); churn comes first, before the setup's own bulk transfers.
+    for (const setup of [...setups.slice(rep % setups.length), ...setups.slice(0, rep % setups.length)]) {
       const r = results[setup.label];
+      r.churn.push(await churn(setup.addresses.echo, connections));
       r.up.push(await upload(setup.addresses.sink, megabytes));
       r.down.push(await download(setup.addresses.source, megabytes));
-      r.churn.push(await churn(setup.addresses.echo, connections));
       const rtts = await roundTrips(setup.addresses.echo, pings);
       r.p50.push(quantile(rtts, 0.5));
       r.p99.push(quantile(rtts, 0.99));
@@ -234,7 +239,7 @@ function report(results, { reps, megabytes, pings, connections }) {
     `${'setup'.padEnd(16)}${'up MB/s'.padStart(9)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
       `${'down MB/s'.padStart(11)}${'ratio'.padStart(7)}${'paired'.padStart(8)}` +
       `${'RTT p50 µs'.padStart(12)}${'added'.padStart(8)}${'RTT p99 µs'.padStart(12)}${'added'.padStart(8)}` +
-      `${'conn/s'.padStart(9)}${'ratio'.padStart(7)}`,
+      `${'conn/s'.padStart(9)}${'ratio'.padStart(7)}${'paired'.padStart(8)}`,
   );
   // The median of each rep's ratio: a setup and direct run back to back, so a rep's drift
   // (direct alone swings by half between runs on a busy machine) cancels out.
@@ -254,7 +259,8 @@ function report(results, { reps, megabytes, pings, connections }) {
         num(p99, 12) +
         added(p99 - median(base.p99), 8) +
         num(median(r.churn), 9, 0) +
-        num(median(r.churn) / median(base.churn), 7, 2),
+        num(median(r.churn) / median(base.churn), 7, 2) +
+        num(paired(r.churn, base.churn), 8, 2),
     );
   }
 }

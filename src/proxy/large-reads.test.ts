@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, expect, test } from 'vitest';
 import { acceptedSource, connectSource, LargeReads, READ_SIZE, SMALL_READ_SIZE, type Source } from './large-reads.js';
 import { sha256, sleep, tcpServer, until, within, type Peer } from './test-helpers.js';
@@ -66,31 +68,35 @@ test('an accepted socket is made again on its handle and reads more than libuv 6
 });
 
 test.each([
-  { socket: 'already reading', pauseOnConnect: true, resume: true },
-  { socket: 'accepted without pauseOnConnect, with data read', pauseOnConnect: false, resume: false },
-])('an accepted socket $socket is left as it is, and loses nothing', async ({ pauseOnConnect, resume }) => {
+  { socket: 'flowing to a listener', pauseOnConnect: true, listen: true, resume: true },
+  { socket: 'paused again after reading', pauseOnConnect: true, listen: false, resume: true },
+  { socket: 'accepted without pauseOnConnect, paused after reading', pauseOnConnect: false, listen: false, resume: false },
+])('an accepted socket $socket is left as it is, and loses nothing', async ({ pauseOnConnect, listen, resume }) => {
   const sources: Source[] = [];
+  const parts: Buffer[] = [];
   const server = createServer({ pauseOnConnect }, (socket) => {
+    if (listen) socket.on('data', (part: Buffer) => parts.push(part));
     if (resume) socket.resume();
-    // Paused again, as the proxy's sockets are: only what was read already tells these apart from one to re-make.
-    socket.pause();
-    // By then the hello has arrived and been read into the old socket's buffer.
+    // Paused, as the proxy's sockets are: only what was read already tells it from one to re-make.
+    if (!listen) socket.pause();
+    // By then the hello has arrived: read into the old socket's buffer, or handed to the listener.
     setTimeout(() => sources.push(acceptedSource(socket)), 100);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
   const client = connect({ host: '127.0.0.1', port: (server.address() as { port: number }).port });
   cleanups.push(() => client.destroy());
-  client.end('hello');
+  client.write('hello');
   await until(() => sources.length > 0, 5000, 'the accept');
   const [source] = sources;
   if (source === undefined) throw new Error('no connection accepted');
   expect(source.reads).toBeUndefined();
   cleanups.push(() => source.socket.destroy());
-  const parts: Buffer[] = [];
-  source.socket.on('data', (part: Buffer) => parts.push(part));
-  source.socket.resume();
-  await within(once(source.socket, 'end'), 5000, 'the end');
+  if (!listen) {
+    source.socket.on('data', (part: Buffer) => parts.push(part));
+    source.socket.resume();
+  }
+  await until(() => Buffer.concat(parts).length >= 5, 5000, 'the hello');
   expect(Buffer.concat(parts).toString()).toBe('hello');
 });
 
@@ -126,12 +132,17 @@ test('chunks read before a handler is attached are kept as copies, not as views 
   expect(got).toEqual(['aaaaa', 'ccccc']);
 });
 
-test('reads go into 64 KiB until one fills it, then into 1 MiB while they keep filling it, and back after one that does not', () => {
+test('reads go into 64 KiB until two in a row fill it, then into 1 MiB while they keep filling it, and back after one that does not', () => {
   const reads = new LargeReads();
   reads.attach(() => true);
   expect(reads.nextBuffer.length).toBe(SMALL_READ_SIZE);
   read(reads, 100);
   expect(reads.nextBuffer.length).toBe(SMALL_READ_SIZE);
+  // A lone full read (one 64 KiB message, say) does not switch: it may be all there is.
+  read(reads, SMALL_READ_SIZE);
+  expect(reads.nextBuffer.length).toBe(SMALL_READ_SIZE);
+  read(reads, 100);
+  read(reads, SMALL_READ_SIZE);
   read(reads, SMALL_READ_SIZE);
   const large = reads.nextBuffer;
   expect(large.length).toBe(READ_SIZE);
@@ -141,13 +152,31 @@ test('reads go into 64 KiB until one fills it, then into 1 MiB while they keep f
   expect(reads.nextBuffer.length).toBe(SMALL_READ_SIZE);
   // The next burst reuses the large buffer if the collector has not taken it (it cannot have, within one job).
   read(reads, SMALL_READ_SIZE);
+  read(reads, SMALL_READ_SIZE);
   expect(reads.nextBuffer).toBe(large);
+});
+
+test('between bursts the 1 MiB buffer is left to the collector', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const reads = new LargeReads();
+  reads.attach(() => true);
+  read(reads, SMALL_READ_SIZE);
+  read(reads, SMALL_READ_SIZE);
+  const large = new WeakRef(reads.nextBuffer);
+  expect(large.deref()?.length).toBe(READ_SIZE);
+  read(reads, 10);
+  // A WeakRef holds its target until the job that made or read it ends.
+  await sleep(0);
+  gc();
+  expect(large.deref()).toBeUndefined();
+  expect(reads.nextBuffer.length).toBe(SMALL_READ_SIZE);
 });
 
 test('a handler that does not welcome large chunks keeps reads at 64 KiB, however full', () => {
   const reads = new LargeReads();
   reads.attach(() => false);
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     read(reads, SMALL_READ_SIZE);
     expect(reads.nextBuffer.length).toBe(SMALL_READ_SIZE);
   }

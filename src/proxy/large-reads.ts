@@ -21,16 +21,22 @@ export const SMALL_READ_SIZE = 64 * 1024;
  * pauses the socket, in which case it stays valid until the socket is resumed
  * (a paused socket reads nothing, so nothing overwrites the buffer).
  *
- * Reads go into 64 KiB. Only when a read fills that, and the handler says a
- * large chunk is welcome (it passes chunks straight on; toxics would hold
- * chunks of 1 MiB), does the next read go into 1 MiB, and it stays there
- * while reads keep filling it. A read that does not fill its buffer means the
- * kernel had no more: the next goes into 64 KiB again, and the 1 MiB buffer
- * is kept only weakly, for the next burst, until the collector takes it. So a
- * socket costs 64 KiB between bursts and one that never bursts never
- * allocates 1 MiB (200 idle connections after a 2 MB echo each: 171 MB RSS,
- * against 412 MB with one 1 MiB buffer per socket and 118 MB reading as
- * libuv does).
+ * Reads go into 64 KiB. Only after two reads in a row have filled their
+ * buffer, and while the handler says a large chunk is welcome (it passes
+ * chunks straight on; toxics would hold chunks of 1 MiB), does the next read
+ * go into 1 MiB, and it stays there while reads keep filling it. A read that
+ * does not fill its buffer means the kernel had no more: the next goes into
+ * 64 KiB again, and the 1 MiB buffer is kept only weakly, for the next burst,
+ * until the collector takes it. A connection that never bursts never
+ * allocates 1 MiB, and one between bursts usually holds 64 KiB (200 idle
+ * connections after a 2 MB echo each: 171 MB RSS, against 412 MB with one
+ * 1 MiB buffer per socket and 118 MB reading as libuv does).
+ *
+ * Usually: Node asks for the next buffer only after a read that brought
+ * bytes, so a burst that ends exactly on a full read (the kernel then answers
+ * EAGAIN, which Node does not report) leaves the socket pointing at 1 MiB
+ * until its next read. Two full reads in a row make that rarer (a lone 64 KiB
+ * message does not switch); its pages are resident only where written.
  */
 export class LargeReads {
   /** Returns whether the next read may go into the large buffer. */
@@ -41,6 +47,7 @@ export class LargeReads {
   private large: Buffer | undefined;
   private spare: WeakRef<Buffer> | undefined;
   private current: Buffer = this.small;
+  private fullReadsInARow = 0;
 
   readonly onread: OnReadOpts = {
     // Node asks for the buffer once when the handle is set up and again after every read.
@@ -50,7 +57,8 @@ export class LargeReads {
       let largeWelcome = false;
       if (this.handler === undefined) this.early.push(Buffer.from(chunk));
       else largeWelcome = this.handler(chunk);
-      this.current = largeWelcome && bytes === buffer.byteLength ? this.largeBuffer() : this.smallBuffer();
+      this.fullReadsInARow = bytes === buffer.byteLength ? this.fullReadsInARow + 1 : 0;
+      this.current = largeWelcome && this.fullReadsInARow >= 2 ? this.largeBuffer() : this.smallBuffer();
       // Pausing is the handler's to do, through the socket.
       return true;
     },
@@ -114,9 +122,9 @@ export function acceptedSource(accepted: Socket): Source {
   const holder = accepted as unknown as HandleHolder;
   const handle = holder._handle;
   if (!isStreamHandle(handle)) return { socket: accepted, reads: undefined };
-  // Only a socket that has read nothing yet: what it has read would be lost with the old socket.
-  const untouched = accepted.readableFlowing === false && accepted.readableLength === 0 && handle.reading !== true;
-  if (!untouched) return { socket: accepted, reads: undefined };
+  // Only a paused socket that holds nothing read: what it has read would be lost with the old
+  // socket, and one that is flowing may already have handed data to someone.
+  if (accepted.readableFlowing !== false || accepted.readableLength > 0) return { socket: accepted, reads: undefined };
   const reads = new LargeReads();
   const options: AcceptedSocketOpts = {
     handle,
@@ -145,7 +153,6 @@ export function connectSource(options: TcpNetConnectOpts): Source {
 
 /** What Node's TCP handle (tcp_wrap) offers that this module relies on. */
 interface StreamHandle {
-  reading?: boolean;
   readStart: unknown;
   readStop: unknown;
   useUserBuffer: unknown;
