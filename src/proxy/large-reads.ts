@@ -29,10 +29,10 @@ export const SMALL_READ_SIZE = 64 * 1024;
  * 64 KiB again, and the 1 MiB buffer is kept only weakly, for the next burst,
  * until the collector takes it. A connection that never bursts never
  * allocates 1 MiB, and one between bursts usually holds 64 KiB (200 idle
- * connections after a 2 MB echo each: 171 MB RSS, against 412 MB with one
- * 1 MiB buffer per socket and 118 MB reading as libuv does).
+ * connections after a 2 MB echo each: 144 MB RSS, against 412 MB with one
+ * 1 MiB buffer per socket and 124 MB reading as libuv does).
  *
- * Usually: Node asks for the next buffer only after a read that brought
+ * Not always: Node asks for the next buffer only after a read that brought
  * bytes, so a burst that ends exactly on a full read (the kernel then answers
  * EAGAIN, which Node does not report) leaves the socket pointing at 1 MiB
  * until its next read. Two full reads in a row make that rarer (a lone 64 KiB
