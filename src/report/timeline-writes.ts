@@ -40,4 +40,3 @@ export function compressWrites(sorted: Iterable<WriteEvent>, start: number): Arr
   }
   return out;
 }
-

@@ -33,7 +33,6 @@ export interface AttachOptions {
   onProgress?: (m: string) => void;
 }
 
-
 /** "150020" -> "15.20"; "90624" -> "9.6.24" (PostgreSQL's server_version_num). */
 export function pgVersion(num: number | undefined): string | null {
   if (num === undefined || !(num > 0)) return null;

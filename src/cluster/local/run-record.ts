@@ -5,11 +5,9 @@
  * or data path lies inside it, so a reused PID of a stranger never matches.
  */
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { allProcesses, procInfo, withDescendants } from './procfs.js';
+import { allProcesses, isRunning, procInfo, withDescendants } from './procfs.js';
 import { join } from 'node:path';
 import { runRoot } from '../run-root.js';
-import { isRunning } from './procfs.js';
-
 
 export interface RunRecord {
   runId: string;
