@@ -3,6 +3,7 @@ import type { ProxyCollection } from './collection.js';
 import { ErrBadRequestBody, toApiError } from './errors.js';
 import { asObject, boolField, parseJson, stringField } from './json.js';
 import type { Proxy } from './proxy.js';
+import { newRequestId } from './request-id.js';
 
 /** A route's answer: JSON `body`, or preformatted `text`, or nothing (204). */
 interface Reply {
@@ -39,11 +40,12 @@ export function createApiHandler(proxies: ProxyCollection, version: string) {
       POST: async (_, body) => ({ status: 201, body: await proxies.create(await body()) }),
     },
     populate: {
-      // Errors carry the proxies applied before them (null if none were), as Toxiproxy's do.
+      // The proxies applied, before the error if one stopped it; null when there are none
+      // (an empty Go slice encodes as null), even for an empty list.
       POST: async (_, body) => {
         try {
           const { proxies: list, error } = await proxies.populate(await body());
-          return { status: error?.status ?? 201, body: { ...error?.toJSON(), proxies: list } };
+          return { status: error?.status ?? 201, body: { ...error?.toJSON(), proxies: list.length > 0 ? list : null } };
         } catch (err) {
           const error = toApiError(err);
           return { status: error.status, body: { ...error.toJSON(), proxies: null } };
@@ -90,16 +92,19 @@ async function update(proxy: Proxy, body: unknown): Promise<Proxy> {
 }
 
 async function handle(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  // Toxiproxy refuses browsers so that a web page cannot drive it with cross-site requests.
-  if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
-    return send(res, 403, 'User agent not allowed\n', TEXT);
-  }
   const { pattern, params } = match(new URL(req.url ?? '/', 'http://localhost').pathname);
   const route = Object.hasOwn(routes, pattern) ? routes[pattern] : undefined;
   if (route === undefined) return send(res, 404, '404 page not found\n', TEXT);
   const method = req.method ?? '';
   const handler = Object.hasOwn(route, method) ? route[method] : undefined;
   if (handler === undefined) return send(res, 405, '', TEXT);
+  // Toxiproxy's middlewares (request id, then the browser check) wrap matched routes only:
+  // gorilla/mux answers 404 and 405 without them.
+  res.setHeader('X-Toxiproxy-Request-Id', newRequestId());
+  // Toxiproxy refuses browsers so that a web page cannot drive it with cross-site requests.
+  if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+    return send(res, 403, 'User agent not allowed\n', TEXT);
+  }
   try {
     const reply = await handler(params, () => readJson(req));
     if (reply.text !== undefined) send(res, reply.status, reply.text, 'application/json;charset=utf-8');

@@ -47,8 +47,9 @@ export class ProxyCollection {
   }
 
   /**
-   * Creates or replaces each proxy in the list. One whose listen and upstream
-   * are unchanged is kept as it is, with its connections and toxics.
+   * Creates or replaces each proxy in the list. One whose listen (once
+   * resolved) and upstream are unchanged is kept as it is, with its
+   * connections and toxics.
    */
   async populate(body: unknown): Promise<PopulateResult> {
     if (!Array.isArray(body)) throw new ApiError(`bad request body: json: cannot unmarshal into proxy list`, 400);
@@ -94,7 +95,7 @@ export class ProxyCollection {
   private async replace(input: Required<ProxyInput>): Promise<Proxy> {
     const existing = this.proxies.get(input.name);
     if (existing !== undefined) {
-      if (existing.listen === input.listen && existing.upstream === input.upstream) return existing;
+      if (!(await existing.differs(input.listen, input.upstream))) return existing;
       await existing.stop();
     }
     const proxy = new Proxy(input.name, input.listen, input.upstream, this.registry);

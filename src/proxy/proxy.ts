@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { formatAddress, resolveBindHost, splitHostPort } from './address.js';
+import { formatAddress, listenError, resolveTcpAddr } from './address.js';
 import { Connection } from './connection.js';
 import { acceptedSource } from './large-reads.js';
 import { Serial } from './serial.js';
@@ -52,7 +52,7 @@ export class Proxy {
   /** Toxiproxy's Proxy.Update: a new address restarts the proxy, dropping its connections. */
   update(settings: ProxySettings): Promise<void> {
     return this.serial.run(async () => {
-      if (settings.listen !== this.listen || settings.upstream !== this.upstream) {
+      if (await this.differs(settings.listen, settings.upstream)) {
         await this.close();
         this.listen = settings.listen;
         this.upstream = settings.upstream;
@@ -60,6 +60,16 @@ export class Proxy {
       if (settings.enabled && !this.enabled) await this.open();
       if (!settings.enabled && this.enabled) await this.close();
     });
+  }
+
+  /**
+   * Toxiproxy's Proxy.Differs: whether these addresses call for a new
+   * listener. `listen` is resolved first, so "localhost:P" is the same as a
+   * bound "127.0.0.1:P"; an address that cannot be resolved throws.
+   */
+  async differs(listen: string, upstream: string): Promise<boolean> {
+    const { text } = await resolveTcpAddr(listen);
+    return text !== this.listen || upstream !== this.upstream;
   }
 
   get connectionCount(): number {
@@ -80,14 +90,17 @@ export class Proxy {
 
   private async open(): Promise<void> {
     if (this.enabled) return;
-    const { host, port } = splitHostPort(this.listen);
-    const bindHost = await resolveBindHost(host);
+    // Errors worded as Go's net.Listen words them, which Toxiproxy passes on.
+    const address = await resolveTcpAddr(this.listen).catch((err: unknown) => {
+      throw new Error(`listen tcp: ${err instanceof Error ? err.message : String(err)}`);
+    });
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
     server.on('connection', (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: bindHost, port }, () => {
-        server.off('error', reject);
+      const failed = (err: Error): void => reject(listenError(err, address.text));
+      server.once('error', failed);
+      server.listen({ host: address.bindHost, port: address.port }, () => {
+        server.off('error', failed);
         resolve();
       });
     });

@@ -162,7 +162,7 @@ export class Harness {
     } catch {
       json = undefined;
     }
-    return { status: res.status, text, json, type: res.headers.get('content-type') };
+    return { status: res.status, text, json, type: res.headers.get('content-type'), headers: res.headers };
   }
 
   /** Time for one small message to go through `socket` to an echo peer and back. */

@@ -52,16 +52,17 @@ export class ToxicCollection {
     const toxicity = numberField(input, 'toxicity', 1);
     const type = stringField(input, 'type', '');
     let name = stringField(input, 'name', '');
-    const stream = DIRECTIONS.find((d) => d === streamText.toLowerCase());
-    if (stream === undefined) throw ErrInvalidStream;
-    if (name === '') name = `${type}_${stream}`;
+    const direction = DIRECTIONS.find((d) => d === streamText.toLowerCase());
+    if (direction === undefined) throw ErrInvalidStream;
+    // The default name takes the stream as written ("latency_UpStream"), as Toxiproxy's does.
+    if (name === '') name = `${type}_${streamText}`;
     const kind = this.registry.get(type);
     if (kind === undefined) throw ErrInvalidToxicType;
     if (this.list().some((t) => t.name === name)) throw ErrToxicAlreadyExists;
     const attributes = decodeAttributes(kind, kind.defaults, field(input, 'attributes'));
-    const wrapper = new ToxicWrapper(name, type, stream, toxicity, attributes, kind);
-    this.chains[stream].push(wrapper);
-    await this.eachLink(stream, (link) => link.addToxic(wrapper));
+    const wrapper = new ToxicWrapper(name, type, direction, toxicity, attributes, kind, streamText);
+    this.chains[direction].push(wrapper);
+    await this.eachLink(direction, (link) => link.addToxic(wrapper));
     return wrapper;
   }
 
@@ -71,15 +72,15 @@ export class ToxicCollection {
     const input = asObject(body, 'toxic');
     const attributes = decodeAttributes(wrapper.kind, wrapper.attributes, field(input, 'attributes'));
     wrapper.configure(numberField(input, 'toxicity', wrapper.toxicity), attributes);
-    await this.eachLink(wrapper.stream, (link) => link.updateToxic(wrapper));
+    await this.eachLink(wrapper.direction, (link) => link.updateToxic(wrapper));
     return wrapper;
   }
 
   async remove(name: string): Promise<void> {
     const wrapper = this.get(name);
-    const chain = this.chains[wrapper.stream];
+    const chain = this.chains[wrapper.direction];
     chain.splice(chain.indexOf(wrapper), 1);
-    await this.eachLink(wrapper.stream, (link) => link.removeToxic(wrapper));
+    await this.eachLink(wrapper.direction, (link) => link.removeToxic(wrapper));
   }
 
   async reset(): Promise<void> {

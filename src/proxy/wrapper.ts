@@ -6,7 +6,8 @@ export interface ToxicJSON {
   attributes: Attributes;
   name: string;
   type: string;
-  stream: Direction;
+  /** As the client spelled it ("UpStream" stays so), as Toxiproxy answers it. */
+  stream: string;
   toxicity: number;
 }
 
@@ -17,10 +18,12 @@ export class ToxicWrapper {
   constructor(
     readonly name: string,
     readonly type: string,
-    readonly stream: Direction,
+    readonly direction: Direction,
     public toxicity: number,
     public attributes: Attributes,
     readonly kind: ToxicKind,
+    /** The direction as the client wrote it; Toxiproxy parses it case-insensitively but keeps the text. */
+    readonly stream: string = direction,
   ) {
     this.toxic = kind.create(attributes);
   }

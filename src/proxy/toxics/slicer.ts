@@ -9,6 +9,8 @@ export const slicerToxic: ToxicKind<SlicerAttributes> = {
   create: (attributes) => ({
     async pipe(stub: ToxicStub): Promise<void> {
       // Timers can't sleep microseconds; sub-millisecond delays are summed and slept in bulk.
+      // A late timer is not paid back from the next gap: Toxiproxy sleeps the full delay after
+      // every piece, and a shortened gap would let pieces reach the peer together under load.
       let owedMs = 0;
       for (;;) {
         const chunk = await stub.read();
@@ -28,7 +30,7 @@ export const slicerToxic: ToxicKind<SlicerAttributes> = {
           if (owedMs < 1) continue;
           const before = performance.now();
           if (!(await stub.sleep(owedMs))) return flushRest();
-          owedMs -= performance.now() - before;
+          owedMs = Math.max(0, owedMs - (performance.now() - before));
         }
       }
     },
