@@ -121,7 +121,7 @@ export interface Classified {
  * on its bad tail (p90); a count to the before side's worst run, on the
  * after side's worst.
  */
-export function classifyMetric(before: Distribution | null, after: Distribution | null, floor: number, kind: MetricKind = 'time'): Classified {
+export function classifyMetric(before: Distribution | null, after: Distribution | null, floor: number, kind: MetricKind): Classified {
   if (before === null || after === null) {
     return { class: 'not compared', note: before === null && after === null ? 'not measured' : before === null ? 'not measured before' : 'not measured after' };
   }
