@@ -2,14 +2,14 @@ import type { Command } from 'commander';
 import { compareReports } from '../report/compare.js';
 import { comparisonText } from '../report/compare-text.js';
 import { intArg } from './args.js';
-import { planUpgrade, runUpgrade } from './verify-upgrade.js';
+import { DEFAULT_UPGRADE_ITERATIONS, planUpgrade, runUpgrade } from './verify-upgrade.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerCompareCommands(program: Command): void {
   program
     .command('compare')
-    .description('compare two report folders (before and after a change) per scenario and metric; exit 1 on a regression or a new finding')
+    .description('compare two report folders (before and after a change) per scenario and metric; exit 1 on a regression or anything failing after (a finding new or still failing)')
     .argument('<before>', 'report folder of a run or a suite')
     .argument('<after>', 'report folder of a run or a suite')
     .option('--json', 'print the comparison as JSON (what verify-upgrade writes to comparison.json)', false)
@@ -21,11 +21,11 @@ export function registerCompareCommands(program: Command): void {
 
   program
     .command('verify-upgrade')
-    .description('run the same scenarios on two docker releases (or a saved report folder and a release) and compare them; exit 1 on a regression or a new finding')
+    .description('run the same scenarios on two docker releases (or a saved report folder and a release) and compare them; exit 1 on a regression or anything failing after (a finding new or still failing)')
     .argument('[scenarios...]', 'scenario files, suite files or directories (default: scenarios/docker-nightly.yaml)')
     .requiredOption('--from <release|dir>', 'the release in use (bookworm, trixie), or a report folder saved from it')
     .requiredOption('--to <release>', 'the release to upgrade to')
-    .option('--iterations <n>', 'run each scenario N times on each side (3 or more for a distribution)', intArg('--iterations', 1, 1000))
+    .option('--iterations <n>', `run each scenario N times on each side (default ${DEFAULT_UPGRADE_ITERATIONS}, or the suite's own if more; with 1 the metric comparison is only indicative)`, intArg('--iterations', 1, 1000))
     .option('--set <path=value>', 'override a scenario field on both sides (repeatable); not cluster.release', collect, [])
     .option('--report-dir <dir>', 'where the upgrade folder goes (before/, after/, comparison.md, comparison.json)', 'reports')
     .action(async (targets: string[], o: { from: string; to: string; iterations?: number; set: string[]; reportDir: string }) => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refusalOf } from '../scenario/test-support.js';
 import { ReportFolderError } from '../report/read-reports.js';
 import { REPO } from '../test-support/cli.js';
-import { DEFAULT_UPGRADE_SUITE, planUpgrade, type UpgradeOptions } from './verify-upgrade.js';
+import { DEFAULT_UPGRADE_ITERATIONS, DEFAULT_UPGRADE_SUITE, planUpgrade, type UpgradeOptions } from './verify-upgrade.js';
 
 let root: string;
 beforeEach(async () => { root = await mkdtemp(join(tmpdir(), 'verify-upgrade-')); });
@@ -28,6 +28,19 @@ describe('planUpgrade: everything is checked before a cluster starts', () => {
     expect(plan.before.dir).toBe(join(plan.outDir, 'before'));
     expect(plan.after.dir).toBe(join(plan.outDir, 'after'));
     expect(plan.iterations).toBe(3);
+  });
+
+  it('runs 3 iterations per side by default, though the nightly suite asks for 1: the rule compares distributions', async () => {
+    expect(DEFAULT_UPGRADE_ITERATIONS).toBe(3);
+    const plan = planUpgrade([], opts());
+    if (!('release' in plan.before)) throw new Error('expected a release on the before side');
+    expect(plan.before.suite.iterations).toBe(1);
+    expect(plan.iterations).toBe(3);
+    expect(planUpgrade([], opts({ iterations: 1 })).iterations).toBe(1);
+    // A suite that asks for more keeps its own.
+    const suite = join(root, 'five.yaml');
+    await writeFile(suite, `suite: five\niterations: 5\nscenarios:\n  - ${scenario('kill-primary')}\n`);
+    expect(planUpgrade([suite], opts()).iterations).toBe(5);
   });
 
   it('makes one suite of several targets, so that each side is one report folder', () => {

@@ -23,6 +23,8 @@ import { loadChecked } from './scenario-commands.js';
 export const UPGRADE_PROVIDER = 'docker';
 /** Resolved from the package, so the default works from any working directory, in src/ (tests) and dist/. */
 export const DEFAULT_UPGRADE_SUITE = fileURLToPath(new URL('../../scenarios/docker-nightly.yaml', import.meta.url));
+/** The comparison's rule needs distributions: with one run a side, every metric row is only indicative. */
+export const DEFAULT_UPGRADE_ITERATIONS = 3;
 
 export interface UpgradeOptions {
   from: string;
@@ -37,7 +39,8 @@ export interface UpgradePlan {
   /** A release to run, or a saved report folder that stands for the before side. */
   before: { release: string; suite: Suite; dir: string } | { reports: string };
   after: { release: string; suite: Suite; dir: string };
-  iterations?: number;
+  /** Per scenario on each side: --iterations, else the suite's own when above the default, else the default. */
+  iterations: number;
 }
 
 const flagIssue = (path: string, message: string) => new ScenarioError([{ file: '', line: 0, column: 0, path, message }]);
@@ -63,7 +66,7 @@ export function planUpgrade(targets: readonly string[], o: UpgradeOptions, provi
   const side = (release: string, dir: string) => ({ release, dir, suite: oneSuite(loadChecked(files, [...o.set, `cluster.release=${release}`], provider)) });
   const after = side(o.to, join(outDir, 'after'));
   const before = fromRelease === undefined ? { reports: o.from } : side(fromRelease, join(outDir, 'before'));
-  return { outDir, before, after, ...(o.iterations === undefined ? {} : { iterations: o.iterations }) };
+  return { outDir, before, after, iterations: o.iterations ?? Math.max(DEFAULT_UPGRADE_ITERATIONS, after.suite.iterations) };
 }
 
 /** Several targets make one suite per side, so that each side is one report folder that `compare` reads. */
@@ -76,26 +79,32 @@ function oneSuite(suites: Suite[]): Suite {
 /**
  * Runs the plan's sides one after the other, writes comparison.md and
  * comparison.json beside them and prints the table. Exit code: the table's
- * (1 on a regression or a new finding); 3 when the table says 0 but a run
- * on either side could not complete, since that side was not verified.
+ * (1 on a regression, or a finding new or still failing after, which
+ * includes any after run that could not be judged); never 0 while the after
+ * side's own run exit code is not (that code then); 3 when the table says 0
+ * but a run on the before side could not complete, since the comparison is
+ * then incomplete.
  */
 export async function runUpgrade(plan: UpgradePlan, provider = UPGRADE_PROVIDER): Promise<number> {
-  const codes: number[] = [];
   const run = async (label: string, s: { release: string; suite: Suite; dir: string }) => {
     process.stderr.write(`\n=== ${label}: release ${s.release}, ${s.suite.scenarios.length} scenario(s) → ${s.dir}\n`);
-    codes.push(await runSuites([s.suite], {
-      provider, reportDir: plan.outDir, keepCluster: false, portBase: 5000, suiteDir: () => s.dir,
-      ...(plan.iterations === undefined ? {} : { iterations: plan.iterations }),
-    }));
+    return runSuites([s.suite], {
+      provider, reportDir: plan.outDir, keepCluster: false, portBase: 5000, suiteDir: () => s.dir, iterations: plan.iterations,
+    });
   };
-  if ('release' in plan.before) await run('before', plan.before);
-  await run('after', plan.after);
+  const beforeCode = 'release' in plan.before ? await run('before', plan.before) : EXIT.pass;
+  const afterCode = await run('after', plan.after);
   const comparison = compareReports('reports' in plan.before ? plan.before.reports : plan.before.dir, plan.after.dir);
   await mkdir(plan.outDir, { recursive: true });
   await writeFile(join(plan.outDir, 'comparison.json'), `${JSON.stringify(comparison, null, 2)}\n`);
   await writeFile(join(plan.outDir, 'comparison.md'), comparisonMarkdown(comparison));
   process.stdout.write(`\n${comparisonText(comparison)}comparison: ${join(plan.outDir, 'comparison.md')}\n`);
-  if (comparison.exit_code === 0 && codes.includes(EXIT.harness)) {
+  // The table already gates every red after side; this keeps `run`'s own judgement of the after side as the floor of the exit code.
+  if (comparison.exit_code === 0 && afterCode !== EXIT.pass) {
+    process.stderr.write(`patroni-chaos: the after side's run exited ${afterCode}, so the upgrade is not verified: exit ${afterCode}\n`);
+    return afterCode;
+  }
+  if (comparison.exit_code === 0 && beforeCode === EXIT.harness) {
     process.stderr.write('patroni-chaos: a run could not complete (verdict error), so the comparison is incomplete: exit 3\n');
     return EXIT.harness;
   }

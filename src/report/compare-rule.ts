@@ -4,52 +4,110 @@
  * that the rule can be tested on hand-made values and stated to users
  * exactly as it is applied.
  */
-import { spread } from './summary.js';
+import { statOf } from '../checks/over-iterations.js';
 
 /** The rule as users read it (comparison.md, comparison.json, the console); the functions below apply it. */
 export const COMPARE_RULE = [
-  'Each metric is read over the runs of a scenario on each side; lower is better for every one.',
-  "The before side's range, from its best run to its worst, is the noise band.",
-  "A metric regressed when the after side's median is worse than the before side's worst run by more than the metric's floor,",
-  "and improved when the after median is better than the before side's best run by more than the floor; otherwise it is the same.",
-  'Floors: 1 s for failover and recovery times (rto, detection, promotion, reroute, unavailability, convergence, recovery),',
-  '100 ms for the p99 write latency during the fault, none for counts (lost writes, concurrent primaries, stale-leader writes):',
-  "any count above the before side's worst is a regression.",
-  "With a single run on a side a scenario's metrics are compared indicatively: shown, but they do not decide the exit code,",
-  'since one run is not a distribution (give both sides --iterations 3 or more); its SLA findings still do.',
-  'An SLA line that failed (or was excused as a known finding) in some run before and held in every run after is a fixed finding;',
-  'one that failed in some run after and in no run before is a new finding, as is a failure in a scenario not run before,',
-  'and a scenario that could be judged before but not after (verdict error). A known finding that reproduces after is not counted, as in run.',
-  'Exit 1 when a metric regressed (not indicatively) or a finding is new, 0 otherwise.',
+  "Each scenario's after side is judged on its own first: an SLA line that failed in any run after (status fail: not a known finding",
+  "for the after side's own versions) makes the exit 1, whatever the before side did. It is a new finding when it held before",
+  '(or the scenario was not run before), and still failing when it failed before, counted or excused as a known finding:',
+  'a finding excused before and counted after is the upgrade trap, never the same. A known finding that reproduces after,',
+  "within its range, is not counted, as in run. A line that failed before and held in every run after is a fixed finding.",
+  'The verdict row counts the runs that did not pass: a run after that could not be judged (verdict error) is a new finding,',
+  'or still failing when the before side could not be judged either (the after side is then not verified, so it is no pass);',
+  'more failing runs after than before (as a share of the runs) is regressed, as many or fewer still failing, none after a fixed finding.',
+  'Metrics are read over the runs of a scenario on each side; lower is better for each. For time metrics (floor F: 1 s for rto,',
+  'detection, promotion, reroute, unavailability, convergence and recovery, 100 ms for the p99 write latency during the fault),',
+  "the before side's centre C is its median (for an even count the worse of the two middle runs) and its spread MAD the median",
+  '(nearest rank) of the runs\' distances from C; the band is C ± max(F, 3 × MAD), so one outlier before does not widen it.',
+  'A time metric regressed when the after median is above C + max(F, 3 × MAD), or the after p90 (nearest rank: the worst run',
+  "up to 9 runs) is above the larger of that and the before side's p90 + F; improved when the after p90 is below",
+  'C − max(F, 3 × MAD); otherwise the same.',
+  'Counts (lost writes, concurrent primaries, stale-leader writes, unexpected writes, failed steps, leader changes) get no band:',
+  "regressed when any run after is above the before side's worst run, improved when every run after is below its best.",
+  "With a single run on a side the scenario's metrics are compared indicatively: shown, and listed when they would have gated,",
+  'but they do not decide the exit code, since one run is not a distribution (give both sides --iterations 3 or more); its SLA',
+  'findings and verdicts still do.',
+  'Exit 1 when a metric regressed (not indicatively), a verdict regressed, or a finding is new or still failing; 0 otherwise.',
+  'Worked example: rto_ms before 11 s, 12 s, 26 s: C = 12 s, distances 1, 0, 14 s, MAD = 1 s, band 12 s ± max(1 s, 3 s) = 9-15 s;',
+  'after 22 s, 23 s, 24 s: median 23 s > 15 s, regressed (the 26 s outlier before does not hide it; the p90 limit is max(15 s, 26 s + 1 s) = 27 s).',
+  'lost_writes before 0, 0, 0 and after 0, 0, 3: regressed. SLA lost_writes == 0 known before and fail after: still failing, exit 1.',
 ].join(' ');
 
-export type ChangeClass = 'regressed' | 'improved' | 'same' | 'fixed finding' | 'new finding' | 'not compared';
-export const CHANGE_CLASSES: readonly ChangeClass[] = ['regressed', 'improved', 'same', 'fixed finding', 'new finding', 'not compared'];
+export type ChangeClass = 'regressed' | 'improved' | 'same' | 'fixed finding' | 'new finding' | 'still failing' | 'not compared';
+export const CHANGE_CLASSES: readonly ChangeClass[] = ['regressed', 'improved', 'same', 'fixed finding', 'new finding', 'still failing', 'not compared'];
 
 /** The classes that make the comparison exit 1 (a metric's only when it was compared over distributions, not indicatively). */
-export const GATING: readonly ChangeClass[] = ['regressed', 'new finding'];
+export const GATING: readonly ChangeClass[] = ['regressed', 'new finding', 'still failing'];
 
-/** A metric over one side's runs of a scenario; runs that could not measure it are left out of min/median/max. */
+/**
+ * Time metrics have a band around the before side's centre; counts have
+ * none (one more lost write, or one more leader change, is never noise).
+ */
+export type MetricKind = 'time' | 'count';
+
+/**
+ * A metric over one side's runs of a scenario; runs that could not measure
+ * it are left out of every statistic. `median` is the worse middle run for
+ * an even count (the nearest-rank p50 of two runs would be the better one,
+ * which would hide an after side's bad run); `p90` is nearest rank; `mad`
+ * is the nearest-rank median of the distances from `median`.
+ */
 export interface Distribution {
   runs: number;
   measured: number;
   min: number;
   median: number;
+  p90: number;
   max: number;
+  mad: number;
+}
+
+/** What a time metric's after side was held to: regressed above `upper` (median) or `tail` (p90), improved below `lower` (p90). */
+export interface Band {
+  lower: number;
+  upper: number;
+  tail: number;
 }
 
 /**
- * How much worse than the before side's worst run a median must be before
- * it counts: below it, a difference is within what this machine's timing
- * varies by. Counts have no floor: one more lost write is never noise.
+ * How far from the before side's centre a figure must be before it counts:
+ * within it, a difference is within what this machine's timing varies by.
+ * Counts have no floor: one more lost write is never noise.
  */
 export const TIME_FLOOR_MS = 1000;
 export const LATENCY_FLOOR_MS = 100;
+/**
+ * MADs from the before centre that the band spans. For normal noise σ ≈
+ * 1.48 × MAD, so 3 × MAD ≈ 2σ: a single run after lands above it about
+ * once in 40, and the median of 3 or more runs far less often; a narrower
+ * band would flag noise, a wider one would need a regression of several
+ * times the spread before saying so.
+ */
+export const BAND_MADS = 3;
+
+/** The middle value, the worse (higher) of the two middle ones for an even count. */
+function worseMedian(sorted: readonly number[]): number | null {
+  return sorted[Math.floor(sorted.length / 2)] ?? null;
+}
 
 export function distribution(values: ReadonlyArray<number | null>): Distribution | null {
-  const s = spread(values);
-  if (s.min === null || s.median === null || s.max === null) return null;
-  return { runs: values.length, measured: values.filter((v) => v !== null).length, min: s.min, median: s.median, max: s.max };
+  const v = values.filter((n): n is number => n !== null).sort((a, b) => a - b);
+  const min = statOf('min', v);
+  const median = worseMedian(v);
+  const p90 = statOf('p90', v);
+  const max = statOf('max', v);
+  if (min === null || median === null || p90 === null || max === null) return null;
+  // Nearest rank (the lower middle for an even count): with two runs before, the spread is 0 and the band is the worse run ± the floor.
+  const mad = statOf('p50', v.map((x) => Math.abs(x - median))) ?? 0;
+  return { runs: values.length, measured: v.length, min, median, p90, max, mad };
+}
+
+/** The limits the after side of a time metric is held to. Pure. */
+export function bandOf(before: Distribution, floor: number): Band {
+  const half = Math.max(floor, BAND_MADS * before.mad);
+  const upper = before.median + half;
+  return { lower: before.median - half, upper, tail: Math.max(upper, before.p90 + floor) };
 }
 
 export interface Classified {
@@ -58,20 +116,30 @@ export interface Classified {
 }
 
 /**
- * A metric where lower is better. The before side's range is the noise
- * band: regressed when the after median is worse than the before worst by
- * more than `floor`, improved when it is better than the before best by
- * more than `floor`, the same otherwise.
+ * A metric where lower is better (COMPARE_RULE). A time metric is held to
+ * the band of the before side's centre and spread, on the after median and
+ * on its bad tail (p90); a count to the before side's worst run, on the
+ * after side's worst.
  */
-export function classifyMetric(before: Distribution | null, after: Distribution | null, floor: number): Classified {
+export function classifyMetric(before: Distribution | null, after: Distribution | null, floor: number, kind: MetricKind): Classified {
   if (before === null || after === null) {
     return { class: 'not compared', note: before === null && after === null ? 'not measured' : before === null ? 'not measured before' : 'not measured after' };
   }
   const partial = [before.measured < before.runs ? `measured in ${before.measured} of ${before.runs} runs before` : '', after.measured < after.runs ? `measured in ${after.measured} of ${after.runs} runs after` : ''].filter((s) => s !== '');
-  const note = partial.length > 0 ? { note: partial.join('; ') } : {};
-  if (after.median - before.max > floor) return { class: 'regressed', ...note };
-  if (before.min - after.median > floor) return { class: 'improved', ...note };
-  return { class: 'same', ...note };
+  const classed = (c: ChangeClass, why?: string): Classified => {
+    const note = [why ?? '', ...partial].filter((s) => s !== '').join('; ');
+    return note === '' ? { class: c } : { class: c, note };
+  };
+  if (kind === 'count') {
+    if (after.max > before.max) return classed('regressed', "a run after above the before side's worst");
+    if (after.max < before.min) return classed('improved');
+    return classed('same');
+  }
+  const band = bandOf(before, floor);
+  if (after.median > band.upper) return classed('regressed', 'median above the band');
+  if (after.p90 > band.tail) return classed('regressed', 'p90 (bad tail) above the band');
+  if (after.p90 < band.lower) return classed('improved');
+  return classed('same');
 }
 
 /** How an SLA line came out in each run of a side, counted by status; any status this version does not know counts as unknown. */
@@ -94,36 +162,59 @@ export function countStatuses(statuses: readonly string[]): StatusCount {
 
 /**
  * An SLA line's statuses on both sides (null: the side has no judged run of
- * it). A line failing after that never failed (nor was excused as a known
- * finding) before is a new finding; one that failed or was excused before
- * and passed in every run after is a fixed finding. A known finding that
- * reproduces after is not counted, as in `run`.
+ * it). The after side is judged on its own: a line that failed in any run
+ * after (not excused by a known finding for the after side's versions,
+ * which its status already says) gates, as a new finding when it held
+ * before, as still failing when it failed or was excused before. One that
+ * failed or was excused before and passed in every run after is a fixed
+ * finding. A known finding that reproduces after is not counted, as in `run`.
  */
 export function classifyLine(before: StatusCount | null, after: StatusCount | null): Classified {
   const failedBefore = before !== null && before.fail + before.known > 0;
   if (after === null) return { class: 'not compared', note: 'not judged after' };
   if (after.fail > 0 && !failedBefore) return { class: 'new finding', ...(before === null ? { note: 'not judged before' } : {}) };
+  if (after.fail > 0) {
+    // The upgrade trap: the before release's range excused it, the after release's does not.
+    if (before !== null && before.fail === 0) return { class: 'still failing', note: 'excused before as a known finding, counted after' };
+    return { class: 'still failing', note: 'failed before too' };
+  }
   if (failedBefore && after.pass === after.runs) return { class: 'fixed finding' };
-  if (after.unknown > 0 && after.fail === 0) return { class: 'not compared', note: 'no evidence after (unknown)' };
+  if (after.unknown > 0) return { class: 'not compared', note: 'no evidence after (unknown)' };
   if (before === null) return { class: 'not compared', note: 'not judged before' };
   if (before.unknown > 0 && !failedBefore) return { class: 'not compared', note: 'no evidence before (unknown)' };
-  if (failedBefore) {
-    if (after.fail > 0 && before.fail === 0) return { class: 'same', note: 'still failing; excused before as a known finding, counted after' };
-    if (after.fail === 0 && before.fail > 0) return { class: 'same', note: 'still failing; excused after as a known finding' };
-    return { class: 'same', note: 'still failing' };
-  }
+  if (before.fail > 0) return { class: 'same', note: 'failed before; excused after as a known finding, not counted (as in run)' };
+  if (failedBefore) return { class: 'same', note: 'a known finding on both sides, not counted (as in run)' };
   if (after.known > 0) return { class: 'same', note: 'a known finding reproduced after, not counted (as in run)' };
   return { class: 'same' };
 }
 
 /**
- * A scenario's verdicts over its runs: a side that could not be judged
- * (error) after, but could before, is a new finding, since a harness that
- * could not see must not pass a change; null when neither side had an error.
+ * A scenario's run verdicts on each side, as counts (pass, fail, and error
+ * as unknown); null when there is nothing to say (every run passed, or the
+ * scenario did not run after). Every after side with a run that `run`
+ * would judge red (fail or error) gets a gating class, so the comparison
+ * never exits 0 over it:
+ * - error after: a new finding, or still failing when the before side
+ *   could not be judged either; a harness that could not see must not pass
+ *   a change, and two blind sides verify nothing;
+ * - fail after: regressed when a larger share of the runs failed than
+ *   before (a new failure included), still failing otherwise.
  */
-export function classifyVerdicts(errorsBefore: number, runsBefore: number, errorsAfter: number, runsAfter: number): Classified | null {
-  if (errorsBefore === 0 && errorsAfter === 0) return null;
-  if (errorsAfter > 0 && (runsBefore === 0 || errorsBefore < runsBefore)) return { class: 'new finding', note: 'could not be judged after (verdict error)' };
-  if (errorsAfter > 0) return { class: 'not compared', note: 'could not be judged on either side (verdict error)' };
+export function classifyVerdicts(before: StatusCount | null, after: StatusCount | null): Classified | null {
+  if (after === null) return null;
+  const notPassing = (c: StatusCount) => c.runs - c.pass;
+  const share = `not passing in ${notPassing(after)} of ${after.runs} run${after.runs === 1 ? '' : 's'} after, ${before === null ? 'not run before' : `${notPassing(before)} of ${before.runs} before`}`;
+  if (after.unknown > 0) {
+    if (before === null || before.unknown === 0) return { class: 'new finding', note: `could not be judged after (verdict error); ${share}` };
+    return { class: 'still failing', note: `could not be judged on either side (verdict error), so the after side is not verified; ${share}` };
+  }
+  if (after.fail > 0) {
+    if (before === null) return { class: 'new finding', note: share };
+    // A larger share, not a larger number: the sides may have run a scenario a different number of times.
+    if (notPassing(after) * before.runs > notPassing(before) * after.runs) return { class: 'regressed', note: `more failing runs after; ${share}` };
+    return { class: 'still failing', note: share };
+  }
+  if (before === null || notPassing(before) === 0) return null;
+  if (before.fail > 0) return { class: 'fixed finding', note: share };
   return { class: 'not compared', note: 'could not be judged before (verdict error)' };
 }

@@ -8,7 +8,6 @@ import type { Comparison, FindingRow, MetricRow, SideSummary } from './compare.j
 import { formatDelta, formatMetric } from './format.js';
 import { code, mdTable } from './md.js';
 
-
 function distCell(metric: string, d: Distribution | null): string {
   if (d === null) return '—';
   if (d.measured === 1) return formatMetric(metric, d.median);
@@ -27,13 +26,22 @@ function sideLine(s: SideSummary): string {
   return `${where}; ${versions}; ${s.scenarios} scenario${s.scenarios === 1 ? '' : 's'}, ${s.runs} run${s.runs === 1 ? '' : 's'}`;
 }
 
-const icon: Record<ChangeClass, string> = { regressed: '❌', 'new finding': '❌', improved: '✅', 'fixed finding': '✅', same: '', 'not compared': '⚠️' };
+const icon: Record<ChangeClass, string> = { regressed: '❌', 'new finding': '❌', 'still failing': '❌', improved: '✅', 'fixed finding': '✅', same: '', 'not compared': '⚠️' };
+
+/** The limit a time metric's after side was held to, where it decided the class. */
+function bandNote(r: MetricRow): string {
+  if (r.band === null) return '';
+  const m = (v: number) => formatMetric(r.metric, v);
+  if (r.class === 'regressed' && r.after !== null) return r.after.median > r.band.upper ? `limit ${m(r.band.upper)}` : `p90 limit ${m(r.band.tail)}`;
+  if (r.class === 'improved') return `p90 below ${m(r.band.lower)}`;
+  return '';
+}
 
 /** Metric rows that say something (both sides or one side measured), and every line that did not simply pass on both sides. */
 function tableRows(c: Comparison): Array<{ scenario: string; what: string; before: string; after: string; change: string; cls: ChangeClass; note: string }> {
   const metric = (r: MetricRow) => ({
     scenario: r.scenario, what: r.metric, before: distCell(r.metric, r.before), after: distCell(r.metric, r.after), change: formatDelta(r.metric, r.change), cls: r.class,
-    note: [r.indicative ? 'indicative' : '', r.note ?? ''].filter((x) => x !== '').join('; '),
+    note: [r.indicative ? 'indicative' : '', r.note ?? '', bandNote(r)].filter((x) => x !== '').join('; '),
   });
   const allPass = (s: StatusCount | null) => s !== null && s.pass === s.runs;
   const finding = (r: FindingRow) => ({
@@ -51,21 +59,31 @@ function outcome(c: Comparison): string {
   const indicative = (cls: ChangeClass) => c.metrics.filter((r) => r.indicative && r.class === cls).length;
   const counts = Object.entries(c.counts).filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}${k === 'regressed' && indicative(k) > 0 ? ` (${indicative(k)} indicative, not counted)` : ''}`).join(', ');
-  return `${counts || 'nothing compared'}: exit ${c.exit_code}${c.exit_code === 1 ? ' (a regression or a new finding)' : ''}`;
+  return `${counts || 'nothing compared'}: exit ${c.exit_code}${c.exit_code === 1 ? ' (a regression, or a finding new or still failing after)' : ''}`;
+}
+
+/** The first line when a side had a single run: the metric rows do not gate, and those that would have are named. */
+function indicativeLine(c: Comparison): string | null {
+  if (c.indicative === null) return null;
+  const would = c.indicative.would_gate.map((r) => `${r.scenario} ${r.metric} (${r.class})`);
+  return `Metric comparison indicative: one run on a side in ${c.indicative.scenarios.join(', ')}, so its metric rows do not decide the exit code `
+    + `(give both sides --iterations 3 or more); SLA findings and verdicts still do. Would have gated: ${would.length === 0 ? 'none' : would.join(', ')}.`;
 }
 
 /** The console's view. */
 export function comparisonText(c: Comparison): string {
+  const indicative = indicativeLine(c);
   const scenarios = textTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
     s.scenario, s.before.verdict === null ? '—' : `${s.before.verdict} (${s.before.runs})`, s.after.verdict === null ? '—' : `${s.after.verdict} (${s.after.runs})`, s.note ?? '',
   ]));
   const rows = textTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [r.scenario, r.what, r.before, r.after, r.change, r.cls, r.note]));
-  return [`before: ${c.before.dir}`, `  ${sideLine(c.before)}`, `after:  ${c.after.dir}`, `  ${sideLine(c.after)}`, '', scenarios, '', rows, '', outcome(c), '', `Rule: ${c.rule}`, ''].join('\n');
+  return [...(indicative === null ? [] : [indicative, '']), `before: ${c.before.dir}`, `  ${sideLine(c.before)}`, `after:  ${c.after.dir}`, `  ${sideLine(c.after)}`, '', scenarios, '', rows, '', outcome(c), '', `Rule: ${c.rule}`, ''].join('\n');
 }
 
 /** comparison.md. */
 export function comparisonMarkdown(c: Comparison): string {
-  const head = c.exit_code === 1 ? '❌ REGRESSION OR NEW FINDING' : '✅ NO REGRESSION, NO NEW FINDING';
+  const head = c.exit_code === 1 ? '❌ REGRESSION OR FAILING AFTER' : '✅ NO REGRESSION, NOTHING FAILING AFTER';
+  const indicative = indicativeLine(c);
   const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
   const sides = mdTable(['side', 'folder', 'ran on'], [['before', code(c.before.dir), sideLine(c.before)], ['after', code(c.after.dir), sideLine(c.after)]]);
   const scenarios = mdTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
@@ -74,5 +92,5 @@ export function comparisonMarkdown(c: Comparison): string {
   const rows = mdTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [
     r.scenario, r.what, r.before, r.after, r.change, `${icon[r.cls]} ${r.cls}`.trim(), r.note,
   ]), ['l', 'l', 'r', 'r', 'r', 'l', 'l']);
-  return `# ${head}: ${outcome(c)}\n\n${sides}\n\n## Scenarios\n\n${scenarios}\n\n## Per scenario and metric\n\n${rows}\n\n## The rule\n\n${c.rule}\n`;
+  return `# ${head}: ${outcome(c)}\n\n${indicative === null ? '' : `> ⚠️ ${indicative}\n\n`}${sides}\n\n## Scenarios\n\n${scenarios}\n\n## Per scenario and metric\n\n${rows}\n\n## The rule\n\n${c.rule}\n`;
 }

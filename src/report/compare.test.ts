@@ -77,7 +77,10 @@ describe('compareReports', () => {
     expect(text).toMatch(/kill-primary\s+rto_ms\s+20\.0 s\s+41\.2 s\s+\+21\.2 s\s+regressed\s+indicative/);
     expect(text).toMatch(/SLA rto_ms < 30s\s+pass\s+fail\s+new finding/);
     expect(text).toContain('local; postgres 15.8, patroni 3.3.2, etcd 3.5.16, haproxy ?');
-    expect(text).toContain('exit 1 (a regression or a new finding)');
+    expect(text).toContain('exit 1 (a regression, or a finding new or still failing after)');
+    // The first line says the metric rows do not gate, and names those that would have.
+    expect(text.split('\n')[0]).toMatch(/^Metric comparison indicative: one run on a side in kill-primary, .*Would have gated: kill-primary rto_ms \(regressed\), kill-primary lost_writes \(regressed\)/);
+    expect(c.indicative).toEqual({ scenarios: ['kill-primary'], would_gate: [{ scenario: 'kill-primary', metric: 'rto_ms', class: 'regressed' }, { scenario: 'kill-primary', metric: 'lost_writes', class: 'regressed' }] });
     expect(text).toContain(`Rule: ${c.rule}`);
   });
 
@@ -87,6 +90,8 @@ describe('compareReports', () => {
     expect(c.counts.regressed).toBe(1);
     expect(c.exit_code).toBe(0);
     expect(comparisonText(c)).toContain('1 regressed (1 indicative, not counted), 1 improved, 5 same: exit 0');
+    expect(comparisonText(c).split('\n')[0]).toContain('Would have gated: kill-primary rto_ms (regressed).');
+    expect(comparisonMarkdown(c)).toMatch(/^# ✅ NO REGRESSION, NOTHING FAILING AFTER: .*\n\n> ⚠️ Metric comparison indicative: one run on a side in kill-primary/);
     // Several runs on one side and one on the other is still a single run.
     const d = compareReports(await folder('c', [rto(20_000), rto(20_500)]), await folder('d', [rto(25_000)]));
     expect(d.exit_code).toBe(0);
@@ -105,24 +110,57 @@ describe('compareReports', () => {
     const side = () => [rto(20_000), rto(22_000), rto(25_000)];
     const c = compareReports(await folder('a', side()), await folder('b', side()));
     expect(c.scenarios[0]).toMatchObject({ indicative: false });
+    expect(c.indicative).toBeNull();
     expect(new Set([...c.metrics, ...c.findings].map((r) => r.class))).toEqual(new Set(['same']));
     expect(c.exit_code).toBe(0);
+    expect(comparisonText(c).split('\n')[0]).toMatch(/^before: /);
     expect(comparisonText(c)).toMatch(/rto_ms\s+22\.0 s \(20\.0 s–25\.0 s, n=3\)/);
   });
 
-  it('does not flag noise inside the before range, nor one bad run after', async () => {
-    const c = compareReports(await folder('a', [rto(20_000), rto(25_000), rto(22_000)]), await folder('b', [rto(24_000), rto(25_500), rto(58_000)]));
-    expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'same', change: 3_500 });
+  it('does not flag noise inside the band, but flags a bad tail after beyond it', async () => {
+    const c = compareReports(await folder('a', [rto(20_000), rto(25_000), rto(22_000)]), await folder('b', [rto(24_000), rto(25_500), rto(26_000)]));
+    expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'same', change: 3_500, band: { lower: 16_000, upper: 28_000, tail: 28_000 } });
     expect(c.exit_code).toBe(0);
+    // One run after at 58 s, past anything before and past the band: the median alone would not have said so.
+    const d = compareReports(await folder('c', [rto(20_000), rto(25_000), rto(22_000)]), await folder('d', [rto(24_000), rto(25_500), rto(58_000)]));
+    expect(d.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'regressed', note: 'p90 (bad tail) above the band' });
+    expect(d.exit_code).toBe(1);
+    expect(comparisonText(d)).toMatch(/rto_ms .* regressed\s+p90 \(bad tail\) above the band; p90 limit 28\.0 s/);
   });
 
-  it('flags a median past the before worst by more than the floor, and an improvement past the before best', async () => {
-    const c = compareReports(await folder('a', [rto(20_000), rto(21_000), rto(22_000)]), await folder('b', [rto(23_500), rto(24_000), rto(12_000)]));
-    expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'regressed', indicative: false });
+  it('does not let one outlier before hide a steady regression (before 11, 12, 26 s; after 22, 23, 24 s)', async () => {
+    const c = compareReports(await folder('a', [rto(11_000), rto(12_000), rto(26_000)]), await folder('b', [rto(22_000), rto(23_000), rto(24_000)]));
+    expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'regressed', indicative: false, change: 11_000, band: { upper: 15_000 } });
     expect(c.exit_code).toBe(1);
+    expect(comparisonText(c)).toMatch(/rto_ms\s+12\.0 s \(11\.0 s–26\.0 s, n=3\)\s+23\.0 s \(22\.0 s–24\.0 s, n=3\)\s+\+11\.0 s\s+regressed\s+median above the band; limit 15\.0 s/);
+  });
+
+  it('takes the worse of two runs as the median, and an improvement needs the after side\'s worst run below the band', async () => {
+    const c = compareReports(await folder('a', [rto(20_000), rto(21_000)]), await folder('b', [rto(18_000), rto(23_000)]));
+    expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'regressed', before: { median: 21_000 }, after: { median: 23_000 } });
     const d = compareReports(await folder('c', [rto(20_000), rto(21_000)]), await folder('d', [rto(15_000), rto(16_000)]));
     expect(d.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'improved' });
     expect(d.exit_code).toBe(0);
+    const e = compareReports(await folder('e', [rto(20_000), rto(21_000)]), await folder('f', [rto(15_000), rto(20_500)]));
+    expect(e.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'same' });
+  });
+
+  it('holds safety counts to the before side\'s worst run, with no band, including leader changes when both sides count them', async () => {
+    const side = (extra: Array<Record<string, unknown>>) => extra.map((metrics) => report({ metrics }));
+    const c = compareReports(
+      await folder('a', side([{ unexpected_writes: 0, failed_steps: 0, stale_leader_writes: 0, leader_changes: 1 }, { unexpected_writes: 0, failed_steps: 0, stale_leader_writes: 0, leader_changes: 1 }, { unexpected_writes: 0, failed_steps: 0, stale_leader_writes: 0, leader_changes: 1 }])),
+      await folder('b', side([{ unexpected_writes: 0, failed_steps: 0, stale_leader_writes: 0, leader_changes: 1 }, { unexpected_writes: 1, failed_steps: 1, stale_leader_writes: 2, leader_changes: 2 }, { unexpected_writes: 0, failed_steps: 0, stale_leader_writes: 0, leader_changes: 1 }])),
+    );
+    for (const m of ['unexpected_writes', 'failed_steps', 'stale_leader_writes', 'leader_changes']) {
+      expect(c.metrics.find((r) => r.metric === m)).toMatchObject({ class: 'regressed', kind: 'count', band: null, indicative: false });
+    }
+    expect(c.exit_code).toBe(1);
+    // Reports written before leader_changes existed: no row; one side only: not compared.
+    const old = compareReports(await folder('c', [report(), report()]), await folder('d', [report(), report()]));
+    expect(old.metrics.find((r) => r.metric === 'leader_changes')).toBeUndefined();
+    const mixed = compareReports(await folder('e', [report(), report()]), await folder('f', side([{ leader_changes: 3 }, { leader_changes: 3 }])));
+    expect(mixed.metrics.find((r) => r.metric === 'leader_changes')).toMatchObject({ class: 'not compared', note: 'not measured before' });
+    expect(mixed.exit_code).toBe(0);
   });
 
   it('does not compare a metric missing on one side (absent key or not a number)', async () => {
@@ -141,6 +179,7 @@ describe('compareReports', () => {
     expect(c.scenarios.map((s) => [s.scenario, s.note])).toEqual([['kill-primary', 'indicative: one run on a side'], ['switchover', 'not run after'], ['majority-ring', 'not run before']]);
     expect(c.metrics.filter((r) => r.scenario !== 'kill-primary')).toEqual([]);
     expect(c.findings.filter((r) => r.scenario !== 'kill-primary')).toEqual([
+      { scenario: 'majority-ring', line: 'verdict', threshold: null, before: null, after: { runs: 1, pass: 0, known: 0, fail: 1, unknown: 0 }, class: 'new finding', note: 'not passing in 1 of 1 run after, not run before' },
       { scenario: 'majority-ring', line: 'max_concurrent_primaries', threshold: '<= 1', before: null, after: { runs: 1, pass: 0, known: 0, fail: 1, unknown: 0 }, class: 'new finding', note: 'scenario not run before' },
     ]);
     expect(c.exit_code).toBe(1);
@@ -151,7 +190,7 @@ describe('compareReports', () => {
   it('an after side that could not be judged is a new finding; a before side that could not is not compared', async () => {
     const error = report({ verdict: 'error', metrics: { rto_ms: null }, sla: [{ metric: 'lost_writes', threshold: '== 0', observed: null, pass: false, status: 'unknown' }, { metric: 'rto_ms', threshold: '< 30s', observed: null, pass: false, status: 'someday' }] });
     const c = compareReports(await folder('a', [report()]), await folder('b', [error]));
-    expect(c.findings.find((r) => r.line === 'verdict')).toMatchObject({ class: 'new finding', note: 'could not be judged after (verdict error)', after: { unknown: 1 } });
+    expect(c.findings.find((r) => r.line === 'verdict')).toMatchObject({ class: 'new finding', note: 'could not be judged after (verdict error); not passing in 1 of 1 run after, 0 of 1 before', after: { unknown: 1 } });
     expect(c.findings.find((r) => r.line === 'lost_writes')).toMatchObject({ class: 'not compared', note: 'no evidence after (unknown)' });
     // A status this version does not know is no evidence either.
     expect(c.findings.find((r) => r.line === 'rto_ms')).toMatchObject({ class: 'not compared', after: { unknown: 1 } });
@@ -159,6 +198,43 @@ describe('compareReports', () => {
     const d = compareReports(await folder('c', [error]), await folder('d', [report()]));
     expect(d.findings.find((r) => r.line === 'verdict')).toMatchObject({ class: 'not compared', note: 'could not be judged before (verdict error)' });
     expect(d.exit_code).toBe(0);
+    // Neither side could be judged: nothing verified the after side, so it is no pass.
+    const e = compareReports(await folder('e', [error]), await folder('f', [error]));
+    expect(e.findings.find((r) => r.line === 'verdict')).toMatchObject({ class: 'still failing', note: expect.stringMatching(/^could not be judged on either side \(verdict error\), so the after side is not verified/) });
+    expect(e.exit_code).toBe(1);
+  });
+
+  it('exits 1 when the before side\'s failure was a known finding and the after side\'s is not (issue 19: "pass (1) -> fail (1)", exit 0)', async () => {
+    const known = { reason: 'asynchronous replication loses acknowledged writes on failover', reference: 'docs/async.md' };
+    const before = report({ metrics: { lost_writes: 803 }, sla: [{ metric: 'lost_writes', threshold: '== 0', observed: 803, pass: false, status: 'known', known: { ...known, reproduced: true } }] });
+    const after = report({ verdict: 'fail', patroni: '4.0.7', metrics: { lost_writes: 802 }, sla: [{ metric: 'lost_writes', threshold: '== 0', observed: 802, pass: false, status: 'fail' }] });
+    const c = compareReports(await folder('a', [before]), await folder('b', [after]));
+    expect(c.findings).toEqual([
+      expect.objectContaining({ line: 'verdict', class: 'regressed', note: 'more failing runs after; not passing in 1 of 1 run after, 0 of 1 before' }),
+      expect.objectContaining({ line: 'lost_writes', class: 'still failing', note: 'excused before as a known finding, counted after', known }),
+    ]);
+    // 802 lost after is fewer than 803: the metric is not what gates.
+    expect(c.metrics.find((r) => r.metric === 'lost_writes')).toMatchObject({ class: 'improved', indicative: true });
+    expect(c.exit_code).toBe(1);
+    expect(c.counts).toMatchObject({ 'still failing': 1, regressed: 1 });
+    const text = comparisonText(c);
+    expect(text).toMatch(/SLA lost_writes == 0\s+known\s+fail\s+still failing\s+excused before as a known finding, counted after; known finding: docs\/async\.md/);
+    expect(text).not.toMatch(/lost_writes == 0.*\bsame\b/);
+    expect(comparisonMarkdown(c)).toMatch(/^# ❌ REGRESSION OR FAILING AFTER/);
+  });
+
+  it('exits 1 on a line failing on both sides, and calls a higher failure rate after a regression', async () => {
+    const failing = report({ verdict: 'fail', metrics: { rto_ms: 41_000 }, sla: [{ metric: 'rto_ms', threshold: '< 30s', observed: 41_000, pass: false, status: 'fail' }] });
+    const c = compareReports(await folder('a', [failing, report(), report()]), await folder('b', [failing, failing, report()]));
+    // lost_writes held in every run on both sides: a row of its own, the same.
+    expect(c.findings.filter((r) => r.class !== 'same')).toEqual([
+      expect.objectContaining({ line: 'verdict', class: 'regressed', note: 'more failing runs after; not passing in 2 of 3 runs after, 1 of 3 before' }),
+      expect.objectContaining({ line: 'rto_ms', class: 'still failing', note: 'failed before too' }),
+    ]);
+    expect(c.exit_code).toBe(1);
+    const same = compareReports(await folder('c', [failing, report(), report()]), await folder('d', [report(), failing, report()]));
+    expect(same.findings.map((r) => [r.line, r.class])).toEqual([['verdict', 'still failing'], ['rto_ms', 'still failing'], ['lost_writes', 'same']]);
+    expect(same.exit_code).toBe(1);
   });
 
   it('a known finding failing before and passing after is a fixed finding, with its reference', async () => {
@@ -185,10 +261,11 @@ describe('compareReports', () => {
   it('writes JSON that states the rule and the floors', async () => {
     const c = compareReports(await folder('a', [report()]), await folder('b', [report()]));
     const json = JSON.parse(JSON.stringify(c)) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(['rule', 'floors', 'before', 'after', 'scenarios', 'metrics', 'findings', 'counts', 'exit_code']);
-    expect(json['floors']).toMatchObject({ rto_ms: 1000, lost_writes: 0, max_concurrent_primaries: 0, p99_during_ms: 100 });
-    expect(json['counts']).toEqual({ regressed: 0, improved: 0, same: 7, 'fixed finding': 0, 'new finding': 0, 'not compared': 0 });
-    expect(String(json['rule'])).toContain("worse than the before side's worst run by more than the metric's floor");
+    expect(Object.keys(json)).toEqual(['rule', 'floors', 'before', 'after', 'scenarios', 'metrics', 'findings', 'counts', 'indicative', 'exit_code']);
+    expect(json['floors']).toMatchObject({ rto_ms: 1000, lost_writes: 0, max_concurrent_primaries: 0, unexpected_writes: 0, failed_steps: 0, leader_changes: 0, p99_during_ms: 100 });
+    expect(json['counts']).toEqual({ regressed: 0, improved: 0, same: 7, 'fixed finding': 0, 'new finding': 0, 'still failing': 0, 'not compared': 0 });
+    expect(String(json['rule'])).toContain('the band is C ± max(F, 3 × MAD)');
+    expect(String(json['rule'])).toContain('Worked example: rto_ms before 11 s, 12 s, 26 s');
   });
 
   it('refuses a missing or unreadable folder as invalid input (exit 2)', async () => {

@@ -1,7 +1,7 @@
 import { COMPONENTS, type Component } from '../sla/known-findings.js';
 import {
-  CHANGE_CLASSES, COMPARE_RULE, GATING, LATENCY_FLOOR_MS, TIME_FLOOR_MS, classifyLine, classifyMetric, classifyVerdicts, countStatuses, distribution,
-  type ChangeClass, type Classified, type Distribution, type StatusCount,
+  CHANGE_CLASSES, COMPARE_RULE, GATING, LATENCY_FLOOR_MS, TIME_FLOOR_MS, bandOf, classifyLine, classifyMetric, classifyVerdicts, countStatuses, distribution,
+  type Band, type ChangeClass, type Classified, type Distribution, type MetricKind, type StatusCount,
 } from './compare-rule.js';
 import type { ReportJson, SlaLine } from './json.js';
 import { readReportSide, type ReportSide } from './read-reports.js';
@@ -13,20 +13,30 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const field = (o: unknown, key: string): unknown => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[key] : undefined);
 const metric = (key: string) => (r: ReportJson) => num(field(r.metrics, key));
 
-/** The figures that decide a change, in the order they are read; lower is better for each, and each has its floor. */
+const time = (get: (r: ReportJson) => number | null, floor = TIME_FLOOR_MS) => ({ get, floor, kind: 'time' as const });
+const count = (key: string) => ({ get: metric(key), floor: 0, kind: 'count' as const });
+
+/**
+ * The figures that decide a change, in the order they are read; lower is
+ * better for each. Times have a floor and a band, counts neither. A figure
+ * an older report lacks (leader_changes) is not measured there.
+ */
 export const COMPARED_METRICS = {
-  rto_ms: { get: metric('rto_ms'), floor: TIME_FLOOR_MS },
-  detection_ms: { get: metric('detection_ms'), floor: TIME_FLOOR_MS },
-  promotion_ms: { get: metric('promotion_ms'), floor: TIME_FLOOR_MS },
-  reroute_ms: { get: metric('reroute_ms'), floor: TIME_FLOOR_MS },
-  unavailability_ms: { get: metric('unavailability_ms'), floor: TIME_FLOOR_MS },
-  lost_writes: { get: metric('lost_writes'), floor: 0 },
-  max_concurrent_primaries: { get: metric('max_concurrent_primaries'), floor: 0 },
-  stale_leader_writes: { get: metric('stale_leader_writes'), floor: 0 },
-  convergence_ms: { get: metric('convergence_ms'), floor: TIME_FLOOR_MS },
-  recovery_ms: { get: metric('recovery_ms'), floor: TIME_FLOOR_MS },
-  p99_during_ms: { get: (r: ReportJson) => num(field(field(field(r.metrics, 'latency'), 'during'), 'p99_ms')), floor: LATENCY_FLOOR_MS },
-} satisfies Record<string, { get: (r: ReportJson) => number | null; floor: number }>;
+  rto_ms: time(metric('rto_ms')),
+  detection_ms: time(metric('detection_ms')),
+  promotion_ms: time(metric('promotion_ms')),
+  reroute_ms: time(metric('reroute_ms')),
+  unavailability_ms: time(metric('unavailability_ms')),
+  lost_writes: count('lost_writes'),
+  max_concurrent_primaries: count('max_concurrent_primaries'),
+  stale_leader_writes: count('stale_leader_writes'),
+  unexpected_writes: count('unexpected_writes'),
+  failed_steps: count('failed_steps'),
+  leader_changes: count('leader_changes'),
+  convergence_ms: time(metric('convergence_ms')),
+  recovery_ms: time(metric('recovery_ms')),
+  p99_during_ms: time((r: ReportJson) => num(field(field(field(r.metrics, 'latency'), 'during'), 'p99_ms')), LATENCY_FLOOR_MS),
+} satisfies Record<string, { get: (r: ReportJson) => number | null; floor: number; kind: MetricKind }>;
 export type ComparedMetric = keyof typeof COMPARED_METRICS;
 const METRIC_NAMES = Object.keys(COMPARED_METRICS) as ComparedMetric[];
 
@@ -58,6 +68,9 @@ export interface MetricRow {
   /** after median − before median. */
   change: number | null;
   floor: number;
+  kind: MetricKind;
+  /** A time metric's limits from the before side (COMPARE_RULE); null for counts and when a side did not measure it. */
+  band: Band | null;
   class: ChangeClass;
   indicative: boolean;
   note?: string;
@@ -85,8 +98,16 @@ export interface Comparison {
   metrics: MetricRow[];
   findings: FindingRow[];
   counts: Record<ChangeClass, number>;
-  /** 1 when a metric regressed (over distributions, not indicatively) or a finding is new, else 0. */
+  /** Null when every scenario had several runs on both sides. */
+  indicative: IndicativeNote | null;
+  /** 1 when a row's class gates (GATING; a metric's only when not indicative), else 0. */
   exit_code: 0 | 1;
+}
+
+/** Scenarios with a single run on a side: their metric rows are shown, and those that would have gated are named, but do not gate. */
+export interface IndicativeNote {
+  scenarios: string[];
+  would_gate: Array<{ scenario: string; metric: ComparedMetric; class: ChangeClass }>;
 }
 
 /** Reads two report folders (a run's or a suite's) and compares them. Throws ReportFolderError (invalid input) when one is missing or unreadable. */
@@ -114,14 +135,15 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
       ...(only === undefined ? {} : { note: only }),
     });
     if (ra.length > 0 && rb.length > 0) metrics.push(...metricRows(name, ra, rb, indicative));
-    const errors = (rs: ReportJson[]) => rs.filter((r) => r.verdict === 'error').length;
-    const verdict = classifyVerdicts(errors(ra), ra.length, errors(rb), rb.length);
+    const verdict = classifyVerdicts(verdictCount(ra), verdictCount(rb));
     if (verdict !== null) findings.push({ scenario: name, line: 'verdict', threshold: null, before: verdictCount(ra), after: verdictCount(rb), ...verdict });
     // A scenario not run after has nothing to judge; one not run before shows only what fails after.
     if (rb.length > 0) findings.push(...lineRows(name, linesOf(ra, before.overIterations.get(name)), linesOf(rb, after.overIterations.get(name)), ra.length > 0).filter((r) => ra.length > 0 || r.class !== 'not compared'));
   }
   const counts = Object.fromEntries(CHANGE_CLASSES.map((c) => [c, 0])) as Record<ChangeClass, number>;
   for (const r of [...metrics, ...findings]) counts[r.class] += 1;
+  const single = scenarios.filter((s) => s.indicative).map((s) => s.scenario);
+  const wouldGate = metrics.filter((r) => r.indicative && GATING.includes(r.class)).map((r) => ({ scenario: r.scenario, metric: r.metric, class: r.class }));
   return {
     rule: COMPARE_RULE,
     floors: Object.fromEntries(METRIC_NAMES.map((m) => [m, COMPARED_METRICS[m].floor])) as Record<ComparedMetric, number>,
@@ -131,6 +153,7 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     metrics,
     findings,
     counts,
+    indicative: single.length === 0 ? null : { scenarios: single, would_gate: wouldGate },
     exit_code: [...metrics.filter((r) => !r.indicative), ...findings].some((r) => GATING.includes(r.class)) ? 1 : 0,
   };
 }
@@ -143,13 +166,14 @@ function byScenario(reports: readonly ReportJson[]): Map<string, ReportJson[]> {
 
 function metricRows(scenario: string, ra: ReportJson[], rb: ReportJson[], indicative: boolean): MetricRow[] {
   return METRIC_NAMES.flatMap((m) => {
-    const { get, floor } = COMPARED_METRICS[m];
+    const { get, floor, kind } = COMPARED_METRICS[m];
     const da = distribution(ra.map(get));
     const db = distribution(rb.map(get));
     // Neither side measures it (an RTO in a scenario without a fault): nothing to say.
     if (da === null && db === null) return [];
-    const c: Classified = classifyMetric(da, db, floor);
-    return [{ scenario, metric: m, before: da, after: db, change: da === null || db === null ? null : db.median - da.median, floor, indicative, ...c }];
+    const c: Classified = classifyMetric(da, db, floor, kind);
+    const band = kind === 'time' && da !== null && db !== null ? bandOf(da, floor) : null;
+    return [{ scenario, metric: m, before: da, after: db, change: da === null || db === null ? null : db.median - da.median, floor, kind, band, indicative, ...c }];
   });
 }
 

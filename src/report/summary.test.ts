@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spread, toSummaryJson, toSummaryMarkdown } from './summary.js';
+import { toSummaryJson, toSummaryMarkdown } from './summary.js';
 import { passingRun, run } from './test-fixture.js';
 
 describe('toSummaryJson', () => {
@@ -82,13 +82,5 @@ describe('toSummaryJson', () => {
     const s = toSummaryJson('nightly', passing, [{ scenario: 'kill-primary', verdict: 'error', sla_over_iterations: [] }]);
     expect(s.stats['kill-primary']).toMatchObject({ verdict: 'error', pass: 2, fail: 0, flaky: false, failed_iterations: [] });
     expect(s.verdict).toBe('error');
-  });
-});
-
-describe('spread', () => {
-  it('takes the nearest-rank median (the lower middle of an even count, a value that was measured) and ignores unmeasured runs', () => {
-    expect(spread([40, null, 10, 20, 30])).toEqual({ min: 10, median: 20, max: 40 });
-    expect(spread([40, null, 10, 30])).toEqual({ min: 10, median: 30, max: 40 });
-    expect(spread([null])).toEqual({ min: null, median: null, max: null });
   });
 });

@@ -1,5 +1,4 @@
 import type { MetricName, SlaResult } from '../sla/types.js';
-import { statOf } from '../checks/over-iterations.js';
 import { formatCount, formatDuration, formatMetric, isoTime } from './format.js';
 import { type DistributedMetric, type Distribution, distributionsOf } from './distributions.js';
 import { distributionsSection, iterations } from './markdown-distributions.js';
@@ -111,17 +110,6 @@ export function toSummaryJson(suite: string, runs: readonly SuiteRun[], scenario
     runs: rows,
     stats,
   };
-}
-
-/**
- * min/median/max of the measured values; unmeasured iterations (null) are
- * left out, and the median of an even count is the mean of the middle two.
- * Only `compare` still uses it; summaries use the nearest rank (statOf).
- */
-/** Min, median and max of the measured values; the median is the nearest-rank p50 that summary.json's distributions use, so compare and summary agree. */
-export function spread(values: ReadonlyArray<number | null>): Spread {
-  const v = values.filter((n): n is number => n !== null);
-  return { min: statOf('min', v), median: statOf('p50', v), max: statOf('max', v) };
 }
 
 export function toSummaryMarkdown(s: SummaryJson): string {

@@ -1,0 +1,60 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { passingRun, run } from '../report/test-fixture.js';
+import type { RunRecord } from '../report/types.js';
+import { writeRunReport } from '../report/write.js';
+import type { Suite } from '../scenario/types.js';
+import type { RunSuitesOptions } from './run-suites.js';
+
+// Each side "runs" by writing a hand-made report where runSuites would, and exits with the code given.
+const sides: Array<{ record: RunRecord; code: number }> = [];
+vi.mock('./run-suites.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./run-suites.js')>()),
+  runSuites: vi.fn(async (suites: Suite[], o: RunSuitesOptions) => {
+    const side = sides.shift();
+    const suite = suites[0];
+    if (side === undefined || suite === undefined || o.suiteDir === undefined) throw new Error('unexpected runSuites call');
+    await writeRunReport(o.suiteDir(suite), side.record);
+    return side.code;
+  }),
+}));
+const { runSuites } = await import('./run-suites.js');
+const { planUpgrade, runUpgrade } = await import('./verify-upgrade.js');
+const { REPO } = await import('../test-support/cli.js');
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'verify-upgrade-run-'));
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  sides.length = 0;
+  await rm(root, { recursive: true, force: true });
+});
+
+const plan = () => planUpgrade([join(REPO, 'scenarios', 'kill-primary.yaml')], { from: 'bookworm', to: 'trixie', set: [], reportDir: root });
+
+describe('runUpgrade: the exit code follows the after side', () => {
+  it('passes the default 3 iterations to both sides, and exits 1 when the after side fails', async () => {
+    sides.push({ record: passingRun(20_000), code: 0 }, { record: run(), code: 1 });
+    const p = plan();
+    expect(await runUpgrade(p)).toBe(1);
+    expect(vi.mocked(runSuites).mock.calls.map(([, o]) => o.iterations)).toEqual([3, 3]);
+    const json = JSON.parse(await readFile(join(p.outDir, 'comparison.json'), 'utf8')) as { exit_code: number; indicative: unknown };
+    expect(json).toMatchObject({ exit_code: 1, indicative: { scenarios: ['kill-primary'] } });
+  });
+
+  it('is never 0 while the after side\'s own run is not, even when the table finds nothing', async () => {
+    sides.push({ record: passingRun(20_000), code: 0 }, { record: passingRun(20_000), code: 1 });
+    expect(await runUpgrade(plan())).toBe(1);
+    sides.push({ record: passingRun(20_000), code: 0 }, { record: passingRun(20_000), code: 0 });
+    expect(await runUpgrade(plan())).toBe(0);
+    // A before side that could not complete leaves the comparison incomplete.
+    sides.push({ record: passingRun(20_000), code: 3 }, { record: passingRun(20_000), code: 0 });
+    expect(await runUpgrade(plan())).toBe(3);
+  });
+});
