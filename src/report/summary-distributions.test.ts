@@ -46,6 +46,13 @@ describe('summary distributions over the iterations (issue 8)', () => {
     expect(row(md, 'split-brain window')).toBe('| split-brain window (two or more writable) | 4 of 4 | 0 ms | 0 ms | 0 ms | 0 ms |  |');
   });
 
+  it('counts leader changes over the iterations, an unknown count left out and named, never taken for 0', () => {
+    const runs = [iteration(1, { leader_changes: 0 }), iteration(2, { leader_changes: null }), iteration(3, { leader_changes: 2 })];
+    const s = toSummaryJson('drill', runs);
+    expect(s.stats['kill-primary']?.distributions.leader_changes).toEqual({ min: 0, p50: 0, p95: 2, max: 2, measured: 2, iterations: 3, missing: [{ iteration: 2, reason: 'not_measured' }] });
+    expect(row(toSummaryMarkdown(s), 'leader changes')).toBe('| leader changes (leader-key owner) | 2 of 3 | 0 | 0 | 2 | 2 | iteration 2 not measured |');
+  });
+
   it('keeps one iteration in summary.json, and leaves summary.md to the runs table', () => {
     const s = toSummaryJson('nightly', [iteration(1, { rto_ms: 21_000 })]);
     expect(s.stats['kill-primary']?.distributions.rto_ms).toMatchObject({ min: 21_000, p50: 21_000, p95: 21_000, max: 21_000, measured: 1, iterations: 1 });
