@@ -13,7 +13,8 @@ import { byTime, injects } from './timeline.js';
  * The count is a lower bound: two reads showing the same owner prove
  * nothing about what lay between (Patroni rewrites its key every loop, so a
  * new revision does not mean a new owner), and an A, B, A quicker than the
- * read interval is missed, never invented.
+ * read interval is missed, never invented. `owner`: who held the key
+ * before these reads, when an earlier read showed it.
  */
 export function countOwnerChanges(reads: readonly DcsEvent[], owner: string | null = null): number {
   let changes = 0;
