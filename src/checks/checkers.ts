@@ -5,6 +5,7 @@ import { checkRecovery } from './recovery.js';
 import { checkFailover } from './failover.js';
 import { checkLaggingPromotions } from './lagging-promotions.js';
 import { checkLatency } from './latency.js';
+import { checkLeaderChanges } from './leader-changes.js';
 import { checkNoLeader } from './no-leader.js';
 import { checkPrimaries } from './primaries.js';
 import { checkSet } from './set.js';
@@ -27,6 +28,7 @@ export const CHECKERS: readonly Checker[] = [
   { name: 'convergence', metrics: ['convergence_ms'], check: checkConvergence },
   { name: 'recovery', metrics: ['recovery_ms'], check: checkRecovery },
   { name: 'stale-leader', metrics: ['stale_leader_writes'], check: checkStaleLeaderWrites },
+  { name: 'leader-changes', metrics: ['leader_changes'], check: checkLeaderChanges },
   { name: 'lagging-promotions', metrics: ['lagging_promotions', 'promotion_lag_bytes'], check: checkLaggingPromotions },
   { name: 'steps', metrics: ['failed_steps'], check: checkSteps },
   { name: 'latency', metrics: [], check: checkLatency },

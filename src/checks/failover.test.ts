@@ -18,6 +18,7 @@ describe('failover phases', () => {
         rto_ms: 2350,
         old_leader: 'pg1',
         new_leader: 'pg2',
+        leader_changes: 1,
       },
     ]);
   });

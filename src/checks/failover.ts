@@ -3,6 +3,7 @@ import type { Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { detectionAfter, leaderBefore, promotionAfter } from './leader.js';
+import { leaderChangesIn } from './leader-changes.js';
 import type { FaultPhases } from './metrics.js';
 import { injects, okWrites } from './timeline.js';
 
@@ -36,6 +37,7 @@ export function phasesOf(events: Events, fault: FaultEvent, nextFaultAt = Infini
     rto_ms: ack === undefined ? null : ack - fault.t,
     old_leader: leaderBefore(events, fault.t),
     new_leader: null,
+    leader_changes: leaderChangesIn(events, fault.t, nextFaultAt),
   };
   if (phases.old_leader === null) return phases;
   const detection = detectionAfter(events, fault.t, phases.old_leader, nextFaultAt);

@@ -27,6 +27,8 @@ export interface FaultPhases {
   rto_ms: number | null;
   old_leader: string | null;
   new_leader: string | null;
+  /** Leader-key owner changes first seen from this injection to the next (leader-changes.ts); null when unknown. */
+  leader_changes: number | null;
 }
 
 /** `metrics` in report.json. Every scalar is null when it could not be measured. */

@@ -5,7 +5,7 @@ import type { Verdict } from './types.js';
 
 /** The figures a drill or an upgrade is read on, in the order summary.md shows them. */
 export const DISTRIBUTED_METRICS = [
-  'rto_ms', 'unavailability_ms', 'detection_ms', 'promotion_ms', 'reroute_ms', 'recovery_ms', 'lost_writes', 'split_brain_ms',
+  'rto_ms', 'unavailability_ms', 'detection_ms', 'promotion_ms', 'reroute_ms', 'recovery_ms', 'lost_writes', 'split_brain_ms', 'leader_changes',
 ] as const satisfies readonly MetricName[];
 export type DistributedMetric = (typeof DISTRIBUTED_METRICS)[number];
 

@@ -11,6 +11,7 @@ const LABEL: Record<DistributedMetric, string> = {
   recovery_ms: 'recovery (first action → converged after the last)',
   lost_writes: 'lost writes',
   split_brain_ms: 'split-brain window (two or more writable)',
+  leader_changes: 'leader changes (leader-key owner)',
 };
 
 const REASON: Record<MissingReason, string> = {

@@ -1,5 +1,5 @@
 import type { FaultPhases, Metrics } from '../checks/metrics.js';
-import { formatDuration } from './format.js';
+import { formatCount, formatDuration } from './format.js';
 import { mdTable } from './md.js';
 
 /**
@@ -16,7 +16,14 @@ export const DOCUMENTED_PHASES = {
 /** One phases table per fault injection; the first fault's figures when the checks listed none. */
 export function phasesSection(metrics: Metrics): string {
   const faults: FaultPhases[] = metrics.faults.length > 0 ? metrics.faults : [fromTopLevel(metrics)];
-  return faults.map((f) => `${heading(f)}\n\n${phasesTable(f)}`).join('\n\n');
+  return faults.map((f) => `${heading(f)}\n\n${phasesTable(f)}\n\n${leaderChangesLine(f)}`).join('\n\n');
+}
+
+/** A fault that must not move the leader is judged on this figure (leader_changes); absent in reports written before it existed. */
+function leaderChangesLine(f: FaultPhases): string {
+  const n: number | null | undefined = f.leader_changes;
+  const figure = n === null || n === undefined ? 'unknown (no read of the leader key showed who held it)' : formatCount(n);
+  return `Leader-key owner changes ${f.fault_id === '' ? 'over the run' : 'from this injection to the next'}: ${figure}.`;
 }
 
 export function phasesTable(f: FaultPhases): string {
@@ -37,6 +44,6 @@ function fromTopLevel(m: Metrics): FaultPhases {
   return {
     fault_id: '', action: '', injected_at: 0,
     detection_ms: m.detection_ms, promotion_ms: m.promotion_ms, reroute_ms: m.reroute_ms, rto_ms: m.rto_ms,
-    old_leader: null, new_leader: null,
+    old_leader: null, new_leader: null, leader_changes: m.leader_changes,
   };
 }

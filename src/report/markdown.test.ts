@@ -108,6 +108,21 @@ describe('toMarkdown', () => {
     expect(phases).toContain('| total RTO (injection → first acknowledged write) | 41.2 s | < 30 s (002, 003); ~30-45 s (001 runbook, ttl 30 / loop_wait 10); 30-60 s (004) |');
   });
 
+  it('gives each fault its leader-key owner changes, unknown when not counted, also in a report written before the figure existed', () => {
+    expect(section('Failover phases against the documented timeline')).toContain('Leader-key owner changes from this injection to the next: 1.');
+    const base = run();
+    const m = base.analysis.metrics;
+    const fault = m.faults[0];
+    if (fault === undefined) throw new Error('the fixture has a fault');
+    const unknown = { ...base, analysis: { ...base.analysis, metrics: { ...m, faults: [{ ...fault, leader_changes: null }] } } };
+    expect(toMarkdown(unknown)).toContain('Leader-key owner changes from this injection to the next: unknown (no read of the leader key showed who held it).');
+    const { leader_changes: _absent, ...older } = fault;
+    const old = { ...base, analysis: { ...base.analysis, metrics: { ...m, faults: [older as typeof fault] } } };
+    expect(toMarkdown(old)).toContain('from this injection to the next: unknown');
+    const noFault = { ...base, analysis: { ...base.analysis, metrics: { ...m, faults: [], leader_changes: 0 } } };
+    expect(toMarkdown(noFault)).toContain('Leader-key owner changes over the run: 0.');
+  });
+
   it('shows write counts, latency per window and the data-loss samples', () => {
     const writes = section('Writes');
     expect(writes).toContain('| 534 | 327 | 205 | 2 | 41.3 s |');

@@ -15,7 +15,7 @@ function iteration(n: number, m: Partial<Metrics>, verdict: Verdict = 'pass'): S
 
 /** No write was acknowledged after the fault: RTO and the phases after detection are null (failover.ts). */
 function neverHealed(n: number): SuiteRun {
-  const fault: FaultPhases = { fault_id: 'f1', action: 'kill', injected_at: 0, detection_ms: 28_000, promotion_ms: null, reroute_ms: null, rto_ms: null, old_leader: 'pg-1', new_leader: null };
+  const fault: FaultPhases = { fault_id: 'f1', action: 'kill', injected_at: 0, detection_ms: 28_000, promotion_ms: null, reroute_ms: null, rto_ms: null, old_leader: 'pg-1', new_leader: null, leader_changes: 0 };
   return iteration(n, { rto_ms: null, promotion_ms: null, reroute_ms: null, faults: [fault] }, 'fail');
 }
 
@@ -44,6 +44,13 @@ describe('summary distributions over the iterations (issue 8)', () => {
     expect(row(md, 'unavailability')).toContain('| 4 of 4 | 41.3 s |');
     expect(row(md, 'lost writes')).toBe('| lost writes | 4 of 4 | 0 | 0 | 3 | 3 |  |');
     expect(row(md, 'split-brain window')).toBe('| split-brain window (two or more writable) | 4 of 4 | 0 ms | 0 ms | 0 ms | 0 ms |  |');
+  });
+
+  it('counts leader changes over the iterations, an unknown count left out and named, never taken for 0', () => {
+    const runs = [iteration(1, { leader_changes: 0 }), iteration(2, { leader_changes: null }), iteration(3, { leader_changes: 2 })];
+    const s = toSummaryJson('drill', runs);
+    expect(s.stats['kill-primary']?.distributions.leader_changes).toEqual({ min: 0, p50: 0, p95: 2, max: 2, measured: 2, iterations: 3, missing: [{ iteration: 2, reason: 'not_measured' }] });
+    expect(row(toSummaryMarkdown(s), 'leader changes')).toBe('| leader changes (leader-key owner) | 2 of 3 | 0 | 0 | 2 | 2 | iteration 2 not measured |');
   });
 
   it('keeps one iteration in summary.json, and leaves summary.md to the runs table', () => {

@@ -113,12 +113,12 @@ export function metrics(overrides: Partial<Metrics> = {}): Metrics {
   const phases = {
     fault_id: 'f1', action: 'kill', injected_at: T0 + INJECT,
     detection_ms: LEADER_GONE - INJECT, promotion_ms: PROMOTED - LEADER_GONE, reroute_ms: FIRST_OK_AFTER - PROMOTED,
-    rto_ms: FIRST_OK_AFTER - INJECT, old_leader: 'pg-1', new_leader: 'pg-2',
+    rto_ms: FIRST_OK_AFTER - INJECT, old_leader: 'pg-1', new_leader: 'pg-2', leader_changes: 1,
   };
   return {
     rto_ms: phases.rto_ms, detection_ms: phases.detection_ms, promotion_ms: phases.promotion_ms, reroute_ms: phases.reroute_ms,
     unavailability_ms: FIRST_OK_AFTER - 6_900, no_leader_ms: 3_500, lost_writes: 2, rpo_ms: 150,
-    unexpected_writes: 0, recovered_writes: 1, ghost_writes: 0, max_concurrent_primaries: 1, split_brain_ms: 0, convergence_ms: 15_000, recovery_ms: null, lagging_promotions: 0, promotion_lag_bytes: 0, stale_leader_writes: 0, failed_steps: 0,
+    unexpected_writes: 0, recovered_writes: 1, ghost_writes: 0, max_concurrent_primaries: 1, split_brain_ms: 0, convergence_ms: 15_000, recovery_ms: null, lagging_promotions: 0, promotion_lag_bytes: 0, stale_leader_writes: 0, leader_changes: 1, failed_steps: 0,
     writes: { ok: count('ok'), fail: count('fail'), info: count('info'), attempted: ws.length },
     faults: [phases],
     latency: {

@@ -54,8 +54,8 @@ describe('the runner on the in-memory fake provider', () => {
     expect(a.verdict).toBe('pass');
     expect(a.metrics.rto_ms).toBeGreaterThan(100);
     expect(a.metrics.rto_ms).toBeLessThan(1000);
-    expect(a.metrics.faults[0]).toMatchObject({ old_leader: 'm1', new_leader: 'm2' });
-    expect(a.metrics).toMatchObject({ lost_writes: 0, failed_steps: 0, max_concurrent_primaries: 1, unexpected_writes: 0 });
+    expect(a.metrics.faults[0]).toMatchObject({ old_leader: 'm1', new_leader: 'm2', leader_changes: 1 });
+    expect(a.metrics).toMatchObject({ lost_writes: 0, failed_steps: 0, max_concurrent_primaries: 1, unexpected_writes: 0, leader_changes: 1 });
     expect(a.metrics.convergence_ms).not.toBeNull();
     expect(a.sla.map((l) => l.metric)).toEqual(['rto_ms', 'max_concurrent_primaries', 'lost_writes', 'convergence_ms', 'unexpected_writes', 'failed_steps']);
     // Steps: sleep 100 ms, the failover (150 ms), a converged wait; then the final convergence.
@@ -141,6 +141,18 @@ sla:
   rto: "< 30s"
 `;
 
+  it('judges a fault that must not move the leader (leader_changes == 0): a replica killed passes, the primary killed fails', async () => {
+    const guard = (target: string) => KILL.replace('target: m1', `target: ${target}`).replace(/  - wait_for: \{ condition: new-leader.*\n/, '')
+      .replace('sla:\n  rto: "< 30s"\n', 'sla:\n  leader_changes: { threshold: "== 0", source: a replica crash moves no leader }\n');
+    const replica = await run({ failoverAfterMs: 150 }, guard('m3'));
+    expect(line(replica, 'leader_changes')).toMatchObject({ observed: 0, status: 'pass' });
+    expect(replica.metrics.faults[0]?.leader_changes).toBe(0);
+    expect(replica.verdict).toBe('pass');
+    const primary = await run({ failoverAfterMs: 150 }, guard('m1'));
+    expect(line(primary, 'leader_changes')).toMatchObject({ observed: 1, status: 'fail' });
+    expect(primary.verdict).toBe('fail');
+  });
+
   it('runs a nemesis: several faults drawn from the seed, each healed and recovered from before the next, judged as one run', async () => {
     const a = await run({ failoverAfterMs: 100 }, SOAK);
     expect(a.metrics.faults.length).toBeGreaterThanOrEqual(3);
@@ -149,6 +161,9 @@ sla:
     const again = await run({ failoverAfterMs: 100 }, SOAK);
     const targets = (x: Analysis) => x.metrics.faults.map((f) => f.old_leader === null ? 'none' : f.new_leader === null ? 'no failover' : 'failover');
     expect(targets(again).slice(0, 3)).toEqual(targets(a).slice(0, 3));
+    // Every change of the run falls in some fault's window (none before the first), each failover's at least once.
+    expect(a.metrics.leader_changes).toBe(a.metrics.faults.reduce((n, f) => n + (f.leader_changes ?? NaN), 0));
+    for (const f of a.metrics.faults) expect(f.leader_changes ?? 0).toBeGreaterThanOrEqual(f.new_leader !== null && f.new_leader !== f.old_leader ? 1 : 0);
     expect(a.metrics.failed_steps).toBe(0);
     expect(a.verdict).toBe('pass');
   });

@@ -47,7 +47,7 @@ describe('sla', () => {
       's.yaml:7:3: sla.rto_ms: rto_ms is already set by \'rto\'',
       's.yaml:8:3: sla.lost_writes: expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number), a profile name (one of seed-docs, seed-docs-runbook, seed-docs-ops) or {threshold, source}',
       's.yaml:9:19: sla.ghost_writes.threshold: expected a threshold like "< 30s" or "== 0" (one of <, <=, ==, !=, >=, > then a number)',
-      "s.yaml:10:3: sla.spilt_brain: unknown key 'spilt_brain' in sla; expected one of rto, detection, promotion, reroute, unavailability, no_leader, lost_writes, rpo, unexpected_writes, recovered_writes, ghost_writes, max_concurrent_primaries, split_brain, convergence, recovery, lagging_promotions, promotion_lag_bytes, stale_leader_writes, failed_steps (with or without _ms) (did you mean 'split_brain'?)",
+      "s.yaml:10:3: sla.spilt_brain: unknown key 'spilt_brain' in sla; expected one of rto, detection, promotion, reroute, unavailability, no_leader, lost_writes, rpo, unexpected_writes, recovered_writes, ghost_writes, max_concurrent_primaries, split_brain, convergence, recovery, lagging_promotions, promotion_lag_bytes, stale_leader_writes, leader_changes, failed_steps (with or without _ms) (did you mean 'split_brain'?)",
     ]);
   });
 
@@ -63,6 +63,16 @@ describe('sla', () => {
   it('takes byte units on promotion_lag_bytes (1 MB = 1048576, as 001 writes it)', () => {
     expect(sla('sla:\n  promotion_lag_bytes: "<= 1MB"\n')[0]?.value).toBe(1_048_576);
     expect(issuesOf(() => sla('sla:\n  promotion_lag_bytes: "<= 1 parsec"\n'))[0]).toContain('unknown unit "parsec"; expected B, kB, MB or GB (1 kB = 1024 bytes)');
+  });
+
+  it('takes leader_changes as a count with its source, and has no documented figure for it (a failover scenario expects one)', () => {
+    expect(sla('sla:\n  leader_changes: { threshold: "== 0", source: 002 etcd failure tolerance }\n')).toEqual([
+      { metric: 'leader_changes', op: '==', value: 0, threshold: '== 0', source: '002 etcd failure tolerance' },
+    ]);
+    expect(issuesOf(() => sla('sla:\n  leader_changes: "< 5s"\n'))[0]).toContain('expected a plain number: leader_changes is a count, "s" is not a unit for it');
+    expect(issuesOf(() => sla('sla:\n  leader_changes: seed-docs\n'))[0]).toContain('the documents give no figure for leader_changes');
+    // Measured over the whole run, so a scenario without a fault (a switchover drill) may say it too.
+    expect(loadScenarioText(minimal('s', 'sla:\n  leader_changes: "== 1"\n'), 's.yaml').sla.map((r) => r.metric)).toEqual(['leader_changes']);
   });
 
   it('refuses an RTO or failover-phase line in a scenario without a fault, before anything starts (issue 11, case 8)', () => {

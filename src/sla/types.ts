@@ -24,6 +24,7 @@ export const METRICS = [
   'lagging_promotions',
   'promotion_lag_bytes',
   'stale_leader_writes',
+  'leader_changes',
   'failed_steps',
 ] as const;
 export type MetricName = (typeof METRICS)[number];
