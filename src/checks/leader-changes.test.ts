@@ -62,7 +62,7 @@ describe('leader-key owner changes', () => {
   it('is unknown, never 0, without any read of the leader key', () => {
     const h = new HistoryBuilder().inject(1000);
     h.ok(1100, 1200);
-    expect(checkLeaderChanges(scenario(), h.events)).toMatchObject({ metrics: {}, valid: 'unknown' });
+    expect(checkLeaderChanges(scenario([mustNotMove]), h.events)).toMatchObject({ metrics: {}, valid: 'unknown' });
     expect(leaderChangesIn(h.events, 1000)).toBeNull();
     const a = analyze(scenario([mustNotMove]), h.events);
     expect(a.sla.find((s) => s.metric === 'leader_changes')).toMatchObject({ observed: null, status: 'unknown' });
@@ -72,7 +72,13 @@ describe('leader-key owner changes', () => {
   it('is unknown for a fault when no read before it shows who held the key (the observer started late)', () => {
     const h = new HistoryBuilder().inject(1000).reads(1500, 3000, 100, 'pg2', 7);
     expect(leaderChangesIn(h.events, 1000)).toBeNull();
-    expect(checkLeaderChanges(scenario(), h.events).valid).toBe('unknown');
+    expect(checkLeaderChanges(scenario([mustNotMove]), h.events).valid).toBe('unknown');
+  });
+
+  it('leaves the count null without making the run an error when the scenario does not judge it', () => {
+    const h = new HistoryBuilder().inject(1000).reads(1500, 3000, 100, 'pg2', 7);
+    expect(checkLeaderChanges(scenario(), h.events)).toMatchObject({ metrics: {}, valid: true });
+    expect(analyze(scenario(), h.events).checks.find((c) => c.name === 'leader-changes')?.valid).toBe(true);
   });
 
   it('is unknown for a fault whose window no read landed in, and for the run, when the owners on either side might hide an A, B, A', () => {
@@ -80,7 +86,7 @@ describe('leader-key owner changes', () => {
     const h = new HistoryBuilder().reads(0, 1000, 100, 'pg1', 3).inject(1000, 'a', 'kill', ['etcd1']);
     h.inject(5000, 'b', 'kill', ['pg3']).reads(5100, 8000, 100, 'pg1', 12);
     expect(checkFailover(scenario(), h.events).metrics.faults?.map((f) => [f.fault_id, f.leader_changes])).toEqual([['a', null], ['b', 0]]);
-    const out = checkLeaderChanges(scenario(), h.events);
+    const out = checkLeaderChanges(scenario([mustNotMove]), h.events);
     expect(out).toMatchObject({ metrics: {}, valid: 'unknown' });
     expect(out.error).toContain('fault a');
     const a = analyze(scenario([mustNotMove]), h.events);
