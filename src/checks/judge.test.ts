@@ -4,7 +4,7 @@ import { judge } from './judge.js';
 import { cleanFailover, scenario } from './test-support.js';
 
 const frozenPrimary: KnownFinding = {
-  scenario: 'hand-made', metric: 'lost_writes', versions: { patroni: '< 3.0.3' }, reason: 'frozen primary retakes its key', reference: 'Patroni 3.0.3',
+  scenario: 'hand-made', metric: 'lost_writes', versions: { patroni: '< 3.0.3' }, reason: 'frozen primary retakes its key', reference: 'Patroni 3.0.3', up_to: '10',
 };
 
 function lossyRun() {
