@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import semver from 'semver';
 import * as z from 'zod';
-import { metricFromKey, METRIC_KEYS_HINT } from '../sla/threshold.js';
+import { metricFromKey, METRIC_KEYS_HINT, THRESHOLD_HINT } from '../sla/threshold.js';
 import { boundOf, COMPONENTS, FAULT_SCOPED_METRICS, type KnownFinding } from '../sla/known-findings.js';
 import { ScenarioError } from './errors.js';
 import { locator } from './locate.js';
@@ -39,7 +39,8 @@ const finding = strict({
   fault: z.string().min(1).optional(),
 }).transform((f, ctx): KnownFinding => {
   const bound = boundOf(f);
-  if (typeof bound !== 'number') ctx.issues.push({ code: 'custom', input: f.up_to, path: ['up_to'], message: `${bound.error} (for ${f.metric})` });
+  // parseThreshold's own hint speaks of comparators, which up_to has none of.
+  if (typeof bound !== 'number') ctx.issues.push({ code: 'custom', input: f.up_to, path: ['up_to'], message: bound.error === THRESHOLD_HINT ? UP_TO_HINT : bound.error });
   if (f.fault !== undefined && !FAULT_SCOPED_METRICS.includes(f.metric)) {
     ctx.issues.push({ code: 'custom', input: f.fault, path: ['fault'], message: `expected no fault for ${f.metric}: only the evidence of ${FAULT_SCOPED_METRICS.join(', ')} can be attributed to a fault` });
   }
