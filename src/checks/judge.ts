@@ -4,6 +4,7 @@ import type { HistoryEvent } from '../history/events.js';
 import type { Scenario } from '../scenario/types.js';
 import { applyKnownFindings, type KnownFinding } from '../sla/known-findings.js';
 import { analyze } from './analyze.js';
+import { attribute } from './attribution.js';
 import type { Analysis } from './metrics.js';
 import { verdictOf } from './verdict.js';
 
@@ -21,6 +22,10 @@ export interface JudgeOptions {
  */
 export function judge(scenario: Scenario, events: Events, o: JudgeOptions): Analysis {
   const analysis = analyze(scenario, events, { deferStats: o.deferStats });
-  const { sla, outcomes } = applyKnownFindings(analysis.sla, scenario.name, o.versions, o.knownFindings, { strict: o.strict, ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }) });
+  const { sla, outcomes } = applyKnownFindings(analysis.sla, scenario.name, o.versions, o.knownFindings, {
+    strict: o.strict,
+    ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }),
+    attribute: (metric, action) => attribute(scenario, events, metric, action),
+  });
   return { ...analysis, sla, known: outcomes, verdict: verdictOf(sla, analysis.checks) };
 }

@@ -10,6 +10,19 @@ import { sweep, writableSpans } from './split-brain.js';
 const informative = (p: ProbeEvent): boolean => p.inRecovery !== undefined || p.writable !== undefined;
 
 /**
+ * Why the probes cannot show every writable moment: a member that no probe
+ * ever answered for (or no member probed at all); undefined when each was seen.
+ */
+export function blindSpot(events: Events): string | undefined {
+  const probes = ofKind(events, 'probe');
+  // The cluster's own list when the run recorded it: a member no observer ever probed is unseen too.
+  const members = [...new Set([...ofKind(events, 'members').flatMap((e) => e.members), ...probes.map((p) => p.member)])].sort();
+  const unseen = members.filter((m) => !probes.some((p) => p.member === m && informative(p)));
+  if (members.length === 0) return 'no probe events: no member was observed';
+  return unseen.length > 0 ? `no probe of ${unseen.join(', ')} ever answered: ${unseen.length === 1 ? 'it' : 'they'} could have been writable unseen` : undefined;
+}
+
+/**
  * Never two writable primaries. The probes give the count and the time;
  * acknowledged writes in real-time order (ops-evidence) raise the count to
  * at least 2 even when the sampled probes missed it. split_brain_ms stays
@@ -21,11 +34,7 @@ const informative = (p: ProbeEvent): boolean => p.inRecovery !== undefined || p.
  * evidence is never hidden behind "not measured").
  */
 export function checkPrimaries(scenario: Scenario, events: Events): CheckOutput {
-  const probes = ofKind(events, 'probe');
-  // The cluster's own list when the run recorded it: a member no observer ever probed is unseen too.
-  const members = [...new Set([...ofKind(events, 'members').flatMap((e) => e.members), ...probes.map((p) => p.member)])].sort();
-  const unseen = members.filter((m) => !probes.some((p) => p.member === m && informative(p)));
-  const blind = members.length === 0 ? 'no probe events: no member was observed' : unseen.length > 0 ? `no probe of ${unseen.join(', ')} ever answered: ${unseen.length === 1 ? 'it' : 'they'} could have been writable unseen` : undefined;
+  const blind = blindSpot(events);
   const overlap = sweep(writableSpans(scenario, events));
   const conflicts = conflictingAcks(events);
   const evidence = [

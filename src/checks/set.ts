@@ -63,6 +63,39 @@ function* outcomesByKey(writes: WriteSource, repeated: ReadonlySet<number>): Gen
   yield* strongest.values();
 }
 
+/** What the last final read makes of every write; undefined without a final read. */
+export interface FinalState {
+  /** Acknowledged writes absent from the final state. */
+  lost: WriteEvent[];
+  recovered: number[];
+  ghost: number[];
+  unexpected: number[];
+}
+
+/**
+ * The writes against the last final read, each write visited once (the
+ * write log streams from disk): the set check's evidence, and what a known
+ * finding scoped to a fault attributes (attribution.ts).
+ */
+export function finalState(events: Events): FinalState | undefined {
+  const read = byTime(ofKind(events, 'final-read')).at(-1);
+  if (read === undefined) return undefined;
+  const present = distinct(sortedKeys(read.keys, read.keys.length, (k) => k)).keys;
+  const writes = writesOf(events);
+  const written = distinct(sortedKeys(writes, writes.size, (w) => w.key));
+  const lost: WriteEvent[] = [];
+  const recovered: number[] = [];
+  const ghost: number[] = [];
+  for (const w of outcomesByKey(writes, written.repeated)) {
+    if (w.outcome === 'ok' && !has(present, w.key)) lost.push(w);
+    if (w.outcome === 'info' && has(present, w.key)) recovered.push(w.key);
+    if (w.outcome === 'fail' && has(present, w.key)) ghost.push(w.key);
+  }
+  const unexpected: number[] = [];
+  for (const k of present) if (!has(written.keys, k)) unexpected.push(k);
+  return { lost, recovered, ghost, unexpected };
+}
+
 /**
  * Jepsen's set checker against the last final read. Invalid when an
  * acknowledged write is lost or a key nobody wrote appears; ghosts (failed
@@ -78,21 +111,9 @@ function* outcomesByKey(writes: WriteSource, repeated: ReadonlySet<number>): Gen
  * is never 0 when a write was lost.
  */
 export function checkSet(_scenario: Scenario, events: Events): CheckOutput {
-  const read = byTime(ofKind(events, 'final-read')).at(-1);
-  if (read === undefined) return { metrics: {}, valid: 'unknown', error: 'no final-read event: the final state was never read on a leader' };
-  const present = distinct(sortedKeys(read.keys, read.keys.length, (k) => k)).keys;
-  const writes = writesOf(events);
-  const written = distinct(sortedKeys(writes, writes.size, (w) => w.key));
-  const lost: WriteEvent[] = [];
-  const recovered: number[] = [];
-  const ghost: number[] = [];
-  for (const w of outcomesByKey(writes, written.repeated)) {
-    if (w.outcome === 'ok' && !has(present, w.key)) lost.push(w);
-    if (w.outcome === 'info' && has(present, w.key)) recovered.push(w.key);
-    if (w.outcome === 'fail' && has(present, w.key)) ghost.push(w.key);
-  }
-  const unexpected: number[] = [];
-  for (const k of present) if (!has(written.keys, k)) unexpected.push(k);
+  const state = finalState(events);
+  if (state === undefined) return { metrics: {}, valid: 'unknown', error: 'no final-read event: the final state was never read on a leader' };
+  const { lost, recovered, ghost, unexpected } = state;
   const from = lost.reduce((m, w) => Math.min(m, w.start), Infinity);
   const to = lost.reduce((m, w) => Math.max(m, w.end), -Infinity);
   // At least 1 ms: a loss must never read as "RPO 0", even for a hand-made zero-length write.

@@ -60,7 +60,13 @@ describe('split brain from probes', () => {
       max: 1,
       splitBrainMs: 0,
       members: [],
+      intervals: [],
     });
+  });
+
+  it('gives the intervals with two or more writable, merged where they touch', () => {
+    const spans = [{ member: 'a', from: 0, to: 300 }, { member: 'b', from: 100, to: 200 }, { member: 'c', from: 150, to: 250 }, { member: 'b', from: 280, to: 400 }];
+    expect(sweep(spans)).toMatchObject({ max: 3, splitBrainMs: 170, intervals: [{ from: 100, to: 250 }, { from: 280, to: 300 }] });
   });
 
   it('trusts a write probe over recovery status, and unknown views never count', () => {

@@ -53,6 +53,8 @@ export interface Overlap {
   splitBrainMs: number;
   /** Members seen writable together, for the explanation. */
   members: string[];
+  /** When two or more were writable, merged where they touch: what a finding scoped to a fault is checked against. */
+  intervals: Array<{ from: number; to: number }>;
 }
 
 /**
@@ -70,15 +72,21 @@ export function sweep(spans: readonly WritableSpan[]): Overlap {
   const together = new Set<string>();
   let max = 0;
   let splitBrainMs = 0;
+  const intervals: Overlap['intervals'] = [];
   let last = edges[0]?.t ?? 0;
   for (const e of edges) {
     const count = [...active.values()].reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
     if (count >= 2) splitBrainMs += e.t - last;
+    if (count >= 2 && e.t > last) {
+      const prev = intervals.at(-1);
+      if (prev?.to === last) prev.to = e.t;
+      else intervals.push({ from: last, to: e.t });
+    }
     last = e.t;
     active.set(e.member, (active.get(e.member) ?? 0) + e.d);
     const now = [...active].filter(([, c]) => c > 0).map(([m]) => m);
     max = Math.max(max, now.length);
     if (now.length >= 2) now.forEach((m) => together.add(m));
   }
-  return { max, splitBrainMs, members: [...together].sort() };
+  return { max, splitBrainMs, members: [...together].sort(), intervals };
 }

@@ -8,7 +8,7 @@ import { toSummaryJson, type ScenarioVerdict, type SuiteRun, type SummaryJson } 
 import type { Verdict } from '../report/types.js';
 import type { Suite } from '../scenario/types.js';
 import { knownFindingsBeside } from '../scenario/load-known-findings.js';
-import { applyKnownFindings } from '../sla/known-findings.js';
+import { applyKnownFindings, coverage, type KnownOutcome } from '../sla/known-findings.js';
 import type { SlaResult } from '../sla/types.js';
 import { runScenario } from '../runner/run-scenario.js';
 import { formatDuration, formatMetric } from '../report/format.js';
@@ -42,6 +42,13 @@ export const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace
 
 const lineText = (s: SlaResult) => `${s.metric}${s.stat ? ` (${s.stat})` : ''} ${s.observed === null ? 'not measured' : formatMetric(s.metric, s.observed)} vs ${s.threshold}`;
 
+/** The console's line for what a known finding made of a run's line. */
+export function knownLine(k: KnownOutcome): string {
+  if (k.status === 'reproduced') return `    KNOWN FINDING reproduced: ${k.finding.metric} (${coverage(k.finding)}): ${k.finding.reason} (${k.finding.reference}); not counted (--strict counts it)\n`;
+  if (k.status === 'exceeded') return `    KNOWN FINDING exceeded, counted: ${k.finding.metric}: ${k.note ?? ''} (${k.finding.reference})\n`;
+  return `    known finding did not reproduce in this run: ${k.finding.metric} held (${k.finding.reference})\n`;
+}
+
 /** Runs every scenario of every suite on a fresh cluster each; returns the exit code of the CLI contract. */
 export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<number> {
   const provider = providerFor(o.provider, { portBase: o.portBase, keepCluster: o.keepCluster, ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}), ...(o.clusterFile ? { clusterFile: o.clusterFile } : {}) });
@@ -67,11 +74,7 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
         const m = run.analysis.metrics;
         const failed = run.analysis.sla.filter((s) => s.status === 'fail').map(lineText);
         say(`${verdict.toUpperCase()}  ${scenario.name}${iterations > 1 ? ` #${it}` : ''}  rto ${m.rto_ms === null ? '-' : formatDuration(m.rto_ms)}${m.recovery_ms === null || m.recovery_ms === undefined ? '' : `, recovery ${formatDuration(m.recovery_ms)}`}, lost ${m.lost_writes ?? '-'}, max primaries ${m.max_concurrent_primaries ?? '-'}${run.harnessError ? `  error: ${run.harnessError.message}` : failed.length ? `  violated: ${failed.join('; ')}` : ''}\n`);
-        for (const k of run.analysis.known ?? []) {
-          say(k.status === 'reproduced'
-            ? `    KNOWN FINDING reproduced: ${k.finding.metric}: ${k.finding.reason} (${k.finding.reference}); not counted (--strict counts it)\n`
-            : `    known finding did not reproduce: ${k.finding.metric} held (${k.finding.reference}); remove it from known-findings.yaml?\n`);
-        }
+        for (const k of run.analysis.known ?? []) say(knownLine(k));
         say(`    report: ${join(dir, 'report.md')}\n`);
       }
       const overIterations = iterations > 1 ? applyKnownFindings(judgeOverIterations(scenario, mine.map((r) => r.run.analysis)), scenario.name, mine[0]?.run.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null }, knownFindings, { strict: o.strict ?? false, ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }) }).sla : [];

@@ -43,7 +43,7 @@ describe('toReportJson', () => {
 
   it('lists the known findings of the run with what became of them', () => {
     const r = run();
-    const finding = { scenario: 'kill-primary', metric: 'rto_ms' as const, versions: { patroni: '< 3.0.3' }, reason: 'r', reference: 'ref' };
+    const finding = { scenario: 'kill-primary', metric: 'rto_ms' as const, versions: { patroni: '< 3.0.3' }, reason: 'r', reference: 'ref', up_to: '60s' };
     const json = toReportJson({ ...r, analysis: { ...r.analysis, known: [{ finding, status: 'reproduced' }] } });
     expect(json.known_findings).toEqual([{ ...finding, status: 'reproduced' }]);
     expect(toReportJson(r).known_findings).toEqual([]);

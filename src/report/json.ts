@@ -23,8 +23,11 @@ export interface ReportJson {
   metrics: Metrics;
   sla: SlaLine[];
   checks: CheckResult[];
-  /** Known findings in range for this run's versions: reproduced (not counted) or absent (remove it?). */
-  known_findings: Array<{ scenario: string; metric: MetricName; versions: Record<string, string | undefined>; reason: string; reference: string; status: 'reproduced' | 'absent' }>;
+  /**
+   * Known findings in range for this run's versions: reproduced (not counted), absent (did not reproduce in
+   * this run), or exceeded (the line failed beyond the bound or outside the fault, and counts; `note` says how).
+   */
+  known_findings: Array<{ scenario: string; metric: MetricName; versions: Record<string, string | undefined>; reason: string; reference: string; up_to: string; fault?: string; status: 'reproduced' | 'absent' | 'exceeded'; note?: string }>;
   timeline: TimelineEntry[];
   error: HarnessError | null;
   iteration: number;
@@ -54,7 +57,7 @@ export function toReportJson(run: RunRecord): ReportJson {
       ...optional({ source: s.source, note: s.note, stat: s.stat, core: s.core, known: s.known }),
     })),
     checks: analysis.checks,
-    known_findings: (analysis.known ?? []).map((k) => ({ ...k.finding, status: k.status })),
+    known_findings: (analysis.known ?? []).map((k) => ({ ...k.finding, status: k.status, ...optional({ note: k.note }) })),
     timeline: buildTimeline(run.events, run.startedAt),
     error: run.harnessError === undefined ? null : { code: run.harnessError.code, message: run.harnessError.message },
     iteration: run.iteration,

@@ -1,4 +1,5 @@
 import type { CheckResult, LatencySummary, Metrics } from '../checks/metrics.js';
+import { coverage } from '../sla/known-findings.js';
 import type { SlaResult } from '../sla/types.js';
 import { formatCount, formatDuration, formatMetric } from './format.js';
 import { mdTable } from './md.js';
@@ -8,6 +9,11 @@ export const SLA_STATUS: Record<SlaResult['status'], string> = {
   pass: '✅ pass', fail: '❌ fail', unknown: '⚠️ unknown', known: '🟡 known finding', deferred: '⏳ judged over the iterations',
 };
 
+/** A known finding on its line: what it covers (its bound, its fault) or that it did not reproduce. */
+function knownText(k: NonNullable<SlaResult['known']>): string {
+  return `${k.reproduced ? `known finding (${coverage(k)})` : 'known finding did not reproduce in this run'}: ${k.reason} (${k.reference})`;
+}
+
 export function slaTable(sla: readonly SlaResult[]): string {
   if (sla.length === 0) return '_No SLA lines were checked._';
   const rows = sla.map((s) => [
@@ -15,7 +21,7 @@ export function slaTable(sla: readonly SlaResult[]): string {
     `${s.threshold}${s.stat ? ` (${s.stat})` : ''}`,
     s.observed === null ? 'not measured' : formatMetric(s.metric, s.observed),
     SLA_STATUS[s.status],
-    [s.note, s.known && `${s.known.reproduced ? 'known finding' : 'known finding did not reproduce: remove it?'}: ${s.known.reason} (${s.known.reference})`, s.source && `source: ${s.source}`].filter(Boolean).join('; '),
+    [s.note, s.known && knownText(s.known), s.source && `source: ${s.source}`].filter(Boolean).join('; '),
   ]);
   return mdTable(['metric', 'threshold', 'observed', 'status', 'why'], rows, ['l', 'l', 'r', 'l', 'l']);
 }

@@ -52,14 +52,15 @@ describe('toMarkdown', () => {
     expect(text).not.toContain('438.9');
   });
 
-  it('says when a known finding did not reproduce, so that it can be removed', () => {
+  it('says when a known finding did not reproduce in this run (they are timing-dependent), without asking to remove it', () => {
     const base = passingRun(18_000);
     const held = { metric: 'max_concurrent_primaries' as const, threshold: '<= 1', observed: 1, pass: true, status: 'pass' as const, known: { reason: 'orphaned primary', reference: 'Patroni 3.1.2', reproduced: false } };
     const text = toMarkdown({ ...base, analysis: { ...base.analysis, sla: [...base.analysis.sla, held] } });
     expect(text).toContain('**Every SLA line held (2).**');
-    expect(text).toContain('**Known finding did not reproduce (max_concurrent_primaries held): remove it from known-findings.yaml?**');
+    expect(text).toContain('**Known finding did not reproduce in this run (max_concurrent_primaries held).**');
     expect(text).toContain('| metric | threshold | observed | status | why |');
-    expect(text).toContain('| max_concurrent_primaries | <= 1 | 1 | ✅ pass | known finding did not reproduce: remove it?: orphaned primary (Patroni 3.1.2) |');
+    expect(text).toContain('| max_concurrent_primaries | <= 1 | 1 | ✅ pass | known finding did not reproduce in this run: orphaned primary (Patroni 3.1.2) |');
+    expect(text).not.toContain('remove it');
   });
 
   it('shows a known finding as known in the headline and the SLA table', () => {
@@ -68,6 +69,13 @@ describe('toMarkdown', () => {
     const text = toMarkdown({ ...base, analysis: { ...base.analysis, sla: [...base.analysis.sla, known] } });
     expect(text).toContain('**Known finding (not counted; --strict counts it): max_concurrent_primaries 2 vs <= 1: orphaned primary (Patroni 3.1.2).**');
     expect(text).toContain('| max_concurrent_primaries | <= 1 | 2 | 🟡 known finding |');
+  });
+
+  it('says in the SLA table what a known finding covers: its bound and its fault', () => {
+    const base = passingRun(18_000);
+    const known = { metric: 'max_concurrent_primaries' as const, threshold: '<= 1', observed: 2, pass: false, status: 'known' as const, known: { reason: 'frozen primary', reference: 'Patroni 3.0.3', reproduced: true, up_to: '2', fault: 'stop' } };
+    const text = toMarkdown({ ...base, analysis: { ...base.analysis, sla: [...base.analysis.sla, known] } });
+    expect(text).toContain('| 🟡 known finding | known finding (up to 2, in stop faults): frozen primary (Patroni 3.0.3) |');
   });
 
   it('lists the steps with the members the targets resolved to', () => {

@@ -63,7 +63,7 @@ function summaryLines(run: RunRecord): string[] {
   if (steps?.valid === false) lines.push(`Steps that did not happen: ${steps.error ?? ''}.`);
   if (m.lost_writes !== null && m.lost_writes > 0) lines.push(`${formatCount(m.lost_writes)} acknowledged writes lost (RPO ${formatDuration(m.rpo_ms)}).`);
   for (const s of sla.filter((l) => l.status === 'known')) lines.push(`Known finding (not counted; --strict counts it): ${s.metric} ${formatMetric(s.metric, s.observed)} vs ${s.threshold}: ${s.known?.reason ?? ''} (${s.known?.reference ?? ''}).`);
-  for (const s of sla.filter((l) => l.status !== 'known' && l.known !== undefined)) lines.push(`Known finding did not reproduce (${s.metric} held): remove it from known-findings.yaml?`);
+  for (const s of sla.filter((l) => l.status !== 'known' && l.known !== undefined)) lines.push(`Known finding did not reproduce in this run (${s.metric} held).`);
   return lines;
 }
 

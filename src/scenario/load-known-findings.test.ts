@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { KNOWN_FINDINGS_FILE, knownFindingsBeside, loadKnownFindings } from './load-known-findings.js';
 import { loadTargets } from './load.js';
-import { issuesOf, minimal, removeTempTrees, tempTree } from './test-support.js';
+import { issuesOf, minimal, refusalOf, removeTempTrees, tempTree } from './test-support.js';
 
 afterAll(removeTempTrees);
 
@@ -12,13 +12,24 @@ const GOOD = `known_findings:
     versions: { patroni: "< 3.0.3" }
     reason: frozen primary retakes its key
     reference: Patroni 3.0.3
+    up_to: 30000
+`;
+
+const FREEZE = minimal('freeze-primary', '');
+const SOAK = `name: soak
+steps:
+  - nemesis:
+      duration: 1m
+      faults:
+        - { action: kill, target: primary }
+        - { action: stop, target: primary }
 `;
 
 describe('known-findings.yaml', () => {
   it('loads, metric names normalized', () => {
-    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('lost_writes', 'rpo') });
+    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('lost_writes', 'rpo').replace('30000', '"6s"'), 'freeze-primary.yaml': FREEZE });
     expect(loadKnownFindings(join(dir, KNOWN_FINDINGS_FILE))).toEqual([
-      { scenario: 'freeze-primary', metric: 'rpo_ms', versions: { patroni: '< 3.0.3' }, reason: 'frozen primary retakes its key', reference: 'Patroni 3.0.3' },
+      { scenario: 'freeze-primary', metric: 'rpo_ms', versions: { patroni: '< 3.0.3' }, reason: 'frozen primary retakes its key', reference: 'Patroni 3.0.3', up_to: '6s' },
     ]);
   });
 
@@ -51,8 +62,54 @@ describe('known-findings.yaml', () => {
     ]);
   });
 
+  it('refuses a finding without up_to: it would excuse a failure of any size (issue 19)', () => {
+    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('    up_to: 30000\n', ''), 'freeze-primary.yaml': FREEZE });
+    const path = join(dir, KNOWN_FINDINGS_FILE);
+    expect(issuesOf(() => loadKnownFindings(path))).toEqual([
+      `${path}:2:5: known_findings[0].up_to: missing; expected the worst figure the finding was seen at, in the metric's unit as an SLA value is written, e.g. "6s", 2 or "1MB": a failure beyond it fails as an ordinary one`,
+    ]);
+  });
+
+  it('reads up_to in the metric\'s unit, as SLA values are read, and refuses one that does not fit the metric', () => {
+    const load = (metric: string, upTo: string) => {
+      const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('lost_writes', metric).replace('30000', upTo), 'freeze-primary.yaml': FREEZE });
+      return refusalOf(() => loadKnownFindings(join(dir, KNOWN_FINDINGS_FILE)));
+    };
+    expect(load('unavailability', '"6s"')).toEqual([]);
+    expect(load('promotion_lag_bytes', '"1MB"')).toEqual([]);
+    expect(load('max_concurrent_primaries', '2')).toEqual([]);
+    expect(load('lost_writes', '"6s"')).toEqual([expect.stringMatching(/known-findings\.yaml:7:5: known_findings\[0\]\.up_to: expected a plain number: lost_writes is a count, "s" is not a unit for it$/)]);
+    expect(load('rto', 'soon')[0]).toMatch(/known_findings\[0\]\.up_to: expected the worst figure the finding was seen at/);
+  });
+
+  it('refuses a finding naming a scenario that is not beside it, with file, entry, field and what was expected', () => {
+    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('scenario: freeze-primary', 'scenario: freeze-primray'), 'freeze-primary.yaml': FREEZE, 'nightly.yaml': 'suite: nightly\nscenarios:\n  - freeze-primary.yaml\n' });
+    const path = join(dir, KNOWN_FINDINGS_FILE);
+    expect(issuesOf(() => loadKnownFindings(path))).toEqual([
+      `${path}:2:5: known_findings[0].scenario: expected the name of a scenario file beside known-findings.yaml (in ${dir}); none is named "freeze-primray" (did you mean "freeze-primary"?)`,
+    ]);
+    // A suite is not a scenario, nor is a scenario in another folder.
+    const suiteOnly = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('freeze-primary', 'nightly'), 'nightly.yaml': 'suite: nightly\nscenarios:\n  - a.yaml\n', 'sub/freeze-primary.yaml': FREEZE });
+    expect(issuesOf(() => loadKnownFindings(join(suiteOnly, KNOWN_FINDINGS_FILE)))[0]).toContain('none is named "nightly"');
+  });
+
+  it('takes a broken scenario file beside it by its name: its own problems are its own', () => {
+    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD, 'freeze-primary.yaml': minimal('freeze-primary', 'bogus: 1\n') });
+    expect(loadKnownFindings(join(dir, KNOWN_FINDINGS_FILE))).toHaveLength(1);
+  });
+
+  it('takes fault: <action> only for a fault its scenario injects, and only for metrics whose evidence can be attributed', () => {
+    const soak = (extra: string, metric = 'lost_writes') => {
+      const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('freeze-primary', 'soak').replace('lost_writes', metric) + extra, 'soak.yaml': SOAK });
+      return refusalOf(() => loadKnownFindings(join(dir, KNOWN_FINDINGS_FILE)));
+    };
+    expect(soak('    fault: stop\n')).toEqual([]);
+    expect(soak('    fault: stpo\n')).toEqual([expect.stringMatching(/known-findings\.yaml:8:5: known_findings\[0\]\.fault: expected a fault action scenario soak injects \(kill, stop\)$/)]);
+    expect(soak('    fault: stop\n', 'rto')).toEqual([expect.stringMatching(/known_findings\[0\]\.fault: expected no fault for rto_ms: only the evidence of lost_writes, max_concurrent_primaries, split_brain_ms can be attributed to a fault$/)]);
+  });
+
   it('is found beside the scenarios, and is not taken for a scenario in a directory', () => {
-    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD, 'a.yaml': minimal('a') });
+    const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('freeze-primary', 'a'), 'a.yaml': minimal('a') });
     expect(loadTargets([dir])[0]?.scenarios.map((s) => s.name)).toEqual(['a']);
     expect(knownFindingsBeside([join(dir, 'a.yaml'), join(dir, 'a.yaml'), undefined])).toHaveLength(1);
     expect(knownFindingsBeside([join(tempTree({ 'b.yaml': minimal('b') }), 'b.yaml')])).toEqual([]);
@@ -68,6 +125,18 @@ describe('the shipped scenarios/known-findings.yaml', () => {
       const scenario = scenarios.find((s) => s.name === f.scenario);
       expect(scenario, f.scenario).toBeDefined();
     }
+  });
+
+  it('bounds every finding, and scopes the soak\'s to its stop faults', () => {
+    expect(shipped.map((f) => [f.scenario, f.metric, f.up_to, f.fault ?? ''])).toEqual([
+      ['freeze-primary', 'lost_writes', '60000', ''],
+      ['freeze-primary', 'max_concurrent_primaries', '2', ''],
+      ['kill-patroni-on-primary', 'max_concurrent_primaries', '2', ''],
+      ['switchover', 'unavailability_ms', '6s', ''],
+      ['failover', 'unavailability_ms', '6s', ''],
+      ['soak', 'lost_writes', '60000', 'stop'],
+      ['soak', 'max_concurrent_primaries', '2', 'stop'],
+    ]);
   });
 
   it('keeps every reference whole (a " #" in plain YAML would start a comment)', () => {

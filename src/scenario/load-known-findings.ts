@@ -3,21 +3,26 @@
  * upstream, each scoped to the component versions it applies to. Validated
  * like a scenario (file:line: what was expected) before anything starts.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import semver from 'semver';
 import * as z from 'zod';
-import { metricFromKey, METRIC_KEYS_HINT } from '../sla/threshold.js';
-import { COMPONENTS, type KnownFinding } from '../sla/known-findings.js';
+import { metricFromKey, METRIC_KEYS_HINT, THRESHOLD_HINT } from '../sla/threshold.js';
+import { boundOf, COMPONENTS, FAULT_SCOPED_METRICS, type KnownFinding } from '../sla/known-findings.js';
 import { ScenarioError } from './errors.js';
 import { locator } from './locate.js';
-import { readSource, toData } from './yaml-source.js';
-import { errorMap, fromZod, strict } from './zod-issues.js';
+import { scenarioFromSource } from './load-scenario.js';
+import { faultsOf } from './steps.js';
+import { closest } from './suggest.js';
+import { hasRootKey, readSource, toData, type Source } from './yaml-source.js';
+import { errorMap, fromZod, strict, type PathIssue } from './zod-issues.js';
 
 export const KNOWN_FINDINGS_FILE = 'known-findings.yaml';
 export const KNOWN_FINDINGS_ROOT = 'known_findings';
 
 const range = z.string().refine((r) => semver.validRange(r) !== null, { error: 'expected a version range like "< 3.0.3" or ">= 2.6 < 2.7"' });
+
+const UP_TO_HINT = 'expected the worst figure the finding was seen at, in the metric\'s unit as an SLA value is written, e.g. "6s", 2 or "1MB": a failure beyond it fails as an ordinary one';
 
 const finding = strict({
   scenario: z.string().min(1),
@@ -30,18 +35,69 @@ const finding = strict({
     .refine((v) => Object.keys(v).length > 0, { error: 'expected at least one component range: a finding without one would never re-arm after an upgrade' }),
   reason: z.string().min(1),
   reference: z.string().min(1),
+  up_to: z.union([z.string().min(1), z.number()], { error: (iss) => (iss.input === undefined ? `missing; ${UP_TO_HINT}` : UP_TO_HINT) }).transform(String),
+  fault: z.string().min(1).optional(),
+}).transform((f, ctx): KnownFinding => {
+  const bound = boundOf(f);
+  // parseThreshold's own hint speaks of comparators, which up_to has none of.
+  if (typeof bound !== 'number') ctx.issues.push({ code: 'custom', input: f.up_to, path: ['up_to'], message: bound.error === THRESHOLD_HINT ? UP_TO_HINT : bound.error });
+  if (f.fault !== undefined && !FAULT_SCOPED_METRICS.includes(f.metric)) {
+    ctx.issues.push({ code: 'custom', input: f.fault, path: ['fault'], message: `expected no fault for ${f.metric}: only the evidence of ${FAULT_SCOPED_METRICS.join(', ')} can be attributed to a fault` });
+  }
+  return f;
 });
 
 const fileSchema = strict({ [KNOWN_FINDINGS_ROOT]: z.array(finding) });
+
+/**
+ * The scenario files of a folder: each name, with its fault actions when the
+ * file loads (a broken one is refused as a target on its own, not here).
+ */
+function scenariosIn(dir: string, except: string): Map<string, string[] | undefined> {
+  const found = new Map<string, string[] | undefined>();
+  for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n) && n !== except).sort()) {
+    const read = readSource(join(dir, name), name);
+    if ('issues' in read || hasRootKey(read.source, 'suite') || hasRootKey(read.source, KNOWN_FINDINGS_ROOT)) continue;
+    const data = toData(read.source);
+    const scenarioName = 'data' in data && typeof data.data === 'object' && data.data !== null ? (data.data as Record<string, unknown>)['name'] : undefined;
+    if (typeof scenarioName !== 'string') continue;
+    const loaded = scenarioFromSource(read.source, [], join(dir, name));
+    found.set(scenarioName, 'scenario' in loaded ? [...new Set(loaded.scenario.steps.flatMap(faultsOf).map((f) => f.fault.action))] : undefined);
+  }
+  return found;
+}
+
+/**
+ * A finding covers only the scenario files of its own folder: one naming a
+ * scenario that is not there (a typo, a renamed file) would never apply, and
+ * one naming a fault its scenario never injects would never excuse anything.
+ */
+function besideIssues(findings: readonly KnownFinding[], path: string): PathIssue[] {
+  const scenarios = scenariosIn(dirname(path), basename(path));
+  return findings.flatMap((f, i): PathIssue[] => {
+    const at = (field: string): (string | number)[] => [KNOWN_FINDINGS_ROOT, i, field];
+    if (!scenarios.has(f.scenario)) {
+      const near = closest(f.scenario, [...scenarios.keys()]);
+      return [{ path: at('scenario'), message: `expected the name of a scenario file beside ${basename(path)} (in ${dirname(path)}); none is named "${f.scenario}"${near === undefined ? '' : ` (did you mean "${near}"?)`}` }];
+    }
+    const actions = scenarios.get(f.scenario);
+    if (f.fault === undefined || actions === undefined || actions.includes(f.fault)) return [];
+    return [{ path: at('fault'), message: `expected a fault action scenario ${f.scenario} injects (${actions.join(', ') || 'it injects none'})` }];
+  });
+}
 
 export function loadKnownFindings(path: string): KnownFinding[] {
   const read = readSource(path, path);
   if ('issues' in read) throw new ScenarioError(read.issues);
   const data = toData(read.source);
   if ('issue' in data) throw new ScenarioError([data.issue]);
+  const refuse = (source: Source, issues: PathIssue[]) => new ScenarioError(issues.map(locator(source, [])));
   const parsed = fileSchema.safeParse(data.data, { error: errorMap });
-  if (!parsed.success) throw new ScenarioError(fromZod(parsed.error.issues, KNOWN_FINDINGS_ROOT).map(locator(read.source, [])));
-  return parsed.data[KNOWN_FINDINGS_ROOT] as KnownFinding[];
+  if (!parsed.success) throw refuse(read.source, fromZod(parsed.error.issues, KNOWN_FINDINGS_ROOT));
+  const findings = parsed.data[KNOWN_FINDINGS_ROOT] as KnownFinding[];
+  const beside = besideIssues(findings, path);
+  if (beside.length > 0) throw refuse(read.source, beside);
+  return findings;
 }
 
 /** The known-findings.yaml beside each scenario file, each read once. */

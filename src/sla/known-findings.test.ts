@@ -3,7 +3,7 @@ import { applyKnownFindings, inRange, type KnownFinding } from './known-findings
 import type { SlaResult } from './types.js';
 
 const versions = { postgres: '15.18', patroni: '3.0.2', etcd: '3.4.23', haproxy: '2.6.12-1+deb12u4' };
-const finding = (v: KnownFinding['versions']): KnownFinding => ({ scenario: 's', metric: 'lost_writes', versions: v, reason: 'why', reference: 'ref' });
+const finding = (v: KnownFinding['versions']): KnownFinding => ({ scenario: 's', metric: 'lost_writes', versions: v, reason: 'why', reference: 'ref', up_to: '10' });
 const line = (status: SlaResult['status']): SlaResult => ({ metric: 'lost_writes', threshold: '== 0', observed: status === 'pass' ? 0 : 5, pass: status === 'pass', status });
 
 describe('known findings', () => {
@@ -60,6 +60,63 @@ describe('known findings', () => {
     expect(applyKnownFindings([line('fail')], 's', versions, [here], { scenarioFile: '/repo/scenarios/s.yaml' }).sla[0]?.status).toBe('known');
     expect(applyKnownFindings([line('fail')], 's', versions, [here], { scenarioFile: '/tmp/mine/s.yaml' }).sla[0]?.status).toBe('fail');
     expect(applyKnownFindings([line('fail')], 's', versions, [here]).sla[0]?.status).toBe('fail');
+  });
+
+  it('covers a failure only up to its bound: beyond it the line fails, naming the finding (issue 19)', () => {
+    const outage = (observed: number | null): SlaResult => ({ metric: 'unavailability_ms', threshold: '< 5s', observed, pass: false, status: 'fail', note: 'writes stopped' });
+    const switchover: KnownFinding = { scenario: 's', metric: 'unavailability_ms', versions: { haproxy: '>= 2.6.0 < 3.1.0' }, reason: 'HAProxy checks', reference: '002', up_to: '6s' };
+    expect(applyKnownFindings([outage(5_500)], 's', versions, [switchover]).sla[0]).toMatchObject({ status: 'known', known: { up_to: '6s' } });
+    expect(applyKnownFindings([outage(6_000)], 's', versions, [switchover]).sla[0]?.status).toBe('known');
+    const beyond = applyKnownFindings([outage(24_300)], 's', versions, [switchover]);
+    expect(beyond.sla[0]).toMatchObject({ status: 'fail', note: "writes stopped; 24.3 s is beyond known finding's bound up_to 6s: HAProxy checks (002)" });
+    expect(beyond.sla[0]?.known).toBeUndefined();
+    expect(beyond.outcomes).toEqual([{ finding: switchover, status: 'exceeded', note: "24.3 s is beyond known finding's bound up_to 6s" }]);
+  });
+
+  it('does not excuse a failed line that was not measured: it cannot be shown within the bound', () => {
+    const unmeasured: SlaResult = { ...line('fail'), observed: null };
+    const out = applyKnownFindings([unmeasured], 's', versions, [finding({ patroni: '< 3.0.3' })]);
+    expect(out.sla[0]?.status).toBe('fail');
+    expect(out.sla[0]?.note).toContain("not measured, so not shown within known finding's bound up_to 10");
+  });
+
+  it('does not excuse a failure with a bound it cannot read (a hand-made finding)', () => {
+    expect(applyKnownFindings([line('fail')], 's', versions, [{ ...finding({ patroni: '< 3.0.3' }), up_to: '6s' }]).sla[0]?.status).toBe('fail');
+  });
+
+  describe('scoped to a fault', () => {
+    const stop = { ...finding({ patroni: '< 3.0.3' }), fault: 'stop' };
+    const asked: Array<[string, string]> = [];
+    const attributing = (why: string | undefined) => (metric: string, action: string) => { asked.push([metric, action]); return why; };
+
+    it('excuses the failure when its evidence is all in that fault\'s eras, and says so', () => {
+      const out = applyKnownFindings([line('fail')], 's', versions, [stop], { attribute: attributing(undefined) });
+      expect(out.sla[0]).toMatchObject({ status: 'known', known: { fault: 'stop', up_to: '10' } });
+      expect(asked.at(-1)).toEqual(['lost_writes', 'stop']);
+    });
+
+    it('counts it when some evidence is not, naming the finding and why', () => {
+      const out = applyKnownFindings([line('fail')], 's', versions, [stop], { attribute: attributing('1 of 5 outside every stop fault\'s era, e.g. lost key 3') });
+      expect(out.sla[0]).toMatchObject({ status: 'fail', note: "not attributable to known finding's fault stop: 1 of 5 outside every stop fault's era, e.g. lost key 3: why (ref)" });
+      expect(out.outcomes.map((o) => o.status)).toEqual(['exceeded']);
+    });
+
+    it('counts it when there is no history to attribute from (a line judged over the iterations)', () => {
+      expect(applyKnownFindings([line('fail')], 's', versions, [stop]).sla[0]?.status).toBe('fail');
+    });
+
+    it('is checked against its bound before its fault', () => {
+      const out = applyKnownFindings([{ ...line('fail'), observed: 11 }], 's', versions, [stop], { attribute: attributing(undefined) });
+      expect(out.sla[0]?.note).toContain("11 is beyond known finding's bound up_to 10");
+    });
+
+    it('lets another finding of the same line cover what one does not', () => {
+      const kill = { ...stop, fault: 'kill', reason: 'kill defect' };
+      const attribute = (_metric: string, action: string) => (action === 'kill' ? undefined : 'not in a stop era');
+      const out = applyKnownFindings([line('fail')], 's', versions, [stop, kill], { attribute });
+      expect(out.sla[0]).toMatchObject({ status: 'known', known: { reason: 'kill defect', fault: 'kill' } });
+      expect(out.outcomes).toEqual([{ finding: kill, status: 'reproduced' }]);
+    });
   });
 
   it('ignores the list with strict', () => {

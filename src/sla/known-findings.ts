@@ -1,9 +1,14 @@
 import { dirname } from 'node:path';
 import semver from 'semver';
 import type { Versions } from '../cluster/types.js';
+import { formatMetric } from '../format.js';
+import { parseThreshold } from './threshold.js';
 import type { MetricName, SlaResult } from './types.js';
 
 export type Component = keyof Versions;
+
+/** The metrics whose failing evidence can be attributed to a fault (checks/attribution.ts): a finding may name a fault only for them. */
+export const FAULT_SCOPED_METRICS: readonly MetricName[] = ['lost_writes', 'max_concurrent_primaries', 'split_brain_ms'];
 export const COMPONENTS: readonly Component[] = ['postgres', 'patroni', 'etcd', 'haproxy'];
 
 /**
@@ -20,6 +25,18 @@ export interface KnownFinding {
   versions: Partial<Record<Component, string>>;
   reason: string;
   reference: string;
+  /**
+   * The worst figure it was observed at, in the metric's unit as an SLA
+   * value is written ("6s", "2", "1MB"): a failure beyond it is more than
+   * the finding describes and fails as an ordinary one.
+   */
+  up_to: string;
+  /**
+   * A fault action (`stop`): the finding covers only a failure whose every
+   * piece of evidence falls in the era of a fault of that action (see
+   * checks/attribution.ts), so that a nemesis stays a gate for the others.
+   */
+  fault?: string;
   /**
    * The folder of the known-findings.yaml it came from: it covers only the
    * scenario files of that folder, not another file that shares a name.
@@ -39,16 +56,53 @@ export function inRange(finding: KnownFinding, versions: Versions): boolean {
   });
 }
 
+/** The bound of a finding in the metric's unit, or the reason it has none. */
+export function boundOf(finding: KnownFinding): number | { error: string } {
+  const parsed = parseThreshold(finding.metric, `<= ${finding.up_to}`);
+  return 'error' in parsed ? parsed : parsed.value;
+}
+
+/** What a finding covers, for the console and the reports: "up to 6s", "up to 2, in stop faults". */
+export function coverage(f: { up_to?: string; fault?: string }): string {
+  return `up to ${f.up_to ?? 'any figure'}${f.fault === undefined ? '' : `, in ${f.fault} faults`}`;
+}
+
 /** What the known findings made of a run's lines, for the console and the reports. */
 export interface KnownOutcome {
   finding: KnownFinding;
-  /** reproduced: the line failed and is excused; absent: it held ("remove it?"). */
-  status: 'reproduced' | 'absent';
+  /**
+   * reproduced: the line failed within what the finding describes and is
+   * excused; absent: it held (the finding is timing-dependent); exceeded:
+   * it failed beyond the bound or outside the fault, and counts.
+   */
+  status: 'reproduced' | 'absent' | 'exceeded';
+  /** exceeded: what the failure went beyond. */
+  note?: string;
+}
+
+/**
+ * Why the failing line's evidence is not all attributable to faults of
+ * `action`, or undefined when it is (checks/attribution.ts over the run's history).
+ */
+export type Attributor = (metric: MetricName, action: string) => string | undefined;
+
+/** Why this failed line is more than the finding describes, or undefined when the finding covers it. */
+function beyond(line: SlaResult, finding: KnownFinding, attribute: Attributor | undefined): string | undefined {
+  const bound = boundOf(finding);
+  if (typeof bound !== 'number') return `known finding's bound up_to ${finding.up_to} cannot be read (${bound.error})`;
+  if (line.observed === null) return `not measured, so not shown within known finding's bound up_to ${finding.up_to}`;
+  if (line.observed > bound) return `${formatMetric(line.metric, line.observed)} is beyond known finding's bound up_to ${finding.up_to}`;
+  if (finding.fault === undefined) return undefined;
+  const why = attribute === undefined ? 'no single run\'s history to attribute it from' : attribute(line.metric, finding.fault);
+  return why === undefined ? undefined : `not attributable to known finding's fault ${finding.fault}: ${why}`;
 }
 
 /**
  * Marks failed lines that a finding in range covers as 'known', and notes
- * on passing lines that a finding in range did not reproduce. `strict`
+ * on passing lines that a finding in range did not reproduce. A finding
+ * covers a failure only within its bound and, when scoped to a fault, only
+ * when `attribute` shows every piece of evidence in that fault's eras; a
+ * failure beyond that stays failed, its note naming the finding. `strict`
  * ignores the list (every failure counts). Pure.
  */
 export function applyKnownFindings(
@@ -56,18 +110,29 @@ export function applyKnownFindings(
   scenario: string,
   versions: Versions,
   findings: readonly KnownFinding[],
-  o: { strict?: boolean; scenarioFile?: string } = {},
+  o: { strict?: boolean; scenarioFile?: string; attribute?: Attributor } = {},
 ): { sla: SlaResult[]; outcomes: KnownOutcome[] } {
   if (o.strict === true) return { sla: [...sla], outcomes: [] };
   const outcomes: KnownOutcome[] = [];
   const here = (f: KnownFinding) => f.dir === undefined || (o.scenarioFile !== undefined && dirname(o.scenarioFile) === f.dir);
   const lines = sla.map((line) => {
-    const finding = findings.find((f) => f.scenario === scenario && f.metric === line.metric && here(f) && inRange(f, versions));
-    if (finding === undefined || line.status === 'deferred' || line.status === 'unknown') return line;
-    const reproduced = line.status === 'fail';
-    outcomes.push({ finding, status: reproduced ? 'reproduced' : 'absent' });
-    const known = { reason: finding.reason, reference: finding.reference, reproduced };
-    return reproduced ? { ...line, status: 'known' as const, known } : { ...line, known };
+    const matching = findings.filter((f) => f.scenario === scenario && f.metric === line.metric && here(f) && inRange(f, versions));
+    const first = matching[0];
+    if (first === undefined || line.status === 'deferred' || line.status === 'unknown') return line;
+    const known = (f: KnownFinding, reproduced: boolean) => ({ reason: f.reason, reference: f.reference, reproduced, up_to: f.up_to, ...(f.fault === undefined ? {} : { fault: f.fault }) });
+    if (line.status !== 'fail') {
+      outcomes.push(...matching.map((finding) => ({ finding, status: 'absent' as const })));
+      return { ...line, known: known(first, false) };
+    }
+    const judged = matching.map((finding) => ({ finding, note: beyond(line, finding, o.attribute) }));
+    const covering = judged.find((j) => j.note === undefined);
+    if (covering !== undefined) {
+      outcomes.push({ finding: covering.finding, status: 'reproduced' });
+      return { ...line, status: 'known' as const, known: known(covering.finding, true) };
+    }
+    const notes = judged.map(({ finding, note = '' }) => `${note}: ${finding.reason} (${finding.reference})`);
+    outcomes.push(...judged.map(({ finding, note = '' }) => ({ finding, status: 'exceeded' as const, note })));
+    return { ...line, note: [line.note, ...notes].filter((n) => n !== undefined && n !== '').join('; ') };
   });
   return { sla: lines, outcomes };
 }

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KNOWN_FINDINGS_FILE } from '../scenario/load-known-findings.js';
+import { minimal, refusalOf, removeTempTrees, tempTree } from '../scenario/test-support.js';
+import { loadChecked } from './scenario-commands.js';
+
+afterAll(removeTempTrees);
+
+const finding = (scenario: string) => `known_findings:
+  - scenario: ${scenario}
+    metric: lost_writes
+    versions: { patroni: "< 3.0.3" }
+    reason: frozen primary retakes its key
+    reference: Patroni 3.0.3
+    up_to: 100
+`;
+
+describe('run and validate load the known findings beside the targets before anything starts (issue 19)', () => {
+  it('refuse an entry naming a scenario that is not beside it, with file, entry, field and what was expected', () => {
+    const dir = tempTree({ 'a.yaml': minimal('a'), [KNOWN_FINDINGS_FILE]: finding('kill-primary') });
+    const path = join(dir, KNOWN_FINDINGS_FILE);
+    expect(refusalOf(() => loadChecked([join(dir, 'a.yaml')], [], 'local'))).toEqual([
+      `${path}:2:5: known_findings[0].scenario: expected the name of a scenario file beside known-findings.yaml (in ${dir}); none is named "kill-primary"`,
+    ]);
+    expect(refusalOf(() => loadChecked([dir], [], 'local'))).toHaveLength(1);
+  });
+
+  it('take one naming a scenario beside it, whichever of the folder\'s files is the target', () => {
+    const dir = tempTree({ 'a.yaml': minimal('a'), 'b.yaml': minimal('b'), [KNOWN_FINDINGS_FILE]: finding('b') });
+    expect(refusalOf(() => loadChecked([join(dir, 'a.yaml')], [], 'local'))).toEqual([]);
+  });
+});
