@@ -31,6 +31,7 @@ function scenarioCopy(name: string, known: boolean): string {
       '  - scenario: kill-primary',
       '    metric: rto_ms',
       '    versions: { patroni: ">= 0.0.0" }',
+      '    up_to: 120s',
       '    reason: stands for a finding the before release range excuses',
       '    reference: issue 19',
       '',
