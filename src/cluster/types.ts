@@ -227,10 +227,39 @@ export function hasCommandExec(c: StartedCluster): c is StartedCluster & Command
 /** Undoes exactly what one fault did; a second call does nothing. */
 export type Cure = () => Promise<void>;
 
+/**
+ * What one probe across a path saw. `answered`: something came back (a
+ * refusal counts: packets flowed); `silent`: nothing within the probe's
+ * timeout, as a dropped or blackholed path gives; `unprobed`: no probe could
+ * be made or it ended otherwise (a closed connection, a frozen prober), so
+ * it proves nothing either way; `gone`: an end of the path is not running,
+ * so rules in its network namespace went with it.
+ */
+export type Reach =
+  | { kind: 'answered'; ms: number }
+  | { kind: 'silent'; ms: number }
+  | { kind: 'unprobed'; why: string }
+  | { kind: 'gone'; why: string };
+
+/** A path between two containers that a cut severs, probed across (`from` opens a connection to `to`). */
+export interface CutPath {
+  from: string;
+  to: string;
+}
+
+/** A cut in force: its rules, and what probes across each path it severs saw. */
+export interface Cut {
+  detail: string;
+  /** Each severed path, probed just before the rules went in and again with them in. */
+  probes: (CutPath & { before: Reach; during: Reach })[];
+  /** Removes exactly the rules, then probes each path again; a second call retries only what is left. */
+  cure: () => Promise<(CutPath & { after: Reach })[]>;
+}
+
 /** Blackholes links by dropping packets (iptables) rather than in a proxy. */
 export interface LinkCut {
-  /** Drops every packet on a member's links of these kinds, both ways; returns the cure. */
-  cutLinks(member: string, kinds: readonly LinkKind[]): Promise<{ cure: Cure; detail: string }>;
+  /** Drops every packet on a member's links of these kinds, both ways, probing the paths it cuts. */
+  cutLinks(member: string, kinds: readonly LinkKind[]): Promise<Cut>;
 }
 
 export function hasLinkCut(c: StartedCluster): c is StartedCluster & LinkCut {
@@ -241,12 +270,15 @@ export function hasLinkCut(c: StartedCluster): c is StartedCluster & LinkCut {
 export interface HostPartition {
   /** Host names (host N = etcdN and patroniN), in order. */
   readonly hosts: readonly string[];
-  grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cure>;
+  grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cut>;
 }
 
 export function hasHostPartition(c: StartedCluster): c is StartedCluster & HostPartition {
   return typeof (c as Partial<HostPartition>).grudge === 'function';
 }
+
+/** What a link probe sent and saw: `sent` is the bytes written upstream (a bandwidth toxic delays by it). */
+export type LinkProbe = Reach & { sent: number };
 
 /** Links carried by a Toxiproxy-compatible proxy: what the network faults need. */
 export interface NetworkControl {
@@ -254,6 +286,13 @@ export interface NetworkControl {
   readonly toxiproxyUrl: string;
   /** Names of the proxies on a member's links of one kind. */
   links(member: string, kind: LinkKind): string[];
+  /**
+   * One small request through a link's proxy to its upstream, timed to the
+   * first byte of the answer, on a new connection: what proves a toxic acted.
+   * `padBytes` asks for a request about that much longer (as far as the
+   * upstream's protocol allows), so a bandwidth limit shows.
+   */
+  probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe>;
 }
 
 export function hasNetworkControl(c: StartedCluster): c is StartedCluster & NetworkControl {

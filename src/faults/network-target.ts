@@ -1,9 +1,10 @@
 import { Toxiproxy, type Toxic } from 'toxiproxy-node-client';
 import { request } from 'undici';
-import { HarnessError } from '../errors.js';
-import { hasLinkCut, hasNetworkControl, type Cure, type NetworkControl, type StartedCluster } from '../cluster/types.js';
+import { errorMessage, HarnessError } from '../errors.js';
+import { hasLinkCut, hasNetworkControl, type Cut, type CutPath, type LinkProbe, type NetworkControl, type Reach, type StartedCluster } from '../cluster/types.js';
 import type { LinkKind } from '../cluster/types.js';
 import type { Injected } from './types.js';
+import { BANDWIDTH_PROBE_MS, CUT_PROBE_MS, proveCut, proveHealed, proveToxic } from './network-proof.js';
 
 export function networkControl(cluster: StartedCluster): StartedCluster & NetworkControl {
   if (!hasNetworkControl(cluster)) throw new HarnessError('FAULT_FAILED', `provider ${cluster.provider} carries no proxied links in this run`);
@@ -43,41 +44,79 @@ export async function poison(cluster: StartedCluster, proxies: readonly string[]
   };
 }
 
-/** A toxic on every link of the given kinds of each named member: the shape of every network fault. */
+/** How long a probe through a poisoned link may take: the toxic's longest delay and then some. */
+function probeTimeoutMs(spec: ToxicSpec): number {
+  if (spec.type === 'timeout') return CUT_PROBE_MS;
+  const a = spec.attributes;
+  if (spec.type === 'latency') return 2 * ((a['latency'] ?? 0) + (a['jitter'] ?? 0)) + 5000;
+  return 3 * BANDWIDTH_PROBE_MS + 5000;
+}
+
+/** The quicker answer of two probes of one link; any answer beats none. */
+function fastest(a: LinkProbe, b: LinkProbe): LinkProbe {
+  if (a.kind !== 'answered') return b;
+  return b.kind === 'answered' && b.ms < a.ms ? b : a;
+}
+
+/** Padding that makes a bandwidth toxic delay the probe by about BANDWIDTH_PROBE_MS (rate KB/s = bytes per ms). */
+function padFor(spec: ToxicSpec): number {
+  return spec.type === 'bandwidth' ? Math.ceil((spec.attributes['rate'] ?? 0) * BANDWIDTH_PROBE_MS) : 0;
+}
+
+/**
+ * A toxic on every link of the given kinds of each named member: the shape
+ * of every network fault. Each link is probed just before and with the
+ * toxic in; a toxic no probe saw is removed again and the fault fails.
+ */
 export async function poisonLinks(cluster: StartedCluster, names: readonly string[], kinds: readonly LinkKind[], label: string, spec: ToxicSpec): Promise<Injected> {
   const net = networkControl(cluster);
   const links = names.flatMap((n) => kinds.flatMap((k) => net.links(n, k)));
+  const probe = () => Promise.all(links.map((l) => net.probeLink(l, { timeoutMs: probeTimeoutMs(spec), padBytes: padFor(spec) })));
+  // The link's own round trip is the best of three: one slow probe on a busy machine must not hide a toxic's delay.
+  const before = (await Promise.all([probe(), probe(), probe()])).reduce((best, next) => best.map((b, i) => fastest(b, next[i] as LinkProbe)));
   const heal = await poison(cluster, links, label, spec);
-  return { detail: `${spec.type} ${JSON.stringify(spec.attributes)} on ${links.join(', ')}`, heal };
+  let effect: string;
+  try {
+    const during = await probe();
+    effect = proveToxic(label, spec, links.map((link, i) => ({ link, before: before[i] as LinkProbe, during: during[i] as LinkProbe })));
+  } catch (err) {
+    await heal().catch(() => undefined); // the missing proof is the error to report
+    throw err;
+  }
+  return { detail: `${spec.type} ${JSON.stringify(spec.attributes)} on ${links.join(', ')}`, effect, heal };
 }
 
 /**
  * Blackholes every link of the given kinds of each named member: dropped
  * packets where the provider cuts links itself (iptables), else the proxies'
  * blackhole. Either way nothing answers and nothing is refused, as on a
- * real partition. On a failure part-way, what was cut is healed again.
+ * real partition. Probes across every path cut prove it acted, and the heal
+ * proves every path answers again. On a failure part-way, what was cut is
+ * healed again.
  */
 export async function cutLinks(cluster: StartedCluster, names: readonly string[], kinds: readonly LinkKind[], label: string): Promise<Injected> {
   if (!hasLinkCut(cluster)) return poisonLinks(cluster, names, kinds, label, BLACKHOLE);
-  const cures: Cure[] = [];
-  const details: string[] = [];
+  const cuts: Cut[] = [];
+  let effect: string;
   try {
-    for (const n of names) {
-      const { cure, detail } = await cluster.cutLinks(n, kinds);
-      cures.push(cure);
-      details.push(detail);
-    }
+    for (const n of names) cuts.push(await cluster.cutLinks(n, kinds));
+    effect = proveCut(label, cuts.flatMap((c) => c.probes));
   } catch (err) {
-    for (const c of cures) await c().catch(() => undefined); // the cut's own error is the one to report
+    for (const c of cuts) await c.cure().catch(() => undefined); // the cut's own error is the one to report
     throw err;
   }
-  return {
-    detail: details.join('; '),
-    heal: async () => {
-      for (const c of cures) await c();
-      return `removed the rules of ${label} on ${names.join(', ')}`;
-    },
-  };
+  return { detail: cuts.map((c) => c.detail).join('; '), effect, heal: async () => `removed the rules of ${label}; ${await healCuts(label, cuts)}` };
+}
+
+/** Runs every cure, then judges them together: a rule left in place, or a path still silent, fails the heal. */
+export async function healCuts(label: string, cuts: readonly Cut[]): Promise<string> {
+  const after: (CutPath & { after: Reach })[] = [];
+  const errors: string[] = [];
+  for (const c of cuts) {
+    await c.cure().then((a) => after.push(...a), (e: unknown) => errors.push(errorMessage(e)));
+  }
+  if (errors.length > 0) throw new HarnessError('FAULT_FAILED', `healing ${label} failed: ${errors.join('; ')}`);
+  return proveHealed(label, after);
 }
 
 /** Toxiproxy's blackhole: the timeout toxic with timeout 0 holds every byte and never closes. */

@@ -34,6 +34,9 @@ describe('network and replication faults end to end', () => {
     expect(m.lost_writes).toBe(0);
     const heal = report['timeline'].find((e: { kind: string; phase?: string }) => e.kind === 'fault' && e.phase === 'heal');
     expect(heal.detail).toMatch(/removed 6 toxics from .*; all enabled and clean/);
+    // Issue 19: the fault's proof, a probe through each of the member's etcd links silent with the blackhole in.
+    const inject = report['timeline'].find((e: { kind: string; phase?: string }) => e.kind === 'fault' && e.phase === 'inject');
+    expect(inject.effect).toMatch(/^3 path\(s\) silent for 1000 ms with the cut in, each answered before it \(slowest \d+ ms\): harness -> (patroni\d-etcd1), harness -> patroni\d-etcd2, harness -> patroni\d-etcd3$/);
     expect(readdirSync(join(folder, 'logs'))).toContain('toxiproxy.log');
     expect(code, stderr.slice(-2000)).toBe(report['verdict'] === 'pass' ? 0 : 1);
     expect(processesOfRun(`${runRoot()}/${report['run_id']}`)).toEqual([]);
@@ -66,6 +69,14 @@ describe('network and replication faults end to end', () => {
     } finally {
       external.kill('SIGTERM');
     }
+  });
+
+  it('slow-etcd: the report shows the delay measured through each poisoned link (issue 19)', async () => {
+    const { report } = await run('slow-etcd', 8700);
+    const inject = report['timeline'].find((e: { kind: string; phase?: string }) => e.kind === 'fault' && e.phase === 'inject');
+    const link = 'patroni\\d-etcd\\d \\+\\d+ ms \\(round trip \\d+ ms against \\d+ ms before; at least 300 ms expected\\)';
+    expect(inject.effect).toMatch(new RegExp(`^latency 200 ms ± 50 ms each way: ${link}; ${link}; ${link}$`));
+    for (const m of (inject.effect as string).matchAll(/round trip (\d+) ms/g)) expect(Number(m[1])).toBeGreaterThanOrEqual(299);
   });
 
   it('lagging-replica-not-promoted: no replica beyond maximum_lag_on_failover is promoted, nothing lost', async () => {

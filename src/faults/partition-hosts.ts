@@ -2,6 +2,8 @@ import { HarnessError } from '../errors.js';
 import { hasHostPartition } from '../cluster/types.js';
 import type { FaultDefinition } from './types.js';
 import { describeGrudge, grudgeOf, GRUDGES, type GrudgeShape } from './grudges.js';
+import { healCuts } from './network-target.js';
+import { proveCut } from './network-proof.js';
 
 /**
  * A partition between whole hosts (host N = etcdN and patroniN, as in 002's
@@ -21,7 +23,18 @@ export const partitionHosts: FaultDefinition = {
   async inject(cluster, _names, params) {
     if (!hasHostPartition(cluster)) throw new HarnessError('FAULT_FAILED', `provider ${cluster.provider} cannot partition hosts`);
     const grudge = grudgeOf(params['grudge'] as GrudgeShape, cluster.hosts);
-    const cure = await cluster.grudge(grudge);
-    return { detail: `${String(params['grudge'])}: ${describeGrudge(grudge)}`, heal: async () => { await cure(); return 'every host sees every host again'; } };
+    const cut = await cluster.grudge(grudge);
+    let effect: string;
+    try {
+      effect = proveCut('partition-hosts', cut.probes);
+    } catch (err) {
+      await cut.cure().catch(() => undefined); // the missing proof is the error to report
+      throw err;
+    }
+    return {
+      detail: `${String(params['grudge'])}: ${describeGrudge(grudge)}; ${cut.detail}`,
+      effect,
+      heal: async () => `every host sees every host again: ${await healCuts('partition-hosts', [cut])}`,
+    };
   },
 };

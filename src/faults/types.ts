@@ -6,6 +6,8 @@ export type { Capability };
 export interface Injected {
   /** Shown in the history and the report, e.g. the PIDs killed. */
   detail?: string;
+  /** The observation that proves the fault acted, shown in the history and the report. */
+  effect?: string;
   /** The cure, run by `heal` or by the runner's final heal; absent when nothing needs undoing. */
   heal?: () => Promise<string | void>;
 }

@@ -121,6 +121,17 @@ describe('the runner on the in-memory fake provider', () => {
     expect(runVerdict(record)).toBe('error');
   });
 
+  it('fails with a harness error when a network fault is not seen to act: a cut that drops nothing (issue 19)', async () => {
+    const scenario = loadScenarioText(KILL.replace('action: kill, target: m1', 'action: partition-dcs, target: m1'), 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150, cutsDropNothing: true });
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    const record = await runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir });
+    expect(record.harnessError?.code).toBe('FAULT_FAILED');
+    expect(record.harnessError?.message).toBe('fault partition-dcs on m1 failed: no proof that partition_dcs acted: m1 -> etcd with the cut in: answered in 1 ms');
+    expect(runVerdict(record)).toBe('error');
+    expect(provider.cluster?.dropped.size).toBe(0);
+  });
+
   /** A soak in miniature: the fake's leader killed again and again, each time healed and recovered from. */
   const SOAK = `name: fake-soak
 cluster: { replication: synchronous }

@@ -72,6 +72,17 @@ describe.each(releases)('docker provider, %s (etcd, Patroni, PostgreSQL, HAProxy
     await oneWay();
     expect(await rules(r2)).not.toContain(c.node(r1).ip);
 
+    // Issue 19: a cut is proven by a TCP connect across each path falling silent, its cure by the connect answering again;
+    // a cure while an end is paused fails with the rule still in force, and removes it once that end is thawed.
+    const cut = await c.cutLinks(r1, ['peer']);
+    expect(cut.probes.map((p) => `${p.from}>${p.to} ${p.before.kind} ${p.during.kind}`).sort()).toEqual([`${r1}>${primary.name} answered silent`, `${r1}>${r2} answered silent`].sort());
+    await c.pause(r1);
+    await expect(cut.cure()).rejects.toThrow(new RegExp(`${r1} is paused \\(frozen by another fault\\?\\): its rule dropping .* stays in force`));
+    await c.unpause(r1);
+    expect(await rules(r1)).toContain(c.node(r2).ip);
+    expect((await cut.cure()).map((p) => p.after.kind)).toEqual(['answered', 'answered']);
+    expect(await rules(r1)).not.toContain(c.node(r2).ip);
+
     // A frozen replica keeps its container but answers nothing; thawed, it answers again.
     const frozen = c.members.find((m) => m.name === r2)!;
     await c.pause(r2);

@@ -12,15 +12,18 @@ import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import type { DcsInForce, LinkKind } from '../types.js';
 import type { DockerResult } from './cli.js';
 import { Container } from './container.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
-import { allCures, partition, type Cure, type PartitionOptions } from './partition.js';
+import { allCures, partition, probedCut, type Cure, type PartitionOptions, type PathCut, type ProbeTarget } from './partition.js';
 import { ETCD_CLIENT_PORT, HAPROXY_PORTS, PG_PORT, REST_PORT, type DockerNode } from './render.js';
+
+/** A port each role's container listens on, for the partition probes. */
+const PROBE_PORT: Record<ContainerRole, number> = { patroni: PG_PORT, etcd: ETCD_CLIENT_PORT, haproxy: HAPROXY_PORTS.stats };
 import { leftovers, sweep } from './sweep.js';
 
 export const DOCKER_MEMBERS = ['patroni1', 'patroni2', 'patroni3'] as const;
@@ -211,35 +214,39 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return kind === 'dcs' ? of('etcd') : kind === 'peer' ? of('patroni') : of('haproxy');
   }
 
-  async cutLinks(member: string, kinds: readonly LinkKind[]): Promise<{ cure: Cure; detail: string }> {
-    const others = [...new Set(kinds.flatMap((k) => this.peersOf(member, k)))];
-    const cures: Cure[] = [];
-    try {
-      for (const o of others) cures.push(await this.partition(member, o));
-    } catch (err) {
-      await allCures(cures)().catch(() => undefined); // the partition's own error is the one to report
-      throw err;
+  /** The containers as the partition probes reach them. */
+  get #probes(): ProbeTarget {
+    return {
+      ip: (n) => this.ip(n),
+      iptables: (n, args) => this.iptables(n, args),
+      exec: (n, argv, timeoutMs) => this.exec(n, argv, { timeoutMs }),
+      state: (n) => this.state(n),
+      probePort: (n) => PROBE_PORT[this.node(n).role],
+    };
+  }
+
+  #cut(paths: readonly PathCut[], detail: string): Promise<Cut> {
+    for (const p of paths) {
+      this.node(p.from);
+      this.node(p.to);
     }
-    return { cure: allCures(cures), detail: `${member}: iptables DROP both ways with ${others.join(', ')}` };
+    return probedCut(this.#probes, () => `pc-${this.runId}-${++this.#partitionSeq}`, paths, detail);
+  }
+
+  cutLinks(member: string, kinds: readonly LinkKind[]): Promise<Cut> {
+    const others = [...new Set(kinds.flatMap((k) => this.peersOf(member, k)))];
+    return this.#cut(others.map((o) => ({ from: member, to: o })), `${member}: iptables DROP both ways with ${others.join(', ')}`);
   }
 
   /** Applies a grudge between hosts: each container of a host drops what each container of the hosts it holds a grudge against sends. */
-  async grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cure> {
+  grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cut> {
     const containers = (host: string) => {
       const i = this.hosts.indexOf(host);
       if (i < 0) throw new HarnessError('FAULT_FAILED', `no host "${host}" (hosts: ${this.hosts.join(', ')})`);
       return [DOCKER_ETCD[i] as string, DOCKER_MEMBERS[i] as string];
     };
-    const cures: Cure[] = [];
-    try {
-      for (const [host, from] of drops) {
-        for (const f of from) for (const sender of containers(f)) for (const receiver of containers(host)) cures.push(await this.partition(sender, receiver, { oneWay: true }));
-      }
-    } catch (err) {
-      await allCures(cures)().catch(() => undefined);
-      throw err;
-    }
-    return allCures(cures);
+    const paths = [...drops].flatMap(([host, from]) => from.flatMap((f) => containers(f).flatMap((sender) => containers(host).map((receiver): PathCut => ({ from: sender, to: receiver, oneWay: true })))));
+    return this.#cut(paths, `iptables DROP on ${paths.length} one-way path(s)`);
   }
 
   /** Copies every container's output into runDir/logs (best effort: it must never block a stop). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DockerResult } from './cli.js';
-import { allCures, partition, type PartitionTarget } from './partition.js';
+import { allCures, partition, probedCut, probePath, type PartitionTarget, type ProbeTarget } from './partition.js';
 
 /** A fake of the containers' INPUT chains: rules as strings, per container. */
 function fakeTarget(o: { failOn?: string; stopped?: Set<string> } = {}) {
@@ -77,5 +77,84 @@ describe('partition', () => {
     ]);
     await expect(cure()).rejects.toThrow('one; three');
     expect(ran).toEqual([1, 2, 3]);
+  });
+});
+
+/** Containers as the probes see them: a state each, and bash's connect answered, refused or timed out per path. */
+function probeTarget(o: { states?: Record<string, string>; dropping?: (from: string, toIp: string) => boolean; paused?: Set<string> } = {}) {
+  const { target, chains } = fakeTarget({ stopped: new Set(Object.entries(o.states ?? {}).filter(([, s]) => s === 'exited').map(([n]) => n)) });
+  const ran: string[] = [];
+  const pt: ProbeTarget = {
+    ...target,
+    iptables: async (n, args) => (o.paused?.has(n) ? { code: 1, stdout: '', stderr: `Error response from daemon: Container ${n} is paused, unpause the container before exec` } : target.iptables(n, args)),
+    state: async (n) => (o.paused?.has(n) ? 'paused' : o.states?.[n] ?? 'running'),
+    probePort: () => 5432,
+    exec: async (n, argv) => {
+      ran.push(n);
+      const ip = argv[4] as string;
+      // The rules in the fake chains decide, as the kernel would: a DROP of either end's address on the other end.
+      const ipOf = (x: string) => target.ip(x);
+      const dropped = (o.dropping ?? ((from, toIp) => {
+        const to = ['a', 'b', 'c'].find((x) => ipOf(x) === toIp) as string;
+        const has = (on: string, src: string) => (chains.get(on) ?? []).some((r) => r.startsWith(`INPUT -s ${ipOf(src)} `));
+        return has(to, from) || has(from, to);
+      }))(n, ip);
+      return dropped
+        ? { code: 0, stdout: 'rc=124 s=100.000000 e=101.001000\n', stderr: '' }
+        : { code: 0, stdout: `_: connect: Connection refused\nrc=1 s=100.000000 e=100.002500\n`, stderr: '' };
+    },
+  };
+  return { pt, chains, ran };
+}
+
+describe('probedCut', () => {
+  it('probes every path before and with the rules in, and again after the cure', async () => {
+    const { pt } = probeTarget();
+    let n = 0;
+    const cut = await probedCut(pt, () => `t${n++}`, [{ from: 'a', to: 'b' }, { from: 'c', to: 'a', oneWay: true }], 'd');
+    expect(cut.probes).toEqual([
+      { from: 'a', to: 'b', before: { kind: 'answered', ms: expect.closeTo(2.5, 1) }, during: { kind: 'silent', ms: expect.closeTo(1001, 1) } },
+      { from: 'c', to: 'a', before: { kind: 'answered', ms: expect.closeTo(2.5, 1) }, during: { kind: 'silent', ms: expect.closeTo(1001, 1) } },
+    ]);
+    expect((await cut.cure()).map((p) => p.after.kind)).toEqual(['answered', 'answered']);
+  });
+
+  it('sees a rule that drops nothing: the probe still answers with it in', async () => {
+    const { pt } = probeTarget({ dropping: () => false });
+    const cut = await probedCut(pt, () => 't', [{ from: 'a', to: 'b' }], 'd');
+    expect(cut.probes[0]?.during.kind).toBe('answered');
+  });
+
+  it('probes from the far end when the near end is paused, and calls an end not running gone', async () => {
+    const paused = new Set<string>();
+    const { pt, ran } = probeTarget({ paused });
+    const cut = await probedCut(pt, () => 't', [{ from: 'a', to: 'b', oneWay: true }], 'd');
+    paused.add('a');
+    ran.length = 0;
+    expect(await cut.cure()).toEqual([{ from: 'a', to: 'b', after: { kind: 'answered', ms: expect.closeTo(2.5, 1) } }]);
+    expect(ran).toEqual(['b']);
+    const { pt: withStopped } = probeTarget({ states: { c: 'exited' } });
+    expect(await probePath(withStopped, { from: 'a', to: 'c' })).toEqual({ kind: 'gone', why: 'c is exited: no rule outlives its network namespace' });
+  });
+
+  it('a probe that could not run proves nothing either way', async () => {
+    const { pt } = probeTarget();
+    pt.exec = async () => ({ code: 126, stdout: '', stderr: 'OCI runtime exec failed' });
+    expect(await probePath(pt, { from: 'a', to: 'b' })).toEqual({ kind: 'unprobed', why: 'probe in a failed (exit 126): OCI runtime exec failed' });
+  });
+});
+
+describe('healing a partition whose container another fault paused', () => {
+  it('fails, naming the paused container and the rule left in force, and a later call removes it once thawed', async () => {
+    const paused = new Set<string>();
+    const { pt, chains } = probeTarget({ paused });
+    const cure = await partition(pt, 't', 'a', 'b');
+    paused.add('b');
+    await expect(cure()).rejects.toThrow('healing partition t failed: b is paused (frozen by another fault?): its rule dropping 10.0.0.1 stays in force until it is thawed and healed again');
+    expect(chains.get('b')).toEqual(['INPUT -s 10.0.0.1 -m comment --comment t -j DROP']);
+    expect(chains.get('a')).toEqual([]);
+    paused.delete('b');
+    await cure();
+    expect(chains.get('b')).toEqual([]);
   });
 });

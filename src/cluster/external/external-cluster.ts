@@ -14,12 +14,12 @@ import { HarnessError, errorMessage } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { DROP_SCHEMA_SQL, dropOwnSchema, SCHEMA } from '../../workload/schema.js';
 import { Container } from '../docker/container.js';
-import { partition, type Cure as PartitionCure } from '../docker/partition.js';
+import { probedCut, type ProbeTarget } from '../docker/partition.js';
 import { liveClusters } from '../live.js';
 import { getCluster, getConfig, getPatroni } from '../patroni-api.js';
 import { withSql } from '../sql.js';
 import type {
-  ClientCredentials, ClusterEndpoints, CommandExec, CommandResult, Component, Cure, EtcdHandle, HostControl, LinkCut, LinkKind, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClientCredentials, ClusterEndpoints, CommandExec, CommandResult, Component, Cut, EtcdHandle, HostControl, LinkCut, LinkKind, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
@@ -137,7 +137,14 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
     return ['haproxy'];
   }
 
-  async cutLinks(member: string, kinds: readonly LinkKind[]): Promise<{ cure: Cure; detail: string }> {
+  /** A port each container answers on: PostgreSQL's for members, etcd's client port; any other port refuses, which proves a path as well. */
+  #probePort(name: string): number {
+    const m = this.members.find((x) => x.name === name);
+    if (m !== undefined) return m.serverAddress.port;
+    return this.file.etcd.some((e) => e.name === name) ? 2379 : 9;
+  }
+
+  async cutLinks(member: string, kinds: readonly LinkKind[]): Promise<Cut> {
     const others = [...new Set(kinds.flatMap((k) => this.#peers(member, k)))];
     const ips = new Map<string, string>();
     for (const n of [member, ...others]) {
@@ -145,23 +152,26 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
       if (ip === undefined) throw new HarnessError('FAULT_FAILED', `container of ${n} has no network address`);
       ips.set(n, ip);
     }
-    const target = { ip: (n: string) => ips.get(n) as string, iptables: (n: string, args: string[]) => this.box(n).iptables(args) };
-    const key = `links:${member}:${kinds.join(',')}:${Date.now()}`;
-    const cures: PartitionCure[] = [];
-    const cureAll = async () => {
-      const errors: string[] = [];
-      for (const c of cures) await c().catch((e: unknown) => errors.push(errorMessage(e)));
-      this.#undo.delete(key);
-      if (errors.length > 0) throw new HarnessError('FAULT_FAILED', errors.join('; '));
+    const target: ProbeTarget = {
+      ip: (n) => ips.get(n) as string,
+      iptables: (n, args) => this.box(n).iptables(args),
+      exec: (n, argv, timeoutMs) => this.box(n).exec(argv, { timeoutMs }),
+      state: (n) => this.box(n).state(),
+      probePort: (n) => this.#probePort(n),
     };
-    this.#undo.set(key, cureAll);
+    const key = `links:${member}:${kinds.join(',')}:${Date.now()}`;
+    // Registered before any rule goes in, so that stop() removes them even if the run is cut short mid-way.
+    let cut: Cut | undefined;
+    this.#undo.set(key, async () => { await cut?.cure(); });
     try {
-      for (const o of others) cures.push(await partition(target, `pc-${this.runId}`, member, o));
+      cut = await probedCut(target, () => `pc-${this.runId}`, others.map((o) => ({ from: member, to: o })), `${member}: iptables DROP both ways with ${others.join(', ')}`);
     } catch (err) {
-      await cureAll().catch(() => undefined);
+      this.#undo.delete(key);
       throw err;
     }
-    return { cure: cureAll, detail: `${member}: iptables DROP both ways with ${others.join(', ')}` };
+    const { cure } = cut;
+    // The undo stays registered until a cure removed every rule: one left in a paused container is retried on stop.
+    return { ...cut, cure: async () => { const after = await cure(); this.#undo.delete(key); return after; } };
   }
 
   /**
@@ -223,9 +233,11 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       const problems: string[] = [];
-      for (const [key, undo] of [...this.#undo].reverse()) {
-        await undo().catch((e: unknown) => problems.push(`undoing ${key}: ${errorMessage(e)}`));
-        this.#undo.delete(key);
+      // Twice: a rule in a container another fault froze can only go once that container is thawed.
+      for (const pass of [1, 2]) {
+        for (const [key, undo] of [...this.#undo].reverse()) {
+          await undo().then(() => this.#undo.delete(key), (e: unknown) => { if (pass === 2) problems.push(`undoing ${key}: ${errorMessage(e)}`); });
+        }
       }
       if (this.members.length > 0) {
         // Only the schema this run created (its comment holds the run id): another run's is left alone.

@@ -9,7 +9,11 @@
  */
 import { newCredentials } from '../credentials.js';
 import { createHash } from 'node:crypto';
-import type { Versions } from '../types.js';
+import { createServer, type Server, type Socket } from 'node:net';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { ToxiproxyServer } from '../../proxy/index.js';
+import { probeTcp } from '../link-probe.js';
+import type { Cut, CutPath, Endpoint, HostPartition, LinkCut, LinkKind, LinkProbe, Reach, Versions } from '../types.js';
 import type { ClusterProvider, CommandExec, CommandResult, Component, ProcessControl, StartedCluster } from '../types.js';
 import type { MemberSnapshot } from '../../history/events.js';
 import { now } from '../../history/clock.js';
@@ -29,6 +33,16 @@ export interface FakeBehaviour {
   phantomKey?: number;
   /** Every probe of this member fails. */
   unobservable?: string;
+  /** Links cut (LinkCut, HostPartition) drop nothing: probes across them still answer, as a rule on the wrong address. */
+  cutsDropNothing?: boolean;
+  /** A cure reports success but the paths it cut stay silent, as rules left in a frozen container. */
+  cutsOutliveCure?: boolean;
+  /**
+   * Links carried by a real in-process proxy (NetworkControl), each in front
+   * of an upstream that answers a line. `toxicsMissTraffic`: probes go
+   * around the proxy, as traffic that does not cross the link poisoned.
+   */
+  proxied?: { toxicsMissTraffic?: boolean };
 }
 
 class Node {
@@ -41,7 +55,47 @@ class Node {
   get answering(): boolean { return this.up && !this.frozen; }
 }
 
-export class FakeCluster implements StartedCluster, ProcessControl, CommandExec {
+/** An upstream that answers "ok" once it has read a whole line, so a padded probe waits for every byte. */
+function lineAnswerer(): Promise<{ server: Server; sockets: Set<Socket>; port: number }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('data', (d: Buffer) => { if (d.includes(10)) socket.end('ok\n'); });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, sockets, port: (server.address() as { port: number }).port })));
+}
+
+const LINK_KINDS: readonly LinkKind[] = ['dcs', 'peer', 'client'];
+
+/** The fake's links: one proxy per member and kind, all in front of one line answerer. */
+class FakeLinks {
+  constructor(readonly api: ToxiproxyServer, readonly upstream: Awaited<ReturnType<typeof lineAnswerer>>, readonly listen: ReadonlyMap<string, Endpoint>) {}
+
+  static async start(members: readonly string[]): Promise<FakeLinks> {
+    const api = new ToxiproxyServer({ host: '127.0.0.1', port: 0 });
+    const upstream = await lineAnswerer();
+    const tp = new Toxiproxy(await api.start());
+    const listen = new Map<string, Endpoint>();
+    for (const m of members) {
+      for (const k of LINK_KINDS) {
+        const p = await tp.createProxy({ name: `${m}-${k}`, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream.port}` });
+        const [host, port] = p.listen.split(':');
+        listen.set(p.name, { host: host as string, port: Number(port) });
+      }
+    }
+    return new FakeLinks(api, upstream, listen);
+  }
+
+  async stop(): Promise<void> {
+    await this.api.stop();
+    for (const s of this.upstream.sockets) s.destroy();
+    await new Promise((r) => this.upstream.server.close(r));
+  }
+}
+
+export class FakeCluster implements StartedCluster, ProcessControl, CommandExec, LinkCut, HostPartition {
   readonly provider = 'fake';
   readonly runId = 'fake-run';
   readonly runDir = '/nonexistent/fake-run';
@@ -58,9 +112,68 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
   healed = false;
   /** Every command exec steps ran: [member, argv]. */
   readonly commands: Array<[string, readonly string[]]> = [];
+  /** Host N is member mN. */
+  readonly hosts = this.nodes.map((_, i) => `host${i + 1}`);
+  /** Paths the fake's rules drop now, as "from>to" (both directions listed for a two-way cut). */
+  readonly dropped = new Set<string>();
+  #links: FakeLinks | undefined;
   #timers = new Set<NodeJS.Timeout>();
 
   constructor(readonly replication: Replication, readonly behaviour: FakeBehaviour) {}
+
+  /** Starts the in-process proxy when the behaviour asks for proxied links. */
+  async startLinks(): Promise<void> {
+    if (this.behaviour.proxied !== undefined) this.#links = await FakeLinks.start(this.nodes.map((n) => n.name));
+  }
+
+  /** Set only when the links are proxied (see FakeBehaviour.proxied). */
+  get toxiproxyUrl(): string | undefined {
+    return this.#links?.api.url;
+  }
+
+  links(member: string, kind: LinkKind): string[] {
+    return this.#links?.listen.has(`${member}-${kind}`) === true ? [`${member}-${kind}`] : [];
+  }
+
+  async probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {
+    const at = this.#links?.listen.get(link);
+    if (at === undefined || this.#links === undefined) throw new Error(`no proxied link ${link}`);
+    const to = this.behaviour.proxied?.toxicsMissTraffic === true ? { host: '127.0.0.1', port: this.#links.upstream.port } : at;
+    return probeTcp(to, Buffer.from(`${'x'.repeat(o.padBytes ?? 0)}\n`), o.timeoutMs);
+  }
+
+  /** What a probe across a path sees: silence while a rule drops either direction (TCP needs both). */
+  #reach(p: CutPath): Reach {
+    const cut = this.dropped.has(`${p.from}>${p.to}`) || this.dropped.has(`${p.to}>${p.from}`);
+    return cut ? { kind: 'silent', ms: 1000 } : { kind: 'answered', ms: 1 };
+  }
+
+  /** Rules in memory; the behaviour's knobs make them drop nothing, or outlive their cure. */
+  #cut(paths: readonly (CutPath & { oneWay?: boolean })[], detail: string): Cut {
+    const before = paths.map((p) => this.#reach(p));
+    const keys = paths.flatMap((p) => [`${p.from}>${p.to}`, ...(p.oneWay === true ? [] : [`${p.to}>${p.from}`])]);
+    if (this.behaviour.cutsDropNothing !== true) keys.forEach((k) => this.dropped.add(k));
+    return {
+      detail,
+      probes: paths.map((p, i) => ({ ...p, before: before[i] as Reach, during: this.#reach(p) })),
+      cure: async () => {
+        if (this.behaviour.cutsOutliveCure !== true) keys.forEach((k) => this.dropped.delete(k));
+        return paths.map((p) => ({ from: p.from, to: p.to, after: this.#reach(p) }));
+      },
+    };
+  }
+
+  async cutLinks(member: string, kinds: readonly LinkKind[]): Promise<Cut> {
+    this.node(member);
+    const others = kinds.flatMap((k) => (k === 'dcs' ? ['etcd'] : k === 'client' ? ['haproxy'] : this.nodes.filter((n) => n.name !== member).map((n) => n.name)));
+    return this.#cut(others.map((o) => ({ from: member, to: o })), `${member}: dropped both ways with ${others.join(', ')}`);
+  }
+
+  async grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cut> {
+    const member = (host: string) => this.nodes[this.hosts.indexOf(host)]?.name ?? host;
+    const paths = [...drops].flatMap(([host, from]) => from.map((f) => ({ from: member(f), to: member(host), oneWay: true })));
+    return this.#cut(paths, `dropped ${paths.length} one-way path(s)`);
+  }
 
   node(name: string): Node {
     const n = this.nodes.find((x) => x.name === name);
@@ -141,6 +254,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
   async stop(): Promise<void> {
     this.#timers.forEach((t) => clearTimeout(t));
     this.#timers.clear();
+    await this.#links?.stop();
+    this.#links = undefined;
   }
 
   async [Symbol.asyncDispose](): Promise<void> { await this.stop(); }
@@ -172,6 +287,7 @@ export class FakeProvider implements ClusterProvider {
   constructor(private readonly replication: Replication, private readonly behaviour: FakeBehaviour) {}
   async start(): Promise<FakeCluster> {
     this.cluster = new FakeCluster(this.replication, this.behaviour);
+    await this.cluster.startLinks();
     return this.cluster;
   }
 }

@@ -1,8 +1,9 @@
 import { HarnessError } from '../../errors.js';
 import { renderEtcdArgs } from '../render/etcd.js';
 import { HOST, type Topology } from './topology.js';
-import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkKind, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
-import { proxyProcessSpec, removeExternalLinks, toxiproxyUrl } from './network.js';
+import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkKind, LinkProbe, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
+import { linkProbeRequest, proxyProcessSpec, removeExternalLinks, toxiproxyUrl } from './network.js';
+import { probeTcp } from '../link-probe.js';
 import { removeRunData } from './layout.js';
 import { postmasterPid } from './postmaster.js';
 import { procInfo, withDescendants } from './procfs.js';
@@ -71,6 +72,13 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
 
   links(member: string, kind: LinkKind): string[] {
     return this.topology.network.links.filter((l) => l.member === member && l.kind === kind).map((l) => l.name);
+  }
+
+  /** A request through the link's proxy listen address, which the faults' proofs time. */
+  probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {
+    const l = this.topology.network.links.find((x) => x.name === link);
+    if (l === undefined) throw new HarnessError('NOT_FOUND', `no link named ${link}`);
+    return probeTcp({ host: HOST, port: l.port }, linkProbeRequest(l, o.padBytes), o.timeoutMs);
   }
 
   logFiles(): Record<string, string> {

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { HOST, type Topology } from './topology.js';
+import { HOST, type LinkSpec, type Topology } from './topology.js';
+import { httpProbeRequest, PG_SSL_REQUEST } from '../link-probe.js';
 import type { ProcessSpec } from './process.js';
 
 /** The compiled standalone server; from sources (tests), the build's copy. */
@@ -61,4 +62,17 @@ export async function proxiesReady(t: Topology): Promise<true | string> {
   const all = await new Toxiproxy(toxiproxyUrl(t)).getAll();
   const missing = t.network.links.filter((l) => !(l.name in all)).map((l) => l.name);
   return missing.length === 0 ? true : `proxies not created yet: ${missing.join(', ')}`;
+}
+
+/**
+ * The smallest request each upstream answers at once: PostgreSQL's
+ * SSLRequest (which has no room for padding), etcd's /version, Patroni's
+ * /liveness (which reads no database).
+ */
+export function linkProbeRequest(l: LinkSpec, padBytes = 0): Buffer {
+  switch (l.speaks) {
+    case 'postgres': return PG_SSL_REQUEST;
+    case 'etcd': return httpProbeRequest('/version', padBytes);
+    case 'patroni-rest': return httpProbeRequest('/liveness', padBytes);
+  }
 }

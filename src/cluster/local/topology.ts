@@ -52,6 +52,8 @@ export interface LinkSpec {
   kind: LinkKind;
   port: number;
   upstream: number;
+  /** The upstream's protocol, for a probe that gets it to answer. */
+  speaks: 'etcd' | 'postgres' | 'patroni-rest';
 }
 
 export interface NetworkSpec {
@@ -138,13 +140,13 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
   }));
   // Each member reaches each etcd member through a proxy of its own, so one member can be cut off alone.
   const dcsLinks = members.flatMap((m) => etcd.map((e, j): LinkSpec => ({
-    name: `${m.name}-${e.name}`, member: m.name, kind: 'dcs', port: base + 60 + m.index * size + j, upstream: e.clientPort,
+    name: `${m.name}-${e.name}`, member: m.name, kind: 'dcs', port: base + 60 + m.index * size + j, upstream: e.clientPort, speaks: 'etcd',
   })));
   const memberLinks = members.flatMap((m): LinkSpec[] => [
-    { name: `${m.name}-pg-peer`, member: m.name, kind: 'peer', port: base + 70 + m.index, upstream: m.pgPort },
-    { name: `${m.name}-rest-peer`, member: m.name, kind: 'peer', port: base + 75 + m.index, upstream: m.restPort },
-    { name: `${m.name}-pg-client`, member: m.name, kind: 'client', port: base + 80 + m.index, upstream: m.pgPort },
-    { name: `${m.name}-rest-client`, member: m.name, kind: 'client', port: base + 85 + m.index, upstream: m.restPort },
+    { name: `${m.name}-pg-peer`, member: m.name, kind: 'peer', port: base + 70 + m.index, upstream: m.pgPort, speaks: 'postgres' },
+    { name: `${m.name}-rest-peer`, member: m.name, kind: 'peer', port: base + 75 + m.index, upstream: m.restPort, speaks: 'patroni-rest' },
+    { name: `${m.name}-pg-client`, member: m.name, kind: 'client', port: base + 80 + m.index, upstream: m.pgPort, speaks: 'postgres' },
+    { name: `${m.name}-rest-client`, member: m.name, kind: 'client', port: base + 85 + m.index, upstream: m.restPort, speaks: 'patroni-rest' },
   ]);
   const links = [...dcsLinks, ...memberLinks];
   return {

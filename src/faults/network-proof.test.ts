@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { LinkProbe } from '../cluster/types.js';
+import { proveCut, proveHealed, proveToxic } from './network-proof.js';
+
+const answered = (ms: number, sent = 40): LinkProbe => ({ kind: 'answered', ms, sent });
+const silent: LinkProbe = { kind: 'silent', ms: 1000, sent: 40 };
+const latency = (l: number, j = 0) => ({ type: 'latency', attributes: { latency: l, jitter: j } });
+
+describe('proveToxic', () => {
+  it('a latency proven on each measurable link, the figures in the effect', () => {
+    expect(proveToxic('slow_dcs', latency(200, 50), [
+      { link: 'p1-etcd1', before: answered(1.2), during: answered(402.7) },
+      { link: 'p1-etcd2', before: answered(0.8), during: answered(301) },
+    ])).toBe('latency 200 ms ± 50 ms each way: p1-etcd1 +402 ms (round trip 403 ms against 1 ms before; at least 300 ms expected); p1-etcd2 +300 ms (round trip 301 ms against 1 ms before; at least 300 ms expected)');
+  });
+
+  it('fails when one link shows less than the least delay the toxic adds, even if another shows it', () => {
+    expect(() => proveToxic('slow_dcs', latency(50), [
+      { link: 'a', before: answered(1), during: answered(120) },
+      { link: 'b', before: answered(1), during: answered(3) },
+    ])).toThrow('no proof that slow_dcs acted: b: answered in 3 ms with the toxic in, at least 100 ms expected (1 ms before)');
+  });
+
+  it('fails when no link can show it: the least delay is nil (jitter as large as the latency) or drowned by the link\'s own round trip', () => {
+    expect(() => proveToxic('x', latency(10, 10), [{ link: 'a', before: answered(1), during: answered(30) }])).toThrow(/no link could show the toxic: a \(at least 0 ms expected against 1 ms before\)/);
+    expect(() => proveToxic('x', latency(20), [{ link: 'a', before: answered(25), during: answered(70) }])).toThrow(/no link could show the toxic: a \(at least 40 ms expected against 25 ms before\)/);
+  });
+
+  it('a link that did not answer before the toxic proves nothing', () => {
+    expect(() => proveToxic('x', latency(50), [{ link: 'a', before: { kind: 'unprobed', why: 'the connection closed with no answer', sent: 8 }, during: answered(200) }]))
+      .toThrow(/no link could show the toxic: a \(before the toxic: not probed \(the connection closed with no answer\)\)/);
+  });
+
+  it('a link silent with a latency toxic in is not a measured delay', () => {
+    expect(() => proveToxic('x', latency(50), [{ link: 'a', before: answered(1), during: silent }])).toThrow(/a: no answer within 1000 ms with the toxic in/);
+  });
+
+  it('a bandwidth toxic is owed the bytes the probe sent over the rate', () => {
+    const spec = { type: 'bandwidth', attributes: { rate: 100 } };
+    expect(() => proveToxic('t', spec, [{ link: 'a', before: answered(1, 20_000), during: answered(150, 20_000) }])).toThrow(/at least 200 ms expected/);
+    expect(proveToxic('t', spec, [{ link: 'a', before: answered(1, 20_000), during: answered(210, 20_000) }])).toMatch(/^bandwidth 100 KB\/s each way: a \+209 ms/);
+  });
+
+  it('a blackhole is proven by silence after an answer', () => {
+    expect(() => proveToxic('cut', { type: 'timeout', attributes: { timeout: 0 } }, [{ link: 'a', before: silent, during: silent }])).toThrow(/harness -> a before the cut: no answer within 1000 ms, so silence after it would prove nothing/);
+  });
+});
+
+describe('proveCut and proveHealed', () => {
+  it('a cut with no path, or a path that still answers, or one gone, is not proven', () => {
+    expect(() => proveCut('c', [])).toThrow('no proof that c acted: it severs no path');
+    expect(() => proveCut('c', [{ from: 'a', to: 'b', before: answered(2), during: { kind: 'gone', why: 'b is exited' } }])).toThrow('a -> b with the cut in: b is exited');
+  });
+
+  it('a heal is proven when each path answers or lost the end its rules lived in; a silent or unprobed one fails it', () => {
+    expect(proveHealed('c', [{ from: 'a', to: 'b', after: answered(3) }, { from: 'a', to: 'c', after: { kind: 'gone', why: 'c is exited: no rule outlives its network namespace' } }]))
+      .toBe('1 path(s) answer again (slowest 3 ms); a -> c: c is exited: no rule outlives its network namespace');
+    expect(() => proveHealed('c', [{ from: 'a', to: 'b', after: { kind: 'unprobed', why: 'a and b are both paused: nothing can run a probe' } }])).toThrow('healing c left a -> b not probed (a and b are both paused: nothing can run a probe)');
+  });
+});
