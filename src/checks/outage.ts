@@ -67,10 +67,9 @@ class OutageTracker {
     this.#inForce = Math.max(window.fault.t, window.fault.end ?? window.fault.t);
   }
 
-  /** One ok write, in order of acknowledgement; `previous` is the end of the ok write before it. */
-  ack(w: WriteEvent, previous: number): void {
+  /** One ok write, in order of acknowledgement, `by` whom; `previous` is the end of the ok write before it. */
+  ack(w: WriteEvent, by: string | undefined, previous: number): void {
     const { fault, until } = this.window;
-    const by = ackedBy(w);
     if (w.end < fault.t) this.#before = by;
     if (w.start >= this.#inForce) {
       this.#firstAny ??= w.end;
@@ -123,7 +122,8 @@ export function writeOutages(events: Events, faults: readonly FaultEvent[]): Wri
   for (const w of writesByEnd(events)) {
     lastStart = Math.max(lastStart, w.start);
     if (w.outcome !== 'ok') continue;
-    for (const t of trackers) t.ack(w, lastAck ?? -Infinity);
+    const by = ackedBy(w);
+    for (const t of trackers) t.ack(w, by, lastAck ?? -Infinity);
     lastAck = w.end;
   }
   const triedAfter = lastAck !== undefined && lastStart > lastAck;
