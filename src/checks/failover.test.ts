@@ -258,6 +258,15 @@ describe('RTO is the write outage the fault caused (issue 19)', () => {
     expect(rtoLine(h.events)).toMatchObject({ status: 'fail', observed: 40_100 });
   });
 
+  it('keeps a fault whose heal failed in force: a stretch without acks after the failed heal is still its own', () => {
+    const h = new HistoryBuilder().reads(0, 60_000, 100, 'pg1', 3).primary(0, 'pg1');
+    h.inject(1000, 'cut', 'partition-dcs', ['pg1']);
+    h.steady(0, 15_000, 100, 10, 'pg1', 1);
+    h.events.push({ kind: 'fault', t: 10_000, phase: 'heal', id: 'cut', action: 'partition-dcs', target: 'primary', resolved: ['pg1'], error: 'rules still in place' });
+    h.steady(50_000, 51_000, 100, 10, 'pg1', 1);
+    expect(checkFailover(scenario(), h.events).metrics.rto_ms).toBe(50_010 - 14_910);
+  });
+
   it('counts a stretch that began before the first fault from its injection, and one that began after a heal for no fault', () => {
     const h = new HistoryBuilder().reads(0, 60_000, 100, 'pg1', 3).primary(0, 'pg1');
     h.ok(0, 10);
