@@ -1,32 +1,26 @@
-import type { FaultEvent, HistoryEvent } from '../history/events.js';
 import type { Events } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CheckOutput } from './checker.js';
 import { detectionAfter, leaderBefore, promotionAfter } from './leader.js';
 import { leaderChangesIn } from './leader-changes.js';
 import type { FaultPhases } from './metrics.js';
-import { injects, okWrites } from './timeline.js';
-
-/**
- * The first acknowledgement of a write started at or after `at`. "First"
- * is the earliest end, not the earliest start: with several writers, the
- * moment the cluster proved it takes writes again is the earliest ack.
- */
-export function firstAckAfter(events: Events, at: number): number | undefined {
-  for (const w of okWrites(events)) if (w.start >= at) return w.end;
-  return undefined;
-}
+import { writeOutages, type WriteOutage } from './outage.js';
+import { injects } from './timeline.js';
 
 /**
  * RTO and its phases for one injection; the phases stay null when no leader
- * change was seen. RTO runs from the start of the injection to the first
- * acknowledgement of a write that started once the fault was in force: a
- * write the old primary took while its container was being killed proves
- * nothing about recovery. A leader change at or after `nextFaultAt` is the
- * next fault's, not this one's.
+ * change was seen. RTO is the write outage the fault caused: the longer of
+ * the time to recovery (injection to `outage.recoveredAt`: the first ack,
+ * by the leader the fault left, of a write started once the fault was in
+ * force) and the longest stretch without acks the fault answers for. So a
+ * fenced old primary's stale acks are no recovery, and a 40 s stop after
+ * them is never an RTO of 84 ms. A leader change at or after `nextFaultAt`
+ * is the next fault's, not this one's.
  */
-export function phasesOf(events: Events, fault: FaultEvent, nextFaultAt = Infinity): FaultPhases {
-  const ack = firstAckAfter(events, Math.max(fault.t, fault.end ?? fault.t));
+export function phasesOf(events: Events, outage: WriteOutage, nextFaultAt = Infinity): FaultPhases {
+  const { fault } = outage;
+  const ack = outage.recoveredAt;
+  const recovered = ack !== undefined && outage.neverAckedSince === undefined;
   const phases: FaultPhases = {
     fault_id: fault.id,
     action: fault.action,
@@ -34,7 +28,7 @@ export function phasesOf(events: Events, fault: FaultEvent, nextFaultAt = Infini
     detection_ms: null,
     promotion_ms: null,
     reroute_ms: null,
-    rto_ms: ack === undefined ? null : ack - fault.t,
+    rto_ms: recovered ? Math.max(ack - fault.t, outage.longestGapMs) : null,
     old_leader: leaderBefore(events, fault.t),
     new_leader: null,
     leader_changes: leaderChangesIn(events, fault.t, nextFaultAt),
@@ -65,17 +59,24 @@ function worstPhase(faults: readonly FaultPhases[], phase: Phase): number | null
  * Per-fault phases, and the worst of them at the top level, which is what
  * an SLA is judged on: a harmless fault must not stand in for a later one
  * that took the cluster down. rto_ms is null as soon as one fault was
- * never followed by an acknowledged write (the cluster never recovered
- * from it); the phases skip faults that caused no leader change, since a
- * fault that moves no leader has no detection to measure.
+ * never recovered from (no write acknowledged after it, or writes stopped
+ * while it was in force and were never acknowledged again); the phases skip
+ * faults that caused no leader change, since a fault that moves no leader
+ * has no detection to measure.
  */
 export function checkFailover(_scenario: Scenario, events: Events): CheckOutput {
   // A leader change is the latest fault's doing: a replica killed before the primary was
   // must not be credited with the failover the primary's kill caused (found in a soak).
   const injected = injects(events).filter((f) => f.error === undefined);
-  const faults = injected.map((f, i) => phasesOf(events, f, injected[i + 1]?.t ?? Infinity));
-  const unrecovered = faults.filter((f) => f.rto_ms === null);
-  const rto = faults.length === 0 || unrecovered.length > 0 ? null : Math.max(...faults.map((f) => f.rto_ms ?? 0));
+  const outages = writeOutages(events, injected);
+  const faults = outages.map((o, i) => phasesOf(events, o, injected[i + 1]?.t ?? Infinity));
+  const never = outages.filter((o) => o.recoveredAt === undefined).map((o) => o.fault.id);
+  const stopped = outages.filter((o) => o.recoveredAt !== undefined && o.neverAckedSince !== undefined).map((o) => o.fault.id);
+  const errors = [
+    ...(never.length > 0 ? [`no write was acknowledged after fault ${never.join(', ')}`] : []),
+    ...(stopped.length > 0 ? [`writes stopped during fault ${stopped.join(', ')} and were never acknowledged again`] : []),
+  ];
+  const rto = faults.length === 0 || errors.length > 0 ? null : Math.max(...faults.map((f) => f.rto_ms ?? 0));
   return {
     metrics: {
       faults,
@@ -84,7 +85,7 @@ export function checkFailover(_scenario: Scenario, events: Events): CheckOutput 
       promotion_ms: worstPhase(faults, 'promotion_ms'),
       reroute_ms: worstPhase(faults, 'reroute_ms'),
     },
-    valid: unrecovered.length === 0,
-    ...(unrecovered.length > 0 ? { error: `no write was acknowledged after fault ${unrecovered.map((f) => f.fault_id).join(', ')}` } : {}),
+    valid: errors.length === 0,
+    ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
   };
 }

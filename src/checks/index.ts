@@ -5,7 +5,7 @@ export { CHECKERS } from './checkers.js';
 export type { Checker, CheckFn, CheckOutput } from './checker.js';
 export { emptyMetrics } from './empty-metrics.js';
 export { checkWrites } from './writes.js';
-export { checkFailover, phasesOf, firstAckAfter } from './failover.js';
+export { checkFailover, phasesOf } from './failover.js';
 export { checkAvailability, unavailabilityMs } from './availability.js';
 export { checkNoLeader, noLeaderMs } from './no-leader.js';
 export { checkSet } from './set.js';

@@ -21,9 +21,14 @@ export interface FaultPhases {
   detection_ms: number | null;
   /** Detection → new leader reports pg_is_in_recovery() = false. */
   promotion_ms: number | null;
-  /** Promotion → first acknowledged write through HAProxy. */
+  /** Promotion → the ack that ends the RTO's recovery: the first write through HAProxy acknowledged by the leader the fault left. */
   reroute_ms: number | null;
-  /** Inject → first acknowledged write through HAProxy started after it. */
+  /**
+   * The write outage the fault caused: the longer of inject → the first ack,
+   * by the leader the fault left, of a write started once the fault was in
+   * force, and the longest stretch without acks that began while it was in
+   * force (see checks/outage.ts). Null when never recovered from.
+   */
   rto_ms: number | null;
   old_leader: string | null;
   new_leader: string | null;

@@ -3,11 +3,11 @@ import { formatMetric } from './format.js';
 import { code, mdTable } from './md.js';
 
 const LABEL: Record<DistributedMetric, string> = {
-  rto_ms: 'RTO (injection → first acknowledged write)',
+  rto_ms: 'RTO (the write outage the fault caused)',
   unavailability_ms: 'unavailability (longest gap between acks)',
   detection_ms: 'detection (leader key gone or changed)',
   promotion_ms: 'promotion (new leader out of recovery)',
-  reroute_ms: 're-route (first acknowledged write through HAProxy)',
+  reroute_ms: 're-route (to the first write acknowledged by the leader the fault left)',
   recovery_ms: 'recovery (first action → converged after the last)',
   lost_writes: 'lost writes',
   split_brain_ms: 'split-brain window (two or more writable)',

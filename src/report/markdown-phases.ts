@@ -13,10 +13,15 @@ export const DOCUMENTED_PHASES = {
   rto: '< 30 s (002, 003); ~30-45 s (001 runbook, ttl 30 / loop_wait 10); 30-60 s (004)',
 } as const;
 
+/** What the total RTO measures, said once under the tables: it is not "injection → first ack". */
+export const RTO_MEANING = 'Total RTO: the longer of injection → the first write, started once the fault was in force, acknowledged by the leader the fault left '
+  + '(a fenced old primary that goes on acknowledging is no recovery; re-route ends at that acknowledgement), '
+  + 'and the longest stretch without an acknowledged write that began while the fault was in force (to its heal, or the next fault).';
+
 /** One phases table per fault injection; the first fault's figures when the checks listed none. */
 export function phasesSection(metrics: Metrics): string {
   const faults: FaultPhases[] = metrics.faults.length > 0 ? metrics.faults : [fromTopLevel(metrics)];
-  return faults.map((f) => `${heading(f)}\n\n${phasesTable(f)}\n\n${leaderChangesLine(f)}`).join('\n\n');
+  return [...faults.map((f) => `${heading(f)}\n\n${phasesTable(f)}\n\n${leaderChangesLine(f)}`), `_${RTO_MEANING}_`].join('\n\n');
 }
 
 /** A fault that must not move the leader is judged on this figure (leader_changes); absent in reports written before it existed. */
@@ -30,8 +35,8 @@ export function phasesTable(f: FaultPhases): string {
   return mdTable(['phase', 'measured', 'documented'], [
     ['detection (leader key gone or changed in etcd)', formatDuration(f.detection_ms), DOCUMENTED_PHASES.detection],
     ['election + promotion (new leader out of recovery)', formatDuration(f.promotion_ms), DOCUMENTED_PHASES.promotion],
-    ['HAProxy re-route (first acknowledged write)', formatDuration(f.reroute_ms), DOCUMENTED_PHASES.reroute],
-    ['total RTO (injection → first acknowledged write)', formatDuration(f.rto_ms), DOCUMENTED_PHASES.rto],
+    ['HAProxy re-route (first write acknowledged by the leader the fault left)', formatDuration(f.reroute_ms), DOCUMENTED_PHASES.reroute],
+    ['total RTO (the write outage the fault caused)', formatDuration(f.rto_ms), DOCUMENTED_PHASES.rto],
   ], ['l', 'r', 'l']);
 }
 

@@ -37,7 +37,7 @@ describe('summary distributions over the iterations (issue 8)', () => {
     expect(md).toContain('## Distributions over the iterations');
     expect(md).toContain('### `kill-primary`');
     expect(md).toContain('| figure | iterations | min | p50 | p95 | max | without a value |');
-    expect(row(md, 'RTO')).toBe('| RTO (injection → first acknowledged write) | 4 of 4 | 10.0 s | 20.0 s | 40.0 s | 40.0 s |  |');
+    expect(row(md, 'RTO')).toBe('| RTO (the write outage the fault caused) | 4 of 4 | 10.0 s | 20.0 s | 40.0 s | 40.0 s |  |');
     expect(row(md, 'detection')).toBe('| detection (leader key gone or changed) | 4 of 4 | 28.0 s | 28.0 s | 28.0 s | 28.0 s |  |');
     expect(row(md, 'promotion')).toContain('| 4 of 4 | 4.0 s |');
     expect(row(md, 're-route')).toContain('| 4 of 4 | 9.2 s |');
@@ -85,7 +85,7 @@ describe('summary distributions over the iterations (issue 8)', () => {
     expect(st?.distributions.rto_ms).toMatchObject({ p95: 25_000, measured: 2, iterations: 3, missing: [{ iteration: 2, reason: 'never_recovered' }] });
     expect(st).toMatchObject({ flaky: true, failed_iterations: [2], pass: 2, runs: 3 });
     const md = toSummaryMarkdown(s);
-    expect(row(md, 'RTO')).toBe('| RTO (injection → first acknowledged write) | 2 of 3 | 20.0 s | 20.0 s | 25.0 s | 25.0 s | iteration 2 never recovered |');
+    expect(row(md, 'RTO')).toBe('| RTO (the write outage the fault caused) | 2 of 3 | 20.0 s | 20.0 s | 25.0 s | 25.0 s | iteration 2 never recovered |');
     expect(row(md, 're-route')).toContain('| iteration 2 not measured |');
   });
 
@@ -97,7 +97,7 @@ describe('summary distributions over the iterations (issue 8)', () => {
     const md = toSummaryMarkdown(s);
     expect(md).toContain('| kill-primary | ❌ fail | 2 of 4 | 18.0 s / 20.0 s / 45.0 s | yes: iterations 2, 4 failed |');
     expect(md).toContain('| kill-primary | rto_ms p95 < 30s | 45.0 s | ❌ fail | 2 of 4 iterations within < 30s (outside: iterations 2, 4) |');
-    expect(row(md, 'RTO')).toBe('| RTO (injection → first acknowledged write) | 4 of 4 | 18.0 s | 20.0 s | 45.0 s | 45.0 s |  |');
+    expect(row(md, 'RTO')).toBe('| RTO (the write outage the fault caused) | 4 of 4 | 18.0 s | 20.0 s | 45.0 s | 45.0 s |  |');
   });
 
   it('blames a harness error for what its iteration lacks', () => {
@@ -119,7 +119,7 @@ describe('summary distributions over the iterations (issue 8)', () => {
     expect(s.stats['kill-primary']).toMatchObject({ verdict: 'pass', flaky: false, pass: 20 });
     const md = toSummaryMarkdown(s);
     expect(md).toContain('| kill-primary | rto_ms p95 < 30s | 21.8 s | ✅ pass | 19 of 20 iterations within < 30s (outside: iteration 20) |');
-    expect(row(md, 'RTO')).toBe('| RTO (injection → first acknowledged write) | 20 of 20 | 20.0 s | 20.9 s | 21.8 s | 41.0 s |  |');
+    expect(row(md, 'RTO')).toBe('| RTO (the write outage the fault caused) | 20 of 20 | 20.0 s | 20.9 s | 21.8 s | 41.0 s |  |');
   });
 
   it('shows a line judged on a statistic as a known finding or as not measured, as a run report does', () => {

@@ -32,7 +32,7 @@ describe('writeRunReport', () => {
     const md = await readFile(paths.markdown, 'utf8');
     expect(md).toContain('**MISSING_BINARY**: patroni not found on PATH');
     expect(md).toContain('| 1 | wait for healthy (timeout 1 min 00 s) |  |  | not run |');
-    expect(md).toContain('| total RTO (injection → first acknowledged write) | — |');
+    expect(md).toContain('| total RTO (the write outage the fault caused) | — |');
     expect(await readFile(paths.junit, 'utf8')).toContain('tests="1" failures="0" errors="1"');
     expect(JSON.parse(await readFile(paths.json, 'utf8'))).toMatchObject({ verdict: 'error', timeline: [], duration_ms: 0 });
   });

@@ -31,4 +31,10 @@ export interface RunContext {
    * crash may still be acknowledged by the dying primary.
    */
   lastOkStart: number;
+  /**
+   * The same by the member that acknowledged it: once the leader has moved,
+   * `wait_for: writable` needs the new leader's ack, since a fenced old
+   * primary may go on acknowledging for a while.
+   */
+  lastOkStartBy: Map<string, number>;
 }

@@ -8,7 +8,7 @@ import type { Analysis } from '../checks/metrics.js';
 import type { RunRecord } from '../report/types.js';
 import { runScenario } from './run-scenario.js';
 import type { HarnessParts, Lifecycle } from './parts.js';
-import { ofKind } from '../history/history.js';
+import { ofKind, writesByEnd } from '../history/history.js';
 import { runVerdict } from '../report/verdict.js';
 
 /** kill-primary in miniature: the fake's leader m1 dies and a replica must take over within 2 s. */
@@ -75,6 +75,25 @@ describe('the runner on the in-memory fake provider', () => {
     const a = await run({ failoverAfterMs: null }, KILL.replace('  - sleep: 100ms\n  - fault', '  - fault'));
     expect(line(a, 'failed_steps')).toMatchObject({ status: 'fail', note: expect.stringContaining('wait_for new-leader') });
     expect(a.verdict).toBe('fail');
+  });
+
+  it('waits for the new leader\'s ack after new-leader: the old primary still acknowledging does not make the cluster writable (issue 19)', async () => {
+    const scenario = loadScenarioText(KILL, 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 100, staleAcksMs: 400 });
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    const record = await runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir });
+    const writable = ofKind(record.events, 'step').find((s) => s.phase === 'end' && s.step.startsWith('wait_for writable'));
+    const acks = [...writesByEnd(record.events)].filter((w) => w.outcome === 'ok');
+    const firstByNew = acks.find((w) => w.node === 'm2');
+    const inject = ofKind(record.events, 'fault')[0];
+    // The old leader did acknowledge after the new one took the key, and after the writable step began.
+    const stepStart = ofKind(record.events, 'step').find((s) => s.phase === 'start' && s.step.startsWith('wait_for writable'));
+    expect(acks.some((w) => w.node === 'm1' && w.start >= (stepStart?.t ?? Infinity))).toBe(true);
+    expect(writable).toMatchObject({ ok: true });
+    // Its writes are recorded as they return, with an end 1 ms on: the start is what the wait saw.
+    expect(writable?.t).toBeGreaterThanOrEqual(firstByNew?.start ?? Infinity);
+    // The RTO runs to the new leader's first ack, not to the stale ones.
+    expect(record.analysis.metrics.faults[0]?.rto_ms).toBeGreaterThanOrEqual((firstByNew?.end ?? Infinity) - (inject?.t ?? 0));
   });
 
   it('fails when a heal fails, naming it, and the cluster then cannot converge', async () => {

@@ -65,10 +65,12 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     history.append({ kind: 'members', t: now(), members: c.members.map((m) => m.name) });
     const dcs = parts.dcs(c, scenario.observe.intervalMs, (e) => history.append(e));
     const run: RunContext = {
-      scenario, cluster: c, history, dcs, progress, parts, active: new Map(), leaderAtLastFault: undefined, lastOkStart: 0,
+      scenario, cluster: c, history, dcs, progress, parts, active: new Map(), leaderAtLastFault: undefined, lastOkStart: 0, lastOkStartBy: new Map(),
       workload: parts.workload(c, scenario.workload, (e) => {
         history.append(e);
-        if (e.outcome === 'ok') run.lastOkStart = Math.max(run.lastOkStart, e.start);
+        if (e.outcome !== 'ok') return;
+        run.lastOkStart = Math.max(run.lastOkStart, e.start);
+        if (e.node !== undefined) run.lastOkStartBy.set(e.node, Math.max(run.lastOkStartBy.get(e.node) ?? 0, e.start));
       }),
     };
     ctx = run;

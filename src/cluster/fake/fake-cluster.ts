@@ -43,6 +43,13 @@ export interface FakeBehaviour {
    * around the proxy, as traffic that does not cross the link poisoned.
    */
   proxied?: { toxicsMissTraffic?: boolean };
+  /**
+   * The old leader goes on acknowledging writes through the endpoint this
+   * long after a replica took the key, on its old timeline (a fenced primary
+   * HAProxy still routes to). The keys reach the members as any write's do:
+   * this is about who acknowledges, not about loss.
+   */
+  staleAcksMs?: number;
 }
 
 class Node {
@@ -110,6 +117,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
   leader: string | null = 'm1';
   revision = 1;
   healed = false;
+  /** The old leader still acknowledging after a failover, and until when. */
+  #stale: { node: Node; timeline: number; until: number } | undefined;
   /** Every command exec steps ran: [member, argv]. */
   readonly commands: Array<[string, readonly string[]]> = [];
   /** Host N is member mN. */
@@ -239,12 +248,14 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
   /** A write through the primary endpoint: the leader commits it and sync replicas receive it. */
   write(key: number): { node: string; timeline: number } {
     const leader = this.leader === null ? undefined : this.node(this.leader);
-    if (leader === undefined || !leader.answering) throw new Error('no primary behind the write endpoint');
+    const stale = this.#stale !== undefined && now() < this.#stale.until ? this.#stale : undefined;
+    const acker = stale ?? (leader?.answering === true ? { node: leader, timeline: leader.timeline } : undefined);
+    if (acker === undefined) throw new Error('no primary behind the write endpoint');
     for (const n of this.nodes) {
       const diverged = n.restarted && this.behaviour.divergesAfterRestart === n.name;
       if (n.answering && !diverged) n.keys.add(key);
     }
-    return { node: leader.name, timeline: leader.timeline };
+    return { node: acker.node.name, timeline: acker.timeline };
   }
 
   role(n: Node): 'primary' | 'replica' { return n.name === this.leader ? 'primary' : 'replica'; }
@@ -268,6 +279,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
     // The other replicas follow the new primary onto its timeline, as pg_rewind-free streaming does.
     for (const n of this.nodes) if (n !== old) n.timeline = old.timeline + 1;
     this.#setLeader(next.name);
+    const staleMs = this.behaviour.staleAcksMs;
+    if (staleMs !== undefined) this.#stale = { node: old, timeline: old.timeline, until: now() + staleMs };
   }
 
   #setLeader(name: string | null): void {
