@@ -36,6 +36,7 @@ export function phasesOf(events: Events, fault: FaultEvent, nextFaultAt = Infini
     rto_ms: ack === undefined ? null : ack - fault.t,
     old_leader: leaderBefore(events, fault.t),
     new_leader: null,
+    effect: fault.effect ?? null,
   };
   if (phases.old_leader === null) return phases;
   const detection = detectionAfter(events, fault.t, phases.old_leader, nextFaultAt);

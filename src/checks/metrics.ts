@@ -27,6 +27,8 @@ export interface FaultPhases {
   rto_ms: number | null;
   old_leader: string | null;
   new_leader: string | null;
+  /** What was observed to prove the fault acted (e.g. "PIDs 123 gone"); null when the history did not record it. */
+  effect: string | null;
 }
 
 /** `metrics` in report.json. Every scalar is null when it could not be measured. */

@@ -6,6 +6,12 @@ export type { Capability };
 export interface Injected {
   /** Shown in the history and the report, e.g. the PIDs killed. */
   detail?: string;
+  /**
+   * The observation that proves the fault acted (a process gone, WAL stalled,
+   * a container exited). A fault that cannot show one throws instead: a fault
+   * that did nothing would let the run pass for the wrong reason.
+   */
+  effect?: string;
   /** The cure, run by `heal` or by the runner's final heal; absent when nothing needs undoing. */
   heal?: () => Promise<string | void>;
 }
