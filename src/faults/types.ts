@@ -12,6 +12,12 @@ export interface Injected {
    * that did nothing would let the run pass for the wrong reason.
    */
   effect?: string;
+  /**
+   * When the fault was in force (history clock), if `inject` went on to
+   * observe its effect after that: the runner records it as the event's
+   * `end`, so that the observation window does not count as injection time.
+   */
+  inForceAt?: number;
   /** The cure, run by `heal` or by the runner's final heal; absent when nothing needs undoing. */
   heal?: () => Promise<string | void>;
 }

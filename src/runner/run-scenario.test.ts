@@ -121,6 +121,17 @@ describe('the runner on the in-memory fake provider', () => {
     expect(runVerdict(record)).toBe('error');
   });
 
+  it('does not pass a run whose pause-replication found nothing to pause: a harness error, recorded on the fault (issue 19)', async () => {
+    const text = KILL.replace('action: kill, target: m1', 'action: pause-replication, target: m2, id: stall').replace('  - wait_for: { condition: new-leader, timeout: 1s }\n', '');
+    const scenario = loadScenarioText(text, 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150, noReplicationProcess: 'm2' });
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    const record = await runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir });
+    expect(record.harnessError).toMatchObject({ code: 'FAULT_FAILED', message: 'fault pause-replication on m2 failed: m2 has no WAL sender or receiver process: SIGSTOP would pause nothing' });
+    expect(ofKind(record.events, 'fault')).toMatchObject([{ phase: 'inject', id: 'stall', error: expect.stringContaining('would pause nothing') }]);
+    expect(runVerdict(record)).toBe('error');
+  });
+
   /** A soak in miniature: the fake's leader killed again and again, each time healed and recovered from. */
   const SOAK = `name: fake-soak
 cluster: { replication: synchronous }

@@ -29,6 +29,8 @@ export interface FakeBehaviour {
   phantomKey?: number;
   /** Every probe of this member fails. */
   unobservable?: string;
+  /** This member has no WAL sender or receiver: signalling its replication processes reaches nothing. */
+  noReplicationProcess?: string;
 }
 
 class Node {
@@ -56,6 +58,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
   leader: string | null = 'm1';
   revision = 1;
   healed = false;
+  /** Every signal sent to a member's WAL streaming processes: "SIGSTOP m2". */
+  readonly replicationSignals: string[] = [];
   /** Every command exec steps ran: [member, argv]. */
   readonly commands: Array<[string, readonly string[]]> = [];
   #timers = new Set<NodeJS.Timeout>();
@@ -68,8 +72,12 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
     return n;
   }
 
-  async signal(_component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
+  async signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
     const n = this.node(name);
+    if (component === 'replication') {
+      this.replicationSignals.push(`${sig} ${name}`);
+      return n.up && this.behaviour.noReplicationProcess !== name;
+    }
     if (sig === 'SIGKILL' || sig === 'SIGTERM') n.up = false;
     else if (sig === 'SIGSTOP') n.frozen = true;
     else if (sig === 'SIGCONT') n.frozen = false;
