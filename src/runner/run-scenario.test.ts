@@ -54,7 +54,7 @@ describe('the runner on the in-memory fake provider', () => {
     expect(a.verdict).toBe('pass');
     expect(a.metrics.rto_ms).toBeGreaterThan(100);
     expect(a.metrics.rto_ms).toBeLessThan(1000);
-    expect(a.metrics.faults[0]).toMatchObject({ old_leader: 'm1', new_leader: 'm2' });
+    expect(a.metrics.faults[0]).toMatchObject({ old_leader: 'm1', new_leader: 'm2', effect: 'm1: patroni pid 1000 and postgres pid 1000 gone' });
     expect(a.metrics).toMatchObject({ lost_writes: 0, failed_steps: 0, max_concurrent_primaries: 1, unexpected_writes: 0 });
     expect(a.metrics.convergence_ms).not.toBeNull();
     expect(a.sla.map((l) => l.metric)).toEqual(['rto_ms', 'max_concurrent_primaries', 'lost_writes', 'convergence_ms', 'unexpected_writes', 'failed_steps']);

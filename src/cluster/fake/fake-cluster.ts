@@ -38,6 +38,8 @@ class Node {
   frozen = false;
   timeline = 1;
   restarted = false;
+  /** Starts after the first: a restarted member's processes have new PIDs. */
+  starts = 0;
   readonly keys = new Set<number>();
   constructor(readonly name: string) {}
   get answering(): boolean { return this.up && !this.frozen; }
@@ -91,6 +93,7 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
     const leader = this.leader === null ? undefined : this.node(this.leader);
     n.up = true;
     n.restarted = true;
+    n.starts += 1;
     n.timeline = leader?.timeline ?? n.timeline;
     n.keys.clear();
     leader?.keys.forEach((k) => n.keys.add(k));
@@ -101,7 +104,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
   }
 
   async pid(_component: Component, name: string): Promise<number | undefined> {
-    return this.node(name).up ? 1000 + this.nodes.indexOf(this.node(name)) : undefined;
+    const n = this.node(name);
+    return n.up ? 1000 + 100 * this.nodes.indexOf(n) + n.starts : undefined;
   }
 
   /**
