@@ -31,4 +31,9 @@ export interface RunContext {
    * crash may still be acknowledged by the dying primary.
    */
   lastOkStart: number;
+  /**
+   * The etcd cluster id before the first step, for `wait_for: etcd-new-cluster`
+   * (read only by scenarios that wait for it); why it could not be read otherwise.
+   */
+  etcdClusterAtStart?: { id: string } | { unread: string };
 }

@@ -233,6 +233,41 @@ sla:
     expect(a.verdict).toBe('fail');
   });
 
+  /** The runbook's replica reinit in miniature, and the etcd rebuild's proof: what the command must be seen to have done. */
+  const REINIT = DRILL.replace('command: "patronictl failover {scope} --candidate {member} --force # leader was {leader}" }', 'command: "patronictl reinit {scope} {member} --force --wait", timeout: 1s, expect: { member_recreated: true, output_excludes: "Failed:" } }');
+
+  it('passes a reinit drill whose member was seen re-created, saying so in the step', async () => {
+    const a = await run({ failoverAfterMs: 100 }, REINIT);
+    expect(a.provider.cluster?.node('m2').recreated).toBe(1);
+    expect(a.metrics.failed_steps).toBe(0);
+    expect(a.verdict).toBe('pass');
+  });
+
+  it('fails a reinit drill whose command printed Failed: and exited 0, as patronictl does on a 503 (issue 19)', async () => {
+    const a = await run({ failoverAfterMs: 100, reinitRefused: true }, REINIT);
+    expect(a.metrics.failed_steps).toBe(1);
+    expect(line(a, 'failed_steps')?.note).toContain('m2: exit 0, but the output says "Failed: reinitialize for member m2, status code=503, (cluster doesn\'t have a leader)"');
+    expect(a.verdict).toBe('fail');
+    // Without the output check, the member not being re-created fails it on its own.
+    const b = await run({ failoverAfterMs: 100, reinitRefused: true }, REINIT.replace(', output_excludes: "Failed:"', ''));
+    expect(line(b, 'failed_steps')?.note).toMatch(/m2: exit 0, but m2 was not re-created: timed out .* its data directory is the one from before/);
+    expect(b.verdict).toBe('fail');
+  });
+
+  const REBUILD = DRILL.replace('command: "patronictl failover {scope} --candidate {member} --force # leader was {leader}" }', 'command: "etcd-rebuild" }\n  - wait_for: { condition: etcd-new-cluster, timeout: 300ms }');
+
+  it('passes an etcd rebuild only once every etcd member reports a new cluster id', async () => {
+    const a = await run({ failoverAfterMs: 100 }, REBUILD);
+    expect(a.metrics.failed_steps).toBe(0);
+    expect(a.verdict).toBe('pass');
+  });
+
+  it('fails an etcd rebuild whose cluster id did not change: the old cluster came back (issue 19)', async () => {
+    const a = await run({ failoverAfterMs: 100, etcdRebuildKeepsCluster: true }, REBUILD);
+    expect(line(a, 'failed_steps')?.note).toMatch(/wait_for etcd-new-cluster.*etcd1, etcd2, etcd3 still in the cluster cdf818194e3a8c32 from before the first step/);
+    expect(a.verdict).toBe('fail');
+  });
+
   it('fails an exec step that runs past its timeout, whatever exit code it expects', async () => {
     const a = await run({ failoverAfterMs: 100 }, DRILL.replace('--force # leader was {leader}" }', '--force; hang", timeout: 1s, expect_exit: 124 }'));
     expect(a.metrics.failed_steps).toBe(1);

@@ -31,6 +31,10 @@ export interface FakeBehaviour {
   unobservable?: string;
   /** This member has no WAL sender or receiver: signalling its replication processes reaches nothing. */
   noReplicationProcess?: string;
+  /** `patronictl reinit` answers as Patroni's ctl does on a 503: "Failed: ..." on stdout, exit 0, nothing re-created. */
+  reinitRefused?: boolean;
+  /** A command that rebuilds etcd leaves it in the cluster it was (the data was not wiped). */
+  etcdRebuildKeepsCluster?: boolean;
 }
 
 class Node {
@@ -38,6 +42,8 @@ class Node {
   frozen = false;
   timeline = 1;
   restarted = false;
+  /** Times its data directory was re-created (reinit). */
+  recreated = 0;
   /** Starts after the first: a restarted member's processes have new PIDs. */
   starts = 0;
   readonly keys = new Set<number>();
@@ -58,6 +64,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
   readonly nodes = [new Node('m1'), new Node('m2'), new Node('m3')];
   readonly members = this.nodes.map((n, i) => ({ name: n.name, pg: { host: 'fake', port: 10 + i }, restUrl: `http://fake/${n.name}`, serverAddress: { host: 'fake', port: 10 + i } }));
   leader: string | null = 'm1';
+  /** The etcd cluster id its (notional) etcd members report. */
+  etcdClusterId = 'cdf818194e3a8c32';
   revision = 1;
   healed = false;
   /** Every signal sent to a member's WAL streaming processes: "SIGSTOP m2". */
@@ -112,7 +120,9 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
    * An operator's command, understood just enough for the runner's tests:
    * one that says `failover` makes the member it runs in the leader on a
    * new timeline (as `patronictl failover --candidate` would), one that
-   * says `exit N` exits N, one that says `hang` runs out its timeout, and anything else exits 0.
+   * says `exit N` exits N, one that says `hang` runs out its timeout, one that says `reinit` re-creates
+   * the member (or prints Patroni's "Failed:" and exits 0), one that says `etcd-rebuild` gives etcd a new
+   * cluster id, and anything else exits 0.
    */
   async execIn(name: string, argv: readonly string[]): Promise<CommandResult> {
     this.commands.push([name, argv]);
@@ -126,6 +136,15 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec 
     }
     const exit = /\bexit (\d+)/.exec(text);
     if (exit !== null) return { code: Number(exit[1]), stdout: '', stderr: `${name}: told to exit ${exit[1]}` };
+    if (/\breinit\b/.test(text)) {
+      if (this.behaviour.reinitRefused === true) return { code: 0, stdout: `Failed: reinitialize for member ${name}, status code=503, (cluster doesn't have a leader)\n`, stderr: '' };
+      this.node(name).recreated += 1;
+      return { code: 0, stdout: `Success: reinitialize for member ${name}\n`, stderr: '' };
+    }
+    if (/\betcd-rebuild\b/.test(text)) {
+      if (this.behaviour.etcdRebuildKeepsCluster !== true) this.etcdClusterId = 'a1b2c3d4e5f60718';
+      return { code: 0, stdout: '', stderr: '' };
+    }
     if (/\bfailover\b/.test(text)) {
       const timeline = Math.max(...this.nodes.map((n) => n.timeline)) + 1;
       for (const n of this.nodes) n.timeline = timeline;
@@ -249,6 +268,8 @@ export const FAKE_PARTS: HarnessParts = {
     }));
   },
   leaderName: async (c) => fake(c).leader ?? { none: 'no leader' },
+  incarnation: async (c, member) => ({ systemId: '7312345678901234567', dataDirSince: `incarnation ${fake(c).node(member).recreated}` }),
+  etcdClusterIds: async (c) => ['etcd1', 'etcd2', 'etcd3'].map((name) => ({ name, clusterId: fake(c).etcdClusterId })),
   readKeys: async (c, member) => {
     const keys = [...fake(c).node(member).keys].sort((a, b) => a - b);
     const phantom = fake(c).behaviour.phantomKey;
