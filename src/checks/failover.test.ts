@@ -21,8 +21,18 @@ describe('failover phases', () => {
         old_leader: 'pg1',
         new_leader: 'pg2',
         leader_changes: 1,
+        effect: null,
       },
     ]);
+  });
+
+  it('carries each fault\'s observed effect into its entry, null where none was recorded', () => {
+    const h = new HistoryBuilder().dcs(0, 'pg1');
+    h.events.push({ kind: 'fault', t: 1000, phase: 'inject', id: 'a', action: 'kill', target: 'primary', resolved: ['pg1'], effect: 'pg1: PIDs 12, 13 gone' });
+    h.events.push({ kind: 'fault', t: 5000, phase: 'inject', id: 'b', action: 'kill', target: 'replica', resolved: ['pg2'] });
+    h.ok(1100, 1200, 'pg1');
+    h.ok(5100, 5200, 'pg1');
+    expect(checkFailover(scenario(), h.events).metrics.faults?.map((f) => [f.fault_id, f.effect])).toEqual([['a', 'pg1: PIDs 12, 13 gone'], ['b', null]]);
   });
 
   it('takes the earliest acknowledgement, not the earliest start, as recovery', () => {

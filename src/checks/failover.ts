@@ -32,6 +32,7 @@ export function phasesOf(events: Events, outage: WriteOutage, nextFaultAt = Infi
     old_leader: leaderBefore(events, fault.t),
     new_leader: null,
     leader_changes: leaderChangesIn(events, fault.t, nextFaultAt),
+    effect: fault.effect ?? null,
   };
   if (phases.old_leader === null) return phases;
   const detection = detectionAfter(events, fault.t, phases.old_leader, nextFaultAt);

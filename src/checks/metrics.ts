@@ -34,6 +34,8 @@ export interface FaultPhases {
   new_leader: string | null;
   /** Leader-key owner changes first seen from this injection to the next (leader-changes.ts); null when unknown. */
   leader_changes: number | null;
+  /** What was observed to prove the fault acted (e.g. "PIDs 123 gone"); null when the history did not record it. */
+  effect: string | null;
 }
 
 /** `metrics` in report.json. Every scalar is null when it could not be measured. */

@@ -33,11 +33,13 @@ export async function readKey(url: string, key: string, timeoutMs = 1000): Promi
 export interface EtcdMemberStatus {
   memberId: string;
   leaderId: string;
+  /** The cluster this member belongs to: a cluster rebuilt from empty data directories has a new one. */
+  clusterId: string;
 }
 
 export async function memberStatus(url: string, timeoutMs = 1000): Promise<EtcdMemberStatus> {
-  const r = await post<{ header: { member_id: string }; leader: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
-  return { memberId: r.header.member_id, leaderId: r.leader };
+  const r = await post<{ header: { member_id: string; cluster_id: string }; leader: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
+  return { memberId: r.header.member_id, leaderId: r.leader, clusterId: r.header.cluster_id };
 }
 
 /** The leader key Patroni holds for a scope. */

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { forEachName, processControl, signalSome } from './process-target.js';
+import { forEachName, forEachNameSeen, observeGone, pidsOf, processControl, signalSome } from './process-target.js';
 
 /**
  * Patroni dies while its PostgreSQL keeps running: without a watchdog a
@@ -13,13 +13,13 @@ export const killPatroni: FaultDefinition = {
   needs: ['process-control', 'patroni-signal'],
   async inject(cluster, names) {
     const pc = processControl(cluster);
-    const detail = await forEachName(names, async (name) => {
-      const pid = await pc.pid('patroni', name);
+    const seen = await forEachNameSeen(names, async (name) => {
+      const before = await pidsOf(pc, ['patroni'], name);
       await signalSome(pc, ['patroni'], name, 'SIGKILL');
-      return `${name}: patroni pid ${pid ?? 'not running'} killed, PostgreSQL left running`;
+      return { detail: `${name}: patroni pid ${before[0]?.[1] ?? 'not running'} killed, PostgreSQL left running`, effect: await observeGone(pc, name, before) };
     });
     return {
-      detail,
+      ...seen,
       heal: () => forEachName(names, async (name) => {
         await pc.restart('patroni', name);
         return `${name}: patroni restarted`;

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { forEachName, processControl, signalSome } from './process-target.js';
+import { forEachNameSeen, observeGone, pidsOf, processControl, signalSome } from './process-target.js';
 
 /** PostgreSQL crashes under a live Patroni, which is expected to restart (or fail over) by itself. */
 export const killPostgres: FaultDefinition = {
@@ -9,11 +9,11 @@ export const killPostgres: FaultDefinition = {
   needs: ['process-control'],
   async inject(cluster, names) {
     const pc = processControl(cluster);
-    const detail = await forEachName(names, async (name) => {
-      const pid = await pc.pid('postgres', name);
+    return forEachNameSeen(names, async (name) => {
+      const before = await pidsOf(pc, ['postgres'], name);
       await signalSome(pc, ['postgres'], name, 'SIGKILL');
-      return `${name}: postmaster pid ${pid ?? 'not running'} killed`;
+      // Gone or replaced: Patroni may have started a new postmaster by the time we look.
+      return { detail: `${name}: postmaster pid ${before[0]?.[1] ?? 'not running'} killed`, effect: await observeGone(pc, name, before) };
     });
-    return { detail };
   },
 };

@@ -1,12 +1,13 @@
 import { hasHostControl } from '../cluster/types.js';
 import type { FaultDefinition } from './types.js';
-import { componentOf, forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
+import { componentOf, forEachName, forEachNameSeen, isEtcdName, observeGone, pidsOf, processControl, signalSome } from './process-target.js';
 
 /**
  * A node crash: SIGKILL of PostgreSQL (every process of it) and Patroni on a
  * member, or of an etcd member. The cure starts the component again: Patroni
  * brings PostgreSQL back, rewinding it into a replica if it was the primary.
  * Where the provider has whole hosts (docker), the host dies at once instead.
+ * Either way the processes are seen gone before the fault counts as injected.
  */
 export const kill: FaultDefinition = {
   action: 'kill',
@@ -14,27 +15,30 @@ export const kill: FaultDefinition = {
   targets: ['member', 'etcd'],
   needs: ['process-control'],
   async inject(cluster, names) {
-    if (hasHostControl(cluster)) {
-      const detail = await forEachName(names, async (name) => {
-        await cluster.killHost(name);
-        return `${name}: host killed (SIGKILL to every process)`;
-      });
-      return { detail, heal: () => forEachName(names, async (name) => { await cluster.startHost(name); return `${name} started`; }) };
-    }
     const pc = processControl(cluster);
-    const detail = await forEachName(names, async (name) => {
+    if (hasHostControl(cluster)) {
+      const seen = await forEachNameSeen(names, async (name) => {
+        // The host's main process (a container's PID 1) stands for the host.
+        const before = await pidsOf(pc, [componentOf(cluster, name)], name);
+        await cluster.killHost(name);
+        return { detail: `${name}: host killed (SIGKILL to every process)`, effect: await observeGone(pc, name, before) };
+      });
+      return { ...seen, heal: () => forEachName(names, async (name) => { await cluster.startHost(name); return `${name} started`; }) };
+    }
+    const seen = await forEachNameSeen(names, async (name) => {
       if (isEtcdName(cluster, name)) {
-        const pid = await pc.pid('etcd', name);
+        const before = await pidsOf(pc, ['etcd'], name);
         await signalSome(pc, ['etcd'], name, 'SIGKILL');
-        return `${name}: etcd pid ${pid ?? 'not running'} killed`;
+        return { detail: `${name}: etcd pid ${before[0]?.[1] ?? 'not running'} killed`, effect: await observeGone(pc, name, before) };
       }
-      const [pg, patroni] = [await pc.pid('postgres', name), await pc.pid('patroni', name)];
+      const before = await pidsOf(pc, ['patroni', 'postgres'], name);
+      const [patroni, pg] = before.map(([, pid]) => pid);
       // Patroni first, so it cannot notice the dead postmaster and restart it in between.
       await signalSome(pc, ['patroni', 'postgres'], name, 'SIGKILL');
-      return `${name}: patroni pid ${patroni ?? '-'} and postmaster pid ${pg ?? '-'} killed`;
+      return { detail: `${name}: patroni pid ${patroni ?? '-'} and postmaster pid ${pg ?? '-'} killed`, effect: await observeGone(pc, name, before) };
     });
     return {
-      detail,
+      ...seen,
       heal: () => forEachName(names, async (name) => {
         await pc.restart(componentOf(cluster, name), name);
         return `${name} restarted`;

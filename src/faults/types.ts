@@ -6,8 +6,18 @@ export type { Capability };
 export interface Injected {
   /** Shown in the history and the report, e.g. the PIDs killed. */
   detail?: string;
-  /** The observation that proves the fault acted, shown in the history and the report. */
+  /**
+   * The observation that proves the fault acted (a process gone, WAL stalled,
+   * a container exited). A fault that cannot show one throws instead: a fault
+   * that did nothing would let the run pass for the wrong reason.
+   */
   effect?: string;
+  /**
+   * When the fault was in force (history clock), if `inject` went on to
+   * observe its effect after that: the runner records it as the event's
+   * `end`, so that the observation window does not count as injection time.
+   */
+  inForceAt?: number;
   /** The cure, run by `heal` or by the runner's final heal; absent when nothing needs undoing. */
   heal?: () => Promise<string | void>;
 }

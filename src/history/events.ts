@@ -87,6 +87,8 @@ export interface FaultEvent {
    */
   end?: number;
   detail?: string;
+  /** inject: what was observed to prove the fault acted (absent in histories that did not record it). */
+  effect?: string;
   error?: string;
 }
 

@@ -13,7 +13,7 @@ function figures(iteration: number, m: Partial<Metrics>, verdict: Verdict = 'pas
 /** A fault after which no write was ever acknowledged: failover.ts leaves its rto_ms and the top-level one null. */
 function neverHealed(iteration: number): IterationFigures {
   const m = metrics();
-  const fault: FaultPhases = { fault_id: 'f1', action: 'kill', injected_at: 0, detection_ms: m.detection_ms, promotion_ms: null, reroute_ms: null, rto_ms: null, old_leader: 'pg-1', new_leader: null, leader_changes: 0 };
+  const fault: FaultPhases = { fault_id: 'f1', action: 'kill', injected_at: 0, detection_ms: m.detection_ms, promotion_ms: null, reroute_ms: null, rto_ms: null, old_leader: 'pg-1', new_leader: null, leader_changes: 0, effect: null };
   return { iteration, verdict: 'fail', metrics: { ...m, rto_ms: null, promotion_ms: null, reroute_ms: null, faults: [fault] } };
 }
 

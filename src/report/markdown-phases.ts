@@ -21,7 +21,7 @@ export const RTO_MEANING = 'Total RTO: the longer of injection → the first wri
 /** One phases table per fault injection; the first fault's figures when the checks listed none. */
 export function phasesSection(metrics: Metrics): string {
   const faults: FaultPhases[] = metrics.faults.length > 0 ? metrics.faults : [fromTopLevel(metrics)];
-  return [...faults.map((f) => `${heading(f)}\n\n${phasesTable(f)}\n\n${leaderChangesLine(f)}`), `_${RTO_MEANING}_`].join('\n\n');
+  return [...faults.map((f) => `${heading(f)}\n\n${effectLine(f)}${phasesTable(f)}\n\n${leaderChangesLine(f)}`), `_${RTO_MEANING}_`].join('\n\n');
 }
 
 /** A fault that must not move the leader is judged on this figure (leader_changes); absent in reports written before it existed. */
@@ -45,10 +45,17 @@ function heading(f: FaultPhases): string {
   return f.fault_id === '' ? `### Fault${change}` : `### Fault \`${f.fault_id}\` (${f.action})${change}`;
 }
 
+/** What proved the fault acted, above its figures: a fault that did nothing explains a clean run. */
+function effectLine(f: FaultPhases): string {
+  if (f.fault_id === '') return '';
+  // A report.json written before effects were recorded has no key at all.
+  return f.effect ? `Effect observed: ${f.effect}.\n\n` : 'Effect observed: not recorded.\n\n';
+}
+
 function fromTopLevel(m: Metrics): FaultPhases {
   return {
     fault_id: '', action: '', injected_at: 0,
     detection_ms: m.detection_ms, promotion_ms: m.promotion_ms, reroute_ms: m.reroute_ms, rto_ms: m.rto_ms,
-    old_leader: null, new_leader: null, leader_changes: m.leader_changes,
+    old_leader: null, new_leader: null, leader_changes: m.leader_changes, effect: null,
   };
 }

@@ -93,7 +93,7 @@ describe('toMarkdown', () => {
 
   it('has a short timeline of what was seen, with offsets in seconds', () => {
     const seen = section('What was seen');
-    expect(seen).toContain('| +7.0 s | fault f1: inject kill on pg-1 (primary), SIGKILL postgres & patroni |');
+    expect(seen).toContain('| +7.0 s | fault f1: inject kill on pg-1 (primary), SIGKILL postgres & patroni; effect: pg-1: PIDs 4711, 4712 gone |');
     expect(seen).toContain('| +35.0 s | etcd: no leader key |');
     expect(seen).toContain('| +39.0 s | pg-2: primary (Patroni primary, not in recovery, timeline 2) |');
     expect(seen).toContain('| +7.3 s | 205 writes failed over 40.8 s: connection refused |');
@@ -109,7 +109,7 @@ describe('toMarkdown', () => {
 
   it('sets the measured phases next to the documented timeline', () => {
     const phases = section('Failover phases against the documented timeline');
-    expect(phases).toContain('### Fault `f1` (kill): leader pg-1 → pg-2');
+    expect(phases).toContain('### Fault `f1` (kill): leader pg-1 → pg-2\n\nEffect observed: pg-1: PIDs 4711, 4712 gone.\n\n| phase |');
     expect(phases).toContain('| detection (leader key gone or changed in etcd) | 28.0 s | < 10 s (003); 5-10 s (002) |');
     expect(phases).toContain('| election + promotion (new leader out of recovery) | 4.0 s | 2-5 s + 3-5 s (002) |');
     expect(phases).toContain('| HAProxy re-route (first write acknowledged by the leader the fault left) | 9.2 s | 6 s (002) |');

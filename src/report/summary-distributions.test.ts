@@ -15,7 +15,7 @@ function iteration(n: number, m: Partial<Metrics>, verdict: Verdict = 'pass'): S
 
 /** No write was acknowledged after the fault: RTO and the phases after detection are null (failover.ts). */
 function neverHealed(n: number): SuiteRun {
-  const fault: FaultPhases = { fault_id: 'f1', action: 'kill', injected_at: 0, detection_ms: 28_000, promotion_ms: null, reroute_ms: null, rto_ms: null, old_leader: 'pg-1', new_leader: null, leader_changes: 0 };
+  const fault: FaultPhases = { fault_id: 'f1', action: 'kill', injected_at: 0, detection_ms: 28_000, promotion_ms: null, reroute_ms: null, rto_ms: null, old_leader: 'pg-1', new_leader: null, leader_changes: 0, effect: null };
   return iteration(n, { rto_ms: null, promotion_ms: null, reroute_ms: null, faults: [fault] }, 'fail');
 }
 

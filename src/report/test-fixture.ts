@@ -90,7 +90,7 @@ export function events(): HistoryEvent[] {
     ...step(0, 'wait_for healthy', 0, 2_000),
     ...step(1, 'sleep 5s', 2_000, INJECT),
     ...step(2, 'fault kill primary', INJECT, INJECT + 40),
-    { kind: 'fault', t: at(INJECT), phase: 'inject', id: 'f1', action: 'kill', target: 'primary', resolved: ['pg-1'], detail: 'SIGKILL postgres & patroni' },
+    { kind: 'fault', t: at(INJECT), phase: 'inject', id: 'f1', action: 'kill', target: 'primary', resolved: ['pg-1'], detail: 'SIGKILL postgres & patroni', effect: 'pg-1: PIDs 4711, 4712 gone' },
     ...step(3, 'wait_for writable', INJECT + 40, FIRST_OK_AFTER + 10),
     ...step(4, 'heal all', HEAL, HEAL + 900),
     { kind: 'fault', t: at(HEAL + 100), phase: 'heal', id: 'f1', action: 'kill', target: 'primary', resolved: ['pg-1'] },
@@ -113,7 +113,7 @@ export function metrics(overrides: Partial<Metrics> = {}): Metrics {
   const phases = {
     fault_id: 'f1', action: 'kill', injected_at: T0 + INJECT,
     detection_ms: LEADER_GONE - INJECT, promotion_ms: PROMOTED - LEADER_GONE, reroute_ms: FIRST_OK_AFTER - PROMOTED,
-    rto_ms: FIRST_OK_AFTER - INJECT, old_leader: 'pg-1', new_leader: 'pg-2', leader_changes: 1,
+    rto_ms: FIRST_OK_AFTER - INJECT, old_leader: 'pg-1', new_leader: 'pg-2', leader_changes: 1, effect: 'pg-1: PIDs 4711, 4712 gone',
   };
   return {
     rto_ms: phases.rto_ms, detection_ms: phases.detection_ms, promotion_ms: phases.promotion_ms, reroute_ms: phases.reroute_ms,

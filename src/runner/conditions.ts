@@ -47,6 +47,8 @@ export function conditionProbe(ctx: RunContext, condition: WaitCondition): Probe
         const down = failing.filter((f) => f !== undefined);
         return down.length === 0 ? true : `etcd not healthy: ${down.join('; ')}`;
       };
+    case 'etcd-new-cluster':
+      return async () => newEtcdCluster(ctx);
     case 'converged':
       // Writes are still going on: roles, timelines and lag only; the rows are compared after the workload stops.
       return async () => {
@@ -56,4 +58,24 @@ export function conditionProbe(ctx: RunContext, condition: WaitCondition): Probe
         return verdict;
       };
   }
+}
+
+/**
+ * Every etcd member answers, in one cluster, and not the one that ran before
+ * the first step: the proof that a rebuild from empty data directories made a
+ * new cluster rather than restarting the old one.
+ */
+async function newEtcdCluster(ctx: RunContext): Promise<true | string> {
+  const before = ctx.etcdClusterAtStart;
+  if (before === undefined || 'unread' in before) return `the etcd cluster id before the first step is unknown (${before?.unread ?? 'not read'}): nothing to compare with`;
+  const seen = await ctx.parts.etcdClusterIds(ctx.cluster);
+  if (seen.length === 0) return 'no etcd member to ask';
+  const failing = seen.flatMap((s) => (s.error === undefined ? [] : [`${s.name}: ${s.error}`]));
+  if (failing.length > 0) return `etcd members not answering: ${failing.join('; ')}`;
+  const old = seen.filter((s) => s.clusterId === before.id).map((s) => s.name);
+  if (old.length > 0) return `${old.join(', ')} still in the cluster ${before.id} from before the first step`;
+  const ids = [...new Set(seen.map((s) => s.clusterId))];
+  if (ids.length > 1) return `etcd members in different clusters: ${seen.map((s) => `${s.name} ${s.clusterId}`).join(', ')}`;
+  ctx.history.append({ kind: 'note', t: now(), message: `etcd cluster id ${ids[0]}, new (${before.id} before the first step)` });
+  return true;
 }

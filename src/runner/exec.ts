@@ -4,6 +4,8 @@ import { resolveTarget } from '../faults/index.js';
 import { execArgv, outputTail } from '../scenario/exec.js';
 import type { ExecStep } from '../scenario/types.js';
 import type { RunContext } from './context.js';
+import type { Incarnation } from '../cluster/identity.js';
+import { awaitRecreated, forbiddenLine } from './exec-expect.js';
 
 /** coreutils `timeout`: 124 when the time ran out, 137 when the command then had to be killed; 128: the docker client itself was killed. */
 const TIMED_OUT = 124;
@@ -41,6 +43,14 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<ExecOutc
   const failed = (error: string): ExecOutcome => ({ resolved, detail: details.join('; '), error });
   const seconds = Math.max(1, Math.ceil(step.timeoutMs / 1000));
   for (const name of resolved) {
+    let before: Incarnation | undefined;
+    if (step.expect?.memberRecreated === true) {
+      try {
+        before = await ctx.parts.incarnation(cluster, name);
+      } catch (err) {
+        return failed(`${name}: could not read its data directory before the command, so its re-creation could not be seen: ${errorMessage(err)}`);
+      }
+    }
     try {
       // `timeout` inside the container ends the command itself (killing the docker client would leave it running there).
       const argv = ['timeout', '-k', '5', String(seconds), ...execArgv(step, { scope: cluster.scope, member: name, leader: ctx.dcs.leader ?? null })];
@@ -57,6 +67,14 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<ExecOutc
       details.push(`${name}: exit ${r.code}${tail === '' ? '' : ` (${tail})`}`);
       ctx.progress.say(`exec on ${name}: exit ${r.code}${output}`);
       if (r.code !== step.expectExit) return failed(`${name}: exit ${r.code}, expected ${step.expectExit}${output}`);
+      const forbidden = forbiddenLine(step.expect, r);
+      if (forbidden !== undefined) return failed(`${name}: exit ${r.code}, but the output says "${forbidden}"`);
+      if (before !== undefined) {
+        // What is left of the step's time: a reinit without --wait goes on after the command returns.
+        const recreated = await awaitRecreated(ctx, name, before, Math.max(Math.min(10_000, step.timeoutMs), step.timeoutMs - (performance.now() - began)));
+        if ('error' in recreated) return failed(`${name}: exit ${r.code}, but ${recreated.error}`);
+        details.push(`${name}: ${recreated.seen}`);
+      }
     } catch (err) {
       return failed(`${name}: ${errorMessage(err)}`);
     }

@@ -8,6 +8,7 @@
  */
 import { leaderKey } from '../cluster/etcd-api.js';
 import { withSql } from '../cluster/sql.js';
+import { etcdClusterIds, incarnation, type EtcdClusterIdReading, type Incarnation } from '../cluster/identity.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { healthy } from '../cluster/wait/healthy.js';
 import type { DcsEvent, MemberSnapshot, ProbeEvent, WriteEvent } from '../history/events.js';
@@ -42,6 +43,10 @@ export interface HarnessParts {
   snapshot(c: StartedCluster, o: { rows: boolean }): Promise<MemberSnapshot[]>;
   leaderName(c: StartedCluster): Promise<string | { none: string }>;
   readKeys(c: StartedCluster, member: string): Promise<number[]>;
+  /** A member's data directory and system identifier: what a reinit must change and keep. */
+  incarnation(c: StartedCluster, member: string): Promise<Incarnation>;
+  /** The etcd cluster id of each etcd member: a rebuild from empty data directories makes a new one. */
+  etcdClusterIds(c: StartedCluster): Promise<EtcdClusterIdReading[]>;
 }
 
 export const REAL_PARTS: HarnessParts = {
@@ -53,4 +58,6 @@ export const REAL_PARTS: HarnessParts = {
   snapshot,
   leaderName,
   readKeys,
+  incarnation,
+  etcdClusterIds,
 };

@@ -54,7 +54,7 @@ describe('the runner on the in-memory fake provider', () => {
     expect(a.verdict).toBe('pass');
     expect(a.metrics.rto_ms).toBeGreaterThan(100);
     expect(a.metrics.rto_ms).toBeLessThan(1000);
-    expect(a.metrics.faults[0]).toMatchObject({ old_leader: 'm1', new_leader: 'm2', leader_changes: 1 });
+    expect(a.metrics.faults[0]).toMatchObject({ old_leader: 'm1', new_leader: 'm2', leader_changes: 1, effect: 'm1: patroni pid 1000 and postgres pid 1000 gone' });
     expect(a.metrics).toMatchObject({ lost_writes: 0, failed_steps: 0, max_concurrent_primaries: 1, unexpected_writes: 0, leader_changes: 1 });
     expect(a.metrics.convergence_ms).not.toBeNull();
     expect(a.sla.map((l) => l.metric)).toEqual(['rto_ms', 'max_concurrent_primaries', 'lost_writes', 'convergence_ms', 'unexpected_writes', 'failed_steps']);
@@ -149,6 +149,17 @@ describe('the runner on the in-memory fake provider', () => {
     expect(record.harnessError?.message).toBe('fault partition-dcs on m1 failed: no proof that partition_dcs acted: m1 -> etcd with the cut in: answered in 1 ms');
     expect(runVerdict(record)).toBe('error');
     expect(provider.cluster?.dropped.size).toBe(0);
+  });
+
+  it('does not pass a run whose pause-replication found nothing to pause: a harness error, recorded on the fault (issue 19)', async () => {
+    const text = KILL.replace('action: kill, target: m1', 'action: pause-replication, target: m2, id: stall').replace('  - wait_for: { condition: new-leader, timeout: 1s }\n', '');
+    const scenario = loadScenarioText(text, 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150, noReplicationProcess: 'm2' });
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    const record = await runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir });
+    expect(record.harnessError).toMatchObject({ code: 'FAULT_FAILED', message: 'fault pause-replication on m2 failed: m2 has no WAL sender or receiver process: SIGSTOP would pause nothing' });
+    expect(ofKind(record.events, 'fault')).toMatchObject([{ phase: 'inject', id: 'stall', error: expect.stringContaining('would pause nothing') }]);
+    expect(runVerdict(record)).toBe('error');
   });
 
   /** A soak in miniature: the fake's leader killed again and again, each time healed and recovered from. */
@@ -264,6 +275,41 @@ sla:
     expect(a.provider.cluster?.leader).toBe('m1');
     expect(a.metrics.failed_steps).toBe(1);
     expect(line(a, 'failed_steps')?.note).toMatch(/wait_for new-leader.*m1 still holds the leader key/);
+    expect(a.verdict).toBe('fail');
+  });
+
+  /** The runbook's replica reinit in miniature, and the etcd rebuild's proof: what the command must be seen to have done. */
+  const REINIT = DRILL.replace('command: "patronictl failover {scope} --candidate {member} --force # leader was {leader}" }', 'command: "patronictl reinit {scope} {member} --force --wait", timeout: 1s, expect: { member_recreated: true, output_excludes: "Failed:" } }');
+
+  it('passes a reinit drill whose member was seen re-created, saying so in the step', async () => {
+    const a = await run({ failoverAfterMs: 100 }, REINIT);
+    expect(a.provider.cluster?.node('m2').recreated).toBe(1);
+    expect(a.metrics.failed_steps).toBe(0);
+    expect(a.verdict).toBe('pass');
+  });
+
+  it('fails a reinit drill whose command printed Failed: and exited 0, as patronictl does on a 503 (issue 19)', async () => {
+    const a = await run({ failoverAfterMs: 100, reinitRefused: true }, REINIT);
+    expect(a.metrics.failed_steps).toBe(1);
+    expect(line(a, 'failed_steps')?.note).toContain('m2: exit 0, but the output says "Failed: reinitialize for member m2, status code=503, (cluster doesn\'t have a leader)"');
+    expect(a.verdict).toBe('fail');
+    // Without the output check, the member not being re-created fails it on its own.
+    const b = await run({ failoverAfterMs: 100, reinitRefused: true }, REINIT.replace(', output_excludes: "Failed:"', ''));
+    expect(line(b, 'failed_steps')?.note).toMatch(/m2: exit 0, but m2 was not re-created: timed out .* its data directory is the one from before/);
+    expect(b.verdict).toBe('fail');
+  });
+
+  const REBUILD = DRILL.replace('command: "patronictl failover {scope} --candidate {member} --force # leader was {leader}" }', 'command: "etcd-rebuild" }\n  - wait_for: { condition: etcd-new-cluster, timeout: 300ms }');
+
+  it('passes an etcd rebuild only once every etcd member reports a new cluster id', async () => {
+    const a = await run({ failoverAfterMs: 100 }, REBUILD);
+    expect(a.metrics.failed_steps).toBe(0);
+    expect(a.verdict).toBe('pass');
+  });
+
+  it('fails an etcd rebuild whose cluster id did not change: the old cluster came back (issue 19)', async () => {
+    const a = await run({ failoverAfterMs: 100, etcdRebuildKeepsCluster: true }, REBUILD);
+    expect(line(a, 'failed_steps')?.note).toMatch(/wait_for etcd-new-cluster.*etcd1, etcd2, etcd3 still in the cluster cdf818194e3a8c32 from before the first step/);
     expect(a.verdict).toBe('fail');
   });
 

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { judge } from '../checks/judge.js';
 import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
+import type { EtcdClusterIdReading } from '../cluster/identity.js';
 import { errorMessage, HarnessError } from '../errors.js';
 import { now } from '../history/clock.js';
 import { History } from '../history/history.js';
@@ -85,6 +86,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
         throw err;
       });
+    if (scenario.steps.some((s) => s.kind === 'wait_for' && s.condition === 'etcd-new-cluster')) run.etcdClusterAtStart = await etcdClusterBefore(run);
     run.workload.start();
     try {
       for (const [i, step] of scenario.steps.entries()) {
@@ -208,4 +210,14 @@ function copyLogs(cluster: StartedCluster, dest: string): void {
       continue; // a component that never started has no log; the report lists what exists
     }
   }
+}
+
+/** The etcd cluster id every etcd member agrees on before the first step, for `wait_for: etcd-new-cluster`. */
+async function etcdClusterBefore(ctx: RunContext): Promise<{ id: string } | { unread: string }> {
+  const seen: EtcdClusterIdReading[] = await ctx.parts.etcdClusterIds(ctx.cluster).catch((err: unknown) => [{ name: 'etcd', error: errorMessage(err) }]);
+  const ids = [...new Set(seen.flatMap((s) => (s.clusterId === undefined ? [] : [s.clusterId])))];
+  const failing = seen.flatMap((s) => (s.error === undefined ? [] : [`${s.name}: ${s.error}`]));
+  if (ids.length !== 1 || failing.length > 0) return { unread: failing.length > 0 ? failing.join('; ') : `${ids.length} cluster ids (${ids.join(', ')})` };
+  ctx.history.append({ kind: 'note', t: now(), message: `etcd cluster id before the first step: ${ids[0]}` });
+  return { id: ids[0] as string };
 }

@@ -34,9 +34,9 @@ async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): 
     // The fault starts when it is injected, not when its target was looked up: RTO runs from here.
     t = now();
     const injected = await def.inject(ctx.cluster, resolved, step.params);
-    ctx.history.append({ kind: 'fault', t, end: now(), phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}) });
+    ctx.history.append({ kind: 'fault', t, end: injected.inForceAt ?? now(), phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}), ...(injected.effect ? { effect: injected.effect } : {}) });
     ctx.active.set(step.id, { id: step.id, action: step.action, target: step.target, resolved, ...(injected.heal ? { heal: injected.heal } : {}) });
-    ctx.progress.say(`injected ${step.action} on ${resolved.join(', ') || step.target}${injected.detail ? ` (${injected.detail})` : ''}`);
+    ctx.progress.say(`injected ${step.action} on ${resolved.join(', ') || step.target}${injected.detail ? ` (${injected.detail})` : ''}${injected.effect ? `; effect: ${injected.effect}` : ''}`);
   } catch (err) {
     ctx.history.append({ kind: 'fault', t, phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, error: errorMessage(err) });
     throw new HarnessError('FAULT_FAILED', `fault ${step.action} on ${resolved.join(', ') || step.target} failed: ${errorMessage(err)}`, { cause: err });

@@ -51,7 +51,7 @@ steps:
       'bad.yaml:6:35: workload.timeout: expected a duration like 5s or 250ms',
       'bad.yaml:7:12: observe.interval: expected a duration >= 10ms',
       'bad.yaml:7:27: observe.write_probes: expected true or false',
-      'bad.yaml:9:5: steps[0].wait_for.condition: expected one of healthy, writable, converged, leader, new-leader, etcd-healthy',
+      'bad.yaml:9:5: steps[0].wait_for.condition: expected one of healthy, writable, converged, leader, new-leader, etcd-healthy, etcd-new-cluster',
       'bad.yaml:10:5: steps[1].sleep: expected a duration like 5s or 250ms',
       'bad.yaml:11:5: steps[2].fault.action: missing; expected a string',
       'bad.yaml:12:5: steps[3]: expected exactly one of sleep, wait_for, fault, heal, nemesis, exec; this step has sleep and heal',
@@ -89,7 +89,7 @@ steps:
   - wait_for: { condition: healthy, timeout: 0 }
 `))).toEqual([
       'bad.yaml:3:5: steps[0]: expected a step: a mapping with one of sleep, wait_for, fault, heal, nemesis, exec',
-      'bad.yaml:4:5: steps[1].wait_for: expected a condition (healthy, writable, converged, leader, new-leader, etcd-healthy) or {condition, timeout}',
+      'bad.yaml:4:5: steps[1].wait_for: expected a condition (healthy, writable, converged, leader, new-leader, etcd-healthy, etcd-new-cluster) or {condition, timeout}',
       'bad.yaml:5:5: steps[2].fault: expected a mapping like {action: kill, target: primary}',
       'bad.yaml:6:28: steps[3].fault.id: expected an id other than all, which heal: all already means',
       'bad.yaml:7:5: steps[4].heal: expected all or the id of an earlier fault',

@@ -25,7 +25,7 @@ describe('the exec step (a runbook command in a container)', () => {
       't.yaml:3:5: steps[0].exec.command: expected a command: a string run by sh -c, or a list [program, arg, ...]',
       't.yaml:4:26: steps[1].exec.command: expected a command: a string run by sh -c, or a list [program, arg, ...]',
       't.yaml:5:39: steps[2].exec.expect_exit: expected an exit code from 0 to 255',
-      "t.yaml:5:57: steps[2].exec.user: unknown key 'user' in steps[2].exec; expected one of on, command, timeout, expect_exit",
+      "t.yaml:5:57: steps[2].exec.user: unknown key 'user' in steps[2].exec; expected one of on, command, timeout, expect_exit, expect",
     ]);
   });
 
@@ -38,6 +38,23 @@ describe('the exec step (a runbook command in a container)', () => {
     expect(checkScenario(s, catalog(undefined)).map(formatIssue)[0]).toMatch(/cannot run commands inside containers/);
     expect(checkScenario(s, catalog({ supported: true })).map(formatIssue)).toEqual([
       't.yaml:4:13: steps[1].exec.on: "haproxy" is not a member or etcd member (expected one of primary, replica, sync-standby, any, patroni1, patroni2, patroni3, etcd-leader, etcd-follower, etcd-majority, etcd-all, etcd1, etcd2, etcd3)',
+    ]);
+  });
+
+  it('reads what the command must be seen to have done besides its exit code', () => {
+    const s = load('  - exec: { on: replica, command: "patronictl reinit {scope} {member} --force", expect: { member_recreated: true, output_excludes: "Failed:" } }\n');
+    expect(s.steps).toEqual([{ kind: 'exec', on: 'replica', command: 'patronictl reinit {scope} {member} --force', timeoutMs: 120_000, expectExit: 0, expect: { memberRecreated: true, outputExcludes: 'Failed:' } }]);
+    expect(refusalOf(() => load('  - exec: { on: replica, command: ls, expect: { member_recreated: false, output_excludes: "", changed: 1 } }\n'))).toEqual([
+      't.yaml:3:49: steps[0].exec.expect.member_recreated: expected true: the member the command ran in must be re-created (leave it out otherwise)',
+      't.yaml:3:74: steps[0].exec.expect.output_excludes: expected a text the output must not contain, like "Failed:"',
+      "t.yaml:3:95: steps[0].exec.expect.changed: unknown key 'changed' in steps[0].exec.expect; expected one of output_excludes, member_recreated",
+    ]);
+  });
+
+  it('refuses member_recreated on an etcd member, which has no data directory to re-create', () => {
+    const s = load('  - exec: { on: etcd1, command: ls, expect: { member_recreated: true } }\n  - exec: { on: replica, command: ls, expect: { member_recreated: true } }\n');
+    expect(checkScenario(s, catalog({ supported: true })).map(formatIssue)).toEqual([
+      't.yaml:3:47: steps[0].exec.expect.member_recreated: "etcd1" is an etcd member: only a Patroni member (a role like replica, or a name like patroni1) has a data directory to re-create',
     ]);
   });
 

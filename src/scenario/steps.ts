@@ -1,15 +1,15 @@
 /** The `steps` list: each step is exactly one of sleep, wait_for, fault, heal, nemesis, exec. */
 import * as z from 'zod';
-import type { FaultSpec, Step, WaitCondition } from './types.js';
+import type { ExecExpect, FaultSpec, Step, WaitCondition } from './types.js';
 import { isRecord } from './data.js';
 import { duration } from './fields.js';
 import { strict, type PathIssue } from './zod-issues.js';
 
-export const WAIT_CONDITIONS = ['healthy', 'writable', 'converged', 'leader', 'new-leader', 'etcd-healthy'] as const satisfies readonly WaitCondition[];
+export const WAIT_CONDITIONS = ['healthy', 'writable', 'converged', 'leader', 'new-leader', 'etcd-healthy', 'etcd-new-cluster'] as const satisfies readonly WaitCondition[];
 
 /** Budgets from slas.md: healthy after boot, failover within the looser documented RTO, rebuild < 5 minutes. */
 export const DEFAULT_WAIT_MS: Record<WaitCondition, number> = {
-  healthy: 120_000, writable: 90_000, converged: 300_000, leader: 60_000, 'new-leader': 90_000, 'etcd-healthy': 60_000,
+  healthy: 120_000, writable: 90_000, converged: 300_000, leader: 60_000, 'new-leader': 90_000, 'etcd-healthy': 60_000, 'etcd-new-cluster': 60_000,
 };
 
 const STEP_KINDS = ['sleep', 'wait_for', 'fault', 'heal', 'nemesis', 'exec'] as const;
@@ -81,13 +81,24 @@ const DEFAULT_EXEC_TIMEOUT_MS = 120_000;
 const COMMAND_HINT = 'expected a command: a string run by sh -c, or a list [program, arg, ...]';
 const EXIT_HINT = 'expected an exit code from 0 to 255';
 
+/** What an exec step must be seen to have done besides its exit code. */
+const execExpect = strict({
+  output_excludes: z.string({ error: 'expected a text the output must not contain, like "Failed:"' }).min(1, { error: 'expected a text the output must not contain, like "Failed:"' }).optional(),
+  member_recreated: z.literal(true, { error: 'expected true: the member the command ran in must be re-created (leave it out otherwise)' }).optional(),
+}, 'expected {output_excludes, member_recreated}').transform((x): ExecExpect => ({
+  ...(x.output_excludes === undefined ? {} : { outputExcludes: x.output_excludes }),
+  ...(x.member_recreated === undefined ? {} : { memberRecreated: true }),
+}));
+
 const exec = strict({
   on: z.string({ error: 'expected the member or etcd member to run in (a role like replica, or a name like patroni2, etcd1)' }).min(1),
   command: z.union([z.string().min(1), z.array(z.string()).min(1, { error: COMMAND_HINT })], { error: COMMAND_HINT }),
   timeout: duration(1, '1ms').optional(),
   expect_exit: z.int({ error: EXIT_HINT }).min(0, { error: EXIT_HINT }).max(255, { error: EXIT_HINT }).optional(),
-}, 'expected {on, command, timeout, expect_exit}').transform((e): Step => ({
+  expect: execExpect.optional(),
+}, 'expected {on, command, timeout, expect_exit, expect}').transform((e): Step => ({
   kind: 'exec', on: e.on, command: e.command, timeoutMs: e.timeout ?? DEFAULT_EXEC_TIMEOUT_MS, expectExit: e.expect_exit ?? 0,
+  ...(e.expect === undefined ? {} : { expect: e.expect }),
 }));
 
 const heal = z.string({ error: 'expected all or the id of an earlier fault' }).min(1)

@@ -27,6 +27,9 @@ function checkExec(scenario: Scenario, step: Extract<Step, { kind: 'exec' }>, in
   const targets = validTargets(['member', 'etcd'], catalog);
   if (!targets.includes(step.on)) return [at(['exec', 'on'], `"${step.on}" is not a member or etcd member (expected one of ${targets.join(', ')})`)];
   if (step.on === 'sync-standby' && scenario.cluster.replication !== 'synchronous') return [at(['exec', 'on'], '"sync-standby" needs synchronous replication; this scenario is asynchronous')];
+  if (step.expect?.memberRecreated === true && !validTargets(['member'], catalog).includes(step.on)) {
+    return [at(['exec', 'expect', 'member_recreated'], `"${step.on}" is an etcd member: only a Patroni member (a role like replica, or a name like ${catalog.members[0] ?? 'patroni2'}) has a data directory to re-create`)];
+  }
   return [];
 }
 

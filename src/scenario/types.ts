@@ -28,7 +28,7 @@ export interface ObserveSpec {
   writeProbes: boolean;
 }
 
-export type WaitCondition = 'healthy' | 'writable' | 'converged' | 'leader' | 'new-leader' | 'etcd-healthy';
+export type WaitCondition = 'healthy' | 'writable' | 'converged' | 'leader' | 'new-leader' | 'etcd-healthy' | 'etcd-new-cluster';
 
 /** Roles resolved when the step runs, or a member / etcd member name. */
 export type Target = string;
@@ -74,6 +74,19 @@ export interface ExecStep {
   timeoutMs: number;
   /** The exit code that means the command did what it should. */
   expectExit: number;
+  /** What must be seen besides the exit code; absent: the exit code alone. */
+  expect?: ExecExpect;
+}
+
+/**
+ * An exit code is not proof that an operator's command acted: `patronictl
+ * reinit` prints "Failed: ..." and exits 0 when Patroni answers 503.
+ */
+export interface ExecExpect {
+  /** No line of the output (stdout or stderr) contains this text. */
+  outputExcludes?: string;
+  /** The member it ran in is re-created: a new data directory (PG_VERSION), the same system identifier. */
+  memberRecreated?: boolean;
 }
 
 export interface Scenario {

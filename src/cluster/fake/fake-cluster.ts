@@ -50,6 +50,12 @@ export interface FakeBehaviour {
    * this is about who acknowledges, not about loss.
    */
   staleAcksMs?: number;
+  /** This member has no WAL sender or receiver: signalling its replication processes reaches nothing. */
+  noReplicationProcess?: string;
+  /** `patronictl reinit` answers as Patroni's ctl does on a 503: "Failed: ..." on stdout, exit 0, nothing re-created. */
+  reinitRefused?: boolean;
+  /** A command that rebuilds etcd leaves it in the cluster it was (the data was not wiped). */
+  etcdRebuildKeepsCluster?: boolean;
 }
 
 class Node {
@@ -57,6 +63,10 @@ class Node {
   frozen = false;
   timeline = 1;
   restarted = false;
+  /** Times its data directory was re-created (reinit). */
+  recreated = 0;
+  /** Starts after the first: a restarted member's processes have new PIDs. */
+  starts = 0;
   readonly keys = new Set<number>();
   constructor(readonly name: string) {}
   get answering(): boolean { return this.up && !this.frozen; }
@@ -115,10 +125,14 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
   readonly nodes = [new Node('m1'), new Node('m2'), new Node('m3')];
   readonly members = this.nodes.map((n, i) => ({ name: n.name, pg: { host: 'fake', port: 10 + i }, restUrl: `http://fake/${n.name}`, serverAddress: { host: 'fake', port: 10 + i } }));
   leader: string | null = 'm1';
+  /** The etcd cluster id its (notional) etcd members report. */
+  etcdClusterId = 'cdf818194e3a8c32';
   revision = 1;
   healed = false;
   /** The old leader still acknowledging after a failover, and until when. */
   #stale: { node: Node; timeline: number; until: number } | undefined;
+  /** Every signal sent to a member's WAL streaming processes: "SIGSTOP m2". */
+  readonly replicationSignals: string[] = [];
   /** Every command exec steps ran: [member, argv]. */
   readonly commands: Array<[string, readonly string[]]> = [];
   /** Host N is member mN. */
@@ -190,8 +204,12 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
     return n;
   }
 
-  async signal(_component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
+  async signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
     const n = this.node(name);
+    if (component === 'replication') {
+      this.replicationSignals.push(`${sig} ${name}`);
+      return n.up && this.behaviour.noReplicationProcess !== name;
+    }
     if (sig === 'SIGKILL' || sig === 'SIGTERM') n.up = false;
     else if (sig === 'SIGSTOP') n.frozen = true;
     else if (sig === 'SIGCONT') n.frozen = false;
@@ -205,6 +223,7 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
     const leader = this.leader === null ? undefined : this.node(this.leader);
     n.up = true;
     n.restarted = true;
+    n.starts += 1;
     n.timeline = leader?.timeline ?? n.timeline;
     n.keys.clear();
     leader?.keys.forEach((k) => n.keys.add(k));
@@ -215,14 +234,17 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
   }
 
   async pid(_component: Component, name: string): Promise<number | undefined> {
-    return this.node(name).up ? 1000 + this.nodes.indexOf(this.node(name)) : undefined;
+    const n = this.node(name);
+    return n.up ? 1000 + 100 * this.nodes.indexOf(n) + n.starts : undefined;
   }
 
   /**
    * An operator's command, understood just enough for the runner's tests:
    * one that says `failover` makes the member it runs in the leader on a
    * new timeline (as `patronictl failover --candidate` would), one that
-   * says `exit N` exits N, one that says `hang` runs out its timeout, and anything else exits 0.
+   * says `exit N` exits N, one that says `hang` runs out its timeout, one that says `reinit` re-creates
+   * the member (or prints Patroni's "Failed:" and exits 0), one that says `etcd-rebuild` gives etcd a new
+   * cluster id, and anything else exits 0.
    */
   async execIn(name: string, argv: readonly string[]): Promise<CommandResult> {
     this.commands.push([name, argv]);
@@ -236,6 +258,15 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
     }
     const exit = /\bexit (\d+)/.exec(text);
     if (exit !== null) return { code: Number(exit[1]), stdout: '', stderr: `${name}: told to exit ${exit[1]}` };
+    if (/\breinit\b/.test(text)) {
+      if (this.behaviour.reinitRefused === true) return { code: 0, stdout: `Failed: reinitialize for member ${name}, status code=503, (cluster doesn't have a leader)\n`, stderr: '' };
+      this.node(name).recreated += 1;
+      return { code: 0, stdout: `Success: reinitialize for member ${name}\n`, stderr: '' };
+    }
+    if (/\betcd-rebuild\b/.test(text)) {
+      if (this.behaviour.etcdRebuildKeepsCluster !== true) this.etcdClusterId = 'a1b2c3d4e5f60718';
+      return { code: 0, stdout: '', stderr: '' };
+    }
     if (/\bfailover\b/.test(text)) {
       const timeline = Math.max(...this.nodes.map((n) => n.timeline)) + 1;
       for (const n of this.nodes) n.timeline = timeline;
@@ -366,6 +397,8 @@ export const FAKE_PARTS: HarnessParts = {
     }));
   },
   leaderName: async (c) => fake(c).leader ?? { none: 'no leader' },
+  incarnation: async (c, member) => ({ systemId: '7312345678901234567', dataDirSince: `incarnation ${fake(c).node(member).recreated}` }),
+  etcdClusterIds: async (c) => ['etcd1', 'etcd2', 'etcd3'].map((name) => ({ name, clusterId: fake(c).etcdClusterId })),
   readKeys: async (c, member) => {
     const keys = [...fake(c).node(member).keys].sort((a, b) => a - b);
     const phantom = fake(c).behaviour.phantomKey;
