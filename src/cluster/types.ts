@@ -252,6 +252,12 @@ export interface Cut {
   detail: string;
   /** Each severed path, probed just before the rules went in and again with them in. */
   probes: (CutPath & { before: Reach; during: Reach })[];
+  /**
+   * When the first rule began to go in and when the last was in (history
+   * clock): the probes before and after take a second or more, and RTO must
+   * run from the cut, not from the probes that preceded it.
+   */
+  span: { from: number; to: number };
   /** Removes exactly the rules, then probes each path again; a second call retries only what is left. */
   cure: () => Promise<(CutPath & { after: Reach })[]>;
 }

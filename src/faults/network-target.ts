@@ -1,4 +1,5 @@
 import { Toxiproxy, type Toxic } from 'toxiproxy-node-client';
+import { now } from '../history/clock.js';
 import { request } from 'undici';
 import { errorMessage, HarnessError } from '../errors.js';
 import { hasLinkCut, hasNetworkControl, type Cut, type CutPath, type LinkProbe, type NetworkControl, type Reach, type StartedCluster } from '../cluster/types.js';
@@ -74,7 +75,9 @@ export async function poisonLinks(cluster: StartedCluster, names: readonly strin
   const probe = () => Promise.all(links.map((l) => net.probeLink(l, { timeoutMs: probeTimeoutMs(spec), padBytes: padFor(spec) })));
   // The link's own round trip is the best of three: one slow probe on a busy machine must not hide a toxic's delay.
   const before = (await Promise.all([probe(), probe(), probe()])).reduce((best, next) => best.map((b, i) => fastest(b, next[i] as LinkProbe)));
+  const startedAt = now();
   const heal = await poison(cluster, links, label, spec);
+  const inForceAt = now();
   let effect: string;
   try {
     const during = await probe();
@@ -83,7 +86,7 @@ export async function poisonLinks(cluster: StartedCluster, names: readonly strin
     await heal().catch(() => undefined); // the missing proof is the error to report
     throw err;
   }
-  return { detail: `${spec.type} ${JSON.stringify(spec.attributes)} on ${links.join(', ')}`, effect, heal };
+  return { detail: `${spec.type} ${JSON.stringify(spec.attributes)} on ${links.join(', ')}`, effect, heal, startedAt, inForceAt };
 }
 
 /**
@@ -105,7 +108,12 @@ export async function cutLinks(cluster: StartedCluster, names: readonly string[]
     for (const c of cuts) await c.cure().catch(() => undefined); // the cut's own error is the one to report
     throw err;
   }
-  return { detail: cuts.map((c) => c.detail).join('; '), effect, heal: async () => `removed the rules of ${label}; ${await healCuts(label, cuts)}` };
+  return {
+    detail: cuts.map((c) => c.detail).join('; '),
+    effect,
+    startedAt: Math.min(...cuts.map((c) => c.span.from)),
+    inForceAt: Math.max(...cuts.map((c) => c.span.to)),
+    heal: async () => `removed the rules of ${label}; ${await healCuts(label, cuts)}` };
 }
 
 /** Runs every cure, then judges them together: a rule left in place, or a path still silent, fails the heal. */

@@ -34,6 +34,8 @@ export const partitionHosts: FaultDefinition = {
     return {
       detail: `${String(params['grudge'])}: ${describeGrudge(grudge)}; ${cut.detail}`,
       effect,
+      startedAt: cut.span.from,
+      inForceAt: cut.span.to,
       heal: async () => `every host sees every host again: ${await healCuts('partition-hosts', [cut])}`,
     };
   },

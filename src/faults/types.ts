@@ -18,6 +18,12 @@ export interface Injected {
    * `end`, so that the observation window does not count as injection time.
    */
   inForceAt?: number;
+  /**
+   * When the fault began to act, if `inject` first observed the cluster as it
+   * was (the probes before a cut): the runner records it as the event's `t`,
+   * from which RTO and detection run.
+   */
+  startedAt?: number;
   /** The cure, run by `heal` or by the runner's final heal; absent when nothing needs undoing. */
   heal?: () => Promise<string | void>;
 }

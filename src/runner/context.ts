@@ -37,6 +37,7 @@ export interface RunContext {
    * primary may go on acknowledging for a while.
    */
   lastOkStartBy: Map<string, number>;
+  /**
    * The etcd cluster id before the first step, for `wait_for: etcd-new-cluster`
    * (read only by scenarios that wait for it); why it could not be read otherwise.
    */

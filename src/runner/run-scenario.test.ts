@@ -151,6 +151,18 @@ describe('the runner on the in-memory fake provider', () => {
     expect(provider.cluster?.dropped.size).toBe(0);
   });
 
+  it('times a network fault from its cut, not from the probes that preceded it (RTO runs from the fault event\'s t)', async () => {
+    const scenario = loadScenarioText(KILL.replace('action: kill, target: m1', 'action: partition-dcs, target: m1'), 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150, cutProbeMs: 300 });
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    const record = await runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir });
+    const step = ofKind(record.events, 'step').find((e) => e.phase === 'start' && e.type === 'fault');
+    const inject = ofKind(record.events, 'fault').find((e) => e.phase === 'inject');
+    expect(inject?.error).toBeUndefined();
+    expect((inject?.t ?? 0) - (step?.t ?? 0)).toBeGreaterThanOrEqual(300);
+    expect(inject?.end).toBeGreaterThanOrEqual(inject?.t ?? Infinity);
+  });
+
   it('does not pass a run whose pause-replication found nothing to pause: a harness error, recorded on the fault (issue 19)', async () => {
     const text = KILL.replace('action: kill, target: m1', 'action: pause-replication, target: m2, id: stall').replace('  - wait_for: { condition: new-leader, timeout: 1s }\n', '');
     const scenario = loadScenarioText(text, 'fake.yaml');

@@ -34,6 +34,7 @@ async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): 
     // The fault starts when it is injected, not when its target was looked up: RTO runs from here.
     t = now();
     const injected = await def.inject(ctx.cluster, resolved, step.params);
+    if (injected.startedAt !== undefined) t = injected.startedAt;
     ctx.history.append({ kind: 'fault', t, end: injected.inForceAt ?? now(), phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}), ...(injected.effect ? { effect: injected.effect } : {}) });
     ctx.active.set(step.id, { id: step.id, action: step.action, target: step.target, resolved, ...(injected.heal ? { heal: injected.heal } : {}) });
     ctx.progress.say(`injected ${step.action} on ${resolved.join(', ') || step.target}${injected.detail ? ` (${injected.detail})` : ''}${injected.effect ? `; effect: ${injected.effect}` : ''}`);

@@ -7,6 +7,7 @@
  * (silent with the rules in) and its cure (answered again).
  */
 import { HarnessError, errorMessage } from '../../errors.js';
+import { now } from '../../history/clock.js';
 import type { Cut, CutPath, Reach } from '../types.js';
 import type { DockerResult } from './cli.js';
 
@@ -129,16 +130,19 @@ export async function probedCut(t: ProbeTarget, nextTag: () => string, paths: re
   const probeAll = () => Promise.all(paths.map((p) => probePath(t, p)));
   const before = await probeAll();
   const cures: Cure[] = [];
+  const from = now();
   try {
     for (const p of paths) cures.push(await partition(t, nextTag(), p.from, p.to, p.oneWay ? { oneWay: true } : {}));
   } catch (err) {
     await allCures(cures)().catch(() => undefined); // the partition's own error is the one to report
     throw err;
   }
+  const span = { from, to: now() };
   const during = await probeAll();
   const cure = allCures(cures);
   return {
     detail,
+    span,
     probes: paths.map((p, i) => ({ from: p.from, to: p.to, before: before[i] as Reach, during: during[i] as Reach })),
     cure: async () => {
       await cure();

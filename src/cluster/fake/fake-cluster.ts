@@ -37,6 +37,8 @@ export interface FakeBehaviour {
   cutsDropNothing?: boolean;
   /** A cure reports success but the paths it cut stay silent, as rules left in a frozen container. */
   cutsOutliveCure?: boolean;
+  /** The probes before a cut take this long, as `docker exec` probes do: the fault must still be timed from the cut. */
+  cutProbeMs?: number;
   /**
    * Links carried by a real in-process proxy (NetworkControl), each in front
    * of an upstream that answers a line. `toxicsMissTraffic`: probes go
@@ -172,12 +174,15 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
   }
 
   /** Rules in memory; the behaviour's knobs make them drop nothing, or outlive their cure. */
-  #cut(paths: readonly (CutPath & { oneWay?: boolean })[], detail: string): Cut {
+  async #cut(paths: readonly (CutPath & { oneWay?: boolean })[], detail: string): Promise<Cut> {
     const before = paths.map((p) => this.#reach(p));
+    if (this.behaviour.cutProbeMs !== undefined) await new Promise((r) => setTimeout(r, this.behaviour.cutProbeMs));
+    const from = now();
     const keys = paths.flatMap((p) => [`${p.from}>${p.to}`, ...(p.oneWay === true ? [] : [`${p.to}>${p.from}`])]);
     if (this.behaviour.cutsDropNothing !== true) keys.forEach((k) => this.dropped.add(k));
     return {
       detail,
+      span: { from, to: now() },
       probes: paths.map((p, i) => ({ ...p, before: before[i] as Reach, during: this.#reach(p) })),
       cure: async () => {
         if (this.behaviour.cutsOutliveCure !== true) keys.forEach((k) => this.dropped.delete(k));
