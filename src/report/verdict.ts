@@ -1,10 +1,11 @@
 import type { RunRecord, Verdict } from './types.js';
+import type { Analysis } from '../checks/metrics.js';
 
 // error > fail > pass: a suite that could not run must not read as a mere failure.
 const severity: Record<Verdict, number> = { pass: 0, fail: 1, error: 2 };
 
 /** A harness error overrides whatever the checks concluded from a partial history. */
-export function runVerdict(run: RunRecord): Verdict {
+export function runVerdict(run: Pick<RunRecord, 'harnessError'> & { analysis: Pick<Analysis, 'verdict'> }): Verdict {
   return run.harnessError !== undefined ? 'error' : run.analysis.verdict;
 }
 

@@ -39,6 +39,11 @@ export function inRange(finding: KnownFinding, versions: Versions): boolean {
   });
 }
 
+/** Whether a finding is about this scenario: its name, and a file in the finding's folder when it came from one. */
+export function coversScenario(f: KnownFinding, scenario: string, scenarioFile: string | undefined): boolean {
+  return f.scenario === scenario && (f.dir === undefined || (scenarioFile !== undefined && dirname(scenarioFile) === f.dir));
+}
+
 /** What the known findings made of a run's lines, for the console and the reports. */
 export interface KnownOutcome {
   finding: KnownFinding;
@@ -60,9 +65,8 @@ export function applyKnownFindings(
 ): { sla: SlaResult[]; outcomes: KnownOutcome[] } {
   if (o.strict === true) return { sla: [...sla], outcomes: [] };
   const outcomes: KnownOutcome[] = [];
-  const here = (f: KnownFinding) => f.dir === undefined || (o.scenarioFile !== undefined && dirname(o.scenarioFile) === f.dir);
   const lines = sla.map((line) => {
-    const finding = findings.find((f) => f.scenario === scenario && f.metric === line.metric && here(f) && inRange(f, versions));
+    const finding = findings.find((f) => f.metric === line.metric && coversScenario(f, scenario, o.scenarioFile) && inRange(f, versions));
     if (finding === undefined || line.status === 'deferred' || line.status === 'unknown') return line;
     const reproduced = line.status === 'fail';
     outcomes.push({ finding, status: reproduced ? 'reproduced' : 'absent' });
