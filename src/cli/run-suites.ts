@@ -2,7 +2,7 @@ import { join, relative, sep } from 'node:path';
 import { verdictOf } from '../checks/verdict.js';
 import { judgeOverIterations } from '../checks/over-iterations.js';
 import { EXIT } from '../errors.js';
-import { runVerdict, worstVerdict } from '../report/verdict.js';
+import { runVerdict, verdictExitCode, worstVerdict } from '../report/verdict.js';
 import { writeRunReport, writeSuiteSummary } from '../report/write.js';
 import { toSummaryJson, type ScenarioVerdict, type SuiteRun, type SummaryJson } from '../report/summary.js';
 import type { Verdict } from '../report/types.js';
@@ -115,7 +115,7 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
   // Nothing run is nothing verified: the worst of no verdicts is an error. A shard with no runs verified nothing either, but
   // failed nothing: the gate is merge-reports' verdict over all the shards.
   const worst = o.shard !== undefined && verdicts.length === 0 ? 'pass' : worstVerdict(verdicts);
-  const code = worst === 'error' ? EXIT.harness : worst === 'fail' ? EXIT.slaViolated : EXIT.pass;
+  const code = verdictExitCode(worst);
   if (o.json) writeJson({ verdict: worst, exit_code: code, suites: results } satisfies RunJson);
   return code;
 }

@@ -1,3 +1,4 @@
+import { EXIT } from '../errors.js';
 import type { RunRecord, Verdict } from './types.js';
 import type { Analysis } from '../checks/metrics.js';
 
@@ -17,3 +18,8 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
 }
 
 export const verdictIcon: Record<Verdict, string> = { pass: '✅', fail: '❌', error: '⚠️' };
+
+/** The CLI's exit code for a verdict: 0 pass, 1 fail, 3 error (a run that could not complete or be judged). */
+export function verdictExitCode(v: Verdict): number {
+  return v === 'error' ? EXIT.harness : v === 'fail' ? EXIT.slaViolated : EXIT.pass;
+}
