@@ -1,7 +1,6 @@
 import { join, relative, sep } from 'node:path';
 import { verdictOf } from '../checks/verdict.js';
 import { judgeOverIterations } from '../checks/over-iterations.js';
-import { EXIT } from '../errors.js';
 import { runVerdict, verdictExitCode, worstVerdict } from '../report/verdict.js';
 import { writeRunReport, writeSuiteSummary } from '../report/write.js';
 import { toSummaryJson, type ScenarioVerdict, type SuiteRun, type SummaryJson } from '../report/summary.js';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FAKE_PARTS, FakeProvider } from '../cluster/fake/fake-cluster.js';
 import { exitCodeFor } from '../errors.js';
+import type { ShardJson } from '../report/shard-json.js';
 import type { Scenario } from '../scenario/types.js';
 
 vi.mock('../runner/run-scenario.js', async (importOriginal) => {
@@ -32,6 +33,7 @@ const { mergeReports } = await import('./merge-reports.js');
 const { planUpgrade, runUpgrade } = await import('./verify-upgrade.js');
 const { loadTargets } = await import('../scenario/load.js');
 const { shardKeys, suiteUnits } = await import('./shard.js');
+const { checkPieces } = await import('../report/merge.js');
 
 const root = mkdtempSync(join(tmpdir(), 'pc-shard-'));
 afterAll(() => { if (!process.env["KEEP"]) rmSync(root, { recursive: true, force: true }); });
@@ -98,6 +100,8 @@ describe('run --shard i/N, then merge-reports: the same suite folder as one run'
     const ran = shards.map((d) => (read(join(d, 'shard.json')) as { ran: string[] }).ran);
     expect(ran.flat().sort()).toEqual(units.map((u) => u.dir).sort());
     expect(ran.every((r) => r.length > 0)).toBe(true);
+    // fake-stuck's iterations are in two shards: its line over the iterations can only be judged by the merge.
+    expect(ran.findIndex((r) => r.includes('02-fake-stuck-1'))).not.toBe(ran.findIndex((r) => r.includes('02-fake-stuck-2')));
     // fake-stuck's two iterations: 01 and 03 pass (fake-kill), 02 fails.
     expect(wholeCode).toBe(1);
 
@@ -190,4 +194,32 @@ describe('verify-upgrade --shard i/4, then merge-reports: the same comparison an
     const err = await mergeReports([...pieces.slice(0, 3), join(root, 'shard-1')], join(root, 'up-mixed')).then(() => undefined, (e: unknown) => e);
     expect(exitCodeFor(err)).toBe(2);
   }, 180_000);
+});
+
+describe('checkPieces: hand-made shard.json files', () => {
+  const meta = (index: number, ran: string[], o: Partial<ShardJson> = {}): ShardJson => ({
+    suite: 's', side: null, shard: { index, total: 2 }, harness_version: '1', provider: 'docker', releases: ['bookworm'], iterations: 1, strict: false,
+    units: [{ scenario: 'a', position: 1, iteration: 1, dir: '01-a' }, { scenario: 'b', position: 2, iteration: 1, dir: '02-b' }],
+    units_hash: 'h', ran, scenarios: [], ...o,
+  });
+  const refusal = (pieces: Array<{ dir: string; meta: ShardJson }>) => {
+    try {
+      checkPieces(pieces);
+    } catch (err) {
+      expect(exitCodeFor(err)).toBe(2);
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  it('accepts every shard once, each run once; an empty shard included', () => {
+    expect(refusal([{ dir: 'x', meta: meta(1, ['01-a', '02-b']) }, { dir: 'y', meta: meta(2, []) }])).toBe('accepted');
+  });
+  it('refuses a run two shards ran, a run none ran, a run not in the list, another split and another side', () => {
+    expect(refusal([{ dir: 'x', meta: meta(1, ['01-a', '02-b']) }, { dir: 'y', meta: meta(2, ['02-b']) }])).toMatch(/run 02-b is in two shards/);
+    expect(refusal([{ dir: 'x', meta: meta(1, ['01-a']) }, { dir: 'y', meta: meta(2, []) }])).toMatch(/no shard ran 02-b/);
+    expect(refusal([{ dir: 'x', meta: meta(1, ['01-a', '02-b']) }, { dir: 'y', meta: meta(2, ['03-c']) }])).toMatch(/03-c ran but is not in the suite's list/);
+    expect(refusal([{ dir: 'x', meta: meta(1, ['01-a', '02-b']) }, { dir: 'y', meta: { ...meta(2, []), shard: { index: 2, total: 3 } } }])).toMatch(/not split the same way/);
+    expect(refusal([{ dir: 'x', meta: meta(1, ['01-a', '02-b']) }, { dir: 'y', meta: meta(2, [], { side: 'after' }) }])).toMatch(/side "after"/);
+    expect(refusal([])).toMatch(/no shard folders/);
+  });
 });
