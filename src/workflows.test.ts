@@ -18,7 +18,8 @@ const README = read(new URL('README.md', ROOT));
 const SCRIPTS = (JSON.parse(read(new URL('package.json', ROOT))) as { scripts: Record<string, string> }).scripts;
 
 interface Step { run?: string; uses?: string; with?: Record<string, unknown>; if?: string }
-interface Workflow { on: Record<string, unknown>; jobs: Record<string, { steps: Step[]; 'runs-on'?: string }> }
+interface Job { steps: Step[]; 'runs-on'?: string; needs?: string | string[]; if?: string; strategy?: { matrix?: Record<string, unknown> } }
+interface Workflow { on: Record<string, unknown>; jobs: Record<string, Job> }
 
 const workflows = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort()
   .map((file) => ({ file, doc: parse(read(new URL(file, DIR))) as Workflow }));
@@ -36,7 +37,35 @@ function invocations(script: string, seen = new Set<string>()): string[][] {
   });
 }
 
-const calls = workflows.flatMap(({ file, doc }) => steps(doc).flatMap((s) => (s.run === undefined ? [] : invocations(s.run).map((args) => ({ file, args })))));
+const calls = workflows.flatMap(({ file, doc }) => Object.entries(doc.jobs).flatMap(([job, j]) => j.steps.flatMap((s) => (s.run === undefined ? [] : invocations(s.run).map((args) => ({ file, job, args }))))));
+
+/**
+ * A workflow split over a matrix of shards: the job running `command` has a
+ * matrix `shard: [1..N]` and passes `--shard ${{ matrix.shard }}/N`; a job
+ * that needs it, and runs even when a shard failed, merges the shards'
+ * artifacts with merge-reports. Returns the merge job.
+ */
+function shardedThenMerged(file: string, command: string): Job & { name: string } {
+  const w = workflows.find((x) => x.file === file)?.doc as Workflow;
+  const runCall = calls.find((c) => c.file === file && c.args[0] === command);
+  const job = w.jobs[runCall?.job ?? ''];
+  const shards = job?.strategy?.matrix?.['shard'];
+  expect(Array.isArray(shards) && shards.length > 1, `${file}: a matrix over shards`).toBe(true);
+  const n = (shards as unknown[]).length;
+  expect(shards).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  const at = runCall?.args.indexOf('--shard') ?? -1;
+  expect(runCall?.args[at + 1], `${file}: --shard \${{ matrix.shard }}/${n}`).toBe(`\${{ matrix.shard }}/${n}`);
+  expect(job?.steps.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.if === 'always()')).toBe(true);
+  const merges = calls.filter((c) => c.file === file && c.args[0] === 'merge-reports');
+  expect(merges.map((c) => c.args.includes('--into')), `${file}: one merge-reports --into`).toEqual([true]);
+  const name = merges[0]?.job ?? '';
+  const merge = w.jobs[name] as Job;
+  expect([merge.needs].flat()).toContain(runCall?.job);
+  // A failed shard still gets merged: merge-reports is what says a shard is missing.
+  expect(merge.if).toBe('always()');
+  expect(merge.steps.some((s) => s.uses?.startsWith('actions/download-artifact@'))).toBe(true);
+  return { ...merge, name };
+}
 
 /** README's words for a command path: `patroni-chaos cluster status` or `bin/patroni-chaos.js cluster status`, flags anywhere. */
 function documented(u: Usage): string[] {
@@ -84,8 +113,22 @@ describe('the workflows', () => {
   it('upgrade: by hand with from and to, verify-upgrade, the comparison uploaded', () => {
     const w = workflows.find((x) => x.file === 'upgrade.yml')?.doc as Workflow;
     expect(Object.keys((w.on['workflow_dispatch'] as { inputs: object }).inputs)).toEqual(expect.arrayContaining(['from', 'to']));
-    expect(calls.filter((c) => c.file === 'upgrade.yml').map((c) => c.args.slice(0, 5))).toEqual([['verify-upgrade', '--from', '$FROM', '--to', '$TO']]);
+    expect(calls.filter((c) => c.file === 'upgrade.yml' && c.args[0] === 'verify-upgrade').map((c) => c.args.slice(0, 5))).toEqual([['verify-upgrade', '--from', '$FROM', '--to', '$TO']]);
     expect(steps(w).some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
+  });
+
+  it('nightly: sharded over a matrix, merged by a job that publishes the merged junit.xml and summary.md and exits with merge-reports\' code', () => {
+    const merge = shardedThenMerged('nightly.yml', 'run');
+    expect(merge.steps.some((s) => s.uses?.startsWith('dorny/test-reporter@') && String(s.with?.['path']).startsWith('merged/') && String(s.with?.['path']).endsWith('junit.xml'))).toBe(true);
+    expect(merge.steps.some((s) => s.run?.includes('merged/summary.md') && s.run.includes('$GITHUB_STEP_SUMMARY'))).toBe(true);
+    expect(merge.steps.at(-1)?.run).toMatch(/^exit "\$\{CODE:-3\}"/);
+  });
+
+  it('upgrade: sharded over a matrix, merged and compared by a job that publishes comparison.md and the after side\'s junit.xml', () => {
+    const merge = shardedThenMerged('upgrade.yml', 'verify-upgrade');
+    expect(merge.steps.some((s) => s.run?.includes('merged/comparison.md') && s.run.includes('$GITHUB_STEP_SUMMARY'))).toBe(true);
+    expect(merge.steps.some((s) => s.uses?.startsWith('dorny/test-reporter@') && String(s.with?.['path']) === 'merged/after/junit.xml')).toBe(true);
+    expect(merge.steps.at(-1)?.run).toMatch(/^exit "\$\{CODE:-3\}"/);
   });
 });
 

@@ -21,7 +21,7 @@ export function statOf(stat: Stat, values: readonly number[]): number | null {
  * makes the statistic unknown. The note says how many iterations held and
  * names those that did not: `runs` are in iteration order, from 1.
  */
-export function judgeOverIterations(scenario: Scenario, runs: readonly Analysis[]): SlaResult[] {
+export function judgeOverIterations(scenario: Pick<Scenario, 'sla'>, runs: readonly Pick<Analysis, 'sla'>[]): SlaResult[] {
   return scenario.sla.flatMap((req): SlaResult[] => {
     if (req.stat === undefined) return [];
     const lines = runs.map((a) => a.sla.find((l) => l.metric === req.metric && l.stat === req.stat));

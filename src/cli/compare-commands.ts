@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { compareReports } from '../report/compare.js';
 import { comparisonText } from '../report/compare-text.js';
 import { intArg } from './args.js';
+import { shardArg, type Shard } from './shard.js';
 import { DEFAULT_UPGRADE_ITERATIONS, planUpgrade, runUpgrade } from './verify-upgrade.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -28,7 +29,8 @@ export function registerCompareCommands(program: Command): void {
     .option('--iterations <n>', `run each scenario N times on each side (default ${DEFAULT_UPGRADE_ITERATIONS}, or the suite's own if more; with 1 the metric comparison is only indicative)`, intArg('--iterations', 1, 1000))
     .option('--set <path=value>', 'override a scenario field on both sides (repeatable); not cluster.release', collect, [])
     .option('--report-dir <dir>', 'where the upgrade folder goes (before/, after/, comparison.md, comparison.json)', 'reports')
-    .action(async (targets: string[], o: { from: string; to: string; iterations?: number; set: string[]; reportDir: string }) => {
+    .option('--shard <i/N>', 'run only the i-th of N shards of both sides\' runs and compare nothing; merge-reports puts the shards together and compares', shardArg)
+    .action(async (targets: string[], o: { from: string; to: string; iterations?: number; set: string[]; reportDir: string; shard?: Shard }) => {
       const plan = planUpgrade(targets, o);
       process.exitCode = await runUpgrade(plan);
     });

@@ -9,6 +9,7 @@ import { versionJson, versionText } from './components.js';
 import { writeJson } from './output.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { registerCompareCommands } from './compare-commands.js';
+import { registerMergeCommand } from './merge-reports.js';
 
 function replicationArg(v: string): 'synchronous' | 'asynchronous' {
   if (v === 'sync' || v === 'synchronous') return 'synchronous';
@@ -75,6 +76,7 @@ export function buildProgram(): Command {
     });
   registerScenarioCommands(program);
   registerCompareCommands(program);
+  registerMergeCommand(program);
   return program;
 }
 

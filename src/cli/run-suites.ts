@@ -1,8 +1,7 @@
 import { join, relative, sep } from 'node:path';
 import { verdictOf } from '../checks/verdict.js';
 import { judgeOverIterations } from '../checks/over-iterations.js';
-import { EXIT } from '../errors.js';
-import { runVerdict, worstVerdict } from '../report/verdict.js';
+import { runVerdict, verdictExitCode, worstVerdict } from '../report/verdict.js';
 import { writeRunReport, writeSuiteSummary } from '../report/write.js';
 import { toSummaryJson, type ScenarioVerdict, type SuiteRun, type SummaryJson } from '../report/summary.js';
 import type { Verdict } from '../report/types.js';
@@ -13,6 +12,10 @@ import type { SlaResult } from '../sla/types.js';
 import { runScenario } from '../runner/run-scenario.js';
 import { formatDuration, formatMetric } from '../report/format.js';
 import { providerFor, type ProviderName } from './providers.js';
+import { harnessVersion } from './components.js';
+import { SHARD_FILE } from '../report/shard-json.js';
+import { shardRecord, suiteUnits, unitKey, type Shard, type Side, type Unit } from './shard.js';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { toStderr, toStdout, writeJson } from './output.js';
 
 export interface RunSuitesOptions {
@@ -29,6 +32,8 @@ export interface RunSuitesOptions {
   suiteDir?: (suite: Suite) => string;
   /** stdout gets one JSON document (RunJson) at the end; the verdict lines go to stderr with the progress. */
   json?: boolean;
+  /** Run only this shard's units (see shard.ts); each suite folder then also gets shard.json. */
+  shard?: { shard: Shard; keys: ReadonlySet<string>; side?: Side };
 }
 
 /** `run --json`: each suite's summary.json content, with its folder; run folders are relative to it. */
@@ -59,13 +64,19 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
   for (const suite of suites) {
     const suiteDir = o.suiteDir?.(suite) ?? join(o.reportDir, `${stamp()}-${suite.name}`);
     const iterations = o.iterations ?? suite.iterations;
-    const single = suite.scenarios.length === 1 && iterations === 1;
+    // A shard always writes the suite layout, so that its pieces merge into one.
+    const single = o.shard === undefined && suite.scenarios.length === 1 && iterations === 1;
+    const units = suiteUnits(suite, iterations, o.shard?.side ?? null);
+    const ran: Unit[] = [];
     const runs: SuiteRun[] = [];
     const scenarios: ScenarioVerdict[] = [];
     for (const [i, scenario] of suite.scenarios.entries()) {
       const mine: SuiteRun[] = [];
       for (let it = 1; it <= iterations; it++) {
-        const dir = single ? suiteDir : join(suiteDir, `${String(i + 1).padStart(2, '0')}-${scenario.name}${iterations > 1 ? `-${it}` : ''}`);
+        const unit = units[i * iterations + it - 1];
+        if (unit === undefined || (o.shard !== undefined && !o.shard.keys.has(unitKey(unit)))) continue;
+        ran.push(unit);
+        const dir = single ? suiteDir : join(suiteDir, unit.dir);
         process.stderr.write(`\n== ${scenario.name}${iterations > 1 ? ` (iteration ${it}/${iterations})` : ''}: ${scenario.description.split('\n')[0]}\n`);
         const run = await runScenario(scenario, { provider: provider.create, dir, iteration: it, deferStats: iterations > 1, knownFindings, strict: o.strict ?? false });
         await writeRunReport(dir, run);
@@ -77,14 +88,24 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
         for (const k of run.analysis.known ?? []) say(knownLine(k));
         say(`    report: ${join(dir, 'report.md')}\n`);
       }
-      const overIterations = iterations > 1 ? applyKnownFindings(judgeOverIterations(scenario, mine.map((r) => r.run.analysis)), scenario.name, mine[0]?.run.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null }, knownFindings, { strict: o.strict ?? false, ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }) }).sla : [];
+      if (mine.length === 0) continue;
+      // A statistic over some of the iterations is not the scenario's: merge-reports judges it over all of them.
+      const whole = mine.length === iterations;
+      if (!whole) say(`    ${scenario.name}: ${mine.length} of ${iterations} iterations in this shard; its lines over the iterations are judged by merge-reports\n`);
+      const overIterations = iterations > 1 && whole ? applyKnownFindings(judgeOverIterations(scenario, mine.map((r) => r.run.analysis)), scenario.name, mine[0]?.run.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null }, knownFindings, { strict: o.strict ?? false, ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }) }).sla : [];
       const verdict = worstVerdict([...mine.map((r) => runVerdict(r.run)), ...(overIterations.length > 0 ? [verdictOf(overIterations, [])] : [])]);
       for (const line of overIterations) say(`${line.status.toUpperCase()}  ${scenario.name} over ${iterations} iterations: ${lineText(line)} (${line.note ?? ''})\n`);
       scenarios.push({ scenario: scenario.name, verdict, sla_over_iterations: overIterations });
       verdicts.push(verdict);
       runs.push(...mine);
     }
-    if (!single) {
+    if (o.shard !== undefined) {
+      await mkdir(suiteDir, { recursive: true });
+      const record = shardRecord(suite, units, ran, o.shard.shard, { harnessVersion: harnessVersion(), provider: o.provider, iterations, strict: o.strict ?? false, findings: knownFindings });
+      await writeFile(join(suiteDir, SHARD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+      say(`shard ${o.shard.shard.index}/${o.shard.shard.total} of suite ${suite.name}${o.shard.side ? ` (${o.shard.side})` : ''}: ${ran.length} of ${units.length} runs; merge-reports puts the shards together\n`);
+    }
+    if (!single && !(o.shard !== undefined && ran.length === 0)) {
       const paths = await writeSuiteSummary(suiteDir, suite.name, runs, scenarios);
       say(`suite ${suite.name}: ${worstVerdict(scenarios.map((s) => s.verdict))}, summary ${paths.markdown ?? suiteDir}\n`);
     }
@@ -93,9 +114,10 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
     // Every report of the suite is written: the runs' write logs can go.
     for (const r of runs) r.run.release?.();
   }
-  // Nothing run is nothing verified: the worst of no verdicts is an error.
-  const worst = worstVerdict(verdicts);
-  const code = worst === 'error' ? EXIT.harness : worst === 'fail' ? EXIT.slaViolated : EXIT.pass;
+  // Nothing run is nothing verified: the worst of no verdicts is an error. A shard with no runs verified nothing either, but
+  // failed nothing: the gate is merge-reports' verdict over all the shards.
+  const worst = o.shard !== undefined && verdicts.length === 0 ? 'pass' : worstVerdict(verdicts);
+  const code = verdictExitCode(worst);
   if (o.json) writeJson({ verdict: worst, exit_code: code, suites: results } satisfies RunJson);
   return code;
 }

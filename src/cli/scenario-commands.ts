@@ -10,7 +10,8 @@ import { faultsOf } from '../scenario/steps.js';
 import type { Suite } from '../scenario/types.js';
 import type { ClusterFile } from '../cluster/external/cluster-file.js';
 import { clusterFileOf, providerFor, PROVIDERS, type ProviderName } from './providers.js';
-import { runSuites } from './run-suites.js';
+import { runSuites, stamp } from './run-suites.js';
+import { shardArg, shardKeys, suiteUnits, type Shard } from './shard.js';
 import { table } from './table.js';
 import { withInvariants } from '../checks/invariants.js';
 import { intArg, urlArg } from './args.js';
@@ -110,7 +111,8 @@ export function registerScenarioCommands(program: Command): void {
     .option('--confirm-cluster <scope>', 'external: the Patroni scope of that cluster, typed again to confirm it may be written to and faulted')
     .option('--json', 'one JSON document on stdout at the end (verdict, exit_code, each suite\'s summary); progress and verdict lines on stderr')
     .option('--tag <tag>', 'run only the scenarios (of every target) that have this tag; a suite left with none is skipped')
-    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string; json?: boolean; tag?: string }, cmd: Command) => {
+    .option('--shard <i/N>', 'run only the i-th of N shards of the runs (split by expected duration, the same on every machine); merge-reports puts the shards\' folders together', shardArg)
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string; json?: boolean; tag?: string; shard?: Shard }, cmd: Command) => {
       if (o.provider !== 'local') {
         // These shape the local provider's processes and ports; another provider would silently ignore them.
         const localOnly = (['keepCluster', 'portBase', 'toxiproxy'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
@@ -122,7 +124,8 @@ export function registerScenarioCommands(program: Command): void {
       const loaded = loadChecked(targets, o.set, o.provider, o.clusterFile);
       const suites = o.tag === undefined ? loaded : withTag(loaded, o.tag);
       if (o.provider === 'external') confirmExternal(clusterFileOf(o.clusterFile), suites, o.confirmCluster);
-      process.exitCode = await runSuites(suites, o);
+      const { shard, ...rest } = o;
+      process.exitCode = await runSuites(suites, { ...rest, ...(shard === undefined ? {} : { shard: shardOf(suites, o.iterations, shard), suiteDir: (s: Suite) => join(o.reportDir, `${stamp()}-${s.name}-shard-${shard.index}of${shard.total}`) }) });
     });
 
   program
@@ -161,6 +164,11 @@ export function registerScenarioCommands(program: Command): void {
         : [e.file, e.tags.join(','), firstSentence(e.description)]);
       process.stdout.write(`${table(['file', 'tags', 'description'], rows)}\n`);
     });
+}
+
+/** `run --shard`: this shard's units out of every suite's runs. */
+function shardOf(suites: readonly Suite[], iterations: number | undefined, shard: Shard) {
+  return { shard, keys: shardKeys(suites.flatMap((s) => suiteUnits(s, iterations ?? s.iterations)), shard) };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../errors.js';
 import { compareReports } from '../report/compare.js';
@@ -18,6 +18,7 @@ import type { Suite } from '../scenario/types.js';
 import { providerFor } from './providers.js';
 import { runSuites, stamp } from './run-suites.js';
 import { loadChecked } from './scenario-commands.js';
+import { shardKeys, suiteUnits, type Shard, type Side } from './shard.js';
 
 /** The provider that builds its clusters from a named release; verify-upgrade needs one (the others run what is installed). */
 export const UPGRADE_PROVIDER = 'docker';
@@ -32,6 +33,7 @@ export interface UpgradeOptions {
   iterations?: number;
   set: string[];
   reportDir: string;
+  shard?: Shard;
 }
 
 export interface UpgradePlan {
@@ -41,6 +43,8 @@ export interface UpgradePlan {
   after: { release: string; suite: Suite; dir: string };
   /** Per scenario on each side: --iterations, else the suite's own when above the default, else the default. */
   iterations: number;
+  /** --shard: this machine runs only its share of both sides' runs, and compares nothing. */
+  shard?: Shard;
 }
 
 const flagIssue = (path: string, message: string) => new ScenarioError([{ file: '', line: 0, column: 0, path, message }]);
@@ -62,11 +66,11 @@ export function planUpgrade(targets: readonly string[], o: UpgradeOptions, provi
   else if (existsSync(o.from)) readReportSide(o.from);
   else throw flagIssue('--from', `"${o.from}" is neither a release (${releases.join(', ')}) nor a report folder`);
   const files = targets.length > 0 ? [...targets] : [DEFAULT_UPGRADE_SUITE];
-  const outDir = join(o.reportDir, `${stamp()}-upgrade-${fromRelease ?? 'saved'}-to-${o.to}`);
+  const outDir = join(o.reportDir, `${stamp()}-upgrade-${fromRelease ?? 'saved'}-to-${o.to}${o.shard === undefined ? '' : `-shard-${o.shard.index}of${o.shard.total}`}`);
   const side = (release: string, dir: string) => ({ release, dir, suite: oneSuite(loadChecked(files, [...o.set, `cluster.release=${release}`], provider)) });
   const after = side(o.to, join(outDir, 'after'));
   const before = fromRelease === undefined ? { reports: o.from } : side(fromRelease, join(outDir, 'before'));
-  return { outDir, before, after, iterations: o.iterations ?? Math.max(DEFAULT_UPGRADE_ITERATIONS, after.suite.iterations) };
+  return { outDir, before, after, iterations: o.iterations ?? Math.max(DEFAULT_UPGRADE_ITERATIONS, after.suite.iterations), ...(o.shard === undefined ? {} : { shard: o.shard }) };
 }
 
 /** Several targets make one suite per side, so that each side is one report folder that `compare` reads. */
@@ -86,27 +90,73 @@ function oneSuite(suites: Suite[]): Suite {
  * then incomplete.
  */
 export async function runUpgrade(plan: UpgradePlan, provider = UPGRADE_PROVIDER): Promise<number> {
-  const run = async (label: string, s: { release: string; suite: Suite; dir: string }) => {
+  const sides = plan.shard === undefined ? undefined : upgradeShard(plan, plan.shard);
+  const run = async (label: Side, s: { release: string; suite: Suite; dir: string }) => {
     process.stderr.write(`\n=== ${label}: release ${s.release}, ${s.suite.scenarios.length} scenario(s) → ${s.dir}\n`);
     return runSuites([s.suite], {
       provider, reportDir: plan.outDir, keepCluster: false, portBase: 5000, suiteDir: () => s.dir, iterations: plan.iterations,
+      ...(sides === undefined ? {} : { shard: { ...sides, side: label } }),
     });
   };
   const beforeCode = 'release' in plan.before ? await run('before', plan.before) : EXIT.pass;
   const afterCode = await run('after', plan.after);
-  const comparison = compareReports('reports' in plan.before ? plan.before.reports : plan.before.dir, plan.after.dir);
-  await mkdir(plan.outDir, { recursive: true });
-  await writeFile(join(plan.outDir, 'comparison.json'), `${JSON.stringify(comparison, null, 2)}\n`);
-  await writeFile(join(plan.outDir, 'comparison.md'), comparisonMarkdown(comparison));
-  process.stdout.write(`\n${comparisonText(comparison)}comparison: ${join(plan.outDir, 'comparison.md')}\n`);
+  if (plan.shard !== undefined) {
+    await mkdir(plan.outDir, { recursive: true });
+    await writeFile(join(plan.outDir, UPGRADE_SHARD_FILE), `${JSON.stringify(upgradeShardJson(plan, plan.shard), null, 2)}\n`);
+    process.stdout.write(`\nshard ${plan.shard.index}/${plan.shard.total} of the upgrade: ${plan.outDir}; merge-reports puts the shards together and compares\n`);
+    // A shard's own runs only: the comparison, and the gate, come from merge-reports.
+    return Math.max(beforeCode, afterCode);
+  }
+  return writeComparison(plan.outDir, 'reports' in plan.before ? plan.before.reports : plan.before.dir, plan.after.dir, beforeCode, afterCode);
+}
+
+/** Compares the sides, writes comparison.md and comparison.json, prints the table; returns the exit code (upgradeExitCode). */
+export async function writeComparison(outDir: string, beforeDir: string, afterDir: string, beforeCode: number, afterCode: number): Promise<number> {
+  const comparison = compareReports(beforeDir, afterDir);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'comparison.json'), `${JSON.stringify(comparison, null, 2)}\n`);
+  await writeFile(join(outDir, 'comparison.md'), comparisonMarkdown(comparison));
+  process.stdout.write(`\n${comparisonText(comparison)}comparison: ${join(outDir, 'comparison.md')}\n`);
+  return upgradeExitCode(comparison.exit_code, beforeCode, afterCode);
+}
+
+/** The table's exit code, never 0 while the after side's run is not, and 3 when the before side could not complete. */
+export function upgradeExitCode(tableCode: number, beforeCode: number, afterCode: number): number {
   // The table already gates every red after side; this keeps `run`'s own judgement of the after side as the floor of the exit code.
-  if (comparison.exit_code === 0 && afterCode !== EXIT.pass) {
+  if (tableCode === 0 && afterCode !== EXIT.pass) {
     process.stderr.write(`patroni-chaos: the after side's run exited ${afterCode}, so the upgrade is not verified: exit ${afterCode}\n`);
     return afterCode;
   }
-  if (comparison.exit_code === 0 && beforeCode === EXIT.harness) {
+  if (tableCode === 0 && beforeCode === EXIT.harness) {
     process.stderr.write('patroni-chaos: a run could not complete (verdict error), so the comparison is incomplete: exit 3\n');
     return EXIT.harness;
   }
-  return comparison.exit_code;
+  return tableCode;
+}
+
+/** One split over both sides' runs, so that each shard has a share of each. */
+function upgradeShard(plan: UpgradePlan, shard: Shard) {
+  const units = [...('release' in plan.before ? suiteUnits(plan.before.suite, plan.iterations, 'before') : []), ...suiteUnits(plan.after.suite, plan.iterations, 'after')];
+  return { shard, keys: shardKeys(units, shard) };
+}
+
+/** upgrade-shard.json: the upgrade's sides as merge-reports needs them; before/ and after/ hold each side's shard.json. */
+export interface UpgradeShardJson {
+  from: string;
+  to: string;
+  /** --from named a saved report folder: the before side, as the shards were given it. */
+  before_reports: string | null;
+  iterations: number;
+  shard: Shard;
+}
+export const UPGRADE_SHARD_FILE = 'upgrade-shard.json';
+
+function upgradeShardJson(plan: UpgradePlan, shard: Shard): UpgradeShardJson {
+  return {
+    from: 'release' in plan.before ? plan.before.release : plan.before.reports,
+    to: plan.after.release,
+    before_reports: 'reports' in plan.before ? resolve(plan.before.reports) : null,
+    iterations: plan.iterations,
+    shard,
+  };
 }

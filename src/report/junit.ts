@@ -3,6 +3,7 @@ import type { SlaResult } from '../sla/types.js';
 import type { ScenarioVerdict } from './summary.js';
 import { escapeXml as x } from './escape.js';
 import { formatMetric, isoTime } from './format.js';
+import type { JudgedRun } from './judged-run.js';
 import type { RunRecord } from './types.js';
 
 interface Counted {
@@ -33,7 +34,7 @@ export function runJunit(run: RunRecord): string {
  * scenario holding the lines judged on a statistic over its iterations;
  * totals on the root.
  */
-export function suiteJunit(runs: readonly RunRecord[], name = 'patroni-chaos', scenarios: readonly ScenarioVerdict[] = []): string {
+export function suiteJunit(runs: readonly JudgedRun[], name = 'patroni-chaos', scenarios: readonly ScenarioVerdict[] = []): string {
   const iterations = (scenario: string) => runs.filter((r) => r.scenario.name === scenario).length;
   const over = scenarios.filter((sv) => sv.sla_over_iterations.length > 0).map((sv) => {
     const classname = `patroni-chaos.${sv.scenario}`;
@@ -58,7 +59,7 @@ function document(suites: readonly Counted[], name: string): string {
  * "harness", which is an <error> when the run could not complete. Every run
  * has the same test names, so CI can track each line across nights.
  */
-export function runTestsuite(run: RunRecord): Counted {
+export function runTestsuite(run: JudgedRun): Counted {
   const classname = `patroni-chaos.${run.scenario.name}#${run.iteration}`;
   // A run that could not complete is an error, not a failure: its failed lines come from a partial history.
   const sla = run.harnessError === undefined ? run.analysis.sla : run.analysis.sla.map((s) => (s.status === 'fail' ? { ...s, status: 'unknown' as const, note: `partial: the run could not complete${s.note ? `; ${s.note}` : ''}` } : s));
@@ -122,7 +123,7 @@ function checkCase(classname: string, c: CheckResult): Case {
   return { xml: `${open}>\n      <error message="${x(message)}" type="check">${x(c.error ?? '')}</error>\n    </testcase>`, status: 'error' };
 }
 
-function harnessCase(classname: string, run: RunRecord): Case {
+function harnessCase(classname: string, run: JudgedRun): Case {
   const open = `    <testcase classname="${x(classname)}" name="harness" time="${seconds(run.endedAt - run.startedAt)}"`;
   const e = run.harnessError;
   if (e === undefined) return { xml: `${open}/>`, status: 'pass' };

@@ -47,13 +47,13 @@ export function readReportSide(dir: string): ReportSide {
   return { dir, reports, overIterations };
 }
 
-function readReport(file: string): ReportJson {
+export function readReport(file: string): ReportJson {
   const data = readJson(file);
   if (!isReport(data)) throw new ReportFolderError(`${file}: not a patroni-chaos report (no verdict, scenario.name or metrics)`);
   return data;
 }
 
-function readJson(file: string): unknown {
+export function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {

@@ -4,12 +4,13 @@ import { type DistributedMetric, type Distribution, distributionsOf } from './di
 import { distributionsSection, iterations } from './markdown-distributions.js';
 import { SLA_STATUS } from './markdown-metrics.js';
 import { code, mdTable } from './md.js';
+import type { JudgedRun } from './judged-run.js';
 import type { RunRecord, Verdict, WallTime } from './types.js';
 import { runVerdict, verdictIcon, worstVerdict } from './verdict.js';
 
 /** A run of a suite and its report folder, relative to the summary's folder. */
-export interface SuiteRun {
-  run: RunRecord;
+export interface SuiteRun<R extends JudgedRun = RunRecord> {
+  run: R;
   dir: string;
 }
 
@@ -69,7 +70,7 @@ export interface SummaryJson {
  * > fail > pass), each of which is the worst of its iterations and of its
  * lines over the iterations; without scenario verdicts, the worst run. Pure.
  */
-export function toSummaryJson(suite: string, runs: readonly SuiteRun[], scenarios: readonly ScenarioVerdict[] = []): SummaryJson {
+export function toSummaryJson(suite: string, runs: readonly SuiteRun<JudgedRun>[], scenarios: readonly ScenarioVerdict[] = []): SummaryJson {
   const rows = runs.map(({ run, dir }) => ({
     scenario: run.scenario.name,
     iteration: run.iteration,

@@ -27,13 +27,27 @@ ${timelineSvg(buildLanes(run.events, run.startedAt, run.endedAt), { compact: tru
 </section>`;
   });
   const starts = runs.map((r) => r.run.startedAt);
+  return suiteTimelinePage(suite, verdict, sections, starts.length > 0 ? Math.min(...starts) : undefined);
+}
+
+/** The page around the runs' sections; merge-reports puts the shards' sections back into one. */
+export function suiteTimelinePage(suite: string, verdict: Verdict, sections: readonly string[], startedAt: number | undefined): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${x(`${verdict.toUpperCase()} suite ${suite}`)}</title>
 <style>${STYLE}</style></head><body>
 <h1>${verdictIcon[verdict]} ${x(`${verdict.toUpperCase()}: suite ${suite}`)}</h1>
-<div class="meta">${x(`${runs.length} runs${starts.length > 0 ? ` · from ${new Date(Math.min(...starts)).toISOString()}` : ''} · each run's own timeline (every member's role, errors, latency) is a click away`)}</div>
+<div class="meta">${x(`${sections.length} runs${startedAt !== undefined ? ` · from ${new Date(startedAt).toISOString()}` : ''} · each run's own timeline (every member's role, errors, latency) is a click away`)}</div>
 ${legend(true)}
 ${sections.join('\n')}
 </body></html>
 `;
+}
+
+/** Each run's section of a suite timeline page (as toSuiteTimelineHtml wrote it), by its run folder. */
+export function suiteTimelineSections(html: string, dirs: readonly string[]): Map<string, string> {
+  const byAttr = new Map([...html.matchAll(/<section class="run" data-run="([^"]*)">[\s\S]*?<\/section>/g)].map((m) => [m[1] ?? '', m[0]]));
+  return new Map(dirs.flatMap((d) => {
+    const section = byAttr.get(x(d));
+    return section === undefined ? [] : [[d, section] as const];
+  }));
 }

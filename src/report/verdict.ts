@@ -1,10 +1,12 @@
+import { EXIT } from '../errors.js';
 import type { RunRecord, Verdict } from './types.js';
+import type { Analysis } from '../checks/metrics.js';
 
 // error > fail > pass: a suite that could not run must not read as a mere failure.
 const severity: Record<Verdict, number> = { pass: 0, fail: 1, error: 2 };
 
 /** A harness error overrides whatever the checks concluded from a partial history. */
-export function runVerdict(run: RunRecord): Verdict {
+export function runVerdict(run: Pick<RunRecord, 'harnessError'> & { analysis: Pick<Analysis, 'verdict'> }): Verdict {
   return run.harnessError !== undefined ? 'error' : run.analysis.verdict;
 }
 
@@ -16,3 +18,8 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
 }
 
 export const verdictIcon: Record<Verdict, string> = { pass: '✅', fail: '❌', error: '⚠️' };
+
+/** The CLI's exit code for a verdict: 0 pass, 1 fail, 3 error (a run that could not complete or be judged). */
+export function verdictExitCode(v: Verdict): number {
+  return v === 'error' ? EXIT.harness : v === 'fail' ? EXIT.slaViolated : EXIT.pass;
+}

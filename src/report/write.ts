@@ -6,6 +6,7 @@ import { toMarkdown } from './markdown.js';
 import { type ScenarioVerdict, type SuiteRun, toSummaryJson, toSummaryMarkdown } from './summary.js';
 import { toTimelineHtml } from './timeline-html.js';
 import { toSuiteTimelineHtml } from './timeline-suite.js';
+import type { JudgedRun } from './judged-run.js';
 import type { RunRecord } from './types.js';
 
 export interface RunReportPaths {
@@ -47,6 +48,11 @@ export async function writeRunReport(dir: string, run: RunRecord): Promise<RunRe
  * is stored relative to `dir`, so a report folder can be moved or archived whole.
  */
 export async function writeSuiteSummary(dir: string, suiteName: string, runs: readonly SuiteRun[], scenarios: readonly ScenarioVerdict[] = []): Promise<SuiteSummaryPaths> {
+  return writeSuiteFiles(dir, suiteName, runs, scenarios, (rel) => toSuiteTimelineHtml(suiteName, rel, scenarios));
+}
+
+/** writeSuiteSummary's files from runs without their histories: the suite timeline is the caller's (merge-reports reuses the shards' sections). */
+export async function writeSuiteFiles<R extends JudgedRun>(dir: string, suiteName: string, runs: readonly SuiteRun<R>[], scenarios: readonly ScenarioVerdict[], timeline: (rel: readonly SuiteRun<R>[]) => string): Promise<SuiteSummaryPaths> {
   await mkdir(dir, { recursive: true });
   const rel = runs.map((r) => ({ run: r.run, dir: relative(dir, r.dir).split(sep).join('/') || '.' }));
   const summary = toSummaryJson(suiteName, rel, scenarios);
@@ -55,7 +61,7 @@ export async function writeSuiteSummary(dir: string, suiteName: string, runs: re
     writeFile(paths.json, `${JSON.stringify(summary, null, 2)}\n`),
     writeFile(paths.markdown, toSummaryMarkdown(summary)),
     writeFile(paths.junit, suiteJunit(runs.map((r) => r.run), suiteName, scenarios)),
-    writeFile(paths.html, toSuiteTimelineHtml(suiteName, rel, scenarios)),
+    writeFile(paths.html, timeline(rel)),
   ]);
   return paths;
 }

@@ -67,6 +67,11 @@ export function coverage(f: { up_to?: string; fault?: string }): string {
   return `up to ${f.up_to ?? 'any figure'}${f.fault === undefined ? '' : `, in ${f.fault} faults`}`;
 }
 
+/** Whether a finding is about this scenario: its name, and a file in the finding's folder when it came from one. */
+export function coversScenario(f: KnownFinding, scenario: string, scenarioFile: string | undefined): boolean {
+  return f.scenario === scenario && (f.dir === undefined || (scenarioFile !== undefined && dirname(scenarioFile) === f.dir));
+}
+
 /** What the known findings made of a run's lines, for the console and the reports. */
 export interface KnownOutcome {
   finding: KnownFinding;
@@ -114,9 +119,8 @@ export function applyKnownFindings(
 ): { sla: SlaResult[]; outcomes: KnownOutcome[] } {
   if (o.strict === true) return { sla: [...sla], outcomes: [] };
   const outcomes: KnownOutcome[] = [];
-  const here = (f: KnownFinding) => f.dir === undefined || (o.scenarioFile !== undefined && dirname(o.scenarioFile) === f.dir);
   const lines = sla.map((line) => {
-    const matching = findings.filter((f) => f.scenario === scenario && f.metric === line.metric && here(f) && inRange(f, versions));
+    const matching = findings.filter((f) => f.metric === line.metric && coversScenario(f, scenario, o.scenarioFile) && inRange(f, versions));
     const first = matching[0];
     if (first === undefined || line.status === 'deferred' || line.status === 'unknown') return line;
     const known = (f: KnownFinding, reproduced: boolean) => ({ reason: f.reason, reference: f.reference, reproduced, up_to: f.up_to, ...(f.fault === undefined ? {} : { fault: f.fault }) });
