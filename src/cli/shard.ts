@@ -51,7 +51,7 @@ export function shardArg(v: string): Shard {
  * convergence): an estimate for balancing only, capped by the step's timeout.
  */
 const TYPICAL_WAIT_MS: Record<WaitCondition, number> = {
-  healthy: 2_000, writable: 5_000, converged: 20_000, leader: 5_000, 'new-leader': 20_000, 'etcd-healthy': 5_000,
+  healthy: 2_000, writable: 5_000, converged: 20_000, leader: 5_000, 'new-leader': 20_000, 'etcd-healthy': 5_000, 'etcd-new-cluster': 5_000,
 };
 /** Starting a cluster to healthy (docker's 15.6 s median, issue 23), the final convergence and the teardown. */
 export const CLUSTER_COST_MS = 25_000;
