@@ -10,6 +10,7 @@ import { checkInto, mergeSuiteShards, shardFolders, type MergedSuite } from '../
 import { readJson, ReportFolderError } from '../report/read-reports.js';
 import { SHARD_FILE } from '../report/shard-json.js';
 import { verdictExitCode } from '../report/verdict.js';
+import { savedSideExitCode } from '../report/compare.js';
 import { UPGRADE_SHARD_FILE, writeComparison, type UpgradeShardJson } from './verify-upgrade.js';
 
 const say = (text: string) => process.stdout.write(text);
@@ -51,7 +52,9 @@ async function mergeUpgrade(dirs: readonly string[], into: string): Promise<numb
   const after = await mergeSuiteShards(dirs.map((d) => join(d, 'after')), join(into, 'after'));
   if (before !== undefined) sayMerged(before, 'before: ');
   sayMerged(after, 'after: ');
-  const code = await writeComparison(into, saved ?? join(into, 'before'), join(into, 'after'), before === undefined ? 0 : verdictExitCode(before.verdict), verdictExitCode(after.verdict));
+  // A saved before folder is held to what run said of it, as verify-upgrade holds it.
+  const beforeCode = saved !== null ? savedSideExitCode(saved) : verdictExitCode(before?.verdict ?? 'error');
+  const code = await writeComparison(into, saved ?? join(into, 'before'), join(into, 'after'), beforeCode, verdictExitCode(after.verdict));
   say(`exit ${code}, as verify-upgrade would have exited\n`);
   return code;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -21,7 +21,7 @@ vi.mock('./run-suites.js', async (importOriginal) => ({
   }),
 }));
 const { runSuites } = await import('./run-suites.js');
-const { planUpgrade, runUpgrade } = await import('./verify-upgrade.js');
+const { planUpgrade, runUpgrade, upgradeExitCode } = await import('./verify-upgrade.js');
 const { REPO } = await import('../test-support/cli.js');
 
 let root: string;
@@ -56,5 +56,40 @@ describe('runUpgrade: the exit code follows the after side', () => {
     // A before side that could not complete leaves the comparison incomplete.
     sides.push({ record: passingRun(20_000), code: 3 }, { record: passingRun(20_000), code: 0 });
     expect(await runUpgrade(plan())).toBe(3);
+  });
+
+  it('holds a saved before folder to what run said of it: 3 when a run there could not be judged (issue 19: exit 0)', async () => {
+    const saved = join(root, 'saved');
+    const savedRun = (name: string, verdict: string) => ({ ...JSON.parse(JSON.stringify(passingRun(20_000))) as object, verdict, scenario: { name, description: '', file: null, tags: [] }, metrics: { rto_ms: null }, sla: [] });
+    await mkdir(join(saved, 'r1'), { recursive: true });
+    await writeFile(join(saved, 'r1', 'report.json'), JSON.stringify(savedRun('kill-primary', 'error')));
+    await writeFile(join(saved, 'summary.json'), JSON.stringify({ suite: 's', runs: [{ scenario: 'kill-primary', iteration: 1, dir: 'r1' }], stats: {} }));
+    const fromSaved = () => planUpgrade([join(REPO, 'scenarios', 'kill-primary.yaml')], { from: saved, to: 'trixie', set: [], reportDir: root });
+    sides.push({ record: passingRun(20_000), code: 0 });
+    expect(await runUpgrade(fromSaved())).toBe(3);
+    // A saved run of another scenario that could not complete: the table has nothing incomplete, the before side still could not complete.
+    await writeFile(join(saved, 'r1', 'report.json'), JSON.stringify(savedRun('other', 'error')));
+    sides.push({ record: passingRun(20_000), code: 0 });
+    expect(await runUpgrade(fromSaved())).toBe(3);
+    // Judged error over its iterations in summary.json, though its run passed.
+    await writeFile(join(saved, 'r1', 'report.json'), JSON.stringify(savedRun('kill-primary', 'pass')));
+    await writeFile(join(saved, 'summary.json'), JSON.stringify({ suite: 's', runs: [{ scenario: 'kill-primary', iteration: 1, dir: 'r1' }], stats: { 'kill-primary': { verdict: 'error' } } }));
+    sides.push({ record: passingRun(20_000), code: 0 });
+    expect(await runUpgrade(fromSaved())).toBe(3);
+    await writeFile(join(saved, 'summary.json'), JSON.stringify({ suite: 's', runs: [{ scenario: 'kill-primary', iteration: 1, dir: 'r1' }], stats: { 'kill-primary': { verdict: 'pass' } } }));
+    sides.push({ record: passingRun(20_000), code: 0 });
+    expect(await runUpgrade(fromSaved())).toBe(0);
+  });
+});
+
+describe('upgradeExitCode: the table, then the after side\'s own run, then an incomplete before side', () => {
+  it('says 1 for a finding, the after run\'s code when it was red, 3 when the before side could not be judged, else 0', () => {
+    expect(upgradeExitCode(1, 3, 3)).toBe(1);
+    expect(upgradeExitCode(0, 0, 1)).toBe(1);
+    // An incomplete table does not hide an after side that run judged red.
+    expect(upgradeExitCode(3, 0, 1)).toBe(1);
+    expect(upgradeExitCode(3, 0, 0)).toBe(3);
+    expect(upgradeExitCode(0, 3, 0)).toBe(3);
+    expect(upgradeExitCode(0, 1, 0)).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../errors.js';
-import { compareReports } from '../report/compare.js';
+import { compareReports, savedSideExitCode } from '../report/compare.js';
 import { comparisonMarkdown, comparisonText } from '../report/compare-text.js';
 import { readReportSide } from '../report/read-reports.js';
 import { ScenarioError } from '../scenario/errors.js';
@@ -84,10 +84,11 @@ function oneSuite(suites: Suite[]): Suite {
  * Runs the plan's sides one after the other, writes comparison.md and
  * comparison.json beside them and prints the table. Exit code: the table's
  * (1 on a regression, or a finding new or still failing after, which
- * includes any after run that could not be judged); never 0 while the after
- * side's own run exit code is not (that code then); 3 when the table says 0
- * but a run on the before side could not complete, since the comparison is
- * then incomplete.
+ * includes any after run that could not be judged; 3 when a scenario could
+ * not be judged before); never 0 while the after side's own run exit code
+ * is not (that code then); 3 when the table says 0 but a run on the before
+ * side could not complete, or a saved before folder holds one that could
+ * not be judged, since the comparison is then incomplete.
  */
 export async function runUpgrade(plan: UpgradePlan, provider = UPGRADE_PROVIDER): Promise<number> {
   const sides = plan.shard === undefined ? undefined : upgradeShard(plan, plan.shard);
@@ -98,7 +99,8 @@ export async function runUpgrade(plan: UpgradePlan, provider = UPGRADE_PROVIDER)
       ...(sides === undefined ? {} : { shard: { ...sides, side: label } }),
     });
   };
-  const beforeCode = 'release' in plan.before ? await run('before', plan.before) : EXIT.pass;
+  // A saved before folder is held to what run said of it, as a before side that ran here is.
+  const beforeCode = 'release' in plan.before ? await run('before', plan.before) : savedSideExitCode(plan.before.reports);
   const afterCode = await run('after', plan.after);
   if (plan.shard !== undefined) {
     await mkdir(plan.outDir, { recursive: true });
@@ -120,15 +122,16 @@ export async function writeComparison(outDir: string, beforeDir: string, afterDi
   return upgradeExitCode(comparison.exit_code, beforeCode, afterCode);
 }
 
-/** The table's exit code, never 0 while the after side's run is not, and 3 when the before side could not complete. */
+/** The table's exit code, never 0 (nor 3) while the after side's run is red, and 3 when the before side could not complete. */
 export function upgradeExitCode(tableCode: number, beforeCode: number, afterCode: number): number {
+  if (tableCode === EXIT.slaViolated) return tableCode;
   // The table already gates every red after side; this keeps `run`'s own judgement of the after side as the floor of the exit code.
-  if (tableCode === 0 && afterCode !== EXIT.pass) {
+  if (afterCode !== EXIT.pass) {
     process.stderr.write(`patroni-chaos: the after side's run exited ${afterCode}, so the upgrade is not verified: exit ${afterCode}\n`);
     return afterCode;
   }
-  if (tableCode === 0 && beforeCode === EXIT.harness) {
-    process.stderr.write('patroni-chaos: a run could not complete (verdict error), so the comparison is incomplete: exit 3\n');
+  if (tableCode === EXIT.harness || beforeCode === EXIT.harness) {
+    process.stderr.write('patroni-chaos: a run on the before side could not complete or be judged (verdict error), so the comparison is incomplete: exit 3\n');
     return EXIT.harness;
   }
   return tableCode;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bandOf, classifyLine, classifyMetric, classifyVerdicts, countStatuses, distribution, GATING, LATENCY_FLOOR_MS, TIME_FLOOR_MS, type StatusCount } from './compare-rule.js';
+import {
+  bandOf, classifyLine, classifyMetric, classifyScenarioVerdict, classifyVerdicts, countStatuses, distribution, GATING, incompleteBefore, LATENCY_FLOOR_MS, TIME_FLOOR_MS, type StatusCount,
+} from './compare-rule.js';
 
 const d = (...values: Array<number | null>) => distribution(values);
 const s = (...statuses: string[]) => countStatuses(statuses);
@@ -113,8 +115,20 @@ describe('classifyLine: the after side is judged on its own', () => {
     expect(classifyLine(s('fail'), s('known'))).toEqual({ class: 'same', note: 'failed before; excused after as a known finding, not counted (as in run)' });
   });
 
-  it('does not compare what had no evidence, and counts statuses it does not know as unknown', () => {
-    expect(classifyLine(s('pass'), s('unknown'))).toEqual({ class: 'not compared', note: 'no evidence after (unknown)' });
+  it('gates a line with no evidence after, as run judges it an error (issue 19: rto_ms p90 unknown over the iterations, exit 0)', () => {
+    expect(classifyLine(s('pass'), s('unknown'))).toEqual({ class: 'new finding', note: 'no evidence after (unknown), which run judges an error' });
+    expect(classifyLine(s('pass', 'pass', 'pass'), s('pass', 'unknown', 'pass'))).toMatchObject({ class: 'new finding' });
+    expect(classifyLine(null, s('unknown'))).toEqual({ class: 'new finding', note: 'no evidence after (unknown), which run judges an error; not judged before' });
+    expect(classifyLine(s('unknown'), s('unknown'))).toEqual({ class: 'still failing', note: 'no evidence on either side (unknown), which run judges an error' });
+    expect(classifyLine(s('fail'), s('unknown'))).toEqual({ class: 'still failing', note: 'failed before; no evidence after (unknown), which run judges an error' });
+    expect(classifyLine(s('known'), s('pass', 'unknown'))).toMatchObject({ class: 'still failing' });
+    // Whatever the before side, a status after that is not a pass, a failure or an excused finding gates.
+    for (const before of [null, s('pass'), s('fail'), s('known'), s('unknown'), s('pass', 'unknown')]) {
+      for (const after of [s('unknown'), s('someday'), s('pass', 'unknown'), s('known', 'unknown')]) expect(GATING).toContain(classifyLine(before, after).class);
+    }
+  });
+
+  it('does not compare a line with no evidence before, and counts statuses it does not know as unknown', () => {
     expect(classifyLine(s('unknown'), s('pass'))).toEqual({ class: 'not compared', note: 'no evidence before (unknown)' });
     expect(s('pass', 'maybe')).toEqual({ runs: 2, pass: 1, known: 0, fail: 0, unknown: 1 });
     // A real failure after still counts next to an unknown.
@@ -154,8 +168,27 @@ describe('classifyVerdicts: never a pass over an after side that run would judge
   });
 
   it('gates every after side with a run whose verdict is fail or error, whatever the before side', () => {
+    // (see classifyScenarioVerdict for a scenario judged red over its iterations though every run passed)
     const sides = [null, v('pass'), v('fail'), v('error'), v('pass', 'fail', 'error'), v('fail', 'fail', 'fail'), v('error', 'error')];
     const red = [v('fail'), v('error'), v('pass', 'pass', 'fail'), v('pass', 'error', 'fail'), v('fail', 'fail')];
     for (const before of sides) for (const after of red) expect(GATING).toContain(classifyVerdicts(before, after)?.class);
+  });
+});
+
+describe('classifyScenarioVerdict and incompleteBefore: run\'s verdict on a scenario, over its iterations', () => {
+  it('gates a scenario run judged red after, new or still failing by the before side', () => {
+    expect(classifyScenarioVerdict('pass', 'error')).toEqual({ class: 'new finding', note: 'run judged the scenario error after, pass before' });
+    expect(classifyScenarioVerdict(null, 'fail')).toEqual({ class: 'new finding', note: 'run judged the scenario fail after' });
+    expect(classifyScenarioVerdict('error', 'error')).toMatchObject({ class: 'still failing' });
+    expect(classifyScenarioVerdict('fail', 'pass')).toBeNull();
+    expect(classifyScenarioVerdict('pass', null)).toBeNull();
+  });
+
+  it('calls a comparison incomplete when run could not judge the before side of a scenario the after side ran', () => {
+    expect(incompleteBefore('error', 'pass')).toBe(true);
+    expect(incompleteBefore('error', 'error')).toBe(true);
+    expect(incompleteBefore('fail', 'pass')).toBe(false);
+    expect(incompleteBefore('error', null)).toBe(false);
+    expect(incompleteBefore(null, 'pass')).toBe(false);
   });
 });

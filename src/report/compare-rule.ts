@@ -5,6 +5,7 @@
  * exactly as it is applied.
  */
 import { statOf } from '../checks/over-iterations.js';
+import type { Verdict } from './types.js';
 
 /** The rule as users read it (comparison.md, comparison.json, the console); the functions below apply it. */
 export const COMPARE_RULE = [
@@ -13,9 +14,13 @@ export const COMPARE_RULE = [
   '(or the scenario was not run before), and still failing when it failed before, counted or excused as a known finding:',
   'a finding excused before and counted after is the upgrade trap, never the same. A known finding that reproduces after,',
   "within its range, is not counted, as in run. A line that failed before and held in every run after is a fixed finding.",
+  'A line with no evidence after (unknown, in a run or judged over the iterations) gates as well, since run judges it an error:',
+  'a new finding, or still failing when it failed or had no evidence before.',
   'The verdict row counts the runs that did not pass: a run after that could not be judged (verdict error) is a new finding,',
   'or still failing when the before side could not be judged either (the after side is then not verified, so it is no pass);',
   'more failing runs after than before (as a share of the runs) is regressed, as many or fewer still failing, none after a fixed finding.',
+  "A scenario's verdict on a side is run's: the worst of its runs and of its lines over the iterations (summary.json); when run judged",
+  'the after side red and no row says so, the verdict row is a new finding (still failing when run judged the before side red too).',
   'Metrics are read over the runs of a scenario on each side; lower is better for each. For time metrics (floor F: 1 s for rto,',
   'detection, promotion, reroute, unavailability, convergence and recovery, 100 ms for the p99 write latency during the fault),',
   "the before side's centre C is its median (for an even count the worse of the two middle runs) and its spread MAD the median",
@@ -28,7 +33,9 @@ export const COMPARE_RULE = [
   "With a single run on a side the scenario's metrics are compared indicatively: shown, and listed when they would have gated,",
   'but they do not decide the exit code, since one run is not a distribution (give both sides --iterations 3 or more); its SLA',
   'findings and verdicts still do.',
-  'Exit 1 when a metric regressed (not indicatively), a verdict regressed, or a finding is new or still failing; 0 otherwise.',
+  'Exit 1 when a metric regressed (not indicatively), a verdict regressed, or a finding is new or still failing; otherwise exit 3',
+  "when run could not judge a scenario's before side (a run, or its judgement over the iterations, with verdict error) while the",
+  'after side ran it: the comparison is incomplete, so it cannot say there is no regression; 0 otherwise.',
   'Worked example: rto_ms before 11 s, 12 s, 26 s: C = 12 s, distances 1, 0, 14 s, MAD = 1 s, band 12 s ± max(1 s, 3 s) = 9-15 s;',
   'after 22 s, 23 s, 24 s: median 23 s > 15 s, regressed (the 26 s outlier before does not hide it; the p90 limit is max(15 s, 26 s + 1 s) = 27 s).',
   'lost_writes before 0, 0, 0 and after 0, 0, 3: regressed. SLA lost_writes == 0 known before and fail after: still failing, exit 1.',
@@ -168,6 +175,9 @@ export function countStatuses(statuses: readonly string[]): StatusCount {
  * before, as still failing when it failed or was excused before. One that
  * failed or was excused before and passed in every run after is a fixed
  * finding. A known finding that reproduces after is not counted, as in `run`.
+ * One without evidence after (unknown) gates too, since `run` judges it an
+ * error: a new finding, or still failing when the before side failed it or
+ * had no evidence either.
  */
 export function classifyLine(before: StatusCount | null, after: StatusCount | null): Classified {
   const failedBefore = before !== null && before.fail + before.known > 0;
@@ -179,7 +189,13 @@ export function classifyLine(before: StatusCount | null, after: StatusCount | nu
     return { class: 'still failing', note: 'failed before too' };
   }
   if (failedBefore && after.pass === after.runs) return { class: 'fixed finding' };
-  if (after.unknown > 0) return { class: 'not compared', note: 'no evidence after (unknown)' };
+  if (after.unknown > 0) {
+    // run judges a line without evidence an error (the run's, or the scenario's when judged over the iterations): never a pass.
+    const why = 'no evidence after (unknown), which run judges an error';
+    if (before !== null && before.unknown > 0) return { class: 'still failing', note: 'no evidence on either side (unknown), which run judges an error' };
+    if (failedBefore) return { class: 'still failing', note: `failed before; ${why}` };
+    return { class: 'new finding', note: before === null ? `${why}; not judged before` : why };
+  }
   if (before === null) return { class: 'not compared', note: 'not judged before' };
   if (before.unknown > 0 && !failedBefore) return { class: 'not compared', note: 'no evidence before (unknown)' };
   if (before.fail > 0) return { class: 'same', note: 'failed before; excused after as a known finding, not counted (as in run)' };
@@ -217,4 +233,26 @@ export function classifyVerdicts(before: StatusCount | null, after: StatusCount 
   if (before === null || notPassing(before) === 0) return null;
   if (before.fail > 0) return { class: 'fixed finding', note: share };
   return { class: 'not compared', note: 'could not be judged before (verdict error)' };
+}
+
+/**
+ * The net under the rows: the verdict `run` gave a scenario on the after
+ * side (summary.json: the worst of its runs and of its lines over the
+ * iterations) when red and no row of the scenario gates. A new finding, or
+ * still failing when run judged the before side red too; null when run
+ * judged it a pass or did not judge it.
+ */
+export function classifyScenarioVerdict(before: Verdict | null, after: Verdict | null): Classified | null {
+  if (after === null || after === 'pass') return null;
+  const red = before !== null && before !== 'pass';
+  return { class: red ? 'still failing' : 'new finding', note: `run judged the scenario ${after} after${before === null ? '' : `, ${before} before`}` };
+}
+
+/**
+ * A scenario that `run` could not judge on the before side (a run, or its
+ * judgement over the iterations, with verdict error) leaves its comparison
+ * incomplete: what it would have held the after side to is missing.
+ */
+export function incompleteBefore(before: Verdict | null, after: Verdict | null): boolean {
+  return before === 'error' && after !== null;
 }

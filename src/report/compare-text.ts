@@ -59,7 +59,9 @@ function outcome(c: Comparison): string {
   const indicative = (cls: ChangeClass) => c.metrics.filter((r) => r.indicative && r.class === cls).length;
   const counts = Object.entries(c.counts).filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}${k === 'regressed' && indicative(k) > 0 ? ` (${indicative(k)} indicative, not counted)` : ''}`).join(', ');
-  return `${counts || 'nothing compared'}: exit ${c.exit_code}${c.exit_code === 1 ? ' (a regression, or a finding new or still failing after)' : ''}`;
+  const why = c.exit_code === 1 ? ' (a regression, or a finding new or still failing after)'
+    : c.exit_code === 3 ? ` (incomplete: run could not judge the before side of ${c.incomplete.join(', ')}, verdict error)` : '';
+  return `${counts || 'nothing compared'}: exit ${c.exit_code}${why}`;
 }
 
 /** The first line when a side had a single run: the metric rows do not gate, and those that would have are named. */
@@ -82,7 +84,7 @@ export function comparisonText(c: Comparison): string {
 
 /** comparison.md. */
 export function comparisonMarkdown(c: Comparison): string {
-  const head = c.exit_code === 1 ? '❌ REGRESSION OR FAILING AFTER' : '✅ NO REGRESSION, NOTHING FAILING AFTER';
+  const head = c.exit_code === 1 ? '❌ REGRESSION OR FAILING AFTER' : c.exit_code === 3 ? '⚠️ INCOMPLETE, THE BEFORE SIDE COULD NOT BE JUDGED' : '✅ NO REGRESSION, NOTHING FAILING AFTER';
   const indicative = indicativeLine(c);
   const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
   const sides = mdTable(['side', 'folder', 'ran on'], [['before', code(c.before.dir), sideLine(c.before)], ['after', code(c.after.dir), sideLine(c.after)]]);

@@ -187,17 +187,20 @@ describe('compareReports', () => {
     expect(passing.exit_code).toBe(0);
   });
 
-  it('an after side that could not be judged is a new finding; a before side that could not is not compared', async () => {
+  it('an after side that could not be judged is a new finding; a before side that could not is not compared, and leaves the comparison incomplete', async () => {
     const error = report({ verdict: 'error', metrics: { rto_ms: null }, sla: [{ metric: 'lost_writes', threshold: '== 0', observed: null, pass: false, status: 'unknown' }, { metric: 'rto_ms', threshold: '< 30s', observed: null, pass: false, status: 'someday' }] });
     const c = compareReports(await folder('a', [report()]), await folder('b', [error]));
     expect(c.findings.find((r) => r.line === 'verdict')).toMatchObject({ class: 'new finding', note: 'could not be judged after (verdict error); not passing in 1 of 1 run after, 0 of 1 before', after: { unknown: 1 } });
-    expect(c.findings.find((r) => r.line === 'lost_writes')).toMatchObject({ class: 'not compared', note: 'no evidence after (unknown)' });
+    expect(c.findings.find((r) => r.line === 'lost_writes')).toMatchObject({ class: 'new finding', note: 'no evidence after (unknown), which run judges an error' });
     // A status this version does not know is no evidence either.
-    expect(c.findings.find((r) => r.line === 'rto_ms')).toMatchObject({ class: 'not compared', after: { unknown: 1 } });
+    expect(c.findings.find((r) => r.line === 'rto_ms')).toMatchObject({ class: 'new finding', after: { unknown: 1 } });
     expect(c.exit_code).toBe(1);
+    // A line with no evidence gates on its own, even in a report whose verdict says pass.
+    const blind = report({ sla: [{ metric: 'lost_writes', threshold: '== 0', observed: null, pass: false, status: 'unknown' }] });
+    expect(compareReports(await folder('g', [report()]), await folder('h', [blind])).exit_code).toBe(1);
     const d = compareReports(await folder('c', [error]), await folder('d', [report()]));
     expect(d.findings.find((r) => r.line === 'verdict')).toMatchObject({ class: 'not compared', note: 'could not be judged before (verdict error)' });
-    expect(d.exit_code).toBe(0);
+    expect(d).toMatchObject({ incomplete: ['kill-primary'], exit_code: 3 });
     // Neither side could be judged: nothing verified the after side, so it is no pass.
     const e = compareReports(await folder('e', [error]), await folder('f', [error]));
     expect(e.findings.find((r) => r.line === 'verdict')).toMatchObject({ class: 'still failing', note: expect.stringMatching(/^could not be judged on either side \(verdict error\), so the after side is not verified/) });
@@ -258,10 +261,54 @@ describe('compareReports', () => {
     expect(c.findings).toEqual([expect.objectContaining({ line: 'unavailability_ms p95', class: 'new finding', before: { runs: 1, pass: 1, known: 0, fail: 0, unknown: 0 } })]);
   });
 
+  it('exits 1 when a line judged over the iterations had no evidence after, though every run passed (issue 19: run exits 3, compare exited 0)', async () => {
+    // With the statistic deferred, each run's verdict is pass; run judged the scenario error over its iterations.
+    const deferred = (ms: number | null) => report({ metrics: { rto_ms: ms }, sla: [{ metric: 'rto_ms', threshold: '< 30s', stat: 'p90', observed: ms, pass: ms !== null, status: ms === null ? 'unknown' : 'deferred' }] });
+    const over = (status: string, verdict?: string) => ({ 'kill-primary': { ...(verdict === undefined ? {} : { verdict }), sla_over_iterations: [{ metric: 'rto_ms', threshold: '< 30s', stat: 'p90', observed: status === 'pass' ? 20_000 : null, pass: status === 'pass', status }] } });
+    const before = await folder('a', [deferred(20_000), deferred(20_000), deferred(20_000)], over('pass', 'pass'));
+    // The third run has no such line, which makes the statistic unknown (judgeOverIterations); every run's verdict is pass.
+    const afterRuns = [deferred(20_000), deferred(20_000), { ...deferred(null), sla: [] }];
+    const c = compareReports(before, await folder('b', afterRuns, over('unknown', 'error')));
+    expect(c.findings).toEqual([expect.objectContaining({ line: 'rto_ms p90', class: 'new finding', note: 'no evidence after (unknown), which run judges an error', after: expect.objectContaining({ unknown: 1 }) })]);
+    expect(c.scenarios[0]).toMatchObject({ before: { verdict: 'pass' }, after: { verdict: 'error' } });
+    expect(c.exit_code).toBe(1);
+    // An older summary without the scenario's verdict: the line alone gates.
+    expect(compareReports(before, await folder('c', afterRuns, over('unknown'))).exit_code).toBe(1);
+  });
+
+  it('exits 1 when summary.json judged the scenario red after and no row says why (the net under the rows)', async () => {
+    const c = compareReports(await folder('a', [report(), report()], { 'kill-primary': { verdict: 'pass' } }), await folder('b', [report(), report()], { 'kill-primary': { verdict: 'error' } }));
+    expect(c.findings.filter((r) => r.class !== 'same')).toEqual([expect.objectContaining({ line: 'verdict', class: 'new finding', note: 'run judged the scenario error after, pass before', after: expect.objectContaining({ pass: 2 }) })]);
+    expect(c.exit_code).toBe(1);
+    // A verdict this version does not know is no pass either.
+    expect(compareReports(await folder('c', [report(), report()]), await folder('d', [report(), report()], { 'kill-primary': { verdict: 'someday' } })).exit_code).toBe(1);
+    // A row that already gates is not doubled.
+    const failing = report({ verdict: 'fail', sla: [{ metric: 'lost_writes', threshold: '== 0', observed: 2, pass: false, status: 'fail' }], metrics: { lost_writes: 2 } });
+    const d = compareReports(await folder('e', [report(), report()]), await folder('f', [failing, report()], { 'kill-primary': { verdict: 'fail' } }));
+    expect(d.findings.filter((r) => r.line === 'verdict')).toEqual([expect.objectContaining({ class: 'regressed' })]);
+  });
+
+  it('exits 3 when the before side could never be judged: nothing was compared, so it cannot say "no regression" (issue 19)', async () => {
+    const error = report({ verdict: 'error', metrics: { rto_ms: null } });
+    const c = compareReports(await folder('a', [error, error, error]), await folder('b', [report(), report(), report()]));
+    expect(c.findings.find((r) => r.line === 'verdict')).toMatchObject({ class: 'not compared' });
+    expect(c).toMatchObject({ incomplete: ['kill-primary'], exit_code: 3 });
+    expect(comparisonText(c)).toContain('exit 3 (incomplete: run could not judge the before side of kill-primary, verdict error)');
+    expect(comparisonMarkdown(c)).toMatch(/^# ⚠️ INCOMPLETE, THE BEFORE SIDE COULD NOT BE JUDGED/);
+    // Judged error before over its iterations (summary.json), every run passing: incomplete as well.
+    const over = compareReports(await folder('c', [report(), report()], { 'kill-primary': { verdict: 'error' } }), await folder('d', [report(), report()]));
+    expect(over).toMatchObject({ incomplete: ['kill-primary'], exit_code: 3 });
+    // A finding after outranks an incomplete before side; a scenario the after side did not run leaves nothing incomplete.
+    const failing = report({ verdict: 'fail', sla: [{ metric: 'lost_writes', threshold: '== 0', observed: 1, pass: false, status: 'fail' }] });
+    expect(compareReports(await folder('e', [error, error]), await folder('f', [failing, report()])).exit_code).toBe(1);
+    const other = compareReports(await folder('g', [report(), report(), error, error].map((r, i) => ({ ...r, scenario: { name: i < 2 ? 'kill-primary' : 'gone', description: '', file: null, tags: [] } }))), await folder('h', [report(), report()]));
+    expect(other).toMatchObject({ incomplete: [], exit_code: 0 });
+  });
+
   it('writes JSON that states the rule and the floors', async () => {
     const c = compareReports(await folder('a', [report()]), await folder('b', [report()]));
     const json = JSON.parse(JSON.stringify(c)) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(['rule', 'floors', 'before', 'after', 'scenarios', 'metrics', 'findings', 'counts', 'indicative', 'exit_code']);
+    expect(Object.keys(json)).toEqual(['rule', 'floors', 'before', 'after', 'scenarios', 'metrics', 'findings', 'counts', 'indicative', 'incomplete', 'exit_code']);
     expect(json['floors']).toMatchObject({ rto_ms: 1000, lost_writes: 0, max_concurrent_primaries: 0, unexpected_writes: 0, failed_steps: 0, leader_changes: 0, p99_during_ms: 100 });
     expect(json['counts']).toEqual({ regressed: 0, improved: 0, same: 7, 'fixed finding': 0, 'new finding': 0, 'still failing': 0, 'not compared': 0 });
     expect(String(json['rule'])).toContain('the band is C ± max(F, 3 × MAD)');

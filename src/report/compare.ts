@@ -1,12 +1,12 @@
 import { COMPONENTS, type Component } from '../sla/known-findings.js';
 import {
-  CHANGE_CLASSES, COMPARE_RULE, GATING, LATENCY_FLOOR_MS, TIME_FLOOR_MS, bandOf, classifyLine, classifyMetric, classifyVerdicts, countStatuses, distribution,
+  CHANGE_CLASSES, COMPARE_RULE, GATING, LATENCY_FLOOR_MS, TIME_FLOOR_MS, bandOf, classifyLine, classifyMetric, classifyScenarioVerdict, classifyVerdicts, countStatuses, distribution, incompleteBefore,
   type Band, type ChangeClass, type Classified, type Distribution, type MetricKind, type StatusCount,
 } from './compare-rule.js';
 import type { ReportJson, SlaLine } from './json.js';
 import { readReportSide, type ReportSide } from './read-reports.js';
 import type { Verdict } from './types.js';
-import { worstVerdict } from './verdict.js';
+import { verdictExitCode, worstVerdict } from './verdict.js';
 
 // Reports are read back from disk, perhaps written by an older version: a figure that is not a number was not measured.
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -53,6 +53,7 @@ export interface SideSummary {
 
 export interface ScenarioEntry {
   scenario: string;
+  /** The verdict run gave the scenario on each side: the worst of its runs and of its lines over the iterations (summary.json). */
   before: { verdict: Verdict | null; runs: number };
   after: { verdict: Verdict | null; runs: number };
   /** A side has a single run: its range is one run, not a distribution. */
@@ -100,8 +101,10 @@ export interface Comparison {
   counts: Record<ChangeClass, number>;
   /** Null when every scenario had several runs on both sides. */
   indicative: IndicativeNote | null;
-  /** 1 when a row's class gates (GATING; a metric's only when not indicative), else 0. */
-  exit_code: 0 | 1;
+  /** Scenarios run on both sides that run could not judge before (verdict error): their comparison is incomplete. */
+  incomplete: string[];
+  /** 1 when a row's class gates (GATING; a metric's only when not indicative); else 3 when a scenario's comparison is incomplete; else 0. */
+  exit_code: 0 | 1 | 3;
 }
 
 /** Scenarios with a single run on a side: their metric rows are shown, and those that would have gated are named, but do not gate. */
@@ -127,23 +130,28 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     const rb = b.get(name) ?? [];
     const indicative = ra.length === 1 || rb.length === 1;
     const only = ra.length === 0 ? 'not run before' : rb.length === 0 ? 'not run after' : indicative ? 'indicative: one run on a side' : undefined;
+    const judged = { before: judgedVerdict(before, name, ra), after: judgedVerdict(after, name, rb) };
     scenarios.push({
       scenario: name,
-      before: { verdict: ra.length ? worstVerdict(ra.map((r) => r.verdict)) : null, runs: ra.length },
-      after: { verdict: rb.length ? worstVerdict(rb.map((r) => r.verdict)) : null, runs: rb.length },
+      before: { verdict: judged.before, runs: ra.length },
+      after: { verdict: judged.after, runs: rb.length },
       indicative: ra.length > 0 && rb.length > 0 && indicative,
       ...(only === undefined ? {} : { note: only }),
     });
-    if (ra.length > 0 && rb.length > 0) metrics.push(...metricRows(name, ra, rb, indicative));
+    const rows: MetricRow[] = ra.length > 0 && rb.length > 0 ? metricRows(name, ra, rb, indicative) : [];
     const verdict = classifyVerdicts(verdictCount(ra), verdictCount(rb));
-    if (verdict !== null) findings.push({ scenario: name, line: 'verdict', threshold: null, before: verdictCount(ra), after: verdictCount(rb), ...verdict });
+    const verdictRow = verdict === null ? null : { scenario: name, line: 'verdict', threshold: null, before: verdictCount(ra), after: verdictCount(rb), ...verdict };
     // A scenario not run after has nothing to judge; one not run before shows only what fails after.
-    if (rb.length > 0) findings.push(...lineRows(name, linesOf(ra, before.overIterations.get(name)), linesOf(rb, after.overIterations.get(name)), ra.length > 0).filter((r) => ra.length > 0 || r.class !== 'not compared'));
+    const lines = rb.length > 0 ? lineRows(name, linesOf(ra, before.overIterations.get(name)), linesOf(rb, after.overIterations.get(name)), ra.length > 0).filter((r) => ra.length > 0 || r.class !== 'not compared') : [];
+    metrics.push(...rows);
+    findings.push(...withScenarioVerdict(verdictRow, [...rows.filter((r) => !r.indicative), ...lines], name, judged, verdictCount(ra), verdictCount(rb)), ...lines);
   }
   const counts = Object.fromEntries(CHANGE_CLASSES.map((c) => [c, 0])) as Record<ChangeClass, number>;
   for (const r of [...metrics, ...findings]) counts[r.class] += 1;
   const single = scenarios.filter((s) => s.indicative).map((s) => s.scenario);
   const wouldGate = metrics.filter((r) => r.indicative && GATING.includes(r.class)).map((r) => ({ scenario: r.scenario, metric: r.metric, class: r.class }));
+  const incomplete = scenarios.filter((s) => incompleteBefore(s.before.verdict, s.after.verdict)).map((s) => s.scenario);
+  const gates = [...metrics.filter((r) => !r.indicative), ...findings].some((r) => GATING.includes(r.class));
   return {
     rule: COMPARE_RULE,
     floors: Object.fromEntries(METRIC_NAMES.map((m) => [m, COMPARED_METRICS[m].floor])) as Record<ComparedMetric, number>,
@@ -154,8 +162,51 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     findings,
     counts,
     indicative: single.length === 0 ? null : { scenarios: single, would_gate: wouldGate },
-    exit_code: [...metrics.filter((r) => !r.indicative), ...findings].some((r) => GATING.includes(r.class)) ? 1 : 0,
+    incomplete,
+    // A finding after outranks an incomplete before side: it is what the user must act on.
+    exit_code: gates ? 1 : incomplete.length > 0 ? 3 : 0,
   };
+}
+
+/**
+ * The verdict run gave a scenario on a side: the worst of its runs, of its
+ * lines judged over the iterations, and of what summary.json says of it
+ * (null: not run on that side).
+ */
+function judgedVerdict(side: ReportSide, name: string, runs: readonly ReportJson[]): Verdict | null {
+  if (runs.length === 0) return null;
+  const over = (side.overIterations.get(name) ?? []).map((l): Verdict => {
+    const status = lineStatus(l);
+    return status === 'fail' ? 'fail' : status === 'pass' || status === 'known' || status === 'deferred' ? 'pass' : 'error';
+  });
+  const given = side.scenarioVerdicts?.get(name);
+  return worstVerdict([...runs.map((r) => r.verdict), ...over, ...(given === undefined ? [] : [given])]);
+}
+
+/** A side's verdict as `run` gave it (worst over its scenarios); a saved before folder is held to it as a before side that ran is. */
+function sideVerdict(side: ReportSide): Verdict {
+  const names = [...new Set(side.reports.map((r) => r.scenario.name))];
+  return worstVerdict(names.map((n) => judgedVerdict(side, n, side.reports.filter((r) => r.scenario.name === n)) ?? 'error'));
+}
+
+/** The exit code run would have given a saved report folder. Throws ReportFolderError when it is not one. */
+export function savedSideExitCode(dir: string): number {
+  return verdictExitCode(sideVerdict(readReportSide(dir)));
+}
+
+/**
+ * The verdict row, made to gate when run judged the scenario red after
+ * (classifyScenarioVerdict) and no other row of the scenario gates, so
+ * that the exit code never says 0 over it.
+ */
+function withScenarioVerdict(
+  row: FindingRow | null, others: ReadonlyArray<{ class: ChangeClass }>, scenario: string,
+  judged: { before: Verdict | null; after: Verdict | null }, before: StatusCount | null, after: StatusCount | null,
+): FindingRow[] {
+  const net = classifyScenarioVerdict(judged.before, judged.after);
+  if (net === null || [...(row === null ? [] : [row]), ...others].some((r) => GATING.includes(r.class))) return row === null ? [] : [row];
+  const note = [net.note, row?.note ?? ''].filter((s) => s !== undefined && s !== '').join('; ');
+  return [{ scenario, line: 'verdict', threshold: null, before, after, class: net.class, note }];
 }
 
 function byScenario(reports: readonly ReportJson[]): Map<string, ReportJson[]> {
@@ -187,8 +238,7 @@ interface SideLines {
 function linesOf(reports: readonly ReportJson[], overIterations: readonly SlaLine[] | undefined): SideLines {
   const out: SideLines = { statuses: new Map(), threshold: new Map(), known: new Map() };
   const add = (l: SlaLine) => {
-    // An older report has `pass` but no `status`.
-    const status = typeof l.status === 'string' ? l.status : l.pass === true ? 'pass' : 'fail';
+    const status = lineStatus(l);
     if (status === 'deferred') return;
     const key = `${String(l.metric)}${l.stat ? ` ${l.stat}` : ''}`;
     out.statuses.set(key, [...(out.statuses.get(key) ?? []), status]);
@@ -199,6 +249,9 @@ function linesOf(reports: readonly ReportJson[], overIterations: readonly SlaLin
   for (const l of overIterations ?? []) add(l);
   return out;
 }
+
+// An older report has `pass` but no `status`.
+const lineStatus = (l: SlaLine): string => (typeof l.status === 'string' ? l.status : l.pass === true ? 'pass' : 'fail');
 
 function lineRows(scenario: string, a: SideLines, b: SideLines, ranBefore: boolean): FindingRow[] {
   return [...new Set([...a.statuses.keys(), ...b.statuses.keys()])].map((line) => {

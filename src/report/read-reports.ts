@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportJson, SlaLine } from './json.js';
 import type { SummaryJson } from './summary.js';
+import type { Verdict } from './types.js';
 
 /** A folder given to `compare` holds no readable report: invalid input (exit 2), not a harness failure. */
 export class ReportFolderError extends Error {
@@ -24,6 +25,8 @@ export interface ReportSide {
   reports: ReportJson[];
   /** Scenario → lines judged on a statistic over its iterations (summary.json `stats`); empty for a single run. */
   overIterations: Map<string, SlaLine[]>;
+  /** Scenario → the verdict `run` gave it over its iterations (summary.json `stats`); absent for a single run or an older summary. */
+  scenarioVerdicts?: Map<string, Verdict>;
 }
 
 export function readReportSide(dir: string): ReportSide {
@@ -40,11 +43,14 @@ export function readReportSide(dir: string): ReportSide {
     return readReport(file);
   });
   const overIterations = new Map<string, SlaLine[]>();
+  const scenarioVerdicts = new Map<string, Verdict>();
   // An older summary without stats still compares, on the runs' own lines.
   for (const [name, st] of Object.entries(summary.stats ?? {})) {
     if (Array.isArray(st.sla_over_iterations)) overIterations.set(name, st.sla_over_iterations);
+    // A verdict this version does not know is no pass.
+    if (typeof st.verdict === 'string') scenarioVerdicts.set(name, isVerdict(st.verdict) ? st.verdict : 'error');
   }
-  return { dir, reports, overIterations };
+  return { dir, reports, overIterations, scenarioVerdicts };
 }
 
 export function readReport(file: string): ReportJson {
@@ -61,11 +67,13 @@ export function readJson(file: string): unknown {
   }
 }
 
+const isVerdict = (v: unknown): v is Verdict => v === 'pass' || v === 'fail' || v === 'error';
+
 // Only what compare reads is checked: an older report with fewer metrics still compares.
 function isReport(v: unknown): v is ReportJson {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   const scenario = r['scenario'] as Record<string, unknown> | null | undefined;
-  return ['pass', 'fail', 'error'].includes(String(r['verdict'])) && typeof scenario?.['name'] === 'string'
+  return isVerdict(r['verdict']) && typeof scenario?.['name'] === 'string'
     && typeof r['metrics'] === 'object' && r['metrics'] !== null;
 }
