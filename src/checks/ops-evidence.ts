@@ -12,10 +12,10 @@ export interface ConflictingAcks {
   stale: WriteEvent;
 }
 
-type Attributed = WriteEvent & { node: string; timeline: number };
+export type Attributed = WriteEvent & { node: string; timeline: number };
 
 /** Timeline 0 is what a connection reports when it could not read its timeline: unattributable. */
-const attributed = (w: WriteEvent): w is Attributed =>
+export const attributed = (w: WriteEvent): w is Attributed =>
   w.outcome === 'ok' && w.node !== undefined && w.timeline !== undefined && w.timeline > 0;
 
 /**

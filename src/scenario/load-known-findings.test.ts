@@ -108,6 +108,19 @@ describe('known-findings.yaml', () => {
     expect(soak('    fault: stop\n', 'rto')).toEqual([expect.stringMatching(/known_findings\[0\]\.fault: expected no fault for rto_ms: only the evidence of lost_writes, max_concurrent_primaries, split_brain_ms can be attributed to a fault$/)]);
   });
 
+  it('refuses up_to on a metric its scenario judges with a line that fails low (>=, >, !=): the bound would excuse any failure (review of issue 19)', () => {
+    const judged = (sla: string) => {
+      const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('lost_writes', 'leader_changes').replace('30000', '3'), 'freeze-primary.yaml': minimal('freeze-primary', `sla:\n${sla}`) });
+      return refusalOf(() => loadKnownFindings(join(dir, KNOWN_FINDINGS_FILE)));
+    };
+    expect(judged('  leader_changes: ">= 1"\n')).toEqual([expect.stringMatching(/known-findings\.yaml:7:5: known_findings\[0\]\.up_to: expected a finding on a line that fails above a figure \(<, <=, ==\): scenario freeze-primary judges leader_changes >= 1, whose failures up_to cannot bound$/)]);
+    expect(judged('  leader_changes: "!= 0"\n')[0]).toContain('judges leader_changes != 0');
+    expect(judged('  leader_changes: "> 0"\n')[0]).toContain('judges leader_changes > 0');
+    expect(judged('  leader_changes: "== 0"\n')).toEqual([]);
+    expect(judged('  leader_changes: "<= 1"\n  rto: "< 30s"\n')).toEqual([]);
+    expect(judged('  rto: ">= 1s"\n')).toEqual([]); // another metric's line is not the finding's
+  });
+
   it('is found beside the scenarios, and is not taken for a scenario in a directory', () => {
     const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('freeze-primary', 'a'), 'a.yaml': minimal('a') });
     expect(loadTargets([dir])[0]?.scenarios.map((s) => s.name)).toEqual(['a']);

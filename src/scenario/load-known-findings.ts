@@ -8,7 +8,8 @@ import { basename, dirname, join } from 'node:path';
 import semver from 'semver';
 import * as z from 'zod';
 import { metricFromKey, METRIC_KEYS_HINT, THRESHOLD_HINT } from '../sla/threshold.js';
-import { boundOf, COMPONENTS, FAULT_SCOPED_METRICS, type KnownFinding } from '../sla/known-findings.js';
+import { boundOf, COMPONENTS, FAULT_SCOPED_METRICS, UP_TO_COMPARATORS, type KnownFinding } from '../sla/known-findings.js';
+import type { SlaRequirement } from '../sla/types.js';
 import { ScenarioError } from './errors.js';
 import { locator } from './locate.js';
 import { scenarioFromSource } from './load-scenario.js';
@@ -49,12 +50,20 @@ const finding = strict({
 
 const fileSchema = strict({ [KNOWN_FINDINGS_ROOT]: z.array(finding) });
 
+/** What a finding is checked against in the scenario it names. */
+interface Beside {
+  /** The fault actions it injects. */
+  actions: string[];
+  /** Its SLA lines. */
+  lines: readonly SlaRequirement[];
+}
+
 /**
- * The scenario files of a folder: each name, with its fault actions when the
- * file loads (a broken one is refused as a target on its own, not here).
+ * The scenario files of a folder: each name, with what a finding is checked
+ * against when the file loads (a broken one is refused as a target on its own, not here).
  */
-function scenariosIn(dir: string, except: string): Map<string, string[] | undefined> {
-  const found = new Map<string, string[] | undefined>();
+function scenariosIn(dir: string, except: string): Map<string, Beside | undefined> {
+  const found = new Map<string, Beside | undefined>();
   for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n) && n !== except).sort()) {
     const read = readSource(join(dir, name), name);
     if ('issues' in read || hasRootKey(read.source, 'suite') || hasRootKey(read.source, KNOWN_FINDINGS_ROOT)) continue;
@@ -62,15 +71,17 @@ function scenariosIn(dir: string, except: string): Map<string, string[] | undefi
     const scenarioName = 'data' in data && typeof data.data === 'object' && data.data !== null ? (data.data as Record<string, unknown>)['name'] : undefined;
     if (typeof scenarioName !== 'string') continue;
     const loaded = scenarioFromSource(read.source, [], join(dir, name));
-    found.set(scenarioName, 'scenario' in loaded ? [...new Set(loaded.scenario.steps.flatMap(faultsOf).map((f) => f.fault.action))] : undefined);
+    found.set(scenarioName, 'scenario' in loaded ? { actions: [...new Set(loaded.scenario.steps.flatMap(faultsOf).map((f) => f.fault.action))], lines: loaded.scenario.sla } : undefined);
   }
   return found;
 }
 
 /**
  * A finding covers only the scenario files of its own folder: one naming a
- * scenario that is not there (a typo, a renamed file) would never apply, and
- * one naming a fault its scenario never injects would never excuse anything.
+ * scenario that is not there (a typo, a renamed file) would never apply, one
+ * naming a fault its scenario never injects would never excuse anything, and
+ * an up_to on a line that fails low (`>=`, `>`, `!=`) would excuse every
+ * failure of it, since up_to bounds a failure from above.
  */
 function besideIssues(findings: readonly KnownFinding[], path: string): PathIssue[] {
   const scenarios = scenariosIn(dirname(path), basename(path));
@@ -80,9 +91,13 @@ function besideIssues(findings: readonly KnownFinding[], path: string): PathIssu
       const near = closest(f.scenario, [...scenarios.keys()]);
       return [{ path: at('scenario'), message: `expected the name of a scenario file beside ${basename(path)} (in ${dirname(path)}); none is named "${f.scenario}"${near === undefined ? '' : ` (did you mean "${near}"?)`}` }];
     }
-    const actions = scenarios.get(f.scenario);
-    if (f.fault === undefined || actions === undefined || actions.includes(f.fault)) return [];
-    return [{ path: at('fault'), message: `expected a fault action scenario ${f.scenario} injects (${actions.join(', ') || 'it injects none'})` }];
+    const beside = scenarios.get(f.scenario);
+    if (beside === undefined) return [];
+    const low = beside.lines.find((l) => l.metric === f.metric && !UP_TO_COMPARATORS.includes(l.op));
+    return [
+      ...(low === undefined ? [] : [{ path: at('up_to'), message: `expected a finding on a line that fails above a figure (${UP_TO_COMPARATORS.join(', ')}): scenario ${f.scenario} judges ${f.metric} ${low.threshold}, whose failures up_to cannot bound` }]),
+      ...(f.fault === undefined || beside.actions.includes(f.fault) ? [] : [{ path: at('fault'), message: `expected a fault action scenario ${f.scenario} injects (${beside.actions.join(', ') || 'it injects none'})` }]),
+    ];
   });
 }
 

@@ -80,6 +80,17 @@ describe('known findings', () => {
     expect(out.sla[0]?.note).toContain("not measured, so not shown within known finding's bound up_to 10");
   });
 
+  it('does not bound a line that fails low or anywhere: up_to would excuse every failure of it (review of issue 19)', () => {
+    const atLeast = (threshold: string): SlaResult => ({ metric: 'leader_changes', threshold, observed: 0, pass: false, status: 'fail' });
+    const moved: KnownFinding = { scenario: 's', metric: 'leader_changes', versions: { patroni: '< 3.0.3' }, reason: 'no failover', reference: 'ref', up_to: '3' };
+    for (const threshold of ['>= 1', '> 0', '!= 0']) {
+      const out = applyKnownFindings([atLeast(threshold)], 's', versions, [moved]);
+      expect(out.sla[0]).toMatchObject({ status: 'fail', note: `the line's threshold ${threshold} does not fail above a figure, so known finding's bound up_to 3 cannot bound it: no failover (ref)` });
+      expect(out.outcomes.map((o) => o.status)).toEqual(['exceeded']);
+    }
+    expect(applyKnownFindings([{ ...atLeast('<= 1'), observed: 2 }], 's', versions, [moved]).sla[0]?.status).toBe('known');
+  });
+
   it('does not excuse a failure with a bound it cannot read (a hand-made finding)', () => {
     expect(applyKnownFindings([line('fail')], 's', versions, [{ ...finding({ patroni: '< 3.0.3' }), up_to: '6s' }]).sla[0]?.status).toBe('fail');
   });
@@ -103,6 +114,13 @@ describe('known findings', () => {
 
     it('counts it when there is no history to attribute from (a line judged over the iterations)', () => {
       expect(applyKnownFindings([line('fail')], 's', versions, [stop]).sla[0]?.status).toBe('fail');
+    });
+
+    it('never excuses a line judged on a statistic over the iterations, even with a history at hand, and says why', () => {
+      const p95: SlaResult = { ...line('fail'), stat: 'p95' };
+      const out = applyKnownFindings([p95], 's', versions, [stop], { attribute: attributing(undefined) });
+      expect(out.sla[0]).toMatchObject({ status: 'fail', note: 'judged on the p95 over the iterations, which no single run\'s history shows; a finding scoped to fault stop never excuses such a line: why (ref)' });
+      expect(applyKnownFindings([p95], 's', versions, [finding({ patroni: '< 3.0.3' })]).sla[0]?.status).toBe('known');
     });
 
     it('is checked against its bound before its fault', () => {

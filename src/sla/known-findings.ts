@@ -3,7 +3,7 @@ import semver from 'semver';
 import type { Versions } from '../cluster/types.js';
 import { formatMetric } from '../format.js';
 import { parseThreshold } from './threshold.js';
-import type { MetricName, SlaResult } from './types.js';
+import type { Comparator, MetricName, SlaResult } from './types.js';
 
 export type Component = keyof Versions;
 
@@ -33,8 +33,9 @@ export interface KnownFinding {
   up_to: string;
   /**
    * A fault action (`stop`): the finding covers only a failure whose every
-   * piece of evidence falls in the era of a fault of that action (see
-   * checks/attribution.ts), so that a nemesis stays a gate for the others.
+   * piece of evidence lies inside the era of a fault of that action (see
+   * checks/attribution.ts), so that a nemesis stays a gate for the others;
+   * never a line judged on a statistic over the iterations.
    */
   fault?: string;
   /**
@@ -91,13 +92,26 @@ export interface KnownOutcome {
  */
 export type Attributor = (metric: MetricName, action: string) => string | undefined;
 
+/**
+ * The comparators whose failure lies above the threshold, so that a worst
+ * figure bounds it: `>=`, `>` and `!=` fail low (or anywhere), and an
+ * upper bound would excuse every such failure.
+ */
+export const UP_TO_COMPARATORS: readonly Comparator[] = ['<', '<=', '=='];
+
 /** Why this failed line is more than the finding describes, or undefined when the finding covers it. */
 function beyond(line: SlaResult, finding: KnownFinding, attribute: Attributor | undefined): string | undefined {
   const bound = boundOf(finding);
   if (typeof bound !== 'number') return `known finding's bound up_to ${finding.up_to} cannot be read (${bound.error})`;
+  const req = parseThreshold(line.metric, line.threshold);
+  if ('error' in req || !UP_TO_COMPARATORS.includes(req.op)) {
+    return `the line's threshold ${line.threshold} does not fail above a figure, so known finding's bound up_to ${finding.up_to} cannot bound it`;
+  }
   if (line.observed === null) return `not measured, so not shown within known finding's bound up_to ${finding.up_to}`;
   if (line.observed > bound) return `${formatMetric(line.metric, line.observed)} is beyond known finding's bound up_to ${finding.up_to}`;
   if (finding.fault === undefined) return undefined;
+  // A statistic over the iterations has no one history whose evidence could be placed in a fault's eras.
+  if (line.stat !== undefined) return `judged on the ${line.stat} over the iterations, which no single run's history shows; a finding scoped to fault ${finding.fault} never excuses such a line`;
   const why = attribute === undefined ? 'no single run\'s history to attribute it from' : attribute(line.metric, finding.fault);
   return why === undefined ? undefined : `not attributable to known finding's fault ${finding.fault}: ${why}`;
 }
@@ -105,7 +119,8 @@ function beyond(line: SlaResult, finding: KnownFinding, attribute: Attributor | 
 /**
  * Marks failed lines that a finding in range covers as 'known', and notes
  * on passing lines that a finding in range did not reproduce. A finding
- * covers a failure only within its bound and, when scoped to a fault, only
+ * covers a failure only on a line that fails above a figure, within its
+ * bound and, when scoped to a fault, only on a line judged in one run and
  * when `attribute` shows every piece of evidence in that fault's eras; a
  * failure beyond that stays failed, its note naming the finding. `strict`
  * ignores the list (every failure counts). Pure.
