@@ -27,7 +27,7 @@ async function runScenarioText(text: string, portBase: string): Promise<{ code: 
 describe('faults prove they acted, on the local provider', () => {
   it('pause-replication on a primary with no replica left to stream to is a harness error (exit 3), not a pass', async () => {
     const { code, stderr, report } = await runScenarioText(`name: pause-nothing
-description: Both replicas shut down, then the primary's WAL senders "paused": there are none.
+description: Both replicas shut down, then the primary's WAL senders paused, of which there are none.
 cluster: { replication: asynchronous }
 steps:
   - wait_for: healthy
