@@ -8,7 +8,11 @@ const byName = (a: string, b: string) => a.localeCompare(b);
 
 async function memberRole(cluster: StartedCluster, target: string): Promise<string[]> {
   const view = await clusterView(cluster);
-  const pick = (pred: (role: string) => boolean) => view.filter((m) => pred(m.role)).map((m) => m.name).sort(byName);
+  // A member whose Patroni is stopped stays in /cluster until its key expires: a role target
+  // picks a live member of the role first, so that a second `shutdown replica` reaches the other replica.
+  const down = (state: string | undefined) => state === 'stopped' || state === 'stopping' || state === 'crashed';
+  const pick = (pred: (role: string) => boolean) => view.filter((m) => pred(m.role))
+    .sort((x, y) => Number(down(x.state)) - Number(down(y.state)) || byName(x.name, y.name)).map((m) => m.name);
   switch (target) {
     case 'primary': return pick(isPrimaryRole).slice(0, 1);
     // A plain replica first: the sync standby has its own target.
