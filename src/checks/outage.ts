@@ -137,7 +137,8 @@ class OutageTracker {
  * next fault's injection, this one not healed, is the next one's in full:
  * a replica killed a minute before the primary does not answer for the
  * primary's failover, and two faults in a row cannot split an outage into
- * halves that each pass.
+ * halves that each pass. One that began after the heal is the fault's
+ * when a new leader it left took over at its end (see `aftermath`).
  */
 export function writeOutages(events: Events, faults: readonly FaultEvent[]): WriteOutage[] {
   const trackers = faultWindows(events, faults).map((w) => new OutageTracker(w));
