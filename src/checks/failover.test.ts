@@ -218,9 +218,60 @@ describe('RTO is the write outage the fault caused (issue 19)', () => {
   it('covers the outage after stale acks even when the fault is healed before the new leader takes writes', () => {
     const h = staleThenOutage();
     h.heal(20_000, 'cut', 'partition-dcs');
-    // The window's last ack is the old primary's: the recovery is its first ack (10 ms), and the
-    // stretch from its last (14 910) to pg2's first (57 650) began while the cut was in force.
-    expect(checkFailover(scenario(), h.events).metrics.rto_ms).toBe(42_740);
+    // The heal changes nothing the writes show: pg2 took over in the cut's aftermath, so the
+    // recovery is still its first ack, as without the heal (not the old primary's first stale one).
+    expect(checkFailover(scenario(), h.events).metrics.rto_ms).toBe(52_650);
+  });
+
+  it('covers an outage that begins after the heal: stale acks until 8 s, healed at 3 s, nothing until the new leader at 40 s (reviewer\'s case)', () => {
+    const h = new HistoryBuilder().primary(0, 'pg1');
+    h.steady(0, 1000, 100, 10, 'pg1', 1);
+    h.inject(1000, 'kp', 'kill-patroni', ['pg1'], 1005);
+    h.steady(1100, 8000, 100, 10, 'pg1', 1); // the old primary, stale: no recovery
+    h.heal(3000, 'kp', 'kill-patroni');
+    for (let t = 8000; t < 40_000; t += 1000) h.write(t, t + 5000, 'fail');
+    h.steady(40_000, 45_000, 100, 10, 'pg2', 2);
+    // Was 110 (the first stale ack): the window that named "the leader the fault left" ended at the heal.
+    expect(checkFailover(scenario(), h.events).metrics.rto_ms).toBe(40_010 - 1000);
+    expect(rtoLine(h.events)).toMatchObject({ status: 'fail', observed: 39_010 });
+  });
+
+  it('counts an outage after the heal up to the new leader\'s takeover, even when it acknowledged once early (HAProxy flapping between the two)', () => {
+    const h = new HistoryBuilder().primary(0, 'pg1');
+    h.steady(0, 1000, 100, 10, 'pg1', 1);
+    h.inject(1000, 'cut', 'partition-dcs', ['pg1'], 1005);
+    h.steady(1100, 2000, 100, 10, 'pg1', 1);
+    h.ok(2000, 2010, 'pg2', 2); // one early ack by the leader that wins
+    h.steady(2100, 8000, 100, 10, 'pg1', 1);
+    h.heal(3000, 'cut', 'partition-dcs');
+    h.steady(40_000, 45_000, 100, 10, 'pg2', 2);
+    // Recovery is pg2's first ack (1010 ms); the 32.1 s stretch from pg1's last ack to pg2's takeover is the fault's.
+    expect(checkFailover(scenario(), h.events).metrics.rto_ms).toBe(40_010 - 7910);
+  });
+
+  it('does not count, after the heal, a hiccup once the new leader has taken over, nor a stop handed to the next fault', () => {
+    const h = new HistoryBuilder().primary(0, 'pg1');
+    h.steady(0, 1000, 100, 10, 'pg1', 1);
+    h.inject(1000, 'a', 'kill', ['pg1'], 1005).heal(3000, 'a');
+    h.steady(5000, 20_000, 100, 10, 'pg2', 2);
+    h.steady(35_000, 60_000, 100, 10, 'pg2', 2); // 15 s without an ack long after the takeover: not a's
+    h.inject(60_000, 'b', 'kill', ['pg3'], 60_005).heal(61_000, 'b');
+    h.steady(60_100, 61_000, 100, 10, 'pg2', 2);
+    h.steady(90_000, 91_000, 100, 10, 'pg3', 3); // a leader change after b's injection: b's, not a's
+    const faults = checkFailover(scenario(), h.events).metrics.faults ?? [];
+    expect(faults.map((f) => [f.fault_id, f.rto_ms])).toEqual([['a', 5010 - 1000], ['b', 90_010 - 60_000]]);
+  });
+
+  it('has a null RTO, and fails, when writes stop after the heal and never come back, no later fault answering for it', () => {
+    const h = new HistoryBuilder().primary(0, 'pg1');
+    h.steady(0, 1000, 100, 10, 'pg1', 1);
+    h.inject(1000, 'kp', 'kill-patroni', ['pg1'], 1005);
+    h.steady(1100, 8000, 100, 10, 'pg1', 1);
+    h.heal(3000, 'kp', 'kill-patroni');
+    for (let t = 8000; t < 40_000; t += 1000) h.write(t, t + 5000, 'fail');
+    const out = checkFailover(scenario(), h.events);
+    expect(out).toMatchObject({ valid: false, error: 'writes stopped after fault kp and were never acknowledged again' });
+    expect(out.metrics.rto_ms).toBeNull();
   });
 
   it('fails rto < 30s when writes stop for 40 s after a fault that moves no leader, whatever was acknowledged just before', () => {
@@ -251,7 +302,7 @@ describe('RTO is the write outage the fault caused (issue 19)', () => {
     const writes = h.events.filter((e) => !(e.kind === 'write' && e.outcome === 'ok' && e.node === 'pg2'));
     const out = checkFailover(scenario(), writes);
     expect(out.metrics.rto_ms).toBeNull();
-    expect(out).toMatchObject({ valid: false, error: 'writes stopped during fault cut and were never acknowledged again' });
+    expect(out).toMatchObject({ valid: false, error: 'writes stopped after fault cut and were never acknowledged again' });
     expect(rtoLine(writes)).toMatchObject({ status: 'fail', observed: null });
   });
 

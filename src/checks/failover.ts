@@ -12,10 +12,12 @@ import { injects } from './timeline.js';
  * change was seen. RTO is the write outage the fault caused: the longer of
  * the time to recovery (injection to `outage.recoveredAt`: the first ack,
  * by the leader the fault left, of a write started once the fault was in
- * force) and the longest stretch without acks the fault answers for. So a
- * fenced old primary's stale acks are no recovery, and a 40 s stop after
- * them is never an RTO of 84 ms. A leader change at or after `nextFaultAt`
- * is the next fault's, not this one's.
+ * force) and the longest stretch without acks the fault answers for. The
+ * leader the fault left is the one acknowledging last before the next
+ * fault (or the end), not at the heal. So a fenced old primary's stale
+ * acks are no recovery, even past the heal, and a 40 s stop after them is
+ * never an RTO of 84 ms. A leader change at or after `nextFaultAt` is the
+ * next fault's, not this one's.
  */
 export function phasesOf(events: Events, outage: WriteOutage, nextFaultAt = Infinity): FaultPhases {
   const { fault } = outage;
@@ -61,7 +63,7 @@ function worstPhase(faults: readonly FaultPhases[], phase: Phase): number | null
  * an SLA is judged on: a harmless fault must not stand in for a later one
  * that took the cluster down. rto_ms is null as soon as one fault was
  * never recovered from (no write acknowledged after it, or writes stopped
- * while it was in force and were never acknowledged again); the phases skip
+ * while it was in force, or after its heal with no later fault, and were never acknowledged again); the phases skip
  * faults that caused no leader change, since a fault that moves no leader
  * has no detection to measure.
  */
@@ -75,7 +77,7 @@ export function checkFailover(_scenario: Scenario, events: Events): CheckOutput 
   const stopped = outages.filter((o) => o.recoveredAt !== undefined && o.neverAckedSince !== undefined).map((o) => o.fault.id);
   const errors = [
     ...(never.length > 0 ? [`no write was acknowledged after fault ${never.join(', ')}`] : []),
-    ...(stopped.length > 0 ? [`writes stopped during fault ${stopped.join(', ')} and were never acknowledged again`] : []),
+    ...(stopped.length > 0 ? [`writes stopped after fault ${stopped.join(', ')} and were never acknowledged again`] : []),
   ];
   const rto = faults.length === 0 || errors.length > 0 ? null : Math.max(...faults.map((f) => f.rto_ms ?? 0));
   return {

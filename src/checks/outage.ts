@@ -19,6 +19,13 @@ export interface FaultWindow {
    * faults followed each other; it counts here in full.
    */
   chainFrom: number | undefined;
+  /**
+   * The fault's aftermath: to the next fault's injection, or the end of the
+   * history. A heal does not end what the fault set going: Patroni may
+   * demote the old primary, or HAProxy mark it down, after the heal, and the
+   * leader that then takes over is still the one this fault left.
+   */
+  aftermath: number;
 }
 
 export function faultWindows(events: Events, faults: readonly FaultEvent[]): FaultWindow[] {
@@ -29,7 +36,7 @@ export function faultWindows(events: Events, faults: readonly FaultEvent[]): Fau
     const nextAt = faults[i + 1]?.t ?? Infinity;
     const previous = windows[i - 1];
     const chainFrom = previous?.overlapped === true ? (previous.chainFrom ?? previous.fault.t) : undefined;
-    windows.push({ fault, until: Math.min(healedAt, nextAt), overlapped: nextAt < healedAt, chainFrom });
+    windows.push({ fault, until: Math.min(healedAt, nextAt), overlapped: nextAt < healedAt, chainFrom, aftermath: nextAt });
   }
   return windows;
 }
@@ -39,14 +46,19 @@ export interface WriteOutage {
   fault: FaultEvent;
   /**
    * End of the first ok write that started once the fault was in force and
-   * was acknowledged by the node, on the timeline, of the window's last ok
-   * write (when that differs from the last ok write before the injection:
-   * the old primary's stale acks are not a recovery); undefined when none.
+   * was acknowledged by the node, on the timeline, of the last ok write
+   * started in the fault's aftermath (when that differs from the last ok
+   * write before the injection: the old primary's stale acks are not a
+   * recovery, even when they go on past the heal); undefined when none.
    */
   recoveredAt: number | undefined;
   /** The longest stretch without an acknowledged write that this fault answers for; 0 when none. */
   longestGapMs: number;
-  /** Start of a stretch without acks that began while the fault was in force and never ended, though writes were tried. */
+  /**
+   * Start of a stretch without acks that began while the fault was in force
+   * (or after its heal with no later fault to answer for it) and never
+   * ended, though writes were tried.
+   */
   neverAckedSince: number | undefined;
 }
 
@@ -61,6 +73,10 @@ class OutageTracker {
   #firstAny: number | undefined;
   readonly #firstBy = new Map<string, number>();
   #gap = 0;
+  /** The longest stretch without acks that began after the heal, in the aftermath. */
+  #afterHeal = 0;
+  /** `#afterHeal` as it stood when the current run of acks by `#last` began: the stretches before its takeover. */
+  #beforeTakeover = 0;
   readonly #inForce: number;
 
   constructor(readonly window: FaultWindow) {
@@ -69,14 +85,19 @@ class OutageTracker {
 
   /** One ok write, in order of acknowledgement, `by` whom; `previous` is the end of the ok write before it. */
   ack(w: WriteEvent, by: string | undefined, previous: number): void {
-    const { fault, until } = this.window;
+    const { fault, until, aftermath } = this.window;
     if (w.end < fault.t) this.#before = by;
+    this.#gap = Math.max(this.#gap, this.#gapLength(previous, w.end));
+    if (previous >= until && previous < aftermath) this.#afterHeal = Math.max(this.#afterHeal, w.end - previous);
     if (w.start >= this.#inForce) {
       this.#firstAny ??= w.end;
       if (by !== undefined && !this.#firstBy.has(by)) this.#firstBy.set(by, w.end);
-      if (w.start < until) this.#last = by;
+      // An anonymous ack neither starts nor ends a run: the workload could not say whose it was.
+      if (w.start < aftermath && by !== undefined && by !== this.#last) {
+        this.#last = by;
+        this.#beforeTakeover = this.#afterHeal;
+      }
     }
-    this.#gap = Math.max(this.#gap, this.#gapLength(previous, w.end));
   }
 
   /** The part of the stretch (from, to) without acks that this fault answers for. */
@@ -93,14 +114,17 @@ class OutageTracker {
 
   /** `lastAck`: the end of the history's last ok write; `triedAfter`: a write started after it. */
   result(lastAck: number | undefined, triedAfter: boolean): WriteOutage {
-    const { fault, until, overlapped } = this.window;
+    const { fault, until, overlapped, aftermath } = this.window;
     const moved = this.#last !== undefined && this.#last !== this.#before;
-    const open = triedAfter && lastAck !== undefined && lastAck >= fault.t && lastAck < until && !overlapped;
+    // Stopped in force (not handed to the next fault), or after the heal with no later fault to answer for it.
+    const stopped = lastAck !== undefined && lastAck >= fault.t && (lastAck < until ? !overlapped : aftermath === Infinity);
     return {
       fault,
       recoveredAt: moved ? this.#firstBy.get(this.#last ?? '') : this.#firstAny,
-      longestGapMs: this.#gap,
-      neverAckedSince: open ? lastAck : undefined,
+      // After the heal, only what came before the leader the fault left took over for good is
+      // this fault's: a hiccup once it leads, or on a leader that never moved, is not.
+      longestGapMs: moved ? Math.max(this.#gap, this.#beforeTakeover) : this.#gap,
+      neverAckedSince: triedAfter && stopped ? lastAck : undefined,
     };
   }
 }
@@ -113,7 +137,8 @@ class OutageTracker {
  * next fault's injection, this one not healed, is the next one's in full:
  * a replica killed a minute before the primary does not answer for the
  * primary's failover, and two faults in a row cannot split an outage into
- * halves that each pass.
+ * halves that each pass. One that began after the heal is the fault's
+ * when a new leader it left took over at its end (see `aftermath`).
  */
 export function writeOutages(events: Events, faults: readonly FaultEvent[]): WriteOutage[] {
   const trackers = faultWindows(events, faults).map((w) => new OutageTracker(w));

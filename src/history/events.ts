@@ -19,7 +19,7 @@ export interface WriteEvent {
   outcome: Outcome;
   /** Member that acknowledged the commit (ok writes only). */
   node?: string;
-  /** Timeline of that member at commit (ok writes only). */
+  /** Timeline of that member at commit (ok writes only); also when the workload could not name the member. */
   timeline?: number;
   error?: string;
 }

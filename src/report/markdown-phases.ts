@@ -15,8 +15,10 @@ export const DOCUMENTED_PHASES = {
 
 /** What the total RTO measures, said once under the tables: it is not "injection → first ack". */
 export const RTO_MEANING = 'Total RTO: the longer of injection → the first write, started once the fault was in force, acknowledged by the leader the fault left '
-  + '(a fenced old primary that goes on acknowledging is no recovery; re-route ends at that acknowledgement), '
-  + 'and the longest stretch without an acknowledged write that began while the fault was in force (to its heal, or the next fault).';
+  + '(the node and timeline acknowledging last before the next fault or the end, not at the heal: a fenced old primary that goes on acknowledging, '
+  + 'even past the heal, is no recovery; re-route ends at that acknowledgement), '
+  + 'and the longest stretch without an acknowledged write that began while the fault was in force (to its heal, or the next fault), '
+  + 'or after the heal but before a new leader the fault left took over for good.';
 
 /** One phases table per fault injection; the first fault's figures when the checks listed none. */
 export function phasesSection(metrics: Metrics): string {

@@ -113,7 +113,7 @@ describe('toMarkdown', () => {
     expect(phases).toContain('| detection (leader key gone or changed in etcd) | 28.0 s | < 10 s (003); 5-10 s (002) |');
     expect(phases).toContain('| election + promotion (new leader out of recovery) | 4.0 s | 2-5 s + 3-5 s (002) |');
     expect(phases).toContain('| HAProxy re-route (first write acknowledged by the leader the fault left) | 9.2 s | 6 s (002) |');
-    expect(phases).toContain('leader the fault left (a fenced old primary that goes on acknowledging is no recovery');
+    expect(phases).toContain('a fenced old primary that goes on acknowledging, even past the heal, is no recovery');
     expect(phases).toContain('| total RTO (the write outage the fault caused) | 41.2 s | < 30 s (002, 003); ~30-45 s (001 runbook, ttl 30 / loop_wait 10); 30-60 s (004) |');
   });
 

@@ -16,15 +16,7 @@ export function conditionProbe(ctx: RunContext, condition: WaitCondition): Probe
     case 'healthy':
       return () => ctx.parts.healthy(ctx.cluster);
     case 'writable':
-      return async () => {
-        // After a leader change since the last fault, only the new leader's ack is a recovery: the
-        // old primary, fenced from etcd or without its Patroni, may go on acknowledging for a while.
-        const leader = ctx.dcs.leader;
-        if (ctx.leaderAtLastFault !== undefined && leader && leader !== ctx.leaderAtLastFault) {
-          return (ctx.lastOkStartBy.get(leader) ?? 0) >= since ? true : `no write acknowledged by the new leader ${leader} since the step began`;
-        }
-        return ctx.lastOkStart >= since ? true : 'no write acknowledged through the primary endpoint since the step began';
-      };
+      return async () => ctx.acks.writableSince(since, ctx.dcs.leader, ctx.leaderAtLastFault);
     case 'leader':
       return async () => (ctx.dcs.leader ? true : 'no leader key in etcd');
     case 'new-leader':

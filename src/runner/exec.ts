@@ -39,6 +39,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<ExecOutc
   }
   // An operator's failover or switchover is judged as a fault's is: `wait_for: new-leader` compares with the leader before it.
   ctx.leaderAtLastFault = ctx.dcs.leader;
+  ctx.acks.markFault();
   const details: string[] = [];
   const failed = (error: string): ExecOutcome => ({ resolved, detail: details.join('; '), error });
   const seconds = Math.max(1, Math.ceil(step.timeoutMs / 1000));

@@ -10,6 +10,7 @@ import type { RunRecord, WallTime } from '../report/types.js';
 import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 import type { KnownFinding } from '../sla/known-findings.js';
+import { AckLedger } from './acks.js';
 import type { RunContext } from './context.js';
 import { convergedReason } from './final-state.js';
 import { REAL_PARTS, type HarnessParts } from './parts.js';
@@ -66,12 +67,10 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     history.append({ kind: 'members', t: now(), members: c.members.map((m) => m.name) });
     const dcs = parts.dcs(c, scenario.observe.intervalMs, (e) => history.append(e));
     const run: RunContext = {
-      scenario, cluster: c, history, dcs, progress, parts, active: new Map(), leaderAtLastFault: undefined, lastOkStart: 0, lastOkStartBy: new Map(),
+      scenario, cluster: c, history, dcs, progress, parts, active: new Map(), leaderAtLastFault: undefined, acks: new AckLedger(),
       workload: parts.workload(c, scenario.workload, (e) => {
         history.append(e);
-        if (e.outcome !== 'ok') return;
-        run.lastOkStart = Math.max(run.lastOkStart, e.start);
-        if (e.node !== undefined) run.lastOkStartBy.set(e.node, Math.max(run.lastOkStartBy.get(e.node) ?? 0, e.start));
+        run.acks.record(e);
       }),
     };
     ctx = run;

@@ -31,6 +31,7 @@ async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): 
       throw new Error(`could not resolve target ${step.target}: ${errorMessage(err)}`, { cause: err });
     });
     ctx.leaderAtLastFault = ctx.dcs.leader;
+    ctx.acks.markFault();
     // The fault starts when it is injected, not when its target was looked up: RTO runs from here.
     t = now();
     const injected = await def.inject(ctx.cluster, resolved, step.params);

@@ -52,4 +52,25 @@ describe('Workload', () => {
     expect(server.batches.slice(0, 6).map(shape)).toEqual(['0:Q', '0:PBES', '0:BES', '0:BES', '1:Q', '1:PBES']);
     expect(bindValues(server.batches[5]?.messages[1])).toEqual(['4', '0']);
   });
+
+  it('records the timeline of an ok write whose member it cannot name (an address the cluster did not list), without a node', async () => {
+    server = new FakeServer((batch, s) => s.write(ok(batch)), (_, s) => s.write(identity));
+    const port = await server.start();
+    const events: WriteEvent[] = [];
+    let second: () => void = () => undefined;
+    const done = new Promise<void>((res) => (second = res));
+    const w = new Workload(
+      { writers: 1, timeoutMs: 2000 },
+      { endpoint: { host: '127.0.0.1', port }, credentials: { superuser: { username: 'u', password: 'p' }, rest: { username: 'r', password: 'p' } }, nodeByAddress: new Map([['10.0.0.9:5432', 'pg-b']]) },
+      (e) => {
+        events.push(e);
+        if (events.length === 2) second();
+      },
+    );
+    w.start();
+    await done;
+    await w.stop();
+    expect(events.slice(0, 2).map((e) => [e.outcome, 'node' in e, e.timeline])).toEqual([['ok', false, 3], ['ok', false, 3]]);
+    expect(w.stats.lastOkNode).toBeUndefined();
+  });
 });

@@ -93,13 +93,13 @@ export class Workload {
         member = undefined;
       }
       const end = now();
-      const node = outcome === 'ok' ? member : undefined;
       const event: WriteEvent = { kind: 'write', key, writer: id, start, end, outcome };
-      if (node !== undefined && identity) Object.assign(event, { node, timeline: identity.timeline });
+      // The timeline even when the member could not be named: a newer one than before a fault is a new leader's.
+      if (outcome === 'ok' && identity) Object.assign(event, member === undefined ? {} : { node: member }, { timeline: identity.timeline });
       if (error !== undefined) event.error = error;
       this.record(event);
       this.stats[outcome]++;
-      if (node) this.stats.lastOkNode = node;
+      if (event.node !== undefined) this.stats.lastOkNode = event.node;
       // Back off only while failing, so a healthy writer runs flat out and recovery is seen within ~backoff.
       backoff = outcome === 'ok' ? 0 : Math.min(Math.max(backoff * 2, 20), 250);
       if (backoff > 0) await sleep(backoff * (0.5 + Math.random() / 2));
