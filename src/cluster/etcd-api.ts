@@ -33,11 +33,22 @@ export async function readKey(url: string, key: string, timeoutMs = 1000): Promi
 export interface EtcdMemberStatus {
   memberId: string;
   leaderId: string;
+  /** The raft term this member is in; a leadership change starts a new one. */
+  raftTerm: number;
 }
 
 export async function memberStatus(url: string, timeoutMs = 1000): Promise<EtcdMemberStatus> {
-  const r = await post<{ header: { member_id: string }; leader: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
-  return { memberId: r.header.member_id, leaderId: r.leader };
+  const r = await post<{ header: { member_id: string }; leader: string; raftTerm?: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
+  return { memberId: r.header.member_id, leaderId: r.leader, raftTerm: Number(r.raftTerm ?? NaN) };
+}
+
+/**
+ * `etcdctl move-leader`: asks the leader (only it accepts the call) to hand
+ * raft leadership to another member. etcd answers once the transfer is done
+ * or has failed.
+ */
+export async function moveLeader(leaderUrl: string, targetId: string, timeoutMs = 10_000): Promise<void> {
+  await post<unknown>(leaderUrl, '/v3/maintenance/transfer-leadership', { targetID: targetId }, timeoutMs);
 }
 
 /** The leader key Patroni holds for a scope. */

@@ -121,8 +121,10 @@ export interface ClusterProvider {
  * - link-shape: latency and bandwidth limits on those links.
  * - host-partition: partitions between whole hosts (etcdN and patroniN), as Jepsen's grudges.
  * - exec: an operator's command run inside a member's or an etcd member's container (`exec` steps).
+ * - dcs-leadership: moving etcd's raft leadership to another etcd member.
+ * - cpu-limit: capping the CPU of a member's or an etcd member's whole host.
  */
-export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition' | 'exec';
+export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition' | 'exec' | 'dcs-leadership' | 'cpu-limit';
 
 /** Why a capability may be missing, in words for `validate`'s refusal. */
 export const CAPABILITY_TEXT: Record<Capability, string> = {
@@ -133,6 +135,8 @@ export const CAPABILITY_TEXT: Record<Capability, string> = {
   'link-shape': 'latency and bandwidth on links',
   'host-partition': 'partitions between whole hosts',
   exec: "running commands inside a member's container",
+  'dcs-leadership': "moving etcd's leadership",
+  'cpu-limit': "limiting a host's CPU",
 };
 
 /** Provider-neutral settings of one scenario's cluster. */
@@ -226,6 +230,16 @@ export function hasCommandExec(c: StartedCluster): c is StartedCluster & Command
 
 /** Undoes exactly what one fault did; a second call does nothing. */
 export type Cure = () => Promise<void>;
+
+/** CPU caps on whole hosts (docker: the container's CFS quota, as `docker update --cpus` sets it). */
+export interface CpuLimit {
+  /** Caps the host at `cpus` CPUs; `detail` holds the quota read back; the cure puts the previous cap back, reads it back and says so. */
+  limitCpu(name: string, cpus: number): Promise<{ cure: () => Promise<string>; detail: string }>;
+}
+
+export function hasCpuLimit(c: StartedCluster): c is StartedCluster & CpuLimit {
+  return typeof (c as Partial<CpuLimit>).limitCpu === 'function';
+}
 
 /** Blackholes links by dropping packets (iptables) rather than in a proxy. */
 export interface LinkCut {

@@ -12,11 +12,12 @@ import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import type { DcsInForce, LinkKind } from '../types.js';
 import type { DockerResult } from './cli.js';
 import { Container } from './container.js';
+import { daemonCpus, limitContainerCpu } from './cpu.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
 import { allCures, partition, type Cure, type PartitionOptions } from './partition.js';
@@ -37,7 +38,7 @@ export interface DockerNodeInfo extends DockerNode {
   ports: Record<number, number>;
 }
 
-export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition, CommandExec {
+export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition, CommandExec, CpuLimit {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
   readonly members: MemberHandle[];
@@ -201,6 +202,12 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
 
   startHost(name: string): Promise<void> {
     return this.restartContainer(name);
+  }
+
+  /** A member's or an etcd member's container capped at `cpus` CPUs (see cpu.ts). */
+  limitCpu(name: string, cpus: number): Promise<{ cure: () => Promise<string>; detail: string }> {
+    const box = this.box(name);
+    return limitContainerCpu(box, name, cpus, () => daemonCpus(box));
   }
 
   /** The containers at the other end of a member's links of one kind. */

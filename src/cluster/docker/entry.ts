@@ -26,7 +26,7 @@ class DockerProvider implements ClusterProvider {
  */
 export const DOCKER: ProviderEntry = {
   name: 'docker',
-  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'host-partition', 'exec']),
+  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'host-partition', 'exec', 'dcs-leadership', 'cpu-limit']),
   members: DOCKER_MEMBERS,
   etcdMembers: DOCKER_ETCD,
   releases: RELEASES,
