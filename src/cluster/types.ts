@@ -102,6 +102,8 @@ export interface StartedCluster extends AsyncDisposable {
   readonly namespace?: string;
   /** The distribution release the cluster was built from, for providers that build it. */
   readonly release?: string;
+  /** Exact distribution package versions (Debian package -> version), for providers that build the cluster from packages. */
+  readonly packages?: Readonly<Record<string, string>>;
   /** Log files of every component, by component name. */
   logFiles(): Record<string, string>;
   stop(): Promise<void>;

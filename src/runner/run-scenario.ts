@@ -186,12 +186,15 @@ async function finalRead(ctx: RunContext): Promise<void> {
     ctx.history.append({ kind: 'note', t: now(), message: `final read on ${leader} failed: ${errorMessage(err)}` });
   }
 }
-function clusterConfigOf(cluster: StartedCluster | undefined, scenario: Scenario): RunRecord['clusterConfig'] {
+
+/** report.json `cluster`: the scenario's Patroni settings as in force, the release and the exact packages where the provider built them. */
+export function clusterConfigOf(cluster: StartedCluster | undefined, scenario: Scenario): RunRecord['clusterConfig'] {
   const dcs = cluster?.dcs ?? scenario.cluster.patroni;
   const release = cluster?.release ?? scenario.cluster.release;
   return {
     ...dcs, ttl: Number(dcs['ttl'] ?? NaN), loop_wait: Number(dcs['loop_wait'] ?? NaN), retry_timeout: Number(dcs['retry_timeout'] ?? NaN),
     replication: scenario.cluster.replication, ...(release === undefined ? {} : { release }),
+    ...(cluster?.packages === undefined ? {} : { packages: { ...cluster.packages } }),
     // A cluster that booted with other settings (local: a short loop_wait) proves the scenario's were in force before the first step.
     ...(cluster?.dcsInForce === undefined ? {} : { in_force: cluster.dcsInForce }),
   };

@@ -18,6 +18,7 @@ import type { DcsInForce, LinkKind } from '../types.js';
 import type { DockerResult } from './cli.js';
 import { Container } from './container.js';
 import { daemonCpus, limitContainerCpu } from './cpu.js';
+import { DPKG_QUERY, packageProbes, parseDpkgQuery } from './packages.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
 import { allCures, partition, type Cure, type PartitionOptions } from './partition.js';
@@ -45,6 +46,8 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   readonly etcd: EtcdHandle[];
   readonly endpoints: ClusterEndpoints;
   versions: Versions = { postgres: null, patroni: null, etcd: null, haproxy: null };
+  /** Debian package -> version, as dpkg-query reads them in the containers (readVersions). */
+  packages: Record<string, string> | undefined;
   /** Host N is etcdN and patroniN, as in 002's diagram; HAProxy is the clients' side, on no host. */
   readonly hosts = DOCKER_MEMBERS.map((_, i) => `host${i + 1}`);
   #stopped: Promise<void> | undefined;
@@ -292,6 +295,17 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       first('haproxy', ['haproxy', '-v'], /version (\S+)/),
     ]);
     this.versions = { postgres, patroni, etcd, haproxy };
+    this.packages = await this.readPackages();
     return this.versions;
+  }
+
+  /** The Debian packages of every image, exact; undefined when a container could not be asked (never a partial list). */
+  async readPackages(): Promise<Record<string, string> | undefined> {
+    const parts = await Promise.all(packageProbes(this.release).map(async ({ container, packages }) => {
+      const r = await this.exec(container, [...DPKG_QUERY, ...packages], { timeoutMs: 30_000 }).catch(() => undefined);
+      const found = r?.code === 0 ? parseDpkgQuery(r.stdout) : {};
+      return packages.every((p) => found[p] !== undefined) ? found : undefined;
+    }));
+    return parts.some((p) => p === undefined) ? undefined : Object.assign({}, ...parts) as Record<string, string>;
   }
 }
