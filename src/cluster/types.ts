@@ -173,6 +173,8 @@ export interface ProviderEntry {
   readonly releases?: readonly string[];
   /** Why a capability is missing here, when there is more to say than its name. */
   readonly missing?: Partial<Record<Capability, string>>;
+  /** The component versions a run would get (docker: the release table; local: the installed binaries); absent when known only once attached. */
+  versions?(release: string | undefined): { versions: Partial<Versions>; source: string };
   create(o: ProviderOptions): ClusterProvider;
 }
 

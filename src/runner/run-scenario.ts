@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { judge } from '../checks/judge.js';
 import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
 import { errorMessage, HarnessError } from '../errors.js';
+import { unmet } from '../scenario/requires.js';
 import { now } from '../history/clock.js';
 import { History } from '../history/history.js';
 import type { RunRecord, WallTime } from '../report/types.js';
@@ -58,6 +59,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   progress.start();
   try {
     cluster = await provider.start({ onProgress: (m) => progress.say(m) });
+    requireVersions(scenario, cluster);
     marks.healthy = Date.now();
     progress.say(`cluster ${cluster.runId} healthy`);
     await parts.prepare(cluster);
@@ -185,6 +187,17 @@ async function finalRead(ctx: RunContext): Promise<void> {
   } catch (err) {
     ctx.history.append({ kind: 'note', t: now(), message: `final read on ${leader} failed: ${errorMessage(err)}` });
   }
+}
+
+/**
+ * `requires:` against what the cluster itself reports, before any step: an
+ * external cluster's versions are only known now, and a release table or a
+ * machine can be wrong. No fault is injected into a cluster the scenario does not apply to.
+ */
+export function requireVersions(scenario: Scenario, cluster: StartedCluster): void {
+  if (scenario.requires === undefined) return;
+  const short = unmet(scenario.requires, cluster.versions, `the ${cluster.provider} cluster`);
+  if (short.length > 0) throw new HarnessError('UNMET_REQUIREMENT', `scenario ${scenario.name} ${short.map((s) => s.message).join('; ')}`);
 }
 
 /** report.json `cluster`: the scenario's Patroni settings as in force, the release and the exact packages where the provider built them. */

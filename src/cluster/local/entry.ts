@@ -1,6 +1,7 @@
 import type { ProviderEntry } from '../types.js';
 import { buildTopology } from './topology.js';
 import { LocalProvider } from './provider.js';
+import { componentVersions, findBinaries } from './system.js';
 
 const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});
 
@@ -14,6 +15,13 @@ export const LOCAL: ProviderEntry = {
     exec: 'its members are processes on this machine, not containers: an exec step needs --provider docker or a cluster file that names containers',
     // A cgroup v2 cpu.max would need a delegated cgroup subtree the harness does not own (and v1 hosts have none): a nice value is not a cap.
     'cpu-limit': "its members are processes in the harness's own cgroup, with no cgroup of their own to cap (use --provider docker)",
+  },
+  versions: () => {
+    try {
+      return { versions: componentVersions(findBinaries()), source: 'this machine' };
+    } catch {
+      return { versions: {}, source: "this machine (its components are not all installed)" };
+    }
   },
   create: (o) => new LocalProvider({
     startTimeoutMs: o.startTimeoutMs,
