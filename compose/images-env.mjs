@@ -1,6 +1,6 @@
 // Builds the docker provider's images of a release if they are missing and
 // writes compose/.env naming them, which docker-compose reads by itself.
-//   node compose/images-env.mjs [bookworm|trixie]      (after npm run build)
+//   node compose/images-env.mjs [bookworm|trixie|forky]      (after npm run build)
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildImages } from '../dist/cluster/docker/images.js';

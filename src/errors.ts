@@ -11,6 +11,8 @@ export type HarnessErrorCode =
   | 'NOT_FOUND'
   | 'FAULT_FAILED'
   | 'INTERRUPTED'
+  /** The cluster runs a component version the scenario's `requires:` excludes (found once started or attached). */
+  | 'UNMET_REQUIREMENT'
   | 'INTERNAL';
 
 export class HarnessError extends Error {

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildProgram } from './cli/main.js';
+import { RELEASES } from './cluster/docker/releases.js';
 import { checkUsage, isCli, type Usage } from './test-support/cli-usage.js';
 import { shellCommands } from './test-support/shell-words.js';
 
@@ -108,6 +109,15 @@ describe('the workflows', () => {
     expect(calls.filter((c) => c.file === 'drill.yml' && c.args[0] === 'run').map((c) => c.args)).toEqual([
       expect.arrayContaining(['scenarios/drills/drill.yaml', '--iterations']),
     ]);
+  });
+
+  it('offer exactly the docker provider\'s releases wherever a release is chosen, the upgrade from trixie to forky by default', () => {
+    const input = (file: string, name: string) => ((workflows.find((x) => x.file === file)?.doc as Workflow).on['workflow_dispatch'] as { inputs: Record<string, { options?: string[]; default?: string; description?: string }> }).inputs[name];
+    for (const [file, name] of [['nightly.yml', 'release'], ['drill.yml', 'release'], ['upgrade.yml', 'to']] as const) {
+      expect([...(input(file, name)?.options ?? [])].sort(), `${file} ${name}`).toEqual([...RELEASES].sort());
+    }
+    expect(input('upgrade.yml', 'from')?.description).toContain(RELEASES.join(', '));
+    expect([input('upgrade.yml', 'from')?.default, input('upgrade.yml', 'to')?.default]).toEqual(['trixie', 'forky']);
   });
 
   it('upgrade: by hand with from and to, verify-upgrade, the comparison uploaded', () => {

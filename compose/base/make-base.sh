@@ -18,8 +18,13 @@ command -v docker >/dev/null 2>&1 || { echo "docker is missing: apt-get install 
 dir=$(mktemp -d /tmp/patroni-chaos-base.XXXXXX)
 trap 'rm -rf "$dir"' EXIT INT TERM
 
+# Every Debian suite since squeeze uses debootstrap's "sid" script; a debootstrap older than
+# the suite (bookworm's does not know forky) has no symlink for it, so name the script.
+script=/usr/share/debootstrap/scripts/$release
+[ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
+
 # minbase: only essential + apt; the Dockerfiles add what each image needs.
-debootstrap --variant=minbase "$release" "$dir" "$mirror"
+debootstrap --variant=minbase "$release" "$dir" "$mirror" "$script"
 
 # Images never need man pages or docs, and apt caches only bloat layers.
 cat > "$dir/etc/dpkg/dpkg.cfg.d/01-nodoc" <<'CFG'
@@ -33,14 +38,25 @@ APT::Install-Recommends "false";
 APT::Install-Suggests "false";
 Acquire::Retries "3";
 CFG
-# Security updates too, so both releases get the current point release's fixes.
-if [ "$release" = bookworm ] || [ "$release" = trixie ]; then
-  cat > "$dir/etc/apt/sources.list" <<SRC
+# Security updates too, so the stable releases get the current point release's fixes.
+# forky is testing: no point releases; its images are keyed by the package versions the
+# archive serves (src/cluster/docker/images.ts).
+case "$release" in
+  bookworm|trixie)
+    cat > "$dir/etc/apt/sources.list" <<SRC
 deb $mirror $release main
 deb $mirror $release-updates main
 deb http://deb.debian.org/debian-security $release-security main
 SRC
-fi
+    ;;
+  *)
+    echo "deb $mirror $release main" > "$dir/etc/apt/sources.list"
+    # testing's Release file is valid for a week: a mirror snapshot older than that
+    # (a caching proxy, an offline copy) would fail every apt-get update. Signatures are
+    # still checked.
+    echo 'Acquire::Check-Valid-Until "false";' > "$dir/etc/apt/apt.conf.d/02-snapshot"
+    ;;
+esac
 rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
 
 tar -C "$dir" -c . | docker import \

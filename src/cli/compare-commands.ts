@@ -24,7 +24,7 @@ export function registerCompareCommands(program: Command): void {
     .command('verify-upgrade')
     .description('run the same scenarios on two docker releases (or a saved report folder and a release) and compare them; exit 1 on a regression or anything failing after (a finding new or still failing), else 3 when a run on the before side could not complete or be judged')
     .argument('[scenarios...]', 'scenario files, suite files or directories (default: scenarios/docker-nightly.yaml)')
-    .requiredOption('--from <release|dir>', 'the release in use (bookworm, trixie), or a report folder saved from it')
+    .requiredOption('--from <release|dir>', 'the release in use (bookworm, trixie, forky), or a report folder saved from it')
     .requiredOption('--to <release>', 'the release to upgrade to')
     .option('--iterations <n>', `run each scenario N times on each side (default ${DEFAULT_UPGRADE_ITERATIONS}, or the suite's own if more; with 1 the metric comparison is only indicative)`, intArg('--iterations', 1, 1000))
     .option('--set <path=value>', 'override a scenario field on both sides (repeatable); not cluster.release', collect, [])

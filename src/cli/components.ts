@@ -26,7 +26,7 @@ export interface ComponentsEntry {
   /** The run id, the report folder, or "this machine". */
   name: string;
   provider: string | null;
-  /** Docker's release (bookworm, trixie), when recorded. */
+  /** Docker's release (bookworm, trixie, forky), when recorded. */
   release?: string;
   /** The report.json shape: one version per component (the first member's where members differ). */
   versions: Versions;

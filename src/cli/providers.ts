@@ -36,7 +36,11 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
   const entry = name === 'external' ? externalEntry(clusterFileOf(o.clusterFile)) : REGISTRY.get(name);
   if (entry === undefined) throw new Error(`unknown provider ${name}; expected one of ${PROVIDERS.join(', ')}`);
   return {
-    catalog: { ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing), ...(entry.releases ? { releases: entry.releases } : {}) },
+    catalog: {
+      ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing),
+      ...(entry.releases ? { releases: entry.releases } : {}),
+      ...(entry.versions ? { versions: (release: string | undefined) => (entry.versions as NonNullable<typeof entry.versions>)(release) } : {}),
+    },
     create: (scenario) => entry.create({
       // The scenario's own first `wait_for: healthy` bounds how long the cluster may take to start.
       startTimeoutMs: scenario.steps.flatMap((s) => (s.kind === 'wait_for' && s.condition === 'healthy' ? [s.timeoutMs] : []))[0] ?? DEFAULT_WAIT_MS.healthy,

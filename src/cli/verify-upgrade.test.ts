@@ -60,8 +60,8 @@ describe('planUpgrade: everything is checked before a cluster starts', () => {
   });
 
   it('names the flag at fault', () => {
-    expect(refusalOf(() => planUpgrade([], opts({ to: 'buster' })))).toEqual(['--to: "buster" is not a release; expected one of bookworm, trixie']);
-    expect(refusalOf(() => planUpgrade([], opts({ from: 'bullseye' })))).toEqual(['--from: "bullseye" is neither a release (bookworm, trixie) nor a report folder']);
+    expect(refusalOf(() => planUpgrade([], opts({ to: 'buster' })))).toEqual(['--to: "buster" is not a release; expected one of bookworm, trixie, forky']);
+    expect(refusalOf(() => planUpgrade([], opts({ from: 'bullseye' })))).toEqual(['--from: "bullseye" is neither a release (bookworm, trixie, forky) nor a report folder']);
     expect(refusalOf(() => planUpgrade([], opts({ set: ['cluster.release=trixie'] })))).toEqual(['--set cluster.release: is set by --from and --to on each side; leave it out']);
     expect(refusalOf(() => planUpgrade([], opts({ set: ['nonsense'] })))[0]).toMatch(/expected path=value/);
   });

@@ -35,11 +35,22 @@ export interface EtcdMemberStatus {
   leaderId: string;
   /** The cluster this member belongs to: a cluster rebuilt from empty data directories has a new one. */
   clusterId: string;
+  /** The raft term this member is in; a leadership change starts a new one. */
+  raftTerm: number;
 }
 
 export async function memberStatus(url: string, timeoutMs = 1000): Promise<EtcdMemberStatus> {
-  const r = await post<{ header: { member_id: string; cluster_id: string }; leader: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
-  return { memberId: r.header.member_id, leaderId: r.leader, clusterId: r.header.cluster_id };
+  const r = await post<{ header: { member_id: string; cluster_id: string }; leader: string; raftTerm?: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
+  return { memberId: r.header.member_id, leaderId: r.leader, clusterId: r.header.cluster_id, raftTerm: Number(r.raftTerm ?? NaN) };
+}
+
+/**
+ * `etcdctl move-leader`: asks the leader (only it accepts the call) to hand
+ * raft leadership to another member. etcd answers once the transfer is done
+ * or has failed.
+ */
+export async function moveLeader(leaderUrl: string, targetId: string, timeoutMs = 10_000): Promise<void> {
+  await post<unknown>(leaderUrl, '/v3/maintenance/transfer-leadership', { targetID: targetId }, timeoutMs);
 }
 
 /** The leader key Patroni holds for a scope. */

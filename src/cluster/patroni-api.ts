@@ -101,6 +101,20 @@ export function isPrimaryRole(role: string | undefined): boolean {
   return role === 'master' || role === 'primary' || role === 'leader' || role === 'standby_leader';
 }
 
+/**
+ * A standby that synchronous replication counts: `sync_standby` under
+ * synchronous_mode on, `quorum_standby` (a voter) under synchronous_mode
+ * quorum, Patroni 4.0 and later.
+ */
+export function isSyncRole(role: string | undefined): boolean {
+  return role === 'sync_standby' || role === 'quorum_standby';
+}
+
+/** Any standby following the leader, synchronous or not. */
+export function isReplicaRole(role: string | undefined): boolean {
+  return role === 'replica' || isSyncRole(role);
+}
+
 /** Changes Patroni's dynamic configuration (keys merge into the DCS /config; null removes one) and returns the new one. */
 export async function patchConfig(restUrl: string, auth: RestAuth, body: Record<string, unknown>, timeoutMs = 2000): Promise<Record<string, unknown>> {
   const url = `${restUrl}/config`;

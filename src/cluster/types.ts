@@ -102,6 +102,8 @@ export interface StartedCluster extends AsyncDisposable {
   readonly namespace?: string;
   /** The distribution release the cluster was built from, for providers that build it. */
   readonly release?: string;
+  /** Exact distribution package versions (Debian package -> version), for providers that build the cluster from packages. */
+  readonly packages?: Readonly<Record<string, string>>;
   /** Log files of every component, by component name. */
   logFiles(): Record<string, string>;
   stop(): Promise<void>;
@@ -121,8 +123,10 @@ export interface ClusterProvider {
  * - link-shape: latency and bandwidth limits on those links.
  * - host-partition: partitions between whole hosts (etcdN and patroniN), as Jepsen's grudges.
  * - exec: an operator's command run inside a member's or an etcd member's container (`exec` steps).
+ * - dcs-leadership: moving etcd's raft leadership to another etcd member.
+ * - cpu-limit: capping the CPU of a member's or an etcd member's whole host.
  */
-export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition' | 'exec';
+export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition' | 'exec' | 'dcs-leadership' | 'cpu-limit';
 
 /** Why a capability may be missing, in words for `validate`'s refusal. */
 export const CAPABILITY_TEXT: Record<Capability, string> = {
@@ -133,6 +137,8 @@ export const CAPABILITY_TEXT: Record<Capability, string> = {
   'link-shape': 'latency and bandwidth on links',
   'host-partition': 'partitions between whole hosts',
   exec: "running commands inside a member's container",
+  'dcs-leadership': "moving etcd's leadership",
+  'cpu-limit': "limiting a host's CPU",
 };
 
 /** Provider-neutral settings of one scenario's cluster. */
@@ -167,6 +173,8 @@ export interface ProviderEntry {
   readonly releases?: readonly string[];
   /** Why a capability is missing here, when there is more to say than its name. */
   readonly missing?: Partial<Record<Capability, string>>;
+  /** The component versions a run would get (docker: the release table; local: the installed binaries); absent when known only once attached. */
+  versions?(release: string | undefined): { versions: Partial<Versions>; source: string };
   create(o: ProviderOptions): ClusterProvider;
 }
 
@@ -260,6 +268,16 @@ export interface Cut {
   span: { from: number; to: number };
   /** Removes exactly the rules, then probes each path again; a second call retries only what is left. */
   cure: () => Promise<(CutPath & { after: Reach })[]>;
+}
+
+/** CPU caps on whole hosts (docker: the container's CFS quota, as `docker update --cpus` sets it). */
+export interface CpuLimit {
+  /** Caps the host at `cpus` CPUs; `detail` holds the quota read back; the cure puts the previous cap back, reads it back and says so. */
+  limitCpu(name: string, cpus: number): Promise<{ cure: () => Promise<string>; detail: string }>;
+}
+
+export function hasCpuLimit(c: StartedCluster): c is StartedCluster & CpuLimit {
+  return typeof (c as Partial<CpuLimit>).limitCpu === 'function';
 }
 
 /** Blackholes links by dropping packets (iptables) rather than in a proxy. */

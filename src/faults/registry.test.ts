@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ClusterFile } from '../cluster/external/cluster-file.js';
 import { FAULTS, faultCatalog } from './registry.js';
 
 describe('fault registry', () => {
   it('registers every fault once under its action name', () => {
     expect([...FAULTS.keys()].sort()).toEqual([
-      'cut-clients', 'failover', 'isolate', 'kill', 'kill-patroni', 'kill-postgres', 'partition-dcs', 'partition-hosts', 'partition-majority',
-      'pause-replication', 'restart', 'shutdown', 'slow-clients', 'slow-dcs', 'slow-replication', 'stop', 'switchover', 'throttle-replication',
+      'cut-clients', 'failover', 'isolate', 'kill', 'kill-patroni', 'kill-postgres', 'move-etcd-leader', 'partition-dcs', 'partition-hosts', 'partition-majority',
+      'pause-replication', 'restart', 'shutdown', 'slow-clients', 'slow-dcs', 'slow-replication', 'starve-cpu', 'stop', 'switchover', 'throttle-replication',
     ]);
     for (const [action, f] of FAULTS) expect(f.action).toBe(action);
   });
@@ -24,18 +25,41 @@ describe('fault registry', () => {
     expect(catalog.actions.get('slow-dcs')?.unsupported).toBe('it cannot do latency and bandwidth on links');
   });
 
-  it('lets the local provider run every fault but the host partitions, and the docker provider all but Patroni-only kills and link shaping', async () => {
+  it('lets the local provider run every fault but the host partitions and CPU caps, and the docker provider all but Patroni-only kills and link shaping', async () => {
     const { PROVIDERS } = await import('../cluster/registry.js');
     const unsupported = (name: string) => {
       const p = PROVIDERS.get(name);
       if (p === undefined) throw new Error(`no provider ${name}`);
       return [...faultCatalog(p.name, p.capabilities, p.members, p.etcdMembers, p.missing).actions].filter(([, a]) => !a.supported).map(([k]) => k).sort();
     };
-    expect(unsupported('local')).toEqual(['partition-hosts']);
+    expect(unsupported('local')).toEqual(['partition-hosts', 'starve-cpu']);
     expect(unsupported('docker')).toEqual(['kill-patroni', 'slow-clients', 'slow-dcs', 'slow-replication', 'throttle-replication']);
   });
 
+  it('refuses starve-cpu on the local and external providers by name and reason, and offers move-etcd-leader on all three', async () => {
+    const { PROVIDERS } = await import('../cluster/registry.js');
+    const { externalEntry } = await import('../cluster/external/entry.js');
+    const local = PROVIDERS.get('local');
+    if (local === undefined) throw new Error('no local provider');
+    const localCatalog = faultCatalog(local.name, local.capabilities, local.members, local.etcdMembers, local.missing);
+    expect(localCatalog.actions.get('starve-cpu')?.unsupported).toMatch(/^its members are processes in the harness's own cgroup/);
+    expect(localCatalog.actions.get('move-etcd-leader')?.supported).toBe(true);
+    // Every container named and iptables allowed: the most an external cluster file can offer.
+    const file = { file: 'c.yaml', members: [{ name: 'pg1', container: 'pg1' }], etcd: [{ name: 'etcd1', container: 'etcd1' }], haproxy: { container: 'haproxy' }, iptables: true } as unknown as ClusterFile;
+    const ext = externalEntry(file);
+    const extCatalog = faultCatalog(ext.name, ext.capabilities, ext.members, ext.etcdMembers, ext.missing);
+    expect(extCatalog.actions.get('starve-cpu')?.unsupported).toMatch(/^the harness does not change the resources of containers it did not start/);
+    expect(extCatalog.actions.get('move-etcd-leader')?.supported).toBe(true);
+  });
+
   it.each([
+    ['starve-cpu', {}, undefined],
+    ['starve-cpu', { cpus: 0.05 }, undefined],
+    ['starve-cpu', { cpus: 0 }, 'expected cpus: a number of CPUs from 0.01 to 64'],
+    ['starve-cpu', { cpus: '5%' }, 'expected cpus: a number of CPUs from 0.01 to 64'],
+    ['starve-cpu', { cpu: 0.05 }, 'unknown parameter(s) cpu; expected cpus'],
+    ['move-etcd-leader', {}, undefined],
+    ['move-etcd-leader', { to: 'etcd2' }, 'unknown parameter(s) to; move-etcd-leader takes none'],
     ['slow-dcs', { latency_ms: 100 }, undefined],
     ['slow-dcs', { latency_ms: -1 }, 'expected latency_ms: a number of milliseconds >= 0'],
     ['slow-replication', { latency: 5 }, 'unknown parameter(s) latency; expected latency_ms and optionally jitter_ms'],

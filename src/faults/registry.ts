@@ -19,9 +19,11 @@ import { restart } from './restart.js';
 import { stop } from './stop.js';
 import { shutdown } from './shutdown.js';
 import { switchover } from './switchover.js';
+import { moveEtcdLeader } from './move-etcd-leader.js';
+import { starveCpu } from './starve-cpu.js';
 
 export const FAULTS: ReadonlyMap<string, FaultDefinition> = new Map(
-  [kill, killPostgres, killPatroni, stop, shutdown, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, cutClients, slowClients].map((f) => [f.action, f]),
+  [kill, killPostgres, killPatroni, stop, shutdown, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, cutClients, slowClients, moveEtcdLeader, starveCpu].map((f) => [f.action, f]),
 );
 
 /** What a provider with these capabilities can run, for checking scenarios before it starts. */

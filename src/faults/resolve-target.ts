@@ -1,6 +1,6 @@
 import { HarnessError } from '../errors.js';
 import { memberList, memberStatus } from '../cluster/etcd-api.js';
-import { isPrimaryRole } from '../cluster/patroni-api.js';
+import { isPrimaryRole, isSyncRole } from '../cluster/patroni-api.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { clusterView } from '../cluster/wait/healthy.js';
 
@@ -16,8 +16,9 @@ async function memberRole(cluster: StartedCluster, target: string): Promise<stri
   switch (target) {
     case 'primary': return pick(isPrimaryRole).slice(0, 1);
     // A plain replica first: the sync standby has its own target.
-    case 'replica': return [...pick((r) => r === 'replica'), ...pick((r) => r === 'sync_standby')].slice(0, 1);
-    case 'sync-standby': return pick((r) => r === 'sync_standby').slice(0, 1);
+    // Under quorum commit every standby is a voter (quorum_standby): still a replica.
+    case 'replica': return [...pick((r) => r === 'replica'), ...pick(isSyncRole)].slice(0, 1);
+    case 'sync-standby': return pick(isSyncRole).slice(0, 1);
     case 'any': {
       const all = view.map((m) => m.name);
       return all.length === 0 ? [] : [all[Math.floor(Math.random() * all.length)] as string];

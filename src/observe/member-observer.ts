@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { getPatroni, isPrimaryRole } from '../cluster/patroni-api.js';
+import { getPatroni, isPrimaryRole, isReplicaRole } from '../cluster/patroni-api.js';
 import type { ClientCredentials } from '../cluster/types.js';
 import type { MemberHandle } from '../cluster/types.js';
 import { now } from '../history/clock.js';
@@ -58,7 +58,7 @@ export class MemberObserver {
     const [rest, sql] = await Promise.allSettled([getPatroni(this.member.restUrl, this.#timeoutMs), this.#sql().finally(() => { sqlEnd = now(); })]);
     const e: ProbeEvent = { kind: 'probe', t, end: sqlEnd, member: this.member.name };
     if (rest.status === 'fulfilled') {
-      e.patroniRole = isPrimaryRole(rest.value.role) ? 'primary' : rest.value.role === 'replica' || rest.value.role === 'sync_standby' ? 'replica' : 'other';
+      e.patroniRole = isPrimaryRole(rest.value.role) ? 'primary' : isReplicaRole(rest.value.role) ? 'replica' : 'other';
       e.patroniState = rest.value.state;
     }
     if (sql.status === 'fulfilled') {

@@ -23,6 +23,8 @@ export interface ClusterConfig {
   replication: string;
   /** Set when the cluster booted with other Patroni settings: when the scenario's were seen in force on every member. */
   in_force?: DcsInForce;
+  /** docker: the Debian packages the images hold, exact (`dpkg-query` in the containers), e.g. patroni: 4.1.5-2. */
+  packages?: Record<string, string>;
   [key: string]: unknown;
 }
 

@@ -4,6 +4,7 @@ import { judge } from '../checks/judge.js';
 import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
 import type { EtcdClusterIdReading } from '../cluster/identity.js';
 import { errorMessage, HarnessError } from '../errors.js';
+import { unmet } from '../scenario/requires.js';
 import { now } from '../history/clock.js';
 import { History } from '../history/history.js';
 import type { RunRecord, WallTime } from '../report/types.js';
@@ -60,6 +61,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   progress.start();
   try {
     cluster = await provider.start({ onProgress: (m) => progress.say(m) });
+    requireVersions(scenario, cluster);
     marks.healthy = Date.now();
     progress.say(`cluster ${cluster.runId} healthy`);
     await parts.prepare(cluster);
@@ -189,12 +191,26 @@ async function finalRead(ctx: RunContext): Promise<void> {
     ctx.history.append({ kind: 'note', t: now(), message: `final read on ${leader} failed: ${errorMessage(err)}` });
   }
 }
-function clusterConfigOf(cluster: StartedCluster | undefined, scenario: Scenario): RunRecord['clusterConfig'] {
+
+/**
+ * `requires:` against what the cluster itself reports, before any step: an
+ * external cluster's versions are only known now, and a release table or a
+ * machine can be wrong. No fault is injected into a cluster the scenario does not apply to.
+ */
+export function requireVersions(scenario: Scenario, cluster: StartedCluster): void {
+  if (scenario.requires === undefined) return;
+  const short = unmet(scenario.requires, cluster.versions, `the ${cluster.provider} cluster`);
+  if (short.length > 0) throw new HarnessError('UNMET_REQUIREMENT', `scenario ${scenario.name} ${short.map((s) => s.message).join('; ')}`);
+}
+
+/** report.json `cluster`: the scenario's Patroni settings as in force, the release and the exact packages where the provider built them. */
+export function clusterConfigOf(cluster: StartedCluster | undefined, scenario: Scenario): RunRecord['clusterConfig'] {
   const dcs = cluster?.dcs ?? scenario.cluster.patroni;
   const release = cluster?.release ?? scenario.cluster.release;
   return {
     ...dcs, ttl: Number(dcs['ttl'] ?? NaN), loop_wait: Number(dcs['loop_wait'] ?? NaN), retry_timeout: Number(dcs['retry_timeout'] ?? NaN),
     replication: scenario.cluster.replication, ...(release === undefined ? {} : { release }),
+    ...(cluster?.packages === undefined ? {} : { packages: { ...cluster.packages } }),
     // A cluster that booted with other settings (local: a short loop_wait) proves the scenario's were in force before the first step.
     ...(cluster?.dcsInForce === undefined ? {} : { in_force: cluster.dcsInForce }),
   };

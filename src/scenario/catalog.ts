@@ -20,6 +20,12 @@ export interface FaultCatalog {
   etcdMembers: readonly string[];
   /** What `cluster.release` may name; absent when the provider takes no release. */
   releases?: readonly string[];
+  /**
+   * The component versions a scenario would run on, for `requires:`, and
+   * where they come from; absent when they are only known once the cluster
+   * is attached (external: checked then).
+   */
+  versions?: (release: string | undefined) => { versions: Partial<Record<string, string | null>>; source: string };
   /** Whether `exec` steps can run (commands inside containers), and why not; absent: they cannot. */
   exec?: { supported: boolean; unsupported?: string };
 }

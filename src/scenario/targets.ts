@@ -9,10 +9,12 @@ import { CLUSTER_TARGET, targetKinds, validTargets, type FaultCatalog } from './
 import { scenarioIssueAt, stepOrigin } from './origins.js';
 import { closest } from './suggest.js';
 import { faultsOf } from './steps.js';
+import { unmet } from './requires.js';
 
 export function checkScenario(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
   return [
     ...checkRelease(scenario, catalog),
+    ...checkRequires(scenario, catalog),
     ...scenario.steps.flatMap((step, index) => faultsOf(step).flatMap(({ fault, path }) => checkFault(scenario, { step, index, fault, path }, catalog))),
     ...scenario.steps.flatMap((step, index) => (step.kind === 'exec' ? checkExec(scenario, step, index, catalog) : [])),
   ];
@@ -42,6 +44,15 @@ function checkRelease(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[
   }
   if (!catalog.releases.includes(release)) return [scenarioIssueAt(scenario, ['cluster', 'release'], `expected one of ${catalog.releases.join(', ')} for provider "${catalog.provider}"`)];
   return [];
+}
+
+/** `requires:` against the versions the provider will run, when it can tell before starting (external: at attach). */
+function checkRequires(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
+  if (scenario.requires === undefined || catalog.versions === undefined) return [];
+  // An unknown release is checkRelease's to report; its versions are not known either.
+  if (scenario.cluster.release !== undefined && catalog.releases !== undefined && !catalog.releases.includes(scenario.cluster.release)) return [];
+  const { versions, source } = catalog.versions(scenario.cluster.release);
+  return unmet(scenario.requires, versions, source).map((u) => scenarioIssueAt(scenario, ['requires', u.component], u.message));
 }
 
 /** Every scenario of every suite, each checked once however often it runs. */

@@ -4,6 +4,7 @@
  * described in ../shared/design/architecture.md; the loader turns it into this.
  */
 import type { Replication, SlaRequirement } from '../sla/types.js';
+import type { Requires } from './requires.js';
 
 export type { Replication };
 
@@ -11,7 +12,7 @@ export interface ClusterSpec {
   replication: Replication;
   /** Any Patroni bootstrap.dcs key (ttl, loop_wait, retry_timeout, ...). */
   patroni: Record<string, unknown>;
-  /** The distribution release the provider builds the cluster from (docker: bookworm | trixie). */
+  /** The distribution release the provider builds the cluster from (docker: bookworm | trixie | forky). */
   release?: string;
 }
 
@@ -100,6 +101,8 @@ export interface Scenario {
   observe: ObserveSpec;
   steps: Step[];
   sla: SlaRequirement[];
+  /** Component versions the scenario needs (`requires:`); absent when it runs on any. */
+  requires?: Requires;
 }
 
 /** A suite: scenarios to run in order, each `iterations` times. */

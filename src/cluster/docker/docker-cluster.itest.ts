@@ -15,6 +15,8 @@ const releases: readonly Release[] = only === undefined ? RELEASES : [only];
 const EXPECTED: Record<Release, { patroni: RegExp; postgres: RegExp; etcd: RegExp; haproxy: RegExp }> = {
   bookworm: { patroni: /^3\.0\.2$/, postgres: /^15\./, etcd: /^3\.4\./, haproxy: /^2\.6\./ },
   trixie: { patroni: /^4\.0\./, postgres: /^17\./, etcd: /^3\.5\./, haproxy: /^3\.0\./ },
+  // testing moves: a floor on Patroni's line, the majors the release table names.
+  forky: { patroni: /^4\.(1|[2-9])\./, postgres: /^18\./, etcd: /^3\.5\./, haproxy: /^3\.2\./ },
 };
 
 describe.each(releases)('docker provider, %s (etcd, Patroni, PostgreSQL, HAProxy in containers)', (release) => {

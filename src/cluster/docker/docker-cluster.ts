@@ -12,11 +12,13 @@ import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import type { DcsInForce, LinkKind } from '../types.js';
 import type { DockerResult } from './cli.js';
 import { Container } from './container.js';
+import { daemonCpus, limitContainerCpu } from './cpu.js';
+import { DPKG_QUERY, packageProbes, parseDpkgQuery } from './packages.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
 import { allCures, partition, probedCut, type Cure, type PartitionOptions, type PathCut, type ProbeTarget } from './partition.js';
@@ -40,13 +42,15 @@ export interface DockerNodeInfo extends DockerNode {
   ports: Record<number, number>;
 }
 
-export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition, CommandExec {
+export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition, CommandExec, CpuLimit {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
   readonly members: MemberHandle[];
   readonly etcd: EtcdHandle[];
   readonly endpoints: ClusterEndpoints;
   versions: Versions = { postgres: null, patroni: null, etcd: null, haproxy: null };
+  /** Debian package -> version, as dpkg-query reads them in the containers (readVersions). */
+  packages: Record<string, string> | undefined;
   /** Host N is etcdN and patroniN, as in 002's diagram; HAProxy is the clients' side, on no host. */
   readonly hosts = DOCKER_MEMBERS.map((_, i) => `host${i + 1}`);
   #stopped: Promise<void> | undefined;
@@ -206,6 +210,12 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return this.restartContainer(name);
   }
 
+  /** A member's or an etcd member's container capped at `cpus` CPUs (see cpu.ts). */
+  limitCpu(name: string, cpus: number): Promise<{ cure: () => Promise<string>; detail: string }> {
+    const box = this.box(name);
+    return limitContainerCpu(box, name, cpus, () => daemonCpus(box));
+  }
+
   /** The containers at the other end of a member's links of one kind. */
   peersOf(member: string, kind: LinkKind): string[] {
     const role = this.node(member).role;
@@ -292,6 +302,17 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       first('haproxy', ['haproxy', '-v'], /version (\S+)/),
     ]);
     this.versions = { postgres, patroni, etcd, haproxy };
+    this.packages = await this.readPackages();
     return this.versions;
+  }
+
+  /** The Debian packages of every image, exact; undefined when a container could not be asked (never a partial list). */
+  async readPackages(): Promise<Record<string, string> | undefined> {
+    const parts = await Promise.all(packageProbes(this.release).map(async ({ container, packages }) => {
+      const r = await this.exec(container, [...DPKG_QUERY, ...packages], { timeoutMs: 30_000 }).catch(() => undefined);
+      const found = r?.code === 0 ? parseDpkgQuery(r.stdout) : {};
+      return packages.every((p) => found[p] !== undefined) ? found : undefined;
+    }));
+    return parts.some((p) => p === undefined) ? undefined : Object.assign({}, ...parts) as Record<string, string>;
   }
 }

@@ -1,6 +1,7 @@
 import type { ClusterProvider, ProviderEntry, ProviderOptions, StartedCluster } from '../types.js';
 import { DOCKER_ETCD, DOCKER_MEMBERS } from './docker-cluster.js';
 import { RELEASES, type Release } from './images.js';
+import { RELEASE_INFO } from './releases.js';
 import { startDockerCluster } from './start.js';
 
 class DockerProvider implements ClusterProvider {
@@ -26,13 +27,17 @@ class DockerProvider implements ClusterProvider {
  */
 export const DOCKER: ProviderEntry = {
   name: 'docker',
-  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'host-partition', 'exec']),
+  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'host-partition', 'exec', 'dcs-leadership', 'cpu-limit']),
   members: DOCKER_MEMBERS,
   etcdMembers: DOCKER_ETCD,
   releases: RELEASES,
   missing: {
     'patroni-signal': 'Patroni is the PID 1 of its container, so killing it ends the container and its PostgreSQL with it (use the kill fault)',
     'link-shape': 'it cannot add latency or limit bandwidth between containers (this kernel has no netem, and the provider runs no proxy between containers)',
+  },
+  versions: (release) => {
+    const r = (release ?? 'bookworm') as Release;
+    return { versions: RELEASE_INFO[r].versions, source: `release ${r} (Debian ${RELEASE_INFO[r].suite}, as measured ${RELEASE_INFO[r].measured})` };
   },
   create: (o) => new DockerProvider(o),
 };

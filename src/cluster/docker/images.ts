@@ -3,7 +3,10 @@
  * base (debootstrap + docker import) -> common (tools every container needs)
  * -> node (Patroni + PostgreSQL), etcd, haproxy. Each tag carries a hash of
  * everything that went into it, its parent's hash included, so an unchanged
- * input is never rebuilt and a changed one never reuses a stale image.
+ * input is never rebuilt and a changed one never reuses a stale image. On a
+ * moving suite (testing) the archive is an input too: the node, etcd and
+ * haproxy tags hash the versions it serves now, and their builds install
+ * exactly those versions, so a new upload makes a new tag.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,9 +15,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../errors.js';
 import { docker, requireDaemon } from './cli.js';
+import { imagePackages, RELEASE_INFO, RELEASES, type Release } from './releases.js';
 
-export type Release = 'bookworm' | 'trixie';
-export const RELEASES: readonly Release[] = ['bookworm', 'trixie'];
+export { RELEASES, type Release };
 
 export type ImageKind = 'base' | 'common' | 'node' | 'etcd' | 'haproxy';
 export type ImageTags = Record<ImageKind, string>;
@@ -40,9 +43,32 @@ function inputFiles(kind: ImageKind, composeDir: string): string[] {
   return kind === 'base' ? [join(composeDir, 'base', 'make-base.sh')] : filesUnder(join(composeDir, 'images', kind));
 }
 
-function hashOf(kind: ImageKind, release: Release, parentHash: string, composeDir: string): string {
+/** Debian package -> the version the archive serves (`apt-cache policy`'s candidate). */
+export type ArchiveVersions = Readonly<Record<string, string>>;
+
+type PackageImage = 'node' | 'etcd' | 'haproxy';
+const isPackageImage = (k: ImageKind): k is PackageImage => k === 'node' || k === 'etcd' || k === 'haproxy';
+
+/**
+ * What an image's build installs (its PACKAGES build argument): the names on
+ * a stable release, `name=version` pins on a moving one, so that the image
+ * holds exactly the versions its tag was computed from.
+ */
+export function packageSpec(kind: PackageImage, release: Release, archive?: ArchiveVersions): string {
+  const names = imagePackages(release)[kind];
+  if (!RELEASE_INFO[release].moving) return names.join(' ');
+  if (archive === undefined) throw new HarnessError('INTERNAL', `${release} is a moving suite: its ${kind} image needs the versions the archive serves (archiveVersions)`);
+  return names.map((n) => {
+    const v = archive[n];
+    if (v === undefined) throw new HarnessError('NOT_FOUND', `the ${release} archive serves no package ${n} (apt-cache policy has no candidate)`);
+    return `${n}=${v}`;
+  }).join(' ');
+}
+
+function hashOf(kind: ImageKind, release: Release, parentHash: string, composeDir: string, archive?: ArchiveVersions): string {
   const h = createHash('sha256');
   h.update(`${kind}\0${release}\0${parentHash}\0${kind === 'base' ? MIRROR : ''}\0`);
+  if (isPackageImage(kind)) h.update(`${packageSpec(kind, release, archive)}\0`);
   for (const f of inputFiles(kind, composeDir)) {
     h.update(`${relative(composeDir, f)}\0`);
     h.update(readFileSync(f));
@@ -51,15 +77,72 @@ function hashOf(kind: ImageKind, release: Release, parentHash: string, composeDi
   return h.digest('hex').slice(0, 12);
 }
 
-/** The tags of a release's images, e.g. node: `patroni-chaos/node:bookworm-3f2a9c01b7de`. */
-export function imageTags(release: Release, composeDir = COMPOSE_DIR): ImageTags {
+function tagsOf(kinds: readonly ImageKind[], release: Release, composeDir: string, archive?: ArchiveVersions): Partial<ImageTags> {
   if (!RELEASES.includes(release)) throw new HarnessError('INTERNAL', `unknown release "${String(release)}" (known: ${RELEASES.join(', ')})`);
   const hashes = new Map<ImageKind, string>();
-  for (const kind of BUILD_ORDER) {
+  for (const kind of kinds) {
     const parent = kind === 'base' ? '' : (hashes.get(PARENT[kind]) as string);
-    hashes.set(kind, hashOf(kind, release, parent, composeDir));
+    hashes.set(kind, hashOf(kind, release, parent, composeDir, archive));
   }
-  return Object.fromEntries(BUILD_ORDER.map((k) => [k, `${IMAGE_REPO}/${k}:${release}-${hashes.get(k) as string}`])) as ImageTags;
+  return Object.fromEntries(kinds.map((k) => [k, `${IMAGE_REPO}/${k}:${release}-${hashes.get(k) as string}`]));
+}
+
+/**
+ * The tags of a release's images, e.g. node: `patroni-chaos/node:bookworm-3f2a9c01b7de`.
+ * A moving release needs `archive`, the versions its archive serves (archiveVersions).
+ */
+export function imageTags(release: Release, composeDir = COMPOSE_DIR, archive?: ArchiveVersions): ImageTags {
+  return tagsOf(BUILD_ORDER, release, composeDir, archive) as ImageTags;
+}
+
+/** The tags that never depend on the archive's versions: the debootstrap base and the common tools. */
+function osTags(release: Release, composeDir: string): Pick<ImageTags, 'base' | 'common'> {
+  return tagsOf(['base', 'common'], release, composeDir) as Pick<ImageTags, 'base' | 'common'>;
+}
+
+/**
+ * `apt-cache policy` output -> each package's candidate version. A package
+ * the archive does not serve ("Candidate: (none)", or absent) is left out.
+ */
+export function parseCandidates(policy: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let pkg: string | undefined;
+  for (const line of policy.split('\n')) {
+    const head = /^(\S+):$/.exec(line);
+    if (head) { pkg = head[1]; continue; }
+    const cand = /^\s+Candidate:\s+(\S+)/.exec(line);
+    if (cand && pkg !== undefined && cand[1] !== '(none)') out[pkg] = cand[1] as string;
+  }
+  return out;
+}
+
+const lookups = new Map<string, Promise<ArchiveVersions>>();
+
+/**
+ * The versions a moving release's archive serves now for the packages its
+ * images install, asked once per process per release: a throwaway container
+ * of the release's common image (its sources list names the suite) runs
+ * `apt-get update` and `apt-cache policy`. About 3 s against deb.debian.org.
+ */
+export function archiveVersions(release: Release, commonTag: string): Promise<ArchiveVersions> {
+  const key = `${release}\0${commonTag}`;
+  let p = lookups.get(key);
+  if (p === undefined) {
+    p = lookUpArchive(release, commonTag);
+    lookups.set(key, p);
+    p.catch(() => lookups.delete(key)); // a failed lookup (network) may be retried by a later call
+  }
+  return p;
+}
+
+async function lookUpArchive(release: Release, commonTag: string): Promise<ArchiveVersions> {
+  const names = Object.values(imagePackages(release)).flat();
+  const r = await docker(['run', '--rm', '--label', 'patroni-chaos.lookup=archive', commonTag, 'sh', '-c', `apt-get update -qq >/dev/null && apt-cache policy ${names.join(' ')}`], { timeoutMs: 180_000 });
+  if (r.code !== 0) throw new HarnessError('INTERNAL', `reading the versions the ${release} archive serves failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-1000)}`);
+  const found = parseCandidates(r.stdout);
+  const missing = names.filter((n) => found[n] === undefined);
+  if (missing.length > 0) throw new HarnessError('NOT_FOUND', `the ${release} archive serves no ${missing.join(', ')} (apt-cache policy has no candidate)`);
+  return found;
 }
 
 export async function imageExists(tag: string): Promise<boolean> {
@@ -75,6 +158,8 @@ export interface BuildOptions {
 export interface BuildResult {
   release: Release;
   tags: ImageTags;
+  /** A moving release's: the versions its archive served, which the tags hash and the images hold. */
+  archive?: ArchiveVersions;
   /** Images built by this call, with their build time. */
   built: { kind: ImageKind; tag: string; ms: number }[];
   /** Images that already existed. */
@@ -115,12 +200,13 @@ async function buildBase(tag: string, release: Release, composeDir: string, say:
   });
 }
 
-async function buildFromDockerfile(kind: Exclude<ImageKind, 'base'>, tags: ImageTags, release: Release, composeDir: string, say: (l: string) => void): Promise<void> {
+async function buildFromDockerfile(kind: Exclude<ImageKind, 'base'>, tags: ImageTags, release: Release, composeDir: string, say: (l: string) => void, archive?: ArchiveVersions): Promise<void> {
   const parentArg = kind === 'common' ? `BASE=${tags.base}` : `COMMON=${tags.common}`;
   const tail: string[] = [];
   const r = await docker([
     'build', '--pull=false', '--rm', '--force-rm',
     '--build-arg', parentArg, '--build-arg', `RELEASE=${release}`,
+    ...(isPackageImage(kind) ? ['--build-arg', `PACKAGES=${packageSpec(kind, release, archive)}`] : []),
     '--label', `patroni-chaos.image=${kind}`, '--label', `patroni-chaos.release=${release}`,
     '-t', tags[kind], join(composeDir, 'images', kind),
   ], {
@@ -143,37 +229,52 @@ export async function buildImages(o: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
   const say = o.onProgress ?? (() => undefined);
   const composeDir = o.composeDir ?? COMPOSE_DIR;
-  const tags = imageTags(o.release, composeDir);
   await requireDaemon();
   const built: BuildResult['built'] = [];
   const reused: ImageKind[] = [];
+  // The archive is read with the common image, so a moving release's other tags are known only once it exists.
+  let tags: Partial<ImageTags> = osTags(o.release, composeDir);
+  let archive: ArchiveVersions | undefined;
   for (const kind of BUILD_ORDER) {
-    if (await imageExists(tags[kind])) {
+    if (isPackageImage(kind) && tags[kind] === undefined) {
+      if (RELEASE_INFO[o.release].moving) {
+        say(`${o.release} is Debian ${RELEASE_INFO[o.release].suite}: reading the versions its archive serves now`);
+        archive = await archiveVersions(o.release, tags.common as string);
+        say(`${o.release} archive: ${Object.entries(archive).map(([p, v]) => `${p} ${v}`).join(', ')}`);
+      }
+      tags = imageTags(o.release, composeDir, archive);
+    }
+    const tag = tags[kind] as string;
+    if (await imageExists(tag)) {
       reused.push(kind);
       continue;
     }
-    say(`building ${tags[kind]}`);
+    say(`building ${tag}`);
     const s = performance.now();
-    if (kind === 'base') await buildBase(tags.base, o.release, composeDir, say);
-    else await buildFromDockerfile(kind, tags, o.release, composeDir, say);
+    if (kind === 'base') await buildBase(tag, o.release, composeDir, say);
+    else await buildFromDockerfile(kind, tags as ImageTags, o.release, composeDir, say, archive);
     const ms = Math.round(performance.now() - s);
-    built.push({ kind, tag: tags[kind], ms });
-    say(`built ${tags[kind]} in ${(ms / 1000).toFixed(1)} s`);
+    built.push({ kind, tag, ms });
+    say(`built ${tag} in ${(ms / 1000).toFixed(1)} s`);
   }
   const ms = Math.round(performance.now() - t0);
   say(built.length === 0 ? `images of ${o.release} up to date (${(ms / 1000).toFixed(1)} s)` : `images of ${o.release} ready in ${(ms / 1000).toFixed(1)} s`);
-  return { release: o.release, tags, built, reused, ms };
+  return { release: o.release, tags: tags as ImageTags, ...(archive === undefined ? {} : { archive }), built, reused, ms };
 }
 
 /** Throws with the build command when an image of the release is missing (for callers that must not build). */
 export async function requireImages(release: Release, composeDir = COMPOSE_DIR): Promise<ImageTags> {
-  const tags = imageTags(release, composeDir);
   await requireDaemon();
-  const missing = [];
-  for (const kind of BUILD_ORDER) if (!(await imageExists(tags[kind]))) missing.push(tags[kind]);
-  if (missing.length > 0) {
-    throw new HarnessError('MISSING_BINARY', `missing image(s) ${missing.join(', ')}. Build them with: patroni-chaos images build --release ${release}`);
-  }
+  const os = osTags(release, composeDir);
+  const requireAll = async (ts: readonly string[]) => {
+    const missing = [];
+    for (const t of ts) if (!(await imageExists(t))) missing.push(t);
+    if (missing.length > 0) throw new HarnessError('MISSING_BINARY', `missing image(s) ${missing.join(', ')}. Build them with: patroni-chaos images build --release ${release}`);
+  };
+  await requireAll([os.base, os.common]);
+  // A moving release's images are only current if they hold what the archive serves today.
+  const tags = imageTags(release, composeDir, RELEASE_INFO[release].moving ? await archiveVersions(release, os.common) : undefined);
+  await requireAll([tags.node, tags.etcd, tags.haproxy]);
   return tags;
 }
 

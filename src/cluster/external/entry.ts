@@ -5,11 +5,13 @@ import { ExternalCluster } from './external-cluster.js';
 
 /** What the cluster file makes possible, and why the rest is not. */
 function abilities(f: ClusterFile): { capabilities: Set<Capability>; missing: Partial<Record<Capability, string>> } {
-  const capabilities = new Set<Capability>(['patroni-rest']);
+  // The file names every etcd member's client URL, and a leadership move leaves nothing to undo.
+  const capabilities = new Set<Capability>(['patroni-rest', 'dcs-leadership']);
   const missing: Partial<Record<Capability, string>> = {
     'patroni-signal': 'Patroni is taken to be its container\'s PID 1, so killing it would end its PostgreSQL too (use the kill fault)',
     'link-shape': 'it cannot add latency or limit bandwidth on an existing cluster\'s links',
     'host-partition': 'partitions between whole hosts are not offered on a cluster the harness did not start',
+    'cpu-limit': 'the harness does not change the resources of containers it did not start (a heal lost with the harness would leave a host starved)',
   };
   const bare = [...f.members, ...f.etcd].filter((n) => n.container === undefined).map((n) => n.name);
   if (bare.length === 0) {

@@ -202,7 +202,8 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
       return { name: m.name, pg: m.postgres, restUrl: m.restUrl, serverAddress: { host: v?.host ?? m.postgres.host, port: v?.port ?? m.postgres.port } };
     });
     this.dcs = await getConfig(first, 3000);
-    this.replication = this.dcs['synchronous_mode'] === true ? 'synchronous' : 'asynchronous';
+    // `quorum` (Patroni >= 4.0) is synchronous replication too, with voters instead of one sync standby.
+    this.replication = this.dcs['synchronous_mode'] === true || this.dcs['synchronous_mode'] === 'quorum' ? 'synchronous' : 'asynchronous';
     if (this.replication !== o.replication) {
       throw new HarnessError('CLUSTER_UNHEALTHY', `the scenario expects ${o.replication} replication; ${f.scope} runs ${this.replication} (synchronous_mode ${String(this.dcs['synchronous_mode'] ?? false)}): set cluster.replication to match`);
     }

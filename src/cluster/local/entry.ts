@@ -1,16 +1,28 @@
 import type { ProviderEntry } from '../types.js';
 import { buildTopology } from './topology.js';
 import { LocalProvider } from './provider.js';
+import { componentVersions, findBinaries } from './system.js';
 
 const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});
 
 /** Real processes on this machine: every ability, links proxied only in runs with a network fault. */
 export const LOCAL: ProviderEntry = {
   name: 'local',
-  capabilities: new Set(['process-control', 'patroni-signal', 'patroni-rest', 'link-cut', 'link-shape']),
+  capabilities: new Set(['process-control', 'patroni-signal', 'patroni-rest', 'link-cut', 'link-shape', 'dcs-leadership']),
   members: shape.members.map((m) => m.name),
   etcdMembers: shape.etcd.map((e) => e.name),
-  missing: { exec: 'its members are processes on this machine, not containers: an exec step needs --provider docker or a cluster file that names containers' },
+  missing: {
+    exec: 'its members are processes on this machine, not containers: an exec step needs --provider docker or a cluster file that names containers',
+    // A cgroup v2 cpu.max would need a delegated cgroup subtree the harness does not own (and v1 hosts have none): a nice value is not a cap.
+    'cpu-limit': "its members are processes in the harness's own cgroup, with no cgroup of their own to cap (use --provider docker)",
+  },
+  versions: () => {
+    try {
+      return { versions: componentVersions(findBinaries()), source: 'this machine' };
+    } catch {
+      return { versions: {}, source: "this machine (its components are not all installed)" };
+    }
+  },
   create: (o) => new LocalProvider({
     startTimeoutMs: o.startTimeoutMs,
     replication: o.replication,

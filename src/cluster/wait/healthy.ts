@@ -1,4 +1,4 @@
-import { getCluster, isPrimaryRole, wakeHaLoop, type ClusterMember, type RestAuth } from '../patroni-api.js';
+import { getCluster, isPrimaryRole, isSyncRole, wakeHaLoop, type ClusterMember, type RestAuth } from '../patroni-api.js';
 import { queryOne } from '../sql.js';
 import type { StartedCluster } from '../types.js';
 
@@ -41,7 +41,7 @@ export async function healthy(c: StartedCluster): Promise<true | string> {
   const replicas = view.filter((m) => m !== leader);
   const leaderHandle = c.members.find((m) => m.name === leader.name);
   if (leaderHandle === undefined) return `unknown leader ${leader.name}`;
-  const needsSync = c.replication === 'synchronous' && !replicas.some((r) => r.role === 'sync_standby');
+  const needsSync = c.replication === 'synchronous' && !replicas.some((r) => isSyncRole(r.role));
   // Only with a ttl known to be the DCS's own, so that the nudge writes nothing: not guessed for an attached cluster that never set one.
   const ttl = c.dcs['ttl'];
   if (needsSync && ttl !== undefined && replicas.some((r) => REPLICA_STATES.has(r.state))) await wakeOnce(leaderHandle.restUrl, c.credentials.rest, Number(ttl));
