@@ -51,6 +51,10 @@ describe('the exec step (a runbook command in a container)', () => {
     ]);
   });
 
+  it('refuses an empty expect, which would check nothing', () => {
+    expect(refusalOf(() => load('  - exec: { on: replica, command: ls, expect: {} }\n'))[0]).toContain('steps[0].exec.expect: expected at least one of output_excludes, member_recreated');
+  });
+
   it('refuses member_recreated on an etcd member, which has no data directory to re-create', () => {
     const s = load('  - exec: { on: etcd1, command: ls, expect: { member_recreated: true } }\n  - exec: { on: replica, command: ls, expect: { member_recreated: true } }\n');
     expect(checkScenario(s, catalog({ supported: true })).map(formatIssue)).toEqual([

@@ -85,7 +85,10 @@ const EXIT_HINT = 'expected an exit code from 0 to 255';
 const execExpect = strict({
   output_excludes: z.string({ error: 'expected a text the output must not contain, like "Failed:"' }).min(1, { error: 'expected a text the output must not contain, like "Failed:"' }).optional(),
   member_recreated: z.literal(true, { error: 'expected true: the member the command ran in must be re-created (leave it out otherwise)' }).optional(),
-}, 'expected {output_excludes, member_recreated}').transform((x): ExecExpect => ({
+}, 'expected {output_excludes, member_recreated}')
+  // An empty expect checks nothing: a drill that looks guarded and is not.
+  .refine((x) => x.output_excludes !== undefined || x.member_recreated !== undefined, { error: 'expected at least one of output_excludes, member_recreated (an empty expect checks nothing)' })
+  .transform((x): ExecExpect => ({
   ...(x.output_excludes === undefined ? {} : { outputExcludes: x.output_excludes }),
   ...(x.member_recreated === undefined ? {} : { memberRecreated: true }),
 }));
