@@ -149,6 +149,7 @@ describe('the shipped scenarios/known-findings.yaml', () => {
       ['failover', 'unavailability_ms', '6s', ''],
       ['soak', 'lost_writes', '60000', 'stop'],
       ['soak', 'max_concurrent_primaries', '2', 'stop'],
+      ['soak', 'split_brain_ms', '5s', 'stop'],
     ]);
   });
 
