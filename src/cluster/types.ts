@@ -4,7 +4,9 @@
  * guards, as Jepsen's Kill/Pause protocols are, never methods that throw
  * "unsupported".
  */
-import type { Replication } from '../sla/types.js';
+import type { Replication, Versions } from '../sla/types.js';
+
+export type { Versions };
 
 /**
  * A member's links, as faults name them: `dcs` its connections to each etcd
@@ -25,14 +27,6 @@ export interface Credentials {
 
 /** What a client of the cluster needs: the harness's own SQL login and Patroni's REST login. */
 export type ClientCredentials = Pick<Credentials, 'superuser' | 'rest'>;
-
-/** Component versions as the provider read them from the binaries; null when it could not. */
-export interface Versions {
-  postgres: string | null;
-  patroni: string | null;
-  etcd: string | null;
-  haproxy: string | null;
-}
 
 export interface Endpoint {
   host: string;

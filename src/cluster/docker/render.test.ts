@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { effectiveDcs } from '../render/dcs.js';
-import { renderHaproxyConfig } from '../render/haproxy.js';
+import { renderHaproxyConfig } from '../local/haproxy-config.js';
 import { buildTopology } from '../local/topology.js';
 import { etcdArgs, haproxyConfig, patroniConfig, type RenderInput } from './render.js';
 

@@ -1,12 +1,12 @@
 import { HarnessError } from '../../errors.js';
-import { renderEtcdArgs } from '../render/etcd.js';
+import { renderEtcdArgs } from './etcd-args.js';
 import { HOST, type Topology } from './topology.js';
 import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkKind, LinkProbe, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
 import { linkProbeRequest, proxyProcessSpec, removeExternalLinks, toxiproxyUrl } from './network.js';
 import { probeTcp } from '../link-probe.js';
 import { removeRunData } from './layout.js';
 import { postmasterPid } from './postmaster.js';
-import { procInfo, withDescendants } from './procfs.js';
+import { procInfo, withDescendants } from '../procfs.js';
 import { ManagedProcess, signalGroup, type ProcessSpec } from './process.js';
 import { killRunProcesses } from './reaper.js';
 import { readRunRecord, writeRunRecord } from './run-record.js';
