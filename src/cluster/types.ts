@@ -280,21 +280,38 @@ export function hasHostPartition(c: StartedCluster): c is StartedCluster & HostP
 /** What a link probe sent and saw: `sent` is the bytes written upstream (a bandwidth toxic delays by it). */
 export type LinkProbe = Reach & { sent: number };
 
-/** Links carried by a Toxiproxy-compatible proxy: what the network faults need. */
-export interface NetworkControl {
-  /** Base URL of the Toxiproxy API. */
-  readonly toxiproxyUrl: string;
-  /** Names of the proxies on a member's links of one kind. */
-  links(member: string, kind: LinkKind): string[];
+/** What an impairment does to a link, in both directions. */
+export type LinkEffect =
+  | { kind: 'latency'; latencyMs: number; jitterMs: number }
+  /** KB/s, as Toxiproxy's bandwidth toxic counts it (bytes per ms). */
+  | { kind: 'bandwidth'; rateKBps: number }
+  /** Holds every byte and never closes: nothing answers and nothing is refused. */
+  | { kind: 'blackhole' };
+
+/** Removes exactly one impairment, checks the links it was on are left clean, and says so; a failure throws. */
+export type LinkCure = () => Promise<string>;
+
+/**
+ * Links whose traffic the provider can slow, narrow or blackhole (in a
+ * proxy, whichever carries them): what the network faults need. How is the
+ * provider's; a fault names a member, link kinds and an effect.
+ */
+export interface LinkImpairment {
+  /** Names of a member's links of these kinds, as probes and details name them. */
+  links(member: string, kinds: readonly LinkKind[]): string[];
   /**
-   * One small request through a link's proxy to its upstream, timed to the
-   * first byte of the answer, on a new connection: what proves a toxic acted.
+   * One small request across a link to its upstream, timed to the first
+   * byte of the answer, on a new connection: what proves an effect acted.
    * `padBytes` asks for a request about that much longer (as far as the
    * upstream's protocol allows), so a bandwidth limit shows.
    */
   probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe>;
+  /** Puts the effect on every link of these kinds of a member, both directions; returns its cure. */
+  impairLinks(member: string, kinds: readonly LinkKind[], effect: LinkEffect, label: string): Promise<LinkCure>;
 }
 
-export function hasNetworkControl(c: StartedCluster): c is StartedCluster & NetworkControl {
-  return typeof (c as Partial<NetworkControl>).toxiproxyUrl === 'string';
+/** Providers whose links are impairable only in some runs (those with a network fault) leave `impairLinks` undefined in the others. */
+export function hasLinkImpairment(c: StartedCluster): c is StartedCluster & LinkImpairment {
+  const l = c as Partial<LinkImpairment>;
+  return typeof l.impairLinks === 'function' && typeof l.links === 'function' && typeof l.probeLink === 'function';
 }
