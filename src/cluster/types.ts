@@ -162,6 +162,33 @@ export interface ProviderEntry {
   /** Why a capability is missing here, when there is more to say than its name. */
   readonly missing?: Partial<Record<Capability, string>>;
   create(o: ProviderOptions): ClusterProvider;
+  /** The runs of this provider that exist on this machine now (reads only): `cluster status`, `--version --components`. */
+  running?(): Promise<RunningCluster[]>;
+  /** Stops every run of this provider, asking each live owner first, then removing what is left; one line per run (`cluster down`). */
+  down?(): Promise<string[]>;
+  /** Versions of what a run would start, for providers that run this machine's binaries; throws MISSING_BINARY when one is missing. */
+  installed?(): Versions;
+  /** Makes what a release needs ahead of a run (docker: builds its images); returns one line saying what it made or found. */
+  prepare?(release: string, onProgress: (line: string) => void): Promise<string>;
+  /** Provider-specific lines for a person holding a started cluster (`cluster up`): containers, commands to reach it. */
+  describe?(c: StartedCluster): string[];
+}
+
+/** A run that exists now, as `cluster status` and `--version --components` see it. */
+export interface RunningCluster {
+  provider: string;
+  runId: string;
+  /** What a person reads first: owner, port base, primary endpoint. */
+  headline: string;
+  /** Each container and its state, for providers of containers. */
+  containers?: Array<{ node: string; container: string; state: string }>;
+  portBase?: number;
+  /** Patroni REST of each member, as published on this host. */
+  rest: Array<{ name: string; url: string }>;
+  /** etcd's version, asked of the cluster's own etcd; null when none answers. */
+  etcdVersion(): Promise<string | null>;
+  /** HAProxy's version, from the binary the cluster runs; null when unknown. */
+  haproxyVersion(): Promise<string | null>;
 }
 
 /** `replication` is a member's WAL streaming processes: its walsenders and its walreceiver. */

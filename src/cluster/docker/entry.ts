@@ -1,6 +1,7 @@
 import type { ClusterProvider, ProviderEntry, ProviderOptions, StartedCluster } from '../types.js';
-import { DOCKER_ETCD, DOCKER_MEMBERS } from './docker-cluster.js';
-import { RELEASES, type Release } from './images.js';
+import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster } from './docker-cluster.js';
+import { buildImages, RELEASES, type Release } from './images.js';
+import { downDocker, runningDocker } from './running.js';
 import { startDockerCluster } from './start.js';
 
 class DockerProvider implements ClusterProvider {
@@ -35,4 +36,17 @@ export const DOCKER: ProviderEntry = {
     'link-shape': 'it cannot add latency or limit bandwidth between containers (this kernel has no netem, and the provider runs no proxy between containers)',
   },
   create: (o) => new DockerProvider(o),
+  running: runningDocker,
+  down: downDocker,
+  prepare: async (release, onProgress) => {
+    const r = await buildImages({ release: release as Release, onProgress });
+    return `${release}: ${r.built.length === 0 ? 'up to date' : `built ${r.built.map((b) => `${b.kind} ${(b.ms / 1000).toFixed(1)} s`).join(', ')}`} (${(r.ms / 1000).toFixed(1)} s): ${Object.values(r.tags).join(' ')}`;
+  },
+  describe: (c) => {
+    if (!(c instanceof DockerCluster)) return [];
+    return [
+      ...c.members.map((m) => `  ${m.name}: container ${c.node(m.name).container}, ${c.node(m.name).ip}`),
+      `patronictl: docker exec ${c.node('patroni1').container} patronictl list`,
+    ];
+  },
 };

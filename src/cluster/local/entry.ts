@@ -1,6 +1,8 @@
 import type { ProviderEntry } from '../types.js';
 import { buildTopology } from './topology.js';
 import { LocalProvider } from './provider.js';
+import { downLocal, runningLocal } from './runs.js';
+import { componentVersions, findBinaries } from './system.js';
 
 const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});
 
@@ -20,4 +22,7 @@ export const LOCAL: ProviderEntry = {
     ...(o.keepData ? { keepData: true } : {}),
     ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}),
   }),
+  running: runningLocal,
+  down: downLocal,
+  installed: () => componentVersions(findBinaries()),
 };
