@@ -138,6 +138,8 @@ export interface ProviderOptions {
   startTimeoutMs: number;
   /** The run has network faults: links must be impairable. */
   network: boolean;
+  /** Among them latency or bandwidth faults (link-shape): links must go through a proxy, where cuts alone need not. */
+  shapedLinks?: boolean;
   /** The distribution release whose packages make the cluster (providers that build images). */
   release?: string;
   portBase?: number;

@@ -1,13 +1,15 @@
 /**
  * The docker provider's images, built locally (no registry is reachable):
  * base (debootstrap + docker import) -> common (tools every container needs)
- * -> node (Patroni + PostgreSQL), etcd, haproxy. Each tag carries a hash of
+ * -> node (Patroni + PostgreSQL), etcd, haproxy, proxy (the project's
+ * Toxiproxy-API server on Debian's nodejs). Each tag carries a hash of
  * everything that went into it, its parent's hash included, so an unchanged
  * input is never rebuilt and a changed one never reuses a stale image.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../errors.js';
@@ -16,7 +18,7 @@ import { docker, requireDaemon } from './cli.js';
 export type Release = 'bookworm' | 'trixie';
 export const RELEASES: readonly Release[] = ['bookworm', 'trixie'];
 
-export type ImageKind = 'base' | 'common' | 'node' | 'etcd' | 'haproxy';
+export type ImageKind = 'base' | 'common' | 'node' | 'etcd' | 'haproxy' | 'proxy';
 export type ImageTags = Record<ImageKind, string>;
 
 export const IMAGE_REPO = 'patroni-chaos';
@@ -25,8 +27,11 @@ const MIRROR = process.env['PATRONI_CHAOS_DEBIAN_MIRROR'] ?? 'http://deb.debian.
 /** compose/ sits three levels above this module, in src/ as in dist/. */
 export const COMPOSE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../compose');
 
-const PARENT: Record<Exclude<ImageKind, 'base'>, ImageKind> = { common: 'base', node: 'common', etcd: 'common', haproxy: 'common' };
-const BUILD_ORDER: readonly ImageKind[] = ['base', 'common', 'node', 'etcd', 'haproxy'];
+/** The built proxy (dist/proxy): beside this module in dist/, the build's copy when run from src/ (tests). */
+export const PROXY_DIST = ((here) => (existsSync(join(here, '../../proxy/main.js')) ? resolve(here, '../../proxy') : resolve(here, '../../../dist/proxy')))(dirname(fileURLToPath(import.meta.url)));
+
+const PARENT: Record<Exclude<ImageKind, 'base'>, ImageKind> = { common: 'base', node: 'common', etcd: 'common', haproxy: 'common', proxy: 'common' };
+const BUILD_ORDER: readonly ImageKind[] = ['base', 'common', 'node', 'etcd', 'haproxy', 'proxy'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,29 +40,36 @@ function filesUnder(dir: string): string[] {
   }).sort();
 }
 
-/** Inputs of one image: its build files (names and contents, in a stable order). */
-function inputFiles(kind: ImageKind, composeDir: string): string[] {
-  return kind === 'base' ? [join(composeDir, 'base', 'make-base.sh')] : filesUnder(join(composeDir, 'images', kind));
+/** The proxy's built modules that go into its image (no maps or declarations); none when it is not built. */
+function proxyModules(proxyDir: string): string[] {
+  return existsSync(proxyDir) ? filesUnder(proxyDir).filter((f) => f.endsWith('.js')) : [];
 }
 
-function hashOf(kind: ImageKind, release: Release, parentHash: string, composeDir: string): string {
+/** Inputs of one image, by a stable name: its build files, and for the proxy its built modules. */
+function inputFiles(kind: ImageKind, composeDir: string, proxyDir: string): { name: string; path: string }[] {
+  if (kind === 'base') return [{ name: 'base/make-base.sh', path: join(composeDir, 'base', 'make-base.sh') }];
+  const own = filesUnder(join(composeDir, 'images', kind)).map((f) => ({ name: relative(composeDir, f), path: f }));
+  return kind === 'proxy' ? [...own, ...proxyModules(proxyDir).map((f) => ({ name: `dist/proxy/${relative(proxyDir, f)}`, path: f }))] : own;
+}
+
+function hashOf(kind: ImageKind, release: Release, parentHash: string, composeDir: string, proxyDir: string): string {
   const h = createHash('sha256');
   h.update(`${kind}\0${release}\0${parentHash}\0${kind === 'base' ? MIRROR : ''}\0`);
-  for (const f of inputFiles(kind, composeDir)) {
-    h.update(`${relative(composeDir, f)}\0`);
-    h.update(readFileSync(f));
+  for (const f of inputFiles(kind, composeDir, proxyDir)) {
+    h.update(`${f.name}\0`);
+    h.update(readFileSync(f.path));
     h.update('\0');
   }
   return h.digest('hex').slice(0, 12);
 }
 
 /** The tags of a release's images, e.g. node: `patroni-chaos/node:bookworm-3f2a9c01b7de`. */
-export function imageTags(release: Release, composeDir = COMPOSE_DIR): ImageTags {
+export function imageTags(release: Release, composeDir = COMPOSE_DIR, proxyDir = PROXY_DIST): ImageTags {
   if (!RELEASES.includes(release)) throw new HarnessError('INTERNAL', `unknown release "${String(release)}" (known: ${RELEASES.join(', ')})`);
   const hashes = new Map<ImageKind, string>();
   for (const kind of BUILD_ORDER) {
     const parent = kind === 'base' ? '' : (hashes.get(PARENT[kind]) as string);
-    hashes.set(kind, hashOf(kind, release, parent, composeDir));
+    hashes.set(kind, hashOf(kind, release, parent, composeDir, proxyDir));
   }
   return Object.fromEntries(BUILD_ORDER.map((k) => [k, `${IMAGE_REPO}/${k}:${release}-${hashes.get(k) as string}`])) as ImageTags;
 }
@@ -115,14 +127,36 @@ async function buildBase(tag: string, release: Release, composeDir: string, say:
   });
 }
 
+/**
+ * The proxy's build context: its build files and the built proxy as proxy/
+ * (a context cannot reach outside its folder). Removed by the caller.
+ */
+function proxyContext(composeDir: string, proxyDir: string): string {
+  const modules = proxyModules(proxyDir);
+  if (!modules.some((f) => f.endsWith('/main.js'))) throw new HarnessError('MISSING_BINARY', `the proxy is not built (${proxyDir}/main.js missing): run npm run build`);
+  const dir = mkdtempSync(join(tmpdir(), 'pc-proxy-image-'));
+  cpSync(join(composeDir, 'images', 'proxy'), dir, { recursive: true });
+  for (const f of modules) cpSync(f, join(dir, 'proxy', relative(proxyDir, f)));
+  return dir;
+}
+
 async function buildFromDockerfile(kind: Exclude<ImageKind, 'base'>, tags: ImageTags, release: Release, composeDir: string, say: (l: string) => void): Promise<void> {
   const parentArg = kind === 'common' ? `BASE=${tags.base}` : `COMMON=${tags.common}`;
+  const context = kind === 'proxy' ? proxyContext(composeDir, PROXY_DIST) : join(composeDir, 'images', kind);
+  try {
+    await dockerBuild(kind, tags, release, parentArg, context, say);
+  } finally {
+    if (kind === 'proxy') rmSync(context, { recursive: true, force: true });
+  }
+}
+
+async function dockerBuild(kind: Exclude<ImageKind, 'base'>, tags: ImageTags, release: Release, parentArg: string, context: string, say: (l: string) => void): Promise<void> {
   const tail: string[] = [];
   const r = await docker([
     'build', '--pull=false', '--rm', '--force-rm',
     '--build-arg', parentArg, '--build-arg', `RELEASE=${release}`,
     '--label', `patroni-chaos.image=${kind}`, '--label', `patroni-chaos.release=${release}`,
-    '-t', tags[kind], join(composeDir, 'images', kind),
+    '-t', tags[kind], context,
   ], {
     onLine: (l) => {
       tail.push(l);
