@@ -51,7 +51,7 @@ export async function clusterUp(o: UpOptions): Promise<void> {
   const say = (m: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${m}\n`);
   const entry = entryOf(o.provider);
   if (o.release !== undefined && entry.releases === undefined) {
-    throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--release', message: `needs a provider that builds releases (${[...PROVIDERS.values()].filter((p) => p.releases).map((p) => p.name).join(', ')}): the ${entry.name} provider runs the components installed on this machine` }]);
+    throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--release', message: `needs --provider ${[...PROVIDERS.values()].filter((p) => p.releases).map((p) => p.name).join(' or ')}: the ${entry.name} provider runs the components installed on this machine` }]);
   }
   const cluster = await entry.create({
     replication: o.replication, patroni: {}, startTimeoutMs: DEFAULT_WAIT_MS.healthy, network: false,
