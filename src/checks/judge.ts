@@ -1,4 +1,4 @@
-import type { Versions } from '../cluster/types.js';
+import type { Versions } from '../sla/types.js';
 import type { Events } from '../history/history.js';
 import type { HistoryEvent } from '../history/events.js';
 import type { Scenario } from '../scenario/types.js';

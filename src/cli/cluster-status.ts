@@ -5,7 +5,7 @@ import { table } from './table.js';
 
 /** One running cluster in `cluster status --json`. */
 export interface ClusterStatusJson {
-  provider: 'local' | 'docker';
+  provider: string;
   run_id: string;
   port_base?: number;
   containers?: Array<{ node: string; container: string; state: string }>;

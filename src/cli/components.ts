@@ -4,9 +4,9 @@
  * member's Patroni and PostgreSQL), plus etcd and HAProxy. Reads only.
  */
 import { readFileSync } from 'node:fs';
-import { getPatroni } from '../cluster/patroni-api.js';
-import { pgVersion } from '../cluster/external/external-cluster.js';
-import { componentVersions, findBinaries } from '../cluster/local/system.js';
+import { getPatroni, pgVersion } from '../cluster/patroni-api.js';
+
+import { PROVIDERS } from '../cluster/registry.js';
 import type { Versions } from '../cluster/types.js';
 import { HarnessError } from '../errors.js';
 import { readReports, ReportFolderError } from '../report/read-reports.js';
@@ -81,8 +81,10 @@ export async function versionJson(o: { components?: boolean; report?: string }):
   if (o.report !== undefined) return { ...base, components: fromReport(o.report) };
   const clusters = await fromClusters();
   if (clusters.length > 0) return { ...base, components: clusters };
+  const installing = [...PROVIDERS.values()].find((p) => p.installed !== undefined);
+  if (installing?.installed === undefined) return { ...base, components: [], note: 'no cluster is running, and no provider runs this machine\'s binaries' };
   try {
-    return { ...base, components: [{ source: 'installed', name: 'this machine', provider: 'local', versions: componentVersions(findBinaries()) }], note: 'no cluster is running: these are the binaries a local run would start' };
+    return { ...base, components: [{ source: 'installed', name: 'this machine', provider: installing.name, versions: installing.installed() }], note: `no cluster is running: these are the binaries a ${installing.name} run would start` };
   } catch (err) {
     if (err instanceof HarnessError && err.code === 'MISSING_BINARY') return { ...base, components: [], note: `no cluster is running, and the local provider's components are not all installed (${err.message})` };
     throw err;

@@ -1,5 +1,4 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { buildImages, RELEASES, type Release } from '../cluster/docker/images.js';
 import { PROVIDERS } from '../cluster/registry.js';
 import { intArg } from './args.js';
 import { EXIT, exitCodeFor, errorMessage } from '../errors.js';
@@ -41,6 +40,9 @@ export function buildProgram(): Command {
       if (o.json) writeJson(v);
       else process.stdout.write(`${versionText(v)}\n`);
     });
+  // The provider whose releases `cluster up --release` and `images build` name (docker's).
+  const releasing = [...PROVIDERS.values()].find((p) => p.releases !== undefined && p.prepare !== undefined);
+  const RELEASES = releasing?.releases ?? [];
   const cluster = program.command('cluster').description('start, inspect and stop a cluster by hand');
   cluster
     .command('up')
@@ -66,12 +68,11 @@ export function buildProgram(): Command {
     .command('build')
     .description('build the images of a release (or of every release); unchanged inputs make it a no-op')
     .addOption(new Option('--release <release>', 'only this release').choices([...RELEASES]))
-    .action(async (o: { release?: Release }) => {
+    .action(async (o: { release?: string }) => {
       const t0 = Date.now();
       const say = (m: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${m}\n`);
       for (const release of o.release ? [o.release] : RELEASES) {
-        const r = await buildImages({ release, onProgress: say });
-        process.stdout.write(`${release}: ${r.built.length === 0 ? 'up to date' : `built ${r.built.map((b) => `${b.kind} ${(b.ms / 1000).toFixed(1)} s`).join(', ')}`} (${(r.ms / 1000).toFixed(1)} s): ${Object.values(r.tags).join(' ')}\n`);
+        process.stdout.write(`${await releasing?.prepare?.(release, say)}\n`);
       }
     });
   registerScenarioCommands(program);

@@ -13,7 +13,9 @@ export const PROVIDERS: readonly string[] = [...REGISTRY.keys(), 'external'];
 export type ProviderName = string;
 
 /** Links go through proxies only in runs that have a network fault: other runs measure the bare cluster. */
-const needsNetwork = (scenario: Scenario) => scenario.steps.flatMap(faultsOf).some(({ fault }) => FAULTS.get(fault.action)?.needs.some((n) => n === 'link-cut' || n === 'link-shape') ?? false);
+const needing = (scenario: Scenario, needs: readonly string[]) => scenario.steps.flatMap(faultsOf).some(({ fault }) => FAULTS.get(fault.action)?.needs.some((n) => needs.includes(n)) ?? false);
+const needsNetwork = (scenario: Scenario) => needing(scenario, ['link-cut', 'link-shape']);
+const needsShaping = (scenario: Scenario) => needing(scenario, ['link-shape']);
 
 export interface ProviderChoice {
   catalog: FaultCatalog;
@@ -46,6 +48,7 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
       startTimeoutMs: scenario.steps.flatMap((s) => (s.kind === 'wait_for' && s.condition === 'healthy' ? [s.timeoutMs] : []))[0] ?? DEFAULT_WAIT_MS.healthy,
       replication: scenario.cluster.replication,
       network: needsNetwork(scenario),
+      shapedLinks: needsShaping(scenario),
       patroni: scenario.cluster.patroni,
       ...(scenario.cluster.release === undefined ? {} : { release: scenario.cluster.release }),
       ...(o.portBase === undefined ? {} : { portBase: o.portBase }),

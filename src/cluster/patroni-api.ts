@@ -146,3 +146,9 @@ export async function wakeHaLoop(restUrl: string, auth: RestAuth, settings: Reco
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** "150020" -> "15.20"; "90624" -> "9.6.24" (PostgreSQL's server_version_num). */
+export function pgVersion(num: number | undefined): string | null {
+  if (num === undefined || !(num > 0)) return null;
+  return num >= 100000 ? `${Math.floor(num / 10000)}.${num % 10000}` : `${Math.floor(num / 10000)}.${Math.floor(num / 100) % 100}.${num % 100}`;
+}

@@ -4,7 +4,9 @@
  * guards, as Jepsen's Kill/Pause protocols are, never methods that throw
  * "unsupported".
  */
-import type { Replication } from '../sla/types.js';
+import type { Replication, Versions } from '../sla/types.js';
+
+export type { Versions };
 
 /**
  * A member's links, as faults name them: `dcs` its connections to each etcd
@@ -25,14 +27,6 @@ export interface Credentials {
 
 /** What a client of the cluster needs: the harness's own SQL login and Patroni's REST login. */
 export type ClientCredentials = Pick<Credentials, 'superuser' | 'rest'>;
-
-/** Component versions as the provider read them from the binaries; null when it could not. */
-export interface Versions {
-  postgres: string | null;
-  patroni: string | null;
-  etcd: string | null;
-  haproxy: string | null;
-}
 
 export interface Endpoint {
   host: string;
@@ -150,6 +144,8 @@ export interface ProviderOptions {
   startTimeoutMs: number;
   /** The run has network faults: links must be impairable. */
   network: boolean;
+  /** Among them latency or bandwidth faults (link-shape): links must go through a proxy, where cuts alone need not. */
+  shapedLinks?: boolean;
   /** The distribution release whose packages make the cluster (providers that build images). */
   release?: string;
   portBase?: number;
@@ -176,6 +172,33 @@ export interface ProviderEntry {
   /** The component versions a run would get (docker: the release table; local: the installed binaries); absent when known only once attached. */
   versions?(release: string | undefined): { versions: Partial<Versions>; source: string };
   create(o: ProviderOptions): ClusterProvider;
+  /** The runs of this provider that exist on this machine now (reads only): `cluster status`, `--version --components`. */
+  running?(): Promise<RunningCluster[]>;
+  /** Stops every run of this provider, asking each live owner first, then removing what is left; one line per run (`cluster down`). */
+  down?(): Promise<string[]>;
+  /** Versions of what a run would start, for providers that run this machine's binaries; throws MISSING_BINARY when one is missing. */
+  installed?(): Versions;
+  /** Makes what a release needs ahead of a run (docker: builds its images); returns one line saying what it made or found. */
+  prepare?(release: string, onProgress: (line: string) => void): Promise<string>;
+  /** Provider-specific lines for a person holding a started cluster (`cluster up`): containers, commands to reach it. */
+  describe?(c: StartedCluster): string[];
+}
+
+/** A run that exists now, as `cluster status` and `--version --components` see it. */
+export interface RunningCluster {
+  provider: string;
+  runId: string;
+  /** What a person reads first: owner, port base, primary endpoint. */
+  headline: string;
+  /** Each container and its state, for providers of containers. */
+  containers?: Array<{ node: string; container: string; state: string }>;
+  portBase?: number;
+  /** Patroni REST of each member, as published on this host. */
+  rest: Array<{ name: string; url: string }>;
+  /** etcd's version, asked of the cluster's own etcd; null when none answers. */
+  etcdVersion(): Promise<string | null>;
+  /** HAProxy's version, from the binary the cluster runs; null when unknown. */
+  haproxyVersion(): Promise<string | null>;
 }
 
 /** `replication` is a member's WAL streaming processes: its walsenders and its walreceiver. */
@@ -304,21 +327,38 @@ export function hasHostPartition(c: StartedCluster): c is StartedCluster & HostP
 /** What a link probe sent and saw: `sent` is the bytes written upstream (a bandwidth toxic delays by it). */
 export type LinkProbe = Reach & { sent: number };
 
-/** Links carried by a Toxiproxy-compatible proxy: what the network faults need. */
-export interface NetworkControl {
-  /** Base URL of the Toxiproxy API. */
-  readonly toxiproxyUrl: string;
-  /** Names of the proxies on a member's links of one kind. */
-  links(member: string, kind: LinkKind): string[];
+/** What an impairment does to a link, in both directions. */
+export type LinkEffect =
+  | { kind: 'latency'; latencyMs: number; jitterMs: number }
+  /** KB/s, as Toxiproxy's bandwidth toxic counts it (bytes per ms). */
+  | { kind: 'bandwidth'; rateKBps: number }
+  /** Holds every byte and never closes: nothing answers and nothing is refused. */
+  | { kind: 'blackhole' };
+
+/** Removes exactly one impairment, checks the links it was on are left clean, and says so; a failure throws. */
+export type LinkCure = () => Promise<string>;
+
+/**
+ * Links whose traffic the provider can slow, narrow or blackhole (in a
+ * proxy, whichever carries them): what the network faults need. How is the
+ * provider's; a fault names a member, link kinds and an effect.
+ */
+export interface LinkImpairment {
+  /** Names of a member's links of these kinds, as probes and details name them. */
+  links(member: string, kinds: readonly LinkKind[]): string[];
   /**
-   * One small request through a link's proxy to its upstream, timed to the
-   * first byte of the answer, on a new connection: what proves a toxic acted.
+   * One small request across a link to its upstream, timed to the first
+   * byte of the answer, on a new connection: what proves an effect acted.
    * `padBytes` asks for a request about that much longer (as far as the
    * upstream's protocol allows), so a bandwidth limit shows.
    */
   probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe>;
+  /** Puts the effect on every link of these kinds of a member, both directions; returns its cure. */
+  impairLinks(member: string, kinds: readonly LinkKind[], effect: LinkEffect, label: string): Promise<LinkCure>;
 }
 
-export function hasNetworkControl(c: StartedCluster): c is StartedCluster & NetworkControl {
-  return typeof (c as Partial<NetworkControl>).toxiproxyUrl === 'string';
+/** Providers whose links are impairable only in some runs (those with a network fault) leave `impairLinks` undefined in the others. */
+export function hasLinkImpairment(c: StartedCluster): c is StartedCluster & LinkImpairment {
+  const l = c as Partial<LinkImpairment>;
+  return typeof l.impairLinks === 'function' && typeof l.links === 'function' && typeof l.probeLink === 'function';
 }

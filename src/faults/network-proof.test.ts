@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LinkProbe } from '../cluster/types.js';
+import type { LinkEffect, LinkProbe } from '../cluster/types.js';
 import { proveCut, proveHealed, proveToxic } from './network-proof.js';
 
 const answered = (ms: number, sent = 40): LinkProbe => ({ kind: 'answered', ms, sent });
 const silent: LinkProbe = { kind: 'silent', ms: 1000, sent: 40 };
-const latency = (l: number, j = 0) => ({ type: 'latency', attributes: { latency: l, jitter: j } });
+const latency = (l: number, j = 0): LinkEffect => ({ kind: 'latency', latencyMs: l, jitterMs: j });
 
 describe('proveToxic', () => {
   it('a latency proven on each measurable link, the figures in the effect', () => {
@@ -36,13 +36,13 @@ describe('proveToxic', () => {
   });
 
   it('a bandwidth toxic is owed the bytes the probe sent over the rate', () => {
-    const spec = { type: 'bandwidth', attributes: { rate: 100 } };
+    const spec: LinkEffect = { kind: 'bandwidth', rateKBps: 100 };
     expect(() => proveToxic('t', spec, [{ link: 'a', before: answered(1, 20_000), during: answered(150, 20_000) }])).toThrow(/at least 200 ms expected/);
     expect(proveToxic('t', spec, [{ link: 'a', before: answered(1, 20_000), during: answered(210, 20_000) }])).toMatch(/^bandwidth 100 KB\/s each way: a \+209 ms/);
   });
 
   it('a blackhole is proven by silence after an answer', () => {
-    expect(() => proveToxic('cut', { type: 'timeout', attributes: { timeout: 0 } }, [{ link: 'a', before: silent, during: silent }])).toThrow(/harness -> a before the cut: no answer within 1000 ms, so silence after it would prove nothing/);
+    expect(() => proveToxic('cut', { kind: 'blackhole' }, [{ link: 'a', before: silent, during: silent }])).toThrow(/harness -> a before the cut: no answer within 1000 ms, so silence after it would prove nothing/);
   });
 });
 

@@ -5,8 +5,7 @@
  * nothing passes for the wrong reason.
  */
 import { HarnessError } from '../errors.js';
-import type { CutPath, LinkProbe, Reach } from '../cluster/types.js';
-import type { ToxicSpec } from './network-target.js';
+import type { CutPath, LinkEffect, LinkProbe, Reach } from '../cluster/types.js';
 
 /** How long a path must stay silent to count as cut: a live one answers in milliseconds. */
 export const CUT_PROBE_MS = 1000;
@@ -73,10 +72,9 @@ export interface LinkObservation {
  * by at least latency - jitter; a bandwidth toxic delays the request by its
  * size over the rate (KB/s is bytes per ms).
  */
-export function leastDelayMs(spec: ToxicSpec, probe: LinkProbe): number | null {
-  const a = spec.attributes;
-  if (spec.type === 'latency') return 2 * Math.max(0, (a['latency'] ?? 0) - (a['jitter'] ?? 0));
-  if (spec.type === 'bandwidth') return (a['rate'] ?? 0) > 0 ? probe.sent / (a['rate'] ?? 1) : 0;
+export function leastDelayMs(effect: LinkEffect, probe: LinkProbe): number | null {
+  if (effect.kind === 'latency') return 2 * Math.max(0, effect.latencyMs - effect.jitterMs);
+  if (effect.kind === 'bandwidth') return effect.rateKBps > 0 ? probe.sent / effect.rateKBps : 0;
   return null;
 }
 
@@ -91,16 +89,16 @@ const SLACK_MS = 1;
  * link answered before and is silent now. Returns the effect, with the
  * figures measured on each link.
  */
-export function proveToxic(what: string, spec: ToxicSpec, seen: readonly LinkObservation[]): string {
+export function proveToxic(what: string, spec: LinkEffect, seen: readonly LinkObservation[]): string {
   if (seen.length === 0) fail(what, ['it is on no link']);
-  if (spec.type === 'timeout') return proveCut(what, seen.map((o) => ({ from: 'harness', to: o.link, before: o.before, during: o.during })));
+  if (spec.kind === 'blackhole') return proveCut(what, seen.map((o) => ({ from: 'harness', to: o.link, before: o.before, during: o.during })));
   const problems: string[] = [];
   const shown: string[] = [];
   const unmeasurable: string[] = [];
   for (const o of seen) {
     const least = leastDelayMs(spec, o.during);
     if (least === null) {
-      problems.push(`${o.link}: a ${spec.type} toxic has no observable proof here`);
+      problems.push(`${o.link}: a ${spec.kind} has no observable proof here`);
       continue;
     }
     if (o.before.kind !== 'answered') {
@@ -122,9 +120,8 @@ export function proveToxic(what: string, spec: ToxicSpec, seen: readonly LinkObs
   return `${describeToxic(spec)}: ${shown.join('; ')}${unmeasurable.length > 0 ? `; not measurable: ${unmeasurable.join(', ')}` : ''}`;
 }
 
-function describeToxic(spec: ToxicSpec): string {
-  const a = spec.attributes;
-  if (spec.type === 'latency') return `latency ${a['latency']} ms${a['jitter'] ? ` ± ${a['jitter']} ms` : ''} each way`;
-  if (spec.type === 'bandwidth') return `bandwidth ${a['rate']} KB/s each way`;
-  return `${spec.type} ${JSON.stringify(a)}`;
+function describeToxic(spec: LinkEffect): string {
+  if (spec.kind === 'latency') return `latency ${spec.latencyMs} ms${spec.jitterMs ? ` ± ${spec.jitterMs} ms` : ''} each way`;
+  if (spec.kind === 'bandwidth') return `bandwidth ${spec.rateKBps} KB/s each way`;
+  return spec.kind;
 }

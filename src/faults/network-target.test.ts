@@ -53,9 +53,9 @@ describe('network faults prove they acted (proxied links)', () => {
   });
 
   it('a blackhole through the proxies is proven by silence, and fails when the traffic goes around it', async () => {
-    // A provider without LinkCut gets the proxies' blackhole: only the fake's NetworkControl is passed on.
+    // A provider without LinkCut gets the proxies' blackhole: only the fake's LinkImpairment is passed on.
     const proxyOnly = (c: FakeCluster) => ({
-      provider: 'fake', toxiproxyUrl: c.toxiproxyUrl, links: c.links.bind(c), probeLink: c.probeLink.bind(c),
+      provider: 'fake', impairLinks: c.impairLinks, links: c.links.bind(c), probeLink: c.probeLink.bind(c),
     }) as unknown as StartedCluster; // the fault reads nothing else of the cluster
     const ok = await fake({ proxied: {} });
     const injected = await cutLinks(proxyOnly(ok), ['m1'], ['client'], 'cut_clients');

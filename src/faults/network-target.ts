@@ -1,55 +1,18 @@
-import { Toxiproxy, type Toxic } from 'toxiproxy-node-client';
 import { now } from '../history/clock.js';
-import { request } from 'undici';
 import { errorMessage, HarnessError } from '../errors.js';
-import { hasLinkCut, hasNetworkControl, type Cut, type CutPath, type LinkProbe, type NetworkControl, type Reach, type StartedCluster } from '../cluster/types.js';
-import type { LinkKind } from '../cluster/types.js';
+import { hasLinkCut, hasLinkImpairment, type Cut, type CutPath, type LinkEffect, type LinkImpairment, type LinkKind, type LinkProbe, type Reach, type StartedCluster } from '../cluster/types.js';
 import type { Injected } from './types.js';
 import { BANDWIDTH_PROBE_MS, CUT_PROBE_MS, proveCut, proveHealed, proveToxic } from './network-proof.js';
 
-export function networkControl(cluster: StartedCluster): StartedCluster & NetworkControl {
-  if (!hasNetworkControl(cluster)) throw new HarnessError('FAULT_FAILED', `provider ${cluster.provider} carries no proxied links in this run`);
+export function linkImpairment(cluster: StartedCluster): StartedCluster & LinkImpairment {
+  if (!hasLinkImpairment(cluster)) throw new HarnessError('FAULT_FAILED', `provider ${cluster.provider} carries no impairable links in this run`);
   return cluster;
 }
 
-export interface ToxicSpec {
-  type: string;
-  attributes: Record<string, number>;
-}
-
-/**
- * Adds a toxic to both directions of every proxy named, through the standard
- * Toxiproxy client. Returns the cure: remove exactly those toxics, then check
- * that the proxies are left enabled and clean.
- */
-export async function poison(cluster: StartedCluster, proxies: readonly string[], label: string, spec: ToxicSpec): Promise<() => Promise<string>> {
-  const tp = new Toxiproxy(networkControl(cluster).toxiproxyUrl);
-  const added: Toxic<unknown>[] = [];
-  for (const name of proxies) {
-    const proxy = await tp.get(name);
-    for (const stream of ['downstream', 'upstream'] as const) {
-      added.push(await proxy.addToxic({ name: `${label}_${stream}`, type: spec.type as never, stream, toxicity: 1, attributes: spec.attributes as never }));
-    }
-  }
-  return async () => {
-    for (const toxic of added) await toxic.remove();
-    // The client's Proxy objects do not carry their toxics: read the API's own view of each proxy.
-    const left = await Promise.all(proxies.map(async (n) => {
-      const res = await request(`${networkControl(cluster).toxiproxyUrl}/proxies/${encodeURIComponent(n)}`, { headersTimeout: 5000, bodyTimeout: 5000 });
-      const p = (await res.body.json()) as { enabled: boolean; toxics: unknown[] };
-      return p.enabled && p.toxics.length === 0 ? [] : [`${n} (enabled ${p.enabled}, ${p.toxics.length} toxics)`];
-    }));
-    const dirty = left.flat();
-    if (dirty.length > 0) throw new HarnessError('FAULT_FAILED', `proxies not clean after heal: ${dirty.join(', ')}`);
-    return `removed ${added.length} toxics from ${proxies.join(', ')}; all enabled and clean`;
-  };
-}
-
-/** How long a probe through a poisoned link may take: the toxic's longest delay and then some. */
-function probeTimeoutMs(spec: ToxicSpec): number {
-  if (spec.type === 'timeout') return CUT_PROBE_MS;
-  const a = spec.attributes;
-  if (spec.type === 'latency') return 2 * ((a['latency'] ?? 0) + (a['jitter'] ?? 0)) + 5000;
+/** How long a probe through an impaired link may take: the effect's longest delay and then some. */
+function probeTimeoutMs(effect: LinkEffect): number {
+  if (effect.kind === 'blackhole') return CUT_PROBE_MS;
+  if (effect.kind === 'latency') return 2 * (effect.latencyMs + effect.jitterMs) + 5000;
   return 3 * BANDWIDTH_PROBE_MS + 5000;
 }
 
@@ -59,34 +22,52 @@ function fastest(a: LinkProbe, b: LinkProbe): LinkProbe {
   return b.kind === 'answered' && b.ms < a.ms ? b : a;
 }
 
-/** Padding that makes a bandwidth toxic delay the probe by about BANDWIDTH_PROBE_MS (rate KB/s = bytes per ms). */
-function padFor(spec: ToxicSpec): number {
-  return spec.type === 'bandwidth' ? Math.ceil((spec.attributes['rate'] ?? 0) * BANDWIDTH_PROBE_MS) : 0;
+/** Padding that makes a bandwidth limit delay the probe by about BANDWIDTH_PROBE_MS (rate KB/s = bytes per ms). */
+function padFor(effect: LinkEffect): number {
+  return effect.kind === 'bandwidth' ? Math.ceil(effect.rateKBps * BANDWIDTH_PROBE_MS) : 0;
 }
 
 /**
- * A toxic on every link of the given kinds of each named member: the shape
- * of every network fault. Each link is probed just before and with the
- * toxic in; a toxic no probe saw is removed again and the fault fails.
+ * An effect on every link of the given kinds of each named member: the
+ * shape of every network fault. Each link is probed just before and with
+ * the effect in; an effect no probe saw is removed again and the fault fails.
  */
-export async function poisonLinks(cluster: StartedCluster, names: readonly string[], kinds: readonly LinkKind[], label: string, spec: ToxicSpec): Promise<Injected> {
-  const net = networkControl(cluster);
-  const links = names.flatMap((n) => kinds.flatMap((k) => net.links(n, k)));
-  const probe = () => Promise.all(links.map((l) => net.probeLink(l, { timeoutMs: probeTimeoutMs(spec), padBytes: padFor(spec) })));
+export async function poisonLinks(cluster: StartedCluster, names: readonly string[], kinds: readonly LinkKind[], label: string, effect: LinkEffect): Promise<Injected> {
+  const net = linkImpairment(cluster);
+  const links = names.flatMap((n) => net.links(n, kinds));
+  const probe = () => Promise.all(links.map((l) => net.probeLink(l, { timeoutMs: probeTimeoutMs(effect), padBytes: padFor(effect) })));
   // The link's own round trip is the best of three: one slow probe on a busy machine must not hide a toxic's delay.
   const before = (await Promise.all([probe(), probe(), probe()])).reduce((best, next) => best.map((b, i) => fastest(b, next[i] as LinkProbe)));
+  const cures: (() => Promise<string>)[] = [];
+  const heal = async () => {
+    const done: string[] = [];
+    const errors: string[] = [];
+    for (const c of cures) await c().then((m) => done.push(m), (e: unknown) => errors.push(errorMessage(e)));
+    if (errors.length > 0) throw new HarnessError('FAULT_FAILED', errors.join('; '));
+    return done.join('; ');
+  };
   const startedAt = now();
-  const heal = await poison(cluster, links, label, spec);
-  const inForceAt = now();
-  let effect: string;
+  let effectSeen: string;
+  let inForceAt: number;
   try {
+    for (const n of names) cures.push(await net.impairLinks(n, kinds, effect, label));
+    inForceAt = now();
     const during = await probe();
-    effect = proveToxic(label, spec, links.map((link, i) => ({ link, before: before[i] as LinkProbe, during: during[i] as LinkProbe })));
+    effectSeen = proveToxic(label, effect, links.map((link, i) => ({ link, before: before[i] as LinkProbe, during: during[i] as LinkProbe })));
   } catch (err) {
     await heal().catch(() => undefined); // the missing proof is the error to report
     throw err;
   }
-  return { detail: `${spec.type} ${JSON.stringify(spec.attributes)} on ${links.join(', ')}`, effect, heal, startedAt, inForceAt };
+  return { detail: `${describeEffect(effect)} on ${links.join(', ')}`, effect: effectSeen, heal, startedAt, inForceAt };
+}
+
+/** The effect as the fault's detail names it (Toxiproxy's vocabulary, which the reports have always used). */
+function describeEffect(e: LinkEffect): string {
+  switch (e.kind) {
+    case 'latency': return `latency ${JSON.stringify({ latency: e.latencyMs, jitter: e.jitterMs })}`;
+    case 'bandwidth': return `bandwidth ${JSON.stringify({ rate: e.rateKBps })}`;
+    case 'blackhole': return `timeout ${JSON.stringify({ timeout: 0 })}`;
+  }
 }
 
 /**
@@ -98,7 +79,7 @@ export async function poisonLinks(cluster: StartedCluster, names: readonly strin
  * healed again.
  */
 export async function cutLinks(cluster: StartedCluster, names: readonly string[], kinds: readonly LinkKind[], label: string): Promise<Injected> {
-  if (!hasLinkCut(cluster)) return poisonLinks(cluster, names, kinds, label, BLACKHOLE);
+  if (!hasLinkCut(cluster)) return poisonLinks(cluster, names, kinds, label, { kind: 'blackhole' });
   const cuts: Cut[] = [];
   let effect: string;
   try {
@@ -127,9 +108,6 @@ export async function healCuts(label: string, cuts: readonly Cut[]): Promise<str
   return proveHealed(label, after);
 }
 
-/** Toxiproxy's blackhole: the timeout toxic with timeout 0 holds every byte and never closes. */
-export const BLACKHOLE: ToxicSpec = { type: 'timeout', attributes: { timeout: 0 } };
-
 const nonNegative = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** Parameters of a latency fault: latency_ms and optionally jitter_ms. */
@@ -141,6 +119,6 @@ export function latencyParams(p: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-export function latencySpec(p: Record<string, unknown>): ToxicSpec {
-  return { type: 'latency', attributes: { latency: Number(p['latency_ms']), jitter: Number(p['jitter_ms'] ?? 0) } };
+export function latencyEffect(p: Record<string, unknown>): LinkEffect {
+  return { kind: 'latency', latencyMs: Number(p['latency_ms']), jitterMs: Number(p['jitter_ms'] ?? 0) };
 }

@@ -25,7 +25,7 @@ describe('fault registry', () => {
     expect(catalog.actions.get('slow-dcs')?.unsupported).toBe('it cannot do latency and bandwidth on links');
   });
 
-  it('lets the local provider run every fault but the host partitions and CPU caps, and the docker provider all but Patroni-only kills and link shaping', async () => {
+  it('lets the local provider run every fault but the host partitions and CPU caps, and the docker provider all but Patroni-only kills', async () => {
     const { PROVIDERS } = await import('../cluster/registry.js');
     const unsupported = (name: string) => {
       const p = PROVIDERS.get(name);
@@ -33,7 +33,7 @@ describe('fault registry', () => {
       return [...faultCatalog(p.name, p.capabilities, p.members, p.etcdMembers, p.missing).actions].filter(([, a]) => !a.supported).map(([k]) => k).sort();
     };
     expect(unsupported('local')).toEqual(['partition-hosts', 'starve-cpu']);
-    expect(unsupported('docker')).toEqual(['kill-patroni', 'slow-clients', 'slow-dcs', 'slow-replication', 'throttle-replication']);
+    expect(unsupported('docker')).toEqual(['kill-patroni']);
   });
 
   it('refuses starve-cpu on the local and external providers by name and reason, and offers move-etcd-leader on all three', async () => {

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { latencyParams, latencySpec, poisonLinks } from './network-target.js';
+import { latencyParams, latencyEffect, poisonLinks } from './network-target.js';
 
 /** Latency between HAProxy and a member (sessions and health checks). The cure removes it. */
 export const slowClients: FaultDefinition = {
@@ -8,5 +8,5 @@ export const slowClients: FaultDefinition = {
   targets: ['member'],
   needs: ['link-shape'],
   params: latencyParams,
-  inject: (cluster, names, params) => poisonLinks(cluster, names, ['client'], 'slow_clients', latencySpec(params)),
+  inject: (cluster, names, params) => poisonLinks(cluster, names, ['client'], 'slow_clients', latencyEffect(params)),
 };

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { latencyParams, latencySpec, poisonLinks } from './network-target.js';
+import { latencyParams, latencyEffect, poisonLinks } from './network-target.js';
 
 /** Latency (and jitter) on a member's links to etcd, both directions. The cure removes it. */
 export const slowDcs: FaultDefinition = {
@@ -8,5 +8,5 @@ export const slowDcs: FaultDefinition = {
   targets: ['member'],
   needs: ['link-shape'],
   params: latencyParams,
-  inject: (cluster, names, params) => poisonLinks(cluster, names, ['dcs'], 'slow_dcs', latencySpec(params)),
+  inject: (cluster, names, params) => poisonLinks(cluster, names, ['dcs'], 'slow_dcs', latencyEffect(params)),
 };

@@ -1,5 +1,5 @@
 import type { FaultDefinition } from './types.js';
-import { latencyParams, latencySpec, poisonLinks } from './network-target.js';
+import { latencyParams, latencyEffect, poisonLinks } from './network-target.js';
 
 /**
  * Latency on the traffic other members open to a member: on the primary,
@@ -12,5 +12,5 @@ export const slowReplication: FaultDefinition = {
   targets: ['member'],
   needs: ['link-shape'],
   params: latencyParams,
-  inject: (cluster, names, params) => poisonLinks(cluster, names, ['peer'], 'slow_replication', latencySpec(params)),
+  inject: (cluster, names, params) => poisonLinks(cluster, names, ['peer'], 'slow_replication', latencyEffect(params)),
 };

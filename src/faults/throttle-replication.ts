@@ -15,5 +15,5 @@ export const throttleReplication: FaultDefinition = {
   targets: ['member'],
   needs: ['link-shape'],
   params: rateParams,
-  inject: (cluster, names, params) => poisonLinks(cluster, names, ['peer'], 'throttle_replication', { type: 'bandwidth', attributes: { rate: Number(params['rate_kbps']) } }),
+  inject: (cluster, names, params) => poisonLinks(cluster, names, ['peer'], 'throttle_replication', { kind: 'bandwidth', rateKBps: Number(params['rate_kbps']) }),
 };

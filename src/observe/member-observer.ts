@@ -4,7 +4,7 @@ import type { ClientCredentials } from '../cluster/types.js';
 import type { MemberHandle } from '../cluster/types.js';
 import { now } from '../history/clock.js';
 import type { ProbeEvent } from '../history/events.js';
-import { connect, destroy } from '../workload/connection.js';
+import { connect, destroy } from '../cluster/pg-connect.js';
 import { PROBES_TABLE } from '../workload/schema.js';
 import { Ticker } from './ticker.js';
 

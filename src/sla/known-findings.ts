@@ -1,9 +1,8 @@
 import { dirname } from 'node:path';
 import semver from 'semver';
-import type { Versions } from '../cluster/types.js';
 import { formatMetric } from '../format.js';
 import { parseThreshold } from './threshold.js';
-import type { Comparator, MetricName, SlaResult } from './types.js';
+import type { Comparator, MetricName, SlaResult, Versions } from './types.js';
 
 export type Component = keyof Versions;
 

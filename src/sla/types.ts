@@ -4,6 +4,14 @@
  */
 export type Replication = 'synchronous' | 'asynchronous';
 
+/** Component versions of a run, as the provider read them from the binaries; null when it could not. Known findings are ranged over them. */
+export interface Versions {
+  postgres: string | null;
+  patroni: string | null;
+  etcd: string | null;
+  haproxy: string | null;
+}
+
 /** Metric names as they appear under `metrics` in report.json. */
 export const METRICS = [
   'rto_ms',

@@ -1,6 +1,4 @@
-import pg from 'pg';
-import type { ClientCredentials } from '../cluster/types.js';
-import type { Endpoint } from '../cluster/types.js';
+import type pg from 'pg';
 
 /** Which member a connection reached and on which timeline (HAProxy pins a connection to one backend). */
 export interface Identity {
@@ -15,29 +13,6 @@ export const IDENTITY_SQL = `SELECT host(inet_server_addr()) AS addr, inet_serve
   CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver)
        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS tl`;
 
-export async function connect(ep: Endpoint, creds: ClientCredentials, timeoutMs: number, application: string): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: ep.host,
-    port: ep.port,
-    user: creds.superuser.username,
-    password: creds.superuser.password,
-    database: 'postgres',
-    application_name: application,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    keepAlive: true,
-  });
-  // Errors on an idle connection surface again at the next query; this only keeps them from crashing the process.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    destroy(client);
-    throw err;
-  }
-  return client;
-}
-
 export async function identify(client: pg.Client): Promise<Identity> {
   const row = (await client.query(IDENTITY_SQL)).rows[0] as { addr: string | null; port: number; r: boolean; tl: number | null };
   return { addr: row.addr ?? '', port: row.port, inRecovery: row.r, timeline: row.tl ?? 0 };
@@ -46,11 +21,4 @@ export async function identify(client: pg.Client): Promise<Identity> {
 /** The key a member is known by in `nodeByAddress`. */
 export function addressKey(host: string, port: number): string {
   return `${host}:${port}`;
-}
-
-/** Drops a connection without a goodbye: a frozen server would never answer one. */
-export function destroy(client: pg.Client): void {
-  const stream = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
-  stream?.destroy();
-  client.end().catch(() => undefined);
 }

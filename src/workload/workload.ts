@@ -5,7 +5,8 @@ import { now } from '../history/clock.js';
 import type { Outcome, WriteEvent } from '../history/events.js';
 import type { WorkloadSpec } from '../scenario/types.js';
 import { outcomeAfterSend } from './classify.js';
-import { addressKey, connect, destroy, identify, type Identity } from './connection.js';
+import { connect, destroy } from '../cluster/pg-connect.js';
+import { addressKey, identify, type Identity } from './connection.js';
 import { insert } from './insert.js';
 
 export interface WorkloadTarget {

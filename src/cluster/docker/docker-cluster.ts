@@ -4,7 +4,10 @@
  * everything labelled `patroni-chaos.run=<run id>` and removed by that label.
  * Fault abilities are plain methods: kill / pause / restart act on whole
  * containers (docker pause is the cgroup freezer), partitions are iptables
- * rules inside the containers' own network namespaces.
+ * rules inside the containers' own network namespaces. In a run with a
+ * latency or bandwidth fault, the links go through a Toxiproxy-API proxy
+ * (its own container, `toxiproxy`, or the user's Toxiproxy) and the
+ * cluster impairs them there (LinkImpairment).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +15,12 @@ import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkProbe, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
+import type { ProxiedLinks } from '../proxied-links.js';
+import type { DockerLink } from './links.js';
+import { PROXY_API_PORT } from './links.js';
+import { blackholeLinks, cutLinkPorts } from './proxied-cut.js';
 import type { DcsInForce, LinkKind } from '../types.js';
 import type { DockerResult } from './cli.js';
 import { Container } from './container.js';
@@ -25,13 +32,22 @@ import { allCures, partition, probedCut, type Cure, type PartitionOptions, type 
 import { ETCD_CLIENT_PORT, HAPROXY_PORTS, PG_PORT, REST_PORT, type DockerNode } from './render.js';
 
 /** A port each role's container listens on, for the partition probes. */
-const PROBE_PORT: Record<ContainerRole, number> = { patroni: PG_PORT, etcd: ETCD_CLIENT_PORT, haproxy: HAPROXY_PORTS.stats };
+const PROBE_PORT: Record<ContainerRole, number> = { patroni: PG_PORT, etcd: ETCD_CLIENT_PORT, haproxy: HAPROXY_PORTS.stats, proxy: PROXY_API_PORT };
 import { leftovers, sweep } from './sweep.js';
 
 export const DOCKER_MEMBERS = ['patroni1', 'patroni2', 'patroni3'] as const;
 export const DOCKER_ETCD = ['etcd1', 'etcd2', 'etcd3'] as const;
 
-export type ContainerRole = 'patroni' | 'etcd' | 'haproxy';
+export type ContainerRole = 'patroni' | 'etcd' | 'haproxy' | 'proxy';
+
+/** The proxy container's logical name (its log is toxiproxy.log, as the local provider's). */
+export const PROXY_NODE = 'toxiproxy';
+
+/** A run's proxied links: the driver that impairs them, and each link's addresses. */
+export interface RunLinks {
+  proxies: ProxiedLinks;
+  table: readonly DockerLink[];
+}
 
 /** One container of the run, by its logical name (patroni1, etcd2, haproxy). */
 export interface DockerNodeInfo extends DockerNode {
@@ -42,7 +58,7 @@ export interface DockerNodeInfo extends DockerNode {
   ports: Record<number, number>;
 }
 
-export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition, CommandExec, CpuLimit {
+export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition, CommandExec, CpuLimit, Partial<LinkImpairment> {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
   readonly members: MemberHandle[];
@@ -57,6 +73,8 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   #starting: Promise<void> | undefined;
   #partitionSeq = 0;
   #dcsInForce: DcsInForce | undefined;
+  /** Only in a run whose links go through a proxy: see hasLinkImpairment. */
+  readonly impairLinks: LinkImpairment['impairLinks'] | undefined;
 
   constructor(
     readonly runId: string,
@@ -68,7 +86,11 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     readonly images: ImageTags,
     readonly nodes: ReadonlyMap<string, DockerNodeInfo>,
     readonly credentials: Credentials,
+    /** The run's proxied links; undefined in a run without a latency or bandwidth fault. */
+    readonly runLinks?: RunLinks,
   ) {
+    const proxies = runLinks?.proxies;
+    this.impairLinks = proxies === undefined ? undefined : (member, kinds, effect, label) => proxies.impairLinks(member, kinds, effect, label);
     const host = '127.0.0.1';
     const port = (name: string, p: number) => this.node(name).ports[p] as number;
     this.members = DOCKER_MEMBERS.map((name) => ({
@@ -243,13 +265,35 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return probedCut(this.#probes, () => `pc-${this.runId}-${++this.#partitionSeq}`, paths, detail);
   }
 
+  links(member: string, kinds: readonly LinkKind[]): string[] {
+    return this.runLinks?.proxies.links(member, kinds) ?? [];
+  }
+
+  probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {
+    if (this.runLinks === undefined) throw new HarnessError('NOT_FOUND', `docker run ${this.runId} has no proxied links`);
+    return this.runLinks.proxies.probeLink(link, o);
+  }
+
+  /**
+   * Drops a member's links of these kinds, both ways: between its container
+   * and the others' (iptables in each), or where a proxy carries them (see proxied-cut.ts).
+   */
   cutLinks(member: string, kinds: readonly LinkKind[]): Promise<Cut> {
+    if (this.runLinks !== undefined) {
+      this.peersOf(member, kinds[0] ?? 'dcs');
+      if (!this.nodes.has(PROXY_NODE)) return blackholeLinks(this.runLinks.proxies, member, kinds, `cut_${kinds.join('_')}`);
+      const names = new Set(this.runLinks.proxies.links(member, kinds));
+      const links = this.runLinks.table.filter((l) => names.has(l.name));
+      return cutLinkPorts({ iptables: (n, a) => this.iptables(n, a), probeLink: (l, o) => this.probeLink(l, o) }, PROXY_NODE, links, `pc-${this.runId}-${++this.#partitionSeq}`);
+    }
     const others = [...new Set(kinds.flatMap((k) => this.peersOf(member, k)))];
     return this.#cut(others.map((o) => ({ from: member, to: o })), `${member}: iptables DROP both ways with ${others.join(', ')}`);
   }
 
   /** Applies a grudge between hosts: each container of a host drops what each container of the hosts it holds a grudge against sends. */
   grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cut> {
+    // Member -> etcd and member -> member traffic crosses the proxy there: rules between hosts would leave it open.
+    if (this.runLinks !== undefined) return Promise.reject(new HarnessError('FAULT_FAILED', `partition-hosts cannot cut the links of docker run ${this.runId}: they go through the link proxy (the run has a latency or bandwidth fault); run it in a scenario without one`));
     const containers = (host: string) => {
       const i = this.hosts.indexOf(host);
       if (i < 0) throw new HarnessError('FAULT_FAILED', `no host "${host}" (hosts: ${this.hosts.join(', ')})`);
@@ -275,6 +319,11 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       if (this.#starting !== undefined) await Promise.race([this.#starting, new Promise((r) => setTimeout(r, 120_000).unref())]);
       await this.collectLogs().catch(() => undefined);
       await sweep(this.runId);
+      if (this.runLinks !== undefined && !this.nodes.has(PROXY_NODE)) {
+        // A Toxiproxy outside the run outlives it: its links go, and what could not be deleted is said.
+        const left = await this.runLinks.proxies.remove();
+        if (left.length > 0) process.stderr.write(`patroni-chaos: could not delete proxies ${left.join(', ')} from ${this.runLinks.proxies.apiUrl}\n`);
+      }
       liveClusters.delete(this);
       const left = await leftovers(this.runId);
       const n = left.containers.length + left.networks.length + left.volumes.length;

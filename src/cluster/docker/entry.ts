@@ -1,7 +1,8 @@
 import type { ClusterProvider, ProviderEntry, ProviderOptions, StartedCluster } from '../types.js';
-import { DOCKER_ETCD, DOCKER_MEMBERS } from './docker-cluster.js';
-import { RELEASES, type Release } from './images.js';
+import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster } from './docker-cluster.js';
+import { buildImages, RELEASES, type Release } from './images.js';
 import { RELEASE_INFO } from './releases.js';
+import { downDocker, runningDocker } from './running.js';
 import { startDockerCluster } from './start.js';
 
 class DockerProvider implements ClusterProvider {
@@ -14,6 +15,10 @@ class DockerProvider implements ClusterProvider {
       replication: this.o.replication,
       patroni: this.o.patroni,
       startTimeoutMs: this.o.startTimeoutMs,
+      // Cuts alone are iptables rules between the containers (real dropped packets, no proxy in the path);
+      // a latency or bandwidth fault, or a Toxiproxy the user names, puts the links through a proxy.
+      proxied: this.o.shapedLinks === true || (this.o.network && this.o.toxiproxy !== undefined),
+      ...(this.o.toxiproxy === undefined ? {} : { toxiproxy: this.o.toxiproxy }),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
   }
@@ -21,23 +26,37 @@ class DockerProvider implements ClusterProvider {
 
 /**
  * Containers of locally built images, one per etcd member, Patroni member
- * and HAProxy: whole hosts to kill and freeze, links cut with iptables.
- * Host ports are chosen free by the daemon's publisher (no port base), and
- * nothing is kept after a run (no --keep-cluster).
+ * and HAProxy: whole hosts to kill and freeze, links cut with iptables; in a
+ * run with a latency or bandwidth fault, the links go through the project's
+ * Toxiproxy-API server in a container of the run (or the user's Toxiproxy on
+ * the docker host, --toxiproxy). Host ports are chosen free (no port base),
+ * and nothing is kept after a run (no --keep-cluster).
  */
 export const DOCKER: ProviderEntry = {
   name: 'docker',
-  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'host-partition', 'exec', 'dcs-leadership', 'cpu-limit']),
+  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'link-shape', 'host-partition', 'exec', 'dcs-leadership', 'cpu-limit']),
   members: DOCKER_MEMBERS,
   etcdMembers: DOCKER_ETCD,
   releases: RELEASES,
   missing: {
     'patroni-signal': 'Patroni is the PID 1 of its container, so killing it ends the container and its PostgreSQL with it (use the kill fault)',
-    'link-shape': 'it cannot add latency or limit bandwidth between containers (this kernel has no netem, and the provider runs no proxy between containers)',
   },
   versions: (release) => {
     const r = (release ?? 'bookworm') as Release;
     return { versions: RELEASE_INFO[r].versions, source: `release ${r} (Debian ${RELEASE_INFO[r].suite}, as measured ${RELEASE_INFO[r].measured})` };
   },
   create: (o) => new DockerProvider(o),
+  running: runningDocker,
+  down: downDocker,
+  prepare: async (release, onProgress) => {
+    const r = await buildImages({ release: release as Release, onProgress });
+    return `${release}: ${r.built.length === 0 ? 'up to date' : `built ${r.built.map((b) => `${b.kind} ${(b.ms / 1000).toFixed(1)} s`).join(', ')}`} (${(r.ms / 1000).toFixed(1)} s): ${Object.values(r.tags).join(' ')}`;
+  },
+  describe: (c) => {
+    if (!(c instanceof DockerCluster)) return [];
+    return [
+      ...c.members.map((m) => `  ${m.name}: container ${c.node(m.name).container}, ${c.node(m.name).ip}`),
+      `patronictl: docker exec ${c.node('patroni1').container} patronictl list`,
+    ];
+  },
 };

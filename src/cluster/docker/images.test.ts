@@ -2,9 +2,9 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COMPOSE_DIR, imageTags, packageSpec, parseCandidates, RELEASES, type ArchiveVersions } from './images.js';
+import { COMPOSE_DIR, imageTags, packageSpec, parseCandidates, PROXY_DIST, RELEASES, type ArchiveVersions } from './images.js';
 
-const TAG = /^patroni-chaos\/(base|common|node|etcd|haproxy):(bookworm|trixie|forky)-[0-9a-f]{12}$/;
+const TAG = /^patroni-chaos\/(base|common|node|etcd|haproxy|proxy):(bookworm|trixie|forky)-[0-9a-f]{12}$/;
 
 /** What forky's archive served on 2026-12-07 (apt-cache policy). */
 const FORKY: ArchiveVersions = {
@@ -28,7 +28,7 @@ describe('imageTags', () => {
     expect(RELEASES).toEqual(['bookworm', 'trixie', 'forky']);
     for (const release of RELEASES) {
       const tags = imageTags(release, COMPOSE_DIR, archive(release));
-      expect(Object.keys(tags)).toEqual(['base', 'common', 'node', 'etcd', 'haproxy']);
+      expect(Object.keys(tags)).toEqual(['base', 'common', 'node', 'etcd', 'haproxy', 'proxy']);
       for (const t of Object.values(tags)) expect(t).toMatch(TAG);
       for (const t of Object.values(tags)) expect(t).toContain(`:${release}-`);
     }
@@ -46,7 +46,7 @@ describe('imageTags', () => {
     appendFileSync(join(d, 'images', 'common', 'Dockerfile'), '\n# changed\n');
     const after = imageTags('bookworm', d);
     expect(after.base).toBe(before.base);
-    for (const k of ['common', 'node', 'etcd', 'haproxy'] as const) expect(after[k]).not.toBe(before[k]);
+    for (const k of ['common', 'node', 'etcd', 'haproxy', 'proxy'] as const) expect(after[k]).not.toBe(before[k]);
 
     const d2 = copy();
     appendFileSync(join(d2, 'images', 'haproxy', 'entrypoint.sh'), '\n# changed\n');
@@ -69,6 +69,21 @@ describe('imageTags', () => {
     expect(imageTags('forky', COMPOSE_DIR, { ...FORKY, 'etcd-client': '3.5.31-1' }).etcd).not.toBe(today.etcd);
     // A stable release's tags ignore the archive: its point releases are not tracked.
     expect(imageTags('trixie', COMPOSE_DIR, { patroni: '9' })).toEqual(imageTags('trixie'));
+  });
+
+  it('puts the built proxy in the proxy image\'s tag alone', () => {
+    const before = imageTags('bookworm');
+    const dist = mkdtempSync(join(tmpdir(), 'pc-proxy-dist-'));
+    dirs.push(dist);
+    cpSync(PROXY_DIST, dist, { recursive: true });
+    expect(imageTags('bookworm', COMPOSE_DIR, undefined, dist)).toEqual(before);
+    appendFileSync(join(dist, 'toxics', 'latency.js'), '\n// changed\n');
+    const after = imageTags('bookworm', COMPOSE_DIR, undefined, dist);
+    expect(after.proxy).not.toBe(before.proxy);
+    expect({ ...after, proxy: '' }).toEqual({ ...before, proxy: '' });
+    // Source maps and declarations are not in the image: they do not change it.
+    appendFileSync(join(dist, 'main.js.map'), ' ');
+    expect(imageTags('bookworm', COMPOSE_DIR, undefined, dist).proxy).toBe(after.proxy);
   });
 
   it('pins a moving release\'s packages to the versions its tag was computed from, and names a package the archive lacks', () => {

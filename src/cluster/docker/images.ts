@@ -1,7 +1,8 @@
 /**
  * The docker provider's images, built locally (no registry is reachable):
  * base (debootstrap + docker import) -> common (tools every container needs)
- * -> node (Patroni + PostgreSQL), etcd, haproxy. Each tag carries a hash of
+ * -> node (Patroni + PostgreSQL), etcd, haproxy, proxy (the project's
+ * Toxiproxy-API server on Debian's nodejs). Each tag carries a hash of
  * everything that went into it, its parent's hash included, so an unchanged
  * input is never rebuilt and a changed one never reuses a stale image. On a
  * moving suite (testing) the archive is an input too: the node, etcd and
@@ -10,7 +11,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../errors.js';
@@ -19,7 +21,7 @@ import { imagePackages, RELEASE_INFO, RELEASES, type Release } from './releases.
 
 export { RELEASES, type Release };
 
-export type ImageKind = 'base' | 'common' | 'node' | 'etcd' | 'haproxy';
+export type ImageKind = 'base' | 'common' | 'node' | 'etcd' | 'haproxy' | 'proxy';
 export type ImageTags = Record<ImageKind, string>;
 
 export const IMAGE_REPO = 'patroni-chaos';
@@ -28,8 +30,11 @@ const MIRROR = process.env['PATRONI_CHAOS_DEBIAN_MIRROR'] ?? 'http://deb.debian.
 /** compose/ sits three levels above this module, in src/ as in dist/. */
 export const COMPOSE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../compose');
 
-const PARENT: Record<Exclude<ImageKind, 'base'>, ImageKind> = { common: 'base', node: 'common', etcd: 'common', haproxy: 'common' };
-const BUILD_ORDER: readonly ImageKind[] = ['base', 'common', 'node', 'etcd', 'haproxy'];
+/** The built proxy (dist/proxy): beside this module in dist/, the build's copy when run from src/ (tests). */
+export const PROXY_DIST = ((here) => (existsSync(join(here, '../../proxy/main.js')) ? resolve(here, '../../proxy') : resolve(here, '../../../dist/proxy')))(dirname(fileURLToPath(import.meta.url)));
+
+const PARENT: Record<Exclude<ImageKind, 'base'>, ImageKind> = { common: 'base', node: 'common', etcd: 'common', haproxy: 'common', proxy: 'common' };
+const BUILD_ORDER: readonly ImageKind[] = ['base', 'common', 'node', 'etcd', 'haproxy', 'proxy'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -38,9 +43,16 @@ function filesUnder(dir: string): string[] {
   }).sort();
 }
 
-/** Inputs of one image: its build files (names and contents, in a stable order). */
-function inputFiles(kind: ImageKind, composeDir: string): string[] {
-  return kind === 'base' ? [join(composeDir, 'base', 'make-base.sh')] : filesUnder(join(composeDir, 'images', kind));
+/** The proxy's built modules that go into its image (no maps or declarations); none when it is not built. */
+function proxyModules(proxyDir: string): string[] {
+  return existsSync(proxyDir) ? filesUnder(proxyDir).filter((f) => f.endsWith('.js')) : [];
+}
+
+/** Inputs of one image, by a stable name: its build files, and for the proxy its built modules. */
+function inputFiles(kind: ImageKind, composeDir: string, proxyDir: string): { name: string; path: string }[] {
+  if (kind === 'base') return [{ name: 'base/make-base.sh', path: join(composeDir, 'base', 'make-base.sh') }];
+  const own = filesUnder(join(composeDir, 'images', kind)).map((f) => ({ name: relative(composeDir, f), path: f }));
+  return kind === 'proxy' ? [...own, ...proxyModules(proxyDir).map((f) => ({ name: `dist/proxy/${relative(proxyDir, f)}`, path: f }))] : own;
 }
 
 /** Debian package -> the version the archive serves (`apt-cache policy`'s candidate). */
@@ -65,24 +77,24 @@ export function packageSpec(kind: PackageImage, release: Release, archive?: Arch
   }).join(' ');
 }
 
-function hashOf(kind: ImageKind, release: Release, parentHash: string, composeDir: string, archive?: ArchiveVersions): string {
+function hashOf(kind: ImageKind, release: Release, parentHash: string, composeDir: string, proxyDir: string, archive?: ArchiveVersions): string {
   const h = createHash('sha256');
   h.update(`${kind}\0${release}\0${parentHash}\0${kind === 'base' ? MIRROR : ''}\0`);
   if (isPackageImage(kind)) h.update(`${packageSpec(kind, release, archive)}\0`);
-  for (const f of inputFiles(kind, composeDir)) {
-    h.update(`${relative(composeDir, f)}\0`);
-    h.update(readFileSync(f));
+  for (const f of inputFiles(kind, composeDir, proxyDir)) {
+    h.update(`${f.name}\0`);
+    h.update(readFileSync(f.path));
     h.update('\0');
   }
   return h.digest('hex').slice(0, 12);
 }
 
-function tagsOf(kinds: readonly ImageKind[], release: Release, composeDir: string, archive?: ArchiveVersions): Partial<ImageTags> {
+function tagsOf(kinds: readonly ImageKind[], release: Release, composeDir: string, proxyDir: string, archive?: ArchiveVersions): Partial<ImageTags> {
   if (!RELEASES.includes(release)) throw new HarnessError('INTERNAL', `unknown release "${String(release)}" (known: ${RELEASES.join(', ')})`);
   const hashes = new Map<ImageKind, string>();
   for (const kind of kinds) {
     const parent = kind === 'base' ? '' : (hashes.get(PARENT[kind]) as string);
-    hashes.set(kind, hashOf(kind, release, parent, composeDir, archive));
+    hashes.set(kind, hashOf(kind, release, parent, composeDir, proxyDir, archive));
   }
   return Object.fromEntries(kinds.map((k) => [k, `${IMAGE_REPO}/${k}:${release}-${hashes.get(k) as string}`]));
 }
@@ -91,13 +103,13 @@ function tagsOf(kinds: readonly ImageKind[], release: Release, composeDir: strin
  * The tags of a release's images, e.g. node: `patroni-chaos/node:bookworm-3f2a9c01b7de`.
  * A moving release needs `archive`, the versions its archive serves (archiveVersions).
  */
-export function imageTags(release: Release, composeDir = COMPOSE_DIR, archive?: ArchiveVersions): ImageTags {
-  return tagsOf(BUILD_ORDER, release, composeDir, archive) as ImageTags;
+export function imageTags(release: Release, composeDir = COMPOSE_DIR, archive?: ArchiveVersions, proxyDir = PROXY_DIST): ImageTags {
+  return tagsOf(BUILD_ORDER, release, composeDir, proxyDir, archive) as ImageTags;
 }
 
 /** The tags that never depend on the archive's versions: the debootstrap base and the common tools. */
 function osTags(release: Release, composeDir: string): Pick<ImageTags, 'base' | 'common'> {
-  return tagsOf(['base', 'common'], release, composeDir) as Pick<ImageTags, 'base' | 'common'>;
+  return tagsOf(['base', 'common'], release, composeDir, PROXY_DIST) as Pick<ImageTags, 'base' | 'common'>;
 }
 
 /**
@@ -200,7 +212,29 @@ async function buildBase(tag: string, release: Release, composeDir: string, say:
   });
 }
 
+/**
+ * The proxy's build context: its build files and the built proxy as proxy/
+ * (a context cannot reach outside its folder). Removed by the caller.
+ */
+function proxyContext(composeDir: string, proxyDir: string): string {
+  const modules = proxyModules(proxyDir);
+  if (!modules.some((f) => f.endsWith('/main.js'))) throw new HarnessError('MISSING_BINARY', `the proxy is not built (${proxyDir}/main.js missing): run npm run build`);
+  const dir = mkdtempSync(join(tmpdir(), 'pc-proxy-image-'));
+  cpSync(join(composeDir, 'images', 'proxy'), dir, { recursive: true });
+  for (const f of modules) cpSync(f, join(dir, 'proxy', relative(proxyDir, f)));
+  return dir;
+}
+
 async function buildFromDockerfile(kind: Exclude<ImageKind, 'base'>, tags: ImageTags, release: Release, composeDir: string, say: (l: string) => void, archive?: ArchiveVersions): Promise<void> {
+  const context = kind === 'proxy' ? proxyContext(composeDir, PROXY_DIST) : join(composeDir, 'images', kind);
+  try {
+    await dockerBuild(kind, tags, release, context, say, archive);
+  } finally {
+    if (kind === 'proxy') rmSync(context, { recursive: true, force: true });
+  }
+}
+
+async function dockerBuild(kind: Exclude<ImageKind, 'base'>, tags: ImageTags, release: Release, context: string, say: (l: string) => void, archive?: ArchiveVersions): Promise<void> {
   const parentArg = kind === 'common' ? `BASE=${tags.base}` : `COMMON=${tags.common}`;
   const tail: string[] = [];
   const r = await docker([
@@ -208,7 +242,7 @@ async function buildFromDockerfile(kind: Exclude<ImageKind, 'base'>, tags: Image
     '--build-arg', parentArg, '--build-arg', `RELEASE=${release}`,
     ...(isPackageImage(kind) ? ['--build-arg', `PACKAGES=${packageSpec(kind, release, archive)}`] : []),
     '--label', `patroni-chaos.image=${kind}`, '--label', `patroni-chaos.release=${release}`,
-    '-t', tags[kind], join(composeDir, 'images', kind),
+    '-t', tags[kind], context,
   ], {
     onLine: (l) => {
       tail.push(l);

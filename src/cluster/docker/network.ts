@@ -13,6 +13,8 @@ import { docker } from './cli.js';
 export interface RunNetwork {
   name: string;
   subnet: string;
+  /** The bridge's own address on the host: what containers reach the host by. */
+  gateway: string;
   /** Address of the n-th container (n from 0). */
   ip(n: number): string;
 }
@@ -33,7 +35,7 @@ export async function createRunNetwork(name: string, labels: readonly string[]):
       'network', 'create', '--driver', 'bridge', '--subnet', subnet, '--gateway', `${prefix}.1`,
       ...labels, name,
     ], { timeoutMs: 60_000 });
-    if (r.code === 0) return { name, subnet, ip: (n) => `${prefix}.${10 + n}` };
+    if (r.code === 0) return { name, subnet, gateway: `${prefix}.1`, ip: (n) => `${prefix}.${10 + n}` };
     last = r.stderr.trim();
     if (!/overlap|in use|already/i.test(last)) break;
   }

@@ -5,7 +5,7 @@
  * that is still going in another process, and remove only the former.
  */
 import { hostname } from 'node:os';
-import { procInfo } from '../local/procfs.js';
+import { procInfo } from '../procfs.js';
 import { docker } from './cli.js';
 import { RUN_LABEL, sweep } from './sweep.js';
 

@@ -37,8 +37,8 @@ export interface ProbeTarget extends PartitionTarget {
 
 // A container restarted since (fresh namespace, no rules), or one not running: nothing left to cure there.
 // A paused container is not among them: its namespace and rules are intact, only its processes are frozen.
-const GONE = /matching rule|not running|No chain|No such container/i;
-const PAUSED = /is paused/i;
+export const GONE = /matching rule|not running|No chain|No such container/i;
+export const PAUSED = /is paused/i;
 
 /**
  * Drops traffic between `a` and `b` (or only from `a` to `b`); both must be

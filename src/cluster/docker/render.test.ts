@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { effectiveDcs } from '../render/dcs.js';
-import { renderHaproxyConfig } from '../render/haproxy.js';
+import { renderHaproxyConfig } from '../local/haproxy-config.js';
 import { buildTopology } from '../local/topology.js';
+import { containerLinks, linkAddress, linkShapes } from './links.js';
 import { etcdArgs, haproxyConfig, patroniConfig, type RenderInput } from './render.js';
 
 const input: RenderInput = {
@@ -57,5 +58,38 @@ describe('docker render', () => {
     expect(args).toContain('--initial-cluster=etcd1=http://172.29.7.10:2380,etcd2=http://172.29.7.11:2380,etcd3=http://172.29.7.12:2380');
     expect(args).toContain('--advertise-client-urls=http://172.29.7.10:2379');
     expect(args).toContain('--initial-cluster-token=r1');
+  });
+
+  describe('with proxied links (a run with a latency or bandwidth fault)', () => {
+    const table = containerLinks(linkShapes(input.members, input.etcd), '172.29.7.40', (p) => p + 30_000);
+    const proxied: RenderInput = { ...input, via: linkAddress(table) };
+
+    it('patroni.yml: etcd only through the member\'s own links, without discovery; its peer links advertised; still listening directly', () => {
+      const c = parse(patroniConfig(proxied, input.members[1]!));
+      const own = table.filter((l) => l.member === 'patroni2' && l.kind === 'dcs').map((l) => `172.29.7.40:${l.via.port}`);
+      expect(c.etcd3).toEqual({ hosts: own, protocol: 'http', use_proxies: true });
+      expect(own).toHaveLength(3);
+      const at = (name: string) => `172.29.7.40:${table.find((l) => l.name === name)!.via.port}`;
+      expect(c.postgresql.connect_address).toBe(at('patroni2-pg-peer'));
+      expect(c.restapi.connect_address).toBe(at('patroni2-rest-peer'));
+      expect(c.postgresql.listen).toBe('0.0.0.0:5432');
+      expect(c.restapi.listen).toBe('0.0.0.0:8008');
+    });
+
+    it('haproxy.cfg: sessions and health checks through each member\'s client links', () => {
+      const cfg = haproxyConfig(input.members, proxied.via);
+      const port = (name: string) => table.find((l) => l.name === name)!.via.port;
+      for (const m of ['patroni1', 'patroni2', 'patroni3']) expect(cfg).toContain(`server ${m} 172.29.7.40:${port(`${m}-pg-client`)} maxconn 100 check port ${port(`${m}-rest-client`)}`);
+      expect(cfg).not.toContain(':5432');
+    });
+
+    it('links: one per member and etcd member, and four per member, each on its own port, fronting the right container', () => {
+      expect(table).toHaveLength(21);
+      expect(new Set(table.map((l) => l.innerPort)).size).toBe(21);
+      expect(table.find((l) => l.name === 'patroni1-etcd3')).toMatchObject({ member: 'patroni1', kind: 'dcs', upstream: '172.29.7.12:2379', speaks: 'etcd', listen: `0.0.0.0:${table.find((l) => l.name === 'patroni1-etcd3')!.innerPort}` });
+      expect(table.find((l) => l.name === 'patroni3-rest-client')).toMatchObject({ member: 'patroni3', kind: 'client', upstream: '172.29.7.22:8008', speaks: 'patroni-rest' });
+      // The harness probes each link on the host port published for its proxy port.
+      for (const l of table) expect(l.probe).toEqual({ host: '127.0.0.1', port: (l.innerPort as number) + 30_000 });
+    });
   });
 });

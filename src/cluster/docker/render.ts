@@ -24,6 +24,12 @@ export interface RenderInput {
   etcd: DockerNode[];
   dcs: Record<string, unknown>;
   credentials: Credentials;
+  /**
+   * In a run with proxied links: where the containers reach each link
+   * (docker/links.ts). Patroni then reaches etcd through its own links and
+   * advertises its peer links; HAProxy reaches members through their client links.
+   */
+  via?: (link: string) => { host: string; port: number };
 }
 
 export const PG_PORT = 5432;
@@ -57,13 +63,23 @@ export function etcdArgs(i: RenderInput, e: DockerNode): string[] {
 
 export function patroniConfig(i: RenderInput, m: DockerNode): string {
   const c = i.credentials;
+  const via = i.via;
+  const at = (link: string, direct: string) => {
+    if (via === undefined) return direct;
+    const e = via(`${m.name}-${link}`);
+    return `${e.host}:${e.port}`;
+  };
+  // Through its own proxies, `use_proxies` keeps Patroni from discovering the etcd members' own addresses behind them.
+  const etcd3 = via === undefined
+    ? { hosts: i.etcd.map((e) => `${e.ip}:${ETCD_CLIENT_PORT}`), protocol: 'http' }
+    : { hosts: i.etcd.map((e) => at(e.name, '')), protocol: 'http', use_proxies: true };
   const config = {
     scope: i.scope,
     namespace: '/service/',
     name: m.name,
     log: { level: 'INFO' },
-    restapi: { listen: `0.0.0.0:${REST_PORT}`, connect_address: `${m.ip}:${REST_PORT}`, authentication: c.rest },
-    etcd3: { hosts: i.etcd.map((e) => `${e.ip}:${ETCD_CLIENT_PORT}`), protocol: 'http' },
+    restapi: { listen: `0.0.0.0:${REST_PORT}`, connect_address: at('rest-peer', `${m.ip}:${REST_PORT}`), authentication: c.rest },
+    etcd3,
     bootstrap: {
       // A short loop_wait to start fast; the scenario's settings go in by PATCH /config once healthy (scenario-dcs.ts).
       dcs: bootDcs(i.dcs),
@@ -72,7 +88,7 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
     },
     postgresql: {
       listen: `0.0.0.0:${PG_PORT}`,
-      connect_address: `${m.ip}:${PG_PORT}`,
+      connect_address: at('pg-peer', `${m.ip}:${PG_PORT}`),
       data_dir: PATRONI_DATA_DIR,
       bin_dir: PG_BIN_DIR,
       pgpass: '/tmp/pgpass',
@@ -100,7 +116,20 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
   return patroniYaml(config);
 }
 
-/** The local provider's HAProxy semantics (render/haproxy.ts), over the members' bridge addresses. */
-export function haproxyConfig(members: DockerNode[]): string {
-  return renderHaproxy({ bind: '*', ports: HAPROXY_PORTS, servers: members.map((m) => ({ name: m.name, pg: `${m.ip}:${PG_PORT}`, restPort: REST_PORT })) });
+/**
+ * The local provider's HAProxy semantics (render/haproxy.ts), over the
+ * members' bridge addresses, or their client links in a proxied run (a
+ * member's pg-client and rest-client links are on one host, as `check port` needs).
+ */
+export function haproxyConfig(members: DockerNode[], via?: RenderInput['via']): string {
+  return renderHaproxy({
+    bind: '*', ports: HAPROXY_PORTS,
+    servers: members.map((m) => {
+      if (via === undefined) return { name: m.name, pg: `${m.ip}:${PG_PORT}`, restPort: REST_PORT };
+      const pg = via(`${m.name}-pg-client`);
+      const rest = via(`${m.name}-rest-client`);
+      if (rest.host !== pg.host) throw new Error(`${m.name}'s client links are on two hosts (${pg.host}, ${rest.host}): HAProxy checks on the session's host`);
+      return { name: m.name, pg: `${pg.host}:${pg.port}`, restPort: rest.port };
+    }),
+  });
 }

@@ -5,6 +5,7 @@
  * retries until etcd answers) and address each other by fixed IPs.
  */
 import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoot } from '../run-root.js';
@@ -18,7 +19,9 @@ import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
 import { dockerOk } from './cli.js';
-import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, type ContainerRole, type DockerNodeInfo } from './docker-cluster.js';
+import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
+import { containerLinks, FIRST_LINK_PORT, hostLinks, linkAddress, linkShapes, PROXY_API_PORT } from './links.js';
+import { ProxiedLinks } from '../proxied-links.js';
 import { buildImages, requireImages, type Release } from './images.js';
 import { createRunNetwork, freeHostPorts } from './network.js';
 import { OWNER_LABEL, ownerLabel, reapOrphans } from './owner.js';
@@ -40,6 +43,14 @@ export interface DockerClusterOptions {
   build?: boolean;
   runId?: string;
   onProgress?: (message: string) => void;
+  /** Route each member's links through a proxy (runs with a latency or bandwidth fault). */
+  proxied?: boolean;
+  /**
+   * A Toxiproxy (base URL) on the docker host to carry the links instead of
+   * a proxy container of the run: it must run in the host's network
+   * namespace, where it can bind the run's bridge gateway and reach the containers.
+   */
+  toxiproxy?: string;
 }
 
 export function newDockerRunId(): string {
@@ -80,7 +91,13 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   try {
     say(`docker run ${runId}: network`);
     const network = await createRunNetwork(`pc-${runId}`, labels(runId, 'network'));
-    const hostPorts = await freeHostPorts(4 + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length);
+    const shapes = o.proxied ? linkShapes(
+      DOCKER_MEMBERS.map((n, i) => ({ name: n, ip: network.ip(10 + i) })),
+      DOCKER_ETCD.map((n, i) => ({ name: n, ip: network.ip(i) })),
+    ) : [];
+    // A proxy container publishes its API and every link port (the harness probes links through them).
+    const proxyContainer = o.proxied === true && o.toxiproxy === undefined;
+    const hostPorts = await freeHostPorts(4 + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
     const nextPort = () => hostPorts.shift() as number;
     const nodes = new Map<string, DockerNodeInfo>();
     const add = (name: string, role: ContainerRole, index: number, inner: number[]) => {
@@ -92,9 +109,19 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     DOCKER_ETCD.forEach((n, i) => add(n, 'etcd', i, [ETCD_CLIENT_PORT]));
     DOCKER_MEMBERS.forEach((n, i) => add(n, 'patroni', 10 + i, [PG_PORT, REST_PORT]));
     add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
+    let runLinks: RunLinks | undefined;
+    if (proxyContainer) {
+      add(PROXY_NODE, 'proxy', 30, [PROXY_API_PORT, ...shapes.map((_, i) => FIRST_LINK_PORT + i)]);
+      const p = nodes.get(PROXY_NODE) as DockerNodeInfo;
+      const table = containerLinks(shapes, p.ip, (inner) => p.ports[inner] as number);
+      runLinks = { proxies: new ProxiedLinks(`http://127.0.0.1:${p.ports[PROXY_API_PORT] as number}`, table), table };
+    } else if (o.proxied && o.toxiproxy !== undefined) {
+      const table = hostLinks(shapes, network.gateway, shapes.map(() => nextPort()));
+      runLinks = { proxies: new ProxiedLinks(o.toxiproxy.replace(/\/+$/, ''), table), table };
+    }
     const credentials = newCredentials();
     writeCredentials(runDir, credentials);
-    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials);
+    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks);
     liveClusters.delete(early);
     const c = cluster;
     const started = startContainers(c, o, say);
@@ -109,6 +136,12 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   }
 }
 
+/** etcd's cluster version as its /version says it ('not_decided' until its members agree). */
+async function etcdClusterVersion(url: string): Promise<string> {
+  const res = await request(`${url}/version`, { headersTimeout: 1000, bodyTimeout: 1000 });
+  return ((await res.body.json()) as { etcdcluster?: string }).etcdcluster ?? 'none';
+}
+
 /** Thrown at the start's next step once stop() was called (Ctrl-C): the stop sweeps what exists. */
 function checkNotStopping(c: DockerCluster): void {
   if (c.stopping) throw new HarnessError('INTERRUPTED', `docker run ${c.runId} was stopped while starting`);
@@ -120,6 +153,7 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
   const input: RenderInput = {
     runId, scope: c.scope, subnet: network.subnet, dcs, credentials: c.credentials,
     members: byRole('patroni'), etcd: byRole('etcd'),
+    ...(c.runLinks === undefined ? {} : { via: linkAddress(c.runLinks.table) }),
   };
   const common = (n: DockerNodeInfo) => [
     '--name', n.container, '--hostname', n.name, '--network', network.name, '--ip', n.ip,
@@ -130,7 +164,33 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
   // In parallel: each `docker run` costs about a second of daemon work, and nothing orders them
   // (etcd members wait for their peers, Patroni retries until etcd answers).
   checkNotStopping(c);
-  await Promise.all(byRole('etcd').map((e) => dockerOk(['run', '-d', ...common(e), images.etcd, ...etcdArgs(input, e)], { timeoutMs: 60_000 })));
+  await Promise.all([
+    ...byRole('etcd').map((e) => dockerOk(['run', '-d', ...common(e), images.etcd, ...etcdArgs(input, e)], { timeoutMs: 60_000 })),
+    ...byRole('proxy').map((p) => dockerOk(['run', '-d', ...common(p), images.proxy, '--host', '0.0.0.0', '--port', String(PROXY_API_PORT)], { timeoutMs: 60_000 })),
+  ]);
+  if (c.runLinks !== undefined) {
+    const links = c.runLinks.proxies;
+    // Patroni reaches etcd only through its links: they exist before it starts.
+    say(`docker run ${runId}: ${links.table.length} link proxies on ${c.nodes.has(PROXY_NODE) ? `${PROXY_NODE} (API ${links.apiUrl})` : `the Toxiproxy at ${links.apiUrl}`}`);
+    await pollUntil(async () => {
+      checkNotStopping(c);
+      await links.populate();
+      return links.ready();
+    }, {
+      timeoutMs: 30_000, intervalMs: 100, what: `link proxies of docker run ${runId} ready`,
+      onTimeout: async () => (c.nodes.has(PROXY_NODE) ? `--- ${PROXY_NODE}:\n${await c.logs(PROXY_NODE, 30).catch(() => '')}` : `is the Toxiproxy at ${links.apiUrl} in the docker host's network namespace, able to bind ${c.network.gateway}?`),
+    });
+    // Patroni 3.0 dies on an etcd that answers before it has decided its cluster version ('not_decided'):
+    // without a proxy, it meets refused connections until then; the proxy answers at once.
+    await pollUntil(async () => {
+      checkNotStopping(c);
+      for (const e of c.etcd) {
+        const v = await etcdClusterVersion(e.clientUrl);
+        if (!/^\d+\.\d+/.test(v)) return `${e.name}: cluster version ${v}`;
+      }
+      return true;
+    }, { timeoutMs: 30_000, intervalMs: 100, what: `etcd of docker run ${runId} serving a cluster version` });
+  }
   say(`docker run ${runId}: patroni1-3 (${release})`);
   checkNotStopping(c);
   await Promise.all(byRole('patroni').map(async (m) => {
@@ -148,7 +208,7 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
   const h = c.node('haproxy');
   await dockerOk([
     'run', '-d', ...common(h),
-    '-e', `HAPROXY_CONFIG_B64=${Buffer.from(haproxyConfig(byRole('patroni'))).toString('base64')}`,
+    '-e', `HAPROXY_CONFIG_B64=${Buffer.from(haproxyConfig(byRole('patroni'), input.via)).toString('base64')}`,
     images.haproxy,
   ], { timeoutMs: 60_000 });
 

@@ -16,7 +16,7 @@ import { DROP_SCHEMA_SQL, dropOwnSchema, SCHEMA } from '../../workload/schema.js
 import { Container } from '../docker/container.js';
 import { probedCut, type ProbeTarget } from '../docker/partition.js';
 import { liveClusters } from '../live.js';
-import { getCluster, getConfig, getPatroni } from '../patroni-api.js';
+import { getCluster, getConfig, getPatroni, pgVersion } from '../patroni-api.js';
 import { withSql } from '../sql.js';
 import type {
   ClientCredentials, ClusterEndpoints, CommandExec, CommandResult, Component, Cut, EtcdHandle, HostControl, LinkCut, LinkKind, MemberHandle, ProcessControl, StartedCluster, Versions,
@@ -31,12 +31,6 @@ export interface AttachOptions {
   /** How long the cluster may take to be found healthy before anything is done. */
   startTimeoutMs: number;
   onProgress?: (m: string) => void;
-}
-
-/** "150020" -> "15.20"; "90624" -> "9.6.24" (PostgreSQL's server_version_num). */
-export function pgVersion(num: number | undefined): string | null {
-  if (num === undefined || !(num > 0)) return null;
-  return num >= 100000 ? `${Math.floor(num / 10000)}.${num % 10000}` : `${Math.floor(num / 10000)}.${Math.floor(num / 100) % 100}.${num % 100}`;
 }
 
 export class ExternalCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, CommandExec {

@@ -13,7 +13,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ToxiproxyServer } from '../../proxy/index.js';
 import { probeTcp } from '../link-probe.js';
-import type { Cut, CutPath, Endpoint, HostPartition, LinkCut, LinkKind, LinkProbe, Reach, Versions } from '../types.js';
+import { ProxiedLinks } from '../proxied-links.js';
+import type { Cut, CutPath, Endpoint, HostPartition, LinkCure, LinkCut, LinkEffect, LinkImpairment, LinkKind, LinkProbe, Reach, Versions } from '../types.js';
 import type { ClusterProvider, CommandExec, CommandResult, Component, ProcessControl, StartedCluster } from '../types.js';
 import type { MemberSnapshot } from '../../history/events.js';
 import { now } from '../../history/clock.js';
@@ -90,7 +91,14 @@ const LINK_KINDS: readonly LinkKind[] = ['dcs', 'peer', 'client'];
 
 /** The fake's links: one proxy per member and kind, all in front of one line answerer. */
 class FakeLinks {
-  constructor(readonly api: ToxiproxyServer, readonly upstream: Awaited<ReturnType<typeof lineAnswerer>>, readonly listen: ReadonlyMap<string, Endpoint>) {}
+  /** The shared driver of proxied links, as the real providers use it. */
+  readonly driver: ProxiedLinks;
+  constructor(readonly api: ToxiproxyServer, readonly upstream: Awaited<ReturnType<typeof lineAnswerer>>, readonly listen: ReadonlyMap<string, Endpoint>) {
+    this.driver = new ProxiedLinks(api.url, [...listen].map(([name, at]) => {
+      const [member = '', kind = ''] = name.split('-');
+      return { name, member, kind: kind as LinkKind, listen: `${at.host}:${at.port}`, upstream: `127.0.0.1:${upstream.port}`, probe: at, speaks: 'etcd' };
+    }));
+  }
 
   static async start(members: readonly string[]): Promise<FakeLinks> {
     const api = new ToxiproxyServer({ host: '127.0.0.1', port: 0 });
@@ -114,7 +122,7 @@ class FakeLinks {
   }
 }
 
-export class FakeCluster implements StartedCluster, ProcessControl, CommandExec, LinkCut, HostPartition {
+export class FakeCluster implements StartedCluster, ProcessControl, CommandExec, LinkCut, HostPartition, Partial<LinkImpairment> {
   readonly provider = 'fake';
   readonly runId = 'fake-run';
   readonly runDir = '/nonexistent/fake-run';
@@ -151,13 +159,19 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
     if (this.behaviour.proxied !== undefined) this.#links = await FakeLinks.start(this.nodes.map((n) => n.name));
   }
 
-  /** Set only when the links are proxied (see FakeBehaviour.proxied). */
+  /** The proxy's API, when the links are proxied (see FakeBehaviour.proxied). */
   get toxiproxyUrl(): string | undefined {
     return this.#links?.api.url;
   }
 
-  links(member: string, kind: LinkKind): string[] {
-    return this.#links?.listen.has(`${member}-${kind}`) === true ? [`${member}-${kind}`] : [];
+  /** Set only when the links are proxied: see hasLinkImpairment. */
+  get impairLinks(): LinkImpairment['impairLinks'] | undefined {
+    const links = this.#links;
+    return links === undefined ? undefined : (member: string, kinds: readonly LinkKind[], effect: LinkEffect, label: string): Promise<LinkCure> => links.driver.impairLinks(member, kinds, effect, label);
+  }
+
+  links(member: string, kinds: readonly LinkKind[]): string[] {
+    return kinds.filter((k) => this.#links?.listen.has(`${member}-${k}`) === true).map((k) => `${member}-${k}`);
   }
 
   async probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {

@@ -1,6 +1,7 @@
 import type { ProviderEntry } from '../types.js';
 import { buildTopology } from './topology.js';
 import { LocalProvider } from './provider.js';
+import { downLocal, runningLocal } from './runs.js';
 import { componentVersions, findBinaries } from './system.js';
 
 const shape = buildTopology({ runId: 'catalog', runRoot: '/' }, {});
@@ -32,4 +33,7 @@ export const LOCAL: ProviderEntry = {
     ...(o.keepData ? { keepData: true } : {}),
     ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}),
   }),
+  running: runningLocal,
+  down: downLocal,
+  installed: () => componentVersions(findBinaries()),
 };

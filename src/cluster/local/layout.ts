@@ -1,10 +1,10 @@
 import { chownSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeCredentials } from '../credentials.js';
-import { renderEtcdArgs } from '../render/etcd.js';
-import { renderHaproxyConfig } from '../render/haproxy.js';
+import { renderEtcdArgs } from './etcd-args.js';
+import { renderHaproxyConfig } from './haproxy-config.js';
 import { bootDcs } from '../render/dcs.js';
-import { renderPatroniConfig } from '../render/patroni.js';
+import { renderPatroniConfig } from './patroni-config.js';
 import { stagedDataDir } from './pg-template.js';
 import type { Topology } from './topology.js';
 import type { Binaries, RunAs } from './system.js';

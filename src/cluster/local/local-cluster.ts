@@ -1,12 +1,12 @@
 import { HarnessError } from '../../errors.js';
-import { renderEtcdArgs } from '../render/etcd.js';
+import { renderEtcdArgs } from './etcd-args.js';
 import { HOST, type Topology } from './topology.js';
-import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkKind, LinkProbe, MemberHandle, NetworkControl, ProcessControl, StartedCluster, Versions } from '../types.js';
-import { linkProbeRequest, proxyProcessSpec, removeExternalLinks, toxiproxyUrl } from './network.js';
-import { probeTcp } from '../link-probe.js';
+import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkImpairment, LinkKind, LinkProbe, MemberHandle, ProcessControl, StartedCluster, Versions } from '../types.js';
+import { proxiedLinks, proxyProcessSpec } from './network.js';
+import type { ProxiedLinks } from '../proxied-links.js';
 import { removeRunData } from './layout.js';
 import { postmasterPid } from './postmaster.js';
-import { procInfo, withDescendants } from './procfs.js';
+import { procInfo, withDescendants } from '../procfs.js';
 import { ManagedProcess, signalGroup, type ProcessSpec } from './process.js';
 import { killRunProcesses } from './reaper.js';
 import { readRunRecord, writeRunRecord } from './run-record.js';
@@ -27,7 +27,7 @@ export interface LocalClusterParts {
  * cannot die gracefully), SIGTERM, SIGKILL after a delay, then a sweep of
  * anything else that names the run folder.
  */
-export class LocalCluster implements StartedCluster, ProcessControl, Partial<NetworkControl> {
+export class LocalCluster implements StartedCluster, ProcessControl, Partial<LinkImpairment> {
   readonly provider = 'local';
   readonly members: MemberHandle[];
   readonly etcd: EtcdHandle[];
@@ -35,9 +35,16 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
   readonly #procs = new Map<string, ManagedProcess>();
   #dcsInForce: DcsInForce | undefined;
   #stopping: Promise<void> | undefined;
+  /** The run's proxied links; undefined in a run without network faults. */
+  readonly proxies: ProxiedLinks | undefined;
+  /** Only in a proxied run: see hasLinkImpairment. */
+  readonly impairLinks: LinkImpairment['impairLinks'] | undefined;
 
   constructor(readonly parts: LocalClusterParts) {
     const t = parts.topology;
+    this.proxies = t.proxied ? proxiedLinks(t) : undefined;
+    const proxies = this.proxies;
+    this.impairLinks = proxies === undefined ? undefined : (member, kinds, effect, label) => proxies.impairLinks(member, kinds, effect, label);
     this.members = t.members.map((m) => ({ name: m.name, pg: { host: HOST, port: m.pgPort }, restUrl: `http://${HOST}:${m.restPort}`, serverAddress: { host: HOST, port: m.pgPort } }));
     this.etcd = t.etcd.map((e) => ({ name: e.name, clientUrl: `http://${HOST}:${e.clientPort}` }));
     const h = t.haproxy;
@@ -65,20 +72,13 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
   }
   get versions(): Versions { return this.parts.versions; }
 
-  /** Set only when the run's links are proxied. */
-  get toxiproxyUrl(): string | undefined {
-    return this.topology.proxied ? toxiproxyUrl(this.topology) : undefined;
+  links(member: string, kinds: readonly LinkKind[]): string[] {
+    return this.proxies?.links(member, kinds) ?? [];
   }
 
-  links(member: string, kind: LinkKind): string[] {
-    return this.topology.network.links.filter((l) => l.member === member && l.kind === kind).map((l) => l.name);
-  }
-
-  /** A request through the link's proxy listen address, which the faults' proofs time. */
   probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {
-    const l = this.topology.network.links.find((x) => x.name === link);
-    if (l === undefined) throw new HarnessError('NOT_FOUND', `no link named ${link}`);
-    return probeTcp({ host: HOST, port: l.port }, linkProbeRequest(l, o.padBytes), o.timeoutMs);
+    if (this.proxies === undefined) throw new HarnessError('NOT_FOUND', `run ${this.runId} has no proxied links`);
+    return this.proxies.probeLink(link, o);
   }
 
   logFiles(): Record<string, string> {
@@ -174,8 +174,8 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Net
     await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000), this.#stopKind('toxiproxy', 1_000)]);
     // Whatever still names the run folder (a postmaster orphaned by a killed Patroni) goes too.
     await killRunProcesses(t.runDir);
-    if (t.proxied && t.network.externalApi) {
-      const left = await removeExternalLinks(t);
+    if (this.proxies !== undefined && t.network.externalApi) {
+      const left = await this.proxies.remove();
       // An external Toxiproxy outlives the run: say what could not be removed from it.
       if (left.length > 0) process.stderr.write(`patroni-chaos: could not delete proxies ${left.join(', ')} from ${t.network.externalApi}\n`);
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRunning } from './procfs.js';
+import { isRunning } from '../procfs.js';
 
 /** The postmaster's PID from postmaster.pid, if that process is alive. */
 export function postmasterPid(dataDir: string): number | undefined {

@@ -10,7 +10,7 @@ import { pollUntil } from '../wait/poll.js';
 import { healthy } from '../wait/healthy.js';
 import type { Replication } from '../../scenario/types.js';
 import { writeRunLayout } from './layout.js';
-import { populateExternal, proxiesConfig, proxiesReady, toxiproxyUrl } from './network.js';
+import { proxiesConfig, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
 import { appliedDcsIn, applyScenarioDcs, describeInForce } from '../scenario-dcs.js';
 import { ensureTemplate, initdbFlags, stagedDataDir, stageTemplate, templateDir } from './pg-template.js';
@@ -150,7 +150,7 @@ export class LocalProvider implements ClusterProvider {
     }, { timeoutMs: 30_000, intervalMs: 50, what: 'etcd cluster healthy', onTimeout: diagnose });
     if (t.proxied && t.network.externalApi) {
       say(`creating the link proxies on the Toxiproxy at ${t.network.externalApi}`);
-      await populateExternal(t);
+      await c.proxies?.populate();
     } else if (t.proxied) {
       say(`starting the link proxies (API ${toxiproxyUrl(t)})`);
       c.startProxy();
@@ -158,7 +158,7 @@ export class LocalProvider implements ClusterProvider {
     if (t.proxied) {
       await pollUntil(async () => {
         failFastOnExit();
-        return proxiesReady(t);
+        return c.proxies?.ready() ?? true;
       }, { timeoutMs: 15_000, what: 'link proxies ready', onTimeout: diagnose });
     }
     const stagingFailed = await staging;

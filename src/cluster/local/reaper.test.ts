@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRunning } from './procfs.js';
+import { isRunning } from '../procfs.js';
 import { reapOrphanedRuns } from './reaper.js';
 import { processesOfRun, writeRunRecord } from './run-record.js';
 

@@ -1,4 +1,4 @@
-import { allProcesses, isRunning } from './procfs.js';
+import { allProcesses, isRunning } from '../procfs.js';
 import { listRuns, ownerAlive, processesOfRun, readRunRecord, writeRunRecord } from './run-record.js';
 
 /** SIGKILL every process of a run, waiting until they are gone. Returns how many there were. */

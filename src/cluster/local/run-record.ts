@@ -5,7 +5,7 @@
  * or data path lies inside it, so a reused PID of a stranger never matches.
  */
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { allProcesses, isRunning, procInfo, withDescendants } from './procfs.js';
+import { allProcesses, isRunning, procInfo, withDescendants } from '../procfs.js';
 import { join } from 'node:path';
 import { runRoot } from '../run-root.js';
 

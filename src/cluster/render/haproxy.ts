@@ -1,5 +1,3 @@
-import { HOST, linkPort, type Topology } from '../local/topology.js';
-
 /** What an HAProxy configuration needs, whatever the provider: where to listen and which members to check. */
 export interface HaproxyLayout {
   /** The address to bind ('127.0.0.1', or '*' inside a container). */
@@ -44,14 +42,4 @@ listen stats
   stats uri /
   stats refresh 5s
 ${listener('primary', l.ports.primary, '/primary')}${listener('replicas', l.ports.replicas, '/replica')}${listener('any', l.ports.any, '/health')}`;
-}
-
-/** The local provider's: on loopback, through the client-link proxies when the run has them. */
-export function renderHaproxyConfig(t: Topology): string {
-  const h = t.haproxy;
-  return haproxyConfig({
-    bind: HOST,
-    ports: { primary: h.primaryPort, replicas: h.replicaPort, any: h.anyPort, stats: h.statsPort },
-    servers: t.members.map((m) => ({ name: m.name, pg: `${HOST}:${linkPort(t, m.name, 'pg-client', m.pgPort)}`, restPort: linkPort(t, m.name, 'rest-client', m.restPort) })),
-  });
 }

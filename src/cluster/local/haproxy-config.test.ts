@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology } from '../local/topology.js';
-import { renderHaproxyConfig } from './haproxy.js';
+import { buildTopology } from './topology.js';
+import { renderHaproxyConfig } from './haproxy-config.js';
 
 const cfg = renderHaproxyConfig(buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000 }, {}));
 const section = (name: string) => cfg.split(/\n(?=listen )/).find((s) => s.startsWith(`listen ${name}\n`)) ?? '';

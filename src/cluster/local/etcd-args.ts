@@ -1,4 +1,4 @@
-import { HOST, type EtcdSpec, type Topology } from '../local/topology.js';
+import { HOST, type EtcdSpec, type Topology } from './topology.js';
 
 /** Command-line flags of one etcd 3.4 member of the run's static cluster. */
 export function renderEtcdArgs(t: Topology, e: EtcdSpec): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology } from '../local/topology.js';
-import { renderEtcdArgs } from './etcd.js';
+import { buildTopology } from './topology.js';
+import { renderEtcdArgs } from './etcd-args.js';
 
 describe('renderEtcdArgs', () => {
   const t = buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000 }, {});

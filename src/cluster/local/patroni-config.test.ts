@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildTopology } from '../local/topology.js';
-import { bootDcs, effectiveDcs } from './dcs.js';
-import { renderPatroniConfig, slotsPostBootstrap } from './patroni.js';
+import { buildTopology } from './topology.js';
+import { bootDcs, effectiveDcs } from '../render/dcs.js';
+import { slotsPostBootstrap } from '../render/patroni.js';
+import { renderPatroniConfig } from './patroni-config.js';
 
 const t = buildTopology({ runId: 'r1', runRoot: '/tmp/pc', portBase: 7000, replication: 'asynchronous' }, effectiveDcs('asynchronous', { ttl: 20 }));
 const member = t.members[1]!;
