@@ -5,7 +5,7 @@
  * nothing passes for the wrong reason.
  */
 import { HarnessError } from '../errors.js';
-import type { CutPath, LinkProbe, Reach } from '../cluster/types.js';
+import type { CutPath, LinkProbe, LossCount, Reach } from '../cluster/types.js';
 import type { ToxicSpec } from './network-target.js';
 
 /** How long a path must stay silent to count as cut: a live one answers in milliseconds. */
@@ -127,4 +127,20 @@ function describeToxic(spec: ToxicSpec): string {
   if (spec.type === 'latency') return `latency ${a['latency']} ms${a['jitter'] ? ` ± ${a['jitter']} ms` : ''} each way`;
   if (spec.type === 'bandwidth') return `bandwidth ${a['rate']} KB/s each way`;
   return `${spec.type} ${JSON.stringify(a)}`;
+}
+
+/**
+ * Packet loss acted when the kernel's counters show, on every path it is on,
+ * packets reaching its rules and some of them dropped. A path with no drop
+ * (no traffic, or a loss too rare to show in the window) is no proof for
+ * that path. Returns the effect, with the counts and the share dropped.
+ */
+export function proveLoss(what: string, counts: readonly LossCount[]): string {
+  if (counts.length === 0) fail(what, ['it is on no path']);
+  const problems = counts.flatMap((c) => (c.dropped > 0 && c.seen >= c.dropped ? [] : [
+    `${path(c)}: ${c.dropped} of ${c.seen} packet(s) dropped${c.seen < c.dropped ? ' (more dropped than counted: the counters are not this fault\'s)' : ''}`,
+  ]));
+  if (problems.length > 0) fail(what, problems);
+  const [seen, dropped] = counts.reduce(([s, d], c) => [s + c.seen, d + c.dropped], [0, 0]);
+  return `${dropped} of ${seen} packets dropped (${Math.round((100 * dropped) / seen)}%) on ${counts.length} path(s): ${counts.map((c) => `${path(c)} ${c.dropped}/${c.seen}`).join(', ')}`;
 }

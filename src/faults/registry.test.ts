@@ -4,7 +4,7 @@ import { FAULTS, faultCatalog } from './registry.js';
 describe('fault registry', () => {
   it('registers every fault once under its action name', () => {
     expect([...FAULTS.keys()].sort()).toEqual([
-      'cut-clients', 'failover', 'isolate', 'kill', 'kill-patroni', 'kill-postgres', 'partition-dcs', 'partition-hosts', 'partition-majority',
+      'cut-clients', 'drop-packets', 'failover', 'isolate', 'kill', 'kill-patroni', 'kill-postgres', 'partition-dcs', 'partition-hosts', 'partition-majority',
       'pause-replication', 'restart', 'shutdown', 'slow-clients', 'slow-dcs', 'slow-replication', 'stop', 'switchover', 'throttle-replication',
     ]);
     for (const [action, f] of FAULTS) expect(f.action).toBe(action);
@@ -24,15 +24,15 @@ describe('fault registry', () => {
     expect(catalog.actions.get('slow-dcs')?.unsupported).toBe('it cannot do latency and bandwidth on links');
   });
 
-  it('lets the local provider run every fault but the host partitions, and the docker provider all but Patroni-only kills and link shaping', async () => {
+  it('lets the local provider run every fault but the host partitions and packet loss, and the docker provider all but link shaping', async () => {
     const { PROVIDERS } = await import('../cluster/registry.js');
     const unsupported = (name: string) => {
       const p = PROVIDERS.get(name);
       if (p === undefined) throw new Error(`no provider ${name}`);
       return [...faultCatalog(p.name, p.capabilities, p.members, p.etcdMembers, p.missing).actions].filter(([, a]) => !a.supported).map(([k]) => k).sort();
     };
-    expect(unsupported('local')).toEqual(['partition-hosts']);
-    expect(unsupported('docker')).toEqual(['kill-patroni', 'slow-clients', 'slow-dcs', 'slow-replication', 'throttle-replication']);
+    expect(unsupported('local')).toEqual(['drop-packets', 'partition-hosts']);
+    expect(unsupported('docker')).toEqual(['slow-clients', 'slow-dcs', 'slow-replication', 'throttle-replication']);
   });
 
   it.each([

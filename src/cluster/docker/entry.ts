@@ -26,12 +26,11 @@ class DockerProvider implements ClusterProvider {
  */
 export const DOCKER: ProviderEntry = {
   name: 'docker',
-  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'host-partition', 'exec']),
+  capabilities: new Set(['process-control', 'patroni-signal', 'patroni-rest', 'link-cut', 'link-loss', 'host-partition', 'exec']),
   members: DOCKER_MEMBERS,
   etcdMembers: DOCKER_ETCD,
   releases: RELEASES,
   missing: {
-    'patroni-signal': 'Patroni is the PID 1 of its container, so killing it ends the container and its PostgreSQL with it (use the kill fault)',
     'link-shape': 'it cannot add latency or limit bandwidth between containers (this kernel has no netem, and the provider runs no proxy between containers)',
   },
   create: (o) => new DockerProvider(o),

@@ -10,7 +10,10 @@ export const LOCAL: ProviderEntry = {
   capabilities: new Set(['process-control', 'patroni-signal', 'patroni-rest', 'link-cut', 'link-shape']),
   members: shape.members.map((m) => m.name),
   etcdMembers: shape.etcd.map((e) => e.name),
-  missing: { exec: 'its members are processes on this machine, not containers: an exec step needs --provider docker or a cluster file that names containers' },
+  missing: {
+    'link-loss': "its links are TCP proxies (Toxiproxy), which carry streams, not packets, and this kernel has no netem to drop packets: packet loss needs --provider docker, or a cluster file with iptables: true",
+    exec: 'its members are processes on this machine, not containers: an exec step needs --provider docker or a cluster file that names containers',
+  },
   create: (o) => new LocalProvider({
     startTimeoutMs: o.startTimeoutMs,
     replication: o.replication,
