@@ -307,10 +307,10 @@ export function hasNetworkControl(c: StartedCluster): c is StartedCluster & Netw
   return typeof (c as Partial<NetworkControl>).toxiproxyUrl === 'string';
 }
 
-/** What the rules of a lossy path counted: packets that reached them, and those they dropped. */
+/** What the rules of a lossy path counted: packets they dropped, and packets that got through. */
 export interface LossCount extends CutPath {
-  seen: number;
   dropped: number;
+  passed: number;
 }
 
 /** Packet loss in force: its rules, and what their counters showed under traffic. */

@@ -22,7 +22,7 @@ function lossy(counts: LossCount[], after: 'answered' | 'silent' = 'answered') {
 
 describe('drop-packets', () => {
   it('records the drops its counters saw, when it was in force, and heals by removing its rules and seeing the paths answer', async () => {
-    const { cluster, calls } = lossy([{ from: 'm1', to: 'm2', seen: 50, dropped: 14 }, { from: 'm2', to: 'm1', seen: 40, dropped: 13 }]);
+    const { cluster, calls } = lossy([{ from: 'm1', to: 'm2', dropped: 14, passed: 36 }, { from: 'm2', to: 'm1', dropped: 13, passed: 27 }]);
     const injected = await dropPackets.inject(cluster, ['m1'], { probability: 0.3, links: ['peer'] });
     expect(injected.effect).toBe('27 of 90 packets dropped (30%) on 2 path(s): m1 -> m2 14/50, m2 -> m1 13/40');
     expect([injected.startedAt, injected.inForceAt]).toEqual([100, 120]);
@@ -31,13 +31,13 @@ describe('drop-packets', () => {
   });
 
   it('fails, and removes its rules, when a path shows no drop: a loss nobody saw must not pass for one', async () => {
-    const { cluster, calls } = lossy([{ from: 'm1', to: 'm2', seen: 50, dropped: 14 }, { from: 'm2', to: 'm1', seen: 0, dropped: 0 }]);
-    await expect(dropPackets.inject(cluster, ['m1'], { probability: 0.3, links: ['peer'] })).rejects.toMatchObject({ code: 'FAULT_FAILED', message: expect.stringContaining('m2 -> m1: 0 of 0 packet(s) dropped') });
+    const { cluster, calls } = lossy([{ from: 'm1', to: 'm2', dropped: 14, passed: 36 }, { from: 'm2', to: 'm1', dropped: 0, passed: 0 }]);
+    await expect(dropPackets.inject(cluster, ['m1'], { probability: 0.3, links: ['peer'] })).rejects.toMatchObject({ code: 'FAULT_FAILED', message: expect.stringContaining('m2 -> m1: no packet dropped (0 passed)') });
     expect(calls).toEqual(['rules m1 peer 0.3', 'cure m1']);
   });
 
   it('fails its heal when a path is still silent after the rules went', async () => {
-    const { cluster } = lossy([{ from: 'm1', to: 'm2', seen: 50, dropped: 14 }], 'silent');
+    const { cluster } = lossy([{ from: 'm1', to: 'm2', dropped: 14, passed: 36 }], 'silent');
     const injected = await dropPackets.inject(cluster, ['m1'], { probability: 0.3, links: ['peer'] });
     await expect(injected.heal?.()).rejects.toThrow('healing drop_packets left m1 -> m2 no answer within 1000 ms');
   });

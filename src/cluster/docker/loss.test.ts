@@ -7,8 +7,8 @@ const ok = (stdout = '', code = 0, stderr = ''): DockerResult => ({ code, stdout
 
 /**
  * Containers whose INPUT chains hold rules as strings, each with a packet
- * counter; a burst from `a` makes `packets` packets reach each rule on
- * both ends, and a DROP rule counts `dropShare` of what reached it.
+ * counter; a burst from `a` sends `packets` packets each way on each
+ * path: a DROP rule counts `dropShare` of them, the counter below it the rest.
  */
 function fakeHosts(o: { dropShare: number; packets: number; paused?: Set<string> }) {
   const ips: Record<string, string> = { a: '10.0.0.1', b: '10.0.0.2', c: '10.0.0.3' };
@@ -37,7 +37,7 @@ function fakeHosts(o: { dropShare: number; packets: number; paused?: Set<string>
     exec: async (n, argv) => {
       execs.push([n, ...argv]);
       if (argv.join(' ').includes('burst-done')) {
-        for (const chain of chains.values()) for (const r of chain) r.pkts += r.rule.includes('DROP') ? Math.round(o.packets * o.dropShare) : o.packets;
+        for (const chain of chains.values()) for (const r of chain) r.pkts += r.rule.includes('DROP') ? Math.round(o.packets * o.dropShare) : o.packets - Math.round(o.packets * o.dropShare);
         return ok('burst-done\n');
       }
       // probePath's connect: answered at once.
@@ -48,11 +48,11 @@ function fakeHosts(o: { dropShare: number; packets: number; paused?: Set<string>
 }
 
 describe('packet loss as iptables rules', () => {
-  it('puts a counter above a random DROP on the receiving end of each direction', () => {
+  it('puts a random DROP above a counter of what passed, on the receiving end of each direction', () => {
     const { target } = fakeHosts({ dropShare: 0, packets: 0 });
     expect(lossRules(target, 'pl-1', { from: 'a', to: 'b' }, 0.3).map((r) => [r.on, r.spec.join(' ')])).toEqual([
+      ['b', 'INPUT -s 10.0.0.1 -m comment --comment pl-1:a>b:passed'],
       ['b', 'INPUT -s 10.0.0.1 -m comment --comment pl-1:a>b:drop -m statistic --mode random --probability 0.3 -j DROP'],
-      ['b', 'INPUT -s 10.0.0.1 -m comment --comment pl-1:a>b:seen'],
     ]);
     expect(percent(0.3)).toBe('30%');
     expect(percent(0.05)).toBe('5%');
@@ -61,11 +61,11 @@ describe('packet loss as iptables rules', () => {
   it('reads packet counters by rule comment from iptables -L -v -x -n', () => {
     const listing = `Chain INPUT (policy ACCEPT 120 packets, 7200 bytes)
     pkts      bytes target     prot opt in     out     source               destination
-     173    10380            all  --  *      *       172.28.4.12          0.0.0.0/0            /* pl-r-1:patroni2>patroni1:seen */
+     173    10380            all  --  *      *       172.28.4.12          0.0.0.0/0            /* pl-r-1:patroni2>patroni1:passed */
       49     2940 DROP       all  --  *      *       172.28.4.12          0.0.0.0/0            /* pl-r-1:patroni2>patroni1:drop */ statistic mode random probability 0.30000000000
        7      420 DROP       all  --  *      *       172.28.4.20          0.0.0.0/0            /* pc-r-9 */
 `;
-    expect([...countersByComment(listing)]).toEqual([['pl-r-1:patroni2>patroni1:seen', 173], ['pl-r-1:patroni2>patroni1:drop', 49], ['pc-r-9', 7]]);
+    expect([...countersByComment(listing)]).toEqual([['pl-r-1:patroni2>patroni1:passed', 173], ['pl-r-1:patroni2>patroni1:drop', 49], ['pc-r-9', 7]]);
   });
 
   it('observes drops on every path both ways under bursts from the member, and the cure removes exactly its rules', async () => {
@@ -75,8 +75,8 @@ describe('packet loss as iptables rules', () => {
     expect(chains.get('a')).toHaveLength(4);
     const counts = await loss.observe(5000);
     expect(counts).toEqual([
-      { from: 'a', to: 'b', seen: 40, dropped: 12 }, { from: 'b', to: 'a', seen: 40, dropped: 12 },
-      { from: 'a', to: 'c', seen: 40, dropped: 12 }, { from: 'c', to: 'a', seen: 40, dropped: 12 },
+      { from: 'a', to: 'b', dropped: 12, passed: 28 }, { from: 'b', to: 'a', dropped: 12, passed: 28 },
+      { from: 'a', to: 'c', dropped: 12, passed: 28 }, { from: 'c', to: 'a', dropped: 12, passed: 28 },
     ]);
     expect(execs.filter((e) => e.includes(BURST_SCRIPT))).toEqual([['a', 'bash', '-c', BURST_SCRIPT, 'burst', '10.0.0.2:5432', '10.0.0.3:5432']]);
     const after = await loss.cure();
@@ -91,7 +91,7 @@ describe('packet loss as iptables rules', () => {
     const loss = await lossyPaths(target, 'pl-1', 'a', ['b'], 0.3, 'd');
     const counts = await loss.observe(50);
     expect(counts.map((c) => [c.from, c.to, c.dropped])).toEqual([['a', 'b', 0], ['b', 'a', 0]]);
-    expect(counts.every((c) => c.seen >= 40)).toBe(true); // it kept sending until the deadline
+    expect(counts.every((c) => c.passed >= 40)).toBe(true); // it kept sending until the deadline
   });
 
   it('a cure leaves the rule of a paused container in force, says so, and removes it on a later call', async () => {

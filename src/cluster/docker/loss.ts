@@ -1,8 +1,9 @@
 /**
  * Random packet loss as iptables rules inside the containers (the
  * `statistic` match; this kernel has no netem): on each receiving side a
- * counting rule, then a DROP of the same packets with a probability. The
- * kernel's own counters prove the loss (packets seen, packets dropped), as
+ * DROP of a member's packets with a probability, and below it a rule
+ * counting those that got through. The
+ * kernel's own counters prove the loss (packets dropped, packets passed), as
  * the connect probes prove a cut; a cure deletes exactly those rules.
  */
 import { now } from '../../history/clock.js';
@@ -18,18 +19,20 @@ export function percent(probability: number): string {
 const BURST = 10;
 
 /**
- * The two rules on the receiving end of one direction, in `-I` order (the
- * counter goes in last, so it sits above the DROP and sees every packet).
+ * The two rules on the receiving end of one direction, in `-I` order: a
+ * counter, then the random DROP on top of it. The counter counts what got
+ * through, so every packet is counted once, dropped or passed, whatever
+ * arrived between the two inserts.
  */
 export function lossRules(t: ProbeTarget, tag: string, p: CutPath, probability: number): Rule[] {
-  const match = (role: 'seen' | 'drop') => ['INPUT', '-s', t.ip(p.from), '-m', 'comment', '--comment', lossComment(tag, p, role)];
+  const match = (role: 'passed' | 'drop') => ['INPUT', '-s', t.ip(p.from), '-m', 'comment', '--comment', lossComment(tag, p, role)];
   return [
+    { on: p.to, from: t.ip(p.from), spec: match('passed') },
     { on: p.to, from: t.ip(p.from), spec: [...match('drop'), '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP'] },
-    { on: p.to, from: t.ip(p.from), spec: match('seen') },
   ];
 }
 
-export function lossComment(tag: string, p: CutPath, role: 'seen' | 'drop'): string {
+export function lossComment(tag: string, p: CutPath, role: 'passed' | 'drop'): string {
   return `${tag}:${p.from}>${p.to}:${role}`;
 }
 
@@ -70,7 +73,7 @@ export async function lossyPaths(t: ProbeTarget, tag: string, member: string, ot
     }
     return paths.map((p) => {
       const c = listings.get(p.to) as Map<string, number>;
-      return { ...p, seen: c.get(lossComment(tag, p, 'seen')) ?? 0, dropped: c.get(lossComment(tag, p, 'drop')) ?? 0 };
+      return { ...p, passed: c.get(lossComment(tag, p, 'passed')) ?? 0, dropped: c.get(lossComment(tag, p, 'drop')) ?? 0 };
     });
   };
   return {
