@@ -10,7 +10,7 @@ const ok = (stdout = '', code = 0, stderr = ''): DockerResult => ({ code, stdout
  * counter; a burst from `a` sends `packets` packets each way on each
  * path: a DROP rule counts `dropShare` of them, the counter below it the rest.
  */
-function fakeHosts(o: { dropShare: number; packets: number; paused?: Set<string> }) {
+function fakeHosts(o: { dropShare: number; packets: number; paused?: Set<string>; trafficPerInsert?: number }) {
   const ips: Record<string, string> = { a: '10.0.0.1', b: '10.0.0.2', c: '10.0.0.3' };
   const chains = new Map<string, { rule: string; pkts: number }[]>();
   const execs: string[][] = [];
@@ -22,7 +22,11 @@ function fakeHosts(o: { dropShare: number; packets: number; paused?: Set<string>
       const chain = chains.get(n) ?? [];
       chains.set(n, chain);
       const rule = args.slice(1).join(' ');
-      if (args[0] === '-I') chain.unshift({ rule, pkts: 0 });
+      if (args[0] === '-I') {
+        // Replication goes on while the rules go in one by one: it reaches the counters already in.
+        for (const c of chains.values()) for (const r of c) if (!r.rule.includes('DROP')) r.pkts += o.trafficPerInsert ?? 0;
+        chain.unshift({ rule, pkts: 0 });
+      }
       else if (args[0] === '-D') {
         if (o.paused?.has(n)) return ok('', 1, `Error response from daemon: Container ${n} is paused, unpause the container before exec`);
         const i = chain.findIndex((r) => r.rule === rule);
@@ -68,8 +72,8 @@ describe('packet loss as iptables rules', () => {
     expect([...countersByComment(listing)]).toEqual([['pl-r-1:patroni2>patroni1:passed', 173], ['pl-r-1:patroni2>patroni1:drop', 49], ['pc-r-9', 7]]);
   });
 
-  it('observes drops on every path both ways under bursts from the member, and the cure removes exactly its rules', async () => {
-    const { target, chains, execs } = fakeHosts({ dropShare: 0.3, packets: 40 });
+  it('observes drops on every path both ways under bursts from the member, counting only once every rule is in, and the cure removes exactly its rules', async () => {
+    const { target, chains, execs } = fakeHosts({ dropShare: 0.3, packets: 40, trafficPerInsert: 500 });
     await target.iptables('b', ['-I', 'INPUT', '-s', '10.0.0.9', '-m', 'comment', '--comment', 'other', '-j', 'DROP']);
     const loss = await lossyPaths(target, 'pl-1', 'a', ['b', 'c'], 0.3, 'd');
     expect(chains.get('a')).toHaveLength(4);

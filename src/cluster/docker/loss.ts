@@ -57,8 +57,8 @@ export const BURST_SCRIPT = `for t in "$@"; do i=0; while [ $i -lt ${BURST} ]; d
 /**
  * Drops packets on each path (both directions of every `member` <-> other)
  * with a probability. Returns the loss in force; its observe() sends bursts
- * from the member and reads the counters, and its cure removes the rules
- * and probes each path once.
+ * from the member and reads the counters (what they gained since every rule
+ * was in), and its cure removes the rules and probes each path once.
  */
 export async function lossyPaths(t: ProbeTarget, tag: string, member: string, others: readonly string[], probability: number, detail: string): Promise<Loss> {
   const paths: CutPath[] = others.flatMap((o) => [{ from: member, to: o }, { from: o, to: member }]);
@@ -76,15 +76,19 @@ export async function lossyPaths(t: ProbeTarget, tag: string, member: string, ot
       return { ...p, passed: c.get(lossComment(tag, p, 'passed')) ?? 0, dropped: c.get(lossComment(tag, p, 'drop')) ?? 0 };
     });
   };
+  // What the counters held once every rule was in: packets counted while the rules went in one by one
+  // (passed, with no DROP above yet) would understate the share dropped.
+  const base = await count();
+  const since = async () => (await count()).map((c, i) => ({ ...c, dropped: c.dropped - (base[i]?.dropped ?? 0), passed: c.passed - (base[i]?.passed ?? 0) }));
   return {
     detail,
     span,
     observe: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
-      let counts = await count();
+      let counts = await since();
       while (counts.some((c) => c.dropped === 0) && Date.now() < deadline) {
         await t.exec(member, ['bash', '-c', BURST_SCRIPT, 'burst', ...others.map((o) => `${t.ip(o)}:${t.probePort(o)}`)], 30_000);
-        counts = await count();
+        counts = await since();
       }
       return counts;
     },
