@@ -43,9 +43,9 @@ describe('docker provider through the CLI', () => {
     const flags = await runCli(['run', '--provider', 'docker', '--keep-cluster', 'scenarios/kill-primary.yaml']);
     expect(flags.code).toBe(2);
     expect(flags.stderr).toContain('--keep-cluster: only the local provider takes this; provider "docker" does not');
-    const fault = await runCli(['run', '--provider', 'docker', 'scenarios/kill-patroni-on-primary.yaml']);
+    const fault = await runCli(['run', '--provider', 'docker', 'scenarios/slow-sync-standby.yaml']);
     expect(fault.code).toBe(2);
-    expect(fault.stderr).toMatch(/kill-patroni-on-primary\.yaml:\d+:\d+: steps\[2\]\.fault\.action: fault "kill-patroni" is not supported by provider "docker": Patroni is the PID 1/);
+    expect(fault.stderr).toMatch(/slow-sync-standby\.yaml:\d+:\d+: steps\[2\]\.fault\.action: fault "slow-replication" is not supported by provider "docker"/);
   });
 
   it('cluster up --provider docker, status shows 1 leader and 2 streaming replicas, down removes every object', async () => {

@@ -68,8 +68,8 @@ describe('planUpgrade: everything is checked before a cluster starts', () => {
 
   it('refuses a provider that takes no release, and a scenario the provider cannot run', () => {
     expect(refusalOf(() => planUpgrade([], opts(), 'local'))[0]).toMatch(/provider "local" runs the components installed on this machine and takes no release/);
-    const refused = refusalOf(() => planUpgrade([scenario('kill-patroni-on-primary')], opts()));
-    expect(refused.join('\n')).toMatch(/kill-patroni-on-primary\.yaml.*kill-patroni/);
+    const refused = refusalOf(() => planUpgrade([scenario('slow-sync-standby')], opts()));
+    expect(refused.join('\n')).toMatch(/slow-sync-standby\.yaml.*slow-replication/);
     expect(refusalOf(() => planUpgrade([join(root, 'nope.yaml')], opts())).join('\n')).toMatch(/nope\.yaml/);
   });
 });

@@ -119,8 +119,9 @@ export interface ClusterProvider {
  * - exec: an operator's command run inside a member's or an etcd member's container (`exec` steps).
  * - dcs-leadership: moving etcd's raft leadership to another etcd member.
  * - cpu-limit: capping the CPU of a member's or an etcd member's whole host.
+ * - link-loss: drop a share of the packets on a member's links, at random.
  */
-export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition' | 'exec' | 'dcs-leadership' | 'cpu-limit';
+export type Capability = 'process-control' | 'patroni-signal' | 'patroni-rest' | 'link-cut' | 'link-shape' | 'host-partition' | 'exec' | 'dcs-leadership' | 'cpu-limit' | 'link-loss';
 
 /** Why a capability may be missing, in words for `validate`'s refusal. */
 export const CAPABILITY_TEXT: Record<Capability, string> = {
@@ -133,6 +134,7 @@ export const CAPABILITY_TEXT: Record<Capability, string> = {
   exec: "running commands inside a member's container",
   'dcs-leadership': "moving etcd's leadership",
   'cpu-limit': "limiting a host's CPU",
+  'link-loss': "dropping a share of a member's packets",
 };
 
 /** Provider-neutral settings of one scenario's cluster. */
@@ -361,4 +363,31 @@ export interface LinkImpairment {
 export function hasLinkImpairment(c: StartedCluster): c is StartedCluster & LinkImpairment {
   const l = c as Partial<LinkImpairment>;
   return typeof l.impairLinks === 'function' && typeof l.links === 'function' && typeof l.probeLink === 'function';
+}
+
+/** What the rules of a lossy path counted: packets they dropped, and packets that got through. */
+export interface LossCount extends CutPath {
+  dropped: number;
+  passed: number;
+}
+
+/** Packet loss in force: its rules, and what their counters showed under traffic. */
+export interface Loss {
+  detail: string;
+  /** When the first rule began to go in and when the last was in (history clock). */
+  span: { from: number; to: number };
+  /** Sends traffic across every lossy path and reads the rules' counters, until each path shows drops or the time is up. */
+  observe(timeoutMs: number): Promise<LossCount[]>;
+  /** Removes exactly the rules, then probes each path again; a second call retries only what is left. */
+  cure: () => Promise<(CutPath & { after: Reach })[]>;
+}
+
+/** Random packet loss on links (iptables' statistic match), where the provider sees packets rather than streams. */
+export interface LinkLoss {
+  /** Drops each packet on a member's links of these kinds with this probability, both ways, on the receiving side. */
+  loseLinks(member: string, kinds: readonly LinkKind[], probability: number): Promise<Loss>;
+}
+
+export function hasLinkLoss(c: StartedCluster): c is StartedCluster & LinkLoss {
+  return typeof (c as Partial<LinkLoss>).loseLinks === 'function';
 }

@@ -18,8 +18,9 @@ export const kill: FaultDefinition = {
     const pc = processControl(cluster);
     if (hasHostControl(cluster)) {
       const seen = await forEachNameSeen(names, async (name) => {
-        // The host's main process (a container's PID 1) stands for the host.
-        const before = await pidsOf(pc, [componentOf(cluster, name)], name);
+        // Every process the fault claims to kill, not the host's PID 1: under an init (tini) a
+        // member's PID 1 is neither Patroni nor PostgreSQL, and an orphaned PostgreSQL outlives Patroni.
+        const before = await pidsOf(pc, isEtcdName(cluster, name) ? ['etcd'] : ['patroni', 'postgres'], name);
         await cluster.killHost(name);
         return { detail: `${name}: host killed (SIGKILL to every process)`, effect: await observeGone(pc, name, before) };
       });

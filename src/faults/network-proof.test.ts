@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkEffect, LinkProbe } from '../cluster/types.js';
-import { proveCut, proveHealed, proveToxic } from './network-proof.js';
+import { proveCut, proveHealed, proveLoss, proveToxic } from './network-proof.js';
 
 const answered = (ms: number, sent = 40): LinkProbe => ({ kind: 'answered', ms, sent });
 const silent: LinkProbe = { kind: 'silent', ms: 1000, sent: 40 };
@@ -56,5 +56,24 @@ describe('proveCut and proveHealed', () => {
     expect(proveHealed('c', [{ from: 'a', to: 'b', after: answered(3) }, { from: 'a', to: 'c', after: { kind: 'gone', why: 'c is exited: no rule outlives its network namespace' } }]))
       .toBe('1 path(s) answer again (slowest 3 ms); a -> c: c is exited: no rule outlives its network namespace');
     expect(() => proveHealed('c', [{ from: 'a', to: 'b', after: { kind: 'unprobed', why: 'a and b are both paused: nothing can run a probe' } }])).toThrow('healing c left a -> b not probed (a and b are both paused: nothing can run a probe)');
+  });
+});
+
+describe('proveLoss', () => {
+  const c = (from: string, to: string, dropped: number, passed: number) => ({ from, to, dropped, passed });
+
+  it('packet loss proven by the rules\' counters on every path, with the share dropped', () => {
+    expect(proveLoss('drop_packets', [c('p1', 'p2', 31, 69), c('p2', 'p1', 29, 71)]))
+      .toBe('60 of 200 packets dropped (30%) on 2 path(s): p1 -> p2 31/100, p2 -> p1 29/100');
+  });
+
+  it('fails when one path dropped nothing (no traffic, or rules not on it), even if another did', () => {
+    expect(() => proveLoss('drop_packets', [c('p1', 'p2', 31, 69), c('p2', 'p1', 0, 0)]))
+      .toThrow('no proof that drop_packets acted: p2 -> p1: no packet dropped (0 passed)');
+    expect(() => proveLoss('drop_packets', [c('p1', 'p2', 0, 100)])).toThrow('p1 -> p2: no packet dropped (100 passed)');
+  });
+
+  it('fails on no path', () => {
+    expect(() => proveLoss('drop_packets', [])).toThrow('no proof that drop_packets acted: it is on no path');
   });
 });

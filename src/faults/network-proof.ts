@@ -5,7 +5,7 @@
  * nothing passes for the wrong reason.
  */
 import { HarnessError } from '../errors.js';
-import type { CutPath, LinkEffect, LinkProbe, Reach } from '../cluster/types.js';
+import type { CutPath, LinkEffect, LinkProbe, LossCount, Reach } from '../cluster/types.js';
 
 /** How long a path must stay silent to count as cut: a live one answers in milliseconds. */
 export const CUT_PROBE_MS = 1000;
@@ -124,4 +124,18 @@ function describeToxic(spec: LinkEffect): string {
   if (spec.kind === 'latency') return `latency ${spec.latencyMs} ms${spec.jitterMs ? ` ± ${spec.jitterMs} ms` : ''} each way`;
   if (spec.kind === 'bandwidth') return `bandwidth ${spec.rateKBps} KB/s each way`;
   return spec.kind;
+}
+
+/**
+ * Packet loss acted when the kernel's counters show packets dropped on every
+ * path it is on. A path with no drop (no traffic, or a loss too rare to show
+ * in the window) is no proof for that path. Returns the effect, with the
+ * counts and the share dropped.
+ */
+export function proveLoss(what: string, counts: readonly LossCount[]): string {
+  if (counts.length === 0) fail(what, ['it is on no path']);
+  const problems = counts.flatMap((c) => (c.dropped > 0 ? [] : [`${path(c)}: no packet dropped (${c.passed} passed)`]));
+  if (problems.length > 0) fail(what, problems);
+  const [passed, dropped] = counts.reduce(([p, d], c) => [p + c.passed, d + c.dropped], [0, 0]);
+  return `${dropped} of ${dropped + passed} packets dropped (${Math.round((100 * dropped) / (dropped + passed))}%) on ${counts.length} path(s): ${counts.map((c) => `${path(c)} ${c.dropped}/${c.dropped + c.passed}`).join(', ')}`;
 }

@@ -98,7 +98,7 @@ export async function cutLinks(cluster: StartedCluster, names: readonly string[]
 }
 
 /** Runs every cure, then judges them together: a rule left in place, or a path still silent, fails the heal. */
-export async function healCuts(label: string, cuts: readonly Cut[]): Promise<string> {
+export async function healCuts(label: string, cuts: readonly Pick<Cut, 'cure'>[]): Promise<string> {
   const after: (CutPath & { after: Reach })[] = [];
   const errors: string[] = [];
   for (const c of cuts) {

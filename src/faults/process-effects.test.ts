@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeCluster } from '../cluster/fake/fake-cluster.js';
 import type { ClusterMember } from '../cluster/patroni-api.js';
 import type { Component, ProcessControl } from '../cluster/types.js';
@@ -23,6 +23,28 @@ describe('process faults record what they were seen to do', () => {
     expect((await kill.inject(fake(), ['m2'], {})).effect).toBe('m2: patroni pid 1100 and postgres pid 1100 gone');
     expect((await killPostgres.inject(fake(), ['m3'], {})).effect).toBe('m3: postgres pid 1200 gone');
     expect((await killPatroni.inject(fake(), ['m1'], {})).effect).toBe('m1: patroni pid 1000 gone');
+  });
+
+  it('kill on whole hosts watches Patroni and PostgreSQL go, not the host\'s PID 1 (under tini an orphaned PostgreSQL outlives it)', async () => {
+    const down = new Set<string>();
+    // A host kill that reached Patroni but left PostgreSQL running, as killing only a container's main process could.
+    const host = {
+      killHost: async (n: string) => { down.add(n); },
+      freezeHost: async () => undefined, thawHost: async () => undefined, startHost: async (n: string) => { down.delete(n); },
+      pid: async (c: Component, n: string) => (c === 'postgres' ? 2001 : down.has(n) ? undefined : 2000),
+    };
+    vi.useFakeTimers();
+    try {
+      const refused = expect(kill.inject(Object.assign(fake(), host), ['m1'], {})).rejects.toMatchObject({ code: 'FAULT_FAILED', message: expect.stringContaining('postgres pid 2001 still running') });
+      await vi.advanceTimersByTimeAsync(11_000);
+      await refused;
+    } finally {
+      vi.useRealTimers();
+    }
+    down.clear();
+    const whole = { ...host, pid: async (c: Component, n: string) => (down.has(n) ? undefined : c === 'postgres' ? 2001 : 2000) };
+    const injected = await kill.inject(Object.assign(fake(), whole), ['m1'], {});
+    expect([injected.detail, injected.effect]).toEqual(['m1: host killed (SIGKILL to every process)', 'm1: patroni pid 2000 and postgres pid 2001 gone']);
   });
 
   it('observeGone fails when the process signalled is still the one running', async () => {

@@ -5,7 +5,7 @@ import { FAULTS, faultCatalog } from './registry.js';
 describe('fault registry', () => {
   it('registers every fault once under its action name', () => {
     expect([...FAULTS.keys()].sort()).toEqual([
-      'cut-clients', 'failover', 'isolate', 'kill', 'kill-patroni', 'kill-postgres', 'move-etcd-leader', 'partition-dcs', 'partition-hosts', 'partition-majority',
+      'cut-clients', 'drop-packets', 'failover', 'isolate', 'kill', 'kill-patroni', 'kill-postgres', 'move-etcd-leader', 'partition-dcs', 'partition-hosts', 'partition-majority',
       'pause-replication', 'restart', 'shutdown', 'slow-clients', 'slow-dcs', 'slow-replication', 'starve-cpu', 'stop', 'switchover', 'throttle-replication',
     ]);
     for (const [action, f] of FAULTS) expect(f.action).toBe(action);
@@ -25,15 +25,15 @@ describe('fault registry', () => {
     expect(catalog.actions.get('slow-dcs')?.unsupported).toBe('it cannot do latency and bandwidth on links');
   });
 
-  it('lets the local provider run every fault but the host partitions and CPU caps, and the docker provider all but Patroni-only kills', async () => {
+  it('lets the local provider run every fault but the host partitions, CPU caps and packet loss, and the docker provider every one', async () => {
     const { PROVIDERS } = await import('../cluster/registry.js');
     const unsupported = (name: string) => {
       const p = PROVIDERS.get(name);
       if (p === undefined) throw new Error(`no provider ${name}`);
       return [...faultCatalog(p.name, p.capabilities, p.members, p.etcdMembers, p.missing).actions].filter(([, a]) => !a.supported).map(([k]) => k).sort();
     };
-    expect(unsupported('local')).toEqual(['partition-hosts', 'starve-cpu']);
-    expect(unsupported('docker')).toEqual(['kill-patroni']);
+    expect(unsupported('local')).toEqual(['drop-packets', 'partition-hosts', 'starve-cpu']);
+    expect(unsupported('docker')).toEqual([]);
   });
 
   it('refuses starve-cpu on the local and external providers by name and reason, and offers move-etcd-leader on all three', async () => {

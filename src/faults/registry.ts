@@ -4,6 +4,7 @@ import type { Capability, FaultDefinition } from './types.js';
 import { failover } from './failover.js';
 import { kill } from './kill.js';
 import { cutClients } from './cut-clients.js';
+import { dropPackets } from './drop-packets.js';
 import { isolate } from './isolate.js';
 import { partitionDcs } from './partition-dcs.js';
 import { partitionMajority } from './partition-majority.js';
@@ -23,7 +24,7 @@ import { moveEtcdLeader } from './move-etcd-leader.js';
 import { starveCpu } from './starve-cpu.js';
 
 export const FAULTS: ReadonlyMap<string, FaultDefinition> = new Map(
-  [kill, killPostgres, killPatroni, stop, shutdown, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, cutClients, slowClients, moveEtcdLeader, starveCpu].map((f) => [f.action, f]),
+  [kill, killPostgres, killPatroni, stop, shutdown, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, cutClients, slowClients, moveEtcdLeader, starveCpu, dropPackets].map((f) => [f.action, f]),
 );
 
 /** What a provider with these capabilities can run, for checking scenarios before it starts. */

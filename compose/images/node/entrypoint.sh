@@ -1,14 +1,32 @@
 #!/bin/sh
-# The harness passes the whole patroni.yml in PATRONI_CONFIG_B64 (no host
-# folder to mount, and it survives `docker restart`); docker-compose.yml
-# mounts /etc/patroni/patroni.yml instead.
+# The member's supervisor, run by tini (PID 1). The harness passes the whole
+# patroni.yml in PATRONI_CONFIG_B64 (no host folder to mount, and it survives
+# `docker restart`); docker-compose.yml mounts /etc/patroni/patroni.yml instead.
+#
+# Patroni runs as this script's child rather than as PID 1, so that it can die
+# alone (the kill-patroni fault) while PostgreSQL, orphaned to tini, keeps
+# running and the container with it: the orphaned primary. A heal starts it
+# again beside the running PostgreSQL with
+#   docker exec -d -u postgres <container> patroni-start
+# (same config, same environment). The script lives while Patroni or
+# PostgreSQL runs, and forwards SIGTERM/SIGINT (docker stop, through tini) to
+# Patroni, which stops PostgreSQL cleanly before the container ends.
 set -eu
 config=/etc/patroni/patroni.yml
 if [ -n "${PATRONI_CONFIG_B64:-}" ]; then
   printf '%s' "$PATRONI_CONFIG_B64" | base64 -d > /etc/patroni/generated.yml
   config=/etc/patroni/generated.yml
 fi
+# What patroni-start runs, whoever starts it.
+ln -sf "$config" /etc/patroni/in-force.yml
 # patronictl reads this path by default, so `docker exec ... patronictl list` just works.
 mkdir -p "$HOME/.config/patroni" && ln -sf "$config" "$HOME/.config/patroni/patronictl.yaml"
-# Patroni as PID 1 forks itself and reaps PostgreSQL's orphans, so no init is needed.
-exec patroni "$config"
+
+forward() {
+  pkill "-$1" -x patroni || true
+}
+trap 'forward TERM' TERM
+trap 'forward INT' INT
+patroni-start &
+# The first check waits for the child to have exec'd Patroni (its process name).
+while sleep 0.5 & wait $!; pgrep -x patroni >/dev/null || pgrep -x postgres >/dev/null; do :; done

@@ -41,7 +41,7 @@ export class Container {
     return this.ok(['inspect', '--format', '{{.State.Status}}', this.name]);
   }
 
-  /** A signal to the container's PID 1; SIGKILL ends every process of it at once, as a host losing power. */
+  /** A signal to the container's PID 1 (tini in a member's: it forwards it); SIGKILL ends every process of it at once, as a host losing power. */
   async kill(signal = 'KILL'): Promise<void> {
     await this.ok(['kill', '--signal', signal, this.name]);
   }
@@ -99,7 +99,7 @@ export class Container {
   }
 
   /**
-   * Signals a component: Patroni and etcd are their containers' PID 1, so signalling them is
+   * Signals a component: Patroni (but under tini: MemberContainer) and etcd are their containers' PID 1, so signalling them is
    * signalling the container; PostgreSQL's processes are signalled from inside (pkill exits 1
    * on no match). False when nothing was running to receive it.
    */

@@ -15,7 +15,7 @@ import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkProbe, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, Loss, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import type { DockerLink } from './links.js';
@@ -26,6 +26,8 @@ import type { DockerResult } from './cli.js';
 import { Container } from './container.js';
 import { daemonCpus, limitContainerCpu } from './cpu.js';
 import { DPKG_QUERY, packageProbes, parseDpkgQuery } from './packages.js';
+import { MemberContainer } from './member-container.js';
+import { lossyPaths, percent } from './loss.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
 import { allCures, partition, probedCut, type Cure, type PartitionOptions, type PathCut, type ProbeTarget } from './partition.js';
@@ -58,7 +60,7 @@ export interface DockerNodeInfo extends DockerNode {
   ports: Record<number, number>;
 }
 
-export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, HostPartition, CommandExec, CpuLimit, Partial<LinkImpairment> {
+export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, LinkLoss, HostPartition, CommandExec, CpuLimit, Partial<LinkImpairment> {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
   readonly members: MemberHandle[];
@@ -137,9 +139,10 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return Object.fromEntries([...this.nodes.keys()].map((n) => [n, join(this.runDir, 'logs', `${n}.log`)]));
   }
 
-  /** The container behind a logical name, as the faults act on it. */
+  /** The container behind a logical name, as the faults act on it: a member's runs Patroni under tini. */
   box(name: string): Container {
-    return new Container(this.node(name).container);
+    const n = this.node(name);
+    return n.role === 'patroni' ? new MemberContainer(n.container) : new Container(n.container);
   }
 
   logs(name: string, tail = 200): Promise<string> {
@@ -193,14 +196,15 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return allCures(cures);
   }
 
-  // ProcessControl, per container (see Container.signal).
+  // ProcessControl, per container (see Container.signal, MemberContainer.signal).
   signal(component: Component, name: string, sig: NodeJS.Signals): Promise<boolean> {
     return this.box(name).signal(component, sig);
   }
 
-  /** Restarting Patroni or etcd is restarting its container (see Container.restart). */
+  /** Restarting etcd is restarting its container; Patroni is started again inside its own when only it died (see MemberContainer). */
   restart(_component: 'patroni' | 'etcd', name: string): Promise<void> {
-    return this.box(name).restart();
+    const box = this.box(name);
+    return box instanceof MemberContainer ? box.restartPatroni() : box.restart();
   }
 
   execIn(name: string, argv: readonly string[], o: { timeoutMs: number }): Promise<CommandResult> {
@@ -288,6 +292,11 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     }
     const others = [...new Set(kinds.flatMap((k) => this.peersOf(member, k)))];
     return this.#cut(others.map((o) => ({ from: member, to: o })), `${member}: iptables DROP both ways with ${others.join(', ')}`);
+  }
+
+  loseLinks(member: string, kinds: readonly LinkKind[], probability: number): Promise<Loss> {
+    const others = [...new Set(kinds.flatMap((k) => this.peersOf(member, k)))];
+    return lossyPaths(this.#probes, `pl-${this.runId}-${++this.#partitionSeq}`, member, others, probability, `${member}: iptables DROP of ${percent(probability)} of the packets both ways with ${others.join(', ')}`);
   }
 
   /** Applies a grudge between hosts: each container of a host drops what each container of the hosts it holds a grudge against sends. */

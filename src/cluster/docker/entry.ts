@@ -34,12 +34,11 @@ class DockerProvider implements ClusterProvider {
  */
 export const DOCKER: ProviderEntry = {
   name: 'docker',
-  capabilities: new Set(['process-control', 'patroni-rest', 'link-cut', 'link-shape', 'host-partition', 'exec', 'dcs-leadership', 'cpu-limit']),
+  capabilities: new Set(['process-control', 'patroni-signal', 'patroni-rest', 'link-cut', 'link-shape', 'link-loss', 'host-partition', 'exec', 'dcs-leadership', 'cpu-limit']),
   members: DOCKER_MEMBERS,
   etcdMembers: DOCKER_ETCD,
   releases: RELEASES,
   missing: {
-    'patroni-signal': 'Patroni is the PID 1 of its container, so killing it ends the container and its PostgreSQL with it (use the kill fault)',
   },
   versions: (release) => {
     const r = (release ?? 'bookworm') as Release;

@@ -48,23 +48,40 @@ export const PAUSED = /is paused/i;
  */
 export async function partition(t: PartitionTarget, tag: string, a: string, b: string, o: PartitionOptions = {}): Promise<Cure> {
   if (a === b) throw new HarnessError('FAULT_FAILED', `cannot partition ${a} from itself`);
-  const rules: { on: string; from: string }[] = [{ on: b, from: t.ip(a) }];
-  if (!o.oneWay) rules.push({ on: a, from: t.ip(b) });
-  const spec = (from: string) => ['INPUT', '-s', from, '-m', 'comment', '--comment', tag, '-j', 'DROP'];
-  const applied: typeof rules = [];
+  const rules: Rule[] = [{ on: b, from: t.ip(a), spec: dropFrom(t.ip(a), tag) }];
+  if (!o.oneWay) rules.push({ on: a, from: t.ip(b), spec: dropFrom(t.ip(b), tag) });
+  return applyRules(t, `partition ${tag}`, rules);
+}
+
+const dropFrom = (from: string, tag: string) => ['INPUT', '-s', from, '-m', 'comment', '--comment', tag, '-j', 'DROP'];
+
+/** One rule in a container: its spec (chain and match, as `-I` and `-D` take it) and the sender it matches, for messages. */
+export interface Rule {
+  on: string;
+  from: string;
+  spec: string[];
+}
+
+/**
+ * Inserts each rule in order; the cure deletes exactly those rules. On a
+ * failure part-way, what went in is taken out again and the iptables error
+ * is thrown.
+ */
+export async function applyRules(t: PartitionTarget, label: string, rules: readonly Rule[]): Promise<Cure> {
+  const applied: Rule[] = [];
   // A rule that could not be removed stays in `applied`: a later call tries it again.
   const cure: Cure = async () => {
     const errors: string[] = [];
     for (const r of [...applied]) {
-      const res = await t.iptables(r.on, ['-D', ...spec(r.from)]);
+      const res = await t.iptables(r.on, ['-D', ...r.spec]);
       if (res.code !== 0 && PAUSED.test(res.stderr)) errors.push(`${r.on} is paused (frozen by another fault?): its rule dropping ${r.from} stays in force until it is thawed and healed again`);
       else if (res.code !== 0 && !GONE.test(res.stderr)) errors.push(`${r.on}: ${res.stderr.trim()}`);
       else applied.splice(applied.indexOf(r), 1);
     }
-    if (errors.length > 0) throw new HarnessError('FAULT_FAILED', `healing partition ${tag} failed: ${errors.join('; ')}`);
+    if (errors.length > 0) throw new HarnessError('FAULT_FAILED', `healing ${label} failed: ${errors.join('; ')}`);
   };
   for (const r of rules) {
-    const res = await t.iptables(r.on, ['-I', ...spec(r.from)]);
+    const res = await t.iptables(r.on, ['-I', ...r.spec]);
     if (res.code !== 0) {
       // Undo the half already applied; the iptables error is what the caller needs to see.
       await cure().catch(() => undefined);

@@ -71,7 +71,7 @@ describe('cluster files (external provider)', () => {
     expect(f.members.map((m) => m.container)).toEqual(['email-patroni1', 'email-patroni2', 'email-patroni3']);
     expect(f.etcd.map((e) => e.container)).toEqual(['email-etcd1', 'email-etcd2', 'email-etcd3']);
     expect(f.haproxy.primary).toEqual({ host: '127.0.0.1', port: 5000 });
-    expect([...externalEntry(f).capabilities].sort()).toEqual(['dcs-leadership', 'exec', 'link-cut', 'patroni-rest', 'process-control']);
+    expect([...externalEntry(f).capabilities].sort()).toEqual(['dcs-leadership', 'exec', 'link-cut', 'link-loss', 'patroni-rest', 'process-control']);
   });
 
   it('refuses a password written in the file, an unset variable and an unreadable file, each at its line', () => {
@@ -99,9 +99,11 @@ describe('cluster files (external provider)', () => {
 
   it('offers the faults the file makes possible and says why the others are not', () => {
     const full = externalEntry(loadClusterFile(write('full.yaml', GOOD.replace('allow_faults: true', 'allow_faults: true\niptables: true')), { STAGING_PG: 'x' }));
-    expect([...full.capabilities].sort()).toEqual(['dcs-leadership', 'exec', 'link-cut', 'patroni-rest', 'process-control']);
+    expect([...full.capabilities].sort()).toEqual(['dcs-leadership', 'exec', 'link-cut', 'link-loss', 'patroni-rest', 'process-control']);
     const noIptables = externalEntry(loadClusterFile(write('noipt.yaml', GOOD), { STAGING_PG: 'x' }));
     expect(noIptables.missing?.['link-cut']).toMatch(/iptables: false/);
+    expect(noIptables.capabilities.has('link-loss')).toBe(false);
+    expect(noIptables.missing?.['link-loss']).toMatch(/iptables: false/);
     const bare = externalEntry(loadClusterFile(write('bare.yaml', GOOD.replace(', container: email-etcd2', '')), { STAGING_PG: 'x' }));
     expect([...bare.capabilities]).toEqual(['patroni-rest', 'dcs-leadership']);
     expect(bare.missing?.['process-control']).toBe(`${join(dir, 'bare.yaml')} names no container for etcd2`);

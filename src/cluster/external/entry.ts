@@ -27,7 +27,10 @@ function abilities(f: ClusterFile): { capabilities: Set<Capability>; missing: Pa
     missing['link-cut'] = `${f.file} says iptables: false (set it to true once every container has NET_ADMIN and iptables)`;
   } else {
     capabilities.add('link-cut');
+    capabilities.add('link-loss');
   }
+  // Packet loss is iptables rules in the same containers, so it needs what a cut needs.
+  if (missing['link-cut'] !== undefined) missing['link-loss'] = missing['link-cut'];
   return { capabilities, missing };
 }
 

@@ -14,12 +14,13 @@ import { HarnessError, errorMessage } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { DROP_SCHEMA_SQL, dropOwnSchema, SCHEMA } from '../../workload/schema.js';
 import { Container } from '../docker/container.js';
+import { lossyPaths, percent } from '../docker/loss.js';
 import { probedCut, type ProbeTarget } from '../docker/partition.js';
 import { liveClusters } from '../live.js';
 import { getCluster, getConfig, getPatroni, pgVersion } from '../patroni-api.js';
 import { withSql } from '../sql.js';
 import type {
-  ClientCredentials, ClusterEndpoints, CommandExec, CommandResult, Component, Cut, EtcdHandle, HostControl, LinkCut, LinkKind, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClientCredentials, ClusterEndpoints, CommandExec, CommandResult, Component, Cut, EtcdHandle, HostControl, LinkCut, LinkKind, LinkLoss, Loss, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
@@ -33,7 +34,7 @@ export interface AttachOptions {
   onProgress?: (m: string) => void;
 }
 
-export class ExternalCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, CommandExec {
+export class ExternalCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, LinkLoss, CommandExec {
   readonly provider = 'external';
   readonly runId: string;
   readonly runDir: string;
@@ -138,34 +139,53 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
     return this.file.etcd.some((e) => e.name === name) ? 2379 : 9;
   }
 
-  async cutLinks(member: string, kinds: readonly LinkKind[]): Promise<Cut> {
-    const others = [...new Set(kinds.flatMap((k) => this.#peers(member, k)))];
+  /** The containers as the partition probes reach them, by their addresses on their networks. */
+  async #target(names: readonly string[]): Promise<ProbeTarget> {
     const ips = new Map<string, string>();
-    for (const n of [member, ...others]) {
+    for (const n of names) {
       const [ip] = await this.box(n).ips();
       if (ip === undefined) throw new HarnessError('FAULT_FAILED', `container of ${n} has no network address`);
       ips.set(n, ip);
     }
-    const target: ProbeTarget = {
+    return {
       ip: (n) => ips.get(n) as string,
       iptables: (n, args) => this.box(n).iptables(args),
       exec: (n, argv, timeoutMs) => this.box(n).exec(argv, { timeoutMs }),
       state: (n) => this.box(n).state(),
       probePort: (n) => this.#probePort(n),
     };
-    const key = `links:${member}:${kinds.join(',')}:${Date.now()}`;
-    // Registered before any rule goes in, so that stop() removes them even if the run is cut short mid-way.
-    let cut: Cut | undefined;
-    this.#undo.set(key, async () => { await cut?.cure(); });
+  }
+
+  /**
+   * Rules that stop() removes even if the run is cut short mid-way: the undo
+   * is registered before any rule goes in, and stays until a cure removed
+   * every rule (one left in a paused container is retried on stop).
+   */
+  async #undoable<T extends { cure: () => Promise<R> }, R>(key: string, apply: () => Promise<T>): Promise<T> {
+    let applied: T | undefined;
+    this.#undo.set(key, async () => { await applied?.cure(); });
     try {
-      cut = await probedCut(target, () => `pc-${this.runId}`, others.map((o) => ({ from: member, to: o })), `${member}: iptables DROP both ways with ${others.join(', ')}`);
+      applied = await apply();
     } catch (err) {
       this.#undo.delete(key);
       throw err;
     }
-    const { cure } = cut;
-    // The undo stays registered until a cure removed every rule: one left in a paused container is retried on stop.
-    return { ...cut, cure: async () => { const after = await cure(); this.#undo.delete(key); return after; } };
+    const { cure } = applied;
+    return { ...applied, cure: async () => { const after = await cure(); this.#undo.delete(key); return after; } };
+  }
+
+  async cutLinks(member: string, kinds: readonly LinkKind[]): Promise<Cut> {
+    const others = [...new Set(kinds.flatMap((k) => this.#peers(member, k)))];
+    const target = await this.#target([member, ...others]);
+    return this.#undoable(`links:${member}:${kinds.join(',')}:${Date.now()}`,
+      () => probedCut(target, () => `pc-${this.runId}`, others.map((o) => ({ from: member, to: o })), `${member}: iptables DROP both ways with ${others.join(', ')}`));
+  }
+
+  async loseLinks(member: string, kinds: readonly LinkKind[], probability: number): Promise<Loss> {
+    const others = [...new Set(kinds.flatMap((k) => this.#peers(member, k)))];
+    const target = await this.#target([member, ...others]);
+    return this.#undoable(`loss:${member}:${kinds.join(',')}:${Date.now()}`,
+      () => lossyPaths(target, `pl-${this.runId}`, member, others, probability, `${member}: iptables DROP of ${percent(probability)} of the packets both ways with ${others.join(', ')}`));
   }
 
   /**

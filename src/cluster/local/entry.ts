@@ -13,6 +13,7 @@ export const LOCAL: ProviderEntry = {
   members: shape.members.map((m) => m.name),
   etcdMembers: shape.etcd.map((e) => e.name),
   missing: {
+    'link-loss': "its links are TCP proxies (Toxiproxy), which carry streams, not packets, and this kernel has no netem to drop packets: packet loss needs --provider docker, or a cluster file with iptables: true",
     exec: 'its members are processes on this machine, not containers: an exec step needs --provider docker or a cluster file that names containers',
     // A cgroup v2 cpu.max would need a delegated cgroup subtree the harness does not own (and v1 hosts have none): a nice value is not a cap.
     'cpu-limit': "its members are processes in the harness's own cgroup, with no cgroup of their own to cap (use --provider docker)",
