@@ -39,13 +39,14 @@ describe('docker provider through the CLI', () => {
     await buildImages({ release: 'bookworm' });
   }, 600_000);
 
-  it('refuses, before anything starts, the local provider\'s flags and a fault docker cannot express (exit 2)', async () => {
+  it('refuses, before anything starts, the local provider\'s flags and a scenario docker cannot run on the release (exit 2)', async () => {
     const flags = await runCli(['run', '--provider', 'docker', '--keep-cluster', 'scenarios/kill-primary.yaml']);
     expect(flags.code).toBe(2);
     expect(flags.stderr).toContain('--keep-cluster: only the local provider takes this; provider "docker" does not');
-    const fault = await runCli(['run', '--provider', 'docker', 'scenarios/slow-sync-standby.yaml']);
+    // Docker runs every fault now: what it refuses is a scenario whose versions exclude the release.
+    const fault = await runCli(['run', '--provider', 'docker', 'scenarios/quorum-commit.yaml']);
     expect(fault.code).toBe(2);
-    expect(fault.stderr).toMatch(/slow-sync-standby\.yaml:\d+:\d+: steps\[2\]\.fault\.action: fault "slow-replication" is not supported by provider "docker"/);
+    expect(fault.stderr).toMatch(/quorum-commit\.yaml:\d+:\d+: requires\.patroni: needs Patroni >= 4\.0; release bookworm .* runs Patroni 3\.0\.2/);
   });
 
   it('cluster up --provider docker, status shows 1 leader and 2 streaming replicas, down removes every object', async () => {
