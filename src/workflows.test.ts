@@ -1,7 +1,7 @@
 /**
  * The workflows in .github/workflows (and the npm scripts they call) run
- * the CLI as README documents it: each invocation names a command and
- * options that the program built by src/cli has, and that README shows.
+ * the CLI as README and docs/ document it: each invocation names a command
+ * and options that the program built by src/cli has, and that the pages show.
  * Data-driven: a command another branch adds passes once it is there.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,12 +10,14 @@ import { parse } from 'yaml';
 import { buildProgram } from './cli/main.js';
 import { RELEASES } from './cluster/docker/releases.js';
 import { checkUsage, isCli, type Usage } from './test-support/cli-usage.js';
+import { readDocs } from './test-support/markdown.js';
 import { shellCommands } from './test-support/shell-words.js';
 
 const ROOT = new URL('../', import.meta.url);
 const DIR = new URL('.github/workflows/', ROOT);
 const read = (u: URL): string => readFileSync(u, 'utf8');
-const README = read(new URL('README.md', ROOT));
+/** README.md and docs/*.md, where the commands are documented. */
+const DOCS = readDocs(ROOT).map((p) => p.text).join('\n');
 const SCRIPTS = (JSON.parse(read(new URL('package.json', ROOT))) as { scripts: Record<string, string> }).scripts;
 
 interface Step { run?: string; uses?: string; with?: Record<string, unknown>; if?: string }
@@ -68,12 +70,12 @@ function shardedThenMerged(file: string, command: string): Job & { name: string 
   return { ...merge, name };
 }
 
-/** README's words for a command path: `patroni-chaos cluster status` or `bin/patroni-chaos.js cluster status`, flags anywhere. */
-function documented(u: Usage): string[] {
+/** The pages' words for a command path: `patroni-chaos cluster status` or `bin/patroni-chaos.js cluster status`, flags anywhere. */
+function documented(u: Usage, docs = DOCS): string[] {
   const missing: string[] = [];
   const path = u.path.join(' ');
-  if (path !== '' && !new RegExp(`patroni-chaos(\\.js)? (\\[?--?[\\w-]+[^\\n]*?\\]? )*${path.replace(/ /g, ' ([^\\n]*? )?')}\\b`).test(README)) missing.push(`README never shows "patroni-chaos ${path}"`);
-  for (const o of u.options) if (!README.includes(o)) missing.push(`README never mentions ${o}`);
+  if (path !== '' && !new RegExp(`patroni-chaos(\\.js)? (\\[?--?[\\w-]+[^\\n]*?\\]? )*${path.replace(/ /g, ' ([^\\n]*? )?')}\\b`).test(docs)) missing.push(`README and docs/ never show "patroni-chaos ${path}"`);
+  for (const o of u.options) if (!docs.includes(o)) missing.push(`README and docs/ never mention ${o}`);
   return missing;
 }
 
@@ -86,7 +88,7 @@ describe('the workflows', () => {
     for (const f of ['nightly.yml', 'drill.yml', 'upgrade.yml']) expect(calls.filter((c) => c.file === f).length, f).toBeGreaterThan(0);
   });
 
-  it.each(calls.map((c) => [c.file, c.args.join(' '), c.args] as const))('%s: patroni-chaos %s: exists in the CLI and README', (_file, _text, args) => {
+  it.each(calls.map((c) => [c.file, c.args.join(' '), c.args] as const))('%s: patroni-chaos %s: exists in the CLI and in README or docs/', (_file, _text, args) => {
     const usage = checkUsage(buildProgram(), args);
     expect([...usage.problems, ...(usage.problems.length === 0 ? documented(usage) : [])]).toEqual([]);
   });
@@ -158,6 +160,12 @@ describe('the checker itself', () => {
     expect(checkUsage(program, ['cluster', 'status', '--iterations', '3']).problems).toEqual([expect.stringMatching(/^patroni-chaos cluster status: no option --iterations/)]);
     expect(checkUsage(program, ['--version', '--components', '--report', 'dir'])).toEqual({ path: [], options: ['--version', '--components', '--report'], problems: [] });
     expect(checkUsage(program, ['run', '--provider=docker', '--set', 'a=b', 'x.yaml', '--json'])).toEqual({ path: ['run'], options: ['--provider', '--set', '--json'], problems: [] });
+  });
+
+  it('finds a command or an option that README and docs/ never show', () => {
+    expect(documented({ path: ['merge-reports'], options: ['--into'], problems: [] })).toEqual([]);
+    expect(documented({ path: ['merge-reports'], options: ['--into'], problems: [] }, 'node bin/patroni-chaos.js run --into x')).toEqual(['README and docs/ never show "patroni-chaos merge-reports"']);
+    expect(documented({ path: ['run'], options: ['--no-such-option'], problems: [] })).toEqual(['README and docs/ never mention --no-such-option']);
   });
 
   it('follows npm run into package.json', () => {

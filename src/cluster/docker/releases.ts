@@ -1,6 +1,6 @@
 /**
  * The Debian releases the docker provider builds clusters from, and what each
- * one ships. The versions are the archive's as measured (README's release
+ * one ships. The versions are the archive's as measured (docs/providers.md's release
  * table): `requires:` checks a scenario against them before any cluster
  * starts, and a moving suite's images are keyed by what the archive serves at
  * build time instead (images.ts), so a new upload is never hidden behind an

@@ -63,7 +63,7 @@ describe('cluster files (external provider)', () => {
     expect(f.members[0]?.docker).toEqual({ host: 'ssh://ops@10.0.0.1' });
   });
 
-  it('loads the example for the seeds\' compose stack that the README shows (a file only for its REST password)', () => {
+  it('loads the example for the seeds\' compose stack that docs/providers.md shows (a file only for its REST password)', () => {
     const example = readFileSync('compose/external/email-cluster.yaml', 'utf8')
       .replace('/etc/patroni-chaos/email-rest-password', join(dir, 'rest.pw'));
     const f = loadClusterFile(write('email-cluster.yaml', example), { EMAIL_PG_PASSWORD: 'pg-secret' });
