@@ -39,7 +39,7 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
   if (entry === undefined) throw new Error(`unknown provider ${name}; expected one of ${PROVIDERS.join(', ')}`);
   return {
     catalog: {
-      ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing),
+      ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing, entry.exclusive),
       ...(entry.releases ? { releases: entry.releases } : {}),
       ...(entry.versions ? { versions: (release: string | undefined) => (entry.versions as NonNullable<typeof entry.versions>)(release) } : {}),
     },

@@ -137,6 +137,13 @@ export const CAPABILITY_TEXT: Record<Capability, string> = {
   'link-loss': "dropping a share of a member's packets",
 };
 
+/** A fault needing `capability` cannot share a scenario with one needing `with`, for the reason given. */
+export interface ExclusiveAbility {
+  capability: Capability;
+  with: Capability;
+  why: string;
+}
+
 /** Provider-neutral settings of one scenario's cluster. */
 export interface ProviderOptions {
   replication: Replication;
@@ -171,6 +178,12 @@ export interface ProviderEntry {
   readonly releases?: readonly string[];
   /** Why a capability is missing here, when there is more to say than its name. */
   readonly missing?: Partial<Record<Capability, string>>;
+  /**
+   * Abilities this provider has, but not in a run that also uses another
+   * (docker: its iptables rules between containers miss the links a
+   * latency or bandwidth fault sends through the proxy), each with why.
+   */
+  readonly exclusive?: readonly ExclusiveAbility[];
   /** The component versions a run would get (docker: the release table; local: the installed binaries); absent when known only once attached. */
   versions?(release: string | undefined): { versions: Partial<Versions>; source: string };
   create(o: ProviderOptions): ClusterProvider;
