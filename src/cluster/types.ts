@@ -137,6 +137,12 @@ export const CAPABILITY_TEXT: Record<Capability, string> = {
   'link-loss': "dropping a share of a member's packets",
 };
 
+/** What a run asks of the user's consent: what they typed (--confirm-cluster) and the scenarios that would inject faults. */
+export interface Consent {
+  typed: string | undefined;
+  faulting: readonly string[];
+}
+
 /** A fault needing `capability` cannot share a scenario with one needing `with`, for the reason given. */
 export interface ExclusiveAbility {
   capability: Capability;
@@ -195,6 +201,12 @@ export interface ProviderEntry {
   installed?(): Versions;
   /** Makes what a release needs ahead of a run (docker: builds its images); returns one line saying what it made or found. */
   prepare?(release: string, onProgress: (line: string) => void): Promise<string>;
+  /**
+   * The user's consent, before anything is touched, for a provider that runs
+   * on a cluster it did not start (external: its scope typed again, and the
+   * file allowing faults); throws invalid input (ScenarioError) without it.
+   */
+  confirm?(c: Consent): void;
   /** Provider-specific lines for a person holding a started cluster (`cluster up`): containers, commands to reach it. */
   describe?(c: StartedCluster): string[];
 }
