@@ -12,3 +12,31 @@ describe('the docker provider takes latency and bandwidth faults (issue 20)', ()
     }
   });
 });
+
+describe('the CLI reaches the external provider through the registry', () => {
+  it('asks for the cluster file, then takes the provider\'s own gate from its entry', async () => {
+    const { providerEntry } = await import('./providers.js');
+    const { tempTree, removeTempTrees } = await import('../scenario/test-support.js');
+    expect(refusalOf(() => providerEntry('external', undefined))).toEqual(['--cluster-file: required with --provider external: the file that describes the cluster to attach to']);
+    const dir = tempTree({ 'pw': 'secret\n' });
+    const file = tempTree({ 'c.yaml': `scope: email-cluster
+allow_faults: false
+haproxy: { primary: 10.0.0.5:5000, replicas: 10.0.0.5:5001, stats: http://10.0.0.5:7000/ }
+credentials: { superuser: { username: postgres, password_file: ${dir}/pw }, rest: { username: patroni, password_file: ${dir}/pw } }
+members:
+  - { name: patroni1, postgres: "10.0.0.1:5432", rest: "http://10.0.0.1:8008" }
+  - { name: patroni2, postgres: "10.0.0.2:5432", rest: "http://10.0.0.2:8008" }
+etcd:
+  - { name: etcd1, url: "http://10.0.0.1:2379" }
+` });
+    try {
+      const entry = providerEntry('external', `${file}/c.yaml`);
+      expect(providerEntry('external', `${file}/c.yaml`)).toBe(entry);
+      expect(refusalOf(() => entry.confirm?.({ typed: 'email-cluster', faulting: ['kill-primary'] }))).toEqual([
+        `${file}/c.yaml: allow_faults: is not true, and these scenarios inject faults: kill-primary. Set allow_faults: true in the file to let this cluster be faulted`,
+      ]);
+    } finally {
+      removeTempTrees();
+    }
+  });
+});

@@ -1,15 +1,13 @@
-import { loadClusterFile, type ClusterFile } from '../cluster/external/cluster-file.js';
-import { externalEntry } from '../cluster/external/entry.js';
-import { PROVIDERS as REGISTRY } from '../cluster/registry.js';
+import { ATTACHING, PROVIDERS as REGISTRY } from '../cluster/registry.js';
 import { ScenarioError } from '../scenario/errors.js';
-import type { ClusterProvider } from '../cluster/types.js';
+import type { ClusterProvider, ProviderEntry } from '../cluster/types.js';
 import { FAULTS, faultCatalog } from '../faults/index.js';
 import type { FaultCatalog } from '../scenario/catalog.js';
 import { DEFAULT_WAIT_MS, faultsOf } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 
-/** Providers this build can run: the registry's, and `external`, which a cluster file describes. */
-export const PROVIDERS: readonly string[] = [...REGISTRY.keys(), 'external'];
+/** Providers this build can run: the registry's, and those that attach to a cluster a file describes (external). */
+export const PROVIDERS: readonly string[] = [...REGISTRY.keys(), ...ATTACHING.keys()];
 export type ProviderName = string;
 
 /** Links go through proxies only in runs that have a network fault: other runs measure the bare cluster. */
@@ -22,24 +20,30 @@ export interface ProviderChoice {
   create(scenario: Scenario): ClusterProvider;
 }
 
-const clusterFiles = new Map<string, ClusterFile>();
+const attached = new Map<string, ProviderEntry>();
 
-/** The cluster file `--cluster-file` names, read and checked once per process. */
-export function clusterFileOf(path: string | undefined): ClusterFile {
-  if (path === undefined) throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--cluster-file', message: 'required with --provider external: the file that describes the cluster to attach to' }]);
-  const known = clusterFiles.get(path);
+/** A provider's entry from the registry; for one that attaches, the entry for the `--cluster-file`, read and checked once per process. */
+export function providerEntry(name: ProviderName, clusterFile: string | undefined): ProviderEntry {
+  const attach = ATTACHING.get(name);
+  if (attach === undefined) {
+    const entry = REGISTRY.get(name);
+    if (entry === undefined) throw new Error(`unknown provider ${name}; expected one of ${PROVIDERS.join(', ')}`);
+    return entry;
+  }
+  if (clusterFile === undefined) throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--cluster-file', message: `required with --provider ${name}: the file that describes the cluster to attach to` }]);
+  const key = `${name}\0${clusterFile}`;
+  const known = attached.get(key);
   if (known !== undefined) return known;
-  const f = loadClusterFile(path);
-  clusterFiles.set(path, f);
-  return f;
+  const entry = attach(clusterFile);
+  attached.set(key, entry);
+  return entry;
 }
 
 export function providerFor(name: ProviderName, o: { portBase?: number; keepCluster?: boolean; toxiproxy?: string; clusterFile?: string }): ProviderChoice {
-  const entry = name === 'external' ? externalEntry(clusterFileOf(o.clusterFile)) : REGISTRY.get(name);
-  if (entry === undefined) throw new Error(`unknown provider ${name}; expected one of ${PROVIDERS.join(', ')}`);
+  const entry = providerEntry(name, o.clusterFile);
   return {
     catalog: {
-      ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing),
+      ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing, entry.exclusive),
       ...(entry.releases ? { releases: entry.releases } : {}),
       ...(entry.versions ? { versions: (release: string | undefined) => (entry.versions as NonNullable<typeof entry.versions>)(release) } : {}),
     },

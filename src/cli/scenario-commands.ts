@@ -8,8 +8,8 @@ import { ScenarioError } from '../scenario/errors.js';
 import { checkSuites } from '../scenario/targets.js';
 import { faultsOf } from '../scenario/steps.js';
 import type { Suite } from '../scenario/types.js';
-import type { ClusterFile } from '../cluster/external/cluster-file.js';
-import { clusterFileOf, providerFor, PROVIDERS, type ProviderName } from './providers.js';
+import type { ProviderEntry } from '../cluster/types.js';
+import { providerEntry, providerFor, PROVIDERS, type ProviderName } from './providers.js';
 import { runSuites, stamp } from './run-suites.js';
 import { shardArg, shardKeys, suiteUnits, type Shard } from './shard.js';
 import { table } from './table.js';
@@ -123,7 +123,7 @@ export function registerScenarioCommands(program: Command): void {
       }
       const loaded = loadChecked(targets, o.set, o.provider, o.clusterFile);
       const suites = o.tag === undefined ? loaded : withTag(loaded, o.tag);
-      if (o.provider === 'external') confirmExternal(clusterFileOf(o.clusterFile), suites, o.confirmCluster);
+      confirmRun(providerEntry(o.provider, o.clusterFile), suites, o.confirmCluster);
       const { shard, ...rest } = o;
       process.exitCode = await runSuites(suites, { ...rest, ...(shard === undefined ? {} : { shard: shardOf(suites, o.iterations, shard), suiteDir: (s: Suite) => join(o.reportDir, `${stamp()}-${s.name}-shard-${shard.index}of${shard.total}`) }) });
     });
@@ -171,21 +171,8 @@ function shardOf(suites: readonly Suite[], iterations: number | undefined, shard
   return { shard, keys: shardKeys(suites.flatMap((s) => suiteUnits(s, iterations ?? s.iterations)), shard) };
 }
 
-/**
- * The external provider's gate, before anything is touched: the scope typed
- * again on the command line, and `allow_faults: true` in the file for any
- * scenario with a fault. Both are invalid input (exit 2) when missing.
- */
-export function confirmExternal(f: ClusterFile, suites: readonly Suite[], confirm: string | undefined): void {
-  const issues = [];
-  if (confirm !== f.scope) {
-    issues.push({ file: '', line: 0, column: 0, path: '--confirm-cluster', message: confirm === undefined
-      ? `required with --provider external: type the cluster's scope (--confirm-cluster ${f.scope}) to confirm that this run may write to it and fault it`
-      : `"${confirm}" is not the scope ${f.file} names ("${f.scope}")` });
-  }
-  const faulty = [...new Set(suites.flatMap((s) => s.scenarios).filter((sc) => sc.steps.some((st) => faultsOf(st).length > 0)).map((sc) => sc.name))];
-  if (faulty.length > 0 && !f.allowFaults) {
-    issues.push({ file: f.file, line: 0, column: 0, path: 'allow_faults', message: `is not true, and these scenarios inject faults: ${faulty.join(', ')}. Set allow_faults: true in the file to let this cluster be faulted` });
-  }
-  if (issues.length > 0) throw new ScenarioError(issues);
+/** The provider's gate before anything is touched (external: the scope typed again, faults allowed by its file); others need none. */
+export function confirmRun(entry: Pick<ProviderEntry, 'confirm'>, suites: readonly Suite[], typed: string | undefined): void {
+  const faulting = [...new Set(suites.flatMap((s) => s.scenarios).filter((sc) => sc.steps.some((st) => faultsOf(st).length > 0)).map((sc) => sc.name))];
+  entry.confirm?.({ typed, faulting });
 }

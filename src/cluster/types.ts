@@ -137,6 +137,19 @@ export const CAPABILITY_TEXT: Record<Capability, string> = {
   'link-loss': "dropping a share of a member's packets",
 };
 
+/** What a run asks of the user's consent: what they typed (--confirm-cluster) and the scenarios that would inject faults. */
+export interface Consent {
+  typed: string | undefined;
+  faulting: readonly string[];
+}
+
+/** A fault needing `capability` cannot share a scenario with one needing `with`, for the reason given. */
+export interface ExclusiveAbility {
+  capability: Capability;
+  with: Capability;
+  why: string;
+}
+
 /** Provider-neutral settings of one scenario's cluster. */
 export interface ProviderOptions {
   replication: Replication;
@@ -171,6 +184,12 @@ export interface ProviderEntry {
   readonly releases?: readonly string[];
   /** Why a capability is missing here, when there is more to say than its name. */
   readonly missing?: Partial<Record<Capability, string>>;
+  /**
+   * Abilities this provider has, but not in a run that also uses another
+   * (docker: its iptables rules between containers miss the links a
+   * latency or bandwidth fault sends through the proxy), each with why.
+   */
+  readonly exclusive?: readonly ExclusiveAbility[];
   /** The component versions a run would get (docker: the release table; local: the installed binaries); absent when known only once attached. */
   versions?(release: string | undefined): { versions: Partial<Versions>; source: string };
   create(o: ProviderOptions): ClusterProvider;
@@ -182,6 +201,12 @@ export interface ProviderEntry {
   installed?(): Versions;
   /** Makes what a release needs ahead of a run (docker: builds its images); returns one line saying what it made or found. */
   prepare?(release: string, onProgress: (line: string) => void): Promise<string>;
+  /**
+   * The user's consent, before anything is touched, for a provider that runs
+   * on a cluster it did not start (external: its scope typed again, and the
+   * file allowing faults); throws invalid input (ScenarioError) without it.
+   */
+  confirm?(c: Consent): void;
   /** Provider-specific lines for a person holding a started cluster (`cluster up`): containers, commands to reach it. */
   describe?(c: StartedCluster): string[];
 }

@@ -36,6 +36,18 @@ describe('fault registry', () => {
     expect(unsupported('docker')).toEqual([]);
   });
 
+  it('names the faults a fault cannot share a run with, from the provider\'s exclusive abilities', async () => {
+    const { PROVIDERS } = await import('../cluster/registry.js');
+    const docker = PROVIDERS.get('docker');
+    if (docker === undefined) throw new Error('no docker provider');
+    const catalog = faultCatalog(docker.name, docker.capabilities, docker.members, docker.etcdMembers, docker.missing, docker.exclusive);
+    const shaping = ['slow-dcs', 'slow-replication', 'throttle-replication', 'slow-clients'];
+    expect(catalog.actions.get('partition-hosts')?.excludes?.map((x) => [...x.actions].sort())).toEqual([[...shaping].sort()]);
+    expect(catalog.actions.get('drop-packets')?.excludes?.map((x) => [...x.actions].sort())).toEqual([[...shaping].sort()]);
+    // The cuts go to the proxy in such a run, and the rest never touch the links.
+    for (const a of ['partition-dcs', 'isolate', 'partition-majority', 'cut-clients', 'kill', 'slow-dcs']) expect(catalog.actions.get(a)?.excludes).toBeUndefined();
+  });
+
   it('refuses starve-cpu on the local and external providers by name and reason, and offers move-etcd-leader on all three', async () => {
     const { PROVIDERS } = await import('../cluster/registry.js');
     const { externalEntry } = await import('../cluster/external/entry.js');

@@ -1,5 +1,5 @@
 import type { FaultActionInfo, FaultCatalog } from '../scenario/catalog.js';
-import { CAPABILITY_TEXT } from '../cluster/types.js';
+import { CAPABILITY_TEXT, type ExclusiveAbility } from '../cluster/types.js';
 import type { Capability, FaultDefinition } from './types.js';
 import { failover } from './failover.js';
 import { kill } from './kill.js';
@@ -28,17 +28,27 @@ export const FAULTS: ReadonlyMap<string, FaultDefinition> = new Map(
 );
 
 /** What a provider with these capabilities can run, for checking scenarios before it starts. */
-export function faultCatalog(provider: string, capabilities: ReadonlySet<Capability>, members: readonly string[], etcdMembers: readonly string[], why: Partial<Record<Capability, string>> = {}): FaultCatalog {
+export function faultCatalog(provider: string, capabilities: ReadonlySet<Capability>, members: readonly string[], etcdMembers: readonly string[], why: Partial<Record<Capability, string>> = {}, exclusive: readonly ExclusiveAbility[] = []): FaultCatalog {
   const actions = new Map<string, FaultActionInfo>();
   for (const f of FAULTS.values()) {
+    const excludes = exclusiveOf(f, exclusive);
     actions.set(f.action, {
       targets: f.targets,
       supported: f.needs.every((c) => capabilities.has(c)),
       ...(missingWhy(f.needs, capabilities, why) ?? {}),
       ...(f.params ? { params: f.params } : {}),
+      ...(excludes.length > 0 ? { excludes } : {}),
     });
   }
   return { provider, actions, members, etcdMembers, exec: { supported: capabilities.has('exec'), ...(missingWhy(['exec'], capabilities, why) ?? {}) } };
+}
+
+/** The actions a fault cannot share a scenario with: those needing what the provider offers only without the fault's own needs. */
+function exclusiveOf(f: FaultDefinition, exclusive: readonly ExclusiveAbility[]): { actions: string[]; why: string }[] {
+  return exclusive.filter((x) => f.needs.includes(x.capability)).flatMap((x) => {
+    const actions = [...FAULTS.values()].filter((g) => g.needs.includes(x.with)).map((g) => g.action);
+    return actions.length > 0 ? [{ actions, why: x.why }] : [];
+  });
 }
 
 /** The reason a provider cannot run a fault: each capability it lacks, in words. */

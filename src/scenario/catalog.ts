@@ -11,6 +11,8 @@ export interface FaultActionInfo {
   supported: boolean;
   /** Why not, when not supported. */
   unsupported?: string;
+  /** Actions this one cannot share a scenario with on this provider, and why (the provider's own reason). */
+  excludes?: readonly { actions: readonly string[]; why: string }[];
 }
 
 export interface FaultCatalog {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { providerFor } from '../cli/providers.js';
-import { confirmExternal } from '../cli/scenario-commands.js';
+import { confirmRun } from '../cli/scenario-commands.js';
+import { confirmExternal } from '../cluster/external/confirm.js';
 import type { ClusterFile } from '../cluster/external/cluster-file.js';
 import { formatIssue, ScenarioError } from './errors.js';
 import { loadScenarioText } from './load.js';
@@ -94,7 +95,7 @@ steps:
     expect(scenario.sla.map((l) => l.metric)).toContain('rto_ms');
     const file = { file: 'staging.yaml', scope: 'email-cluster', allowFaults: false } as ClusterFile;
     try {
-      confirmExternal(file, [{ name: 's', file: 's.yaml', iterations: 1, scenarios: [scenario] }], 'email-cluster');
+      confirmRun({ confirm: (c) => confirmExternal(file, c) }, [{ name: 's', file: 's.yaml', iterations: 1, scenarios: [scenario] }], 'email-cluster');
       expect.unreachable('a nemesis on a cluster without allow_faults must be refused');
     } catch (err) {
       expect(err).toBeInstanceOf(ScenarioError);

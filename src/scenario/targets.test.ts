@@ -101,6 +101,31 @@ describe('checkScenario', () => {
     ]);
   });
 
+  it('refuses a fault the provider cannot run alongside another of the scenario, at the fault, naming the others and where they are', () => {
+    const excl: FaultCatalog = {
+      ...catalog, provider: 'docker',
+      actions: new Map<string, FaultActionInfo>([
+        ...catalog.actions,
+        ['partition-hosts', { targets: 'cluster', supported: true, excludes: [{ actions: ['slow-dcs', 'slow-clients'], why: 'those go through the proxy' }] }],
+        ['slow-dcs', { targets: 'member', supported: true }],
+        ['slow-clients', { targets: 'member', supported: true }],
+      ]),
+    };
+    const checkWith = (steps: string) => checkScenario(loadScenarioText(`name: t\nsteps:\n${steps}`, 't.yaml'), excl).map(formatIssue);
+    // Either order, and a nemesis that may draw the other.
+    expect(checkWith(`  - fault: { action: slow-dcs, target: primary }
+  - fault: { action: partition-hosts }
+  - nemesis: { duration: 1m, faults: [{ action: kill, target: primary }, { action: slow-clients, target: replica }] }
+`)).toEqual([
+      't.yaml:4:14: steps[1].fault.action: fault "partition-hosts" cannot run in one scenario with "slow-dcs" (steps[0].fault), "slow-clients" (steps[2].nemesis.faults[1]) on provider "docker": those go through the proxy',
+    ]);
+    expect(checkWith('  - nemesis: { duration: 1m, faults: [{ action: partition-hosts }, { action: slow-dcs, target: primary }] }\n')).toEqual([
+      't.yaml:3:41: steps[0].nemesis.faults[0].action: fault "partition-hosts" cannot run in one scenario with "slow-dcs" (steps[0].nemesis.faults[1]) on provider "docker": those go through the proxy',
+    ]);
+    // Alone, or with faults that do not exclude it, it runs.
+    expect(checkWith('  - fault: { action: partition-hosts }\n  - fault: { action: kill, target: primary }\n')).toEqual([]);
+  });
+
   it('names the override that set a bad target', () => {
     const scenario = loadScenarioText('name: t\nsteps:\n  - fault: { action: kill, target: primary }\n', 't.yaml', ['steps[0].fault.target=etcd-all']);
     expect(checkScenario(scenario, catalog).map(formatIssue)).toEqual([

@@ -16,6 +16,7 @@ export function checkScenario(scenario: Scenario, catalog: FaultCatalog): Scenar
     ...checkRelease(scenario, catalog),
     ...checkRequires(scenario, catalog),
     ...scenario.steps.flatMap((step, index) => faultsOf(step).flatMap(({ fault, path }) => checkFault(scenario, { step, index, fault, path }, catalog))),
+    ...checkExclusive(scenario, catalog),
     ...scenario.steps.flatMap((step, index) => (step.kind === 'exec' ? checkExec(scenario, step, index, catalog) : [])),
   ];
 }
@@ -90,6 +91,25 @@ function checkFault(scenario: Scenario, { step: placedIn, index, fault: step, pa
   const paramsError = action.params?.(step.params);
   if (paramsError !== undefined) issues.push(at(['fault'], `parameters of "${step.action}": ${paramsError}`));
   return issues;
+}
+
+/**
+ * Faults the provider can run, but not in one run with some others (the
+ * provider says why): each is refused where it stands, naming the others and
+ * where they stand, whether a step or a nemesis holds them.
+ */
+function checkExclusive(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
+  const placed = scenario.steps.flatMap((step, index) => faultsOf(step).map(({ fault, path }): Placed => ({ step, index, fault, path })));
+  return placed.flatMap(({ step, index, fault, path }) => {
+    const action = catalog.actions.get(fault.action);
+    if (action?.supported !== true) return []; // checkFault reports it
+    return (action.excludes ?? []).flatMap(({ actions, why }) => {
+      const others = placed.filter((o) => actions.includes(o.fault.action));
+      if (others.length === 0) return [];
+      const named = others.map((o) => `"${o.fault.action}" (steps[${o.index}].${o.path.join('.').replace(/\.(\d+)/g, '[$1]')})`);
+      return [issueAt(scenario, step, index)([...path, 'action'], `fault "${fault.action}" cannot run in one scenario with ${[...new Set(named)].join(', ')} on provider "${catalog.provider}": ${why}`)];
+    });
+  });
 }
 
 /** Located through the step's origin when it was loaded from a file; else by path only. */

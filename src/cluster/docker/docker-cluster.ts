@@ -294,7 +294,16 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return this.#cut(others.map((o) => ({ from: member, to: o })), `${member}: iptables DROP both ways with ${others.join(', ')}`);
   }
 
+  /** A fault whose iptables rules match the containers' own addresses, refused where the links go through the proxy (validate refuses it first). */
+  #unproxied(fault: string, does: string): Promise<never> | undefined {
+    if (this.runLinks === undefined) return undefined;
+    return Promise.reject(new HarnessError('FAULT_FAILED', `${fault} cannot ${does} in docker run ${this.runId}: its links go through the link proxy (the run has a latency or bandwidth fault), past rules between the containers; run it in a scenario without one`));
+  }
+
   loseLinks(member: string, kinds: readonly LinkKind[], probability: number): Promise<Loss> {
+    // The bursts that prove the loss go between the containers directly: they would show a loss the proxied traffic never had.
+    const refused = this.#unproxied('drop-packets', `thin ${member}'s links`);
+    if (refused !== undefined) return refused;
     const others = [...new Set(kinds.flatMap((k) => this.peersOf(member, k)))];
     return lossyPaths(this.#probes, `pl-${this.runId}-${++this.#partitionSeq}`, member, others, probability, `${member}: iptables DROP of ${percent(probability)} of the packets both ways with ${others.join(', ')}`);
   }
@@ -302,7 +311,8 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   /** Applies a grudge between hosts: each container of a host drops what each container of the hosts it holds a grudge against sends. */
   grudge(drops: ReadonlyMap<string, readonly string[]>): Promise<Cut> {
     // Member -> etcd and member -> member traffic crosses the proxy there: rules between hosts would leave it open.
-    if (this.runLinks !== undefined) return Promise.reject(new HarnessError('FAULT_FAILED', `partition-hosts cannot cut the links of docker run ${this.runId}: they go through the link proxy (the run has a latency or bandwidth fault); run it in a scenario without one`));
+    const refused = this.#unproxied('partition-hosts', 'partition the hosts');
+    if (refused !== undefined) return refused;
     const containers = (host: string) => {
       const i = this.hosts.indexOf(host);
       if (i < 0) throw new HarnessError('FAULT_FAILED', `no host "${host}" (hosts: ${this.hosts.join(', ')})`);

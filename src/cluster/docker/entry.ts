@@ -5,6 +5,8 @@ import { RELEASE_INFO } from './releases.js';
 import { downDocker, runningDocker } from './running.js';
 import { startDockerCluster } from './start.js';
 
+const PROXIED = "a latency or bandwidth fault sends every member's etcd, peer and client links through the run's proxy container (member -> proxy -> peer),";
+
 class DockerProvider implements ClusterProvider {
   readonly name = 'docker';
   constructor(private readonly o: ProviderOptions) {}
@@ -40,6 +42,12 @@ export const DOCKER: ProviderEntry = {
   releases: RELEASES,
   missing: {
   },
+  // A latency or bandwidth fault sends every member's etcd, peer and client links through the proxy container
+  // (proxied-links.ts); rules matching the other containers' addresses then miss the cluster's traffic.
+  exclusive: [
+    { capability: 'host-partition', with: 'link-shape', why: `${PROXIED} so its rules between the hosts' container addresses would leave the cluster's own traffic flowing (run them in separate scenarios)` },
+    { capability: 'link-loss', with: 'link-shape', why: `${PROXIED} so its rules on the member's and its peers' addresses would drop none of the cluster's own traffic, while the proof's packets, sent between the containers directly, showed a loss (run them in separate scenarios)` },
+  ],
   versions: (release) => {
     const r = (release ?? 'bookworm') as Release;
     return { versions: RELEASE_INFO[r].versions, source: `release ${r} (Debian ${RELEASE_INFO[r].suite}, as measured ${RELEASE_INFO[r].measured})` };

@@ -1,6 +1,7 @@
 import { liveClusters } from '../live.js';
 import type { Capability, ClusterProvider, ProviderEntry, StartedCluster } from '../types.js';
 import type { ClusterFile } from './cluster-file.js';
+import { confirmExternal } from './confirm.js';
 import { ExternalCluster } from './external-cluster.js';
 
 /** What the cluster file makes possible, and why the rest is not. */
@@ -43,6 +44,7 @@ export function externalEntry(f: ClusterFile): ProviderEntry {
     missing,
     members: f.members.map((m) => m.name),
     etcdMembers: f.etcd.map((e) => e.name),
+    confirm: (c) => confirmExternal(f, c),
     create: (o): ClusterProvider => ({
       name: 'external',
       async start({ onProgress }): Promise<StartedCluster> {
