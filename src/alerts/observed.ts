@@ -38,9 +38,11 @@ export function observe(scrapes: readonly Scrape[]): Observed {
     }
   }
   const targets = [...byTarget.values()];
+  // No scrape at all proves nothing missing: every kind of target stands unread.
+  const none = targets.length === 0 ? (['patroni', 'etcd'] as const).map((kind) => ({ kind, name: '(every target)', why: 'no scrape was taken' })) : [];
   return {
     series: [...seen.values()],
-    unread: targets.filter((t) => !t.full).map((t) => ({ kind: t.kind, name: t.name, why: t.why ?? 'not scraped' })),
+    unread: [...none, ...targets.filter((t) => !t.full).map((t) => ({ kind: t.kind, name: t.name, why: t.why ?? 'not scraped' }))],
     read: { patroni: targets.filter((t) => t.full && t.kind === 'patroni').length, etcd: targets.filter((t) => t.full && t.kind === 'etcd').length },
   };
 }

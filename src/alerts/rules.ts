@@ -52,7 +52,8 @@ const ruleSchema = z.looseObject({
   annotations: stringMap.optional(),
 });
 const groupSchema = z.looseObject({ name: z.string().min(1), rules: z.array(ruleSchema) });
-const fileSchema = z.union([z.strictObject({ groups: z.array(groupSchema).min(1) }), z.array(ruleSchema).min(1)]);
+const groupsSchema = z.strictObject({ groups: z.array(groupSchema).min(1) });
+const listSchema = z.array(ruleSchema).min(1);
 
 export function loadRuleFile(path: string, label: string): RuleFile {
   let text: string;
@@ -73,7 +74,8 @@ export function ruleFileFromText(text: string, label: string): RuleFile {
   } catch (err) {
     throw new HarnessError('INTERNAL', `${label}: not YAML: ${errorMessage(err)}`, { cause: err });
   }
-  const parsed = fileSchema.safeParse(data);
+  // A bare list is read as the rules it lists; anything else must be Prometheus's shape.
+  const parsed = Array.isArray(data) ? listSchema.safeParse(data) : groupsSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HarnessError('INTERNAL', `${label}: ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'not a rules file'}`);

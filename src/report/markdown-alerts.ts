@@ -11,11 +11,14 @@ export function alertsSection(a: AlertsReport): string {
   const can = a.rules.filter((r) => r.can_fire === true);
   const missingCell = (r: AlertsReport['rules'][number]) => (r.missing.length === 0 ? r.reason : r.missing.map((m) => `${m.selector}: ${m.why}`).join('; '));
   if (never.length > 0) {
-    parts.push(`**${never.length} of ${a.rules.length} rules can never fire** (the series they need are not exported):\n\n${mdTable(['rule', 'expression', 'missing series', 'source'], never.map((r) => [r.name, r.expr, missingCell(r), `${r.file} (${r.source})`]))}`);
+    parts.push(`**${never.length} of ${a.rules.length} rules can never fire** (the series they need are not exported):\n\n${mdTable(['rule', 'expression', 'missing series', 'source'], never.map((r) => [r.name, r.expr, missingCell(r), `${r.file}; ${r.source}`]))}`);
   }
-  if (unsure.length > 0) parts.push(`**${unsure.length} could not be settled:**\n\n${mdTable(['rule', 'expression', 'why'], unsure.map((r) => [r.name, r.expr, r.missing.length === 0 ? r.reason : `${r.reason} (missing: ${missingCell(r)})`]))}`);
+  if (unsure.length > 0) parts.push(`**${unsure.length} could not be settled:**\n\n${mdTable(['rule', 'expression', 'why'], unsure.map((r) => [r.name, r.expr, r.reason]))}`);
   if (can.length > 0) parts.push(`**${can.length} can fire** (every series they need is exported; values are not judged): ${can.map((r) => code(r.name)).join(', ')}.`);
-  const adapted = a.rules.filter((r) => r.adapted.length > 0).map((r) => `- ${r.name}: ${r.adapted.join('; ')}`);
+  // One line per adaptation, naming its rules: the scope is read the same way in most of them.
+  const byText = new Map<string, string[]>();
+  for (const r of a.rules) for (const x of r.adapted) byText.set(x, [...(byText.get(x) ?? []), r.name]);
+  const adapted = [...byText].map(([text, names]) => `- ${text}: ${names.join(', ')}`);
   const files = a.rule_files.flatMap((f) => [
     ...(f.error === undefined ? [] : [`- ${f.file}: not read: ${f.error}`]),
     ...(f.loadable === false ? [`- ${f.file}: Prometheus would not load it as written${f.adapted.length > 0 ? `: ${f.adapted.join('; ')}` : ''}`] : []),
