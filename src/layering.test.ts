@@ -48,6 +48,10 @@ describe('layering', () => {
     expect([...offending('checks', /cluster\/types/), ...offending('sla', /cluster\/types/)]).toEqual([]);
   });
 
+  it('the alerts reach the cluster only through the endpoints it declares', () => {
+    expect(offending('alerts', /cluster\//)).toEqual([]);
+  });
+
   it('faults reach links through the ability, not through a Toxiproxy client', () => {
     expect(offending('faults', /toxiproxy-node-client/)).toEqual([]);
   });

@@ -5,6 +5,7 @@
  * answer is recorded, and so is an error in the report itself.
  */
 import { errorMessage } from '../errors.js';
+import { now } from '../history/clock.js';
 import { alertsReport, ALERTS_NOTE, loadDocumentedRules, type AlertsReport } from './report.js';
 import { targetsOf, type Scrape, type ScrapeEndpoints } from './scrape.js';
 
@@ -18,7 +19,7 @@ export class AlertScrapes<C extends ScrapeEndpoints> {
 
   async take(c: C): Promise<void> {
     if (this.scrape === undefined) return;
-    const at = Date.now();
+    const at = now();
     this.#scrapes.push(await this.scrape(c).catch((err: unknown): Scrape => ({ at, targets: targetsOf(c).map((t) => ({ ...t, ok: false, error: errorMessage(err) })) })));
   }
 

@@ -6,6 +6,7 @@
  */
 import { request } from 'undici';
 import { errorMessage } from '../errors.js';
+import { now } from '../history/clock.js';
 import { parseExposition, type Labels } from './exposition.js';
 
 export type TargetKind = 'patroni' | 'etcd';
@@ -22,7 +23,7 @@ export interface Target {
 export type TargetScrape = Target & ({ ok: true; series: Labels[]; badLines: number } | { ok: false; error: string });
 
 export interface Scrape {
-  /** When the scrape started (epoch ms). */
+  /** When the scrape started (epoch ms, the history's clock, so that it orders with the run's events). */
   at: number;
   targets: TargetScrape[];
 }
@@ -43,7 +44,7 @@ export function targetsOf(c: ScrapeEndpoints): Target[] {
 
 /** Scrapes every target at once, each bounded by `timeoutMs`. Never throws. */
 export async function scrapeCluster(c: ScrapeEndpoints, timeoutMs = 3000): Promise<Scrape> {
-  const at = Date.now();
+  const at = now();
   return { at, targets: await Promise.all(targetsOf(c).map((t) => scrapeTarget(t, timeoutMs))) };
 }
 
