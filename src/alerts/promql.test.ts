@@ -77,6 +77,12 @@ describe('matchesValue', () => {
     expect(matchesValue({ label: 'r', op: '!~', value: 'a|b' }, 'b')).toBe(false);
   });
 
+  it("RE2's (?i) and a dot that matches a newline", () => {
+    expect(matchesValue({ label: 'r', op: '=~', value: '(?i)PRIMARY' }, 'primary')).toBe(true);
+    expect(matchesValue({ label: 'r', op: '=~', value: 'a.b' }, 'a\nb')).toBe(true);
+    expect(parsePromql('x{r=~"(?i)primary"}').ok).toBe(true);
+  });
+
   it('a missing label is the empty value', () => {
     expect(matchesValue({ label: 'r', op: '=', value: '' }, '')).toBe(true);
     expect(matchesValue({ label: 'r', op: '!=', value: 'primary' }, '')).toBe(true);

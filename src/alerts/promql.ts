@@ -177,7 +177,9 @@ export function compileRegex(re: string, where: string): RegExp {
   const known = REGEXES.get(re);
   if (known !== undefined) return known;
   try {
-    const compiled = new RegExp(`^(?:${re})$`, 'su');
+    // RE2's leading (?i), which Prometheus users write for case-insensitive matches, is a flag in JavaScript.
+    const insensitive = re.startsWith('(?i)');
+    const compiled = new RegExp(`^(?:${insensitive ? re.slice(4) : re})$`, insensitive ? 'siu' : 'su');
     REGEXES.set(re, compiled);
     return compiled;
   } catch (err) {

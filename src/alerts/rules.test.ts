@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTED_RULE_FILES, loadRuleFile, ruleFileFromText } from './rules.js';
+import { DOCUMENTED_RULE_FILES, isAlertRuleFile, loadRuleFile, ruleFileFromText } from './rules.js';
 
 const [runbook, design] = DOCUMENTED_RULE_FILES.map((f) => loadRuleFile(f.path, f.label));
 
@@ -54,5 +55,13 @@ describe('ruleFileFromText', () => {
     const f = ruleFileFromText(`${head}- alert: A\n  expr: up == 0\n  labels: {severity: page}\n  severity: critical\n`, 'f.yml');
     expect(f.rules[0]?.labels).toEqual({ severity: 'page' });
     expect(f.rules[0]?.adapted).toEqual(['severity dropped: Prometheus rejects unknown rule fields']);
+  });
+});
+
+describe('isAlertRuleFile', () => {
+  it('tells the shipped rule files from scenarios', () => {
+    for (const f of DOCUMENTED_RULE_FILES) expect(isAlertRuleFile(readFileSync(f.path, 'utf8')), f.label).toBe(true);
+    expect(isAlertRuleFile('name: kill-primary\nsteps:\n  - wait_for: healthy\n')).toBe(false);
+    expect(isAlertRuleFile('suite: nightly\nscenarios: [a.yaml]\n')).toBe(false);
   });
 });

@@ -55,6 +55,11 @@ const groupSchema = z.looseObject({ name: z.string().min(1), rules: z.array(rule
 const groupsSchema = z.strictObject({ groups: z.array(groupSchema).min(1) });
 const listSchema = z.array(ruleSchema).min(1);
 
+/** A Prometheus rules file (or the documents' bare list of rules), as opposed to a scenario: `list` leaves these out. */
+export function isAlertRuleFile(text: string): boolean {
+  return /^groups:/m.test(text) || /^- alert:/m.test(text);
+}
+
 export function loadRuleFile(path: string, label: string): RuleFile {
   let text: string;
   try {
