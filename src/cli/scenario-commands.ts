@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { isAlertRuleFile } from '../alerts/rules.js';
 import { EXIT } from '../errors.js';
 import { loadTargets } from '../scenario/load.js';
 import { KNOWN_FINDINGS_ROOT, knownFindingsBeside } from '../scenario/load-known-findings.js';
@@ -49,7 +50,7 @@ function yamlFilesUnder(dir: string, prefix = ''): string[] {
 
 /**
  * What `list` shows, as text and as JSON: every scenario and suite file
- * under `dir` (subfolders too; known-findings files left out). With `tag`,
+ * under `dir` (subfolders too; known-findings and alert rule files left out). With `tag`,
  * only the scenario files having it and the suites holding at least one
  * scenario having it (a suite's entry still lists all its scenarios).
  */
@@ -57,7 +58,7 @@ export function listRows(dir: string, tag?: string): ListEntry[] {
   const root = resolve(dir);
   const files = yamlFilesUnder(root)
     .map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }))
-    .filter((f) => !new RegExp(`^${KNOWN_FINDINGS_ROOT}:`, 'm').test(f.text));
+    .filter((f) => !new RegExp(`^${KNOWN_FINDINGS_ROOT}:`, 'm').test(f.text) && !isAlertRuleFile(f.text));
   const suites = loadTargets(files.map((f) => join(root, f.file)));
   const entries = suites.map((s, i): ListEntry => {
     const { file = '', text = '' } = files[i] ?? {};

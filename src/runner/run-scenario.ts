@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AlertScrapes } from '../alerts/in-run.js';
 import { judge } from '../checks/judge.js';
 import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
 import type { EtcdClusterIdReading } from '../cluster/identity.js';
@@ -58,6 +59,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   const provider = o.provider(scenario);
   // Marks of the wall-time parts: started, healthy, steps done, converged, stopped.
   const marks: { healthy?: number; steps?: number; converged?: number } = {};
+  const alerts = new AlertScrapes(parts.scrapeMetrics);
   progress.start();
   try {
     cluster = await provider.start({ onProgress: (m) => progress.say(m) });
@@ -88,6 +90,8 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         throw err;
       });
     if (scenario.steps.some((s) => s.kind === 'wait_for' && s.condition === 'etcd-new-cluster')) run.etcdClusterAtStart = await etcdClusterBefore(run);
+    // The documented alerts are read against what the healthy cluster exports, before any fault changes it.
+    await alerts.take(c);
     run.workload.start();
     try {
       for (const [i, step] of scenario.steps.entries()) {
@@ -104,6 +108,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         await finalConvergence(run, o.finalConvergeMs ?? convergeBudget(scenario));
         await finalRead(run);
         marks.converged = Date.now();
+        await alerts.take(c);
       } finally {
         await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
       }
@@ -121,6 +126,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   const endedAt = Date.now();
   const events = history;
   const versions = cluster?.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null };
+  const alertsReport = alerts.report(cluster?.scope, startedAt);
   return {
     runId: cluster?.runId ?? 'not-started',
     scenario,
@@ -136,6 +142,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     release: () => history.dispose(),
     ...(harnessError ? { harnessError } : {}),
     ...(cluster ? { logsDir: 'logs' } : {}),
+    ...(alertsReport === undefined ? {} : { alerts: alertsReport }),
   };
 }
 
