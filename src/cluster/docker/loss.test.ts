@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import { BURST_SCRIPT, countersByComment, lossComment, lossRules, lossyPaths, percent } from './loss.js';
 import type { ProbeTarget } from './partition.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import { allCures, partition, probedCut, probePath, type PartitionTarget, type ProbeTarget } from './partition.js';
 
 /** A fake of the containers' INPUT chains: rules as strings, per container. */

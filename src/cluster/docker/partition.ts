@@ -9,7 +9,7 @@
 import { HarnessError, errorMessage } from '../../errors.js';
 import { now } from '../../history/clock.js';
 import type { Cut, CutPath, Reach } from '../types.js';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 
 /** Removes exactly the rules one partition added; a second call does nothing. */
 export type Cure = () => Promise<void>;

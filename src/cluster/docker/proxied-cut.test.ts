@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkProbe } from '../types.js';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import type { DockerLink } from './links.js';
 import { cutLinkPorts, portRules } from './proxied-cut.js';
 

@@ -13,7 +13,7 @@ import { HarnessError } from '../../errors.js';
 import { now } from '../../history/clock.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import type { Cut, CutPath, LinkKind, LinkProbe, Reach } from '../types.js';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import type { DockerLink } from './links.js';
 import { GONE, PAUSED } from './partition.js';
 

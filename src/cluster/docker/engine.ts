@@ -1,0 +1,281 @@
+/**
+ * The one place that talks to a Docker Engine: dockerode over the Engine
+ * API (the design's choice), one client per daemon. A call is one HTTP
+ * request on the daemon's socket instead of a docker CLI process, and the
+ * same client reaches a remote daemon over tcp+TLS or ssh (the external
+ * provider). `docker build` stays on the CLI (cli.ts).
+ *
+ * No API version is pinned: an unversioned path gets the daemon's own
+ * version (1.41 on Debian's docker.io 20.10), as the CLI's negotiation
+ * does, and every field used here exists since API 1.25.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { errorMessage, HarnessError } from '../../errors.js';
+
+/** What a command gave: the exit code and its output, as a CLI call gave them. */
+export interface DockerResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** How to reach a Docker daemon (a cluster file's `docker:`); none: DOCKER_HOST or the local socket. */
+export interface DockerAccess {
+  /** unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host. */
+  host?: string;
+  /** Client TLS for a tcp:// host: paths of the CA, the certificate and its key. */
+  tls?: { ca: string; cert: string; key: string };
+}
+
+export const INSTALL_DOCKER = 'apt-get install -y docker.io';
+export const START_DOCKERD = 'dockerd > /tmp/dockerd.log 2>&1 &   (or: systemctl start docker)';
+
+/** The exit code of a call that ran out of time: the CLI killed by SIGKILL gave 128. */
+export const TIMED_OUT = 128;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * dockerode's options for a daemon. Without a host dockerode reads
+ * DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself (docker-modem's
+ * defaults). With one, every field is set, so that none leaks in from those
+ * variables (the modem merges them under the options); TLS without files
+ * given is the CLI's: DOCKER_TLS_VERIFY set, certificates in DOCKER_CERT_PATH or ~/.docker.
+ */
+export function clientOptions(a: DockerAccess, env: Env = process.env, read: (path: string) => Buffer = readFileSync): Docker.DockerOptions {
+  if (a.host === undefined) return {};
+  const none = { socketPath: undefined, host: undefined, port: undefined, ca: undefined, cert: undefined, key: undefined, username: undefined };
+  if (a.host.startsWith('unix://')) return { ...none, socketPath: a.host.slice('unix://'.length), protocol: 'http' };
+  const url = new URL(a.host.includes('//') ? a.host : `tcp://${a.host}`);
+  if (url.protocol === 'ssh:') {
+    return {
+      ...none, protocol: 'ssh', host: url.hostname, port: url.port === '' ? 22 : Number(url.port),
+      ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+      ...(env.SSH_AUTH_SOCK === undefined ? {} : { sshOptions: { agent: env.SSH_AUTH_SOCK } }),
+    };
+  }
+  if (url.protocol !== 'tcp:') throw new HarnessError('INTERNAL', `docker host ${a.host}: expected unix://, tcp:// or ssh://`);
+  const certDir = env.DOCKER_CERT_PATH ?? join(homedir(), '.docker');
+  const files = a.tls ?? (env.DOCKER_TLS_VERIFY ? { ca: join(certDir, 'ca.pem'), cert: join(certDir, 'cert.pem'), key: join(certDir, 'key.pem') } : undefined);
+  const base = { ...none, host: url.hostname, port: url.port === '' ? (files ? 2376 : 2375) : Number(url.port) };
+  if (files === undefined) return { ...base, protocol: 'http' };
+  return { ...base, protocol: 'https', ca: read(files.ca), cert: read(files.cert), key: read(files.key) };
+}
+
+const clients = new Map<string, Docker>();
+
+/** The client of a daemon, made once per process. */
+export function engine(a: DockerAccess = {}): Docker {
+  const key = JSON.stringify([a.host ?? '', a.tls?.ca, a.tls?.cert, a.tls?.key]);
+  let c = clients.get(key);
+  if (c === undefined) {
+    c = new Docker(clientOptions(a));
+    clients.set(key, c);
+  }
+  return c;
+}
+
+/** Where a daemon is, for messages. */
+export function daemonName(a: DockerAccess = {}, env: Env = process.env): string {
+  return a.host ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+}
+
+interface ApiError {
+  statusCode?: number;
+  json?: { message?: string } | null;
+  code?: string;
+}
+
+/** The HTTP status of an Engine API error (404 no such container, 409 not running or paused), else undefined. */
+export function statusOf(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null ? (err as ApiError).statusCode : undefined;
+}
+
+const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT']);
+
+/** What the docker CLI would have printed for a failed call: the daemon's own message, or why it was not reached. */
+export function engineMessage(err: unknown, a: DockerAccess = {}): string {
+  if (err instanceof EngineTimeout) return err.message;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as ApiError;
+  const daemonSays = e.json?.message;
+  if (typeof daemonSays === 'string' && daemonSays !== '') return `Error response from daemon: ${daemonSays}`;
+  if (e.statusCode !== undefined) return `Error response from daemon: ${errorMessage(err).replace(/^\(HTTP code \d+\) /, '').trim()}`;
+  if (e.code !== undefined && UNREACHABLE.has(e.code)) return `Cannot connect to the Docker daemon at ${daemonName(a)} (${errorMessage(err)}). Is the docker daemon running?`;
+  return errorMessage(err);
+}
+
+export class EngineTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`(timed out after ${ms} ms)`);
+    this.name = 'EngineTimeout';
+  }
+}
+
+/**
+ * Runs a call with a deadline: its signal aborts the request, and the
+ * promise rejects with EngineTimeout at the deadline even when the call
+ * ignores the signal (a hijacked stream).
+ */
+export async function within<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ac.abort();
+      reject(new EngineTimeout(ms));
+    }, ms);
+  });
+  try {
+    return await Promise.race([call(ac.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A call whose failure is an error: the HarnessError names the call and says what the daemon said. */
+export async function engineOk<T>(what: string, ms: number, call: (signal: AbortSignal) => Promise<T>, a: DockerAccess = {}): Promise<T> {
+  try {
+    return await within(ms, call);
+  } catch (err) {
+    throw new HarnessError('INTERNAL', `docker ${what} failed: ${engineMessage(err, a).slice(-2000)}`, { cause: err });
+  }
+}
+
+/** A call whose failure is a result (exit 1, or 128 out of time), as the CLI's exit code was. */
+export async function engineResult(ms: number, call: (signal: AbortSignal) => Promise<unknown>, a: DockerAccess = {}): Promise<DockerResult> {
+  try {
+    await within(ms, call);
+    return { code: 0, stdout: '', stderr: '' };
+  } catch (err) {
+    return { code: err instanceof EngineTimeout ? TIMED_OUT : 1, stdout: '', stderr: engineMessage(err, a) };
+  }
+}
+
+/** The stdout and stderr of a multiplexed stream (a non-TTY exec or logs), split by docker-modem's demuxStream. */
+export function demuxed(modem: { demuxStream: Docker['modem']['demuxStream'] }, stream: NodeJS.ReadableStream): Promise<{ stdout: string; stderr: string }> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const o = new PassThrough();
+  const e = new PassThrough();
+  o.on('data', (c: Buffer) => out.push(c));
+  e.on('data', (c: Buffer) => err.push(c));
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    };
+    modem.demuxStream(stream, o, e);
+    stream.on('end', finish);
+    stream.on('close', finish);
+    stream.on('error', (x: Error) => { if (!done) { done = true; reject(x); } });
+  });
+}
+
+/**
+ * An exec's result from its output and its inspection. A process that
+ * could not start (no such binary) leaves the runtime's error on the
+ * stream's stdout and exit code 126; the CLI printed that on stderr.
+ */
+export function execResult(out: { stdout: string; stderr: string }, exitCode: number): DockerResult {
+  if (exitCode === 126 && /^OCI runtime exec failed/.test(out.stdout)) return { code: 126, stdout: '', stderr: out.stdout + out.stderr };
+  return { code: exitCode, ...out };
+}
+
+export interface ExecOptions {
+  user?: string;
+  timeoutMs?: number;
+  /** Bytes for the command's stdin, closed after them. */
+  input?: string | Buffer;
+  /** Started and not waited for (`docker exec -d`): the result is 0 once it started. */
+  detach?: boolean;
+}
+
+/**
+ * Runs argv in a container and returns its exit code (from the exec's
+ * inspection) and output; a non-zero exit, a missing or stopped container
+ * are results (exit 1 with the daemon's message), as with `docker exec`.
+ * At the deadline the harness stops waiting (128); the process in the
+ * container is not killed, as it was not when the CLI was.
+ */
+export async function execIn(container: string, argv: readonly string[], o: ExecOptions = {}, a: DockerAccess = {}): Promise<DockerResult> {
+  const d = engine(a);
+  const ms = o.timeoutMs ?? 60_000;
+  const start = Date.now();
+  try {
+    return await within(ms, async (signal) => {
+      const exec = await d.getContainer(container).exec({
+        Cmd: [...argv], AttachStdout: o.detach !== true, AttachStderr: o.detach !== true, AttachStdin: o.input !== undefined,
+        ...(o.user === undefined ? {} : { User: o.user }), abortSignal: signal,
+      });
+      if (o.detach === true) {
+        await exec.start({ Detach: true, abortSignal: signal });
+        return { code: 0, stdout: '', stderr: '' };
+      }
+      const stream = await exec.start({ hijack: true, stdin: o.input !== undefined });
+      signal.addEventListener('abort', () => stream.destroy(), { once: true });
+      const output = demuxed(d.modem, stream);
+      if (o.input !== undefined) stream.end(o.input);
+      const out = await output;
+      // The stream ends when the process closed its output; it may still be exiting.
+      for (;;) {
+        const info = await exec.inspect({ abortSignal: signal });
+        if (!info.Running && info.ExitCode !== null) return execResult(out, info.ExitCode);
+        if (Date.now() - start > ms) throw new EngineTimeout(ms);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+  } catch (err) {
+    return { code: err instanceof EngineTimeout ? TIMED_OUT : 1, stdout: '', stderr: engineMessage(err, a) };
+  }
+}
+
+/** `since` as the Engine API takes it: seconds.nanoseconds since the epoch (the CLI converts an ISO time so). */
+export function sinceParam(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new HarnessError('INTERNAL', `not a time: ${iso}`);
+  return `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}000000`;
+}
+
+/** A container's output so far, stdout and stderr apart (`docker logs`); throws when the daemon refuses. */
+export async function containerLogs(container: string, o: { tail?: number; since?: string; timestamps?: boolean; timeoutMs?: number } = {}, a: DockerAccess = {}): Promise<{ stdout: string; stderr: string }> {
+  const d = engine(a);
+  return engineOk(`logs ${container}`, o.timeoutMs ?? 30_000, async (signal) => {
+    const body: unknown = await d.getContainer(container).logs({
+      follow: false, stdout: true, stderr: true, timestamps: o.timestamps === true,
+      ...(o.tail === undefined ? {} : { tail: o.tail }), ...(o.since === undefined ? {} : { since: sinceParam(o.since) as unknown as number }),
+      abortSignal: signal,
+    });
+    // Without follow dockerode buffers the body (and would parse one that is JSON: never a multiplexed one, which starts with its stream byte).
+    const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    return demuxed(d.modem, Readable.from([raw]));
+  }, a);
+}
+
+/**
+ * Fails with the command that fixes it when no daemon answers, so a run
+ * never dies later on a cryptic error; returns the daemon's version.
+ */
+export async function requireDaemon(a: DockerAccess = {}): Promise<string> {
+  try {
+    // The deadline ends the wait (the typings take no signal for /version).
+    const v = await within(15_000, () => engine(a).version());
+    if (typeof v.Version === 'string' && v.Version !== '') return v.Version;
+    throw new Error('the daemon gave no version');
+  } catch (err) {
+    throw noDaemon(err, a);
+  }
+}
+
+/** The error of a daemon that does not answer: why, and how to start one. */
+export function noDaemon(err: unknown, a: DockerAccess = {}): HarnessError {
+  // The daemon's own words when it answered with an error, else the socket's (connect ENOENT /var/run/docker.sock).
+  const text = statusOf(err) === undefined ? errorMessage(err) : engineMessage(err, a);
+  const why = text.split('\n').find((l) => l.trim() !== '') ?? 'no answer';
+  return new HarnessError('MISSING_BINARY', `no Docker daemon answers at ${daemonName(a)} (${why}). Start it as root with: ${START_DOCKERD}`, { cause: err });
+}
