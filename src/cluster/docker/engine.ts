@@ -248,7 +248,8 @@ export async function containerLogs(container: string, o: { tail?: number; since
   return engineOk(`logs ${container}`, o.timeoutMs ?? 30_000, async (signal) => {
     const body: unknown = await d.getContainer(container).logs({
       follow: false, stdout: true, stderr: true, timestamps: o.timestamps === true,
-      ...(o.tail === undefined ? {} : { tail: o.tail }), ...(o.since === undefined ? {} : { since: sinceParam(o.since) as unknown as number }),
+      ...(o.tail === undefined ? {} : { tail: o.tail }), // The typings say a number; the API takes the string, and only it keeps the fraction of a second.
+      ...(o.since === undefined ? {} : { since: sinceParam(o.since) as unknown as number }),
       abortSignal: signal,
     });
     // Without follow dockerode buffers the body (and would parse one that is JSON: never a multiplexed one, which starts with its stream byte).
