@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../errors.js';
-import { clientOptions, demuxed, EngineTimeout, engineMessage, engineResult, execResult, noDaemon, sinceParam, TIMED_OUT, within } from './engine.js';
+import { clientOptions, demuxed, EngineTimeout, engineMessage, engineResult, execResult, execWith, noDaemon, sinceParam, TIMED_OUT, within, type ExecClient } from './engine.js';
 
 /** One frame of the Engine's multiplexed stream: stream byte (1 stdout, 2 stderr), 3 zero bytes, big-endian length, payload. */
 function frame(stream: 1 | 2, text: string): Buffer {
@@ -14,6 +14,120 @@ function frame(stream: 1 | 2, text: string): Buffer {
 }
 
 const modem = new Docker({ socketPath: '/nonexistent.sock' }).modem;
+
+/** An Engine API error as docker-modem makes it; a streamed call (exec start) has no json, its body only in the text. */
+function apiError(status: number, reason: string | undefined, body: string, streamed = false): Error {
+  return Object.assign(new Error(`(HTTP code ${status}) ${reason ?? 'unexpected'} - ${body} `), { statusCode: status, reason, json: streamed ? null : { message: body } });
+}
+
+/** A hijacked exec stream: the frames given, then (unless `open`) its end; `onWrite` answers each write to stdin. */
+function execStream(frames: Buffer[], o: { open?: boolean; onWrite?: (chunk: Buffer, done: (err?: Error) => void) => void } = {}): Duplex & { written: Buffer[] } {
+  const written: Buffer[] = [];
+  const s = new Duplex({
+    read() {
+      for (const f of frames.splice(0)) this.push(f);
+      if (o.open !== true) this.push(null);
+    },
+    write(chunk: Buffer, _enc, done) {
+      written.push(chunk);
+      if (o.onWrite) o.onWrite(chunk, done);
+      else done();
+    },
+  });
+  return Object.assign(s, { written });
+}
+
+/** A client whose one exec does what it is told: create and start (or their refusals), then the inspection's exit code. */
+function fakeClient(o: { create?: () => Promise<void>; start: (opts: Docker.ExecStartOptions) => Promise<Duplex>; exitCode?: number; inspect?: () => Promise<never> }) {
+  const created: Docker.ExecCreateOptions[] = [];
+  const started: Docker.ExecStartOptions[] = [];
+  const client: ExecClient = {
+    modem,
+    getContainer: () => ({
+      exec: async (opts) => {
+        created.push(opts);
+        await o.create?.();
+        return {
+          start: (opts2) => { started.push(opts2); return o.start(opts2); },
+          inspect: async () => (o.inspect ? o.inspect() : { Running: false, ExitCode: o.exitCode ?? 0 }),
+        };
+      },
+    }),
+  };
+  return { client, created, started };
+}
+
+describe('execWith: an exec through the Engine API, as `docker exec` gave it', () => {
+  it('gives the inspection\'s exit code with both streams', async () => {
+    const { client } = fakeClient({ start: async () => execStream([frame(1, 'out\n'), frame(2, 'err\n')]), exitCode: 3 });
+    expect(await execWith(client, 'c', ['x'])).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n' });
+  });
+
+  it('reads the answer of a detached start, so that its socket is let go (the process could not exit for 30 s)', async () => {
+    const answer = new Readable({ read() { this.push(null); } });
+    let ended = false;
+    answer.on('end', () => { ended = true; });
+    const { client, started } = fakeClient({ start: async () => answer as unknown as Duplex });
+    expect(await execWith(client, 'c', ['patroni'], { detach: true })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(started[0]).toMatchObject({ Detach: true });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(ended).toBe(true);
+  });
+
+  it('keeps the output a command gave before its deadline, and says it timed out on stderr, as the CLI did', async () => {
+    const { client } = fakeClient({ start: async () => execStream([frame(1, 'half a line'), frame(2, 'warming up\n')], { open: true }) });
+    expect(await execWith(client, 'c', ['x'], { timeoutMs: 50 })).toEqual({ code: TIMED_OUT, stdout: 'half a line', stderr: 'warming up\n\n(timed out after 50 ms)' });
+  });
+
+  it('gives the start the deadline\'s signal, and ends a stream that came back after the deadline', async () => {
+    const stream = execStream([], { open: true });
+    const { client, started } = fakeClient({ start: () => new Promise((r) => setTimeout(() => r(stream), 60)) });
+    expect((await execWith(client, 'c', ['x'], { timeoutMs: 20 })).code).toBe(TIMED_OUT);
+    expect(started[0]?.abortSignal).toBeInstanceOf(AbortSignal);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(stream.destroyed).toBe(true);
+  });
+
+  it('sends stdin and closes it; a command that exits without reading it still gives its exit code and output', async () => {
+    const fine = execStream([frame(1, 'read\n')]);
+    const a = fakeClient({ start: async () => fine, exitCode: 0 });
+    expect(await execWith(a.client, 'c', ['cat'], { input: 'data' })).toEqual({ code: 0, stdout: 'read\n', stderr: '' });
+    expect(Buffer.concat(fine.written).toString()).toBe('data');
+    expect(a.created[0]).toMatchObject({ AttachStdin: true });
+    expect(a.started[0]).toMatchObject({ hijack: true, stdin: true });
+    for (const code of ['EPIPE', 'ECONNRESET']) {
+      const broken = execStream([frame(1, 'no stdin for me\n')], {
+        open: true,
+        onWrite: (_c, done) => setTimeout(() => done(Object.assign(new Error(`write ${code}`), { code })), 10),
+      });
+      const b = fakeClient({ start: async () => broken, exitCode: 5 });
+      expect(await execWith(b.client, 'c', ['true'], { input: 'unread' })).toEqual({ code: 5, stdout: 'no stdin for me\n', stderr: '' });
+    }
+  });
+
+  it('says a command never ran, and why, when the daemon would not start it', async () => {
+    const refused = async (err: Error, where: 'create' | 'start') => execWith(fakeClient(where === 'create'
+      ? { create: async () => { throw err; }, start: async () => execStream([]) }
+      : { start: async () => { throw err; } }).client, 'c', ['x']);
+    expect(await refused(apiError(409, 'container stopped/paused', 'Container c is paused, unpause the container before exec'), 'create'))
+      .toEqual({ code: 1, stdout: '', stderr: 'Error response from daemon: Container c is paused, unpause the container before exec', noExit: 'paused' });
+    expect((await refused(apiError(409, 'container stopped/paused', 'Container c is not running'), 'create')).noExit).toBe('gone');
+    expect((await refused(apiError(404, 'no such container', 'No such container: c'), 'create')).noExit).toBe('gone');
+    expect((await refused(apiError(409, 'container stopped/paused', 'Container c is restarting, wait until the container is running', true), 'start')).noExit).toBe('gone');
+    // dockerode calls every 500 of a start "container not running": the daemon said otherwise, and only its words are kept.
+    expect(await refused(apiError(500, 'container not running', 'unable to find user nosuchuser: no matching entries in passwd file', true), 'start'))
+      .toEqual({ code: 1, stdout: '', stderr: 'Error response from daemon: unable to find user nosuchuser: no matching entries in passwd file', noExit: 'not-run' });
+    expect((await refused(Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }), 'create')).noExit).toBe('not-run');
+  });
+
+  it('says a command that started has no exit code when its stream or inspection failed', async () => {
+    const broken = execStream([frame(1, 'begun\n')], { open: true });
+    setTimeout(() => broken.destroy(new Error('socket hang up')), 20);
+    expect(await execWith(fakeClient({ start: async () => broken }).client, 'c', ['x'])).toEqual({ code: 1, stdout: 'begun\n', stderr: 'socket hang up', noExit: 'lost' });
+    const gone = fakeClient({ start: async () => execStream([]), inspect: async () => { throw apiError(404, 'no such exec', 'No such exec instance: 1f'); } });
+    expect(await execWith(gone.client, 'c', ['x'])).toEqual({ code: 1, stdout: '', stderr: 'Error response from daemon: No such exec instance: 1f', noExit: 'lost' });
+  });
+});
 
 describe('demuxed: stdout and stderr of an exec or logs stream', () => {
   it('splits frames that arrive cut anywhere, headers included, keeping each stream\'s order', async () => {
@@ -55,6 +169,12 @@ describe('engineMessage: what the CLI would have printed', () => {
     });
     expect(engineMessage(e)).toBe('Error response from daemon: Container x is paused, unpause the container before exec');
     expect(engineMessage(Object.assign(new Error('(HTTP code 404) no such container - '), { statusCode: 404, json: null }))).toBe('Error response from daemon: no such container -');
+    expect(engineMessage(apiError(404, 'no such container', '', true))).toBe('Error response from daemon: no such container');
+  });
+
+  it('quotes only the daemon of a streamed call, not dockerode\'s guess at the status before it', () => {
+    expect(engineMessage(apiError(500, 'container not running', 'unable to find user nosuchuser: no matching entries in passwd file', true)))
+      .toBe('Error response from daemon: unable to find user nosuchuser: no matching entries in passwd file');
   });
 
   it('says which daemon could not be reached and why', () => {

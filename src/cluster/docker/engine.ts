@@ -12,16 +12,13 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { type Duplex, PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { errorMessage, HarnessError } from '../../errors.js';
+import type { CommandResult, NoExit } from '../types.js';
 
-/** What a command gave: the exit code and its output, as a CLI call gave them. */
-export interface DockerResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** What a command gave: the exit code and its output, as a CLI call gave them, and whether the code is the command's (noExit). */
+export type DockerResult = CommandResult;
 
 /** How to reach a Docker daemon (a cluster file's `docker:`); none: DOCKER_HOST or the local socket. */
 export interface DockerAccess {
@@ -86,6 +83,8 @@ export function daemonName(a: DockerAccess = {}, env: Env = process.env): string
 
 interface ApiError {
   statusCode?: number;
+  /** dockerode's word for the status (`container not running` for any 500 of an exec start), put before the daemon's message. */
+  reason?: string;
   json?: { message?: string } | null;
   code?: string;
 }
@@ -101,11 +100,40 @@ const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', '
 export function engineMessage(err: unknown, a: DockerAccess = {}): string {
   if (err instanceof EngineTimeout) return err.message;
   const e = (typeof err === 'object' && err !== null ? err : {}) as ApiError;
-  const daemonSays = e.json?.message;
-  if (typeof daemonSays === 'string' && daemonSays !== '') return `Error response from daemon: ${daemonSays}`;
-  if (e.statusCode !== undefined) return `Error response from daemon: ${errorMessage(err).replace(/^\(HTTP code \d+\) /, '').trim()}`;
+  if (e.statusCode !== undefined) return `Error response from daemon: ${daemonSays(err)}`;
   if (e.code !== undefined && UNREACHABLE.has(e.code)) return `Cannot connect to the Docker daemon at ${daemonName(a)} (${errorMessage(err)}). Is the docker daemon running?`;
+  if (/^Host denied/.test(errorMessage(err))) return `${errorMessage(err)}: the ssh host's key is not the one ~/.ssh/known_hosts has for ${daemonName(a)}`;
   return errorMessage(err);
+}
+
+/**
+ * The daemon's own message of an API error. A streamed call (exec start)
+ * leaves the body only in dockerode's text, after `(HTTP code N) <reason> - `,
+ * and the reason is dockerode's guess (`container not running` for any 500):
+ * both are cut off, so that no word of theirs is read as the daemon's.
+ */
+function daemonSays(err: unknown): string {
+  const e = err as ApiError;
+  const body = e.json?.message;
+  if (typeof body === 'string' && body !== '') return body;
+  const text = errorMessage(err);
+  const prefix = `(HTTP code ${e.statusCode}) ${e.reason ?? 'unexpected'} - `;
+  const own = (text.startsWith(prefix) ? text.slice(prefix.length) : text.replace(/^\(HTTP code \d+\) /, '')).trim();
+  return own === '' ? (e.reason ?? `HTTP ${e.statusCode}`) : own;
+}
+
+/**
+ * Why a command the daemon would not start never ran, from the status of
+ * the refusal (exec create or start): 404 the container (or the exec) is
+ * gone, 409 it is paused or not running (or restarting): the daemon's
+ * message of a 409 is what tells paused apart. Anything else (another
+ * status, no daemon reached): not-run.
+ */
+export function notRunReason(err: unknown): Exclude<NoExit, 'lost'> {
+  const status = statusOf(err);
+  if (status === 404) return 'gone';
+  if (status === 409) return /\bpaused\b/i.test(daemonSays(err)) ? 'paused' : 'gone';
+  return 'not-run';
 }
 
 export class EngineTimeout extends Error {
@@ -155,32 +183,59 @@ export async function engineResult(ms: number, call: (signal: AbortSignal) => Pr
   }
 }
 
-/** The stdout and stderr of a multiplexed stream (a non-TTY exec or logs), split by docker-modem's demuxStream. */
-export function demuxed(modem: { demuxStream: Docker['modem']['demuxStream'] }, stream: NodeJS.ReadableStream): Promise<{ stdout: string; stderr: string }> {
+export interface Output {
+  stdout: string;
+  stderr: string;
+}
+
+type Modem = { demuxStream: Docker['modem']['demuxStream'] };
+
+/**
+ * A multiplexed stream (a non-TTY exec or logs) split by docker-modem's
+ * demuxStream: `done` gives all of it at its end, `sofar` what came before
+ * (a call cut off at its deadline keeps it). An error the caller `tolerates`
+ * ends it as its end would; any other rejects `done`.
+ */
+export function demux(modem: Modem, stream: NodeJS.ReadableStream, tolerate: (err: Error) => boolean = () => false): { done: Promise<Output>; sofar: () => Output } {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const o = new PassThrough();
   const e = new PassThrough();
   o.on('data', (c: Buffer) => out.push(c));
   e.on('data', (c: Buffer) => err.push(c));
-  return new Promise((resolve, reject) => {
-    let done = false;
+  const sofar = () => ({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+  const done = new Promise<Output>((resolve, reject) => {
+    let ended = false;
     const finish = () => {
-      if (done) return;
-      done = true;
-      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      if (ended) return;
+      ended = true;
+      resolve(sofar());
     };
     modem.demuxStream(stream, o, e);
     stream.on('end', finish);
     stream.on('close', finish);
-    stream.on('error', (x: Error) => { if (!done) { done = true; reject(x); } });
+    stream.on('error', (x: Error) => {
+      if (tolerate(x)) finish();
+      else if (!ended) { ended = true; reject(x); }
+    });
   });
+  return { done, sofar };
 }
+
+/** The stdout and stderr of a whole multiplexed stream (see demux). */
+export function demuxed(modem: Modem, stream: NodeJS.ReadableStream): Promise<Output> {
+  return demux(modem, stream).done;
+}
+
+/** A write to a command's stdin after it exited without reading it: the CLI ignored these. */
+const STDIN_GONE = new Set(['EPIPE', 'ECONNRESET']);
 
 /**
  * An exec's result from its output and its inspection. A process that
- * could not start (no such binary) leaves the runtime's error on the
- * stream's stdout and exit code 126; the CLI printed that on stderr.
+ * could not start (no such binary) exits 126 with the runtime's error
+ * (`OCI runtime exec failed...`) on the stream's stdout; the CLI printed
+ * that on its stdout too, but it is no output of the command: it goes to
+ * stderr, where messages of the harness's other calls are.
  */
 export function execResult(out: { stdout: string; stderr: string }, exitCode: number): DockerResult {
   if (exitCode === 126 && /^OCI runtime exec failed/.test(out.stdout)) return { code: 126, stdout: '', stderr: out.stdout + out.stderr };
@@ -198,15 +253,39 @@ export interface ExecOptions {
 
 /**
  * Runs argv in a container and returns its exit code (from the exec's
- * inspection) and output; a non-zero exit, a missing or stopped container
- * are results (exit 1 with the daemon's message), as with `docker exec`.
+ * inspection) and output; a non-zero exit is a result, and so is a
+ * missing, paused or stopped container (exit 1 with the daemon's message,
+ * as with `docker exec`, and noExit: the command never ran).
  * At the deadline the harness stops waiting (128); the process in the
  * container is not killed, as it was not when the CLI was.
  */
-export async function execIn(container: string, argv: readonly string[], o: ExecOptions = {}, a: DockerAccess = {}): Promise<DockerResult> {
-  const d = engine(a);
+export function execIn(container: string, argv: readonly string[], o: ExecOptions = {}, a: DockerAccess = {}): Promise<DockerResult> {
+  return execWith(engine(a), container, argv, o, a);
+}
+
+/** What execWith needs of a client: dockerode's, or a test's fake. */
+export interface ExecClient {
+  modem: Modem;
+  getContainer(name: string): {
+    exec(o: Docker.ExecCreateOptions): Promise<{
+      start(o: Docker.ExecStartOptions): Promise<Duplex>;
+      inspect(o: { abortSignal?: AbortSignal }): Promise<{ Running: boolean; ExitCode: number | null }>;
+    }>;
+  };
+}
+
+/**
+ * execIn on a given client. A failure before the process started (exec
+ * create or start refused, no daemon) is exit 1 with the daemon's message
+ * and noExit saying why it never ran; one after (the stream or the
+ * inspection failed) is exit 1 with noExit `lost`. At the deadline: 128,
+ * the output so far and the CLI's `(timed out after N ms)` line on stderr.
+ */
+export async function execWith(d: ExecClient, container: string, argv: readonly string[], o: ExecOptions = {}, a: DockerAccess = {}): Promise<DockerResult> {
   const ms = o.timeoutMs ?? 60_000;
   const start = Date.now();
+  let started = false;
+  let sofar: () => Output = () => ({ stdout: '', stderr: '' });
   try {
     return await within(ms, async (signal) => {
       const exec = await d.getContainer(container).exec({
@@ -214,14 +293,21 @@ export async function execIn(container: string, argv: readonly string[], o: Exec
         ...(o.user === undefined ? {} : { User: o.user }), abortSignal: signal,
       });
       if (o.detach === true) {
-        await exec.start({ Detach: true, abortSignal: signal });
+        const res = await exec.start({ Detach: true, abortSignal: signal });
+        // The daemon answers once the process started; left unread, the answer keeps its socket (and the event loop) busy.
+        res.resume();
         return { code: 0, stdout: '', stderr: '' };
       }
-      const stream = await exec.start({ hijack: true, stdin: o.input !== undefined });
+      const stream = await exec.start({ hijack: true, stdin: o.input !== undefined, abortSignal: signal });
+      started = true;
+      // The deadline may have passed while the start was answered: the listener below would never fire.
+      if (signal.aborted) stream.destroy();
       signal.addEventListener('abort', () => stream.destroy(), { once: true });
-      const output = demuxed(d.modem, stream);
+      // A command that exits without reading its stdin breaks the write: its exit code and output are still the result.
+      const output = demux(d.modem, stream, (err) => o.input !== undefined && STDIN_GONE.has((err as NodeJS.ErrnoException).code ?? ''));
+      sofar = output.sofar;
       if (o.input !== undefined) stream.end(o.input);
-      const out = await output;
+      const out = await output.done;
       // The stream ends when the process closed its output; it may still be exiting.
       for (;;) {
         const info = await exec.inspect({ abortSignal: signal });
@@ -231,7 +317,12 @@ export async function execIn(container: string, argv: readonly string[], o: Exec
       }
     });
   } catch (err) {
-    return { code: err instanceof EngineTimeout ? TIMED_OUT : 1, stdout: '', stderr: engineMessage(err, a) };
+    if (err instanceof EngineTimeout) {
+      const so = sofar();
+      return { code: TIMED_OUT, stdout: so.stdout, stderr: `${so.stderr}\n${err.message}` };
+    }
+    const so = sofar();
+    return { code: 1, stdout: so.stdout, stderr: `${so.stderr}${so.stderr === '' ? '' : '\n'}${engineMessage(err, a)}`, noExit: started ? 'lost' : notRunReason(err) };
   }
 }
 
