@@ -9,7 +9,23 @@
  */
 import { spawn } from 'node:child_process';
 import { HarnessError } from '../../errors.js';
-import { INSTALL_DOCKER, type DockerResult } from './engine.js';
+import { daemonName, INSTALL_DOCKER, type DockerResult } from './engine.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The CLI's argv for `docker ...args`, on the daemon the Engine API calls
+ * use (engine.ts): the CLI would follow `docker context` or DOCKER_CONTEXT,
+ * which dockerode ignores, and build images on a daemon the runs never see.
+ */
+export function cliArgv(args: readonly string[], env: Env = process.env): string[] {
+  return ['-H', daemonName({}, env), ...args];
+}
+
+/** The environment of a script that runs the CLI (make-base.sh's docker import): DOCKER_HOST for the same reason. */
+export function cliEnv(env: Env = process.env): Env {
+  return { ...env, DOCKER_HOST: daemonName({}, env) };
+}
 
 export interface DockerOptions {
   /** Bytes written to the command's stdin. */
@@ -22,7 +38,7 @@ export interface DockerOptions {
 /** Runs `docker ...args`; never throws for a non-zero exit (see `dockerOk`). */
 export function docker(args: readonly string[], o: DockerOptions = {}): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('docker', cliArgv(args), { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let partial = '';

@@ -9,7 +9,7 @@
  * version (1.41 on Debian's docker.io 20.10), as the CLI's negotiation
  * does, and every field used here exists since API 1.25.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Duplex, PassThrough, Readable } from 'node:stream';
@@ -76,9 +76,17 @@ export function engine(a: DockerAccess = {}): Docker {
   return c;
 }
 
-/** Where a daemon is, for messages. */
-export function daemonName(a: DockerAccess = {}, env: Env = process.env): string {
-  return a.host ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+/**
+ * Where a daemon is, as the docker CLI's -H takes it: the host given, else
+ * the one dockerode picks (docker-modem's defaults: DOCKER_HOST, else
+ * Docker Desktop's socket in the home directory when there is one, else
+ * /var/run/docker.sock).
+ */
+export function daemonName(a: DockerAccess = {}, env: Env = process.env, exists: (path: string) => boolean = existsSync): string {
+  if (a.host !== undefined) return a.host;
+  if (env.DOCKER_HOST !== undefined && env.DOCKER_HOST !== '' && env.DOCKER_HOST !== 'unix://') return env.DOCKER_HOST;
+  const desktop = join(homedir(), '.docker', 'run', 'docker.sock');
+  return `unix://${exists(desktop) ? desktop : '/var/run/docker.sock'}`;
 }
 
 interface ApiError {

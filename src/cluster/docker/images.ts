@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../errors.js';
-import { docker } from './cli.js';
+import { cliEnv, docker } from './cli.js';
 import { engine, engineMessage, requireDaemon, statusOf, within } from './engine.js';
 import { imagePackages, RELEASE_INFO, RELEASES, type Release } from './releases.js';
 
@@ -200,7 +200,7 @@ async function buildBase(tag: string, release: Release, composeDir: string, say:
     throw new HarnessError('MISSING_BINARY', `building the ${release} base image needs root (debootstrap). Run as root: ${join(composeDir, 'base', 'make-base.sh')} ${release} ${tag}`);
   }
   await new Promise<void>((done, reject) => {
-    const child = spawn('sh', [join(composeDir, 'base', 'make-base.sh'), release, tag, MIRROR], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', [join(composeDir, 'base', 'make-base.sh'), release, tag, MIRROR], { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv() });
     const tail: string[] = [];
     const onData = (c: Buffer) => {
       for (const l of c.toString('utf8').split('\n')) {
