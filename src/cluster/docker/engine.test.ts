@@ -2,7 +2,7 @@ import { Duplex, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../errors.js';
-import { clientOptions, demuxed, EngineTimeout, engineMessage, engineResult, execResult, execWith, noDaemon, sinceParam, TIMED_OUT, within, type ExecClient } from './engine.js';
+import { clientOptions, demuxed, EngineTimeout, engineMessage, engineResult, execResult, execWith, KNOWN_HOSTS, noDaemon, sinceParam, TIMED_OUT, within, type ExecClient } from './engine.js';
 
 /** One frame of the Engine's multiplexed stream: stream byte (1 stdout, 2 stderr), 3 zero bytes, big-endian length, payload. */
 function frame(stream: 1 | 2, text: string): Buffer {
@@ -172,6 +172,10 @@ describe('engineMessage: what the CLI would have printed', () => {
     expect(engineMessage(apiError(404, 'no such container', '', true))).toBe('Error response from daemon: no such container');
   });
 
+  it('says a refused ssh handshake was the host key\'s', () => {
+    expect(engineMessage(new Error('Host denied (verification failed)'), { host: 'ssh://db1' })).toBe('Host denied (verification failed): the key ssh://db1 showed is not one known_hosts lists for it');
+  });
+
   it('quotes only the daemon of a streamed call, not dockerode\'s guess at the status before it', () => {
     expect(engineMessage(apiError(500, 'container not running', 'unable to find user nosuchuser: no matching entries in passwd file', true)))
       .toBe('Error response from daemon: unable to find user nosuchuser: no matching entries in passwd file');
@@ -241,11 +245,51 @@ describe('clientOptions: the daemon a cluster file names', () => {
     expect(clientOptions({ host: 'tcp://h' }, {}, read)).toMatchObject({ port: 2375 });
   });
 
+  /** Two ed25519 keys (ssh-keygen), and known_hosts lines ssh-keygen -H hashed: db1.example and [db1.example]:2222, with K1. */
+  const K1 = 'AAAAC3NzaC1lZDI1NTE5AAAAIMzZRUR/JbN/yWO6VehY0IpkM3PmyvleF6AiOs+5PM3W';
+  const K2 = 'AAAAC3NzaC1lZDI1NTE5AAAAINBxP934196MQFdaCZmDPUFlZIxk2M+njR8WOAjRcEC4';
+  const HASHED = `|1|r/3GkbarLSM1v3BypLraFcbeyFk=|QKAAX5iIDx5rsqNCWLIx9A24Ylw= ssh-ed25519 ${K1}\n|1|Lh18sSUBx4P0Hhnm+Mr0sVdPK7I=|AykdK9eXYtmyeMAJBYXSPzRjOyQ= ssh-ed25519 ${K1}\n`;
+  const withKnownHosts = (user: string, system = '') => (p: string) => {
+    if (p === KNOWN_HOSTS[0]) return Buffer.from(user);
+    if (p === KNOWN_HOSTS[1] && system !== '') return Buffer.from(system);
+    throw Object.assign(new Error(`ENOENT ${p}`), { code: 'ENOENT' });
+  };
+  const verify = (o: ReturnType<typeof clientOptions>, key: string) => (o.sshOptions?.hostVerifier as (k: Buffer) => boolean)(Buffer.from(key, 'base64'));
+
   it('reaches an ssh host as its user, through the ssh agent', () => {
-    expect(clientOptions({ host: 'ssh://deploy@db1.example:2222' }, { SSH_AUTH_SOCK: '/tmp/agent.sock' }, read)).toMatchObject({
+    expect(clientOptions({ host: 'ssh://deploy@db1.example:2222' }, { SSH_AUTH_SOCK: '/tmp/agent.sock' }, withKnownHosts(HASHED))).toMatchObject({
       protocol: 'ssh', host: 'db1.example', port: 2222, username: 'deploy', sshOptions: { agent: '/tmp/agent.sock' },
     });
-    expect(clientOptions({ host: 'ssh://db1' }, {}, read)).toMatchObject({ protocol: 'ssh', host: 'db1', port: 22 });
+    expect(clientOptions({ host: 'ssh://db1' }, {}, withKnownHosts(`db1 ssh-ed25519 ${K1}`))).toMatchObject({ protocol: 'ssh', host: 'db1', port: 22 });
+  });
+
+  it('takes only the key known_hosts lists for an ssh host, hashed or not, by its name and port', () => {
+    const hashed = clientOptions({ host: 'ssh://deploy@db1.example:2222' }, {}, withKnownHosts(HASHED));
+    expect(verify(hashed, K1)).toBe(true);
+    expect(verify(hashed, K2)).toBe(false);
+    // Listed in the system's file, by a wildcard; a key of another host does not count.
+    const plain = clientOptions({ host: 'ssh://db7.example' }, {}, withKnownHosts(`other.example ssh-ed25519 ${K1}\n`, `# fleet\n*.example,!db9.example ssh-ed25519 ${K2} ops\n`));
+    expect(verify(plain, K2)).toBe(true);
+    expect(verify(plain, K1)).toBe(false);
+  });
+
+  it('refuses a revoked key even where another line lists it', () => {
+    const o = clientOptions({ host: 'ssh://db1' }, {}, withKnownHosts(`db1 ssh-ed25519 ${K1}\n@revoked * ssh-ed25519 ${K1}\ndb1 ssh-ed25519 ${K2}\n`));
+    expect(verify(o, K1)).toBe(false);
+    expect(verify(o, K2)).toBe(true);
+  });
+
+  it('fails, with the command that lists it, for an ssh host known_hosts has no key for (also on another port, or excluded)', () => {
+    expect(() => clientOptions({ host: 'ssh://deploy@db1.example:2200' }, {}, withKnownHosts(HASHED)))
+      .toThrow('docker host ssh://deploy@db1.example:2200: [db1.example]:2200 has no key in');
+    expect(() => clientOptions({ host: 'ssh://db9.example' }, {}, withKnownHosts(`*.example,!db9.example ssh-ed25519 ${K2}`))).toThrow(/ssh-keyscan db9\.example >> ~\/\.ssh\/known_hosts/);
+    expect(() => clientOptions({ host: 'ssh://db1' }, {}, withKnownHosts(''))).toThrow(HarnessError);
+  });
+
+  it('checks the host key of an ssh:// DOCKER_HOST too (dockerode\'s own ssh takes any)', () => {
+    const o = clientOptions({}, { DOCKER_HOST: 'ssh://me@db1' }, withKnownHosts(`db1 ssh-ed25519 ${K1}`));
+    expect(o).toMatchObject({ protocol: 'ssh', host: 'db1', username: 'me' });
+    expect(verify(o, K2)).toBe(false);
   });
 
   it('refuses a scheme it cannot speak rather than guess', () => {

@@ -3,7 +3,9 @@
  * API (the design's choice), one client per daemon. A call is one HTTP
  * request on the daemon's socket instead of a docker CLI process, and the
  * same client reaches a remote daemon over tcp+TLS or ssh (the external
- * provider). `docker build` stays on the CLI (cli.ts).
+ * provider). Over ssh: the agent's keys (SSH_AUTH_SOCK), and the host's key
+ * checked against known_hosts (known-hosts.ts: hashed names are; ~/.ssh/config
+ * is not read). `docker build` stays on the CLI (cli.ts).
  *
  * No API version is pinned: an unversioned path gets the daemon's own
  * version (1.41 on Debian's docker.io 20.10), as the CLI's negotiation
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { type Duplex, PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { errorMessage, HarnessError } from '../../errors.js';
+import { keysOf, knownHostName, parseKnownHosts, verifierFor } from './known-hosts.js';
 import type { CommandResult, NoExit } from '../types.js';
 
 /** What a command gave: the exit code and its output, as a CLI call gave them, and whether the code is the command's (noExit). */
@@ -44,23 +47,51 @@ type Env = Record<string, string | undefined>;
  * given is the CLI's: DOCKER_TLS_VERIFY set, certificates in DOCKER_CERT_PATH or ~/.docker.
  */
 export function clientOptions(a: DockerAccess, env: Env = process.env, read: (path: string) => Buffer = readFileSync): Docker.DockerOptions {
-  if (a.host === undefined) return {};
+  // An ssh:// DOCKER_HOST is taken here too: dockerode's own ssh would take any host key.
+  const host = a.host ?? (env.DOCKER_HOST?.startsWith('ssh://') === true ? env.DOCKER_HOST : undefined);
+  if (host === undefined) return {};
   const none = { socketPath: undefined, host: undefined, port: undefined, ca: undefined, cert: undefined, key: undefined, username: undefined };
-  if (a.host.startsWith('unix://')) return { ...none, socketPath: a.host.slice('unix://'.length), protocol: 'http' };
-  const url = new URL(a.host.includes('//') ? a.host : `tcp://${a.host}`);
+  if (host.startsWith('unix://')) return { ...none, socketPath: host.slice('unix://'.length), protocol: 'http' };
+  const url = new URL(host.includes('//') ? host : `tcp://${host}`);
   if (url.protocol === 'ssh:') {
+    const port = url.port === '' ? 22 : Number(url.port);
     return {
-      ...none, protocol: 'ssh', host: url.hostname, port: url.port === '' ? 22 : Number(url.port),
+      ...none, protocol: 'ssh', host: url.hostname, port,
       ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
-      ...(env.SSH_AUTH_SOCK === undefined ? {} : { sshOptions: { agent: env.SSH_AUTH_SOCK } }),
+      sshOptions: { ...(env.SSH_AUTH_SOCK === undefined ? {} : { agent: env.SSH_AUTH_SOCK }), hostVerifier: hostKeyCheck(host, url.hostname, port, read) },
     };
   }
-  if (url.protocol !== 'tcp:') throw new HarnessError('INTERNAL', `docker host ${a.host}: expected unix://, tcp:// or ssh://`);
+  if (url.protocol !== 'tcp:') throw new HarnessError('INTERNAL', `docker host ${host}: expected unix://, tcp:// or ssh://`);
   const certDir = env.DOCKER_CERT_PATH ?? join(homedir(), '.docker');
   const files = a.tls ?? (env.DOCKER_TLS_VERIFY ? { ca: join(certDir, 'ca.pem'), cert: join(certDir, 'cert.pem'), key: join(certDir, 'key.pem') } : undefined);
   const base = { ...none, host: url.hostname, port: url.port === '' ? (files ? 2376 : 2375) : Number(url.port) };
   if (files === undefined) return { ...base, protocol: 'http' };
   return { ...base, protocol: 'https', ca: read(files.ca), cert: read(files.cert), key: read(files.key) };
+}
+
+/** Where OpenSSH keeps the host keys it trusts: the user's, then the system's. */
+export const KNOWN_HOSTS = [join(homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+
+/**
+ * The check of an ssh host's key, as `ssh` (which the docker CLI ran) made
+ * it: the key must be one known_hosts lists for the host (known-hosts.ts
+ * says what is read). A host with no key listed fails here, with the
+ * command that lists it, rather than later as a refused handshake.
+ */
+function hostKeyCheck(docker: string, host: string, port: number, read: (path: string) => Buffer): (key: Buffer) => boolean {
+  const entries = KNOWN_HOSTS.flatMap((f) => {
+    try {
+      return parseKnownHosts(read(f).toString('utf8'));
+    } catch {
+      return []; // no such file: nothing known from it
+    }
+  });
+  const keys = keysOf(entries, host, port);
+  if (keys.known.length === 0) {
+    throw new HarnessError('NOT_FOUND', `docker host ${docker}: ${knownHostName(host, port)} has no key in ${KNOWN_HOSTS.join(' or ')}, so it could be any machine. `
+      + `List it after checking its fingerprint: ssh-keyscan ${port === 22 ? '' : `-p ${port} `}${host} >> ~/.ssh/known_hosts (or ssh to it once)`);
+  }
+  return verifierFor(keys);
 }
 
 const clients = new Map<string, Docker>();
@@ -110,7 +141,7 @@ export function engineMessage(err: unknown, a: DockerAccess = {}): string {
   const e = (typeof err === 'object' && err !== null ? err : {}) as ApiError;
   if (e.statusCode !== undefined) return `Error response from daemon: ${daemonSays(err)}`;
   if (e.code !== undefined && UNREACHABLE.has(e.code)) return `Cannot connect to the Docker daemon at ${daemonName(a)} (${errorMessage(err)}). Is the docker daemon running?`;
-  if (/^Host denied/.test(errorMessage(err))) return `${errorMessage(err)}: the ssh host's key is not the one ~/.ssh/known_hosts has for ${daemonName(a)}`;
+  if (/^Host denied/.test(errorMessage(err))) return `${errorMessage(err)}: the key ${daemonName(a)} showed is not one known_hosts lists for it`;
   return errorMessage(err);
 }
 
@@ -267,7 +298,7 @@ export interface ExecOptions {
  * At the deadline the harness stops waiting (128); the process in the
  * container is not killed, as it was not when the CLI was.
  */
-export function execIn(container: string, argv: readonly string[], o: ExecOptions = {}, a: DockerAccess = {}): Promise<DockerResult> {
+export async function execIn(container: string, argv: readonly string[], o: ExecOptions = {}, a: DockerAccess = {}): Promise<DockerResult> {
   return execWith(engine(a), container, argv, o, a);
 }
 
