@@ -271,7 +271,17 @@ export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Set when `code` is not the command's exit code, and why (see NoExit); absent: it is. */
+  noExit?: NoExit;
 }
+
+/**
+ * Why a result's code is not the command's own: it never ran, because the
+ * container is gone (no such container, or not running), paused, or the
+ * daemon would not start it or was not reached (not-run); or it ran and
+ * its end was lost (the stream or the exec's inspection failed).
+ */
+export type NoExit = 'gone' | 'paused' | 'not-run' | 'lost';
 
 /** Commands run inside a member's or an etcd member's container, as an operator runs `docker exec`. */
 export interface CommandExec {

@@ -325,6 +325,19 @@ sla:
     expect(a.verdict).toBe('fail');
   });
 
+  it('fails an exec step whose command never ran (its container paused), even one that expects exit 1', async () => {
+    const frozen = DRILL.replace('  - exec: { on: m2, command: "patronictl failover {scope} --candidate {member} --force # leader was {leader}" }',
+      '  - fault: { action: stop, target: m2 }\n  - exec: { on: m2, command: "patronictl list; exit 1", expect_exit: 1 }\n  - heal: all')
+      .replace('  - wait_for: { condition: writable, timeout: 1s }\n', '');
+    const a = await run({ failoverAfterMs: 100 }, frozen);
+    expect(a.metrics.failed_steps).toBe(1);
+    expect(line(a, 'failed_steps')?.note).toMatch(/exec on m2: .*m2: the command did not run \(the container is paused\): Error response from daemon: Container m2 is paused/);
+    expect(a.verdict).toBe('fail');
+    // The same step on a running member: exit 1 is the command's, and what it expects.
+    const ran = await run({ failoverAfterMs: 100 }, frozen.replace('  - fault: { action: stop, target: m2 }\n', ''));
+    expect(ran.metrics.failed_steps).toBe(0);
+  });
+
   it('fails an exec step that runs past its timeout, whatever exit code it expects', async () => {
     const a = await run({ failoverAfterMs: 100 }, DRILL.replace('--force # leader was {leader}" }', '--force; hang", timeout: 1s, expect_exit: 124 }'));
     expect(a.metrics.failed_steps).toBe(1);

@@ -8,7 +8,7 @@
 import { createServer } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { HarnessError } from '../../errors.js';
-import { docker } from './cli.js';
+import { engine, engineMessage, within } from './engine.js';
 
 export interface RunNetwork {
   name: string;
@@ -23,20 +23,20 @@ export interface RunNetwork {
  * Creates `name` on a free /24 in 172.28.0.0/14 (outside Docker's default
  * pools' usual first picks), retrying another block when one overlaps.
  */
-/** `labels` are `--label` arguments: the run's labels, so that a sweep removes the network too. */
-export async function createRunNetwork(name: string, labels: readonly string[]): Promise<RunNetwork> {
+/** `labels` are the run's labels, so that a sweep removes the network too. */
+export async function createRunNetwork(name: string, labels: Record<string, string>): Promise<RunNetwork> {
   let last = '';
   for (let attempt = 0; attempt < 20; attempt++) {
     const second = 28 + randomInt(4);
     const third = randomInt(256);
     const prefix = `172.${second}.${third}`;
     const subnet = `${prefix}.0/24`;
-    const r = await docker([
-      'network', 'create', '--driver', 'bridge', '--subnet', subnet, '--gateway', `${prefix}.1`,
-      ...labels, name,
-    ], { timeoutMs: 60_000 });
-    if (r.code === 0) return { name, subnet, gateway: `${prefix}.1`, ip: (n) => `${prefix}.${10 + n}` };
-    last = r.stderr.trim();
+    const made = await within(60_000, (abortSignal) => engine().createNetwork({
+      Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels,
+      IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: `${prefix}.1` }] }, abortSignal,
+    })).then(() => undefined, (err: unknown) => engineMessage(err));
+    if (made === undefined) return { name, subnet, gateway: `${prefix}.1`, ip: (n) => `${prefix}.${10 + n}` };
+    last = made;
     if (!/overlap|in use|already/i.test(last)) break;
   }
   throw new HarnessError('INTERNAL', `could not create docker network ${name}: ${last}`);

@@ -18,7 +18,7 @@ import { APPLIED_DCS_FILE, applyScenarioDcs, describeInForce, parseAppliedDcs } 
 import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
-import { dockerOk } from './cli.js';
+import { engine, engineOk } from './engine.js';
 import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
 import { containerLinks, FIRST_LINK_PORT, hostLinks, linkAddress, linkShapes, PROXY_API_PORT } from './links.js';
 import { ProxiedLinks } from '../proxied-links.js';
@@ -29,7 +29,7 @@ import {
   ETCD_CLIENT_PORT, HAPROXY_PORTS, PATRONI_DATA_DIR, PATRONI_VOLUME_PATH, PG_PORT, REST_PORT,
   etcdArgs, haproxyConfig, patroniConfig, type RenderInput,
 } from './render.js';
-import { NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
+import { labelFilter, NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
 
 export const DEFAULT_DOCKER_START_TIMEOUT_MS = 180_000;
 
@@ -58,12 +58,41 @@ export function newDockerRunId(): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-function labels(runId: string, name: string): string[] {
-  return ['--label', `${RUN_LABEL}=${runId}`, '--label', `${OWNER_LABEL}=${ownerLabel()}`, '--label', `${NODE_LABEL}=${name}`];
+function labels(runId: string, name: string): Record<string, string> {
+  return { [RUN_LABEL]: runId, [OWNER_LABEL]: ownerLabel(), [NODE_LABEL]: name };
 }
 
-function publish(ports: Record<number, number>): string[] {
-  return Object.entries(ports).flatMap(([inner, outer]) => ['-p', `127.0.0.1:${outer}:${inner}`]);
+/**
+ * `docker run -d` of a run's container as the Engine API takes it: its
+ * name, hostname, fixed address on the run's network, labels, NET_ADMIN
+ * (iptables faults), TCP ports published on 127.0.0.1 only, volumes and
+ * environment. Created, then started, as the CLI does.
+ */
+export function runSpec(o: {
+  name: string; hostname: string; image: string; network: string; ip: string;
+  labels: Record<string, string>; ports: Record<number, number>;
+  cmd?: readonly string[]; env?: Record<string, string>; binds?: readonly string[];
+}): import('dockerode').ContainerCreateOptions {
+  const tcp = Object.keys(o.ports).map((inner) => `${inner}/tcp`);
+  return {
+    name: o.name, Hostname: o.hostname, Image: o.image, Labels: o.labels,
+    ...(o.cmd === undefined ? {} : { Cmd: [...o.cmd] }),
+    ...(o.env === undefined ? {} : { Env: Object.entries(o.env).map(([k, v]) => `${k}=${v}`) }),
+    ExposedPorts: Object.fromEntries(tcp.map((p) => [p, {}])),
+    HostConfig: {
+      NetworkMode: o.network, CapAdd: ['NET_ADMIN'],
+      PortBindings: Object.fromEntries(Object.entries(o.ports).map(([inner, outer]) => [`${inner}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(outer) }]])),
+      ...(o.binds === undefined ? {} : { Binds: [...o.binds] }),
+    },
+    NetworkingConfig: { EndpointsConfig: { [o.network]: { IPAMConfig: { IPv4Address: o.ip } } } },
+  };
+}
+
+/** Creates and starts a container (`docker run -d`). */
+async function runDetached(spec: import('dockerode').ContainerCreateOptions): Promise<void> {
+  const d = engine();
+  const c = await engineOk(`create --name ${spec.name ?? ''}`, 60_000, (abortSignal) => d.createContainer({ ...spec, abortSignal }));
+  await engineOk(`start ${spec.name ?? ''}`, 60_000, (abortSignal) => c.start({ abortSignal }));
 }
 
 /**
@@ -155,18 +184,17 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
     members: byRole('patroni'), etcd: byRole('etcd'),
     ...(c.runLinks === undefined ? {} : { via: linkAddress(c.runLinks.table) }),
   };
-  const common = (n: DockerNodeInfo) => [
-    '--name', n.container, '--hostname', n.name, '--network', network.name, '--ip', n.ip,
-    ...labels(runId, n.name), '--cap-add', 'NET_ADMIN', ...publish(n.ports),
-  ];
+  const spec = (n: DockerNodeInfo, image: string, more: { cmd?: readonly string[]; env?: Record<string, string>; binds?: readonly string[] } = {}) => runSpec({
+    name: n.container, hostname: n.name, image, network: network.name, ip: n.ip, labels: labels(runId, n.name), ports: n.ports, ...more,
+  });
 
   say(`docker run ${runId}: etcd1-3`);
   // In parallel: each `docker run` costs about a second of daemon work, and nothing orders them
   // (etcd members wait for their peers, Patroni retries until etcd answers).
   checkNotStopping(c);
   await Promise.all([
-    ...byRole('etcd').map((e) => dockerOk(['run', '-d', ...common(e), images.etcd, ...etcdArgs(input, e)], { timeoutMs: 60_000 })),
-    ...byRole('proxy').map((p) => dockerOk(['run', '-d', ...common(p), images.proxy, '--host', '0.0.0.0', '--port', String(PROXY_API_PORT)], { timeoutMs: 60_000 })),
+    ...byRole('etcd').map((e) => runDetached(spec(e, images.etcd, { cmd: etcdArgs(input, e) }))),
+    ...byRole('proxy').map((p) => runDetached(spec(p, images.proxy, { cmd: ['--host', '0.0.0.0', '--port', String(PROXY_API_PORT)] }))),
   ]);
   if (c.runLinks !== undefined) {
     const links = c.runLinks.proxies;
@@ -196,21 +224,16 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
   await Promise.all(byRole('patroni').map(async (m) => {
     // Created beforehand so that it carries the run label (`docker run -v` would create it unlabelled).
     const volume = `pc-${runId}-${m.name}-data`;
-    await dockerOk(['volume', 'create', ...labels(runId, m.name), volume], { timeoutMs: 60_000 });
-    await dockerOk([
-      'run', '-d', ...common(m), '-v', `${volume}:${PATRONI_VOLUME_PATH}`,
-      '-e', `PATRONI_CONFIG_B64=${Buffer.from(patroniConfig(input, m)).toString('base64')}`,
-      images.node,
-    ], { timeoutMs: 60_000 });
+    await engineOk(`volume create ${volume}`, 60_000, (abortSignal) => engine().createVolume({ Name: volume, Labels: labels(runId, m.name), abortSignal }));
+    await runDetached(spec(m, images.node, {
+      binds: [`${volume}:${PATRONI_VOLUME_PATH}`],
+      env: { PATRONI_CONFIG_B64: Buffer.from(patroniConfig(input, m)).toString('base64') },
+    }));
   }));
   say(`docker run ${runId}: haproxy`);
   checkNotStopping(c);
   const h = c.node('haproxy');
-  await dockerOk([
-    'run', '-d', ...common(h),
-    '-e', `HAPROXY_CONFIG_B64=${Buffer.from(haproxyConfig(byRole('patroni'), input.via)).toString('base64')}`,
-    images.haproxy,
-  ], { timeoutMs: 60_000 });
+  await runDetached(spec(h, images.haproxy, { env: { HAPROXY_CONFIG_B64: Buffer.from(haproxyConfig(byRole('patroni'), input.via)).toString('base64') } }));
 
   // Read while the cluster forms rather than after: four `docker exec`s are a few tenths of a second.
   const versions = c.readVersions();
@@ -218,7 +241,8 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
   await pollUntil(async () => {
     checkNotStopping(c);
     // A container that exited will not heal by waiting.
-    const exited = (await dockerOk(['ps', '-a', '--filter', `label=${RUN_LABEL}=${runId}`, '--filter', 'status=exited', '--format', `{{.Label "${NODE_LABEL}"}}`])).split('\n').filter((s) => s !== '');
+    const exited = (await engineOk('ps', 30_000, (abortSignal) => engine().listContainers({ all: true, filters: { ...labelFilter(runId), status: ['exited'] }, abortSignal })))
+      .map((x) => x.Labels[NODE_LABEL] ?? '').filter((s) => s !== '');
     if (exited.length > 0) {
       const tails = await Promise.all(exited.map(async (n) => `--- ${n}:\n${await c.logs(n, 30)}`));
       throw new HarnessError('COMPONENT_EXITED', `container(s) ${exited.join(', ')} of docker run ${runId} exited during start:\n${tails.join('\n')}`);

@@ -267,6 +267,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
    */
   async execIn(name: string, argv: readonly string[]): Promise<CommandResult> {
     this.commands.push([name, argv]);
+    // A frozen member is the docker provider's paused container: the daemon refuses the exec (409).
+    if (this.nodes.find((x) => x.name === name)?.frozen === true) return { code: 1, stdout: '', stderr: `Error response from daemon: Container ${name} is paused, unpause the container before exec`, noExit: 'paused' };
     const text = argv.join(' ');
     // `hang` runs until coreutils' timeout ends it with 124; the runner passes `timeout -k 5 <seconds> ...`.
     if (/\bhang\b/.test(text)) {
