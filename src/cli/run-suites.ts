@@ -102,7 +102,9 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
         runs.push(...mine);
       }
     };
-    const shared = parallel > 1 && todo.length > 1;
+    // What the summary records: more slots than runs is no more runs at once.
+    const atOnce = Math.max(1, Math.min(parallel, todo.length));
+    const shared = atOnce > 1;
     // The pool's slots are 0..parallel-1: each has its provider.
     await runPool(todo, parallel, async ({ unit, scenario, dir }, slot) => {
       const it = unit.iteration;
@@ -128,11 +130,11 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
       say(`shard ${o.shard.shard.index}/${o.shard.shard.total} of suite ${suite.name}${o.shard.side ? ` (${o.shard.side})` : ''}: ${ran.length} of ${units.length} runs; merge-reports puts the shards together\n`);
     }
     if (!single && !(o.shard !== undefined && ran.length === 0)) {
-      const paths = await writeSuiteSummary(suiteDir, suite.name, runs, scenarios, parallel);
+      const paths = await writeSuiteSummary(suiteDir, suite.name, runs, scenarios, atOnce);
       say(`suite ${suite.name}: ${worstVerdict(scenarios.map((s) => s.verdict))}, summary ${paths.markdown ?? suiteDir}\n`);
     }
     const rel = runs.map((r) => ({ run: r.run, dir: relative(suiteDir, r.dir).split(sep).join('/') || '.' }));
-    results.push({ ...toSummaryJson(suite.name, rel, scenarios, parallel), dir: suiteDir });
+    results.push({ ...toSummaryJson(suite.name, rel, scenarios, atOnce), dir: suiteDir });
     // Every report of the suite is written: the runs' write logs can go.
     for (const r of runs) r.run.release?.();
   }

@@ -69,7 +69,8 @@ export async function freeHostPorts(n: number, probe: typeof probePort = probePo
   try {
     // Each probe stays open until the end, so the kernel gives out distinct ports within the call.
     while (ports.length < n) {
-      if (held.length >= n + RECENT_PORTS) throw new HarnessError('INTERNAL', `could not find ${n} free host ports not handed out to another run`);
+      // Each probe holds a socket open: give up long before the descriptors run out.
+      if (held.length >= n + 200) throw new HarnessError('INTERNAL', `could not find ${n} free host ports not handed out to another run`);
       const p = await probe();
       held.push(p);
       if (!handedOut.includes(p.port) && !ports.includes(p.port)) ports.push(p.port);
