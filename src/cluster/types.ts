@@ -209,6 +209,13 @@ export interface ProviderEntry {
   confirm?(c: Consent): void;
   /** Provider-specific lines for a person holding a started cluster (`cluster up`): containers, commands to reach it. */
   describe?(c: StartedCluster): string[];
+  /**
+   * run --parallel N: how N clusters of this provider at once on one machine
+   * are kept apart. `portBlock`: the run in pool slot k takes its ports from
+   * the port base + k * portBlock (0: every start chooses free ports of its
+   * own); `refused`: why it runs one cluster at a time. Absent: refused.
+   */
+  readonly parallel?: { portBlock: number } | { refused: string };
 }
 
 /** A run that exists now, as `cluster status` and `--version --components` see it. */

@@ -14,7 +14,7 @@ import { applyKnownFindings } from '../sla/known-findings.js';
 import { escapeXml } from './escape.js';
 import type { JudgedRun } from './judged-run.js';
 import type { ReportJson } from './json.js';
-import { readJson, readReport, ReportFolderError } from './read-reports.js';
+import { parallelOf, readJson, readReport, ReportFolderError } from './read-reports.js';
 import { readShardJson, SAME_IN_EVERY_SHARD, type ShardJson } from './shard-json.js';
 import type { ScenarioVerdict, SuiteRun, SummaryJson } from './summary.js';
 import { suiteTimelinePage, suiteTimelineSections } from './timeline-suite.js';
@@ -148,8 +148,13 @@ export async function mergeSuiteShards(dirs: readonly string[], into: string): P
   });
   const verdict = worstVerdict(scenarios.map((s) => s.verdict));
   const starts = runs.map((r) => r.run.startedAt);
+  // The most any machine ran at once: the merged timings are a serial run's only if every shard's were.
+  const parallel = Math.max(1, ...pieces.map((p) => {
+    const file = join(p.dir, 'summary.json');
+    return existsSync(file) ? parallelOf(readJson(file) as Partial<SummaryJson>) ?? 1 : 1;
+  }));
   await writeSuiteFiles(into, meta.suite, runs, scenarios, () => suiteTimelinePage(meta.suite, verdict,
     runs.map((r) => r.section ?? `<section class="run"><h2>${escapeXml(`${r.run.scenario.name} #${r.run.iteration}`)}: no section in its shard's timeline.html</h2></section>`),
-    starts.length > 0 ? Math.min(...starts) : undefined));
+    starts.length > 0 ? Math.min(...starts) : undefined), parallel);
   return { suite: meta.suite, dir: into, verdict, runs: runs.length, shards: pieces.length };
 }

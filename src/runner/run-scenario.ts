@@ -37,6 +37,11 @@ export interface RunScenarioOptions {
   parts?: HarnessParts;
   /** How long the first read of the leader key may take before the run gives up; 10 s by default. */
   firstReadMs?: number;
+  /**
+   * run --parallel: the run's name on its progress lines instead of the
+   * scenario's (iterations of one scenario run at once), each line kept, none redrawn.
+   */
+  progressLabel?: string;
 }
 
 /**
@@ -52,7 +57,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   const history = new History(join(o.dir, 'history.jsonl'), { dir: o.dir });
   const startedAt = Date.now();
   let currentStep = 'starting cluster';
-  const progress = new Progress(scenario.name, { step: () => currentStep, writes: () => ctx?.workload.stats ?? { ok: 0, fail: 0, info: 0 }, primary: () => ctx?.dcs.leader });
+  const progress = new Progress(o.progressLabel ?? scenario.name, { step: () => currentStep, writes: () => ctx?.workload.stats ?? { ok: 0, fail: 0, info: 0 }, primary: () => ctx?.dcs.leader }, { shared: o.progressLabel !== undefined });
   let ctx: RunContext | undefined;
   let cluster: StartedCluster | undefined;
   let harnessError: { code: string; message: string } | undefined;

@@ -58,6 +58,18 @@ export function newDockerRunId(): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/** Builds of a release in flight: runs starting at once (run --parallel) wait for one build rather than each running its own. */
+const building = new Map<Release, ReturnType<typeof buildImages>>();
+
+async function imagesOf(release: Release, say: (m: string) => void): Promise<Awaited<ReturnType<typeof buildImages>>['tags']> {
+  let build = building.get(release);
+  if (build === undefined) {
+    build = buildImages({ release, onProgress: say }).finally(() => building.delete(release));
+    building.set(release, build);
+  } else say(`waiting for the ${release} images another run is building`);
+  return (await build).tags;
+}
+
 function labels(runId: string, name: string): Record<string, string> {
   return { [RUN_LABEL]: runId, [OWNER_LABEL]: ownerLabel(), [NODE_LABEL]: name };
 }
@@ -109,7 +121,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   // Leftovers of runs whose harness died go first: they hold memory, CPU and addresses.
   const reaped = await reapOrphans();
   if (reaped.length > 0) say(`removed leftovers of dead run(s) ${reaped.join(', ')}`);
-  const images = o.build === false ? await requireImages(release) : (await buildImages({ release, onProgress: say })).tags;
+  const images = o.build === false ? await requireImages(release) : await imagesOf(release, say);
   const runDir = join(runRoot(), runId);
   mkdirSync(runDir, { recursive: true });
   const dcs = effectiveDcs(replication, o.patroni ?? {});
