@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type Duplex, PassThrough, Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { errorMessage, HarnessError } from '../../errors.js';
 import { keysOf, knownHostName, parseKnownHosts, verifierFor } from './known-hosts.js';
@@ -227,21 +227,45 @@ export interface Output {
   stderr: string;
 }
 
-type Modem = { demuxStream: Docker['modem']['demuxStream'] };
+/**
+ * Splits the Engine's multiplexed stream format (a non-TTY exec or logs):
+ * frames of an 8-byte header (stream 1 stdout or 2 stderr, 3 zero bytes,
+ * the payload's length as uint32 big-endian) and the payload, cut anywhere
+ * by the transport. Our own loop rather than docker-modem's demuxStream,
+ * which recurses once per frame and copies the rest of the buffer each
+ * time: a soak's container logs (hundreds of thousands of frames) overflowed
+ * the stack (RangeError) and the run crashed while collecting them.
+ */
+export class Demultiplexer {
+  private pending: Buffer = Buffer.alloc(0);
+  constructor(private readonly onFrame: (stream: 1 | 2, payload: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    let buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    let at = 0;
+    while (buf.length - at >= 8) {
+      const size = buf.readUInt32BE(at + 4);
+      if (buf.length - at - 8 < size) break;
+      // Stream 0 (stdin echo) and anything else unexpected is the process's output too: keep it, as stdout.
+      this.onFrame(buf[at] === 2 ? 2 : 1, buf.subarray(at + 8, at + 8 + size));
+      at += 8 + size;
+    }
+    buf = buf.subarray(at);
+    // A copy, so that the chunk a partial frame came in is not held alive by a slice of it.
+    this.pending = buf.length === 0 ? Buffer.alloc(0) : Buffer.from(buf);
+  }
+}
 
 /**
- * A multiplexed stream (a non-TTY exec or logs) split by docker-modem's
- * demuxStream: `done` gives all of it at its end, `sofar` what came before
- * (a call cut off at its deadline keeps it). An error the caller `tolerates`
- * ends it as its end would; any other rejects `done`.
+ * A multiplexed stream (a non-TTY exec or logs) split by the Demultiplexer:
+ * `done` gives all of it at its end, `sofar` what came before (a call cut
+ * off at its deadline keeps it). An error the caller `tolerates` ends it as
+ * its end would; any other rejects `done`.
  */
-export function demux(modem: Modem, stream: NodeJS.ReadableStream, tolerate: (err: Error) => boolean = () => false): { done: Promise<Output>; sofar: () => Output } {
+export function demux(stream: NodeJS.ReadableStream, tolerate: (err: Error) => boolean = () => false): { done: Promise<Output>; sofar: () => Output } {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const o = new PassThrough();
-  const e = new PassThrough();
-  o.on('data', (c: Buffer) => out.push(c));
-  e.on('data', (c: Buffer) => err.push(c));
+  const frames = new Demultiplexer((which, payload) => (which === 1 ? out : err).push(payload));
   const sofar = () => ({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
   const done = new Promise<Output>((resolve, reject) => {
     let ended = false;
@@ -250,7 +274,7 @@ export function demux(modem: Modem, stream: NodeJS.ReadableStream, tolerate: (er
       ended = true;
       resolve(sofar());
     };
-    modem.demuxStream(stream, o, e);
+    stream.on('data', (c: Buffer | string) => frames.push(typeof c === 'string' ? Buffer.from(c) : c));
     stream.on('end', finish);
     stream.on('close', finish);
     stream.on('error', (x: Error) => {
@@ -262,8 +286,8 @@ export function demux(modem: Modem, stream: NodeJS.ReadableStream, tolerate: (er
 }
 
 /** The stdout and stderr of a whole multiplexed stream (see demux). */
-export function demuxed(modem: Modem, stream: NodeJS.ReadableStream): Promise<Output> {
-  return demux(modem, stream).done;
+export function demuxed(stream: NodeJS.ReadableStream): Promise<Output> {
+  return demux(stream).done;
 }
 
 /** A write to a command's stdin after it exited without reading it: the CLI ignored these. */
@@ -304,7 +328,6 @@ export async function execIn(container: string, argv: readonly string[], o: Exec
 
 /** What execWith needs of a client: dockerode's, or a test's fake. */
 export interface ExecClient {
-  modem: Modem;
   getContainer(name: string): {
     exec(o: Docker.ExecCreateOptions): Promise<{
       start(o: Docker.ExecStartOptions): Promise<Duplex>;
@@ -343,7 +366,7 @@ export async function execWith(d: ExecClient, container: string, argv: readonly 
       if (signal.aborted) stream.destroy();
       signal.addEventListener('abort', () => stream.destroy(), { once: true });
       // A command that exits without reading its stdin breaks the write: its exit code and output are still the result.
-      const output = demux(d.modem, stream, (err) => o.input !== undefined && STDIN_GONE.has((err as NodeJS.ErrnoException).code ?? ''));
+      const output = demux(stream, (err) => o.input !== undefined && STDIN_GONE.has((err as NodeJS.ErrnoException).code ?? ''));
       sofar = output.sofar;
       if (o.input !== undefined) stream.end(o.input);
       const out = await output.done;
@@ -384,7 +407,7 @@ export async function containerLogs(container: string, o: { tail?: number; since
     });
     // Without follow dockerode buffers the body (and would parse one that is JSON: never a multiplexed one, which starts with its stream byte).
     const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    return demuxed(d.modem, Readable.from([raw]));
+    return demuxed(Readable.from([raw]));
   }, a);
 }
 
