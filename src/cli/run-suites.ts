@@ -121,6 +121,9 @@ export async function runSuites(suites: Suite[], o: RunSuitesOptions): Promise<n
       say(`    report: ${join(dir, 'report.md')}\n`);
       judgeDone();
     }, { stopped: stopRequested });
+    // Stopped (Ctrl-C, SIGTERM): the runs that finished are not the suite. As the serial run, which the signal's exit
+    // ended before any summary, write none (nor a shard record, nor --json) and exit as a run that could not run.
+    if (stopRequested()) return verdictExitCode('error');
     judgeDone();
     const ran: Unit[] = todo.flatMap((t) => (finished.has(t.unit) ? [t.unit] : []));
     if (o.shard !== undefined) {

@@ -21,6 +21,7 @@ export function stopRequested(): boolean {
 /** Stops every cluster in flight, and any run from starting one after. */
 export async function stopEverything(): Promise<void> {
   stopping = true;
+  liveClusters.close();
   await Promise.allSettled([...liveClusters].map((c) => c.stop()));
 }
 

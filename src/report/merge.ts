@@ -92,11 +92,25 @@ export function judgedFromReport(r: ReportJson, wall: JudgedRun['wall'] | null):
   };
 }
 
-function wallOf(piece: ShardPiece, dir: string): JudgedRun['wall'] | null {
+/**
+ * A piece's summary.json, or undefined when it has none or it does not
+ * parse (a truncated upload): the merge reads from it only wall times and
+ * `parallel`, never a verdict (those come from the runs' report.json), so
+ * such a file fails nothing.
+ */
+function pieceSummary(piece: ShardPiece): Partial<SummaryJson> | undefined {
   const file = join(piece.dir, 'summary.json');
-  if (!existsSync(file)) return null;
-  const summary = readJson(file) as Partial<SummaryJson>;
-  return summary.runs?.find((r) => r.dir === dir)?.wall ?? null;
+  if (!existsSync(file)) return undefined;
+  try {
+    const summary = readJson(file);
+    return typeof summary === 'object' && summary !== null ? summary as Partial<SummaryJson> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function wallOf(piece: ShardPiece, dir: string): JudgedRun['wall'] | null {
+  return pieceSummary(piece)?.runs?.find((r) => r.dir === dir)?.wall ?? null;
 }
 
 /** The folder's pieces: the folder itself when it holds one of `markers`, else its subfolders that do (a downloaded artifact's layout). */
@@ -150,8 +164,8 @@ export async function mergeSuiteShards(dirs: readonly string[], into: string): P
   const starts = runs.map((r) => r.run.startedAt);
   // The most any machine ran at once: the merged timings are a serial run's only if every shard's were.
   const parallel = Math.max(1, ...pieces.map((p) => {
-    const file = join(p.dir, 'summary.json');
-    return existsSync(file) ? parallelOf(readJson(file) as Partial<SummaryJson>) ?? 1 : 1;
+    const summary = pieceSummary(p);
+    return (summary === undefined ? undefined : parallelOf(summary)) ?? 1;
   }));
   await writeSuiteFiles(into, meta.suite, runs, scenarios, () => suiteTimelinePage(meta.suite, verdict,
     runs.map((r) => r.section ?? `<section class="run"><h2>${escapeXml(`${r.run.scenario.name} #${r.run.iteration}`)}: no section in its shard's timeline.html</h2></section>`),

@@ -37,7 +37,8 @@ export async function createRunNetwork(name: string, labels: Record<string, stri
     })).then(() => undefined, (err: unknown) => engineMessage(err));
     if (made === undefined) return { name, subnet, gateway: `${prefix}.1`, ip: (n) => `${prefix}.${10 + n}` };
     last = made;
-    if (!/overlap|in use|already/i.test(last)) break;
+    // Another subnet cannot help a name another run holds.
+    if (/with name .* already exists/i.test(last) || !/overlap|in use|already/i.test(last)) break;
   }
   throw new HarnessError('INTERNAL', `could not create docker network ${name}: ${last}`);
 }

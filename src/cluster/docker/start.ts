@@ -53,9 +53,10 @@ export interface DockerClusterOptions {
   toxiproxy?: string;
 }
 
+/** A timestamp and 6 random bytes: runs started in the same second (run --parallel) get different ids. */
 export function newDockerRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${randomBytes(6).toString('hex')}`;
 }
 
 /** Builds of a release in flight: runs starting at once (run --parallel) wait for one build rather than each running its own. */
@@ -123,15 +124,22 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   if (reaped.length > 0) say(`removed leftovers of dead run(s) ${reaped.join(', ')}`);
   const images = o.build === false ? await requireImages(release) : await imagesOf(release, say);
   const runDir = join(runRoot(), runId);
-  mkdirSync(runDir, { recursive: true });
   const dcs = effectiveDcs(replication, o.patroni ?? {});
   let cluster: DockerCluster | undefined;
-  // Until the cluster object exists, a Ctrl-C sweeps the run by its label.
-  const early = { stop: async () => { await sweep(runId); } };
+  // Registered before the run makes anything: refused once a Ctrl-C began stopping everything. Until the
+  // cluster object exists, a Ctrl-C waits for this start to give up (the cluster's registration is refused)
+  // and to remove what it made: a sweep now would miss what a call in flight is about to make.
+  let gaveUp = (): void => undefined;
+  const early = { stop: () => new Promise<void>((resolve) => { gaveUp = resolve; }) };
   liveClusters.add(early);
+  // The run's network is what makes its id its own (a second network of that name is refused): only a start that
+  // made it sweeps the run, so that a start whose id clashed never removes the other run's containers.
+  let madeNetwork = false;
   try {
+    mkdirSync(runDir, { recursive: true });
     say(`docker run ${runId}: network`);
     const network = await createRunNetwork(`pc-${runId}`, labels(runId, 'network'));
+    madeNetwork = true;
     const shapes = o.proxied ? linkShapes(
       DOCKER_MEMBERS.map((n, i) => ({ name: n, ip: network.ip(10 + i) })),
       DOCKER_ETCD.map((n, i) => ({ name: n, ip: network.ip(i) })),
@@ -164,6 +172,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     writeCredentials(runDir, credentials);
     cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks);
     liveClusters.delete(early);
+    gaveUp();
     const c = cluster;
     const started = startContainers(c, o, say);
     c.startingWith(started);
@@ -171,8 +180,9 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     return c;
   } catch (err) {
     if (cluster !== undefined) await cluster.stop().catch(() => undefined);
-    else await sweep(runId).catch(() => undefined);
+    else if (madeNetwork) await sweep(runId).catch(() => undefined);
     liveClusters.delete(early);
+    gaveUp();
     throw err;
   }
 }
