@@ -313,15 +313,21 @@ sla:
 
   const REBUILD = DRILL.replace('command: "patronictl failover {scope} --candidate {member} --force # leader was {leader}" }', 'command: "etcd-rebuild" }\n  - wait_for: { condition: etcd-new-cluster, timeout: 300ms }');
 
-  it('passes an etcd rebuild only once every etcd member reports a new cluster id', async () => {
+  it('passes an etcd rebuild whose cluster id stayed (the same peer URLs and token) once every member\'s store revision is below the one before the first step', async () => {
     const a = await run({ failoverAfterMs: 100 }, REBUILD);
+    expect(a.metrics.failed_steps).toBe(0);
+    expect(a.verdict).toBe('pass');
+  });
+
+  it('passes an etcd rebuild that reports a new cluster id (another token)', async () => {
+    const a = await run({ failoverAfterMs: 100, etcdRebuildNewToken: true }, REBUILD);
     expect(a.metrics.failed_steps).toBe(0);
     expect(a.verdict).toBe('pass');
   });
 
   it('fails an etcd rebuild whose cluster id did not change: the old cluster came back (issue 19)', async () => {
     const a = await run({ failoverAfterMs: 100, etcdRebuildKeepsCluster: true }, REBUILD);
-    expect(line(a, 'failed_steps')?.note).toMatch(/wait_for etcd-new-cluster.*etcd1, etcd2, etcd3 still in the cluster cdf818194e3a8c32 from before the first step/);
+    expect(line(a, 'failed_steps')?.note).toMatch(/wait_for etcd-new-cluster.*etcd1 \(revision 5000\), etcd2 \(revision 5000\), etcd3 \(revision 5000\) still on the store of the cluster cdf818194e3a8c32 from before the first step \(revision 5000 then\)/);
     expect(a.verdict).toBe('fail');
   });
 

@@ -240,11 +240,14 @@ function copyLogs(cluster: StartedCluster, dest: string): void {
 }
 
 /** The etcd cluster id every etcd member agrees on before the first step, for `wait_for: etcd-new-cluster`. */
-async function etcdClusterBefore(ctx: RunContext): Promise<{ id: string } | { unread: string }> {
+async function etcdClusterBefore(ctx: RunContext): Promise<{ id: string; revision: number } | { unread: string }> {
   const seen: EtcdClusterIdReading[] = await ctx.parts.etcdClusterIds(ctx.cluster).catch((err: unknown) => [{ name: 'etcd', error: errorMessage(err) }]);
   const ids = [...new Set(seen.flatMap((s) => (s.clusterId === undefined ? [] : [s.clusterId])))];
   const failing = seen.flatMap((s) => (s.error === undefined ? [] : [`${s.name}: ${s.error}`]));
   if (ids.length !== 1 || failing.length > 0) return { unread: failing.length > 0 ? failing.join('; ') : `${ids.length} cluster ids (${ids.join(', ')})` };
-  ctx.history.append({ kind: 'note', t: now(), message: `etcd cluster id before the first step: ${ids[0]}` });
-  return { id: ids[0] as string };
+  const revisions = seen.map((s) => s.revision ?? NaN);
+  if (revisions.some((r) => !Number.isFinite(r))) return { unread: `no store revision from ${seen.filter((s) => !Number.isFinite(s.revision ?? NaN)).map((s) => s.name).join(', ')}` };
+  const revision = Math.max(...revisions);
+  ctx.history.append({ kind: 'note', t: now(), message: `etcd cluster id before the first step: ${ids[0]}, store revision ${revision}` });
+  return { id: ids[0] as string, revision };
 }
