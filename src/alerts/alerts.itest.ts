@@ -69,6 +69,7 @@ steps:
   - wait_for: healthy
   - fault: { action: kill, target: primary }
   - wait_for: { condition: new-leader, timeout: 60s }
+  - wait_for: { condition: writable, timeout: 60s }
   - heal: all
   - wait_for: { condition: converged, timeout: 120s }
 sla:
@@ -78,7 +79,8 @@ sla:
     const r = await runCli(['run', file, '--report-dir', out, '--port-base', '8900']);
     const runDir = join(out, readdirSync(out)[0] ?? '');
     const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { verdict: string; alerts: AlertsReport; timeline: Array<{ kind: string; phase?: string; at_ms: number }> };
-    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    // The verdict line (stdout) names the violated line; progress (stderr) shows where the run was.
+    expect(r.code, `${r.stdout}\n${r.stderr.slice(-2000)}`).toBe(0);
     expect(report.verdict).toBe('pass');
     expect(report.alerts.judged).toBe(false);
     expect(report.alerts.scrape.at_ms).toHaveLength(2);
