@@ -395,3 +395,24 @@ describe('runScenario when the leader key is never read', () => {
     expect(ofKind(record.events, 'probe')).toHaveLength(probes);
   });
 });
+
+describe('the end of a run: the cluster is swept even when its stop throws', () => {
+  it('sweeps the run after a stop whose log collection threw, and still reports that error', async () => {
+    const scenario = loadScenarioText(KILL, 'fake.yaml');
+    const fake = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150 });
+    const calls: string[] = [];
+    const provider = {
+      name: 'fake',
+      async start() {
+        const c = await fake.start();
+        const end = c.stop.bind(c);
+        c.stop = async () => { calls.push('stop'); throw new RangeError('Maximum call stack size exceeded'); };
+        c.sweep = async () => { calls.push('sweep'); await end(); };
+        return c;
+      },
+    };
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    await expect(runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir })).rejects.toThrow('Maximum call stack size exceeded');
+    expect(calls).toEqual(['stop', 'sweep']);
+  });
+});
