@@ -22,7 +22,7 @@ const fake = {
 };
 vi.mock('./engine.js', async (importOriginal) => ({ ...await importOriginal<typeof import('./engine.js')>(), engine: () => fake }));
 
-const { sweep } = await import('./sweep.js');
+const { leftovers, sweep } = await import('./sweep.js');
 
 beforeEach(() => {
   daemon.removed = [];
@@ -51,5 +51,11 @@ describe('sweep of a run by its label', () => {
     daemon.refuse.add('paused');
     await sweep('r');
     expect(daemon.removed).toEqual(['container pc-r-etcd1', 'container pc-r-patroni1', 'network pc-r', 'volume pc-r-data']);
+  });
+
+  it('lists what is left as exactly the three kinds (the itests compare it whole), and throws a refused list', async () => {
+    expect(await leftovers('r')).toEqual({ containers: ['pc-r-etcd1', 'pc-r-patroni1'], networks: ['pc-r'], volumes: ['pc-r-data'] });
+    daemon.refuse.add('ps');
+    await expect(leftovers('r')).rejects.toThrow(/ps failed/);
   });
 });

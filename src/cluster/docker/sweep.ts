@@ -29,9 +29,8 @@ export function containerName(names: readonly string[]): string {
 
 /** Names of what is left of a run (or of every run): what `sweep` would remove. */
 export async function leftovers(runId?: string): Promise<SweepResult> {
-  const found = await listed(runId);
-  const refused = found.refused[0];
-  if (refused !== undefined) throw refused;
+  const { refused, ...found } = await listed(runId);
+  if (refused[0] !== undefined) throw refused[0];
   return found;
 }
 
