@@ -127,8 +127,10 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     marks.steps ??= marks.healthy === undefined ? undefined : Date.now();
     try {
       // A stop that throws (collecting logs, say) still ends with the provider's sweep; its error is the run's to report.
-      if (cluster) await stopAndSweep(cluster);
-      if (cluster) copyLogs(cluster, join(o.dir, 'logs'));
+      if (cluster) {
+        await stopAndSweep(cluster);
+        copyLogs(cluster, join(o.dir, 'logs'));
+      }
     } finally {
       await history.close();
     }
