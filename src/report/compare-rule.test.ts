@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bandOf, classifyLine, classifyMetric, classifyScenarioVerdict, classifyVerdicts, countStatuses, distribution, GATING, incompleteBefore, LATENCY_FLOOR_MS, TIME_FLOOR_MS, type StatusCount,
+  bandOf, classifyLine, floorAt, classifyMetric, classifyScenarioVerdict, classifyVerdicts, countStatuses, distribution, GATING, incompleteBefore, LATENCY_FLOOR_MS, TIME_FLOOR_MS, type StatusCount,
 } from './compare-rule.js';
 
 const d = (...values: Array<number | null>) => distribution(values);
@@ -59,6 +59,21 @@ describe('classifyMetric, time metrics: a band from the before side\'s centre an
     expect(time(sec(20, 21, 22), sec(15, 16, 17))).toEqual({ class: 'improved' });
     expect(time(sec(20, 21, 22), sec(15, 16, 19))).toEqual({ class: 'same' });
     expect(time(sec(20, 21, 22), sec(10, 10, 30))).toMatchObject({ class: 'regressed' });
+  });
+
+  it('grows the floor to 5 % of the before centre on long figures, and keeps the fixed floor under 20 s', () => {
+    // Stop 20's trixie -> forky kill-patroni-on-primary recovery_ms: a median +1.2 s on 38.7 s was flagged by a fixed 1 s floor.
+    const before = sec(38.5, 38.7, 39.1);
+    expect(before === null ? null : bandOf(before, TIME_FLOOR_MS)).toEqual({ lower: 36_765, upper: 40_635, tail: 41_035 });
+    expect(time(before, sec(38.0, 39.9, 40.9))).toEqual({ class: 'same' });
+    expect(classifyMetric(before, sec(38.0, 39.9, 40.9), 0, 'time').class).toBe('same');
+    // A real shift still shows: 2 s on 39 s is past 5 %.
+    expect(time(before, sec(40.7, 40.8, 40.9))).toEqual({ class: 'regressed', note: 'median above the band' });
+    expect(time(before, sec(38.5, 38.7, 41.1))).toEqual({ class: 'regressed', note: 'p90 (bad tail) above the band' });
+    // Under 20 s, 5 % is below the fixed floor: unchanged.
+    expect(time(sec(10, 10, 10), sec(11.1, 11.1, 11.1))).toMatchObject({ class: 'regressed' });
+    expect(floorAt(10_000, TIME_FLOOR_MS)).toBe(1_000);
+    expect(floorAt(60_000, TIME_FLOOR_MS)).toBe(3_000);
   });
 
   it('uses the metric\'s floor when the before side has no spread', () => {

@@ -21,10 +21,11 @@ export const COMPARE_RULE = [
   'more failing runs after than before (as a share of the runs) is regressed, as many or fewer still failing, none after a fixed finding.',
   "A scenario's verdict on a side is run's: the worst of its runs and of its lines over the iterations (summary.json); when run judged",
   'the after side red and no row says so, the verdict row is a new finding (still failing when run judged the before side red too).',
-  'Metrics are read over the runs of a scenario on each side; lower is better for each. For time metrics (floor F: 1 s for rto,',
-  'detection, promotion, reroute, unavailability, convergence and recovery, 100 ms for the p99 write latency during the fault),',
+  'Metrics are read over the runs of a scenario on each side; lower is better for each. For time metrics',
   "the before side's centre C is its median (for an even count the worse of the two middle runs) and its spread MAD the median",
-  '(nearest rank) of the runs\' distances from C; the band is C ± max(F, 3 × MAD), so one outlier before does not widen it.',
+  "(nearest rank) of the runs' distances from C; the floor F is the larger of 5 % of C and 1 s (rto, detection, promotion, reroute,",
+  'unavailability, convergence and recovery) or 100 ms (the p99 write latency during the fault), and the band is',
+  'C ± max(F, 3 × MAD), so one outlier before does not widen it.',
   'A time metric regressed when the after median is above C + max(F, 3 × MAD), or the after p90 (nearest rank: the worst run',
   "up to 9 runs) is above the larger of that and the before side's p90 + F; improved when the after p90 is below",
   'C − max(F, 3 × MAD); otherwise the same.',
@@ -85,6 +86,19 @@ export interface Band {
 export const TIME_FLOOR_MS = 1000;
 export const LATENCY_FLOOR_MS = 100;
 /**
+ * The floor grows with the figure: this machine's timing noise is a share
+ * of what it times (loop_wait multiples, a 40 s recovery moving by a second
+ * or two between identical runs), so a fixed 1 s floor flagged +1.2 s on a
+ * 39 s recovery, 3 runs a side, with no SLA line near. 5 % keeps every
+ * figure under 20 s on the fixed floor.
+ */
+export const RELATIVE_FLOOR = 0.05;
+
+/** The floor a time metric's band uses around the before centre C: max(F, 5 % of C). */
+export function floorAt(centre: number, floor: number): number {
+  return Math.max(floor, RELATIVE_FLOOR * centre);
+}
+/**
  * MADs from the before centre that the band spans. For normal noise σ ≈
  * 1.48 × MAD, so 3 × MAD ≈ 2σ: a single run after lands above it about
  * once in 40, and the median of 3 or more runs far less often; a narrower
@@ -111,7 +125,8 @@ export function distribution(values: ReadonlyArray<number | null>): Distribution
 }
 
 /** The limits the after side of a time metric is held to. Pure. */
-export function bandOf(before: Distribution, floor: number): Band {
+export function bandOf(before: Distribution, fixedFloor: number): Band {
+  const floor = floorAt(before.median, fixedFloor);
   const half = Math.max(floor, BAND_MADS * before.mad);
   const upper = before.median + half;
   return { lower: before.median - half, upper, tail: Math.max(upper, before.p90 + floor) };
