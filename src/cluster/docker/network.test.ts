@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freeHostPorts } from './network.js';
+import { freeHostPorts, HOST_PORT_RANGE } from './network.js';
 
 /** A kernel that hands out these ports in turn, as it may once a probe's port is closed again. */
 const kernel = (ports: number[]) => {
@@ -21,5 +21,19 @@ describe('freeHostPorts: runs starting at once (run --parallel) are never told t
   it('gives distinct ports within a call, and gives up rather than loop when none are left', async () => {
     expect(await freeHostPorts(2, kernel([42001, 42001, 42002]))).toEqual([42001, 42002]);
     await expect(freeHostPorts(1, kernel([42001]))).rejects.toThrow(/could not find 1 free host ports/);
+  });
+
+  it('skips a port the probe found taken (0), and gives up if every draw is taken', async () => {
+    expect(await freeHostPorts(2, kernel([0, 43001, 0, 43002]))).toEqual([43001, 43002]);
+    await expect(freeHostPorts(1, kernel([0]))).rejects.toThrow(/could not find 1 free host ports/);
+  });
+
+  it('draws real ports below the kernel\'s ephemeral range, where no outgoing connection takes one meanwhile', async () => {
+    const ports = await freeHostPorts(30);
+    expect(new Set(ports).size).toBe(30);
+    for (const p of ports) {
+      expect(p).toBeGreaterThanOrEqual(HOST_PORT_RANGE.low);
+      expect(p).toBeLessThanOrEqual(HOST_PORT_RANGE.high);
+    }
   });
 });

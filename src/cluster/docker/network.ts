@@ -43,14 +43,28 @@ export async function createRunNetwork(name: string, labels: Record<string, stri
   throw new HarnessError('INTERNAL', `could not create docker network ${name}: ${last}`);
 }
 
-/** A port the kernel says is free now; it is free again once the call returns (the caller closes it). */
+/**
+ * Where host ports are drawn from: below the kernel's ephemeral range
+ * (ip_local_port_range, 32768-60999 by default). A port the kernel handed
+ * out with listen(0) comes from that range, which every outgoing connection
+ * of this process and of the machine also draws its local port from: one
+ * took 127.0.0.1:46247 between the probe and docker's bind (a forky start
+ * failed with "address already in use"). Below it only an explicit bind can.
+ */
+export const HOST_PORT_RANGE = { low: 20_000, high: 32_767 } as const;
+
+/** A port of HOST_PORT_RANGE free on 127.0.0.1 now; it is free again once closed (the caller closes it). */
 function probePort(): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      resolve({ port: typeof a === 'object' && a !== null ? a.port : 0, close: () => new Promise((r) => { s.close(() => r()); }) });
+    const port = HOST_PORT_RANGE.low + randomInt(HOST_PORT_RANGE.high - HOST_PORT_RANGE.low + 1);
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      // Taken: say so as a port of 0, which freeHostPorts never hands out, and let it draw again.
+      if (err.code === 'EADDRINUSE') resolve({ port: 0, close: () => Promise.resolve() });
+      else reject(err);
+    });
+    s.listen(port, '127.0.0.1', () => {
+      resolve({ port, close: () => new Promise((r) => { s.close(() => r()); }) });
     });
   });
 }
@@ -74,7 +88,7 @@ export async function freeHostPorts(n: number, probe: typeof probePort = probePo
       if (held.length >= n + 200) throw new HarnessError('INTERNAL', `could not find ${n} free host ports not handed out to another run`);
       const p = await probe();
       held.push(p);
-      if (!handedOut.includes(p.port) && !ports.includes(p.port)) ports.push(p.port);
+      if (p.port !== 0 && !handedOut.includes(p.port) && !ports.includes(p.port)) ports.push(p.port);
     }
   } finally {
     await Promise.all(held.map((p) => p.close()));
