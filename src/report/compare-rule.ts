@@ -24,7 +24,9 @@ export const COMPARE_RULE = [
   'Metrics are read over the runs of a scenario on each side; lower is better for each. For time metrics',
   "the before side's centre C is its median (for an even count the worse of the two middle runs) and its spread MAD the median",
   "(nearest rank) of the runs' distances from C; the floor F is the larger of 5 % of C and 1 s (rto, detection, promotion, reroute,",
-  'unavailability, convergence and recovery) or 100 ms (the p99 write latency during the fault), and the band is',
+  'unavailability, convergence and recovery) or 100 ms (the p99 write latency during the fault), where for rto, unavailability and',
+  "recovery C less the scenario's sleep steps from its first fault or exec step on (the longest over the before runs) is taken:",
+  'a scripted hold times nothing, so 5 % of it would only hide a slower recovery after it; and the band is',
   'C ± max(F, 3 × MAD), so one outlier before does not widen it.',
   'A time metric regressed when the after median is above C + max(F, 3 × MAD), or the after p90 (nearest rank: the worst run',
   "up to 9 runs) is above the larger of that and the before side's p90 + F; improved when the after p90 is below",
@@ -94,9 +96,16 @@ export const LATENCY_FLOOR_MS = 100;
  */
 export const RELATIVE_FLOOR = 0.05;
 
-/** The floor a time metric's band uses around the before centre C: max(F, 5 % of C). */
-export function floorAt(centre: number, floor: number): number {
-  return Math.max(floor, RELATIVE_FLOOR * centre);
+/**
+ * The floor a time metric's band uses around the before centre C:
+ * max(F, 5 % of (C − H)). H is the scenario's scripted hold inside the
+ * figure (its `sleep` steps from the first fault or exec step on), which
+ * times nothing and varies by nothing: 5 % of majority-ring's 61 s RTO,
+ * 45 s of it the partition's sleep, would let 3 s more of the 16 s that
+ * Patroni takes after the heal pass as noise.
+ */
+export function floorAt(centre: number, floor: number, heldMs = 0): number {
+  return Math.max(floor, RELATIVE_FLOOR * Math.max(0, centre - heldMs));
 }
 /**
  * MADs from the before centre that the band spans. For normal noise σ ≈
@@ -124,9 +133,9 @@ export function distribution(values: ReadonlyArray<number | null>): Distribution
   return { runs: values.length, measured: v.length, min, median, p90, max, mad };
 }
 
-/** The limits the after side of a time metric is held to. Pure. */
-export function bandOf(before: Distribution, fixedFloor: number): Band {
-  const floor = floorAt(before.median, fixedFloor);
+/** The limits the after side of a time metric is held to; `heldMs`: the scripted hold inside the figure (floorAt). Pure. */
+export function bandOf(before: Distribution, fixedFloor: number, heldMs = 0): Band {
+  const floor = floorAt(before.median, fixedFloor, heldMs);
   const half = Math.max(floor, BAND_MADS * before.mad);
   const upper = before.median + half;
   return { lower: before.median - half, upper, tail: Math.max(upper, before.p90 + floor) };
@@ -143,7 +152,7 @@ export interface Classified {
  * on its bad tail (p90); a count to the before side's worst run, on the
  * after side's worst.
  */
-export function classifyMetric(before: Distribution | null, after: Distribution | null, floor: number, kind: MetricKind): Classified {
+export function classifyMetric(before: Distribution | null, after: Distribution | null, floor: number, kind: MetricKind, heldMs = 0): Classified {
   if (before === null || after === null) {
     return { class: 'not compared', note: before === null && after === null ? 'not measured' : before === null ? 'not measured before' : 'not measured after' };
   }
@@ -157,7 +166,7 @@ export function classifyMetric(before: Distribution | null, after: Distribution 
     if (after.max < before.min) return classed('improved');
     return classed('same');
   }
-  const band = bandOf(before, floor);
+  const band = bandOf(before, floor, heldMs);
   if (after.median > band.upper) return classed('regressed', 'median above the band');
   if (after.p90 > band.tail) return classed('regressed', 'p90 (bad tail) above the band');
   if (after.p90 < band.lower) return classed('improved');

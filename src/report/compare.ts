@@ -13,8 +13,35 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const field = (o: unknown, key: string): unknown => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[key] : undefined);
 const metric = (key: string) => (r: ReportJson) => num(field(r.metrics, key));
 
-const time = (get: (r: ReportJson) => number | null, floor = TIME_FLOOR_MS) => ({ get, floor, kind: 'time' as const });
-const count = (key: string) => ({ get: metric(key), floor: 0, kind: 'count' as const });
+const time = (get: (r: ReportJson) => number | null, floor = TIME_FLOOR_MS) => ({ get, floor, kind: 'time' as const, spansHolds: false });
+// A figure that runs from a fault to a recovery, across the scenario's sleeps: its floor leaves the sleeps out (floorAt).
+const spanning = (key: string) => ({ ...time(metric(key)), spansHolds: true });
+const count = (key: string) => ({ get: metric(key), floor: 0, kind: 'count' as const, spansHolds: false });
+
+/**
+ * The scenario's scripted hold inside a figure of a run: the time its
+ * `sleep` steps overlap the figure, taken to run `spanMs` from the first
+ * fault or exec step (where rto, unavailability and recovery start, or
+ * after). A sleep after the figure ended (kill-primary's, once writable)
+ * is not in it. 0 without a timeline, as in an older or hand-made report.
+ */
+export function scriptedHoldMs(r: ReportJson, spanMs: number | null): number {
+  const entries: unknown[] = Array.isArray(r.timeline) ? r.timeline : [];
+  const steps = entries.filter((e) => field(e, 'kind') === 'step');
+  const starts = steps.filter((e) => field(e, 'phase') === 'start');
+  const isSleep = (e: unknown) => field(e, 'type') === 'sleep' || String(field(e, 'step')).startsWith('sleep ');
+  const isAction = (e: unknown) => field(e, 'type') === 'fault' || field(e, 'type') === 'exec' || /^(fault|exec) /.test(String(field(e, 'step')));
+  const from = num(field(starts.find(isAction), 'at_ms'));
+  if (from === null || spanMs === null) return 0;
+  const until = from + spanMs;
+  let held = 0;
+  for (const s of starts.filter(isSleep)) {
+    const a = num(field(s, 'at_ms'));
+    const b = num(field(steps.find((e) => field(e, 'phase') === 'end' && field(e, 'index') === field(s, 'index')), 'at_ms'));
+    if (a !== null && b !== null) held += Math.max(0, Math.min(b, until) - Math.max(a, from));
+  }
+  return held;
+}
 
 /**
  * The figures that decide a change, in the order they are read; lower is
@@ -22,11 +49,11 @@ const count = (key: string) => ({ get: metric(key), floor: 0, kind: 'count' as c
  * an older report lacks (leader_changes) is not measured there.
  */
 export const COMPARED_METRICS = {
-  rto_ms: time(metric('rto_ms')),
+  rto_ms: spanning('rto_ms'),
   detection_ms: time(metric('detection_ms')),
   promotion_ms: time(metric('promotion_ms')),
   reroute_ms: time(metric('reroute_ms')),
-  unavailability_ms: time(metric('unavailability_ms')),
+  unavailability_ms: spanning('unavailability_ms'),
   lost_writes: count('lost_writes'),
   max_concurrent_primaries: count('max_concurrent_primaries'),
   stale_leader_writes: count('stale_leader_writes'),
@@ -34,9 +61,9 @@ export const COMPARED_METRICS = {
   failed_steps: count('failed_steps'),
   leader_changes: count('leader_changes'),
   convergence_ms: time(metric('convergence_ms')),
-  recovery_ms: time(metric('recovery_ms')),
+  recovery_ms: spanning('recovery_ms'),
   p99_during_ms: time((r: ReportJson) => num(field(field(field(r.metrics, 'latency'), 'during'), 'p99_ms')), LATENCY_FLOOR_MS),
-} satisfies Record<string, { get: (r: ReportJson) => number | null; floor: number; kind: MetricKind }>;
+} satisfies Record<string, { get: (r: ReportJson) => number | null; floor: number; kind: MetricKind; spansHolds: boolean }>;
 export type ComparedMetric = keyof typeof COMPARED_METRICS;
 const METRIC_NAMES = Object.keys(COMPARED_METRICS) as ComparedMetric[];
 
@@ -228,13 +255,15 @@ function byScenario(reports: readonly ReportJson[]): Map<string, ReportJson[]> {
 
 function metricRows(scenario: string, ra: ReportJson[], rb: ReportJson[], indicative: boolean): MetricRow[] {
   return METRIC_NAMES.flatMap((m) => {
-    const { get, floor, kind } = COMPARED_METRICS[m];
+    const { get, floor, kind, spansHolds } = COMPARED_METRICS[m];
     const da = distribution(ra.map(get));
     const db = distribution(rb.map(get));
     // Neither side measures it (an RTO in a scenario without a fault): nothing to say.
     if (da === null && db === null) return [];
-    const c: Classified = classifyMetric(da, db, floor, kind);
-    const band = kind === 'time' && da !== null && db !== null ? bandOf(da, floor) : null;
+    // The longest hold of the before runs: the smaller floor when they differ.
+    const held = spansHolds ? Math.max(0, ...ra.map((r) => scriptedHoldMs(r, get(r)))) : 0;
+    const c: Classified = classifyMetric(da, db, floor, kind, held);
+    const band = kind === 'time' && da !== null && db !== null ? bandOf(da, floor, held) : null;
     return [{ scenario, metric: m, before: da, after: db, change: da === null || db === null ? null : db.median - da.median, floor, kind, band, indicative, ...c }];
   });
 }
