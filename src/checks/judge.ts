@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario/types.js';
 import { applyKnownFindings, type KnownFinding } from '../sla/known-findings.js';
 import { analyze } from './analyze.js';
 import { attribute } from './attribution.js';
+import { notOnlyStep } from './steps.js';
 import type { Analysis } from './metrics.js';
 import { verdictOf } from './verdict.js';
 
@@ -26,6 +27,7 @@ export function judge(scenario: Scenario, events: Events, o: JudgeOptions): Anal
     strict: o.strict,
     ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }),
     attribute: (metric, action) => attribute(scenario, events, metric, action),
+    failedSteps: (index) => notOnlyStep(events, index),
   });
   return { ...analysis, sla, known: outcomes, verdict: verdictOf(sla, analysis.checks) };
 }

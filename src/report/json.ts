@@ -28,7 +28,7 @@ export interface ReportJson {
    * Known findings in range for this run's versions: reproduced (not counted), absent (did not reproduce in
    * this run), or exceeded (the line failed beyond the bound or outside the fault, and counts; `note` says how).
    */
-  known_findings: Array<{ scenario: string; metric: MetricName; versions: Record<string, string | undefined>; reason: string; reference: string; up_to: string; fault?: string; status: 'reproduced' | 'absent' | 'exceeded'; note?: string }>;
+  known_findings: Array<{ scenario: string; metric: MetricName; versions: Record<string, string | undefined>; reason: string; reference: string; up_to: string; fault?: string; step?: number; status: 'reproduced' | 'absent' | 'exceeded'; note?: string }>;
   timeline: TimelineEntry[];
   error: HarnessError | null;
   iteration: number;

@@ -121,6 +121,35 @@ describe('known-findings.yaml', () => {
     expect(judged('  rto: ">= 1s"\n')).toEqual([]); // another metric's line is not the finding's
   });
 
+  it('takes step: <index> only on failed_steps, for a step of its scenario that can fail on its own, with up_to 1 at most', () => {
+    const scenario = `name: slot
+steps:
+  - wait_for: healthy
+  - sleep: 1s
+  - fault: { action: kill, target: primary }
+  - heal: all
+  - exec: { on: primary, command: "exit 1" }
+`;
+    const withStep = (step: string, o: { metric?: string; upTo?: string } = {}) => {
+      const file = GOOD.replace('freeze-primary', 'slot').replace('lost_writes', o.metric ?? 'failed_steps').replace('30000', o.upTo ?? '1') + `    step: ${step}\n`;
+      const dir = tempTree({ [KNOWN_FINDINGS_FILE]: file, 'slot.yaml': scenario });
+      return refusalOf(() => loadKnownFindings(join(dir, KNOWN_FINDINGS_FILE)));
+    };
+    expect(withStep('4')).toEqual([]);
+    expect(withStep('0')).toEqual([]);
+    expect(withStep('4', { upTo: '0' })).toEqual([]);
+    expect(withStep('4', { metric: 'lost_writes' })).toEqual([expect.stringMatching(/known-findings\.yaml:8:5: known_findings\[0\]\.step: expected no step for lost_writes: only a failed_steps finding names the step whose failure it describes$/)]);
+    expect(withStep('4', { metric: 'rto', upTo: '"30s"' })).toEqual([expect.stringMatching(/known_findings\[0\]\.step: expected no step for rto_ms/)]);
+    expect(withStep('5')).toEqual([expect.stringMatching(/known-findings\.yaml:8:5: known_findings\[0\]\.step: expected the index of a step of scenario slot \(0 to 4\): it has 5 step\(s\)$/)]);
+    expect(withStep('-1')).toEqual([expect.stringMatching(/known_findings\[0\]\.step: expected the index of a step of the scenario, 0-based as reports name it/)]);
+    expect(withStep('1.5')).toEqual([expect.stringMatching(/known_findings\[0\]\.step: expected the index of a step of the scenario/)]);
+    expect(withStep('"steps[4]"')).toEqual([expect.stringMatching(/known_findings\[0\]\.step: expected the index of a step of the scenario/)]);
+    expect(withStep('4', { upTo: '2' })).toEqual([expect.stringMatching(/known-findings\.yaml:7:5: known_findings\[0\]\.up_to: expected up_to 1 at most with step: one step fails once/)]);
+    for (const [index, kind] of [['1', 'sleep'], ['2', 'fault'], ['3', 'heal']]) {
+      expect(withStep(index ?? '')).toEqual([expect.stringMatching(new RegExp(`known_findings\\[0\\]\\.step: expected a step that can fail on its own \\(exec, wait_for, nemesis\\): steps\\[${index}\\] of scenario slot is a ${kind} step$`))]);
+    }
+  });
+
   it('is found beside the scenarios, and is not taken for a scenario in a directory', () => {
     const dir = tempTree({ [KNOWN_FINDINGS_FILE]: GOOD.replace('freeze-primary', 'a'), 'a.yaml': minimal('a') });
     expect(loadTargets([dir])[0]?.scenarios.map((s) => s.name)).toEqual(['a']);
@@ -156,6 +185,7 @@ describe('the shipped scenarios/known-findings.yaml', () => {
       ['soak', 'lost_writes', '60000', 'stop'],
       ['soak', 'max_concurrent_primaries', '2', 'stop'],
       ['soak', 'split_brain_ms', '5s', 'stop'],
+      ['lost-slot', 'failed_steps', '1', ''],
     ]);
   });
 
@@ -167,6 +197,14 @@ describe('the shipped scenarios/known-findings.yaml', () => {
       expect(scenario?.sla.some((l) => l.metric === 'split_brain_ms'), `${f.scenario} judges split_brain_ms`).toBe(true);
       expect(shipped.filter((x) => x.metric === 'split_brain_ms' && x.scenario === f.scenario && JSON.stringify(x.versions) === JSON.stringify(f.versions) && x.fault === f.fault), `${f.scenario} ${JSON.stringify(f.versions)}`).toHaveLength(1);
     }
+  });
+
+  it('scopes the lost-slot finding to its judged exec (steps[5]), in the Patroni releases without #3659', () => {
+    const lostSlot = shipped.find((f) => f.scenario === 'lost-slot');
+    expect(lostSlot).toMatchObject({ metric: 'failed_steps', step: 5, up_to: '1', versions: { patroni: '< 4.0.10 || >= 4.1.0 < 4.1.4' } });
+    const judged = scenarios.find((s) => s.name === 'lost-slot')?.steps[5];
+    expect(judged?.kind === 'exec' ? judged.command : '').toContain('exit 1');
+    expect(lostSlot?.reference).toContain('#3659');
   });
 
   it('keeps every reference whole (a " #" in plain YAML would start a comment)', () => {

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { metricFromKey, METRIC_KEYS_HINT, THRESHOLD_HINT } from '../sla/threshold.js';
 import { boundOf, COMPONENTS, FAULT_SCOPED_METRICS, UP_TO_COMPARATORS, type KnownFinding } from '../sla/known-findings.js';
 import type { SlaRequirement } from '../sla/types.js';
+import type { Step } from './types.js';
 import { ScenarioError } from './errors.js';
 import { locator } from './locate.js';
 import { scenarioFromSource } from './load-scenario.js';
@@ -22,6 +23,8 @@ export const KNOWN_FINDINGS_FILE = 'known-findings.yaml';
 export const KNOWN_FINDINGS_ROOT = 'known_findings';
 
 const range = z.string().refine((r) => semver.validRange(r) !== null, { error: 'expected a version range like "< 3.0.3" or ">= 2.6 < 2.7"' });
+
+const STEP_HINT = 'expected the index of a step of the scenario, 0-based as reports name it (steps[5] is 5)';
 
 const UP_TO_HINT = 'expected the worst figure the finding was seen at, in the metric\'s unit as an SLA value is written, e.g. "6s", 2 or "1MB": a failure beyond it fails as an ordinary one';
 
@@ -38,12 +41,19 @@ const finding = strict({
   reference: z.string().min(1),
   up_to: z.union([z.string().min(1), z.number()], { error: (iss) => (iss.input === undefined ? `missing; ${UP_TO_HINT}` : UP_TO_HINT) }).transform(String),
   fault: z.string().min(1).optional(),
+  step: z.number({ error: STEP_HINT }).int({ error: STEP_HINT }).min(0, { error: STEP_HINT }).optional(),
 }).transform((f, ctx): KnownFinding => {
   const bound = boundOf(f);
   // parseThreshold's own hint speaks of comparators, which up_to has none of.
   if (typeof bound !== 'number') ctx.issues.push({ code: 'custom', input: f.up_to, path: ['up_to'], message: bound.error === THRESHOLD_HINT ? UP_TO_HINT : bound.error });
   if (f.fault !== undefined && !FAULT_SCOPED_METRICS.includes(f.metric)) {
     ctx.issues.push({ code: 'custom', input: f.fault, path: ['fault'], message: `expected no fault for ${f.metric}: only the evidence of ${FAULT_SCOPED_METRICS.join(', ')} can be attributed to a fault` });
+  }
+  if (f.step !== undefined && f.metric !== 'failed_steps') {
+    ctx.issues.push({ code: 'custom', input: f.step, path: ['step'], message: `expected no step for ${f.metric}: only a failed_steps finding names the step whose failure it describes` });
+  } else if (f.step !== undefined && typeof bound === 'number' && bound > 1) {
+    // One step fails once: a bound above 1 would excuse a failure besides the step's own.
+    ctx.issues.push({ code: 'custom', input: f.up_to, path: ['up_to'], message: `expected up_to 1 at most with step: one step fails once, so more would be another step's failure` });
   }
   return f;
 });
@@ -56,7 +66,17 @@ interface Beside {
   actions: string[];
   /** Its SLA lines. */
   lines: readonly SlaRequirement[];
+  /** Its steps' kinds, by index. */
+  steps: Step['kind'][];
 }
+
+/**
+ * The step kinds whose own failure the history records at their index: a
+ * sleep never fails, a heal step's failed cure is recorded on the fault
+ * (as the runner's final heal is), and a fault that cannot be injected
+ * ends the run as a harness error (exit 3), which no finding excuses.
+ */
+const FAILING_STEPS: readonly Step['kind'][] = ['exec', 'wait_for', 'nemesis'];
 
 /**
  * The scenario files of a folder: each name, with what a finding is checked
@@ -71,7 +91,7 @@ function scenariosIn(dir: string, except: string): Map<string, Beside | undefine
     const scenarioName = 'data' in data && typeof data.data === 'object' && data.data !== null ? (data.data as Record<string, unknown>)['name'] : undefined;
     if (typeof scenarioName !== 'string') continue;
     const loaded = scenarioFromSource(read.source, [], join(dir, name));
-    found.set(scenarioName, 'scenario' in loaded ? { actions: [...new Set(loaded.scenario.steps.flatMap(faultsOf).map((f) => f.fault.action))], lines: loaded.scenario.sla } : undefined);
+    found.set(scenarioName, 'scenario' in loaded ? { actions: [...new Set(loaded.scenario.steps.flatMap(faultsOf).map((f) => f.fault.action))], lines: loaded.scenario.sla, steps: loaded.scenario.steps.map((st) => st.kind) } : undefined);
   }
   return found;
 }
@@ -97,8 +117,18 @@ function besideIssues(findings: readonly KnownFinding[], path: string): PathIssu
     return [
       ...(low === undefined ? [] : [{ path: at('up_to'), message: `expected a finding on a line that fails above a figure (${UP_TO_COMPARATORS.join(', ')}): scenario ${f.scenario} judges ${f.metric} ${low.threshold}, whose failures up_to cannot bound` }]),
       ...(f.fault === undefined || beside.actions.includes(f.fault) ? [] : [{ path: at('fault'), message: `expected a fault action scenario ${f.scenario} injects (${beside.actions.join(', ') || 'it injects none'})` }]),
+      ...stepIssues(f.step, f.scenario, beside.steps).map((message) => ({ path: at('step'), message })),
     ];
   });
+}
+
+/** What is wrong with a finding's step for its scenario's steps, if anything. */
+function stepIssues(step: number | undefined, scenario: string, kinds: readonly Step['kind'][]): string[] {
+  if (step === undefined) return [];
+  const kind = kinds[step];
+  if (kind === undefined) return [`expected the index of a step of scenario ${scenario} (0 to ${kinds.length - 1}): it has ${kinds.length} step(s)`];
+  if (FAILING_STEPS.includes(kind)) return [];
+  return [`expected a step that can fail on its own (${FAILING_STEPS.join(', ')}): steps[${step}] of scenario ${scenario} is a ${kind} step`];
 }
 
 export function loadKnownFindings(path: string): KnownFinding[] {

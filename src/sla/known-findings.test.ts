@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyKnownFindings, inRange, type KnownFinding } from './known-findings.js';
+import { applyKnownFindings, coverage, inRange, type KnownFinding } from './known-findings.js';
 import type { SlaResult } from './types.js';
 
 const versions = { postgres: '15.18', patroni: '3.0.2', etcd: '3.4.23', haproxy: '2.6.12-1+deb12u4' };
@@ -149,5 +149,23 @@ describe('known findings', () => {
     const f = finding({ patroni: '< 3.0.3' });
     expect(applyKnownFindings([line('fail')], 's', { ...versions, patroni: '4.0.7' }, [f], { strict: true }).sla).toEqual([line('fail')]);
     expect(applyKnownFindings([{ ...line('fail'), observed: 11 }], 's', versions, [f], { strict: true }).sla).toEqual([{ ...line('fail'), observed: 11 }]);
+  });
+});
+
+describe('known findings scoped to a step', () => {
+  const onStep: KnownFinding = { scenario: 's', metric: 'failed_steps', step: 5, versions: { patroni: '< 3.0.3' }, reason: 'why', reference: 'ref', up_to: '1' };
+  const failedSteps: SlaResult = { metric: 'failed_steps', threshold: '== 0', observed: 1, pass: false, status: 'fail' };
+
+  it('excuses nothing without a history that names the failed steps: a merged line or a caller that passes none', () => {
+    expect(applyKnownFindings([failedSteps], 's', versions, [onStep]).sla[0]).toMatchObject({ status: 'fail', note: "not covered by known finding's step steps[5]: no single run's history to name the failed steps from: why (ref)" });
+    expect(applyKnownFindings([{ ...failedSteps, stat: 'max' }], 's', versions, [onStep], { failedSteps: () => undefined }).sla[0]?.status).toBe('fail');
+  });
+
+  it('asks the history about its own step, and says what it covers', () => {
+    const asked: number[] = [];
+    const out = applyKnownFindings([failedSteps], 's', versions, [onStep], { failedSteps: (i) => (asked.push(i), undefined) });
+    expect(asked).toEqual([5]);
+    expect(out.sla[0]).toMatchObject({ status: 'known', known: { step: 5 } });
+    expect(coverage(onStep)).toBe('up to 1, of steps[5]');
   });
 });

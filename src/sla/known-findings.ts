@@ -38,6 +38,13 @@ export interface KnownFinding {
    */
   fault?: string;
   /**
+   * The index of a scenario step (0-based, as reports name it: `steps[5]`),
+   * for `failed_steps` only: the finding covers the line only when every
+   * failed step of the run is that step, so that a failed heal or wait
+   * beside the defect's step still fails the run.
+   */
+  step?: number;
+  /**
    * The folder of the known-findings.yaml it came from: it covers only the
    * scenario files of that folder, not another file that shares a name.
    */
@@ -62,9 +69,9 @@ export function boundOf(finding: KnownFinding): number | { error: string } {
   return 'error' in parsed ? parsed : parsed.value;
 }
 
-/** What a finding covers, for the console and the reports: "up to 6s", "up to 2, in stop faults". */
-export function coverage(f: { up_to?: string; fault?: string }): string {
-  return `up to ${f.up_to ?? 'any figure'}${f.fault === undefined ? '' : `, in ${f.fault} faults`}`;
+/** What a finding covers, for the console and the reports: "up to 6s", "up to 2, in stop faults", "up to 1, of steps[5]". */
+export function coverage(f: { up_to?: string; fault?: string; step?: number }): string {
+  return `up to ${f.up_to ?? 'any figure'}${f.fault === undefined ? '' : `, in ${f.fault} faults`}${f.step === undefined ? '' : `, of steps[${f.step}]`}`;
 }
 
 /** Whether a finding is about this scenario: its name, and a file in the finding's folder when it came from one. */
@@ -92,6 +99,12 @@ export interface KnownOutcome {
 export type Attributor = (metric: MetricName, action: string) => string | undefined;
 
 /**
+ * Why the run's failed steps are not all the failure of steps[index] itself,
+ * or undefined when they are (checks/steps.ts over the run's history).
+ */
+export type StepMatcher = (index: number) => string | undefined;
+
+/**
  * The comparators whose failure lies above the threshold, so that a worst
  * figure bounds it: `>=`, `>` and `!=` fail low (or anywhere), and an
  * upper bound would excuse every such failure.
@@ -99,7 +112,9 @@ export type Attributor = (metric: MetricName, action: string) => string | undefi
 export const UP_TO_COMPARATORS: readonly Comparator[] = ['<', '<=', '=='];
 
 /** Why this failed line is more than the finding describes, or undefined when the finding covers it. */
-function beyond(line: SlaResult, finding: KnownFinding, attribute: Attributor | undefined): string | undefined {
+function beyond(line: SlaResult, finding: KnownFinding, o: { attribute?: Attributor; failedSteps?: StepMatcher }): string | undefined {
+  const step = finding.step === undefined ? undefined : notOnlyStep(line, finding.step, o.failedSteps);
+  if (step !== undefined) return step;
   const bound = boundOf(finding);
   if (typeof bound !== 'number') return `known finding's bound up_to ${finding.up_to} cannot be read (${bound.error})`;
   const req = parseThreshold(line.metric, line.threshold);
@@ -111,8 +126,18 @@ function beyond(line: SlaResult, finding: KnownFinding, attribute: Attributor | 
   if (finding.fault === undefined) return undefined;
   // A statistic over the iterations has no one history whose evidence could be placed in a fault's eras.
   if (line.stat !== undefined) return `judged on the ${line.stat} over the iterations, which no single run's history shows; a finding scoped to fault ${finding.fault} never excuses such a line`;
-  const why = attribute === undefined ? 'no single run\'s history to attribute it from' : attribute(line.metric, finding.fault);
+  const why = o.attribute === undefined ? 'no single run\'s history to attribute it from' : o.attribute(line.metric, finding.fault);
   return why === undefined ? undefined : `not attributable to known finding's fault ${finding.fault}: ${why}`;
+}
+
+/** Why a failed line is not the failure of steps[index] alone, or undefined when it is. */
+function notOnlyStep(line: SlaResult, index: number, failedSteps: StepMatcher | undefined): string | undefined {
+  const at = `known finding's step steps[${index}]`;
+  if (line.metric !== 'failed_steps') return `${at} describes failed_steps, not ${line.metric}`;
+  // As for a fault: a statistic over the iterations has no one history that names the failed steps.
+  if (line.stat !== undefined) return `judged on the ${line.stat} over the iterations, which no single run's history shows; a finding scoped to ${at} never excuses such a line`;
+  const why = failedSteps === undefined ? 'no single run\'s history to name the failed steps from' : failedSteps(index);
+  return why === undefined ? undefined : `not covered by ${at}: ${why}`;
 }
 
 /**
@@ -120,8 +145,9 @@ function beyond(line: SlaResult, finding: KnownFinding, attribute: Attributor | 
  * on passing lines that a finding in range did not reproduce. A finding
  * covers a failure only on a line that fails above a figure, within its
  * bound and, when scoped to a fault, only on a line judged in one run and
- * when `attribute` shows every piece of evidence in that fault's eras; a
- * failure beyond that stays failed, its note naming the finding. `strict`
+ * when `attribute` shows every piece of evidence in that fault's eras, and
+ * when scoped to a step, only when `failedSteps` shows that step's failure
+ * and no other; a failure beyond that stays failed, its note naming the finding. `strict`
  * counts every failure, and says on a failed line which finding would have
  * excused it, so the reader of a strict run still sees it is the known
  * defect (the outcomes stay empty: nothing was excused). Pure.
@@ -131,13 +157,13 @@ export function applyKnownFindings(
   scenario: string,
   versions: Versions,
   findings: readonly KnownFinding[],
-  o: { strict?: boolean; scenarioFile?: string; attribute?: Attributor } = {},
+  o: { strict?: boolean; scenarioFile?: string; attribute?: Attributor; failedSteps?: StepMatcher } = {},
 ): { sla: SlaResult[]; outcomes: KnownOutcome[] } {
   const inRangeFor = (line: SlaResult) => findings.filter((f) => f.metric === line.metric && coversScenario(f, scenario, o.scenarioFile) && inRange(f, versions));
   if (o.strict === true) {
     return {
       sla: sla.map((line) => {
-        const covering = line.status === 'fail' ? inRangeFor(line).find((f) => beyond(line, f, o.attribute) === undefined) : undefined;
+        const covering = line.status === 'fail' ? inRangeFor(line).find((f) => beyond(line, f, o) === undefined) : undefined;
         if (covering === undefined) return line;
         const note = `counted because of --strict; known finding otherwise: ${covering.reason} (${covering.reference})`;
         return { ...line, note: [line.note, note].filter((n) => n !== undefined && n !== '').join('; ') };
@@ -150,12 +176,12 @@ export function applyKnownFindings(
     const matching = inRangeFor(line);
     const first = matching[0];
     if (first === undefined || line.status === 'deferred' || line.status === 'unknown') return line;
-    const known = (f: KnownFinding, reproduced: boolean) => ({ reason: f.reason, reference: f.reference, reproduced, up_to: f.up_to, ...(f.fault === undefined ? {} : { fault: f.fault }) });
+    const known = (f: KnownFinding, reproduced: boolean) => ({ reason: f.reason, reference: f.reference, reproduced, up_to: f.up_to, ...(f.fault === undefined ? {} : { fault: f.fault }), ...(f.step === undefined ? {} : { step: f.step }) });
     if (line.status !== 'fail') {
       outcomes.push(...matching.map((finding) => ({ finding, status: 'absent' as const })));
       return { ...line, known: known(first, false) };
     }
-    const judged = matching.map((finding) => ({ finding, note: beyond(line, finding, o.attribute) }));
+    const judged = matching.map((finding) => ({ finding, note: beyond(line, finding, o) }));
     const covering = judged.find((j) => j.note === undefined);
     if (covering !== undefined) {
       outcomes.push({ finding: covering.finding, status: 'reproduced' });

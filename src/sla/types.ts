@@ -81,5 +81,5 @@ export interface SlaResult {
   stat?: Stat;
   core?: boolean;
   /** The known finding that covers this failure (status known), or that did not reproduce (status pass). */
-  known?: { reason: string; reference: string; reproduced: boolean; up_to?: string; fault?: string };
+  known?: { reason: string; reference: string; reproduced: boolean; up_to?: string; fault?: string; step?: number };
 }
