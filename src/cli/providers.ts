@@ -45,6 +45,7 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
     catalog: {
       ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing, entry.exclusive),
       ...(entry.releases ? { releases: entry.releases } : {}),
+      ...(entry.logs ? { logs: entry.logs } : {}),
       ...(entry.versions ? { versions: (release: string | undefined) => (entry.versions as NonNullable<typeof entry.versions>)(release) } : {}),
     },
     create: (scenario) => entry.create({

@@ -200,6 +200,12 @@ export interface ProviderEntry {
    * latency or bandwidth fault sends through the proxy), each with why.
    */
   readonly exclusive?: readonly ExclusiveAbility[];
+  /**
+   * The components' logs a run's report gets (logs/<name>.log, from
+   * logFiles()), which `evidence:` reads; absent: none. `unreadable`: by
+   * component (patroni, postgres, etcd, haproxy), those it cannot read, and why.
+   */
+  readonly logs?: { unreadable?: Readonly<Record<string, string>> };
   /** The component versions a run would get (docker: the release table; local: the installed binaries); absent when known only once attached. */
   versions?(release: string | undefined): { versions: Partial<Versions>; source: string };
   create(o: ProviderOptions): ClusterProvider;

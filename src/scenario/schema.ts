@@ -7,6 +7,7 @@ import * as z from 'zod';
 import type { ClusterSpec, ObserveSpec, Scenario, WorkloadSpec } from './types.js';
 import { isRecord } from './data.js';
 import { duration, nameSchema, positiveInt } from './fields.js';
+import { evidenceSchema } from './evidence.js';
 import { requiresSchema } from './requires.js';
 import { resolveSla, slaSchema } from './sla.js';
 import { faultIdIssues, faultsOf, stepsSchema } from './steps.js';
@@ -54,6 +55,7 @@ export const scenarioSchema = strict({
   steps: stepsSchema,
   sla: blankIsAbsent(slaSchema.optional()),
   requires: blankIsAbsent(requiresSchema.optional()),
+  evidence: blankIsAbsent(evidenceSchema.optional()),
 }).transform((s, ctx): LoadedScenario => {
   const hasFault = s.steps.some((step) => faultsOf(step).length > 0);
   const sla = resolveSla(s.sla, s.cluster.replication, hasFault, hasFault || s.steps.some((step) => step.kind === 'exec'));
@@ -61,8 +63,12 @@ export const scenarioSchema = strict({
     for (const { path, message } of sla.issues) ctx.issues.push({ code: 'custom', input: s.sla, path, message });
     return z.NEVER;
   }
-  const { name, description, tags, cluster, workload, observe, steps, requires } = s;
-  return { name, description, tags, cluster, workload, observe, steps, sla: sla.sla, ...(requires === undefined || Object.keys(requires).length === 0 ? {} : { requires }) };
+  const { name, description, tags, cluster, workload, observe, steps, requires, evidence } = s;
+  return {
+    name, description, tags, cluster, workload, observe, steps, sla: sla.sla,
+    ...(requires === undefined || Object.keys(requires).length === 0 ? {} : { requires }),
+    ...(evidence === undefined || evidence.length === 0 ? {} : { evidence }),
+  };
 }) satisfies z.ZodType<LoadedScenario>;
 
 /** The scenario, or every problem found in the data (paths from the document root). */

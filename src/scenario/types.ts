@@ -4,6 +4,7 @@
  * described in ../shared/design/architecture.md; the loader turns it into this.
  */
 import type { Replication, SlaRequirement } from '../sla/types.js';
+import type { EvidenceSpec } from './evidence.js';
 import type { Requires } from './requires.js';
 
 export type { Replication };
@@ -103,6 +104,8 @@ export interface Scenario {
   sla: SlaRequirement[];
   /** Component versions the scenario needs (`requires:`); absent when it runs on any. */
   requires?: Requires;
+  /** Log lines that prove the set-up happened (`evidence:`); absent when the scenario needs none. */
+  evidence?: EvidenceSpec[];
 }
 
 /** A suite: scenarios to run in order, each `iterations` times. */

@@ -42,6 +42,8 @@ export const DOCKER: ProviderEntry = {
   releases: RELEASES,
   missing: {
   },
+  // Each container's output (Patroni's with its PostgreSQL's), copied at stop.
+  logs: {},
   // A latency or bandwidth fault sends every member's etcd, peer and client links through the proxy container
   // (proxied-links.ts); rules matching the other containers' addresses then miss the cluster's traffic.
   exclusive: [
