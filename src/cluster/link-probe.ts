@@ -37,7 +37,8 @@ export function probeTcp(to: Endpoint, request: Buffer, timeoutMs: number): Prom
       resolve(r);
     };
     const timer = setTimeout(() => done({ kind: 'silent', ms: timeoutMs, sent }), timeoutMs);
-    socket.once('connect', () => socket.write(request));
+    // An empty request is an idle probe: a write of nothing would still wake the far side's reader.
+    socket.once('connect', () => (request.length > 0 ? socket.write(request) : undefined));
     socket.once('data', () => done({ kind: 'answered', ms: performance.now() - start, sent }));
     socket.once('error', (err) => done({ kind: 'unprobed', why: err.message, sent }));
     socket.once('close', () => done({ kind: 'unprobed', why: 'the connection closed with no answer', sent }));

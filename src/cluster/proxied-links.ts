@@ -10,7 +10,7 @@ import { Toxiproxy, type Toxic } from 'toxiproxy-node-client';
 import { request } from 'undici';
 import { HarnessError } from '../errors.js';
 import { httpProbeRequest, PG_SSL_REQUEST, probeTcp } from './link-probe.js';
-import type { Endpoint, LinkCure, LinkEffect, LinkImpairment, LinkKind, LinkProbe } from './types.js';
+import type { Endpoint, LinkCure, LinkEffect, LinkImpairment, LinkKind, LinkProbe, LinkProbeOptions } from './types.js';
 
 /** One proxied link: a proxy listening on `listen` in front of `upstream`. */
 export interface ProxiedLink {
@@ -91,9 +91,9 @@ export class ProxiedLinks implements LinkImpairment {
   }
 
   /** A request through the link's proxy, which the faults' proofs time. */
-  probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {
+  probeLink(link: string, o: LinkProbeOptions): Promise<LinkProbe> {
     const l = this.#link(link);
-    return probeTcp(l.probe, linkProbeRequest(l.speaks, o.padBytes), o.timeoutMs);
+    return probeTcp(l.probe, o.idle === true ? Buffer.alloc(0) : linkProbeRequest(l.speaks, o.padBytes), o.timeoutMs);
   }
 
   /** The toxics this harness has on each proxy now (by toxic name): another fault's, stacked on the same link, are not dirt. */

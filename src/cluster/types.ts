@@ -387,6 +387,18 @@ export function hasHostPartition(c: StartedCluster): c is StartedCluster & HostP
 /** What a link probe sent and saw: `sent` is the bytes written upstream (a bandwidth toxic delays by it). */
 export type LinkProbe = Reach & { sent: number };
 
+export interface LinkProbeOptions {
+  timeoutMs: number;
+  padBytes?: number;
+  /**
+   * Send nothing and only hold the connection: `silent` when it stays open
+   * for the whole timeout. A proxy joins each client to a new upstream
+   * connection and closes the client's when the upstream refuses, so a held
+   * connection shows the upstream took it, with no byte to trip a toxic.
+   */
+  idle?: boolean;
+}
+
 /** What an impairment does to a link, in both directions. */
 export type LinkEffect =
   | { kind: 'latency'; latencyMs: number; jitterMs: number }
@@ -415,9 +427,9 @@ export interface LinkImpairment {
    * One small request across a link to its upstream, timed to the first
    * byte of the answer, on a new connection: what proves an effect acted.
    * `padBytes` asks for a request about that much longer (as far as the
-   * upstream's protocol allows), so a bandwidth limit shows.
+   * upstream's protocol allows), so a bandwidth limit shows; `idle` sends nothing.
    */
-  probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe>;
+  probeLink(link: string, o: LinkProbeOptions): Promise<LinkProbe>;
   /** Puts the effect on every link of these kinds of a member, both directions; returns its cure. */
   impairLinks(member: string, kinds: readonly LinkKind[], effect: LinkEffect, label: string): Promise<LinkCure>;
 }

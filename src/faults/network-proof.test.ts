@@ -49,23 +49,30 @@ describe('proveToxic', () => {
 describe('proveToxic: a reset', () => {
   const reset: LinkEffect = { kind: 'reset' };
   const aborted = (why = 'read ECONNRESET'): LinkProbe => ({ kind: 'unprobed', why, sent: 8 });
+  const held: LinkProbe = { kind: 'silent', ms: 500, sent: 0 };
 
-  it('acted when every link answered before and each new connection was aborted with no answer', () => {
+  it('acted when every link answered before and each new connection was aborted with no answer while an idle one stayed open', () => {
     expect(proveToxic('reset_replication', reset, [
-      { link: 'p2-p1-pg', before: answered(1), during: aborted() },
-      { link: 'p2-p1-api', before: answered(2), during: aborted('the connection closed with no answer') },
-    ])).toBe('2 link(s) aborted each new connection with no answer, each answered before it: p2-p1-pg (read ECONNRESET), p2-p1-api (the connection closed with no answer)');
+      { link: 'p2-p1-pg', before: answered(1), during: aborted(), held },
+      { link: 'p2-p1-api', before: answered(2), during: aborted('the connection closed with no answer'), held },
+    ])).toBe('2 link(s) aborted each new connection with no answer, each answered before it and held an idle one open 500 ms (its upstream up): p2-p1-pg (read ECONNRESET), p2-p1-api (the connection closed with no answer)');
   });
 
   it('a link still answering, a silent one (that is a blackhole) or a refused connect (nothing listening) is no proof', () => {
-    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: aborted() }, { link: 'b', before: answered(1), during: answered(1) }]))
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: aborted(), held }, { link: 'b', before: answered(1), during: answered(1), held }]))
       .toThrow('no proof that r acted: b with the reset in: answered in 1 ms, a connection aborted with no answer expected');
-    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: silent }])).toThrow(/a with the reset in: no answer within 1000 ms/);
-    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: aborted('connect ECONNREFUSED 10.0.0.1:5432') }])).toThrow(/a with the reset in: not probed \(connect ECONNREFUSED/);
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: silent, held }])).toThrow(/a with the reset in: no answer within 1000 ms/);
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: aborted('connect ECONNREFUSED 10.0.0.1:5432'), held }])).toThrow(/a with the reset in: not probed \(connect ECONNREFUSED/);
+  });
+
+  it('an abort beside an idle connection dropped too is the upstream refusing the proxy (its member just died), not the reset; with no idle probe, nothing rules that out', () => {
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: aborted(), held: aborted('the connection closed with no answer') }]))
+      .toThrow('no proof that r acted: a with the reset in, an idle connection: not probed (the connection closed with no answer), held open expected (else its upstream refused, and the proxy dropped the probe itself)');
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: aborted() }])).toThrow(/a with the reset in, an idle connection: not probed, held open expected/);
   });
 
   it('a link that refused before the reset proves nothing by refusing with it', () => {
-    expect(() => proveToxic('r', reset, [{ link: 'a', before: aborted(), during: aborted() }])).toThrow(/a before the reset: not probed \(read ECONNRESET\), so a refusal after it would prove nothing/);
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: aborted(), during: aborted(), held }])).toThrow(/a before the reset: not probed \(read ECONNRESET\), so a refusal after it would prove nothing/);
   });
 
   it('on no link, nothing acted', () => {

@@ -9,6 +9,11 @@ import type { CutPath, LinkEffect, LinkProbe, LossCount, Reach } from '../cluste
 
 /** How long a path must stay silent to count as cut: a live one answers in milliseconds. */
 export const CUT_PROBE_MS = 1000;
+/**
+ * How long an idle probe must stay open to show the upstream took the proxy's
+ * connection: a refusal closes it within milliseconds on one host or network.
+ */
+export const HOLD_PROBE_MS = 500;
 /** Below this, a toxic's delay cannot be told from scheduling noise. */
 export const MIN_MEASURABLE_MS = 5;
 /** What a bandwidth probe aims to be delayed by: enough to stand clear of the link's own round trip. */
@@ -63,6 +68,8 @@ export interface LinkObservation {
   link: string;
   before: LinkProbe;
   during: LinkProbe;
+  /** An idle probe (nothing sent) made with the effect in, beside `during`: what a reset's proof also needs. */
+  held?: LinkProbe;
 }
 
 /**
@@ -126,16 +133,22 @@ const RESET = /ECONNRESET|EPIPE|closed with no answer/;
 
 /**
  * A reset acted when every link answered just before it and, with it in, the
- * probe's new connection was aborted with no answer. Silence (a blackhole) or
- * a refused connect (nothing listening) is not this effect, nor proof of it.
+ * probe's new connection was aborted with no answer while an idle connection
+ * (nothing sent, so nothing for the toxic to act on) stayed open. The idle
+ * one rules out the upstream refusing: a proxy whose upstream refuses
+ * accepts the client and then drops it unread, which the client sees as the
+ * same ECONNRESET. Silence (a blackhole) or a refused connect (nothing
+ * listening) is not this effect, nor proof of it.
  */
 export function proveReset(what: string, seen: readonly LinkObservation[]): string {
   const problems = seen.flatMap((o) => [
     ...(o.before.kind === 'answered' ? [] : [`${o.link} before the reset: ${describeReach(o.before)}, so a refusal after it would prove nothing`]),
     ...(o.during.kind === 'unprobed' && RESET.test(o.during.why) ? [] : [`${o.link} with the reset in: ${describeReach(o.during)}, a connection aborted with no answer expected`]),
+    ...(o.held?.kind === 'silent' ? [] : [`${o.link} with the reset in, an idle connection: ${o.held === undefined ? 'not probed' : describeReach(o.held)}, held open expected (else its upstream refused, and the proxy dropped the probe itself)`]),
   ]);
   if (problems.length > 0) fail(what, problems);
-  return `${seen.length} link(s) aborted each new connection with no answer, each answered before it: ${seen.map((o) => `${o.link} (${o.during.kind === 'unprobed' ? o.during.why : ''})`).join(', ')}`;
+  const held = Math.min(...seen.map((o) => o.held?.kind === 'silent' ? o.held.ms : 0));
+  return `${seen.length} link(s) aborted each new connection with no answer, each answered before it and held an idle one open ${ms(held)} (its upstream up): ${seen.map((o) => `${o.link} (${o.during.kind === 'unprobed' ? o.during.why : ''})`).join(', ')}`;
 }
 
 function describeToxic(spec: LinkEffect): string {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeCluster, type FakeBehaviour } from '../cluster/fake/fake-cluster.js';
 import type { StartedCluster } from '../cluster/types.js';
@@ -21,6 +22,11 @@ const fault = (action: string) => {
   if (def === undefined) throw new Error(`no fault ${action}`);
   return def;
 };
+
+/** Only the fake's LinkImpairment, so a provider without LinkCut: its blackhole is the proxies'. */
+const proxyOnly = (c: FakeCluster, impairLinks = c.impairLinks) => ({
+  provider: 'fake', impairLinks, links: c.links.bind(c), probeLink: c.probeLink.bind(c),
+}) as unknown as StartedCluster; // the fault reads nothing else of the cluster
 
 /** The toxics left on the fake's proxies, read from the API itself. */
 async function toxicsLeft(c: FakeCluster): Promise<number> {
@@ -53,10 +59,6 @@ describe('network faults prove they acted (proxied links)', () => {
   });
 
   it('a blackhole through the proxies is proven by silence, and fails when the traffic goes around it', async () => {
-    // A provider without LinkCut gets the proxies' blackhole: only the fake's LinkImpairment is passed on.
-    const proxyOnly = (c: FakeCluster) => ({
-      provider: 'fake', impairLinks: c.impairLinks, links: c.links.bind(c), probeLink: c.probeLink.bind(c),
-    }) as unknown as StartedCluster; // the fault reads nothing else of the cluster
     const ok = await fake({ proxied: {} });
     const injected = await cutLinks(proxyOnly(ok), ['m1'], ['client'], 'cut_clients');
     expect(injected.effect).toMatch(/^1 path\(s\) silent for 1000 ms with the cut in, each answered before it \(slowest \d+ ms\): harness -> m1-client$/);
@@ -66,6 +68,36 @@ describe('network faults prove they acted (proxied links)', () => {
     const around = await fake({ proxied: { toxicsMissTraffic: true } });
     await expect(cutLinks(proxyOnly(around), ['m1'], ['dcs'], 'partition_dcs')).rejects.toThrow(/no proof that partition_dcs acted: harness -> m1-dcs with the cut in: answered in/);
     expect(await toxicsLeft(around)).toBe(0);
+  });
+});
+
+describe('reset-replication proves the reset acted, not a refusing upstream', () => {
+  it('aborts each new connection while an idle one stays open, and heals clean', async () => {
+    const c = await fake({ proxied: {} });
+    const injected = await fault('reset-replication').inject(c, ['m1'], {});
+    expect(injected.effect).toMatch(/^1 link\(s\) aborted each new connection with no answer, each answered before it and held an idle one open 500 ms \(its upstream up\): m1-peer \(read ECONNRESET\)$/);
+    await injected.heal?.();
+    expect(await toxicsLeft(c)).toBe(0);
+  });
+
+  it('an upstream that went down after the probes before it (the proxy then drops each client unread, an ECONNRESET too) is no proof', async () => {
+    const c = await fake({ proxied: {} });
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const gone = `127.0.0.1:${(closed.address() as { port: number }).port}`;
+    await new Promise((r) => closed.close(r));
+    const api = c.toxiproxyUrl;
+    const impairLinks = c.impairLinks;
+    if (api === undefined || impairLinks === undefined) throw new Error('the fake has no proxied links');
+    // The member's upstream stops listening between the probes before the fault and the fault itself.
+    const dying = proxyOnly(c, async (...a: Parameters<typeof impairLinks>) => {
+      const res = await fetch(`${api}/proxies/m1-peer`, { method: 'POST', body: JSON.stringify({ upstream: gone }) });
+      if (!res.ok) throw new Error(`could not move m1-peer's upstream: ${res.status}`);
+      return impairLinks(...a);
+    });
+    await expect(fault('reset-replication').inject(dying, ['m1'], {}))
+      .rejects.toThrow(/no proof that reset_replication acted: m1-peer with the reset in, an idle connection: not probed \(the connection closed with no answer\), held open expected/);
+    expect(await toxicsLeft(c)).toBe(0);
   });
 });
 

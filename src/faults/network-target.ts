@@ -2,7 +2,7 @@ import { now } from '../history/clock.js';
 import { errorMessage, HarnessError } from '../errors.js';
 import { hasLinkCut, hasLinkImpairment, type Cut, type CutPath, type LinkEffect, type LinkImpairment, type LinkKind, type LinkProbe, type Reach, type StartedCluster } from '../cluster/types.js';
 import type { Injected } from './types.js';
-import { BANDWIDTH_PROBE_MS, CUT_PROBE_MS, proveCut, proveHealed, proveToxic } from './network-proof.js';
+import { BANDWIDTH_PROBE_MS, CUT_PROBE_MS, HOLD_PROBE_MS, proveCut, proveHealed, proveToxic } from './network-proof.js';
 
 export function linkImpairment(cluster: StartedCluster): StartedCluster & LinkImpairment {
   if (!hasLinkImpairment(cluster)) throw new HarnessError('FAULT_FAILED', `provider ${cluster.provider} carries no impairable links in this run`);
@@ -52,8 +52,11 @@ export async function poisonLinks(cluster: StartedCluster, names: readonly strin
   try {
     for (const n of names) cures.push(await net.impairLinks(n, kinds, effect, label));
     inForceAt = now();
+    // A reset's probe is aborted just as a refusing upstream's is: an idle connection beside it tells them apart.
+    const held = effect.kind === 'reset' ? Promise.all(links.map((l) => net.probeLink(l, { timeoutMs: HOLD_PROBE_MS, idle: true }))) : undefined;
     const during = await probe();
-    effectSeen = proveToxic(label, effect, links.map((link, i) => ({ link, before: before[i] as LinkProbe, during: during[i] as LinkProbe })));
+    const idle = await held;
+    effectSeen = proveToxic(label, effect, links.map((link, i) => ({ link, before: before[i] as LinkProbe, during: during[i] as LinkProbe, ...(idle === undefined ? {} : { held: idle[i] as LinkProbe }) })));
   } catch (err) {
     await heal().catch(() => undefined); // the missing proof is the error to report
     throw err;

@@ -15,7 +15,7 @@ import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
 import { liveClusters, stopInOrder } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, Loss, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, LinkProbeOptions, Loss, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import type { DockerLink } from './links.js';
@@ -273,7 +273,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     return this.runLinks?.proxies.links(member, kinds) ?? [];
   }
 
-  probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {
+  probeLink(link: string, o: LinkProbeOptions): Promise<LinkProbe> {
     if (this.runLinks === undefined) throw new HarnessError('NOT_FOUND', `docker run ${this.runId} has no proxied links`);
     return this.runLinks.proxies.probeLink(link, o);
   }

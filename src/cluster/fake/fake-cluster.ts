@@ -14,7 +14,7 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { ToxiproxyServer } from '../../proxy/index.js';
 import { probeTcp } from '../link-probe.js';
 import { ProxiedLinks } from '../proxied-links.js';
-import type { Cut, CutPath, Endpoint, HostPartition, LinkCure, LinkCut, LinkEffect, LinkImpairment, LinkKind, LinkProbe, Reach, Versions } from '../types.js';
+import type { Cut, CutPath, Endpoint, HostPartition, LinkCure, LinkCut, LinkEffect, LinkImpairment, LinkKind, LinkProbe, LinkProbeOptions, Reach, Versions } from '../types.js';
 import type { ClusterProvider, CommandExec, CommandResult, Component, ProcessControl, StartedCluster } from '../types.js';
 import type { MemberSnapshot } from '../../history/events.js';
 import { now } from '../../history/clock.js';
@@ -180,11 +180,11 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
     return kinds.filter((k) => this.#links?.listen.has(`${member}-${k}`) === true).map((k) => `${member}-${k}`);
   }
 
-  async probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {
+  async probeLink(link: string, o: LinkProbeOptions): Promise<LinkProbe> {
     const at = this.#links?.listen.get(link);
     if (at === undefined || this.#links === undefined) throw new Error(`no proxied link ${link}`);
     const to = this.behaviour.proxied?.toxicsMissTraffic === true ? { host: '127.0.0.1', port: this.#links.upstream.port } : at;
-    return probeTcp(to, Buffer.from(`${'x'.repeat(o.padBytes ?? 0)}\n`), o.timeoutMs);
+    return probeTcp(to, o.idle === true ? Buffer.alloc(0) : Buffer.from(`${'x'.repeat(o.padBytes ?? 0)}\n`), o.timeoutMs);
   }
 
   /** What a probe across a path sees: silence while a rule drops either direction (TCP needs both). */

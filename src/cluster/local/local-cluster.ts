@@ -1,7 +1,7 @@
 import { HarnessError } from '../../errors.js';
 import { renderEtcdArgs } from './etcd-args.js';
 import { HOST, type Topology } from './topology.js';
-import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkImpairment, LinkKind, LinkProbe, MemberHandle, ProcessControl, StartedCluster, Versions } from '../types.js';
+import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkImpairment, LinkKind, LinkProbe, LinkProbeOptions, MemberHandle, ProcessControl, StartedCluster, Versions } from '../types.js';
 import { proxiedLinks, proxyProcessSpec } from './network.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import { removeRunData } from './layout.js';
@@ -78,7 +78,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
     return this.proxies?.links(member, kinds) ?? [];
   }
 
-  probeLink(link: string, o: { timeoutMs: number; padBytes?: number }): Promise<LinkProbe> {
+  probeLink(link: string, o: LinkProbeOptions): Promise<LinkProbe> {
     if (this.proxies === undefined) throw new HarnessError('NOT_FOUND', `run ${this.runId} has no proxied links`);
     return this.proxies.probeLink(link, o);
   }
