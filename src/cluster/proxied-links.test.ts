@@ -61,7 +61,7 @@ describe('ProxiedLinks: the link-impairment ability over a Toxiproxy API', () =>
     expect(await cure()).toBe('removed 2 toxics from a-dcs1; all enabled and clean');
     expect((await toxicsOn(api))['a-dcs1']).toEqual([]);
     // A second call removes nothing more, and the other fault's toxics stay.
-    expect(await cure()).toBe('removed 2 toxics from a-dcs1; all enabled and clean');
+    expect(await cure()).toBe('removed 0 toxics from a-dcs1; all enabled and clean');
     expect((await toxicsOn(api))['b-dcs1']).toHaveLength(2);
     await other();
   });
@@ -84,6 +84,23 @@ describe('ProxiedLinks: the link-impairment ability over a Toxiproxy API', () =>
     await fetch(`${api}/proxies/a-peer/toxics`, { method: 'POST', body: JSON.stringify({ name: 'stranger', type: 'latency', attributes: { latency: 1 } }) });
     await expect(narrow()).rejects.toThrow('proxies not clean after heal: a-peer (enabled true, 1 toxics: stranger)');
     expect((await toxicsOn(api))['a-peer']).toEqual(['stranger:latency:{"latency":1,"jitter":0}']);
+  });
+
+  it('a cure whose removal fails part-way still removes the rest, and its names excuse nothing on the link after it', async () => {
+    const { links, api } = await setup();
+    const narrow = await links.impairLinks('a', ['peer'], { kind: 'bandwidth', rateKBps: 10 }, 'narrow');
+    const reset = await links.impairLinks('a', ['peer'], { kind: 'reset' }, 'cut');
+    // The reset's first removal fails (someone else took that toxic away); its second must still be tried.
+    await fetch(`${api}/proxies/a-peer/toxics/cut_downstream`, { method: 'DELETE' });
+    expect(await reset()).toMatch(/^removed 1 toxics from a-peer; could not remove a-peer:cut_downstream \(.+\), gone all the same; all enabled and clean but for other faults' toxics still in force \(a-peer:narrow_downstream, a-peer:narrow_upstream\)$/);
+    expect((await toxicsOn(api))['a-peer']).toEqual(['narrow_downstream:bandwidth:{"rate":10}', 'narrow_upstream:bandwidth:{"rate":10}']);
+    // Called again, a cure has nothing of its own to excuse.
+    expect(await reset()).toBe("removed 0 toxics from a-peer; all enabled and clean but for other faults' toxics still in force (a-peer:narrow_downstream, a-peer:narrow_upstream)");
+    expect(await narrow()).toBe('removed 2 toxics from a-peer; all enabled and clean');
+    // A toxic named as the healed reset's was, put back by a stranger, is dirt: the name excuses nothing now.
+    const again = await links.impairLinks('a', ['peer'], { kind: 'latency', latencyMs: 1, jitterMs: 0 }, 'slow');
+    await fetch(`${api}/proxies/a-peer/toxics`, { method: 'POST', body: JSON.stringify({ name: 'cut_upstream', type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } }) });
+    await expect(again()).rejects.toThrow('proxies not clean after heal: a-peer (enabled true, 1 toxics: cut_upstream)');
   });
 
   it('is an ability only where impairLinks is set: a run without proxies has none', () => {

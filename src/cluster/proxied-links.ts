@@ -8,7 +8,7 @@
  */
 import { Toxiproxy, type Toxic } from 'toxiproxy-node-client';
 import { request } from 'undici';
-import { HarnessError } from '../errors.js';
+import { errorMessage, HarnessError } from '../errors.js';
 import { httpProbeRequest, PG_SSL_REQUEST, probeTcp } from './link-probe.js';
 import type { Endpoint, LinkCure, LinkEffect, LinkImpairment, LinkKind, LinkProbe, LinkProbeOptions } from './types.js';
 
@@ -112,10 +112,13 @@ export class ProxiedLinks implements LinkImpairment {
     const tp = new Toxiproxy(this.apiUrl);
     const added: { proxy: string; toxic: Toxic<unknown> }[] = [];
     const cure: LinkCure = async () => {
-      for (const { proxy, toxic: t } of added.splice(0)) {
-        await t.remove();
-        this.#live.get(proxy)?.delete(t.name);
-      }
+      const mine = added.splice(0);
+      // The fault is over once its cure runs, whatever each removal does: a toxic of it left on a link
+      // must fail this cure and every later one on that link, never be excused as still in force.
+      for (const { proxy, toxic: t } of mine) this.#live.get(proxy)?.delete(t.name);
+      // Every removal is tried, not only those before one that fails; the API's view below is the judge.
+      const unremoved: string[] = [];
+      for (const { proxy, toxic: t } of mine) await t.remove().catch((e: unknown) => unremoved.push(`${proxy}:${t.name} (${errorMessage(e)})`));
       // The client's Proxy objects do not carry their toxics: read the API's own view of each proxy.
       const left = await Promise.all(names.map(async (n) => {
         const res = await request(`${this.apiUrl}/proxies/${encodeURIComponent(n)}`, { headersTimeout: 5000, bodyTimeout: 5000 });
@@ -125,9 +128,10 @@ export class ProxiedLinks implements LinkImpairment {
         return p.enabled && foreign.length === 0 ? [] : [`${n} (enabled ${p.enabled}, ${foreign.length} toxics: ${foreign.map((t) => t.name).join(', ')})`];
       }));
       const dirty = left.flat();
-      if (dirty.length > 0) throw new HarnessError('FAULT_FAILED', `proxies not clean after heal: ${dirty.join(', ')}`);
+      const failed = unremoved.length > 0 ? `; could not remove ${unremoved.join(', ')}` : '';
+      if (dirty.length > 0) throw new HarnessError('FAULT_FAILED', `proxies not clean after heal: ${dirty.join(', ')}${failed}`);
       const stacked = names.flatMap((n) => [...(this.#live.get(n) ?? [])].map((t) => `${n}:${t}`));
-      return `removed ${2 * names.length} toxics from ${names.join(', ')}; all enabled and clean${stacked.length > 0 ? ` but for other faults' toxics still in force (${stacked.join(', ')})` : ''}`;
+      return `removed ${mine.length - unremoved.length} toxics from ${names.join(', ')}${failed ? `${failed}, gone all the same` : ''}; all enabled and clean${stacked.length > 0 ? ` but for other faults' toxics still in force (${stacked.join(', ')})` : ''}`;
     };
     try {
       for (const name of names) {
