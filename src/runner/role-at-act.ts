@@ -107,18 +107,19 @@ const names = (holders: readonly string[]) => (holders.length === 0 ? 'no member
  * member within milliseconds of an act it lacked the role for. The act may
  * remove the role (a shutdown gives up the leader key, a switchover moves
  * it), so a reading after it that shows another holder is no failure when
- * the one at the act showed the named member. Not held when every reading
- * that answered shows the role elsewhere.
+ * the one at the act showed the named member, and no evidence either way
+ * when the one at the act could not be read. Not held when the reading at
+ * the act shows the role elsewhere and none after it shows the member.
  */
-export function judge(target: string, resolved: readonly string[], readings: ReadonlyArray<readonly [string, Reading]>): RoleAtAct {
+export function judge(target: string, resolved: readonly string[], readings: readonly [readonly [string, Reading], ...ReadonlyArray<readonly [string, Reading]>]): RoleAtAct {
   const observed = readings.map(([label, r]) => `${label}: ${'unread' in r ? `unread (${r.unread})` : names(r.holders)}`).join('; ');
   const answered = readings.flatMap(([, r]) => ('unread' in r ? [] : [r.holders]));
-  if (answered.length === 0) return { held: 'unknown', observed: `${target} could not be read around the act (${observed})` };
   if (answered.some((h) => resolved.some((n) => h.includes(n)))) return { held: true, observed: `${target} ${observed}` };
-  const atAct = answered[0] as string[];
+  const atAct = readings[0][1];
+  if ('unread' in atAct) return { held: 'unknown', observed: `${target} could not be read at the act (${observed})` };
   return {
     held: false,
     observed: `${target} ${observed}`,
-    reason: `target ${target} was ${names(resolved)} when resolved and ${names(atAct)} when the fault acted; the fault acted on a member without the role`,
+    reason: `target ${target} was ${names(resolved)} when resolved and ${names(atAct.holders)} when the fault acted; the fault acted on a member without the role`,
   };
 }
