@@ -393,7 +393,12 @@ export type LinkEffect =
   /** KB/s, as Toxiproxy's bandwidth toxic counts it (bytes per ms). */
   | { kind: 'bandwidth'; rateKBps: number }
   /** Holds every byte and never closes: nothing answers and nothing is refused. */
-  | { kind: 'blackhole' };
+  | { kind: 'blackhole' }
+  /**
+   * Aborts with RST every connection as soon as a byte crosses it, open ones and new ones:
+   * everything is refused at once, as when a host's peer goes away (Toxiproxy's reset_peer).
+   */
+  | { kind: 'reset' };
 
 /** Removes exactly one impairment, checks the links it was on are left clean, and says so; a failure throws. */
 export type LinkCure = () => Promise<string>;
