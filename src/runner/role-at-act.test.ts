@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FAKE_PARTS, FakeCluster } from '../cluster/fake/fake-cluster.js';
 import type { StartedCluster } from '../cluster/types.js';
-import type { MemberRoles } from '../faults/index.js';
+import { FAULTS, type MemberRoles } from '../faults/index.js';
 import { judge, roleHolders, watchRole } from './role-at-act.js';
 
 /** A cluster of roles only: `signal` is the fault's act, `pid` its pre-check; either may move the roles first. */
@@ -118,9 +119,95 @@ describe('watchRole: the role read at the fault\'s act and right after it', () =
 });
 
 describe('judge', () => {
+  const right = { afterProves: true };
   it('never fails on the reading after the act alone: the act may have moved the role (a shutdown, a switchover)', () => {
-    expect(judge('primary', ['m1'], [['at', { unread: 'timeout' }], ['after', { holders: ['m2'] }]])).toEqual({ held: 'unknown', observed: 'primary could not be read at the act (at: unread (timeout); after: m2)' });
-    expect(judge('primary', ['m1'], [['at', { unread: 'timeout' }], ['after', { holders: ['m1'] }]])).toMatchObject({ held: true });
-    expect(judge('primary', ['m1'], [['at', { holders: ['m2'] }], ['after', { unread: 'timeout' }]])).toMatchObject({ held: false, reason: 'target primary was m1 when resolved and m2 when the fault acted; the fault acted on a member without the role' });
+    expect(judge('primary', ['m1'], [['at', { unread: 'timeout' }], ['after', { holders: ['m2'] }]], right)).toEqual({ held: 'unknown', observed: 'primary could not be read at the act (at: unread (timeout); after: m2)' });
+    expect(judge('primary', ['m1'], [['at', { unread: 'timeout' }], ['after', { holders: ['m1'] }]], right)).toMatchObject({ held: true });
+    expect(judge('primary', ['m1'], [['at', { holders: ['m2'] }], ['after', { unread: 'timeout' }]], right)).toMatchObject({ held: false, reason: 'target primary was m1 when resolved and m2 when the fault acted; the fault acted on a member without the role' });
+  });
+});
+
+describe('judge: readings that disagree', () => {
+  it('is unknown, not held, when the role is elsewhere at the act and on the member right after: one of them is wrong', () => {
+    expect(judge('primary', ['m1'], [['at', { holders: ['m2'] }], ['after', { holders: ['m1'] }]], { afterProves: true })).toEqual({ held: 'unknown', observed: 'primary readings disagree, elsewhere at the act and on m1 right after (at: m2; after: m1)' });
+  });
+});
+
+describe('watchRole: readings that prove nothing are unknown, and an act that moves the role is no proof', () => {
+  it('fails a switchover-like fault whose member lacked the role when it was called, though the act gave the role back to it', async () => {
+    // `switchover replica` resolved m2, promoted before the call: the switchover then runs away from m2, which ends a replica.
+    const r = new Roles();
+    r.promote('m2');
+    const watch = watchRole(asCluster(r), 'replica', ['m2'], reader(r));
+    await new Promise((done) => setTimeout(done, 5)); // the switchover's POST: no method of the cluster, and it takes time
+    r.promote('m1');
+    expect(await watch?.verdict()).toEqual({
+      held: false,
+      observed: 'replica when the fault was called: m1, m3; when it returned: m2, m3',
+      reason: 'target replica was m2 when resolved and m1, m3 when the fault acted; the fault acted on a member without the role',
+    });
+  });
+
+  it('is unknown when the reading at the call of a switchover-like fault could not be made, whatever the return shows', async () => {
+    const r = new Roles();
+    let calls = 0;
+    const firstFails: MemberRoles = async (c) => { if (calls++ === 0) throw new Error('timeout'); return reader(r)(c); };
+    const watch = watchRole(asCluster(r), 'primary', ['m1'], firstFails);
+    expect(await watch?.verdict()).toEqual({ held: 'unknown', observed: 'primary could not be read at the act (when the fault was called: unread (timeout); when it returned: m1)' });
+  });
+
+  it('is unknown, not a failure, when the reading at the act ended only after the act had moved the role (a graceful stop hands the key over)', async () => {
+    const r = new Roles();
+    r.onSignal = () => r.promote('m2');
+    // A slow /cluster: the view is the one when the answer comes, after the act returned.
+    const slow: MemberRoles = (c) => new Promise((resolve) => setTimeout(() => resolve(reader(r)(c)), 20));
+    expect(await run(r, 'primary', 'm1', slow)).toEqual({ held: 'unknown', observed: 'primary elsewhere only in a reading that ended after the act, which may show its own effect (when the fault acted: m2; right after the act: m2)' });
+  });
+
+  it('watches a fault that acts through a command at the command, not at its call', async () => {
+    const r = new Roles();
+    const c = Object.assign(r, { execIn: async () => ({ code: 0, stdout: '', stderr: '' }) });
+    const watch = watchRole(asCluster(c), 'primary', ['m1'], reader(r));
+    r.promote('m2'); // moved during the fault's pre-checks
+    await (watch?.cluster as unknown as typeof c).execIn();
+    expect(await watch?.verdict()).toMatchObject({ held: false, observed: 'primary when the fault acted: m2; right after the act: m2' });
+  });
+});
+
+describe('watchRole on the network faults: reset-replication acts at its toxic, after its probes', () => {
+  let c: FakeCluster | undefined;
+  afterEach(async () => {
+    await c?.stop();
+    c = undefined;
+  });
+
+  async function resetPrimary(moveDuringProbes: boolean) {
+    c = new FakeCluster('synchronous', { failoverAfterMs: null, proxied: {} });
+    await c.startLinks();
+    const fake = c;
+    const probe = fake.probeLink.bind(fake);
+    let moved = !moveDuringProbes;
+    fake.probeLink = async (link, o) => {
+      if (!moved) {
+        moved = true;
+        await fake.execIn('m2', ['failover']);
+      }
+      return probe(link, o);
+    };
+    const def = FAULTS.get('reset-replication');
+    const watch = watchRole(fake, 'primary', ['m1'], FAKE_PARTS.memberRoles);
+    if (def === undefined || watch === undefined) throw new Error('reset-replication on primary is watched');
+    const injected = await def.inject(watch.cluster, ['m1'], {});
+    const verdict = await watch.verdict();
+    await injected.heal?.();
+    return verdict;
+  }
+
+  it('fails a primary that moved while the fault probed its links before the toxic went in', async () => {
+    expect(await resetPrimary(true)).toMatchObject({ held: false, observed: 'primary when the fault acted: m2; right after the act: m2' });
+  });
+
+  it('holds, read at the toxic, when nothing moved', async () => {
+    expect(await resetPrimary(false)).toEqual({ held: true, observed: 'primary when the fault acted: m1; right after the act: m1' });
   });
 });
