@@ -71,7 +71,19 @@ describe('ProxiedLinks: the link-impairment ability over a Toxiproxy API', () =>
     await expect(links.impairLinks('b', ['client'], { kind: 'blackhole' }, 'x')).rejects.toThrow('b has no proxied client link');
     const cure = await links.impairLinks('a', ['peer'], { kind: 'bandwidth', rateKBps: 10 }, 'narrow');
     await fetch(`${api}/proxies/a-peer/toxics`, { method: 'POST', body: JSON.stringify({ name: 'stranger', type: 'latency', attributes: { latency: 1 } }) });
-    await expect(cure()).rejects.toThrow('proxies not clean after heal: a-peer (enabled true, 1 toxics)');
+    await expect(cure()).rejects.toThrow('proxies not clean after heal: a-peer (enabled true, 1 toxics: stranger)');
+  });
+
+  it('two faults stacked on one link: each cure removes its own and leaves the other in force, a stranger still fails it', async () => {
+    const { links, api } = await setup();
+    const narrow = await links.impairLinks('a', ['peer'], { kind: 'bandwidth', rateKBps: 10 }, 'narrow');
+    const reset = await links.impairLinks('a', ['peer'], { kind: 'reset' }, 'cut');
+    expect((await toxicsOn(api))['a-peer']).toEqual(['cut_downstream:reset_peer:{"timeout":0}', 'cut_upstream:reset_peer:{"timeout":0}', 'narrow_downstream:bandwidth:{"rate":10}', 'narrow_upstream:bandwidth:{"rate":10}'].sort());
+    expect(await reset()).toBe("removed 2 toxics from a-peer; all enabled and clean but for other faults' toxics still in force (a-peer:narrow_downstream, a-peer:narrow_upstream)");
+    expect((await toxicsOn(api))['a-peer']).toEqual(['narrow_downstream:bandwidth:{"rate":10}', 'narrow_upstream:bandwidth:{"rate":10}']);
+    await fetch(`${api}/proxies/a-peer/toxics`, { method: 'POST', body: JSON.stringify({ name: 'stranger', type: 'latency', attributes: { latency: 1 } }) });
+    await expect(narrow()).rejects.toThrow('proxies not clean after heal: a-peer (enabled true, 1 toxics: stranger)');
+    expect((await toxicsOn(api))['a-peer']).toEqual(['stranger:latency:{"latency":1,"jitter":0}']);
   });
 
   it('is an ability only where impairLinks is set: a run without proxies has none', () => {

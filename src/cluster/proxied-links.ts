@@ -96,34 +96,46 @@ export class ProxiedLinks implements LinkImpairment {
     return probeTcp(l.probe, linkProbeRequest(l.speaks, o.padBytes), o.timeoutMs);
   }
 
+  /** The toxics this harness has on each proxy now (by toxic name): another fault's, stacked on the same link, are not dirt. */
+  readonly #live = new Map<string, Set<string>>();
+
   /**
    * Adds the effect's toxic to both directions of every link of the kinds,
    * through the standard Toxiproxy client. The cure removes exactly those
-   * toxics, then checks that the proxies are left enabled and clean.
+   * toxics, then checks that each proxy is left enabled and carries no toxic
+   * but those of the harness's other faults still in force on it.
    */
   async impairLinks(member: string, kinds: readonly LinkKind[], effect: LinkEffect, label: string): Promise<LinkCure> {
     const names = this.links(member, kinds);
     if (names.length === 0) throw new HarnessError('FAULT_FAILED', `${member} has no proxied ${kinds.join('/')} link`);
     const toxic = toxicOf(effect);
     const tp = new Toxiproxy(this.apiUrl);
-    const added: Toxic<unknown>[] = [];
+    const added: { proxy: string; toxic: Toxic<unknown> }[] = [];
     const cure: LinkCure = async () => {
-      for (const t of added.splice(0)) await t.remove();
+      for (const { proxy, toxic: t } of added.splice(0)) {
+        await t.remove();
+        this.#live.get(proxy)?.delete(t.name);
+      }
       // The client's Proxy objects do not carry their toxics: read the API's own view of each proxy.
       const left = await Promise.all(names.map(async (n) => {
         const res = await request(`${this.apiUrl}/proxies/${encodeURIComponent(n)}`, { headersTimeout: 5000, bodyTimeout: 5000 });
-        const p = (await res.body.json()) as { enabled: boolean; toxics: unknown[] };
-        return p.enabled && p.toxics.length === 0 ? [] : [`${n} (enabled ${p.enabled}, ${p.toxics.length} toxics)`];
+        const p = (await res.body.json()) as { enabled: boolean; toxics: { name: string }[] };
+        const others = this.#live.get(n) ?? new Set<string>();
+        const foreign = p.toxics.filter((t) => !others.has(t.name));
+        return p.enabled && foreign.length === 0 ? [] : [`${n} (enabled ${p.enabled}, ${foreign.length} toxics: ${foreign.map((t) => t.name).join(', ')})`];
       }));
       const dirty = left.flat();
       if (dirty.length > 0) throw new HarnessError('FAULT_FAILED', `proxies not clean after heal: ${dirty.join(', ')}`);
-      return `removed ${2 * names.length} toxics from ${names.join(', ')}; all enabled and clean`;
+      const stacked = names.flatMap((n) => [...(this.#live.get(n) ?? [])].map((t) => `${n}:${t}`));
+      return `removed ${2 * names.length} toxics from ${names.join(', ')}; all enabled and clean${stacked.length > 0 ? ` but for other faults' toxics still in force (${stacked.join(', ')})` : ''}`;
     };
     try {
       for (const name of names) {
         const proxy = await tp.get(name);
         for (const stream of ['downstream', 'upstream'] as const) {
-          added.push(await proxy.addToxic({ name: `${label}_${stream}`, type: toxic.type, stream, toxicity: 1, attributes: toxic.attributes as never }));
+          const t = await proxy.addToxic({ name: `${label}_${stream}`, type: toxic.type, stream, toxicity: 1, attributes: toxic.attributes as never });
+          added.push({ proxy: name, toxic: t });
+          this.#live.set(name, (this.#live.get(name) ?? new Set<string>()).add(t.name));
         }
       }
     } catch (err) {
