@@ -1,3 +1,3 @@
 export type { Capability, FaultDefinition, Injected } from './types.js';
 export { FAULTS, faultCatalog } from './registry.js';
-export { resolveTarget } from './resolve-target.js';
+export { resolveTarget, type MemberRoles } from './resolve-target.js';

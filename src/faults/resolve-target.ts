@@ -1,13 +1,17 @@
 import { HarnessError } from '../errors.js';
 import { memberList, memberStatus } from '../cluster/etcd-api.js';
 import { isPrimaryRole, isSyncRole } from '../cluster/patroni-api.js';
+import type { ClusterMember } from '../cluster/patroni-api.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { clusterView } from '../cluster/wait/healthy.js';
 
+/** Reads each member's role as Patroni's /cluster gives it (the runner passes its parts' reading, the fake's in tests). */
+export type MemberRoles = (cluster: StartedCluster) => Promise<ReadonlyArray<Pick<ClusterMember, 'name' | 'role' | 'state'>>>;
+
 const byName = (a: string, b: string) => a.localeCompare(b);
 
-async function memberRole(cluster: StartedCluster, target: string): Promise<string[]> {
-  const view = await clusterView(cluster);
+async function memberRole(cluster: StartedCluster, target: string, roles: MemberRoles): Promise<string[]> {
+  const view = await roles(cluster);
   // A member whose Patroni is stopped stays in /cluster until its key expires: a role target
   // picks a live member of the role first, so that a second `shutdown replica` reaches the other replica.
   const down = (state: string | undefined) => state === 'stopped' || state === 'stopping' || state === 'crashed';
@@ -46,7 +50,7 @@ async function etcdLeaderFirst(cluster: StartedCluster): Promise<string[]> {
  * Resolves a scenario target to member or etcd member names at the moment
  * the step runs: roles move during a run, so they are never resolved early.
  */
-export async function resolveTarget(cluster: StartedCluster, target: string): Promise<string[]> {
+export async function resolveTarget(cluster: StartedCluster, target: string, roles: MemberRoles = clusterView): Promise<string[]> {
   if (cluster.members.some((m) => m.name === target) || cluster.etcd.some((e) => e.name === target)) return [target];
   if (target === 'cluster') return [];
   let names: string[];
@@ -55,7 +59,7 @@ export async function resolveTarget(cluster: StartedCluster, target: string): Pr
     const majority = Math.floor(cluster.etcd.length / 2) + 1;
     names = { 'etcd-leader': ordered.slice(0, 1), 'etcd-follower': ordered.slice(1, 2), 'etcd-majority': ordered.slice(0, majority), 'etcd-all': cluster.etcd.map((e) => e.name) }[target] ?? [];
   } else {
-    names = await memberRole(cluster, target);
+    names = await memberRole(cluster, target, roles);
   }
   if (names.length === 0) throw new HarnessError('FAULT_FAILED', `target "${target}" matches no member right now`);
   return names;

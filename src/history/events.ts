@@ -89,6 +89,11 @@ export interface FaultEvent {
   detail?: string;
   /** inject: what was observed to prove the fault acted (absent in histories that did not record it). */
   effect?: string;
+  /**
+   * inject of a role target (primary, replica, sync-standby): who held the role when the fault first acted
+   * and right after, read again from /cluster. A fault that acted on a member without the role has `error`.
+   */
+  roleAtAct?: string;
   error?: string;
 }
 

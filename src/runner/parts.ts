@@ -11,7 +11,8 @@ import { leaderKey } from '../cluster/etcd-api.js';
 import { withSql } from '../cluster/sql.js';
 import { etcdClusterIds, incarnation, type EtcdClusterIdReading, type Incarnation } from '../cluster/identity.js';
 import type { StartedCluster } from '../cluster/types.js';
-import { healthy } from '../cluster/wait/healthy.js';
+import { clusterView, healthy } from '../cluster/wait/healthy.js';
+import type { MemberRoles } from '../faults/index.js';
 import type { DcsEvent, MemberSnapshot, ProbeEvent, WriteEvent } from '../history/events.js';
 import { DcsObserver } from '../observe/dcs-observer.js';
 import { MemberObserver } from '../observe/member-observer.js';
@@ -41,6 +42,8 @@ export interface HarnessParts {
   observers(c: StartedCluster, spec: ObserveSpec, record: (e: ProbeEvent) => void): Lifecycle[];
   dcs(c: StartedCluster, intervalMs: number, record: (e: DcsEvent) => void): LeaderView;
   healthy(c: StartedCluster): Promise<true | string>;
+  /** Each member's role as Patroni's /cluster gives it: what role targets resolve from, and are read again by when the fault acts. */
+  memberRoles: MemberRoles;
   snapshot(c: StartedCluster, o: { rows: boolean }): Promise<MemberSnapshot[]>;
   leaderName(c: StartedCluster): Promise<string | { none: string }>;
   readKeys(c: StartedCluster, member: string): Promise<number[]>;
@@ -58,6 +61,7 @@ export const REAL_PARTS: HarnessParts = {
   observers: (c, spec, record) => c.members.map((m) => new MemberObserver(m, c.credentials, spec.intervalMs, spec.writeProbes, record)),
   dcs: (c, intervalMs, record) => new DcsObserver(c.etcd.map((e) => e.clientUrl), leaderKey(c.scope, c.namespace), intervalMs, record),
   healthy,
+  memberRoles: clusterView,
   snapshot,
   leaderName,
   readKeys,

@@ -132,9 +132,9 @@ describe('the runner on the in-memory fake provider', () => {
   });
 
   it('names a target that could not be resolved as the fault\'s failure, recorded in the history, not an anonymous internal error', async () => {
-    // The fake answers no REST: a role target cannot be resolved, as when no member answers.
+    // No member's REST answers: a role target cannot be resolved.
     const scenario = loadScenarioText(KILL.replace('target: m1', 'target: primary'), 'fake.yaml');
-    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150 });
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150, restUnanswered: true });
     const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
     const record = await runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir });
     expect(record.harnessError?.code).toBe('FAULT_FAILED');
@@ -458,5 +458,61 @@ describe('evidence: the runner searches the logs copied at stop, and the run may
     expect(runVerdict(record)).toBe('pass');
     expect(toReportJson(record).evidence).toMatchObject([{ seen: true, source: 'm1', line: LINE, at: expect.stringMatching(/^2025-06-01T/) }]);
     expect(toMarkdown(record)).toContain('## Set-up evidence');
+  });
+});
+
+describe('a role target moved between its resolution and the fault\'s act', () => {
+  const KILL_PRIMARY = KILL.replace('target: m1', 'target: primary');
+
+  /** The fake, with the leader key moved to m2 (a switchover completing) while the fault reads its PIDs: after resolution, before the act. */
+  function movingProvider(scenario: ReturnType<typeof loadScenarioText>, move: boolean): { provider: () => FakeProvider; inner: FakeProvider } {
+    const inner = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150 });
+    const start = inner.start.bind(inner);
+    inner.start = async () => {
+      const c = await start();
+      const pid = c.pid.bind(c);
+      let moved = !move;
+      c.pid = async (component, name) => {
+        if (!moved) {
+          moved = true;
+          await c.execIn('m2', ['failover']);
+        }
+        return pid(component, name);
+      };
+      return c;
+    };
+    return { provider: () => inner, inner };
+  }
+
+  async function runMoving(move: boolean) {
+    const scenario = loadScenarioText(KILL_PRIMARY, 'fake.yaml');
+    const { provider, inner } = movingProvider(scenario, move);
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    return { record: await runScenario(scenario, { provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir }), inner };
+  }
+
+  it('fails the step, naming both holders, instead of recording a kill of the primary that reached a replica (today: a pass on the wrong role)', async () => {
+    const { record, inner } = await runMoving(true);
+    expect(record.harnessError?.code).toBe('FAULT_FAILED');
+    expect(record.harnessError?.message).toBe('fault kill on m1 failed: target primary was m1 when resolved and m2 when the fault acted; the fault acted on a member without the role');
+    expect(runVerdict(record)).toBe('error');
+    const [inject, healed] = ofKind(record.events, 'fault');
+    // Recorded as a failed injection, so no check measures an RTO or leader change for it, with what was read.
+    expect(inject).toMatchObject({ phase: 'inject', target: 'primary', resolved: ['m1'], error: expect.stringContaining('acted on a member without the role'), roleAtAct: 'primary when the fault acted: m2; right after the act: m2' });
+    expect(record.analysis.metrics.faults).toEqual([]);
+    // It did act (m1 was killed): the runner's final heal cures it.
+    expect(healed).toMatchObject({ phase: 'heal', id: inject?.id, detail: 'm1 restarted' });
+    expect(inner.cluster?.node('m1').restarted).toBe(true);
+    expect(ofKind(record.events, 'step').find((s) => s.phase === 'end' && s.type === 'fault')).toMatchObject({ ok: false });
+  });
+
+  it('leaves a role target that kept its role as it was: the kill of the primary passes, with the reading recorded', async () => {
+    const { record } = await runMoving(false);
+    expect(record.harnessError).toBeUndefined();
+    expect(record.analysis.verdict).toBe('pass');
+    const inject = ofKind(record.events, 'fault')[0];
+    expect(inject).toMatchObject({ target: 'primary', resolved: ['m1'], roleAtAct: 'primary when the fault acted: m1; right after the act: m1' });
+    expect(inject?.error).toBeUndefined();
+    expect(record.analysis.metrics.faults[0]).toMatchObject({ old_leader: 'm1', new_leader: 'm2' });
   });
 });

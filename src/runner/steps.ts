@@ -8,6 +8,7 @@ import { conditionProbe } from './conditions.js';
 import { describeNemesis, nemesisDraws } from '../scenario/nemesis.js';
 import { runExec } from './exec.js';
 import { describeExec } from '../scenario/exec.js';
+import { watchRole } from './role-at-act.js';
 
 export function describeStep(step: Step): string {
   switch (step.kind) {
@@ -25,24 +26,38 @@ async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): 
   if (!def) throw new HarnessError('FAULT_FAILED', `unknown fault action ${step.action}`);
   let t = now();
   let resolved: string[] = [];
+  let wrongRole: string | undefined;
   try {
     // Inside the try: a target that cannot be resolved (no member answers) is this fault's failure, named as such.
-    resolved = await resolveTarget(ctx.cluster, step.target).catch((err: unknown) => {
+    const roles = (c: typeof ctx.cluster) => ctx.parts.memberRoles(c);
+    resolved = await resolveTarget(ctx.cluster, step.target, roles).catch((err: unknown) => {
       throw new Error(`could not resolve target ${step.target}: ${errorMessage(err)}`, { cause: err });
     });
     ctx.leaderAtLastFault = ctx.dcs.leader;
     ctx.acks.markFault();
     // The fault starts when it is injected, not when its target was looked up: RTO runs from here.
     t = now();
-    const injected = await def.inject(ctx.cluster, resolved, step.params);
+    const watch = watchRole(ctx.cluster, step.target, resolved, roles);
+    const injected = await def.inject(watch?.cluster ?? ctx.cluster, resolved, step.params);
+    const end = injected.inForceAt ?? now();
     if (injected.startedAt !== undefined) t = injected.startedAt;
-    ctx.history.append({ kind: 'fault', t, end: injected.inForceAt ?? now(), phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}), ...(injected.effect ? { effect: injected.effect } : {}) });
+    const role = await watch?.verdict();
+    const event = { kind: 'fault' as const, t, end, phase: 'inject' as const, id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}), ...(injected.effect ? { effect: injected.effect } : {}), ...(role ? { roleAtAct: role.observed } : {}) };
+    // It acted, on whatever member: healed at the end like any fault in force.
     ctx.active.set(step.id, { id: step.id, action: step.action, target: step.target, resolved, ...(injected.heal ? { heal: injected.heal } : {}) });
-    ctx.progress.say(`injected ${step.action} on ${resolved.join(', ') || step.target}${injected.detail ? ` (${injected.detail})` : ''}${injected.effect ? `; effect: ${injected.effect}` : ''}`);
+    if (role?.held === false) {
+      // Recorded as a failed injection, so that no check judges it as a fault on the role it names.
+      ctx.history.append({ ...event, error: role.reason });
+      wrongRole = role.reason;
+    } else {
+      ctx.history.append(event);
+      ctx.progress.say(`injected ${step.action} on ${resolved.join(', ') || step.target}${injected.detail ? ` (${injected.detail})` : ''}${injected.effect ? `; effect: ${injected.effect}` : ''}`);
+    }
   } catch (err) {
     ctx.history.append({ kind: 'fault', t, phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, error: errorMessage(err) });
     throw new HarnessError('FAULT_FAILED', `fault ${step.action} on ${resolved.join(', ') || step.target} failed: ${errorMessage(err)}`, { cause: err });
   }
+  if (wrongRole !== undefined) throw new HarnessError('FAULT_FAILED', `fault ${step.action} on ${resolved.join(', ')} failed: ${wrongRole}`);
 }
 
 /** Heals one active fault, recording the cure; a cure that fails is recorded and reported, not thrown. */

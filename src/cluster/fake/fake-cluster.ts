@@ -34,6 +34,8 @@ export interface FakeBehaviour {
   leaderlessAfterHeal?: boolean;
   /** The final read finds this key that no write attempted. */
   phantomKey?: number;
+  /** No member's REST answers: role targets cannot be resolved. */
+  restUnanswered?: boolean;
   /** Every probe of this member fails. */
   unobservable?: string;
   /** Links cut (LinkCut, HostPartition) drop nothing: probes across them still answer, as a rule on the wrong address. */
@@ -417,6 +419,11 @@ export const FAKE_PARTS: HarnessParts = {
     return { get leader() { return leader; }, ...loop };
   },
   healthy: async (c) => (fake(c).nodes.every((n) => n.answering) && fake(c).leader !== null ? true : 'not every member is up'),
+  async memberRoles(c) {
+    const f = fake(c);
+    if (f.behaviour.restUnanswered === true) throw new Error('no Patroni REST endpoint answered');
+    return f.nodes.map((n) => ({ name: n.name, role: f.role(n) === 'primary' ? 'leader' : 'replica', state: !n.answering ? 'stopped' : n.name === f.leader ? 'running' : 'streaming' }));
+  },
   async snapshot(c, o): Promise<MemberSnapshot[]> {
     const f = fake(c);
     const leaderTl = f.leader === null ? undefined : f.node(f.leader).timeline;
