@@ -1,6 +1,7 @@
 /** What a provider and the fault registry can do, for checking scenarios before any cluster starts. */
 
-export type FaultTargetKind = 'member' | 'etcd' | 'cluster';
+/** `haproxy`: one of the two HAProxies of the `seeds` topology, by its part in the VIP pair. */
+export type FaultTargetKind = 'member' | 'etcd' | 'haproxy' | 'cluster';
 
 export interface FaultActionInfo {
   /** Several kinds when the action applies to more than one (kill: a member or an etcd member). */
@@ -22,6 +23,10 @@ export interface FaultCatalog {
   etcdMembers: readonly string[];
   /** What `cluster.release` may name; absent when the provider takes no release. */
   releases?: readonly string[];
+  /** What `cluster.topology` may name; absent: `minimal` only. */
+  topologies?: readonly string[];
+  /** Why a topology it makes cannot be made for this scenario (its release, its fault actions); undefined when it can. */
+  topologyRefusal?: (topology: string, release: string | undefined, actions: readonly string[]) => string | undefined;
   /**
    * The component versions a scenario would run on, for `requires:`, and
    * where they come from; absent when they are only known once the cluster
@@ -35,6 +40,8 @@ export interface FaultCatalog {
 /** Roles resolved when the step runs (architecture.md, "Scenario files"). */
 export const MEMBER_ROLES = ['primary', 'replica', 'sync-standby', 'any'] as const;
 export const ETCD_ROLES = ['etcd-leader', 'etcd-follower', 'etcd-majority', 'etcd-all'] as const;
+/** The `seeds` topology's HAProxies by their part in the VIP pair: the VIP's holder when the step runs, and the other. */
+export const HAPROXY_ROLES = ['haproxy-active', 'haproxy-passive'] as const;
 /** The target a cluster-wide action takes, and what an omitted target means. */
 export const CLUSTER_TARGET = 'cluster';
 
@@ -46,6 +53,7 @@ export function validTargets(kinds: readonly FaultTargetKind[], catalog: FaultCa
   return kinds.flatMap((kind) => {
     if (kind === 'member') return [...MEMBER_ROLES, ...catalog.members];
     if (kind === 'etcd') return [...ETCD_ROLES, ...catalog.etcdMembers];
+    if (kind === 'haproxy') return [...HAPROXY_ROLES];
     return [CLUSTER_TARGET];
   });
 }

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoot } from '../run-root.js';
 import { HarnessError } from '../../errors.js';
-import type { Replication } from '../../sla/types.js';
+import type { Replication, Topology } from '../../sla/types.js';
 import { newCredentials, writeCredentials } from '../credentials.js';
 import { liveClusters } from '../live.js';
 import { effectiveDcs } from '../render/dcs.js';
@@ -22,7 +22,7 @@ import { dockerOk } from './cli.js';
 import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
 import { containerLinks, FIRST_LINK_PORT, hostLinks, linkAddress, linkShapes, PROXY_API_PORT } from './links.js';
 import { ProxiedLinks } from '../proxied-links.js';
-import { buildImages, requireImages, type Release } from './images.js';
+import { buildImages, RELEASES, requireImages, type Release } from './images.js';
 import { createRunNetwork, freeHostPorts } from './network.js';
 import { OWNER_LABEL, ownerLabel, reapOrphans } from './owner.js';
 import {
@@ -30,6 +30,9 @@ import {
   etcdArgs, haproxyConfig, patroniConfig, type RenderInput,
 } from './render.js';
 import { NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
+import { RELEASE_INFO } from './releases.js';
+import { HAPROXY_NAME_PORT, keepalivedConf, pgbouncerIni, pgbouncerUsers, SEEDS_HAPROXIES, seedsHaproxyConfig } from './seeds-render.js';
+import { versionParts } from '../../scenario/requires.js';
 
 export const DEFAULT_DOCKER_START_TIMEOUT_MS = 180_000;
 
@@ -51,6 +54,8 @@ export interface DockerClusterOptions {
    * namespace, where it can bind the run's bridge gateway and reach the containers.
    */
   toxiproxy?: string;
+  /** `seeds`: PgBouncer on every member, two HAProxies sharing a keepalived VIP (seeds-render.ts). */
+  topology?: Topology;
 }
 
 export function newDockerRunId(): string {
@@ -77,6 +82,10 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   const release = o.release ?? 'bookworm';
   const replication = o.replication ?? 'synchronous';
   const runId = o.runId ?? newDockerRunId();
+  const topology = o.topology ?? 'minimal';
+  // validate refuses these first (entry.ts); a direct caller gets the same reason.
+  const refused = topologyRefusal(topology, release, o.proxied === true);
+  if (refused !== undefined) throw new HarnessError('UNMET_REQUIREMENT', refused);
   // Leftovers of runs whose harness died go first: they hold memory, CPU and addresses.
   const reaped = await reapOrphans();
   if (reaped.length > 0) say(`removed leftovers of dead run(s) ${reaped.join(', ')}`);
@@ -108,7 +117,8 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     };
     DOCKER_ETCD.forEach((n, i) => add(n, 'etcd', i, [ETCD_CLIENT_PORT]));
     DOCKER_MEMBERS.forEach((n, i) => add(n, 'patroni', 10 + i, [PG_PORT, REST_PORT]));
-    add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
+    if (topology === 'seeds') SEEDS_HAPROXIES.forEach((n, i) => add(n, 'haproxy', 20 + i, [...Object.values(HAPROXY_PORTS), HAPROXY_NAME_PORT]));
+    else add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
     let runLinks: RunLinks | undefined;
     if (proxyContainer) {
       add(PROXY_NODE, 'proxy', 30, [PROXY_API_PORT, ...shapes.map((_, i) => FIRST_LINK_PORT + i)]);
@@ -121,7 +131,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     }
     const credentials = newCredentials();
     writeCredentials(runDir, credentials);
-    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks);
+    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks, topology);
     liveClusters.delete(early);
     const c = cluster;
     const started = startContainers(c, o, say);
@@ -134,6 +144,27 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     liveClusters.delete(early);
     throw err;
   }
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** PgBouncer 1.21 and later keep named prepared statements across transaction pooling (max_prepared_statements). */
+export function carriesPreparedStatements(release: Release): boolean {
+  const [major = 0, minor = 0] = versionParts(RELEASE_INFO[release].pgbouncer) ?? [];
+  return major > 1 || (major === 1 && minor >= 21);
+}
+
+/**
+ * Why a topology cannot be made on a release, or in a run with proxied
+ * links; undefined when it can. Shown by validate (entry.ts) and by a start.
+ */
+export function topologyRefusal(topology: Topology, release: Release, proxied: boolean): string | undefined {
+  if (topology !== 'seeds') return undefined;
+  if (!carriesPreparedStatements(release)) {
+    return `topology "seeds" cannot be made on ${release}: its PgBouncer ${RELEASE_INFO[release].pgbouncer} loses the workload's named prepared statement under 002's pool_mode = transaction (max_prepared_statements came in PgBouncer 1.21), and every write would fail for the harness's reason, not the cluster's; use cluster.release: ${RELEASES.filter((r) => carriesPreparedStatements(r)).join(' or ')}`;
+  }
+  if (proxied) return 'topology "seeds" has no proxied links: a latency or bandwidth fault (or --toxiproxy) would need links to each PgBouncer, which the run does not make; run those faults on the minimal topology';
+  return undefined;
 }
 
 /** etcd's cluster version as its /version says it ('not_decided' until its members agree). */
@@ -200,17 +231,32 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
     await dockerOk([
       'run', '-d', ...common(m), '-v', `${volume}:${PATRONI_VOLUME_PATH}`,
       '-e', `PATRONI_CONFIG_B64=${Buffer.from(patroniConfig(input, m)).toString('base64')}`,
+      ...(c.topology === 'seeds' ? [
+        '-e', `PGBOUNCER_INI_B64=${b64(pgbouncerIni(m, { preparedStatements: carriesPreparedStatements(release) }))}`,
+        '-e', `PGBOUNCER_USERS_B64=${b64(pgbouncerUsers(c.credentials))}`,
+      ] : []),
       images.node,
     ], { timeoutMs: 60_000 });
   }));
-  say(`docker run ${runId}: haproxy`);
   checkNotStopping(c);
-  const h = c.node('haproxy');
-  await dockerOk([
-    'run', '-d', ...common(h),
-    '-e', `HAPROXY_CONFIG_B64=${Buffer.from(haproxyConfig(byRole('patroni'), input.via)).toString('base64')}`,
-    images.haproxy,
-  ], { timeoutMs: 60_000 });
+  if (c.topology === 'seeds') {
+    const pair = SEEDS_HAPROXIES.map((n) => c.node(n)) as [DockerNodeInfo, DockerNodeInfo];
+    say(`docker run ${runId}: ${SEEDS_HAPROXIES.join(' and ')} with keepalived, VIP ${c.vip}`);
+    await Promise.all(pair.map((h, i) => dockerOk([
+      'run', '-d', ...common(h),
+      '-e', `HAPROXY_CONFIG_B64=${b64(seedsHaproxyConfig(byRole('patroni'), h.name))}`,
+      '-e', `KEEPALIVED_CONFIG_B64=${b64(keepalivedConf(pair, i as 0 | 1, c.vip as string, Number(network.subnet.split('/')[1]), runId))}`,
+      images.haproxy,
+    ], { timeoutMs: 60_000 })));
+  } else {
+    say(`docker run ${runId}: haproxy`);
+    const h = c.node('haproxy');
+    await dockerOk([
+      'run', '-d', ...common(h),
+      '-e', `HAPROXY_CONFIG_B64=${b64(haproxyConfig(byRole('patroni'), input.via))}`,
+      images.haproxy,
+    ], { timeoutMs: 60_000 });
+  }
 
   // Read while the cluster forms rather than after: four `docker exec`s are a few tenths of a second.
   const versions = c.readVersions();
