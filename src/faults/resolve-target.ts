@@ -3,6 +3,8 @@ import { memberList, memberStatus } from '../cluster/etcd-api.js';
 import { isPrimaryRole, isSyncRole } from '../cluster/patroni-api.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { clusterView } from '../cluster/wait/healthy.js';
+import { HAPROXY_ROLES } from '../scenario/catalog.js';
+import { resolveHaproxyRole } from './vip.js';
 
 const byName = (a: string, b: string) => a.localeCompare(b);
 
@@ -50,7 +52,9 @@ export async function resolveTarget(cluster: StartedCluster, target: string): Pr
   if (cluster.members.some((m) => m.name === target) || cluster.etcd.some((e) => e.name === target)) return [target];
   if (target === 'cluster') return [];
   let names: string[];
-  if (target.startsWith('etcd-')) {
+  if ((HAPROXY_ROLES as readonly string[]).includes(target)) {
+    names = await resolveHaproxyRole(cluster, target);
+  } else if (target.startsWith('etcd-')) {
     const ordered = await etcdLeaderFirst(cluster);
     const majority = Math.floor(cluster.etcd.length / 2) + 1;
     names = { 'etcd-leader': ordered.slice(0, 1), 'etcd-follower': ordered.slice(1, 2), 'etcd-majority': ordered.slice(0, majority), 'etcd-all': cluster.etcd.map((e) => e.name) }[target] ?? [];

@@ -3,6 +3,7 @@ import { now } from '../history/clock.js';
 import type { FaultDefinition } from './types.js';
 import { forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
 import { observeSilent } from './silence.js';
+import { injectOnHaproxies, vipPairFor } from './vip.js';
 
 /**
  * A frozen host: SIGSTOP of every process of a member (Patroni and all of
@@ -13,10 +14,12 @@ import { observeSilent } from './silence.js';
  */
 export const stop: FaultDefinition = {
   action: 'stop',
-  description: 'SIGSTOP a member (Patroni and PostgreSQL) or an etcd member: a frozen host; heal sends SIGCONT',
-  targets: ['member', 'etcd'],
+  description: 'SIGSTOP a member (Patroni and PostgreSQL), an etcd member, or an HAProxy of the seeds topology\'s VIP pair: a frozen host; heal sends SIGCONT',
+  targets: ['member', 'etcd', 'haproxy'],
   needs: ['process-control'],
   async inject(cluster, names) {
+    const pair = vipPairFor(cluster, names);
+    if (pair !== undefined) return injectOnHaproxies(pair, names, 'freeze');
     let freeze: (name: string) => Promise<string>;
     let thaw: (name: string) => Promise<string>;
     if (hasHostControl(cluster)) {
