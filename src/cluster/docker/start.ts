@@ -106,7 +106,9 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     ) : [];
     // A proxy container publishes its API and every link port (the harness probes links through them).
     const proxyContainer = o.proxied === true && o.toxiproxy === undefined;
-    const hostPorts = await freeHostPorts(4 + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
+    // HAProxy's four ports, or each of the seeds pair's four and its name listener.
+    const haproxyPorts = topology === 'seeds' ? SEEDS_HAPROXIES.length * (Object.keys(HAPROXY_PORTS).length + 1) : Object.keys(HAPROXY_PORTS).length;
+    const hostPorts = await freeHostPorts(haproxyPorts + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
     const nextPort = () => hostPorts.shift() as number;
     const nodes = new Map<string, DockerNodeInfo>();
     const add = (name: string, role: ContainerRole, index: number, inner: number[]) => {
