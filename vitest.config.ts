@@ -15,6 +15,9 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // testcontainers' reaper (Ryuk) is an image from Docker Hub, which is not reachable here;
+          // the run-label sweep and the orphan reaping by owner label remove helper containers instead.
+          env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
         },
       },
     ],

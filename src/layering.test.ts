@@ -68,6 +68,10 @@ describe('layering', () => {
     expect([...offending('checks', /(^|\/)cluster\//), ...offending('sla', /(^|\/)cluster\//)]).toEqual([]);
   });
 
+  it('the alerts reach the cluster only through the endpoints it declares', () => {
+    expect(offending('alerts', /cluster\//)).toEqual([]);
+  });
+
   it('faults reach links through the ability, not through a Toxiproxy client, its URL or a provider', () => {
     expect(offending('faults', /toxiproxy-node-client|proxied-links|^undici$/)).toEqual([]);
     expect(offending('faults', intoProvider(PROVIDER_DIRS))).toEqual([]);

@@ -3,6 +3,7 @@ import { compareReports } from '../report/compare.js';
 import { comparisonText } from '../report/compare-text.js';
 import { intArg } from './args.js';
 import { shardArg, type Shard } from './shard.js';
+import { parallelArg } from './parallel.js';
 import { DEFAULT_UPGRADE_ITERATIONS, planUpgrade, runUpgrade } from './verify-upgrade.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -30,7 +31,8 @@ export function registerCompareCommands(program: Command): void {
     .option('--set <path=value>', 'override a scenario field on both sides (repeatable); not cluster.release', collect, [])
     .option('--report-dir <dir>', 'where the upgrade folder goes (before/, after/, comparison.md, comparison.json)', 'reports')
     .option('--shard <i/N>', 'run only the i-th of N shards of both sides\' runs and compare nothing; merge-reports puts the shards together and compares', shardArg)
-    .action(async (targets: string[], o: { from: string; to: string; iterations?: number; set: string[]; reportDir: string; shard?: Shard }) => {
+    .option('--parallel <n>', 'run up to N of a side\'s runs at once, each on a cluster of its own; both sides alike, one side after the other (docs/cli.md)', parallelArg, 1)
+    .action(async (targets: string[], o: { from: string; to: string; iterations?: number; set: string[]; reportDir: string; shard?: Shard; parallel: number }) => {
       const plan = planUpgrade(targets, o);
       process.exitCode = await runUpgrade(plan);
     });

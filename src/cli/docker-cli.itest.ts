@@ -19,7 +19,7 @@ import { runRoot } from '../cluster/run-root.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'pc-docker-cli-'));
 const runIdOf = (out: string) => {
-  const id = /docker run (\d{8}-\d{6}-[0-9a-f]{4})/.exec(out)?.[1];
+  const id = /docker run (\d{8}-\d{6}-[0-9a-f]{12})/.exec(out)?.[1];
   if (id === undefined) throw new Error(`no docker run id in:\n${out}`);
   return id;
 };

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { isAlertRuleFile } from '../alerts/rules.js';
 import { EXIT } from '../errors.js';
 import { loadTargets } from '../scenario/load.js';
 import { KNOWN_FINDINGS_ROOT, knownFindingsBeside } from '../scenario/load-known-findings.js';
@@ -15,6 +16,7 @@ import { shardArg, shardKeys, suiteUnits, type Shard } from './shard.js';
 import { table } from './table.js';
 import { withInvariants } from '../checks/invariants.js';
 import { intArg, urlArg } from './args.js';
+import { checkParallel, MAX_PORT_BASE, parallelArg } from './parallel.js';
 import { writeJson } from './output.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -49,7 +51,7 @@ function yamlFilesUnder(dir: string, prefix = ''): string[] {
 
 /**
  * What `list` shows, as text and as JSON: every scenario and suite file
- * under `dir` (subfolders too; known-findings files left out). With `tag`,
+ * under `dir` (subfolders too; known-findings and alert rule files left out). With `tag`,
  * only the scenario files having it and the suites holding at least one
  * scenario having it (a suite's entry still lists all its scenarios).
  */
@@ -57,7 +59,7 @@ export function listRows(dir: string, tag?: string): ListEntry[] {
   const root = resolve(dir);
   const files = yamlFilesUnder(root)
     .map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }))
-    .filter((f) => !new RegExp(`^${KNOWN_FINDINGS_ROOT}:`, 'm').test(f.text));
+    .filter((f) => !new RegExp(`^${KNOWN_FINDINGS_ROOT}:`, 'm').test(f.text) && !isAlertRuleFile(f.text));
   const suites = loadTargets(files.map((f) => join(root, f.file)));
   const entries = suites.map((s, i): ListEntry => {
     const { file = '', text = '' } = files[i] ?? {};
@@ -104,7 +106,7 @@ export function registerScenarioCommands(program: Command): void {
     .option('--set <path=value>', 'override a scenario field, e.g. cluster.patroni.ttl=60 (repeatable)', collect, [])
     .option('--report-dir <dir>', 'where reports go', 'reports')
     .option('--keep-cluster', 'leave the data directories in place after the run, for inspection', false)
-    .option('--port-base <n>', 'first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
+    .option('--port-base <n>', 'first port of the 100-port block the cluster uses (with --parallel N, the first of N blocks)', intArg('--port-base', 1024, MAX_PORT_BASE), 5000)
     .option('--toxiproxy <url>', 'use this Toxiproxy for network faults instead of the built-in one (env PATRONI_CHAOS_TOXIPROXY)', urlArg, process.env['PATRONI_CHAOS_TOXIPROXY'])
     .option('--strict', 'count known findings (known-findings.yaml) as failures', false)
     .option('--cluster-file <file>', 'external: the cluster to attach to (endpoints, containers, where the passwords are)')
@@ -112,7 +114,8 @@ export function registerScenarioCommands(program: Command): void {
     .option('--json', 'one JSON document on stdout at the end (verdict, exit_code, each suite\'s summary); progress and verdict lines on stderr')
     .option('--tag <tag>', 'run only the scenarios (of every target) that have this tag; a suite left with none is skipped')
     .option('--shard <i/N>', 'run only the i-th of N shards of the runs (split by expected duration, the same on every machine); merge-reports puts the shards\' folders together', shardArg)
-    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string; json?: boolean; tag?: string; shard?: Shard }, cmd: Command) => {
+    .option('--parallel <n>', 'run up to N of a suite\'s runs at once on this machine, each on a cluster of its own (local: N port blocks from --port-base; not external); their timings are not comparable with a serial run\'s unless measured (docs/cli.md)', parallelArg, 1)
+    .action(async (targets: string[], o: { provider: ProviderName; iterations?: number; set: string[]; reportDir: string; keepCluster: boolean; portBase: number; toxiproxy?: string; strict: boolean; clusterFile?: string; confirmCluster?: string; json?: boolean; tag?: string; shard?: Shard; parallel: number }, cmd: Command) => {
       if (o.provider !== 'local') {
         // These shape the local provider's processes and ports; another provider would silently ignore them.
         const localOnly = (['keepCluster', 'portBase', 'toxiproxy'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
@@ -121,6 +124,7 @@ export function registerScenarioCommands(program: Command): void {
           throw new ScenarioError([{ file: '', line: 0, column: 0, path: localOnly.map(flag).join(', '), message: `only the local provider takes this; provider "${o.provider}" does not` }]);
         }
       }
+      checkParallel(providerEntry(o.provider, o.clusterFile), o.parallel, o);
       const loaded = loadChecked(targets, o.set, o.provider, o.clusterFile);
       const suites = o.tag === undefined ? loaded : withTag(loaded, o.tag);
       confirmRun(providerEntry(o.provider, o.clusterFile), suites, o.confirmCluster);

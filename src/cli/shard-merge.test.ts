@@ -3,7 +3,7 @@
  * fake provider: runSuites and runUpgrade run for real, only runScenario is
  * pointed at the fake cluster (no process, container or port is touched).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -116,6 +116,19 @@ describe('run --shard i/N, then merge-reports: the same suite folder as one run'
     expect(readFileSync(join(into, 'summary.md'), 'utf8')).toContain('## Over the iterations');
     // The sources are left as they were.
     expect(existsSync(join(shards[0] as string, 'shard.json'))).toBe(true);
+  }, 120_000);
+
+  it('merges as well when a shard\'s summary.json does not parse (a truncated upload): its runs lose their wall times, the merge counts it as serial', async () => {
+    const copies = shards.map((d, k) => join(root, `truncated-${k + 1}`));
+    for (const [k, d] of shards.entries()) cpSync(d, copies[k] as string, { recursive: true });
+    const first = join(copies[0] as string, 'summary.json');
+    writeFileSync(first, readFileSync(first, 'utf8').slice(0, 40));
+    const into = join(root, 'merged-truncated');
+    expect(await mergeReports(copies, into)).toBe(wholeCode);
+    const merged = read(join(into, 'summary.json')) as { parallel: number; runs: Array<{ dir: string; wall: unknown }> };
+    expect(merged.parallel).toBe(1);
+    const lost = (read(join(copies[0] as string, 'shard.json')) as { ran: string[] }).ran;
+    for (const r of merged.runs) expect(r.wall === null, r.dir).toBe(lost.includes(r.dir));
   }, 120_000);
 
   it('judges a line over the iterations only where every iteration is: a shard holding one of two leaves it to the merge', () => {

@@ -13,7 +13,15 @@ export function setSignalExitCode(code: number): void {
   signalExitCode = code;
 }
 
-async function stopEverything(): Promise<void> {
+/** Once a stop was asked for, no run may start another cluster (run --parallel's pool checks it before each run). */
+export function stopRequested(): boolean {
+  return stopping;
+}
+
+/** Stops every cluster in flight, and any run from starting one after. */
+export async function stopEverything(): Promise<void> {
+  stopping = true;
+  liveClusters.close();
   await Promise.allSettled([...liveClusters].map((c) => c.stop()));
 }
 
@@ -22,8 +30,7 @@ function exitAfterStop(code: number, why: string): void {
     process.stderr.write(`patroni-chaos: ${why} again, exiting now\n`);
     process.exit(code);
   }
-  stopping = true;
-  process.stderr.write(`patroni-chaos: ${why}: stopping the cluster...\n`);
+  process.stderr.write(`patroni-chaos: ${why}: stopping the cluster${liveClusters.size > 1 ? `s (${liveClusters.size})` : ''}...\n`);
   void stopEverything().finally(() => process.exit(code));
 }
 

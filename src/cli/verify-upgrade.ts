@@ -15,7 +15,8 @@ import { readReportSide } from '../report/read-reports.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { parseOverrides } from '../scenario/overrides.js';
 import type { Suite } from '../scenario/types.js';
-import { providerFor } from './providers.js';
+import { checkParallel } from './parallel.js';
+import { providerEntry, providerFor } from './providers.js';
 import { runSuites, stamp } from './run-suites.js';
 import { loadChecked } from './scenario-commands.js';
 import { shardKeys, suiteUnits, type Shard, type Side } from './shard.js';
@@ -24,6 +25,8 @@ import { shardKeys, suiteUnits, type Shard, type Side } from './shard.js';
 export const UPGRADE_PROVIDER = 'docker';
 /** Resolved from the package, so the default works from any working directory, in src/ (tests) and dist/. */
 export const DEFAULT_UPGRADE_SUITE = fileURLToPath(new URL('../../scenarios/docker-nightly.yaml', import.meta.url));
+/** run's default: the docker provider chooses free ports and ignores it. */
+const UPGRADE_PORT_BASE = 5000;
 /** The comparison's rule needs distributions: with one run a side, every metric row is only indicative. */
 export const DEFAULT_UPGRADE_ITERATIONS = 3;
 
@@ -34,6 +37,8 @@ export interface UpgradeOptions {
   set: string[];
   reportDir: string;
   shard?: Shard;
+  /** Runs of a side at once (run --parallel); both sides run with the same. */
+  parallel?: number;
 }
 
 export interface UpgradePlan {
@@ -45,6 +50,8 @@ export interface UpgradePlan {
   iterations: number;
   /** --shard: this machine runs only its share of both sides' runs, and compares nothing. */
   shard?: Shard;
+  /** --parallel: at most this many runs of a side at once; the sides still run one after the other. */
+  parallel: number;
 }
 
 const flagIssue = (path: string, message: string) => new ScenarioError([{ file: '', line: 0, column: 0, path, message }]);
@@ -55,6 +62,7 @@ const flagIssue = (path: string, message: string) => new ScenarioError([{ file: 
  */
 export function planUpgrade(targets: readonly string[], o: UpgradeOptions, provider = UPGRADE_PROVIDER): UpgradePlan {
   const releases = providerFor(provider, {}).catalog.releases;
+  checkParallel(providerEntry(provider, undefined), o.parallel ?? 1, { portBase: UPGRADE_PORT_BASE });
   if (releases === undefined) throw flagIssue('--provider', `provider "${provider}" runs the components installed on this machine and takes no release; verify-upgrade needs one that builds them`);
   if (!releases.includes(o.to)) throw flagIssue('--to', `"${o.to}" is not a release; expected one of ${releases.join(', ')}`);
   if (parseOverrides(o.set).some((s) => s.path[0] === 'cluster' && s.path[1] === 'release')) {
@@ -70,7 +78,7 @@ export function planUpgrade(targets: readonly string[], o: UpgradeOptions, provi
   const side = (release: string, dir: string) => ({ release, dir, suite: oneSuite(loadChecked(files, [...o.set, `cluster.release=${release}`], provider)) });
   const after = side(o.to, join(outDir, 'after'));
   const before = fromRelease === undefined ? { reports: o.from } : side(fromRelease, join(outDir, 'before'));
-  return { outDir, before, after, iterations: o.iterations ?? Math.max(DEFAULT_UPGRADE_ITERATIONS, after.suite.iterations), ...(o.shard === undefined ? {} : { shard: o.shard }) };
+  return { outDir, before, after, iterations: o.iterations ?? Math.max(DEFAULT_UPGRADE_ITERATIONS, after.suite.iterations), parallel: o.parallel ?? 1, ...(o.shard === undefined ? {} : { shard: o.shard }) };
 }
 
 /** Several targets make one suite per side, so that each side is one report folder that `compare` reads. */
@@ -95,7 +103,7 @@ export async function runUpgrade(plan: UpgradePlan, provider = UPGRADE_PROVIDER)
   const run = async (label: Side, s: { release: string; suite: Suite; dir: string }) => {
     process.stderr.write(`\n=== ${label}: release ${s.release}, ${s.suite.scenarios.length} scenario(s) → ${s.dir}\n`);
     return runSuites([s.suite], {
-      provider, reportDir: plan.outDir, keepCluster: false, portBase: 5000, suiteDir: () => s.dir, iterations: plan.iterations,
+      provider, reportDir: plan.outDir, keepCluster: false, portBase: UPGRADE_PORT_BASE, suiteDir: () => s.dir, iterations: plan.iterations, parallel: plan.parallel,
       ...(sides === undefined ? {} : { shard: { ...sides, side: label } }),
     });
   };

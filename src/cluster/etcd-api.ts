@@ -37,11 +37,18 @@ export interface EtcdMemberStatus {
   clusterId: string;
   /** The raft term this member is in; a leadership change starts a new one. */
   raftTerm: number;
+  /**
+   * The key-value store's revision: it only grows in a living cluster (compaction keeps it), and a
+   * store rebuilt from empty data directories starts again at 1. The cluster id does not show a
+   * rebuild: etcd derives it from the members' peer URLs and the cluster token, so a rebuild with
+   * the same --initial-cluster and token (001's runbook; the docker provider's) keeps it.
+   */
+  revision: number;
 }
 
 export async function memberStatus(url: string, timeoutMs = 1000): Promise<EtcdMemberStatus> {
-  const r = await post<{ header: { member_id: string; cluster_id: string }; leader: string; raftTerm?: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
-  return { memberId: r.header.member_id, leaderId: r.leader, clusterId: r.header.cluster_id, raftTerm: Number(r.raftTerm ?? NaN) };
+  const r = await post<{ header: { member_id: string; cluster_id: string; revision?: string }; leader: string; raftTerm?: string }>(url, '/v3/maintenance/status', {}, timeoutMs);
+  return { memberId: r.header.member_id, leaderId: r.leader, clusterId: r.header.cluster_id, raftTerm: Number(r.raftTerm ?? NaN), revision: Number(r.header.revision ?? NaN) };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface Incarnation {
 export interface EtcdClusterIdReading {
   name: string;
   clusterId?: string;
+  /** Its store's revision (see EtcdMemberStatus.revision). */
+  revision?: number;
   error?: string;
 }
 
@@ -33,7 +35,8 @@ export async function incarnation(c: StartedCluster, member: string): Promise<In
 export async function etcdClusterIds(c: StartedCluster): Promise<EtcdClusterIdReading[]> {
   return Promise.all(c.etcd.map(async (e) => {
     try {
-      return { name: e.name, clusterId: (await memberStatus(e.clientUrl)).clusterId };
+      const s = await memberStatus(e.clientUrl);
+      return { name: e.name, clusterId: s.clusterId, revision: s.revision };
     } catch (err) {
       return { name: e.name, error: err instanceof Error ? err.message : String(err) };
     }

@@ -215,6 +215,13 @@ export interface ProviderEntry {
   confirm?(c: Consent): void;
   /** Provider-specific lines for a person holding a started cluster (`cluster up`): containers, commands to reach it. */
   describe?(c: StartedCluster): string[];
+  /**
+   * run --parallel N: how N clusters of this provider at once on one machine
+   * are kept apart. `portBlock`: the run in pool slot k takes its ports from
+   * the port base + k * portBlock (0: every start chooses free ports of its
+   * own); `refused`: why it runs one cluster at a time. Absent: refused.
+   */
+  readonly parallel?: { portBlock: number } | { refused: string };
 }
 
 /** A run that exists now, as `cluster status` and `--version --components` see it. */
@@ -297,7 +304,17 @@ export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Set when `code` is not the command's exit code, and why (see NoExit); absent: it is. */
+  noExit?: NoExit;
 }
+
+/**
+ * Why a result's code is not the command's own: it never ran, because the
+ * container is gone (no such container, or not running), paused, or the
+ * daemon would not start it or was not reached (not-run); or it ran and
+ * its end was lost (the stream or the exec's inspection failed).
+ */
+export type NoExit = 'gone' | 'paused' | 'not-run' | 'lost';
 
 /** Commands run inside a member's or an etcd member's container, as an operator runs `docker exec`. */
 export interface CommandExec {

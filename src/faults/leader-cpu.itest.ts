@@ -45,7 +45,7 @@ describe(`move-etcd-leader and starve-cpu on docker (${release})`, () => {
   it('caps the primary\'s container at 0.05 CPU, read back from docker and the cgroup, and puts every CPU back on heal', async () => {
     const cluster = c as DockerCluster;
     const [primary] = await resolveTarget(cluster, 'primary');
-    const nano = async () => Number(await cluster.box(primary as string).ok(['inspect', '--format', '{{.HostConfig.NanoCpus}}', cluster.node(primary as string).container]));
+    const nano = () => cluster.box(primary as string).nanoCpus();
     const r = await starveCpu.inject(cluster, [primary as string], {});
     expect(r.detail).toBe(`${primary}: capped at 0.05 CPU (was uncapped; read back NanoCpus 50000000, cgroup quota 0.05 CPU)`);
     expect(await nano()).toBe(50_000_000);

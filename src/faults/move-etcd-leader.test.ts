@@ -21,7 +21,7 @@ function fakeEtcd(o: { leader: string; obey?: boolean; down?: string[]; stale?: 
       if (o.down?.includes(at(url))) throw new Error('connection refused');
       // A member that never hears of the new leader (cut off) keeps reporting the old one.
       const seen = at(url) === o.stale ? o.leader : leader;
-      return { memberId: idOf(at(url)), leaderId: idOf(seen), clusterId: 'c1', raftTerm: term };
+      return { memberId: idOf(at(url)), leaderId: idOf(seen), clusterId: 'c1', raftTerm: term, revision: 100 };
     },
     members: async (url) => {
       if (o.down?.includes(at(url))) throw new Error('connection refused');

@@ -30,6 +30,14 @@ describe('pause-replication', () => {
     expect(c.replicationSignals).toEqual(['SIGSTOP m2', 'SIGCONT m2']);
   });
 
+  it('heals a member whose paused WAL process exited since (the member was killed): nothing is left stopped, so the cure is done, not failed', async () => {
+    const c = new FakeCluster('asynchronous', { failoverAfterMs: null });
+    const injected = await pauseReplicationWith(() => wal(0x100), 10).inject(c, ['m2'], {});
+    await c.signal('patroni', 'm2', 'SIGKILL');
+    await expect(injected.heal?.()).resolves.toEqual('m2: no WAL process left stopped (it exited since), nothing to resume');
+    expect(c.replicationSignals).toEqual(['SIGSTOP m2', 'SIGCONT m2']);
+  });
+
   it('fails when the stream is not seen to stall, and does not leave it paused', async () => {
     const c = new FakeCluster('asynchronous', { failoverAfterMs: null });
     await expect(pauseReplicationWith(() => wal(0x300), 10).inject(c, ['m2'], {})).rejects.toThrow(/WAL still streams to m2/);

@@ -28,7 +28,10 @@ export function pauseReplicationWith(wal: (cluster: StartedCluster) => WalAccess
         if (!any) throw new HarnessError('FAULT_FAILED', `${name} has no WAL sender or receiver process: ${sig} would pause nothing`);
         return `${name}: WAL streaming ${sig}`;
       });
-      const heal = () => forEachName(names, signalAll('SIGCONT'));
+      // A stopped process is still there (state T) and is found; none found means nothing is left
+      // stopped (another fault killed the member since), so the cure has nothing to do and is done.
+      const heal = () => forEachName(names, (name) => pc.signal('replication', name, 'SIGCONT').then((any) =>
+        any ? `${name}: WAL streaming SIGCONT` : `${name}: no WAL process left stopped (it exited since), nothing to resume`));
       try {
         const detail = await forEachName(names, signalAll('SIGSTOP'));
         const inForceAt = now();

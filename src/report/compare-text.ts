@@ -23,7 +23,7 @@ function statusCell(s: StatusCount | null): string {
 function sideLine(s: SideSummary): string {
   const versions = Object.entries(s.versions).map(([c, v]) => `${c} ${v.length === 0 ? '?' : v.join(' / ')}`).join(', ');
   const where = [s.providers.join(' / ') || '?', s.releases.length > 0 ? `release ${s.releases.join(' / ')}` : ''].filter((x) => x !== '').join(', ');
-  return `${where}; ${versions}; ${s.scenarios} scenario${s.scenarios === 1 ? '' : 's'}, ${s.runs} run${s.runs === 1 ? '' : 's'}`;
+  return `${where}; ${versions}; ${s.scenarios} scenario${s.scenarios === 1 ? '' : 's'}, ${s.runs} run${s.runs === 1 ? '' : 's'}${s.parallel > 1 ? `, up to ${s.parallel} at once (--parallel)` : ''}`;
 }
 
 const icon: Record<ChangeClass, string> = { regressed: '❌', 'new finding': '❌', 'still failing': '❌', improved: '✅', 'fixed finding': '✅', same: '', 'not compared': '⚠️' };
@@ -72,20 +72,30 @@ function indicativeLine(c: Comparison): string | null {
     + `(give both sides --iterations 3 or more); SLA findings and verdicts still do. Would have gated: ${would.length === 0 ? 'none' : would.join(', ')}.`;
 }
 
+/** A note, not a gate: runs sharing a machine may time differently from runs alone, and nobody measured by how much. */
+export function parallelLine(c: Pick<Comparison, 'before' | 'after'>): string | null {
+  const [b, a] = [c.before.parallel, c.after.parallel];
+  if (b === a) return null;
+  const at = (n: number) => (n > 1 ? `up to ${n} runs at once` : 'one run at a time');
+  return `The sides ran with different parallelism (before: ${at(b)}, after: ${at(a)}): their timings are not comparable unless measured on that machine (bench/parallel.mjs). This note does not change the exit code.`;
+}
+
 /** The console's view. */
 export function comparisonText(c: Comparison): string {
   const indicative = indicativeLine(c);
+  const parallel = parallelLine(c);
   const scenarios = textTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
     s.scenario, s.before.verdict === null ? '—' : `${s.before.verdict} (${s.before.runs})`, s.after.verdict === null ? '—' : `${s.after.verdict} (${s.after.runs})`, s.note ?? '',
   ]));
   const rows = textTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [r.scenario, r.what, r.before, r.after, r.change, r.cls, r.note]));
-  return [...(indicative === null ? [] : [indicative, '']), `before: ${c.before.dir}`, `  ${sideLine(c.before)}`, `after:  ${c.after.dir}`, `  ${sideLine(c.after)}`, '', scenarios, '', rows, '', outcome(c), '', `Rule: ${c.rule}`, ''].join('\n');
+  return [...(indicative === null ? [] : [indicative, '']), ...(parallel === null ? [] : [parallel, '']), `before: ${c.before.dir}`, `  ${sideLine(c.before)}`, `after:  ${c.after.dir}`, `  ${sideLine(c.after)}`, '', scenarios, '', rows, '', outcome(c), '', `Rule: ${c.rule}`, ''].join('\n');
 }
 
 /** comparison.md. */
 export function comparisonMarkdown(c: Comparison): string {
   const head = c.exit_code === 1 ? '❌ REGRESSION OR FAILING AFTER' : c.exit_code === 3 ? '⚠️ INCOMPLETE, THE BEFORE SIDE COULD NOT BE JUDGED' : '✅ NO REGRESSION, NOTHING FAILING AFTER';
   const indicative = indicativeLine(c);
+  const parallel = parallelLine(c);
   const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
   const sides = mdTable(['side', 'folder', 'ran on'], [['before', code(c.before.dir), sideLine(c.before)], ['after', code(c.after.dir), sideLine(c.after)]]);
   const scenarios = mdTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
@@ -94,5 +104,5 @@ export function comparisonMarkdown(c: Comparison): string {
   const rows = mdTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [
     r.scenario, r.what, r.before, r.after, r.change, `${icon[r.cls]} ${r.cls}`.trim(), r.note,
   ]), ['l', 'l', 'r', 'r', 'r', 'l', 'l']);
-  return `# ${head}: ${outcome(c)}\n\n${indicative === null ? '' : `> ⚠️ ${indicative}\n\n`}${sides}\n\n## Scenarios\n\n${scenarios}\n\n## Per scenario and metric\n\n${rows}\n\n## The rule\n\n${c.rule}\n`;
+  return `# ${head}: ${outcome(c)}\n\n${indicative === null ? '' : `> ⚠️ ${indicative}\n\n`}${parallel === null ? '' : `> ⚠️ ${parallel}\n\n`}${sides}\n\n## Scenarios\n\n${scenarios}\n\n## Per scenario and metric\n\n${rows}\n\n## The rule\n\n${c.rule}\n`;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -335,5 +335,42 @@ describe('compareReports', () => {
       thrown = err;
     }
     expect(exitCodeFor(thrown)).toBe(EXIT.invalidInput);
+  });
+});
+
+describe('compare notes sides that ran with different parallelism (run --parallel), and does not gate on it', () => {
+  /** A suite folder of three runs, its summary.json saying `parallel` (or, like summaries before the key, nothing). */
+  async function suiteRan(name: string, parallel: number | undefined): Promise<string> {
+    const dir = await folder(name, [report(), report(), report()]);
+    const file = join(dir, 'summary.json');
+    if (parallel !== undefined) await writeFile(file, JSON.stringify({ ...(JSON.parse(await readFile(file, 'utf8')) as object), parallel }));
+    return dir;
+  }
+  const NOTE = 'not comparable unless measured';
+
+  it('says so in comparison.md and on the console when one side shared the machine and the other did not', async () => {
+    const c = compareReports(await suiteRan('serial', undefined), await suiteRan('two', 2));
+    expect([c.before.parallel, c.after.parallel]).toEqual([1, 2]);
+    expect(comparisonMarkdown(c)).toContain('> ⚠️ The sides ran with different parallelism (before: one run at a time, after: up to 2 runs at once): their timings are not comparable unless measured');
+    expect(comparisonText(c)).toContain(NOTE);
+    expect(comparisonText(c)).toContain('3 runs, up to 2 at once (--parallel)');
+    // A note only: the same figures compare as they would serially.
+    expect(c.exit_code).toBe(0);
+  });
+
+  it('says nothing when both sides ran alike, serial (old summaries, single runs) or both parallel', async () => {
+    const same = compareReports(await suiteRan('p2a', 2), await suiteRan('p2b', 2));
+    expect(comparisonMarkdown(same)).not.toContain(NOTE);
+    const old = compareReports(await suiteRan('old', undefined), await suiteRan('one', 1));
+    expect(comparisonText(old)).not.toContain(NOTE);
+    expect(old.before.parallel).toBe(1);
+    const single = compareReports(await folder('single', [report()]), await suiteRan('s1', 1));
+    expect(comparisonMarkdown(single)).not.toContain(NOTE);
+  });
+
+  it('takes a parallel that is no positive whole number for serial, not for a reason to note', async () => {
+    const c = compareReports(await suiteRan('odd', 0), await suiteRan('serial2', 1));
+    expect(c.before.parallel).toBe(1);
+    expect(comparisonText(c)).not.toContain(NOTE);
   });
 });

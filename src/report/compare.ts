@@ -49,6 +49,8 @@ export interface SideSummary {
   versions: Record<Component, string[]>;
   scenarios: number;
   runs: number;
+  /** summary.json's `parallel`: at most this many of its runs at once on one machine; 1 for a single run or a summary written before the key. */
+  parallel: number;
 }
 
 export interface ScenarioEntry {
@@ -283,5 +285,6 @@ function summarize(side: ReportSide): SideSummary {
     versions: Object.fromEntries(COMPONENTS.map((c) => [c, distinct(rs.map((r) => field(r.versions, c)))])) as Record<Component, string[]>,
     scenarios: new Set(rs.map((r) => r.scenario.name)).size,
     runs: rs.length,
+    parallel: side.parallel ?? 1,
   };
 }

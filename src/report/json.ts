@@ -1,3 +1,4 @@
+import type { AlertsReport } from '../alerts/report.js';
 import type { CheckResult, Metrics } from '../checks/metrics.js';
 import type { MetricName, SlaResult } from '../sla/types.js';
 import { isoTime } from './format.js';
@@ -33,6 +34,8 @@ export interface ReportJson {
   iteration: number;
   /** The cluster run's id: its folder under the run root holds the raw configs. */
   run_id: string;
+  /** The documents' Prometheus alert rules read against the cluster's /metrics: reported, not judged; null when nothing was scraped. */
+  alerts: AlertsReport | null;
 }
 
 /** Builds report.json's content from a run. Pure. */
@@ -62,5 +65,6 @@ export function toReportJson(run: RunRecord): ReportJson {
     error: run.harnessError === undefined ? null : { code: run.harnessError.code, message: run.harnessError.message },
     iteration: run.iteration,
     run_id: run.runId,
+    alerts: run.alerts ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { describeEntry } from './describe-entry.js';
 import { formatCount, formatDuration, formatMetric, formatOffset, isoTime } from './format.js';
 import { checksTable, samplesSection, slaTable, writesSection } from './markdown-metrics.js';
+import { alertsSection } from './markdown-alerts.js';
 import { phasesSection } from './markdown-phases.js';
 import { stepsSection } from './markdown-steps.js';
 import { code, mdTable } from './md.js';
@@ -38,6 +39,7 @@ export function toMarkdown(run: RunRecord): string {
   const samples = samplesSection(m);
   if (samples !== undefined) sections.push(`## Data-loss samples\n\n${samples}`);
   sections.push(`## Checks\n\n${checksTable(analysis.checks)}`);
+  if (run.alerts !== undefined) sections.push(`## Documented alerts\n\n${alertsSection(run.alerts)}`);
   sections.push(`## Cluster\n\n${clusterSection(run)}`);
   sections.push(`## Logs\n\n${run.logsDir ? `Logs of every component: [${code(run.logsDir)}](${encodeURI(run.logsDir)})` : 'No component logs were collected for this run.'}`);
   return `${sections.join('\n\n')}\n`;

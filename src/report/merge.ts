@@ -14,7 +14,7 @@ import { applyKnownFindings } from '../sla/known-findings.js';
 import { escapeXml } from './escape.js';
 import type { JudgedRun } from './judged-run.js';
 import type { ReportJson } from './json.js';
-import { readJson, readReport, ReportFolderError } from './read-reports.js';
+import { parallelOf, readJson, readReport, ReportFolderError } from './read-reports.js';
 import { readShardJson, SAME_IN_EVERY_SHARD, type ShardJson } from './shard-json.js';
 import type { ScenarioVerdict, SuiteRun, SummaryJson } from './summary.js';
 import { suiteTimelinePage, suiteTimelineSections } from './timeline-suite.js';
@@ -92,11 +92,25 @@ export function judgedFromReport(r: ReportJson, wall: JudgedRun['wall'] | null):
   };
 }
 
-function wallOf(piece: ShardPiece, dir: string): JudgedRun['wall'] | null {
+/**
+ * A piece's summary.json, or undefined when it has none or it does not
+ * parse (a truncated upload): the merge reads from it only wall times and
+ * `parallel`, never a verdict (those come from the runs' report.json), so
+ * such a file fails nothing.
+ */
+function pieceSummary(piece: ShardPiece): Partial<SummaryJson> | undefined {
   const file = join(piece.dir, 'summary.json');
-  if (!existsSync(file)) return null;
-  const summary = readJson(file) as Partial<SummaryJson>;
-  return summary.runs?.find((r) => r.dir === dir)?.wall ?? null;
+  if (!existsSync(file)) return undefined;
+  try {
+    const summary = readJson(file);
+    return typeof summary === 'object' && summary !== null ? summary as Partial<SummaryJson> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function wallOf(piece: ShardPiece, dir: string): JudgedRun['wall'] | null {
+  return pieceSummary(piece)?.runs?.find((r) => r.dir === dir)?.wall ?? null;
 }
 
 /** The folder's pieces: the folder itself when it holds one of `markers`, else its subfolders that do (a downloaded artifact's layout). */
@@ -148,8 +162,13 @@ export async function mergeSuiteShards(dirs: readonly string[], into: string): P
   });
   const verdict = worstVerdict(scenarios.map((s) => s.verdict));
   const starts = runs.map((r) => r.run.startedAt);
+  // The most any machine ran at once: the merged timings are a serial run's only if every shard's were.
+  const parallel = Math.max(1, ...pieces.map((p) => {
+    const summary = pieceSummary(p);
+    return (summary === undefined ? undefined : parallelOf(summary)) ?? 1;
+  }));
   await writeSuiteFiles(into, meta.suite, runs, scenarios, () => suiteTimelinePage(meta.suite, verdict,
     runs.map((r) => r.section ?? `<section class="run"><h2>${escapeXml(`${r.run.scenario.name} #${r.run.iteration}`)}: no section in its shard's timeline.html</h2></section>`),
-    starts.length > 0 ? Math.min(...starts) : undefined));
+    starts.length > 0 ? Math.min(...starts) : undefined), parallel);
   return { suite: meta.suite, dir: into, verdict, runs: runs.length, shards: pieces.length };
 }

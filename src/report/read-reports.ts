@@ -27,6 +27,8 @@ export interface ReportSide {
   overIterations: Map<string, SlaLine[]>;
   /** Scenario → the verdict `run` gave it over its iterations (summary.json `stats`); absent for a single run or an older summary. */
   scenarioVerdicts?: Map<string, Verdict>;
+  /** summary.json's `parallel`; absent for a single run or a summary written before run --parallel (both serial). */
+  parallel?: number;
 }
 
 export function readReportSide(dir: string): ReportSide {
@@ -50,7 +52,13 @@ export function readReportSide(dir: string): ReportSide {
     // A verdict this version does not know is no pass.
     if (typeof st.verdict === 'string') scenarioVerdicts.set(name, isVerdict(st.verdict) ? st.verdict : 'error');
   }
-  return { dir, reports, overIterations, scenarioVerdicts };
+  const parallel = parallelOf(summary);
+  return { dir, reports, overIterations, scenarioVerdicts, ...(parallel === undefined ? {} : { parallel }) };
+}
+
+/** summary.json's `parallel` when it says one; a summary written before run --parallel (serial) has none. */
+export function parallelOf(summary: Partial<SummaryJson>): number | undefined {
+  return typeof summary.parallel === 'number' && Number.isInteger(summary.parallel) && summary.parallel >= 1 ? summary.parallel : undefined;
 }
 
 export function readReport(file: string): ReportJson {

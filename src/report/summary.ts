@@ -33,6 +33,12 @@ export interface SummaryJson {
   verdict: Verdict;
   started_at: string | null;
   ended_at: string | null;
+  /**
+   * At most this many of the suite's runs had a cluster at once on one
+   * machine (run --parallel); 1 is one after another. A summary written
+   * before the key existed was serial.
+   */
+  parallel: number;
   runs: Array<{
     scenario: string;
     iteration: number;
@@ -70,7 +76,7 @@ export interface SummaryJson {
  * > fail > pass), each of which is the worst of its iterations and of its
  * lines over the iterations; without scenario verdicts, the worst run. Pure.
  */
-export function toSummaryJson(suite: string, runs: readonly SuiteRun<JudgedRun>[], scenarios: readonly ScenarioVerdict[] = []): SummaryJson {
+export function toSummaryJson(suite: string, runs: readonly SuiteRun<JudgedRun>[], scenarios: readonly ScenarioVerdict[] = [], parallel = 1): SummaryJson {
   const rows = runs.map(({ run, dir }) => ({
     scenario: run.scenario.name,
     iteration: run.iteration,
@@ -108,6 +114,7 @@ export function toSummaryJson(suite: string, runs: readonly SuiteRun<JudgedRun>[
     verdict: worstVerdict(Object.values(stats).map((st) => st.verdict)),
     started_at: starts.length === 0 ? null : isoTime(Math.min(...starts)),
     ended_at: ends.length === 0 ? null : isoTime(Math.max(...ends)),
+    parallel,
     runs: rows,
     stats,
   };
@@ -119,7 +126,7 @@ export function toSummaryMarkdown(s: SummaryJson): string {
     formatCount(r.lost_writes), formatCount(r.max_concurrent_primaries), r.failed_sla.join(', '), r.known_sla.join(', '), `[report](${encodeURI(r.dir)}/report.md)`,
   ]);
   const table = mdTable(['scenario', 'iteration', 'verdict', 'RTO', 'lost writes', 'max primaries', 'failed SLA', 'known findings', 'report'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'l', 'l']);
-  const sections = [`# ${verdictIcon[s.verdict]} ${s.verdict.toUpperCase()}: suite ${code(s.suite)}`, table, wallSection(s)];
+  const sections = [`# ${verdictIcon[s.verdict]} ${s.verdict.toUpperCase()}: suite ${code(s.suite)}`, parallelNote(s.parallel), table, wallSection(s)];
   const per = Object.entries(s.stats).filter(([, st]) => st.runs > 1);
   if (per.length > 0) {
     sections.push(`## Over the iterations\n\n${mdTable(['scenario', 'verdict', 'passed', 'RTO min / median / max', 'flaky'], per.map(([name, st]) => [
@@ -133,6 +140,13 @@ export function toSummaryMarkdown(s: SummaryJson): string {
   }
   return `${sections.filter((x) => x !== '').join('\n\n')}\n`;
 }
+
+/** Runs that shared the machine: their timings are not those of a serial run unless measured (docs/cli.md, --parallel). */
+export function parallelNote(parallel: number | undefined): string {
+  if (parallel === undefined || parallel <= 1) return '';
+  return `> Ran with \`--parallel ${parallel}\`: up to ${parallel} clusters at once on one machine. Its timings are not comparable with a serial run's unless measured on that machine (bench/parallel.mjs).`;
+}
+
 const WALL_PARTS = ['start_ms', 'scenario_ms', 'convergence_ms', 'teardown_ms'] as const;
 
 /** Where the suite's time went, per run and in total: what to shorten first. */

@@ -1,3 +1,4 @@
+import type { AlertsReport } from '../alerts/report.js';
 import type { DcsInForce } from '../cluster/types.js';
 import type { Events } from '../history/history.js';
 /**
@@ -55,6 +56,8 @@ export interface RunRecord {
   logsDir?: string;
   /** Where the run's wall time went; a part that never began is absent. */
   wall?: WallTime;
+  /** The documented alert rules against the cluster's own /metrics (reported, not judged); absent when nothing was scraped. */
+  alerts?: AlertsReport;
 }
 
 /** A run's wall time, in parts: starting the cluster, the steps (with their heals), the final convergence and read, the teardown. */

@@ -47,15 +47,15 @@ export async function writeRunReport(dir: string, run: RunRecord): Promise<RunRe
  * Each run's `dir` may be absolute or relative to the working directory; it
  * is stored relative to `dir`, so a report folder can be moved or archived whole.
  */
-export async function writeSuiteSummary(dir: string, suiteName: string, runs: readonly SuiteRun[], scenarios: readonly ScenarioVerdict[] = []): Promise<SuiteSummaryPaths> {
-  return writeSuiteFiles(dir, suiteName, runs, scenarios, (rel) => toSuiteTimelineHtml(suiteName, rel, scenarios));
+export async function writeSuiteSummary(dir: string, suiteName: string, runs: readonly SuiteRun[], scenarios: readonly ScenarioVerdict[] = [], parallel = 1): Promise<SuiteSummaryPaths> {
+  return writeSuiteFiles(dir, suiteName, runs, scenarios, (rel) => toSuiteTimelineHtml(suiteName, rel, scenarios), parallel);
 }
 
 /** writeSuiteSummary's files from runs without their histories: the suite timeline is the caller's (merge-reports reuses the shards' sections). */
-export async function writeSuiteFiles<R extends JudgedRun>(dir: string, suiteName: string, runs: readonly SuiteRun<R>[], scenarios: readonly ScenarioVerdict[], timeline: (rel: readonly SuiteRun<R>[]) => string): Promise<SuiteSummaryPaths> {
+export async function writeSuiteFiles<R extends JudgedRun>(dir: string, suiteName: string, runs: readonly SuiteRun<R>[], scenarios: readonly ScenarioVerdict[], timeline: (rel: readonly SuiteRun<R>[]) => string, parallel = 1): Promise<SuiteSummaryPaths> {
   await mkdir(dir, { recursive: true });
   const rel = runs.map((r) => ({ run: r.run, dir: relative(dir, r.dir).split(sep).join('/') || '.' }));
-  const summary = toSummaryJson(suiteName, rel, scenarios);
+  const summary = toSummaryJson(suiteName, rel, scenarios, parallel);
   const paths: SuiteSummaryPaths = { json: join(dir, 'summary.json'), markdown: join(dir, 'summary.md'), junit: join(dir, 'junit.xml'), html: join(dir, 'timeline.html') };
   await Promise.all([
     writeFile(paths.json, `${JSON.stringify(summary, null, 2)}\n`),

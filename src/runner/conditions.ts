@@ -53,9 +53,12 @@ export function conditionProbe(ctx: RunContext, condition: WaitCondition): Probe
 }
 
 /**
- * Every etcd member answers, in one cluster, and not the one that ran before
- * the first step: the proof that a rebuild from empty data directories made a
- * new cluster rather than restarting the old one.
+ * Every etcd member answers, in one cluster, on a store that is not the one
+ * that ran before the first step: the proof that a rebuild from empty data
+ * directories made a new cluster rather than restarting the old one. A new
+ * cluster id proves it; so does every member's store revision below the one
+ * read before (a living store's revision never goes back), which is what a
+ * rebuild shows when the cluster id stays (the same peer URLs and token).
  */
 async function newEtcdCluster(ctx: RunContext): Promise<true | string> {
   const before = ctx.etcdClusterAtStart;
@@ -64,10 +67,15 @@ async function newEtcdCluster(ctx: RunContext): Promise<true | string> {
   if (seen.length === 0) return 'no etcd member to ask';
   const failing = seen.flatMap((s) => (s.error === undefined ? [] : [`${s.name}: ${s.error}`]));
   if (failing.length > 0) return `etcd members not answering: ${failing.join('; ')}`;
-  const old = seen.filter((s) => s.clusterId === before.id).map((s) => s.name);
-  if (old.length > 0) return `${old.join(', ')} still in the cluster ${before.id} from before the first step`;
   const ids = [...new Set(seen.map((s) => s.clusterId))];
   if (ids.length > 1) return `etcd members in different clusters: ${seen.map((s) => `${s.name} ${s.clusterId}`).join(', ')}`;
-  ctx.history.append({ kind: 'note', t: now(), message: `etcd cluster id ${ids[0]}, new (${before.id} before the first step)` });
+  if (ids[0] !== before.id) {
+    ctx.history.append({ kind: 'note', t: now(), message: `etcd cluster id ${ids[0]}, new (${before.id} before the first step)` });
+    return true;
+  }
+  // The same cluster id: only a store that started again (every revision below the one before) is a rebuild.
+  const old = seen.filter((s) => !(Number.isFinite(s.revision ?? NaN) && (s.revision as number) < before.revision));
+  if (old.length > 0) return `${old.map((s) => `${s.name} (revision ${s.revision ?? 'unknown'})`).join(', ')} still on the store of the cluster ${before.id} from before the first step (revision ${before.revision} then)`;
+  ctx.history.append({ kind: 'note', t: now(), message: `etcd store rebuilt: cluster id ${before.id} kept (same peer URLs and token), every member's revision (${seen.map((s) => `${s.name} ${s.revision}`).join(', ')}) below ${before.revision} before the first step` });
   return true;
 }

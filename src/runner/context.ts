@@ -29,8 +29,8 @@ export interface RunContext {
   /** The workload's acknowledgements so far, for `wait_for: writable`. */
   acks: AckLedger;
   /**
-   * The etcd cluster id before the first step, for `wait_for: etcd-new-cluster`
+   * The etcd cluster id and the highest store revision before the first step, for `wait_for: etcd-new-cluster`
    * (read only by scenarios that wait for it); why it could not be read otherwise.
    */
-  etcdClusterAtStart?: { id: string } | { unread: string };
+  etcdClusterAtStart?: { id: string; revision: number } | { unread: string };
 }

@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import { hasCommandExec } from '../cluster/types.js';
+import { hasCommandExec, type NoExit } from '../cluster/types.js';
 import { resolveTarget } from '../faults/index.js';
 import { execArgv, outputTail } from '../scenario/exec.js';
 import type { ExecStep } from '../scenario/types.js';
@@ -11,6 +11,12 @@ import { awaitRecreated, forbiddenLine } from './exec-expect.js';
 const TIMED_OUT = 124;
 const KILLED_AFTER_TIMEOUT = 137;
 const CLIENT_KILLED = 128;
+/** Why a command never ran, for the step's message. */
+const NOT_RUN: Record<Exclude<NoExit, 'lost'>, string> = {
+  gone: 'the container is gone or not running',
+  paused: 'the container is paused',
+  'not-run': 'the daemon did not start it, or was not reached',
+};
 /** A command that exits 124 on its own this close to its timeout is taken for one that timed out. */
 const TIMEOUT_SLACK_MS = 50;
 
@@ -59,6 +65,12 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<ExecOutc
       const r = await cluster.execIn(name, argv, { timeoutMs: step.timeoutMs + 15_000 });
       const tail = outputTail(r.stdout, r.stderr);
       const output = tail === '' ? '' : `: ${tail}`;
+      // Exit 1 of a command that never ran (or whose end was lost) is no exit of the command: no expect_exit passes it.
+      if (r.noExit !== undefined) {
+        const what = r.noExit === 'lost' ? 'ran but its exit code was lost' : `did not run (${NOT_RUN[r.noExit]})`;
+        details.push(`${name}: ${r.noExit === 'lost' ? 'exit code lost' : 'did not run'}`);
+        return failed(`${name}: the command ${what}${output}`);
+      }
       // 137 is also a command killed for another reason: only the clock tells a timeout from it. With
       // some slack: a timer of N s can end a few ms short of N s on our clock (libuv's cached loop time).
       if ([TIMED_OUT, KILLED_AFTER_TIMEOUT, CLIENT_KILLED].includes(r.code) && performance.now() - began >= seconds * 1000 - TIMEOUT_SLACK_MS) {

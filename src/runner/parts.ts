@@ -6,6 +6,7 @@
  * the run, a cluster that never converges fails it) are tested without a
  * cluster. Each part knows nothing of the others but the history it writes.
  */
+import { scrapeCluster, type Scrape } from '../alerts/scrape.js';
 import { leaderKey } from '../cluster/etcd-api.js';
 import { withSql } from '../cluster/sql.js';
 import { etcdClusterIds, incarnation, type EtcdClusterIdReading, type Incarnation } from '../cluster/identity.js';
@@ -47,6 +48,8 @@ export interface HarnessParts {
   incarnation(c: StartedCluster, member: string): Promise<Incarnation>;
   /** The etcd cluster id of each etcd member: a rebuild from empty data directories makes a new one. */
   etcdClusterIds(c: StartedCluster): Promise<EtcdClusterIdReading[]>;
+  /** Every Patroni and etcd /metrics, for the documented alerts' report; absent where nothing exports metrics (the fake). */
+  scrapeMetrics?(c: StartedCluster): Promise<Scrape>;
 }
 
 export const REAL_PARTS: HarnessParts = {
@@ -60,4 +63,5 @@ export const REAL_PARTS: HarnessParts = {
   readKeys,
   incarnation,
   etcdClusterIds,
+  scrapeMetrics: (c) => scrapeCluster(c),
 };

@@ -12,10 +12,13 @@ export interface ProgressSource {
 export class Progress {
   #timer: NodeJS.Timeout | undefined;
   #last = { ok: 0, fail: 0, info: 0, t: Date.now() };
-  readonly #tty = process.stderr.isTTY === true;
+  readonly #tty: boolean;
   readonly #t0 = Date.now();
 
-  constructor(private readonly label: string, private readonly src: ProgressSource) {}
+  /** `shared`: other runs print to the same console at once (run --parallel), so every line is kept, none redrawn. */
+  constructor(private readonly label: string, private readonly src: ProgressSource, o: { shared?: boolean } = {}) {
+    this.#tty = process.stderr.isTTY === true && o.shared !== true;
+  }
 
   start(): void {
     this.#timer = setInterval(() => this.#tick(), this.#tty ? 1000 : 5000);

@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AlertScrapes } from '../alerts/in-run.js';
 import { judge } from '../checks/judge.js';
 import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
 import type { EtcdClusterIdReading } from '../cluster/identity.js';
@@ -36,6 +37,11 @@ export interface RunScenarioOptions {
   parts?: HarnessParts;
   /** How long the first read of the leader key may take before the run gives up; 10 s by default. */
   firstReadMs?: number;
+  /**
+   * run --parallel: the run's name on its progress lines instead of the
+   * scenario's (iterations of one scenario run at once), each line kept, none redrawn.
+   */
+  progressLabel?: string;
 }
 
 /**
@@ -51,13 +57,14 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   const history = new History(join(o.dir, 'history.jsonl'), { dir: o.dir });
   const startedAt = Date.now();
   let currentStep = 'starting cluster';
-  const progress = new Progress(scenario.name, { step: () => currentStep, writes: () => ctx?.workload.stats ?? { ok: 0, fail: 0, info: 0 }, primary: () => ctx?.dcs.leader });
+  const progress = new Progress(o.progressLabel ?? scenario.name, { step: () => currentStep, writes: () => ctx?.workload.stats ?? { ok: 0, fail: 0, info: 0 }, primary: () => ctx?.dcs.leader }, { shared: o.progressLabel !== undefined });
   let ctx: RunContext | undefined;
   let cluster: StartedCluster | undefined;
   let harnessError: { code: string; message: string } | undefined;
   const provider = o.provider(scenario);
   // Marks of the wall-time parts: started, healthy, steps done, converged, stopped.
   const marks: { healthy?: number; steps?: number; converged?: number } = {};
+  const alerts = new AlertScrapes(parts.scrapeMetrics);
   progress.start();
   try {
     cluster = await provider.start({ onProgress: (m) => progress.say(m) });
@@ -88,6 +95,8 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         throw err;
       });
     if (scenario.steps.some((s) => s.kind === 'wait_for' && s.condition === 'etcd-new-cluster')) run.etcdClusterAtStart = await etcdClusterBefore(run);
+    // The documented alerts are read against what the healthy cluster exports, before any fault changes it.
+    await alerts.take(c);
     run.workload.start();
     try {
       for (const [i, step] of scenario.steps.entries()) {
@@ -104,6 +113,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         await finalConvergence(run, o.finalConvergeMs ?? convergeBudget(scenario));
         await finalRead(run);
         marks.converged = Date.now();
+        await alerts.take(c);
       } finally {
         await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
       }
@@ -121,6 +131,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   const endedAt = Date.now();
   const events = history;
   const versions = cluster?.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null };
+  const alertsReport = alerts.report(cluster?.scope, startedAt);
   return {
     runId: cluster?.runId ?? 'not-started',
     scenario,
@@ -136,6 +147,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     release: () => history.dispose(),
     ...(harnessError ? { harnessError } : {}),
     ...(cluster ? { logsDir: 'logs' } : {}),
+    ...(alertsReport === undefined ? {} : { alerts: alertsReport }),
   };
 }
 
@@ -230,11 +242,14 @@ function copyLogs(cluster: StartedCluster, dest: string): void {
 }
 
 /** The etcd cluster id every etcd member agrees on before the first step, for `wait_for: etcd-new-cluster`. */
-async function etcdClusterBefore(ctx: RunContext): Promise<{ id: string } | { unread: string }> {
+async function etcdClusterBefore(ctx: RunContext): Promise<{ id: string; revision: number } | { unread: string }> {
   const seen: EtcdClusterIdReading[] = await ctx.parts.etcdClusterIds(ctx.cluster).catch((err: unknown) => [{ name: 'etcd', error: errorMessage(err) }]);
   const ids = [...new Set(seen.flatMap((s) => (s.clusterId === undefined ? [] : [s.clusterId])))];
   const failing = seen.flatMap((s) => (s.error === undefined ? [] : [`${s.name}: ${s.error}`]));
   if (ids.length !== 1 || failing.length > 0) return { unread: failing.length > 0 ? failing.join('; ') : `${ids.length} cluster ids (${ids.join(', ')})` };
-  ctx.history.append({ kind: 'note', t: now(), message: `etcd cluster id before the first step: ${ids[0]}` });
-  return { id: ids[0] as string };
+  const revisions = seen.map((s) => s.revision ?? NaN);
+  if (revisions.some((r) => !Number.isFinite(r))) return { unread: `no store revision from ${seen.filter((s) => !Number.isFinite(s.revision ?? NaN)).map((s) => s.name).join(', ')}` };
+  const revision = Math.max(...revisions);
+  ctx.history.append({ kind: 'note', t: now(), message: `etcd cluster id before the first step: ${ids[0]}, store revision ${revision}` });
+  return { id: ids[0] as string, revision };
 }

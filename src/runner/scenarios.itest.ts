@@ -17,7 +17,7 @@ const freshDir = () => mkdtempSync(join(tmpdir(), 'pc-reports-'));
 
 function expectNothingLeft(report: Record<string, any>) {
   expect(report['error']).toBeNull();
-  expect(report['run_id']).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+  expect(report['run_id']).toMatch(/^\d{8}-\d{6}-[0-9a-f]{12}$/);
   expect(processesOfRun(`${runRoot()}/${report['run_id']}`)).toEqual([]);
 }
 
@@ -122,7 +122,7 @@ describe('interrupting a run', () => {
   it('Ctrl-C in the middle of a fault (a frozen primary) exits 3 and leaves nothing running', async () => {
     const { startCli, exited } = await import('../test-support/cli.js');
     const { child, output } = await startCli(['run', 'scenarios/freeze-primary.yaml', '--report-dir', freshDir(), '--port-base', '8400'], 'injected stop');
-    const runId = /cluster (\d{8}-\d{6}-[0-9a-f]{4}) healthy/.exec(output())?.[1];
+    const runId = /cluster (\d{8}-\d{6}-[0-9a-f]{12}) healthy/.exec(output())?.[1];
     expect(runId).toBeDefined();
     expect(processesOfRun(`${runRoot()}/${runId}`).length).toBeGreaterThan(6);
     child.kill('SIGINT');

@@ -1,15 +1,30 @@
 /**
- * The docker CLI, run without a shell. The CLI rather than dockerode: it
- * needs no npm dependency, speaks whatever API version the daemon has
- * (Debian's docker.io 20.10 here), and every call can be replayed by hand.
+ * The docker CLI, run without a shell, for what stays off the Engine API
+ * (engine.ts): `docker build` and the archive lookup that precedes it
+ * (images.ts). A build through the API would need its context tarred by
+ * the harness, the legacy builder's JSON progress parsed back into the
+ * lines shown today, and BuildKit (which the CLI picks when the daemon
+ * has it) is not served by /build to a plain client; the CLI does all of
+ * that, and its output is the build log a user can replay by hand.
  */
 import { spawn } from 'node:child_process';
 import { HarnessError } from '../../errors.js';
+import { daemonName, INSTALL_DOCKER, type DockerResult } from './engine.js';
 
-export interface DockerResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+type Env = Record<string, string | undefined>;
+
+/**
+ * The CLI's argv for `docker ...args`, on the daemon the Engine API calls
+ * use (engine.ts): the CLI would follow `docker context` or DOCKER_CONTEXT,
+ * which dockerode ignores, and build images on a daemon the runs never see.
+ */
+export function cliArgv(args: readonly string[], env: Env = process.env): string[] {
+  return ['-H', daemonName({}, env), ...args];
+}
+
+/** The environment of a script that runs the CLI (make-base.sh's docker import): DOCKER_HOST for the same reason. */
+export function cliEnv(env: Env = process.env): Env {
+  return { ...env, DOCKER_HOST: daemonName({}, env) };
 }
 
 export interface DockerOptions {
@@ -20,13 +35,10 @@ export interface DockerOptions {
   onLine?: (line: string) => void;
 }
 
-export const INSTALL_DOCKER = 'apt-get install -y docker.io';
-export const START_DOCKERD = 'dockerd > /tmp/dockerd.log 2>&1 &   (or: systemctl start docker)';
-
 /** Runs `docker ...args`; never throws for a non-zero exit (see `dockerOk`). */
 export function docker(args: readonly string[], o: DockerOptions = {}): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('docker', cliArgv(args), { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let partial = '';
@@ -65,19 +77,6 @@ export async function dockerOk(args: readonly string[], o: DockerOptions = {}): 
   const r = await docker(args, o);
   if (r.code !== 0) {
     throw new HarnessError('INTERNAL', `docker ${args.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim().slice(-2000)}`);
-  }
-  return r.stdout.trim();
-}
-
-/**
- * Fails with the command that fixes it when there is no docker CLI or no
- * daemon answering, so a run never dies later on a cryptic error.
- */
-export async function requireDaemon(): Promise<string> {
-  const r = await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
-  if (r.code !== 0 || r.stdout.trim() === '') {
-    const why = r.stderr.trim().split('\n').find((l) => l.trim() !== '') ?? 'no answer';
-    throw new HarnessError('MISSING_BINARY', `no Docker daemon answers (${why}). Start it as root with: ${START_DOCKERD}`);
   }
   return r.stdout.trim();
 }

@@ -1,26 +1,14 @@
 /**
- * One container as a host the faults act on, through the docker CLI: the
- * docker provider's own containers, and the named containers of a cluster
- * the external provider attaches to (on this daemon or a remote one).
+ * One container as a host the faults act on, through the Engine API
+ * (engine.ts): the docker provider's own containers, and the named
+ * containers of a cluster the external provider attaches to (on this
+ * daemon or a remote one).
  */
 import { HarnessError } from '../../errors.js';
 import type { Component } from '../types.js';
-import { docker, dockerOk, type DockerResult } from './cli.js';
+import { containerLogs, engine, engineMessage, engineOk, execIn, statusOf, within, type DockerAccess, type DockerResult, type ExecOptions } from './engine.js';
 
-/** How to reach a Docker daemon: the docker CLI's own global flags. */
-export interface DockerAccess {
-  /** `-H`: unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host. */
-  host?: string;
-  /** Client TLS for a tcp:// host (`--tlsverify`). */
-  tls?: { ca: string; cert: string; key: string };
-}
-
-export function dockerFlags(a: DockerAccess = {}): string[] {
-  return [
-    ...(a.host === undefined ? [] : ['-H', a.host]),
-    ...(a.tls === undefined ? [] : ['--tlsverify', '--tlscacert', a.tls.ca, '--tlscert', a.tls.cert, '--tlskey', a.tls.key]),
-  ];
-}
+export type { DockerAccess } from './engine.js';
 
 /** WAL streaming processes, by their process titles. */
 const REPLICATION_TITLE = 'postgres: .*(walsender|walreceiver)';
@@ -28,31 +16,36 @@ const REPLICATION_TITLE = 'postgres: .*(walsender|walreceiver)';
 export class Container {
   constructor(readonly name: string, readonly access: DockerAccess = {}) {}
 
-  run(args: readonly string[], timeoutMs = 30_000): Promise<DockerResult> {
-    return docker([...dockerFlags(this.access), ...args], { timeoutMs });
+  /** A call on this container that must succeed; `what` names it as the docker command would. */
+  protected call<T>(what: string, ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return engineOk(`${what} ${this.name}`, ms, call, this.access);
   }
 
-  ok(args: readonly string[], timeoutMs = 30_000): Promise<string> {
-    return dockerOk([...dockerFlags(this.access), ...args], { timeoutMs });
+  private get handle() {
+    return engine(this.access).getContainer(this.name);
   }
 
-  /** `docker inspect`'s state: running, paused, exited... */
-  state(): Promise<string> {
-    return this.ok(['inspect', '--format', '{{.State.Status}}', this.name]);
+  private inspect(): Promise<import('dockerode').ContainerInspectInfo> {
+    return this.call('inspect', 30_000, (abortSignal) => this.handle.inspect({ abortSignal }));
+  }
+
+  /** The daemon's state: running, paused, exited... */
+  async state(): Promise<string> {
+    return (await this.inspect()).State.Status;
   }
 
   /** A signal to the container's PID 1 (tini in a member's: it forwards it); SIGKILL ends every process of it at once, as a host losing power. */
   async kill(signal = 'KILL'): Promise<void> {
-    await this.ok(['kill', '--signal', signal, this.name]);
+    await this.call(`kill --signal ${signal}`, 30_000, (abortSignal) => this.handle.kill({ signal, abortSignal }));
   }
 
   /** Freezes every process of the container (cgroup freezer): no exit, no FIN, no RST. */
   async pause(): Promise<void> {
-    await this.ok(['pause', this.name]);
+    await this.call('pause', 30_000, (abortSignal) => this.handle.pause({ abortSignal }));
   }
 
   async unpause(): Promise<void> {
-    await this.ok(['unpause', this.name]);
+    await this.call('unpause', 30_000, (abortSignal) => this.handle.unpause({ abortSignal }));
   }
 
   /**
@@ -62,17 +55,24 @@ export class Container {
   async restart(): Promise<void> {
     const state = await this.state();
     if (state === 'paused') await this.unpause();
-    if (state === 'running' || state === 'paused') await this.ok(['restart', '-t', '30', this.name], 120_000);
-    else await this.ok(['start', this.name], 60_000);
+    if (state === 'running' || state === 'paused') await this.call('restart -t 30', 120_000, (abortSignal) => this.handle.restart({ t: 30, abortSignal }));
+    else await this.start();
   }
 
-  /** Runs argv inside the container; a non-zero exit is a result, not an error. */
-  exec(argv: readonly string[], o: { user?: string; timeoutMs?: number; input?: string } = {}): Promise<DockerResult> {
-    return docker([
-      ...dockerFlags(this.access),
-      'exec', ...(o.input === undefined ? [] : ['-i']), ...(o.user === undefined ? [] : ['-u', o.user]),
-      this.name, ...argv,
-    ], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input === undefined ? {} : { input: o.input }) });
+  /** Starts a stopped container; one already running (304) is what was asked, as `docker start` says. */
+  async start(): Promise<void> {
+    await this.call('start', 60_000, async (abortSignal) => {
+      try {
+        await this.handle.start({ abortSignal });
+      } catch (err) {
+        if (statusOf(err) !== 304) throw err;
+      }
+    });
+  }
+
+  /** Runs argv inside the container; a non-zero exit is a result, not an error (engine.ts: execIn). */
+  exec(argv: readonly string[], o: ExecOptions = {}): Promise<DockerResult> {
+    return execIn(this.name, argv, o, this.access);
   }
 
   /** iptables as root inside the container's own network namespace (the container needs NET_ADMIN). */
@@ -82,20 +82,39 @@ export class Container {
 
   /** The container's addresses on its networks. */
   async ips(): Promise<string[]> {
-    const out = await this.ok(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', this.name]);
-    return out.split(/\s+/).filter((s) => s !== '');
+    return Object.values((await this.inspect()).NetworkSettings.Networks).map((n) => n.IPAddress).filter((s) => s !== '');
   }
 
   /** The container's output (since an ISO time, or all of it), stdout and stderr merged in time order. */
   async timestampedLogs(since?: string): Promise<string> {
-    const r = await this.run(['logs', '--timestamps', ...(since === undefined ? [] : ['--since', since]), this.name], 20_000);
-    // docker logs splits stdout from stderr; the timestamps put them back in order.
+    const r = await containerLogs(this.name, { timestamps: true, timeoutMs: 20_000, ...(since === undefined ? {} : { since }) }, this.access);
+    // The daemon keeps stdout apart from stderr; the timestamps put them back in order.
     return interleave(r.stdout, r.stderr);
   }
 
+  /** The output's last lines, for a message: what the daemon said instead when it refuses. */
   async logs(tail = 200): Promise<string> {
-    const r = await this.run(['logs', '--tail', String(tail), this.name]);
-    return `${r.stdout}${r.stderr}`;
+    try {
+      const r = await containerLogs(this.name, { tail }, this.access);
+      return `${r.stdout}${r.stderr}`;
+    } catch (err) {
+      return engineMessage((err as { cause?: unknown }).cause ?? err, this.access);
+    }
+  }
+
+  /** docker's record of the container's CPU cap (`docker update --cpus`): 0 when it has none. */
+  async nanoCpus(): Promise<number> {
+    return (await this.inspect()).HostConfig.NanoCpus ?? 0;
+  }
+
+  /** Caps the container's CPU (`docker update --cpus`). */
+  async setCpus(cpus: number): Promise<void> {
+    await this.call(`update --cpus ${cpus}`, 30_000, (abortSignal) => this.handle.update({ NanoCpus: Math.round(cpus * 1e9), abortSignal }));
+  }
+
+  /** The CPUs of the daemon's host (`docker info`'s NCPU). */
+  async daemonCpus(): Promise<number> {
+    return (await engineOk('info', 30_000, () => engine(this.access).info() as Promise<{ NCPU?: number }>, this.access)).NCPU ?? 0;
   }
 
   /**
@@ -117,7 +136,7 @@ export class Container {
   /** PID of a component: the container's PID 1 on the host for Patroni and etcd, PostgreSQL's inside it. */
   async pid(component: Component): Promise<number | undefined> {
     if (component === 'patroni' || component === 'etcd') {
-      const pid = Number(await this.ok(['inspect', '--format', '{{.State.Pid}}', this.name]));
+      const pid = (await this.inspect()).State.Pid;
       return pid > 0 ? pid : undefined;
     }
     const r = await this.exec(['pgrep', '-o', ...(component === 'postgres' ? ['-x', 'postgres'] : ['-f', REPLICATION_TITLE])], { timeoutMs: 30_000 });
@@ -125,14 +144,17 @@ export class Container {
     return r.code === 0 && pid > 0 ? pid : undefined;
   }
 
-  /** Fails with what docker said when the container does not exist (a typo in a cluster file). */
+  /** Fails with what the daemon said when the container does not exist (a typo in a cluster file). */
   async require(): Promise<void> {
-    const r = await this.run(['inspect', '--format', '{{.State.Status}}', this.name]);
-    if (r.code !== 0) throw new HarnessError('NOT_FOUND', `container ${this.name}${this.access.host ? ` on ${this.access.host}` : ''}: ${(r.stderr || r.stdout).trim()}`);
+    try {
+      await within(30_000, (abortSignal) => this.handle.inspect({ abortSignal }));
+    } catch (err) {
+      throw new HarnessError('NOT_FOUND', `container ${this.name}${this.access.host ? ` on ${this.access.host}` : ''}: ${engineMessage(err, this.access)}`, { cause: err });
+    }
   }
 }
 
-/** Merges two `docker logs --timestamps` streams into one, in time order (a stable sort keeps each stream's order). */
+/** Merges two timestamped log streams (`docker logs --timestamps`) into one, in time order (a stable sort keeps each stream's order). */
 function interleave(stdout: string, stderr: string): string {
   const lines = [...stdout.split('\n'), ...stderr.split('\n')].filter((l) => l !== '');
   return lines.map((l, i) => ({ l, i, t: l.slice(0, 30) })).sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i)).map((x) => x.l).join('\n') + '\n';

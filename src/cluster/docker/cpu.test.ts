@@ -25,15 +25,15 @@ function fakeBox(o: { nano?: number; ignore?: boolean; cgroupLies?: boolean; fro
   return {
     name: 'pc-run-patroni1',
     calls,
-    ok: async (args) => {
-      calls.push(args.join(' '));
-      if (args[0] === 'inspect') return String(nano);
-      if (args[0] === 'update') {
-        const cpus = Number(args[2]);
-        if (!o.ignore && cpus > 0) nano = Math.round(cpus * 1e9);
-      }
-      return '';
+    nanoCpus: async () => {
+      calls.push('inspect');
+      return nano;
     },
+    setCpus: async (cpus) => {
+      calls.push(`update --cpus ${cpus}`);
+      if (!o.ignore && cpus > 0) nano = Math.round(cpus * 1e9);
+    },
+    daemonCpus: async () => 2,
     exec: async () => {
       if (o.frozen) return { code: 1, stdout: '', stderr: 'container is paused' };
       const quota = nano === 0 || o.cgroupLies ? 'max' : String(Math.round((nano / 1e9) * 100000));

@@ -7,8 +7,8 @@
 import { HarnessError } from '../../errors.js';
 import type { Container } from './container.js';
 
-/** What the cap needs of a container: docker commands on it and a command inside it. */
-export type CpuBox = Pick<Container, 'name' | 'ok' | 'exec'>;
+/** What the cap needs of a container: docker's record of its cap, the update, a command inside it, the daemon's CPUs. */
+export type CpuBox = Pick<Container, 'name' | 'nanoCpus' | 'setCpus' | 'exec' | 'daemonCpus'>;
 
 /** Prints the cgroup's quota and period, v2 first: "max 100000", "5000 100000", or v1's "-1 100000". */
 const CGROUP_READ = 'cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo "$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)"';
@@ -30,14 +30,14 @@ interface CpuReading {
 }
 
 async function readCpu(box: CpuBox): Promise<CpuReading> {
-  const nanoCpus = Number(await box.ok(['inspect', '--format', '{{.HostConfig.NanoCpus}}', box.name]));
+  const nanoCpus = await box.nanoCpus();
   const r = await box.exec(['sh', '-c', CGROUP_READ], { user: 'root', timeoutMs: 30_000 }).catch(() => undefined);
   return { nanoCpus, cgroup: r !== undefined && r.code === 0 ? cgroupCpus(r.stdout) : undefined };
 }
 
 /** Sets the cap and returns the proof; throws when either record disagrees with what was asked. */
 async function setCpus(box: CpuBox, cpus: number): Promise<string> {
-  await box.ok(['update', '--cpus', String(cpus), box.name]);
+  await box.setCpus(cpus);
   const after = await readCpu(box);
   const want = Math.round(cpus * 1e9);
   const cgroupOk = after.cgroup === undefined || (after.cgroup !== 'none' && Math.abs(after.cgroup - cpus) < 0.001);
@@ -75,7 +75,7 @@ export async function limitContainerCpu(box: CpuBox, logical: string, cpus: numb
 
 /** The CPUs of the daemon's host (`docker info`), the cap that is no cap. */
 export async function daemonCpus(box: CpuBox): Promise<number> {
-  const n = Number(await box.ok(['info', '--format', '{{.NCPU}}']));
+  const n = await box.daemonCpus();
   if (!(n > 0)) throw new HarnessError('FAULT_FAILED', `docker info reports ${n} CPUs`);
   return n;
 }

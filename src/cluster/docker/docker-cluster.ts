@@ -24,7 +24,7 @@ import type { DockerLink } from './links.js';
 import { PROXY_API_PORT } from './links.js';
 import { blackholeLinks, cutLinkPorts } from './proxied-cut.js';
 import type { DcsInForce, LinkKind } from '../types.js';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import { Container } from './container.js';
 import { daemonCpus, limitContainerCpu } from './cpu.js';
 import { DPKG_QUERY, packageProbes, parseDpkgQuery } from './packages.js';

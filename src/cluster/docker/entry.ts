@@ -56,6 +56,8 @@ export const DOCKER: ProviderEntry = {
     return { versions: RELEASE_INFO[r].versions, source: `release ${r} (Debian ${RELEASE_INFO[r].suite}, as measured ${RELEASE_INFO[r].measured})` };
   },
   create: (o) => new DockerProvider(o),
+  // Each run has its own network, containers, proxy container and free host ports (labelled with its run id).
+  parallel: { portBlock: 0 },
   running: runningDocker,
   down: downDocker,
   prepare: async (release, onProgress) => {

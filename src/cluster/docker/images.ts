@@ -8,6 +8,9 @@
  * moving suite (testing) the archive is an input too: the node, etcd and
  * haproxy tags hash the versions it serves now, and their builds install
  * exactly those versions, so a new upload makes a new tag.
+ *
+ * Builds and the archive lookup run the docker CLI (cli.ts says why);
+ * whether an image exists is asked of the Engine API (engine.ts).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../errors.js';
-import { docker, requireDaemon } from './cli.js';
+import { cliEnv, docker } from './cli.js';
+import { engine, engineMessage, requireDaemon, statusOf, within } from './engine.js';
 import { imagePackages, RELEASE_INFO, RELEASES, type Release } from './releases.js';
 
 export { RELEASES, type Release };
@@ -157,8 +161,15 @@ async function lookUpArchive(release: Release, commonTag: string): Promise<Archi
   return found;
 }
 
+/** True when the daemon has the image; false only when it says it has none (404): any other failure throws. */
 export async function imageExists(tag: string): Promise<boolean> {
-  return (await docker(['image', 'inspect', '--format', '{{.Id}}', tag], { timeoutMs: 30_000 })).code === 0;
+  try {
+    await within(30_000, () => engine().getImage(tag).inspect());
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 404) return false;
+    throw new HarnessError('INTERNAL', `docker image inspect ${tag} failed: ${engineMessage(err)}`, { cause: err });
+  }
 }
 
 export interface BuildOptions {
@@ -189,7 +200,7 @@ async function buildBase(tag: string, release: Release, composeDir: string, say:
     throw new HarnessError('MISSING_BINARY', `building the ${release} base image needs root (debootstrap). Run as root: ${join(composeDir, 'base', 'make-base.sh')} ${release} ${tag}`);
   }
   await new Promise<void>((done, reject) => {
-    const child = spawn('sh', [join(composeDir, 'base', 'make-base.sh'), release, tag, MIRROR], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', [join(composeDir, 'base', 'make-base.sh'), release, tag, MIRROR], { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv() });
     const tail: string[] = [];
     const onData = (c: Buffer) => {
       for (const l of c.toString('utf8').split('\n')) {

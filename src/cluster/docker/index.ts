@@ -5,4 +5,5 @@ export { buildImages, imageTags, requireImages, RELEASES, type BuildResult, type
 export { sweep, leftovers, RUN_LABEL, type SweepResult } from './sweep.js';
 export { reapOrphans } from './owner.js';
 export type { Cure, PartitionOptions } from './partition.js';
-export { docker, requireDaemon, type DockerResult } from './cli.js';
+export { docker } from './cli.js';
+export { requireDaemon, type DockerResult } from './engine.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import { BURST_SCRIPT, countersByComment, lossComment, lossRules, lossyPaths, percent } from './loss.js';
 import type { ProbeTarget } from './partition.js';
 
@@ -28,7 +28,7 @@ function fakeHosts(o: { dropShare: number; packets: number; paused?: Set<string>
         chain.unshift({ rule, pkts: 0 });
       }
       else if (args[0] === '-D') {
-        if (o.paused?.has(n)) return ok('', 1, `Error response from daemon: Container ${n} is paused, unpause the container before exec`);
+        if (o.paused?.has(n)) return { ...ok('', 1, `Error response from daemon: Container ${n} is paused, unpause the container before exec`), noExit: 'paused' };
         const i = chain.findIndex((r) => r.rule === rule);
         if (i < 0) return ok('', 1, 'iptables: Bad rule (does a matching rule exist in that chain?).');
         chain.splice(i, 1);

@@ -8,25 +8,33 @@ import { errorMessage, HarnessError } from '../../errors.js';
 import { pollUntil } from '../wait/poll.js';
 import type { Component } from '../types.js';
 import { Container } from './container.js';
+import { engine, within } from './engine.js';
 
 /** Patroni's process name: the script exec sets it to (`/usr/bin/patroni`), whoever started it. */
 export const PATRONI_PROCESS = 'patroni';
 
-/** `docker top` columns that find a process by name with its host PID and state (a zombie is not running). */
-export function topArgs(container: string): string[] {
-  return ['top', container, '-eo', 'pid,stat,comm'];
+/** `docker top`'s ps arguments that find a process by name with its host PID and state (a zombie is not running). */
+export const TOP_PS_ARGS = '-eo pid,stat,comm';
+
+/** `docker top`'s answer: the ps columns' titles and one row per process. */
+export interface TopResult {
+  Titles: string[];
+  Processes: string[][];
 }
 
 /**
  * The host PID of the oldest live process named `name` in `docker top`'s
- * output (PID, STAT, COMMAND), or undefined. Host PIDs, not the container's:
- * a restarted container numbers its processes from 1 again, so the same
- * inner PID would hide a restart.
+ * rows (PID, STAT, COMMAND, found by their titles), or undefined. Host PIDs,
+ * not the container's: a restarted container numbers its processes from 1
+ * again, so the same inner PID would hide a restart.
  */
-export function pidFromTop(out: string, name: string): number | undefined {
-  const pids = out.split('\n').slice(1).flatMap((line) => {
-    const [pid, stat, comm] = line.trim().split(/\s+/);
-    return comm === name && stat !== undefined && !stat.startsWith('Z') && Number(pid) > 0 ? [Number(pid)] : [];
+export function pidFromTop(top: TopResult, name: string): number | undefined {
+  const col = (title: string) => top.Titles.findIndex((t) => t.trim().toUpperCase() === title);
+  const [p, s, c] = [col('PID'), col('STAT'), col('COMMAND')];
+  if (p < 0 || s < 0 || c < 0) return undefined;
+  const pids = top.Processes.flatMap((row) => {
+    const [pid, stat, comm] = [row[p], row[s], row[c]];
+    return comm?.trim() === name && stat !== undefined && !stat.startsWith('Z') && Number(pid) > 0 ? [Number(pid)] : [];
   });
   return pids.length === 0 ? undefined : Math.min(...pids);
 }
@@ -41,19 +49,18 @@ export function signalPatroniArgv(sig: NodeJS.Signals): string[] {
  * entrypoint does: as postgres, with the container's environment and the
  * config the entrypoint chose (patroni-start), its output in docker logs.
  */
-export function startPatroniArgs(container: string): string[] {
-  return ['exec', '-d', '-u', 'postgres', container, 'patroni-start'];
-}
+export const START_PATRONI = { argv: ['patroni-start'], user: 'postgres', detach: true } as const;
 
-/** How long a Patroni started by `docker exec -d` may take to show as a process. */
+/** How long a Patroni started by a detached exec may take to show as a process. */
 const START_MS = 15_000;
 
 export class MemberContainer extends Container {
   /** Patroni's host PID: its process inside the container, no longer the container's PID 1. */
   override async pid(component: Component): Promise<number | undefined> {
     if (component !== 'patroni') return super.pid(component);
-    const r = await this.run(topArgs(this.name));
-    return r.code === 0 ? pidFromTop(r.stdout, PATRONI_PROCESS) : undefined; // not running: no processes to list
+    const top = await within(30_000, (abortSignal) => engine(this.access).getContainer(this.name).top({ ps_args: TOP_PS_ARGS, abortSignal }) as Promise<TopResult>)
+      .catch(() => undefined); // not running: no processes to list
+    return top === undefined ? undefined : pidFromTop(top, PATRONI_PROCESS);
   }
 
   /** Patroni alone; PostgreSQL's processes as Container signals them. */
@@ -73,7 +80,8 @@ export class MemberContainer extends Container {
       await this.restart();
       return;
     }
-    await this.ok(startPatroniArgs(this.name));
+    const started = await this.exec(START_PATRONI.argv, { user: START_PATRONI.user, detach: START_PATRONI.detach, timeoutMs: 30_000 });
+    if (started.code !== 0) throw new HarnessError('FAULT_FAILED', `${this.name}: starting Patroni again failed: ${started.stderr}`);
     await pollUntil(async () => ((await this.pid('patroni')) === undefined ? 'no patroni process yet' : true), { timeoutMs: START_MS, intervalMs: 200, what: `Patroni started again in ${this.name}` })
       .catch((err: unknown) => { throw new HarnessError('FAULT_FAILED', `${this.name}: ${errorMessage(err)}`, { cause: err }); });
   }

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { procInfo } from '../procfs.js';
-import { docker } from './cli.js';
+import { engine, within } from './engine.js';
 import { RUN_LABEL, sweep } from './sweep.js';
 
 export const OWNER_LABEL = 'patroni-chaos.owner';
@@ -28,15 +28,18 @@ export function ownerIsDead(owner: string): boolean {
  * without an owner label (docker-compose.yml's) are left alone.
  */
 export async function reapOrphans(): Promise<string[]> {
-  const fmt = `{{.Label "${RUN_LABEL}"}} {{.Label "${OWNER_LABEL}"}}`;
-  const lines = (await Promise.all([
-    docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}`, '--format', fmt], { timeoutMs: 60_000 }),
-    docker(['network', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', fmt], { timeoutMs: 60_000 }),
-    docker(['volume', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', fmt], { timeoutMs: 60_000 }),
-  ])).flatMap((r) => r.stdout.split('\n'));
+  const d = engine();
+  const filters = { label: [OWNER_LABEL] };
+  // A list the daemon refused is no owner: nothing of it is reaped, as when the CLI's output was empty.
+  const labelled = (await Promise.all([
+    within(60_000, (abortSignal) => d.listContainers({ all: true, filters, abortSignal })).then((l) => l.map((c) => c.Labels), () => []),
+    within(60_000, (abortSignal) => d.listNetworks({ filters, abortSignal })).then((l) => l.map((n) => n.Labels ?? {}), () => []),
+    within(60_000, (abortSignal) => d.listVolumes({ filters, abortSignal })).then((l) => (l.Volumes ?? []).map((v) => v.Labels ?? {}), () => []),
+  ])).flat();
   const dead = new Set<string>();
-  for (const l of lines) {
-    const [runId, owner] = l.trim().split(' ');
+  for (const labels of labelled) {
+    const runId = labels[RUN_LABEL];
+    const owner = labels[OWNER_LABEL];
     if (runId && owner && ownerIsDead(owner)) dead.add(runId);
   }
   for (const runId of dead) await sweep(runId);

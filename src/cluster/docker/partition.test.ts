@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import { allCures, partition, probedCut, probePath, type PartitionTarget, type ProbeTarget } from './partition.js';
 
 /** A fake of the containers' INPUT chains: rules as strings, per container. */
@@ -10,7 +10,7 @@ function fakeTarget(o: { failOn?: string; stopped?: Set<string> } = {}) {
   const target: PartitionTarget = {
     ip: (n) => ips[n] as string,
     iptables: async (n, args) => {
-      if (o.stopped?.has(n)) return ok(`Error response from daemon: container ${n} is not running`, 1);
+      if (o.stopped?.has(n)) return { ...ok(`Error response from daemon: container ${n} is not running`, 1), noExit: 'gone' };
       if (n === o.failOn) return ok('iptables: Permission denied', 4);
       const chain = chains.get(n) ?? [];
       const rule = args.slice(1).join(' ');
@@ -64,6 +64,28 @@ describe('partition', () => {
     await expect(cure()).resolves.toBeUndefined();
   });
 
+  it('a cure whose removal failed for another reason keeps the rule, whatever "not running" or "No such container" its text holds', async () => {
+    const { target, chains } = fakeTarget();
+    const cure = await partition(target, 't', 'a', 'b');
+    const removals = [
+      // The daemon refused the exec (no such user): dockerode's reason for a 500 is "container not running".
+      { code: 1, stdout: '', stderr: 'Error response from daemon: container not running - unable to find user root', noExit: 'not-run' as const },
+      // iptables ran and failed, quoting a message of its own.
+      { code: 4, stdout: '', stderr: 'iptables: No such container helper is not running (lock held)' },
+      // The command ran and its end was lost.
+      { code: 1, stdout: '', stderr: 'Error response from daemon: No such container: b', noExit: 'lost' as const },
+    ];
+    for (const res of removals) {
+      const real = target.iptables;
+      target.iptables = async (n, args) => (n === 'b' && args[0] === '-D' ? res : real(n, args));
+      await expect(cure()).rejects.toThrow(`healing partition t failed: b: ${res.stderr}`);
+      target.iptables = real;
+      expect(chains.get('b')).toEqual(['INPUT -s 10.0.0.1 -m comment --comment t -j DROP']);
+    }
+    await cure();
+    expect(chains.get('b')).toEqual([]);
+  });
+
   it('refuses to partition a container from itself', async () => {
     await expect(partition(fakeTarget().target, 't', 'a', 'a')).rejects.toThrow(/from itself/);
   });
@@ -86,7 +108,7 @@ function probeTarget(o: { states?: Record<string, string>; dropping?: (from: str
   const ran: string[] = [];
   const pt: ProbeTarget = {
     ...target,
-    iptables: async (n, args) => (o.paused?.has(n) ? { code: 1, stdout: '', stderr: `Error response from daemon: Container ${n} is paused, unpause the container before exec` } : target.iptables(n, args)),
+    iptables: async (n, args) => (o.paused?.has(n) ? { code: 1, stdout: '', stderr: `Error response from daemon: Container ${n} is paused, unpause the container before exec`, noExit: 'paused' } : target.iptables(n, args)),
     state: async (n) => (o.paused?.has(n) ? 'paused' : o.states?.[n] ?? 'running'),
     probePort: () => 5432,
     exec: async (n, argv) => {

@@ -9,7 +9,7 @@
 import { HarnessError, errorMessage } from '../../errors.js';
 import { now } from '../../history/clock.js';
 import type { Cut, CutPath, Reach } from '../types.js';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 
 /** Removes exactly the rules one partition added; a second call does nothing. */
 export type Cure = () => Promise<void>;
@@ -35,10 +35,24 @@ export interface ProbeTarget extends PartitionTarget {
   probePort(name: string): number;
 }
 
-// A container restarted since (fresh namespace, no rules), or one not running: nothing left to cure there.
-// A paused container is not among them: its namespace and rules are intact, only its processes are frozen.
-export const GONE = /matching rule|not running|No chain|No such container/i;
-export const PAUSED = /is paused/i;
+/** iptables' own words for a rule or chain not there: the container restarted since (fresh namespace, no rules). */
+const NO_RULE = /matching rule|No chain/i;
+
+/**
+ * A failed rule removal with nothing left to cure: iptables ran and found no
+ * such rule, or the container is gone or not running (the engine says so
+ * from the daemon's status, not from text anywhere in the output). A paused
+ * container is not among them: its namespace and rules are intact, only its
+ * processes are frozen (rulePaused).
+ */
+export function ruleGone(res: DockerResult): boolean {
+  return res.noExit === 'gone' || (res.noExit === undefined && NO_RULE.test(res.stderr));
+}
+
+/** A rule removal that could not run because the container is paused: the rule stays in force. */
+export function rulePaused(res: DockerResult): boolean {
+  return res.noExit === 'paused';
+}
 
 /**
  * Drops traffic between `a` and `b` (or only from `a` to `b`); both must be
@@ -74,8 +88,8 @@ export async function applyRules(t: PartitionTarget, label: string, rules: reado
     const errors: string[] = [];
     for (const r of [...applied]) {
       const res = await t.iptables(r.on, ['-D', ...r.spec]);
-      if (res.code !== 0 && PAUSED.test(res.stderr)) errors.push(`${r.on} is paused (frozen by another fault?): its rule dropping ${r.from} stays in force until it is thawed and healed again`);
-      else if (res.code !== 0 && !GONE.test(res.stderr)) errors.push(`${r.on}: ${res.stderr.trim()}`);
+      if (res.code !== 0 && rulePaused(res)) errors.push(`${r.on} is paused (frozen by another fault?): its rule dropping ${r.from} stays in force until it is thawed and healed again`);
+      else if (res.code !== 0 && !ruleGone(res)) errors.push(`${r.on}: ${res.stderr.trim()}`);
       else applied.splice(applied.indexOf(r), 1);
     }
     if (errors.length > 0) throw new HarnessError('FAULT_FAILED', `healing ${label} failed: ${errors.join('; ')}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkProbe } from '../types.js';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import type { DockerLink } from './links.js';
 import { cutLinkPorts, portRules } from './proxied-cut.js';
 
@@ -21,7 +21,7 @@ function proxyBox(o: { dropsNothing?: boolean; pausedOnDelete?: boolean } = {}) 
       const [op, ...rule] = args;
       const key = rule.join(' ');
       if (op === '-I') rules.push(key);
-      else if (this.paused) return { code: 1, stdout: '', stderr: 'Error response from daemon: Container abc is paused, unpause the container before exec' };
+      else if (this.paused) return { code: 1, stdout: '', stderr: 'Error response from daemon: Container abc is paused, unpause the container before exec', noExit: 'paused' };
       else if (rules.includes(key)) rules.splice(rules.indexOf(key), 1);
       else return { code: 1, stdout: '', stderr: 'iptables: Bad rule (does a matching rule exist in that chain?).' };
       return ok();

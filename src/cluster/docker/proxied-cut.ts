@@ -13,9 +13,9 @@ import { HarnessError } from '../../errors.js';
 import { now } from '../../history/clock.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import type { Cut, CutPath, LinkKind, LinkProbe, Reach } from '../types.js';
-import type { DockerResult } from './cli.js';
+import type { DockerResult } from './engine.js';
 import type { DockerLink } from './links.js';
-import { GONE, PAUSED } from './partition.js';
+import { ruleGone, rulePaused } from './partition.js';
 
 /** How long a probe through a cut link waits for an answer that must not come. */
 const CUT_PROBE_MS = 1000;
@@ -59,8 +59,8 @@ export async function cutLinkPorts(t: PortCutTarget, proxy: string, links: reado
     const errors: string[] = [];
     for (const r of [...applied]) {
       const res = await t.iptables(proxy, ['-D', ...r]);
-      if (res.code !== 0 && PAUSED.test(res.stderr)) errors.push(`${proxy} is paused: its rule on port ${r[4]} stays in force until it is thawed and healed again`);
-      else if (res.code !== 0 && !GONE.test(res.stderr)) errors.push(`${proxy}: ${res.stderr.trim()}`);
+      if (res.code !== 0 && rulePaused(res)) errors.push(`${proxy} is paused: its rule on port ${r[4]} stays in force until it is thawed and healed again`);
+      else if (res.code !== 0 && !ruleGone(res)) errors.push(`${proxy}: ${res.stderr.trim()}`);
       else applied.splice(applied.indexOf(r), 1);
     }
     if (errors.length > 0) throw new HarnessError('FAULT_FAILED', `healing cut ${tag} failed: ${errors.join('; ')}`);

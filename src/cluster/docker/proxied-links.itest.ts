@@ -1,19 +1,48 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { GenericContainer, Wait, type ImagePullPolicy } from 'testcontainers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULTS } from '../../faults/index.js';
-import { REPO } from '../../test-support/cli.js';
 import { hasLinkImpairment } from '../types.js';
 import type { DockerCluster } from './docker-cluster.js';
 import { buildImages } from './images.js';
-import { startDockerCluster } from './start.js';
-import { leftovers } from './sweep.js';
+import { OWNER_LABEL, ownerLabel } from './owner.js';
+import { newDockerRunId, startDockerCluster } from './start.js';
+import { leftovers, NODE_LABEL, RUN_LABEL } from './sweep.js';
 
 const fault = (action: string) => {
   const f = FAULTS.get(action);
   if (f === undefined) throw new Error(`no fault ${action}`);
   return f;
 };
+
+/** No registry is reachable: the image is built locally (buildImages) before the container is asked for. */
+const NEVER_PULL: ImagePullPolicy = { shouldPull: () => false };
+
+/**
+ * A stand-in for a user's Toxiproxy on the docker host: the release's proxy
+ * image in the host's network namespace (where the links bind the run's
+ * bridge gateway), API on 127.0.0.1:<port>. testcontainers because its
+ * lifecycle is exactly this one: start, wait until the API listens, stop and
+ * remove. Ryuk is off (TESTCONTAINERS_RYUK_DISABLED in vitest.config.ts: its
+ * image would come from a registry); the container carries a run label of its
+ * own and this process's owner label, so if the test dies the next start's
+ * orphan reaping (reapOrphans) or `cluster down` sweeps it. testcontainers
+ * reaches the daemon the engine module does: DOCKER_HOST, else the local socket.
+ */
+async function hostToxiproxy(port: number) {
+  const image = (await buildImages({ release: 'bookworm' })).tags.proxy;
+  const runId = newDockerRunId();
+  const started = await new GenericContainer(image)
+    .withPullPolicy(NEVER_PULL)
+    .withName(`pc-${runId}-toxiproxy`)
+    .withLabels({ [RUN_LABEL]: runId, [OWNER_LABEL]: ownerLabel(), [NODE_LABEL]: 'toxiproxy' })
+    .withNetworkMode('host')
+    .withCommand(['--host', '127.0.0.1', '--port', String(port)])
+    // In the host's namespace nothing is published for a port check to map: main.js logs this once the API listens.
+    .withWaitStrategy(Wait.forLogMessage('Toxiproxy-compatible API listening on'))
+    .withStartupTimeout(30_000)
+    .start();
+  return { url: `http://127.0.0.1:${port}`, stop: () => started.stop() };
+}
 
 const rulesIn = async (c: DockerCluster, n: string) => (await c.exec(n, ['iptables', '-S'], { user: 'root' })).stdout;
 
@@ -56,10 +85,9 @@ describe('docker provider with proxied links', () => {
 
   it('uses a Toxiproxy on the docker host instead, and removes its links from it afterwards', async () => {
     // A separately started server on the host stands in for a user's Toxiproxy: the harness may only use its API.
-    const port = 8700 + Math.floor(Math.random() * 100);
-    const external = spawn(process.execPath, [join(REPO, 'dist/proxy/main.js'), '--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore' });
+    const external = await hostToxiproxy(8700 + Math.floor(Math.random() * 100));
     try {
-      const url = `http://127.0.0.1:${port}`;
+      const url = external.url;
       const c = await startDockerCluster({ release: 'bookworm', startTimeoutMs: 180_000, proxied: true, toxiproxy: url });
       cluster = c;
       expect((await leftovers(c.runId)).containers).toHaveLength(7);
@@ -72,7 +100,7 @@ describe('docker provider with proxied links', () => {
       await c.stop();
       expect(await (await fetch(`${url}/proxies`)).json()).toEqual({});
     } finally {
-      external.kill('SIGTERM');
+      await external.stop();
     }
   }, 300_000);
 });

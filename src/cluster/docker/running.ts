@@ -4,14 +4,14 @@
  */
 import { stopOwner } from '../stop-owner.js';
 import type { RunningCluster } from '../types.js';
-import { docker } from './cli.js';
+import { execIn } from './engine.js';
 import { ownerIsDead } from './owner.js';
 import { listDockerRuns } from './runs.js';
 import { sweep } from './sweep.js';
 
 async function execVersion(container: string | undefined, argv: string[], re: RegExp): Promise<string | null> {
   if (container === undefined) return null;
-  const r = await docker(['exec', container, ...argv], { timeoutMs: 30_000 }).catch(() => undefined);
+  const r = await execIn(container, argv, { timeoutMs: 30_000 }).catch(() => undefined);
   if (r === undefined || r.code !== 0) return null;
   return re.exec(`${r.stdout}${r.stderr}`)?.[1] ?? null;
 }

@@ -3,10 +3,11 @@
  * (the daemon is the record): what `cluster status` shows and `cluster down`
  * stops.
  */
-import { docker } from './cli.js';
+import type { ContainerInfo } from 'dockerode';
+import { engine, within } from './engine.js';
 import { OWNER_LABEL, ownerIsDead } from './owner.js';
 import { PG_PORT, REST_PORT } from './render.js';
-import { NODE_LABEL, RUN_LABEL } from './sweep.js';
+import { containerName, labelFilter, NODE_LABEL, RUN_LABEL } from './sweep.js';
 
 export interface DockerRunContainer {
   node: string;
@@ -24,24 +25,27 @@ export interface DockerRun {
   containers: DockerRunContainer[];
 }
 
-function publishedPort(ports: string, inner: number): number | undefined {
-  const m = new RegExp(`:(\\d+)->${inner}/tcp`).exec(ports);
-  return m ? Number(m[1]) : undefined;
+/** The host port a container publishes for an inner TCP port (`docker ps`'s 127.0.0.1:41234->5432/tcp). */
+export function publishedPort(ports: ContainerInfo['Ports'], inner: number): number | undefined {
+  return ports.find((p) => p.PrivatePort === inner && p.Type === 'tcp' && p.PublicPort > 0)?.PublicPort;
 }
 
+/** The runs `docker ps -a` shows by their labels; none when the daemon does not answer. */
 export async function listDockerRuns(): Promise<DockerRun[]> {
-  const sep = '\t';
-  const fmt = [`{{.Label "${RUN_LABEL}"}}`, `{{.Label "${OWNER_LABEL}"}}`, `{{.Label "${NODE_LABEL}"}}`, '{{.Names}}', '{{.State}}', '{{.Ports}}'].join(sep);
-  const r = await docker(['ps', '-a', '--filter', `label=${RUN_LABEL}`, '--format', fmt], { timeoutMs: 60_000 });
-  if (r.code !== 0) return [];
+  const listed = await within(60_000, (abortSignal) => engine().listContainers({ all: true, filters: labelFilter(), abortSignal })).catch(() => undefined);
+  return listed === undefined ? [] : runsOf(listed);
+}
+
+export function runsOf(listed: readonly ContainerInfo[]): DockerRun[] {
   const runs = new Map<string, DockerRun>();
-  for (const line of r.stdout.split('\n')) {
-    const [runId, owner = '', node = '', container = '', state = '', ports = ''] = line.split(sep);
+  for (const c of listed) {
+    const runId = c.Labels[RUN_LABEL];
     if (!runId) continue;
+    const owner = c.Labels[OWNER_LABEL] ?? '';
     const run = runs.get(runId) ?? { runId, owner, ownerAlive: owner !== '' && !ownerIsDead(owner), containers: [] };
-    const pgPort = publishedPort(ports, PG_PORT);
-    const restPort = publishedPort(ports, REST_PORT);
-    run.containers.push({ node, container, state, ...(pgPort ? { pgPort } : {}), ...(restPort ? { restPort } : {}) });
+    const pgPort = publishedPort(c.Ports, PG_PORT);
+    const restPort = publishedPort(c.Ports, REST_PORT);
+    run.containers.push({ node: c.Labels[NODE_LABEL] ?? '', container: containerName(c.Names), state: c.State, ...(pgPort ? { pgPort } : {}), ...(restPort ? { restPort } : {}) });
     runs.set(runId, run);
   }
   for (const run of runs.values()) run.containers.sort((a, b) => a.node.localeCompare(b.node));

@@ -18,7 +18,7 @@ import { APPLIED_DCS_FILE, applyScenarioDcs, describeInForce, parseAppliedDcs } 
 import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
-import { dockerOk } from './cli.js';
+import { engine, engineOk } from './engine.js';
 import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
 import { containerLinks, FIRST_LINK_PORT, hostLinks, linkAddress, linkShapes, PROXY_API_PORT } from './links.js';
 import { ProxiedLinks } from '../proxied-links.js';
@@ -29,7 +29,7 @@ import {
   ETCD_CLIENT_PORT, HAPROXY_PORTS, PATRONI_DATA_DIR, PATRONI_VOLUME_PATH, PG_PORT, REST_PORT,
   etcdArgs, haproxyConfig, patroniConfig, type RenderInput,
 } from './render.js';
-import { NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
+import { labelFilter, NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
 import { RELEASE_INFO } from './releases.js';
 import { HAPROXY_NAME_PORT, keepalivedConf, pgbouncerIni, pgbouncerUsers, SEEDS_HAPROXIES, seedsHaproxyConfig } from './seeds-render.js';
 import { versionParts } from '../../scenario/requires.js';
@@ -58,17 +58,59 @@ export interface DockerClusterOptions {
   topology?: Topology;
 }
 
+/** A timestamp and 6 random bytes: runs started in the same second (run --parallel) get different ids. */
 export function newDockerRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${randomBytes(6).toString('hex')}`;
 }
 
-function labels(runId: string, name: string): string[] {
-  return ['--label', `${RUN_LABEL}=${runId}`, '--label', `${OWNER_LABEL}=${ownerLabel()}`, '--label', `${NODE_LABEL}=${name}`];
+/** Builds of a release in flight: runs starting at once (run --parallel) wait for one build rather than each running its own. */
+const building = new Map<Release, ReturnType<typeof buildImages>>();
+
+async function imagesOf(release: Release, say: (m: string) => void): Promise<Awaited<ReturnType<typeof buildImages>>['tags']> {
+  let build = building.get(release);
+  if (build === undefined) {
+    build = buildImages({ release, onProgress: say }).finally(() => building.delete(release));
+    building.set(release, build);
+  } else say(`waiting for the ${release} images another run is building`);
+  return (await build).tags;
 }
 
-function publish(ports: Record<number, number>): string[] {
-  return Object.entries(ports).flatMap(([inner, outer]) => ['-p', `127.0.0.1:${outer}:${inner}`]);
+function labels(runId: string, name: string): Record<string, string> {
+  return { [RUN_LABEL]: runId, [OWNER_LABEL]: ownerLabel(), [NODE_LABEL]: name };
+}
+
+/**
+ * `docker run -d` of a run's container as the Engine API takes it: its
+ * name, hostname, fixed address on the run's network, labels, NET_ADMIN
+ * (iptables faults), TCP ports published on 127.0.0.1 only, volumes and
+ * environment. Created, then started, as the CLI does.
+ */
+export function runSpec(o: {
+  name: string; hostname: string; image: string; network: string; ip: string;
+  labels: Record<string, string>; ports: Record<number, number>;
+  cmd?: readonly string[]; env?: Record<string, string>; binds?: readonly string[];
+}): import('dockerode').ContainerCreateOptions {
+  const tcp = Object.keys(o.ports).map((inner) => `${inner}/tcp`);
+  return {
+    name: o.name, Hostname: o.hostname, Image: o.image, Labels: o.labels,
+    ...(o.cmd === undefined ? {} : { Cmd: [...o.cmd] }),
+    ...(o.env === undefined ? {} : { Env: Object.entries(o.env).map(([k, v]) => `${k}=${v}`) }),
+    ExposedPorts: Object.fromEntries(tcp.map((p) => [p, {}])),
+    HostConfig: {
+      NetworkMode: o.network, CapAdd: ['NET_ADMIN'],
+      PortBindings: Object.fromEntries(Object.entries(o.ports).map(([inner, outer]) => [`${inner}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(outer) }]])),
+      ...(o.binds === undefined ? {} : { Binds: [...o.binds] }),
+    },
+    NetworkingConfig: { EndpointsConfig: { [o.network]: { IPAMConfig: { IPv4Address: o.ip } } } },
+  };
+}
+
+/** Creates and starts a container (`docker run -d`). */
+async function runDetached(spec: import('dockerode').ContainerCreateOptions): Promise<void> {
+  const d = engine();
+  const c = await engineOk(`create --name ${spec.name ?? ''}`, 60_000, (abortSignal) => d.createContainer({ ...spec, abortSignal }));
+  await engineOk(`start ${spec.name ?? ''}`, 60_000, (abortSignal) => c.start({ abortSignal }));
 }
 
 /**
@@ -89,17 +131,24 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   // Leftovers of runs whose harness died go first: they hold memory, CPU and addresses.
   const reaped = await reapOrphans();
   if (reaped.length > 0) say(`removed leftovers of dead run(s) ${reaped.join(', ')}`);
-  const images = o.build === false ? await requireImages(release) : (await buildImages({ release, onProgress: say })).tags;
+  const images = o.build === false ? await requireImages(release) : await imagesOf(release, say);
   const runDir = join(runRoot(), runId);
-  mkdirSync(runDir, { recursive: true });
   const dcs = effectiveDcs(replication, o.patroni ?? {});
   let cluster: DockerCluster | undefined;
-  // Until the cluster object exists, a Ctrl-C sweeps the run by its label.
-  const early = { stop: async () => { await sweep(runId); } };
+  // Registered before the run makes anything: refused once a Ctrl-C began stopping everything. Until the
+  // cluster object exists, a Ctrl-C waits for this start to give up (the cluster's registration is refused)
+  // and to remove what it made: a sweep now would miss what a call in flight is about to make.
+  let gaveUp = (): void => undefined;
+  const early = { stop: () => new Promise<void>((resolve) => { gaveUp = resolve; }) };
   liveClusters.add(early);
+  // The run's network is what makes its id its own (a second network of that name is refused): only a start that
+  // made it sweeps the run, so that a start whose id clashed never removes the other run's containers.
+  let madeNetwork = false;
   try {
+    mkdirSync(runDir, { recursive: true });
     say(`docker run ${runId}: network`);
     const network = await createRunNetwork(`pc-${runId}`, labels(runId, 'network'));
+    madeNetwork = true;
     const shapes = o.proxied ? linkShapes(
       DOCKER_MEMBERS.map((n, i) => ({ name: n, ip: network.ip(10 + i) })),
       DOCKER_ETCD.map((n, i) => ({ name: n, ip: network.ip(i) })),
@@ -135,6 +184,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     writeCredentials(runDir, credentials);
     cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks, topology);
     liveClusters.delete(early);
+    gaveUp();
     const c = cluster;
     const started = startContainers(c, o, say);
     c.startingWith(started);
@@ -142,8 +192,9 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     return c;
   } catch (err) {
     if (cluster !== undefined) await cluster.stop().catch(() => undefined);
-    else await sweep(runId).catch(() => undefined);
+    else if (madeNetwork) await sweep(runId).catch(() => undefined);
     liveClusters.delete(early);
+    gaveUp();
     throw err;
   }
 }
@@ -188,18 +239,17 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
     members: byRole('patroni'), etcd: byRole('etcd'),
     ...(c.runLinks === undefined ? {} : { via: linkAddress(c.runLinks.table) }),
   };
-  const common = (n: DockerNodeInfo) => [
-    '--name', n.container, '--hostname', n.name, '--network', network.name, '--ip', n.ip,
-    ...labels(runId, n.name), '--cap-add', 'NET_ADMIN', ...publish(n.ports),
-  ];
+  const spec = (n: DockerNodeInfo, image: string, more: { cmd?: readonly string[]; env?: Record<string, string>; binds?: readonly string[] } = {}) => runSpec({
+    name: n.container, hostname: n.name, image, network: network.name, ip: n.ip, labels: labels(runId, n.name), ports: n.ports, ...more,
+  });
 
   say(`docker run ${runId}: etcd1-3`);
   // In parallel: each `docker run` costs about a second of daemon work, and nothing orders them
   // (etcd members wait for their peers, Patroni retries until etcd answers).
   checkNotStopping(c);
   await Promise.all([
-    ...byRole('etcd').map((e) => dockerOk(['run', '-d', ...common(e), images.etcd, ...etcdArgs(input, e)], { timeoutMs: 60_000 })),
-    ...byRole('proxy').map((p) => dockerOk(['run', '-d', ...common(p), images.proxy, '--host', '0.0.0.0', '--port', String(PROXY_API_PORT)], { timeoutMs: 60_000 })),
+    ...byRole('etcd').map((e) => runDetached(spec(e, images.etcd, { cmd: etcdArgs(input, e) }))),
+    ...byRole('proxy').map((p) => runDetached(spec(p, images.proxy, { cmd: ['--host', '0.0.0.0', '--port', String(PROXY_API_PORT)] }))),
   ]);
   if (c.runLinks !== undefined) {
     const links = c.runLinks.proxies;
@@ -229,35 +279,29 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
   await Promise.all(byRole('patroni').map(async (m) => {
     // Created beforehand so that it carries the run label (`docker run -v` would create it unlabelled).
     const volume = `pc-${runId}-${m.name}-data`;
-    await dockerOk(['volume', 'create', ...labels(runId, m.name), volume], { timeoutMs: 60_000 });
-    await dockerOk([
-      'run', '-d', ...common(m), '-v', `${volume}:${PATRONI_VOLUME_PATH}`,
-      '-e', `PATRONI_CONFIG_B64=${Buffer.from(patroniConfig(input, m)).toString('base64')}`,
-      ...(c.topology === 'seeds' ? [
-        '-e', `PGBOUNCER_INI_B64=${b64(pgbouncerIni(m, { preparedStatements: carriesPreparedStatements(release) }))}`,
-        '-e', `PGBOUNCER_USERS_B64=${b64(pgbouncerUsers(c.credentials))}`,
-      ] : []),
-      images.node,
-    ], { timeoutMs: 60_000 });
+    await engineOk(`volume create ${volume}`, 60_000, (abortSignal) => engine().createVolume({ Name: volume, Labels: labels(runId, m.name), abortSignal }));
+    await runDetached(spec(m, images.node, {
+      binds: [`${volume}:${PATRONI_VOLUME_PATH}`],
+      env: {
+        PATRONI_CONFIG_B64: b64(patroniConfig(input, m)),
+        ...(c.topology === 'seeds' ? { PGBOUNCER_INI_B64: b64(pgbouncerIni(m, { preparedStatements: carriesPreparedStatements(release) })), PGBOUNCER_USERS_B64: b64(pgbouncerUsers(c.credentials)) } : {}),
+      },
+    }));
   }));
   checkNotStopping(c);
   if (c.topology === 'seeds') {
     const pair = SEEDS_HAPROXIES.map((n) => c.node(n)) as [DockerNodeInfo, DockerNodeInfo];
     say(`docker run ${runId}: ${SEEDS_HAPROXIES.join(' and ')} with keepalived, VIP ${c.vip}`);
-    await Promise.all(pair.map((h, i) => dockerOk([
-      'run', '-d', ...common(h),
-      '-e', `HAPROXY_CONFIG_B64=${b64(seedsHaproxyConfig(byRole('patroni'), h.name))}`,
-      '-e', `KEEPALIVED_CONFIG_B64=${b64(keepalivedConf(pair, i as 0 | 1, c.vip as string, Number(network.subnet.split('/')[1]), runId))}`,
-      images.haproxy,
-    ], { timeoutMs: 60_000 })));
+    await Promise.all(pair.map((h, i) => runDetached(spec(h, images.haproxy, {
+      env: {
+        HAPROXY_CONFIG_B64: b64(seedsHaproxyConfig(byRole('patroni'), h.name)),
+        KEEPALIVED_CONFIG_B64: b64(keepalivedConf(pair, i as 0 | 1, c.vip as string, Number(network.subnet.split('/')[1]), runId)),
+      },
+    }))));
   } else {
     say(`docker run ${runId}: haproxy`);
     const h = c.node('haproxy');
-    await dockerOk([
-      'run', '-d', ...common(h),
-      '-e', `HAPROXY_CONFIG_B64=${b64(haproxyConfig(byRole('patroni'), input.via))}`,
-      images.haproxy,
-    ], { timeoutMs: 60_000 });
+    await runDetached(spec(h, images.haproxy, { env: { HAPROXY_CONFIG_B64: b64(haproxyConfig(byRole('patroni'), input.via)) } }));
   }
 
   // Read while the cluster forms rather than after: four `docker exec`s are a few tenths of a second.
@@ -266,7 +310,8 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
   await pollUntil(async () => {
     checkNotStopping(c);
     // A container that exited will not heal by waiting.
-    const exited = (await dockerOk(['ps', '-a', '--filter', `label=${RUN_LABEL}=${runId}`, '--filter', 'status=exited', '--format', `{{.Label "${NODE_LABEL}"}}`])).split('\n').filter((s) => s !== '');
+    const exited = (await engineOk('ps', 30_000, (abortSignal) => engine().listContainers({ all: true, filters: { ...labelFilter(runId), status: ['exited'] }, abortSignal })))
+      .map((x) => x.Labels[NODE_LABEL] ?? '').filter((s) => s !== '');
     if (exited.length > 0) {
       const tails = await Promise.all(exited.map(async (n) => `--- ${n}:\n${await c.logs(n, 30)}`));
       throw new HarnessError('COMPONENT_EXITED', `container(s) ${exited.join(', ')} of docker run ${runId} exited during start:\n${tails.join('\n')}`);

@@ -5,7 +5,7 @@
  * file is needed, the daemon is the record. Ryuk-style reaping would need a
  * container image from a registry, which is not reachable here.
  */
-import { docker, dockerOk } from './cli.js';
+import { engine, engineOk } from './engine.js';
 
 export const RUN_LABEL = 'patroni-chaos.run';
 /** The container's logical name in its run (patroni1, etcd2, haproxy). */
@@ -17,37 +17,46 @@ export interface SweepResult {
   volumes: string[];
 }
 
-function filter(runId?: string): string {
-  return runId === undefined ? `label=${RUN_LABEL}` : `label=${RUN_LABEL}=${runId}`;
+/** The Engine API's label filter: every run's objects, or one run's. */
+export function labelFilter(runId?: string): { label: string[] } {
+  return { label: [runId === undefined ? RUN_LABEL : `${RUN_LABEL}=${runId}`] };
 }
 
-async function list(args: string[]): Promise<string[]> {
-  return (await dockerOk(args, { timeoutMs: 60_000 })).split('\n').map((s) => s.trim()).filter((s) => s !== '');
+/** A container's name as `docker ps` shows it (the API's carry a leading slash). */
+export function containerName(names: readonly string[]): string {
+  return (names[0] ?? '').replace(/^\//, '');
 }
 
 /** Names of what is left of a run (or of every run): what `sweep` would remove. */
 export async function leftovers(runId?: string): Promise<SweepResult> {
-  const f = filter(runId);
+  const d = engine();
+  const filters = labelFilter(runId);
+  const [containers, networks, volumes] = await Promise.all([
+    engineOk('ps', 60_000, (abortSignal) => d.listContainers({ all: true, filters, abortSignal })),
+    engineOk('network ls', 60_000, (abortSignal) => d.listNetworks({ filters, abortSignal })),
+    engineOk('volume ls', 60_000, (abortSignal) => d.listVolumes({ filters, abortSignal })),
+  ]);
   return {
-    containers: await list(['ps', '-a', '--filter', f, '--format', '{{.Names}}']),
-    networks: await list(['network', 'ls', '--filter', f, '--format', '{{.Name}}']),
-    volumes: await list(['volume', 'ls', '--filter', f, '--format', '{{.Name}}']),
+    containers: containers.map((c) => containerName(c.Names)),
+    networks: networks.map((n) => n.Name),
+    volumes: (volumes.Volumes ?? []).map((v) => v.Name),
   };
 }
 
 /**
  * Removes the containers, networks and volumes of a run, or of every run
  * when no id is given; returns what it removed. Containers go first: a
- * network or volume in use cannot be removed.
+ * network or volume in use cannot be removed. A removal that fails is left
+ * to the next sweep, as it was when the CLI's exit code was not read.
  */
 export async function sweep(runId?: string): Promise<SweepResult> {
-  const f = filter(runId);
+  const d = engine();
   // A frozen container cannot be killed until it is thawed on some daemons.
-  const paused = await list(['ps', '-q', '--filter', f, '--filter', 'status=paused']);
-  if (paused.length > 0) await docker(['unpause', ...paused], { timeoutMs: 60_000 });
+  const paused = await engineOk('ps', 60_000, (abortSignal) => d.listContainers({ all: true, filters: { ...labelFilter(runId), status: ['paused'] }, abortSignal }));
+  await Promise.allSettled(paused.map((c) => engineOk('unpause', 60_000, (abortSignal) => d.getContainer(c.Id).unpause({ abortSignal }))));
   const found = await leftovers(runId);
-  if (found.containers.length > 0) await docker(['rm', '-f', '-v', ...found.containers], { timeoutMs: 120_000 });
-  for (const n of found.networks) await docker(['network', 'rm', n], { timeoutMs: 60_000 });
-  if (found.volumes.length > 0) await docker(['volume', 'rm', '-f', ...found.volumes], { timeoutMs: 60_000 });
+  await Promise.allSettled(found.containers.map((c) => engineOk('rm -f -v', 120_000, (abortSignal) => d.getContainer(c).remove({ force: true, v: true, abortSignal }))));
+  for (const n of found.networks) await engineOk('network rm', 60_000, (abortSignal) => d.getNetwork(n).remove({ abortSignal })).catch(() => undefined);
+  await Promise.allSettled(found.volumes.map((v) => engineOk('volume rm -f', 60_000, (abortSignal) => d.getVolume(v).remove({ force: true, abortSignal }))));
   return found;
 }

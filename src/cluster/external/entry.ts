@@ -45,6 +45,7 @@ export function externalEntry(f: ClusterFile): ProviderEntry {
     members: f.members.map((m) => m.name),
     etcdMembers: f.etcd.map((e) => e.name),
     confirm: (c) => confirmExternal(f, c),
+    parallel: { refused: `it attaches to the one cluster ${f.file} describes: two runs at once would fault it under each other and each judge the other's faults` },
     create: (o): ClusterProvider => ({
       name: 'external',
       async start({ onProgress }): Promise<StartedCluster> {

@@ -59,6 +59,8 @@ export interface FakeBehaviour {
   reinitRefused?: boolean;
   /** A command that rebuilds etcd leaves it in the cluster it was (the data was not wiped). */
   etcdRebuildKeepsCluster?: boolean;
+  /** A rebuild with another cluster token: a new cluster id too (by default the id stays, as etcd derives it from the peer URLs and the token). */
+  etcdRebuildNewToken?: boolean;
 }
 
 class Node {
@@ -137,6 +139,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
   leader: string | null = 'm1';
   /** The etcd cluster id its (notional) etcd members report. */
   etcdClusterId = 'cdf818194e3a8c32';
+  /** The etcd store's revision: a rebuild starts it again (the cluster id stays with the same peer URLs and token). */
+  etcdRevision = 5000;
   revision = 1;
   healed = false;
   /** The old leader still acknowledging after a failover, and until when. */
@@ -267,6 +271,8 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
    */
   async execIn(name: string, argv: readonly string[]): Promise<CommandResult> {
     this.commands.push([name, argv]);
+    // A frozen member is the docker provider's paused container: the daemon refuses the exec (409).
+    if (this.nodes.find((x) => x.name === name)?.frozen === true) return { code: 1, stdout: '', stderr: `Error response from daemon: Container ${name} is paused, unpause the container before exec`, noExit: 'paused' };
     const text = argv.join(' ');
     // `hang` runs until coreutils' timeout ends it with 124; the runner passes `timeout -k 5 <seconds> ...`.
     if (/\bhang\b/.test(text)) {
@@ -283,7 +289,10 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
       return { code: 0, stdout: `Success: reinitialize for member ${name}\n`, stderr: '' };
     }
     if (/\betcd-rebuild\b/.test(text)) {
-      if (this.behaviour.etcdRebuildKeepsCluster !== true) this.etcdClusterId = 'a1b2c3d4e5f60718';
+      if (this.behaviour.etcdRebuildKeepsCluster !== true) {
+        this.etcdRevision = 3;
+        if (this.behaviour.etcdRebuildNewToken === true) this.etcdClusterId = 'a1b2c3d4e5f60718';
+      }
       return { code: 0, stdout: '', stderr: '' };
     }
     if (/\bfailover\b/.test(text)) {
@@ -417,7 +426,7 @@ export const FAKE_PARTS: HarnessParts = {
   },
   leaderName: async (c) => fake(c).leader ?? { none: 'no leader' },
   incarnation: async (c, member) => ({ systemId: '7312345678901234567', dataDirSince: `incarnation ${fake(c).node(member).recreated}` }),
-  etcdClusterIds: async (c) => ['etcd1', 'etcd2', 'etcd3'].map((name) => ({ name, clusterId: fake(c).etcdClusterId })),
+  etcdClusterIds: async (c) => ['etcd1', 'etcd2', 'etcd3'].map((name) => ({ name, clusterId: fake(c).etcdClusterId, revision: fake(c).etcdRevision })),
   readKeys: async (c, member) => {
     const keys = [...fake(c).node(member).keys].sort((a, b) => a - b);
     const phantom = fake(c).behaviour.phantomKey;

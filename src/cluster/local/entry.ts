@@ -1,5 +1,5 @@
 import type { ProviderEntry } from '../types.js';
-import { buildTopology } from './topology.js';
+import { buildTopology, PORT_BLOCK } from './topology.js';
 import { LocalProvider } from './provider.js';
 import { downLocal, runningLocal } from './runs.js';
 import { componentVersions, findBinaries } from './system.js';
@@ -37,4 +37,6 @@ export const LOCAL: ProviderEntry = {
   running: runningLocal,
   down: downLocal,
   installed: () => componentVersions(findBinaries()),
+  // Each run's ports, processes, data and etcd are its own: only the port block must differ (assertPortsFree checks it at start).
+  parallel: { portBlock: PORT_BLOCK },
 };

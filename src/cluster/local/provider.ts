@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { HarnessError } from '../../errors.js';
@@ -20,7 +20,8 @@ import { assertPortsFree } from './ports.js';
 import { reapOrphanedRuns } from './reaper.js';
 import { processStartTime, writeRunRecord } from './run-record.js';
 import { runRoot } from '../run-root.js';
-import { componentVersions, findBinaries, postgresUser } from './system.js';
+import { liveClusters } from '../live.js';
+import { componentVersions, findBinaries, postgresUser, type Binaries } from './system.js';
 
 export interface LocalProviderOptions {
   portBase?: number;
@@ -39,9 +40,29 @@ export interface LocalProviderOptions {
 
 export const DEFAULT_START_TIMEOUT_MS = 120_000;
 
+/** A timestamp and 6 random bytes: runs started in the same second (run --parallel) get different ids. */
 export function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Makes the run's folder, and takes another id while the folder exists: a
+ * run never writes into another run's folder, whatever ids `next` gives.
+ * Returns the id whose folder this call made.
+ */
+export function claimRunDir(root: string, first: string, next: () => string = newRunId): string {
+  mkdirSync(root, { recursive: true });
+  let id = first;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mkdirSync(join(root, id));
+      return id;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 4) throw new HarnessError('INTERNAL', `cannot make a run folder in ${root}: ${(err as Error).message}`);
+    }
+    id = next();
+  }
 }
 
 function portRoles(t: Topology): Map<number, string> {
@@ -86,8 +107,7 @@ export class LocalProvider implements ClusterProvider {
     for (const r of await reapOrphanedRuns(root)) say(`reaped ${r.killed} process(es) left by a killed run in ${r.runDir}`);
     const binaries = findBinaries();
     const replication = this.o.replication ?? 'synchronous';
-    const runId = newRunId();
-    const topology = buildTopology(
+    const plan = (runId: string) => buildTopology(
       {
         runId, runRoot: root, replication, proxied: this.o.proxies ?? false,
         ...(this.o.portBase === undefined ? {} : { portBase: this.o.portBase }),
@@ -95,7 +115,34 @@ export class LocalProvider implements ClusterProvider {
       },
       effectiveDcs(replication, this.o.patroni),
     );
-    await assertPortsFree(portRoles(topology), topology.portBase);
+    const planned = plan(newRunId());
+    await assertPortsFree(portRoles(planned), planned.portBase);
+    // Registered before the run makes anything (refused once a Ctrl-C began stopping everything). From here to
+    // the cluster's own registration nothing awaits: a stop cannot come in between, so the guard stops nothing.
+    const guard = { stop: async () => undefined };
+    liveClusters.add(guard);
+    let made: { cluster: LocalCluster; staging: Promise<Error | undefined> };
+    try {
+      made = this.#make(root, binaries, planned, plan);
+    } finally {
+      liveClusters.delete(guard);
+    }
+    const { cluster, staging } = made;
+    try {
+      await this.#boot(cluster, say, staging);
+    } catch (err) {
+      await staging; // so that no copy is still being written into the run folder after stop
+      await cluster.stop();
+      throw err;
+    }
+    return cluster;
+  }
+
+  /** The run's folder and files, and its cluster (registered): all at once, nothing awaited. */
+  #make(root: string, binaries: Binaries, planned: Topology, plan: (runId: string) => Topology): { cluster: LocalCluster; staging: Promise<Error | undefined> } {
+    const runId = claimRunDir(root, planned.runId);
+    // Another id changes only the run's paths, not its ports.
+    const topology = runId === planned.runId ? planned : plan(runId);
     const runAs = postgresUser();
     const versions = componentVersions(binaries);
     const flags = initdbFlags(INITDB_OPTIONS);
@@ -109,14 +156,7 @@ export class LocalProvider implements ClusterProvider {
     const cluster = new LocalCluster({ topology, binaries, runAs, versions, keepData: this.o.keepData ?? false });
     // Made while etcd starts; awaited before Patroni starts, so that its bootstrap finds it whole.
     const staging = template === undefined ? Promise.resolve(undefined) : stageTemplate(template, stagedDataDir(topology.runDir), runAs);
-    try {
-      await this.#boot(cluster, say, staging);
-    } catch (err) {
-      await staging; // so that no copy is still being written into the run folder after stop
-      await cluster.stop();
-      throw err;
-    }
-    return cluster;
+    return { cluster, staging };
   }
 
   async #boot(c: LocalCluster, say: (m: string) => void, staging: Promise<Error | undefined>): Promise<void> {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { alertsReport, loadDocumentedRules } from '../alerts/report.js';
+import { clusterScrape } from '../alerts/test-support.js';
+import { alertsSection } from './markdown-alerts.js';
+import { toMarkdown } from './markdown.js';
+import { run } from './test-fixture.js';
+
+const report = (down: string[] = []) => alertsReport({ files: loadDocumentedRules(), scrapes: [clusterScrape({ patroni: '4.0.7', scope: 'chaos-x', down, at: 2500 })], scope: 'chaos-x', startedAt: 0 });
+
+describe('alertsSection', () => {
+  const md = alertsSection(report());
+
+  it('says first that it is reported, not judged, and what was scraped', () => {
+    expect(md.split('\n')[0]).toMatch(/^_Reported, not judged: .*_ .*3 of 3 Patroni and 3 of 3 etcd targets read, scraped at \+2\.5 s/);
+  });
+
+  it('lists the rules that can never fire first, with the missing series', () => {
+    const never = md.indexOf('can never fire');
+    const can = md.indexOf('can fire** (every series');
+    expect(never).toBeGreaterThan(0);
+    expect(can).toBeGreaterThan(never);
+    expect(md).toMatch(/\| PostgresNoLeader \| sum\(patroni_master\{scope="email-cluster"\}\) == 0 \| patroni_master\{scope="email-cluster"\}: no target exports patroni_master \(the Patroni scraped exports patroni_primary in its place\)/);
+    expect(md).toContain('pg_stat_activity_count: no target exports pg_stat_activity_count (needs postgres_exporter, not run by this topology)');
+    expect(md).toContain('`PostgresNodeUnhealthy`');
+  });
+
+  it('says what was adapted to read the rules', () => {
+    expect(md).toContain('scenarios/alerts/patroni-alerts-002.yml: Prometheus would not load it as written: a bare list of rules');
+    expect(md).toContain('- severity moved under labels: Prometheus rejects unknown rule fields: PatroniPrimaryDown, PatroniReplicationLagHigh, PatroniSyncReplicationBroken, EtcdQuorumLost');
+    expect(md).toMatch(/- scope="email-cluster" read as the run's scope "chaos-x": PostgresNoLeader, .*PostgresNodeUnhealthy/);
+  });
+
+  it('a target not read: its rules could not be settled, and the error is listed', () => {
+    const down = alertsSection(report(['etcd1', 'etcd2', 'etcd3']));
+    expect(down).toMatch(/\*\*2 could not be settled:\*\*/);
+    expect(down).toMatch(/\| EtcdUnhealthy \| etcd_server_has_leader == 0 \|/);
+    expect(down).toContain('- etcd etcd1 at +2.5 s: connect ECONNREFUSED');
+  });
+});
+
+describe('toMarkdown', () => {
+  it('has a "Documented alerts" section only when the run scraped', () => {
+    expect(toMarkdown(run())).not.toContain('## Documented alerts');
+    expect(toMarkdown(run({ alerts: report() }))).toContain('## Documented alerts\n\n_Reported, not judged');
+  });
+});
