@@ -13,6 +13,19 @@ describe('the docker provider takes latency and bandwidth faults (issue 20)', ()
   });
 });
 
+describe('the seeds topology (issue 22 §1)', () => {
+  it('validates haproxy-active-lost on docker on every release, bookworm\'s PgBouncer 1.18 included', () => {
+    for (const release of ['bookworm', 'trixie', 'forky']) {
+      expect(refusalOf(() => loadChecked([scenario('haproxy-active-lost')], [`cluster.release=${release}`], 'docker')), release).toEqual([]);
+    }
+  });
+
+  it('refuses it on local, and beside a latency fault on docker', () => {
+    expect(refusalOf(() => loadChecked([scenario('haproxy-active-lost')], [], 'local'))[0]).toMatch(/cluster\.topology: provider "local" cannot make topology "seeds"/);
+    expect(refusalOf(() => loadChecked([scenario('slow-sync-standby')], ['cluster.topology=seeds'], 'docker'))[0]).toMatch(/cluster\.topology: topology "seeds" has no proxied links/);
+  });
+});
+
 describe('the CLI reaches the external provider through the registry', () => {
   it('asks for the cluster file, then takes the provider\'s own gate from its entry', async () => {
     const { providerEntry } = await import('./providers.js');

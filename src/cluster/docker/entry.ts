@@ -42,7 +42,7 @@ export const DOCKER: ProviderEntry = {
   etcdMembers: DOCKER_ETCD,
   releases: RELEASES,
   topologies: ['minimal', 'seeds'],
-  topologyRefusal: (topology, release, o) => topologyRefusal(topology, (release ?? 'bookworm') as Release, o.shapedLinks),
+  topologyRefusal: (topology, _release, o) => topologyRefusal(topology, o.shapedLinks),
   missing: {
   },
   // A latency or bandwidth fault sends every member's etcd, peer and client links through the proxy container

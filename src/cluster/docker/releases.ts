@@ -24,14 +24,12 @@ export interface ReleaseInfo {
   versions: Record<ComponentName, string>;
   /** When `versions` were read off the archive. */
   measured: string;
-  /** PgBouncer's upstream version (the seeds topology): from 1.21 it carries named prepared statements across transaction pooling. */
-  pgbouncer: string;
 }
 
 export const RELEASE_INFO: Record<Release, ReleaseInfo> = {
-  bookworm: { suite: 'oldstable', moving: false, postgresMajor: 15, versions: { patroni: '3.0.2', postgres: '15', etcd: '3.4', haproxy: '2.6' }, measured: '2026-11', pgbouncer: '1.18' },
-  trixie: { suite: 'stable', moving: false, postgresMajor: 17, versions: { patroni: '4.0.7', postgres: '17', etcd: '3.5', haproxy: '3.0' }, measured: '2026-11', pgbouncer: '1.24.1' },
-  forky: { suite: 'testing', moving: true, postgresMajor: 18, versions: { patroni: '4.1.5', postgres: '18', etcd: '3.5.30', haproxy: '3.2.26' }, measured: '2026-12-07', pgbouncer: '1.26.1' },
+  bookworm: { suite: 'oldstable', moving: false, postgresMajor: 15, versions: { patroni: '3.0.2', postgres: '15', etcd: '3.4', haproxy: '2.6' }, measured: '2026-11' },
+  trixie: { suite: 'stable', moving: false, postgresMajor: 17, versions: { patroni: '4.0.7', postgres: '17', etcd: '3.5', haproxy: '3.0' }, measured: '2026-11' },
+  forky: { suite: 'testing', moving: true, postgresMajor: 18, versions: { patroni: '4.1.5', postgres: '18', etcd: '3.5.30', haproxy: '3.2.26' }, measured: '2026-12-07' },
 };
 
 /** The Debian packages each image installs on a release (names only; a moving suite pins them to the archive's versions). */

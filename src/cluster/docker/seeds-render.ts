@@ -24,11 +24,12 @@ export const PGBOUNCER_DIR = '/run/postgresql/pgbouncer';
 
 /**
  * 002's ini, as written there, plus what a listener on the member's network
- * and the harness's clients need. `preparedStatements`: the PgBouncer is 1.21
- * or later, which carries protocol-level named prepared statements across
- * transaction pooling; the workload's write is one (workload/insert.ts).
+ * and the harness's clients need. Nothing about prepared statements: every
+ * query the harness sends through it is an unnamed statement or a simple
+ * query (workload/insert.ts), which any PgBouncer in transaction mode
+ * carries, bookworm's 1.18 included.
  */
-export function pgbouncerIni(m: DockerNode, o: { preparedStatements: boolean }): string {
+export function pgbouncerIni(m: DockerNode): string {
   return `[databases]
 ; 002 writes host=127.0.0.1: the member's own address reaches the same PostgreSQL on the same node,
 ; and keeps inet_server_addr() of a session naming the member, which is how the workload learns
@@ -51,7 +52,7 @@ reserve_pool_size = 5
 ; The harness's short connections send statement_timeout as a startup parameter (cluster/sql.ts),
 ; which PgBouncer refuses unless told to ignore it; their client-side query timeout still holds.
 ignore_startup_parameters = extra_float_digits,statement_timeout
-${o.preparedStatements ? 'max_prepared_statements = 200\n' : ''}`;
+`;
 }
 
 /** PgBouncer's auth_file: the superuser, the only login of the harness's clients (workload, probes). */

@@ -22,7 +22,7 @@ import { engine, engineOk } from './engine.js';
 import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
 import { containerLinks, FIRST_LINK_PORT, hostLinks, linkAddress, linkShapes, PROXY_API_PORT } from './links.js';
 import { ProxiedLinks } from '../proxied-links.js';
-import { buildImages, RELEASES, requireImages, type Release } from './images.js';
+import { buildImages, requireImages, type Release } from './images.js';
 import { createRunNetwork, freeHostPorts } from './network.js';
 import { OWNER_LABEL, ownerLabel, reapOrphans } from './owner.js';
 import {
@@ -30,9 +30,7 @@ import {
   etcdArgs, haproxyConfig, patroniConfig, type RenderInput,
 } from './render.js';
 import { labelFilter, NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
-import { RELEASE_INFO } from './releases.js';
 import { HAPROXY_NAME_PORT, keepalivedConf, pgbouncerIni, pgbouncerUsers, SEEDS_HAPROXIES, seedsHaproxyConfig } from './seeds-render.js';
-import { versionParts } from '../../scenario/requires.js';
 
 export const DEFAULT_DOCKER_START_TIMEOUT_MS = 180_000;
 
@@ -126,7 +124,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   const runId = o.runId ?? newDockerRunId();
   const topology = o.topology ?? 'minimal';
   // validate refuses these first (entry.ts); a direct caller gets the same reason.
-  const refused = topologyRefusal(topology, release, o.proxied === true);
+  const refused = topologyRefusal(topology, o.proxied === true);
   if (refused !== undefined) throw new HarnessError('UNMET_REQUIREMENT', refused);
   // Leftovers of runs whose harness died go first: they hold memory, CPU and addresses.
   const reaped = await reapOrphans();
@@ -201,21 +199,12 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
-/** PgBouncer 1.21 and later keep named prepared statements across transaction pooling (max_prepared_statements). */
-export function carriesPreparedStatements(release: Release): boolean {
-  const [major = 0, minor = 0] = versionParts(RELEASE_INFO[release].pgbouncer) ?? [];
-  return major > 1 || (major === 1 && minor >= 21);
-}
-
 /**
  * Why a topology cannot be made on a release, or in a run with proxied
  * links; undefined when it can. Shown by validate (entry.ts) and by a start.
  */
-export function topologyRefusal(topology: Topology, release: Release, proxied: boolean): string | undefined {
+export function topologyRefusal(topology: Topology, proxied: boolean): string | undefined {
   if (topology !== 'seeds') return undefined;
-  if (!carriesPreparedStatements(release)) {
-    return `topology "seeds" cannot be made on ${release}: its PgBouncer ${RELEASE_INFO[release].pgbouncer} loses the workload's named prepared statement under 002's pool_mode = transaction (max_prepared_statements came in PgBouncer 1.21), and every write would fail for the harness's reason, not the cluster's; use cluster.release: ${RELEASES.filter((r) => carriesPreparedStatements(r)).join(' or ')}`;
-  }
   if (proxied) return 'topology "seeds" has no proxied links: a latency or bandwidth fault (or --toxiproxy) would need links to each PgBouncer, which the run does not make; run those faults on the minimal topology';
   return undefined;
 }
@@ -284,7 +273,7 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
       binds: [`${volume}:${PATRONI_VOLUME_PATH}`],
       env: {
         PATRONI_CONFIG_B64: b64(patroniConfig(input, m)),
-        ...(c.topology === 'seeds' ? { PGBOUNCER_INI_B64: b64(pgbouncerIni(m, { preparedStatements: carriesPreparedStatements(release) })), PGBOUNCER_USERS_B64: b64(pgbouncerUsers(c.credentials)) } : {}),
+        ...(c.topology === 'seeds' ? { PGBOUNCER_INI_B64: b64(pgbouncerIni(m)), PGBOUNCER_USERS_B64: b64(pgbouncerUsers(c.credentials)) } : {}),
       },
     }));
   }));
