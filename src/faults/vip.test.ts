@@ -64,7 +64,7 @@ describe('kill and stop of an HAProxy of the pair', () => {
     const injected = await kill.inject(cluster, ['haproxy1'], {});
     expect(injected.effect).toMatch(/^the VIP 172\.29\.7\.100 answered from haproxy2 \d+\.\d s after haproxy1 was killed$/);
     expect(injected.detail).toBe('haproxy1: host killed (HAProxy and keepalived); the VIP 172.29.7.100 was held by haproxy1');
-    expect(await injected.heal?.()).toBe('haproxy1 started');
+    expect(await injected.heal?.()).toBe('haproxy1 started and answering');
     expect(state.calls).toEqual(['kill haproxy1', 'start haproxy1']);
   });
 
@@ -97,7 +97,36 @@ describe('kill and stop of an HAProxy of the pair', () => {
     // The kill reached nothing: the host never went down.
     const deaf = Object.assign(cluster, { killHost: async () => undefined });
     const r = await withTime(() => kill.inject(deaf, ['haproxy2'], {}));
-    expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy2 still answered on its own address 15 s after it was killed' });
+    expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy2 did not stay silent on its own address for 1 s within 15 s after it was killed' });
+  });
+
+  it('kills nothing when no HAProxy answers on the VIP before the fault: an active\'s kill is never judged as a passive\'s', async () => {
+    // haproxy-active resolved to haproxy1 a moment earlier; now the VIP answers from nobody.
+    const { cluster, state } = seedsCluster({ keepalived: true });
+    state.holder = undefined;
+    const r = await withTime(() => kill.inject(cluster, ['haproxy1'], {}));
+    expect((r as PromiseRejectedResult).reason).toMatchObject({
+      code: 'FAULT_FAILED', message: 'no HAProxy answered on the VIP 172.29.7.100 for 5 s before the fault: which of haproxy1 is active cannot be told, so nothing was killed',
+    });
+    expect(state.calls).toEqual([]);
+  });
+
+  it('a passive that misses one answer after its kill, but answers again, was not downed: the fault fails', async () => {
+    const { cluster, state } = seedsCluster({ keepalived: true });
+    let asked = 0;
+    // The kill reached nothing; one slow answer times out.
+    const flaky = Object.assign(cluster, { killHost: async (n: string) => { state.calls.push(`kill ${n}`); }, haproxyAnswers: async () => ++asked !== 1 });
+    const r = await withTime(() => kill.inject(flaky, ['haproxy2'], {}));
+    expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'FAULT_FAILED' });
+  });
+
+  it('a heal after which the HAProxy does not answer again fails', async () => {
+    const { cluster } = seedsCluster({ keepalived: true });
+    const injected = await kill.inject(cluster, ['haproxy1'], {});
+    // The start reached nothing: the host stays down.
+    Object.assign(cluster, { startHost: async () => undefined });
+    const r = await withTime(async () => injected.heal?.());
+    expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy1 started but not answering on its own address 15 s later' });
   });
 
   it('member and etcd names still take the member path', async () => {
