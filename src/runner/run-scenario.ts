@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AlertScrapes } from '../alerts/in-run.js';
 import { judge } from '../checks/judge.js';
 import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
+import { stopAndSweep } from '../cluster/live.js';
 import type { EtcdClusterIdReading } from '../cluster/identity.js';
 import { errorMessage, HarnessError } from '../errors.js';
 import { unmet } from '../scenario/requires.js';
@@ -124,9 +125,15 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   } finally {
     progress.stop();
     marks.steps ??= marks.healthy === undefined ? undefined : Date.now();
-    await cluster?.stop();
-    if (cluster) copyLogs(cluster, join(o.dir, 'logs'));
-    await history.close();
+    try {
+      // A stop that throws (collecting logs, say) still ends with the provider's sweep; its error is the run's to report.
+      if (cluster) {
+        await stopAndSweep(cluster);
+        copyLogs(cluster, join(o.dir, 'logs'));
+      }
+    } finally {
+      await history.close();
+    }
   }
   const endedAt = Date.now();
   const events = history;
