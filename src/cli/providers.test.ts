@@ -26,6 +26,25 @@ describe('the seeds topology (issue 22 §1)', () => {
   });
 });
 
+describe('PgBouncer faults in the seeds topology (issue 22 §2)', () => {
+  it('validates pgbouncer-lost-on-primary and failover-through-pgbouncer on docker on every release', () => {
+    for (const release of ['bookworm', 'trixie', 'forky']) {
+      for (const name of ['pgbouncer-lost-on-primary', 'failover-through-pgbouncer']) {
+        expect(refusalOf(() => loadChecked([scenario(name)], [`cluster.release=${release}`], 'docker')), `${name} on ${release}`).toEqual([]);
+      }
+    }
+  });
+
+  it('refuses a pgbouncer: target on the minimal topology, naming the file and the field, on docker and on local', () => {
+    const file = scenario('pgbouncer-lost-on-primary');
+    const refused = `${file}:23:28: steps[2].fault.target: target "pgbouncer:primary" needs cluster.topology: seeds (PgBouncer on every member); this scenario's topology is minimal (HAProxy straight to PostgreSQL, no PgBouncer)`;
+    expect(refusalOf(() => loadChecked([file], ['cluster.topology=minimal'], 'docker'))).toEqual([refused]);
+    expect(refusalOf(() => loadChecked([file], ['cluster.topology=minimal'], 'local'))).toEqual([refused]);
+    // As written (seeds), local refuses the topology itself.
+    expect(refusalOf(() => loadChecked([file], [], 'local'))[0]).toMatch(/cluster\.topology: provider "local" cannot make topology "seeds"/);
+  });
+});
+
 describe('the CLI reaches the external provider through the registry', () => {
   it('asks for the cluster file, then takes the provider\'s own gate from its entry', async () => {
     const { providerEntry } = await import('./providers.js');

@@ -309,6 +309,27 @@ export function hasVipPair(c: StartedCluster): c is StartedCluster & VipPair {
   return typeof v.vip === 'string' && Array.isArray(v.haproxies) && typeof v.vipHolder === 'function' && typeof v.haproxyAnswers === 'function';
 }
 
+/**
+ * The `seeds` topology's PgBouncer on every member (002: "One PgBouncer
+ * instance per Patroni node"): what the pgbouncer:<member> targets act on,
+ * and how their faults are proven, on the address the HAProxies route to.
+ */
+export interface Poolers {
+  /** PgBouncer's PID in a member's host; undefined when none runs. */
+  poolerPid(member: string): Promise<number | undefined>;
+  /** Signals a member's PgBouncer; false when none was running. */
+  signalPooler(member: string, sig: NodeJS.Signals): Promise<boolean>;
+  /** Starts a member's PgBouncer again as its host's entrypoint did: nothing in the host restarts it. */
+  startPooler(member: string): Promise<void>;
+  /** One SSLRequest to a member's PgBouncer on the address the HAProxies reach it at: answered, silent (frozen) or unprobed (refused). */
+  probePooler(member: string, timeoutMs: number): Promise<LinkProbe>;
+}
+
+export function hasPoolers(c: StartedCluster): c is StartedCluster & Poolers {
+  const p = c as Partial<Poolers>;
+  return typeof p.poolerPid === 'function' && typeof p.signalPooler === 'function' && typeof p.startPooler === 'function' && typeof p.probePooler === 'function';
+}
+
 /** What a command run in a container gave back. */
 export interface CommandResult {
   code: number;

@@ -5,7 +5,7 @@
  */
 import type { ScenarioIssue } from './errors.js';
 import type { FaultSpec, Scenario, Step, Suite } from './types.js';
-import { CLUSTER_TARGET, HAPROXY_ROLES, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
+import { CLUSTER_TARGET, HAPROXY_ROLES, poolerMember, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
 import { topologyOf } from './types.js';
 import { scenarioIssueAt, stepOrigin } from './origins.js';
 import { closest } from './suggest.js';
@@ -98,10 +98,12 @@ function checkFault(scenario: Scenario, { step: placedIn, index, fault: step, pa
     const expected = kinds.length === 1 && kinds[0] === 'cluster' ? `${CLUSTER_TARGET} or no target`
       : `one of ${targets.join(', ')}${kinds.includes('cluster') ? ', or no target' : ''}`;
     issues.push(at(['fault', 'target'], `target "${step.target}" is not valid for action "${step.action}" (expected ${expected})`));
-  } else if (step.target === 'sync-standby' && scenario.cluster.replication !== 'synchronous') {
-    issues.push(at(['fault', 'target'], 'target "sync-standby" needs synchronous replication; this scenario is asynchronous'));
   } else if ((HAPROXY_ROLES as readonly string[]).includes(step.target) && topologyOf(scenario.cluster) !== 'seeds') {
     issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (two HAProxies sharing a VIP); this scenario's topology is ${topologyOf(scenario.cluster)} (one HAProxy, no VIP)`));
+  } else if (poolerMember(step.target) !== undefined && topologyOf(scenario.cluster) !== 'seeds') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (PgBouncer on every member); this scenario's topology is ${topologyOf(scenario.cluster)} (HAProxy straight to PostgreSQL, no PgBouncer)`));
+  } else if ((poolerMember(step.target) ?? step.target) === 'sync-standby' && scenario.cluster.replication !== 'synchronous') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs synchronous replication; this scenario is asynchronous`));
   }
   const paramsError = action.params?.(step.params);
   if (paramsError !== undefined) issues.push(at(['fault'], `parameters of "${step.action}": ${paramsError}`));

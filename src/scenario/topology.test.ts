@@ -6,7 +6,7 @@ import { checkScenario } from './targets.js';
 import { issuesOf } from './test-support.js';
 
 const actions = new Map<string, FaultActionInfo>([
-  ['kill', { targets: ['member', 'etcd', 'haproxy'], supported: true }],
+  ['kill', { targets: ['member', 'etcd', 'haproxy', 'pgbouncer'], supported: true }],
   ['kill-postgres', { targets: 'member', supported: true }],
   ['slow-clients', { targets: 'member', supported: true }],
 ]);
@@ -52,5 +52,27 @@ describe('cluster.topology', () => {
     expect(check(docker, '  topology: seeds\n  release: trixie\n', '  - fault: { action: kill-postgres, target: haproxy-active }\n')).toEqual([
       't.yaml:6:37: steps[0].fault.target: target "haproxy-active" is not valid for action "kill-postgres" (expected one of primary, replica, sync-standby, any, patroni1)',
     ]);
+  });
+
+  it('pgbouncer:<member target> needs the seeds topology, and names the file and the field elsewhere (external: no topology but minimal)', () => {
+    const external: FaultCatalog = { provider: 'external', actions, members: ['pg1'], etcdMembers: ['etcd1'] };
+    const kill = (target: string) => `  - fault: { action: kill, target: "${target}" }\n`;
+    expect(check(docker, '  topology: seeds\n  release: trixie\n', kill('pgbouncer:primary'))).toEqual([]);
+    expect(check(docker, '  topology: seeds\n  release: trixie\n', kill('pgbouncer:patroni1'))).toEqual([]);
+    expect(check(docker, '  release: trixie\n', kill('pgbouncer:replica'))).toEqual([
+      't.yaml:5:28: steps[0].fault.target: target "pgbouncer:replica" needs cluster.topology: seeds (PgBouncer on every member); this scenario\'s topology is minimal (HAProxy straight to PostgreSQL, no PgBouncer)',
+    ]);
+    expect(check(external, '  replication: synchronous\n', kill('pgbouncer:pg1'))).toEqual([
+      't.yaml:5:28: steps[0].fault.target: target "pgbouncer:pg1" needs cluster.topology: seeds (PgBouncer on every member); this scenario\'s topology is minimal (HAProxy straight to PostgreSQL, no PgBouncer)',
+    ]);
+  });
+
+  it('pgbouncer: takes member targets only, and pgbouncer:sync-standby needs synchronous replication', () => {
+    const kill = (target: string) => `  - fault: { action: kill, target: "${target}" }\n`;
+    expect(check(docker, '  topology: seeds\n  release: trixie\n', kill('pgbouncer:etcd1'))[0]).toMatch(/^t\.yaml:6:28: steps\[0\]\.fault\.target: target "pgbouncer:etcd1" is not valid for action "kill" \(expected one of .*pgbouncer:primary, pgbouncer:replica, pgbouncer:sync-standby, pgbouncer:any, pgbouncer:patroni1\)$/);
+    expect(check(docker, '  topology: seeds\n  release: trixie\n  replication: asynchronous\n', kill('pgbouncer:sync-standby'))).toEqual([
+      't.yaml:7:28: steps[0].fault.target: target "pgbouncer:sync-standby" needs synchronous replication; this scenario is asynchronous',
+    ]);
+    expect(check(docker, '  topology: seeds\n  release: trixie\n', '  - fault: { action: kill-postgres, target: "pgbouncer:primary" }\n')[0]).toMatch(/target "pgbouncer:primary" is not valid for action "kill-postgres"/);
   });
 });

@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
 import type { Replication, Topology } from '../../sla/types.js';
 import { httpGetText } from './whoami.js';
-import { HAPROXY_NAME_PORT, SEEDS_HAPROXIES, VIP_INDEX } from './seeds-render.js';
+import { HAPROXY_NAME_PORT, PGBOUNCER_PORT, SEEDS_HAPROXIES, VIP_INDEX } from './seeds-render.js';
+import { PG_SSL_REQUEST, probeTcp } from '../link-probe.js';
 import { liveClusters, stopInOrder } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, Loss, MemberHandle, ProcessControl, StartedCluster, Versions, VipPair,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, Loss, MemberHandle, Poolers, ProcessControl, StartedCluster, Versions, VipPair,
 } from '../types.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import type { DockerLink } from './links.js';
@@ -86,6 +87,11 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   /** Only in the seeds topology: see hasVipPair. */
   readonly vipHolder: VipPair['vipHolder'] | undefined;
   readonly haproxyAnswers: VipPair['haproxyAnswers'] | undefined;
+  /** Only in the seeds topology: see hasPoolers. */
+  readonly poolerPid: Poolers['poolerPid'] | undefined;
+  readonly signalPooler: Poolers['signalPooler'] | undefined;
+  readonly startPooler: Poolers['startPooler'] | undefined;
+  readonly probePooler: Poolers['probePooler'] | undefined;
 
   constructor(
     readonly runId: string,
@@ -126,10 +132,20 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
         return name !== undefined && this.haproxies.includes(name) ? name : undefined;
       };
       this.haproxyAnswers = async (name, timeoutMs) => (await named(this.ip(name), timeoutMs)) === name;
+      const member = (name: string) => new MemberContainer(this.memberNode(name).container);
+      this.poolerPid = (name) => member(name).poolerPid();
+      this.signalPooler = (name, sig) => member(name).signalPooler(sig);
+      this.startPooler = (name) => member(name).startPooler();
+      // The address HAProxy's servers name (seeds-render.ts), reached from the host as the VIP is.
+      this.probePooler = (name, timeoutMs) => probeTcp({ host: this.memberNode(name).ip, port: PGBOUNCER_PORT }, PG_SSL_REQUEST, timeoutMs);
     } else {
       this.vip = undefined;
       this.vipHolder = undefined;
       this.haproxyAnswers = undefined;
+      this.poolerPid = undefined;
+      this.signalPooler = undefined;
+      this.startPooler = undefined;
+      this.probePooler = undefined;
       this.endpoints = {
         primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
         replicas: { host, port: port('haproxy', HAPROXY_PORTS.replicas) },
@@ -162,6 +178,13 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   node(name: string): DockerNodeInfo {
     const n = this.nodes.get(name);
     if (n === undefined) throw new HarnessError('NOT_FOUND', `no container "${name}" in docker run ${this.runId} (known: ${[...this.nodes.keys()].join(', ')})`);
+    return n;
+  }
+
+  /** A Patroni member's node: a pgbouncer:<name> target never reaches an etcd or HAProxy container. */
+  private memberNode(name: string): DockerNodeInfo {
+    const n = this.node(name);
+    if (n.role !== 'patroni') throw new HarnessError('FAULT_FAILED', `${name} is not a Patroni member: it runs no PgBouncer`);
     return n;
   }
 
