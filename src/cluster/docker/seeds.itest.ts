@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kill } from '../../faults/kill.js';
 import { resolveTarget } from '../../faults/resolve-target.js';
+import { stop } from '../../faults/stop.js';
 import type { WriteEvent } from '../../history/events.js';
 import { addressKey } from '../../workload/connection.js';
 import { createSchema } from '../../workload/schema.js';
@@ -77,4 +78,50 @@ describe(`docker provider, seeds topology on ${release}`, () => {
     // keepalived's priorities (100 over 90, preemption on) bring the VIP back to haproxy1.
     await pollUntil(async () => ((await c.vipHolder?.(500)) === 'haproxy1' ? true : 'the VIP is elsewhere'), { timeoutMs: 15_000, intervalMs: 200, what: 'the VIP back on haproxy1' });
   }, 600_000);
+
+  it('kill of the primary\'s PgBouncer: HAProxy, which asks Patroni only, keeps routing to its dead port and no write gets through; Patroni keeps its leader; heal brings the writes back; stop is proven and healed too', async () => {
+    const c = cluster;
+    if (c === undefined) throw new Error('the cluster of the test before did not start');
+    const statuses = await Promise.all(c.members.map((m) => healthStatus(m.restUrl, '/primary')));
+    const primary = c.members[statuses.indexOf(200)]!;
+    const [target] = await resolveTarget(c, 'pgbouncer:primary');
+    expect(target).toBe(`pgbouncer:${primary.name}`);
+    const write = () => withSql(c.endpoints.primary, c.credentials, async (s) => ((await s.query('SELECT txid_current()')).rowCount === 1 ? true as const : 'no row'), { timeoutMs: 3000 })
+      .catch((err: unknown) => String(err));
+    const written = () => pollUntil(write, { timeoutMs: 30_000, intervalMs: 200, what: 'a write through the VIP' });
+    await written();
+    // HAProxy's view of the primary listener's server on that member (stats CSV, through the VIP).
+    const serverStatus = async () => {
+      const csv = await (await fetch(`${c.endpoints.statsUrl};csv`)).text();
+      const [head, ...rows] = csv.split('\n');
+      const cols = (head ?? '').replace(/^# /, '').split(',');
+      const row = rows.map((r) => r.split(',')).find((r) => r[cols.indexOf('pxname')] === 'primary' && r[cols.indexOf('svname')] === primary.name);
+      return row?.[cols.indexOf('status')];
+    };
+
+    const killed = await kill.inject(c, [target as string], {});
+    process.stderr.write(`kill ${target}: ${killed.detail ?? ''}; effect: ${killed.effect ?? ''}\n`);
+    expect(killed.effect).toMatch(new RegExp(`^${primary.name}: PgBouncer pid \\d+ gone and its port refuses `));
+    const t0 = Date.now();
+    const outcomes: Array<true | string> = [];
+    while (Date.now() - t0 < 12_000) {
+      outcomes.push(await write());
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const status = await serverStatus();
+    process.stderr.write(`12 s after the kill: ${outcomes.filter((o) => o === true).length} of ${outcomes.length} writes through the VIP got through; HAProxy's primary/${primary.name} is ${status ?? 'not listed'}; first error: ${String(outcomes.find((o) => o !== true))}\n`);
+    // 12 s is two of HAProxy's fall 3 x inter 2 s: had its check seen the dead port, the server would be DOWN.
+    expect(status).toBe('UP');
+    expect(outcomes.filter((o) => o === true)).toEqual([]);
+    expect(await healthStatus(primary.restUrl, '/primary')).toBe(200);
+    expect(await killed.heal?.()).toMatch(new RegExp(`^${primary.name}: PgBouncer pid \\d+ started and answering$`));
+    await written();
+
+    const stopped = await stop.inject(c, [target as string], {});
+    process.stderr.write(`stop ${target}: ${stopped.effect ?? ''}\n`);
+    expect(stopped.effect).toMatch(new RegExp(`^${primary.name}: PgBouncer pid \\d+ stopped, its port accepts and answers nothing `));
+    expect(await stopped.heal?.()).toBe(`${primary.name}: PgBouncer continued (SIGCONT) and answering`);
+    await written();
+    expect(await healthStatus(primary.restUrl, '/primary')).toBe(200);
+  }, 300_000);
 });
