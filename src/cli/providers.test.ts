@@ -37,7 +37,7 @@ describe('PgBouncer faults in the seeds topology (issue 22 §2)', () => {
 
   it('refuses a pgbouncer: target on the minimal topology, naming the file and the field, on docker and on local', () => {
     const file = scenario('pgbouncer-lost-on-primary');
-    const refused = `${file}:23:28: steps[2].fault.target: target "pgbouncer:primary" needs cluster.topology: seeds (PgBouncer on every member); this scenario's topology is minimal (HAProxy straight to PostgreSQL, no PgBouncer)`;
+    const refused = `${file}:25:28: steps[2].fault.target: target "pgbouncer:primary" needs cluster.topology: seeds (PgBouncer on every member); this scenario's topology is minimal (HAProxy straight to PostgreSQL, no PgBouncer)`;
     expect(refusalOf(() => loadChecked([file], ['cluster.topology=minimal'], 'docker'))).toEqual([refused]);
     expect(refusalOf(() => loadChecked([file], ['cluster.topology=minimal'], 'local'))).toEqual([refused]);
     // As written (seeds), local refuses the topology itself.

@@ -7,7 +7,8 @@ import { kill } from './kill.js';
 import { resolveTarget } from './resolve-target.js';
 import { stop } from './stop.js';
 
-type Pooler = { pid: number | undefined; state: 'running' | 'stopped'; answers: boolean };
+/** `meets`: what its port meets instead of what its state implies (a frozen host's silence, a closed listener's refusal). */
+type Pooler = { pid: number | undefined; state: 'running' | 'stopped'; answers: boolean; meets?: 'silent' | 'refused' };
 
 /**
  * A seeds cluster's PgBouncers as the faults see them: a PID, and what an
@@ -15,7 +16,7 @@ type Pooler = { pid: number | undefined; state: 'running' | 'stopped'; answers: 
  * (SIGKILL: gone and refused; SIGSTOP: there and silent); `o` makes them
  * miss, to show the faults that did nothing.
  */
-function seedsCluster(o: { deafTo?: NodeJS.Signals[]; diesOnStop?: boolean; startsDead?: boolean } = {}) {
+function seedsCluster(o: { deafTo?: NodeJS.Signals[]; diesOnStop?: boolean; startsDead?: boolean; portAfter?: Partial<Record<NodeJS.Signals, 'silent' | 'refused'>> } = {}) {
   const poolers = new Map<string, Pooler>(['m1', 'm2', 'm3'].map((m, i) => [m, { pid: 3000 + i, state: 'running', answers: true }]));
   const calls: string[] = [];
   const of = (m: string) => poolers.get(m) as Pooler;
@@ -30,6 +31,7 @@ function seedsCluster(o: { deafTo?: NodeJS.Signals[]; diesOnStop?: boolean; star
       if (sig === 'SIGKILL' || (sig === 'SIGSTOP' && o.diesOnStop === true)) Object.assign(p, { pid: undefined, answers: false });
       if (sig === 'SIGSTOP' && o.diesOnStop !== true) Object.assign(p, { state: 'stopped', answers: false });
       if (sig === 'SIGCONT') Object.assign(p, { state: 'running', answers: true });
+      p.meets = o.portAfter?.[sig];
       return true;
     },
     startPooler: async (m) => {
@@ -39,6 +41,7 @@ function seedsCluster(o: { deafTo?: NodeJS.Signals[]; diesOnStop?: boolean; star
     probePooler: async (m, timeoutMs): Promise<LinkProbe> => {
       const p = of(m);
       if (p.answers) return { kind: 'answered', ms: 1, sent: 8 };
+      if (p.meets !== undefined) return p.meets === 'silent' ? { kind: 'silent', ms: timeoutMs, sent: 8 } : { kind: 'unprobed', why: 'connect ECONNREFUSED 172.29.7.12:6432', sent: 8 };
       return p.pid === undefined ? { kind: 'unprobed', why: 'connect ECONNREFUSED 172.29.7.12:6432', sent: 8 } : { kind: 'silent', ms: timeoutMs, sent: 8 };
     },
   };
@@ -111,6 +114,14 @@ describe('kill of a PgBouncer', () => {
     expect(calls).toEqual(['SIGKILL m1']);
   });
 
+  it('a port that times out after the SIGKILL is no proof, even with the process not seen: a dead listener refuses, a silent one is frozen or unreachable', async () => {
+    const { cluster, calls } = seedsCluster({ portAfter: { SIGKILL: 'silent' } });
+    const r = await withTime(() => kill.inject(cluster, ['pgbouncer:m2'], {}));
+    expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'm2: PgBouncer was sent SIGKILL, but 10 s later pid 3001 not seen, but its port accepts and answers nothing within 500 ms: not refused' });
+    // Undone: no PgBouncer process seen, so one is started.
+    expect(calls).toEqual(['SIGKILL m2', 'start m2']);
+  });
+
   it('kills nothing when PgBouncer does not answer before the fault: a port already dead proves nothing', async () => {
     const { cluster, poolers, calls } = seedsCluster();
     Object.assign(poolers.get('m1') as Pooler, { answers: false });
@@ -148,6 +159,13 @@ describe('stop of a PgBouncer', () => {
     const { cluster, calls } = seedsCluster({ deafTo: ['SIGSTOP'] });
     const r = await withTime(() => stop.inject(cluster, ['pgbouncer:m3'], {}));
     expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'm3: PgBouncer was sent SIGSTOP, but did not stay silent for 1 s within 10 s: its port answers (1 ms)' });
+    expect(calls).toEqual(['SIGSTOP m3', 'SIGCONT m3']);
+  });
+
+  it('a port that refuses after the SIGSTOP is no silence, even with the process still there: nothing listening was frozen', async () => {
+    const { cluster, calls } = seedsCluster({ portAfter: { SIGSTOP: 'refused' } });
+    const r = await withTime(() => stop.inject(cluster, ['pgbouncer:m3'], {}));
+    expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'm3: PgBouncer was sent SIGSTOP, but did not stay silent for 1 s within 10 s: its port refuses (connect ECONNREFUSED 172.29.7.12:6432)' });
     expect(calls).toEqual(['SIGSTOP m3', 'SIGCONT m3']);
   });
 

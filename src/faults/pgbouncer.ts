@@ -3,9 +3,11 @@
  * (pgbouncer:<member target>): 002's "One PgBouncer instance per Patroni
  * node", to which "HAProxy routes to primary node's PgBouncer (port 6432)".
  * The proof is what HAProxy meets on that port: a killed PgBouncer's
- * refuses (or answers nothing), a stopped one's answers nothing while its
- * process is still there; either way the fault fails, and is undone, when
- * PgBouncer still answers. Heal is done when it answers again.
+ * refuses, a stopped one's accepts and answers nothing while its process is
+ * still there. Each fault's sign is the other's counter-proof: a port that
+ * accepts and stays silent is a frozen (or unreachable) listener, not a dead
+ * one, and a refusing port has no listener left to be frozen. Otherwise the
+ * fault fails, and is undone. Heal is done when PgBouncer answers again.
  */
 import { HarnessError } from '../errors.js';
 import { hasPoolers, type LinkProbe, type Poolers, type StartedCluster } from '../cluster/types.js';
@@ -93,7 +95,7 @@ export async function injectOnPoolers(cluster: StartedCluster & Poolers, members
   }
 }
 
-/** A killed PgBouncer: its process gone and its port not answering, both seen at once. */
+/** A killed PgBouncer: its process gone and its port refusing, both seen at once. */
 export async function killedEffect(cluster: Poolers, m: string, pid: number, timeoutMs = POOLER_TIMEOUT_MS): Promise<string> {
   const t0 = Date.now();
   let last = 'not probed yet';
@@ -102,6 +104,8 @@ export async function killedEffect(cluster: Poolers, m: string, pid: number, tim
     const [running, probe] = await Promise.all([cluster.poolerPid(m), cluster.probePooler(m, ASK_MS)]);
     if (running === pid) return (last = `pid ${pid} still running; its port ${met(probe)}`);
     if (probe.kind === 'answered') return (last = `pid ${pid} gone, but its port answers${running === undefined ? '' : ` (PgBouncer pid ${running} took its place)`}`);
+    // A probe that timed out is no refusal: no answer from a dead listener's port is a connection refused.
+    if (probe.kind === 'silent') return (last = `pid ${pid} not seen, but its port ${met(probe)}: not refused`);
     seen = probe;
     return true;
   }, { timeoutMs, intervalMs: 100, what: `${m}'s PgBouncer to go` })
@@ -109,22 +113,32 @@ export async function killedEffect(cluster: Poolers, m: string, pid: number, tim
   return `${m}: PgBouncer pid ${pid} gone and its port ${met(seen as LinkProbe)}, ${((Date.now() - t0) / 1000).toFixed(1)} s after SIGKILL`;
 }
 
-/** A stopped PgBouncer: its port silent for SILENT_FOR_MS on end (one slow answer is no proof), its process still there. */
+/**
+ * A stopped PgBouncer: its port accepting and silent for SILENT_FOR_MS on end
+ * (one slow answer is no proof), its process still there. A refusal breaks
+ * the silence: nothing listens there, so nothing was frozen.
+ */
 export async function frozenEffect(cluster: Poolers, m: string, pid: number, timeoutMs = POOLER_TIMEOUT_MS): Promise<string> {
   let silentSince: number | undefined;
   let last: LinkProbe | undefined;
+  const notStopped = async () => {
+    // A process that died, rather than froze, would be a kill passed off as a stop.
+    const after = await cluster.poolerPid(m);
+    return after === pid ? undefined : new HarnessError('FAULT_FAILED', `${m}: PgBouncer pid ${pid} is ${after === undefined ? 'gone' : `replaced by pid ${after}`} after SIGSTOP: not stopped`);
+  };
   await pollUntil(async () => {
     last = await cluster.probePooler(m, ASK_MS);
-    if (last.kind === 'answered') {
+    if (last.kind !== 'silent') {
       silentSince = undefined;
       return `its port ${met(last)}`;
     }
     silentSince ??= Date.now();
     return Date.now() - silentSince >= SILENT_FOR_MS ? true : `silent for ${Date.now() - silentSince} ms`;
   }, { timeoutMs, intervalMs: 100, what: `${m}'s PgBouncer to stop answering` })
-    .catch(() => { throw new HarnessError('FAULT_FAILED', `${m}: PgBouncer was sent SIGSTOP, but did not stay silent for ${SILENT_FOR_MS / 1000} s within ${(timeoutMs / 1000).toFixed(0)} s: its port ${last === undefined ? 'was not probed' : met(last)}`); });
-  // A process that died, rather than froze, would be a kill passed off as a stop.
-  const after = await cluster.poolerPid(m);
-  if (after !== pid) throw new HarnessError('FAULT_FAILED', `${m}: PgBouncer pid ${pid} is ${after === undefined ? 'gone' : `replaced by pid ${after}`} after SIGSTOP: not stopped`);
+    .catch(async () => {
+      throw (await notStopped()) ?? new HarnessError('FAULT_FAILED', `${m}: PgBouncer was sent SIGSTOP, but did not stay silent for ${SILENT_FOR_MS / 1000} s within ${(timeoutMs / 1000).toFixed(0)} s: its port ${last === undefined ? 'was not probed' : met(last)}`);
+    });
+  const died = await notStopped();
+  if (died !== undefined) throw died;
   return `${m}: PgBouncer pid ${pid} stopped, its port ${met(last as LinkProbe)} for ${SILENT_FOR_MS / 1000} s on end`;
 }
