@@ -229,6 +229,8 @@ export function clusterConfigOf(cluster: StartedCluster | undefined, scenario: S
   return {
     ...dcs, ttl: Number(dcs['ttl'] ?? NaN), loop_wait: Number(dcs['loop_wait'] ?? NaN), retry_timeout: Number(dcs['retry_timeout'] ?? NaN),
     replication: scenario.cluster.replication, ...(release === undefined ? {} : { release }),
+    // Only when not the default, which every report before it ran on.
+    ...(scenario.cluster.topology === undefined || scenario.cluster.topology === 'minimal' ? {} : { topology: scenario.cluster.topology }),
     ...(cluster?.packages === undefined ? {} : { packages: { ...cluster.packages } }),
     // A cluster that booted with other settings (local: a short loop_wait) proves the scenario's were in force before the first step.
     ...(cluster?.dcsInForce === undefined ? {} : { in_force: cluster.dcsInForce }),

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import type { ClusterSpec, ObserveSpec, Scenario, WorkloadSpec } from './types.js';
 import { isRecord } from './data.js';
+import { TOPOLOGIES } from '../sla/types.js';
 import { duration, nameSchema, positiveInt } from './fields.js';
 import { requiresSchema } from './requires.js';
 import { resolveSla, slaSchema } from './sla.js';
@@ -29,6 +30,8 @@ const clusterSchema = strict({
   patroni: blankIsAbsent(patroniSchema.default(() => ({}))),
   // Checked against the provider's releases once the provider is known (targets.ts).
   release: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a release name such as bookworm or trixie').optional(),
+  // Checked against what the provider can build once it is known (targets.ts).
+  topology: z.enum(TOPOLOGIES, { error: `expected one of ${TOPOLOGIES.join(', ')}` }).optional(),
 }) satisfies z.ZodType<ClusterSpec>;
 
 const workloadSchema = strict({

@@ -5,7 +5,8 @@
  */
 import type { ScenarioIssue } from './errors.js';
 import type { FaultSpec, Scenario, Step, Suite } from './types.js';
-import { CLUSTER_TARGET, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
+import { CLUSTER_TARGET, HAPROXY_ROLES, poolerMember, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
+import { topologyOf } from './types.js';
 import { scenarioIssueAt, stepOrigin } from './origins.js';
 import { closest } from './suggest.js';
 import { faultsOf } from './steps.js';
@@ -14,6 +15,7 @@ import { unmet } from './requires.js';
 export function checkScenario(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
   return [
     ...checkRelease(scenario, catalog),
+    ...checkTopology(scenario, catalog),
     ...checkRequires(scenario, catalog),
     ...scenario.steps.flatMap((step, index) => faultsOf(step).flatMap(({ fault, path }) => checkFault(scenario, { step, index, fault, path }, catalog))),
     ...checkExclusive(scenario, catalog),
@@ -45,6 +47,17 @@ function checkRelease(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[
   }
   if (!catalog.releases.includes(release)) return [scenarioIssueAt(scenario, ['cluster', 'release'], `expected one of ${catalog.releases.join(', ')} for provider "${catalog.provider}"`)];
   return [];
+}
+
+/** A topology is containers and images the provider builds; one that runs the machine's processes, or attaches to a cluster, has only the one it has. */
+function checkTopology(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
+  const topology = topologyOf(scenario.cluster);
+  const known = catalog.topologies ?? ['minimal'];
+  if (known.includes(topology)) {
+    const why = catalog.topologyRefusal?.(topology, scenario.cluster.release, scenario.steps.flatMap((s) => faultsOf(s).map(({ fault }) => fault.action)));
+    return why === undefined ? [] : [scenarioIssueAt(scenario, ['cluster', 'topology'], why)];
+  }
+  return [scenarioIssueAt(scenario, ['cluster', 'topology'], `provider "${catalog.provider}" cannot make topology "${topology}" (it makes ${known.join(', ')}): "seeds" is the documents' VIP over two HAProxies (keepalived) and PgBouncer on every member, containers only the docker provider builds (--provider docker)`)];
 }
 
 /** `requires:` against the versions the provider will run, when it can tell before starting (external: at attach). */
@@ -85,8 +98,12 @@ function checkFault(scenario: Scenario, { step: placedIn, index, fault: step, pa
     const expected = kinds.length === 1 && kinds[0] === 'cluster' ? `${CLUSTER_TARGET} or no target`
       : `one of ${targets.join(', ')}${kinds.includes('cluster') ? ', or no target' : ''}`;
     issues.push(at(['fault', 'target'], `target "${step.target}" is not valid for action "${step.action}" (expected ${expected})`));
-  } else if (step.target === 'sync-standby' && scenario.cluster.replication !== 'synchronous') {
-    issues.push(at(['fault', 'target'], 'target "sync-standby" needs synchronous replication; this scenario is asynchronous'));
+  } else if ((HAPROXY_ROLES as readonly string[]).includes(step.target) && topologyOf(scenario.cluster) !== 'seeds') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (two HAProxies sharing a VIP); this scenario's topology is ${topologyOf(scenario.cluster)} (one HAProxy, no VIP)`));
+  } else if (poolerMember(step.target) !== undefined && topologyOf(scenario.cluster) !== 'seeds') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (PgBouncer on every member); this scenario's topology is ${topologyOf(scenario.cluster)} (HAProxy straight to PostgreSQL, no PgBouncer)`));
+  } else if ((poolerMember(step.target) ?? step.target) === 'sync-standby' && scenario.cluster.replication !== 'synchronous') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs synchronous replication; this scenario is asynchronous`));
   }
   const paramsError = action.params?.(step.params);
   if (paramsError !== undefined) issues.push(at(['fault'], `parameters of "${step.action}": ${paramsError}`));

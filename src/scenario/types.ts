@@ -3,10 +3,10 @@
  * checks receive. Durations are milliseconds. The YAML form users write is
  * described in ../shared/design/architecture.md; the loader turns it into this.
  */
-import type { Replication, SlaRequirement } from '../sla/types.js';
+import type { Replication, SlaRequirement, Topology } from '../sla/types.js';
 import type { Requires } from './requires.js';
 
-export type { Replication };
+export type { Replication, Topology };
 
 export interface ClusterSpec {
   replication: Replication;
@@ -14,6 +14,8 @@ export interface ClusterSpec {
   patroni: Record<string, unknown>;
   /** The distribution release the provider builds the cluster from (docker: bookworm | trixie | forky). */
   release?: string;
+  /** What stands between the clients and PostgreSQL (sla/types.ts); absent: `minimal`. */
+  topology?: Topology;
 }
 
 export interface WorkloadSpec {
@@ -111,4 +113,9 @@ export interface Suite {
   file: string;
   iterations: number;
   scenarios: Scenario[];
+}
+
+/** The scenario's topology, `minimal` when it names none. */
+export function topologyOf(c: ClusterSpec): Topology {
+  return c.topology ?? 'minimal';
 }

@@ -12,10 +12,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
-import type { Replication } from '../../sla/types.js';
+import type { Replication, Topology } from '../../sla/types.js';
+import { httpGetText } from './whoami.js';
+import { HAPROXY_NAME_PORT, PGBOUNCER_PORT, SEEDS_HAPROXIES, VIP_INDEX } from './seeds-render.js';
+import { PG_SSL_REQUEST, probeTcp } from '../link-probe.js';
 import { liveClusters, stopInOrder } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, Loss, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, Loss, MemberHandle, Poolers, ProcessControl, StartedCluster, Versions, VipPair,
 } from '../types.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import type { DockerLink } from './links.js';
@@ -60,7 +63,7 @@ export interface DockerNodeInfo extends DockerNode {
   ports: Record<number, number>;
 }
 
-export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, LinkLoss, HostPartition, CommandExec, CpuLimit, Partial<LinkImpairment> {
+export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, LinkLoss, HostPartition, CommandExec, CpuLimit, Partial<LinkImpairment>, Partial<VipPair> {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
   readonly members: MemberHandle[];
@@ -77,6 +80,18 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   #dcsInForce: DcsInForce | undefined;
   /** Only in a run whose links go through a proxy: see hasLinkImpairment. */
   readonly impairLinks: LinkImpairment['impairLinks'] | undefined;
+  /** The seeds topology's VIP (keepalived), which the clients' endpoints use; undefined in the minimal one. */
+  readonly vip: string | undefined;
+  /** The HAProxy containers, by logical name: `haproxy`, or the seeds pair (VRRP priority order). */
+  readonly haproxies: readonly string[];
+  /** Only in the seeds topology: see hasVipPair. */
+  readonly vipHolder: VipPair['vipHolder'] | undefined;
+  readonly haproxyAnswers: VipPair['haproxyAnswers'] | undefined;
+  /** Only in the seeds topology: see hasPoolers. */
+  readonly poolerPid: Poolers['poolerPid'] | undefined;
+  readonly signalPooler: Poolers['signalPooler'] | undefined;
+  readonly startPooler: Poolers['startPooler'] | undefined;
+  readonly probePooler: Poolers['probePooler'] | undefined;
 
   constructor(
     readonly runId: string,
@@ -90,6 +105,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     readonly credentials: Credentials,
     /** The run's proxied links; undefined in a run without a latency or bandwidth fault. */
     readonly runLinks?: RunLinks,
+    readonly topology: Topology = 'minimal',
   ) {
     const proxies = runLinks?.proxies;
     this.impairLinks = proxies === undefined ? undefined : (member, kinds, effect, label) => proxies.impairLinks(member, kinds, effect, label);
@@ -100,12 +116,43 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       serverAddress: { host: this.node(name).ip, port: PG_PORT },
     }));
     this.etcd = DOCKER_ETCD.map((name) => ({ name, clientUrl: `http://${host}:${port(name, ETCD_CLIENT_PORT)}` }));
-    this.endpoints = {
-      primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
-      replicas: { host, port: port('haproxy', HAPROXY_PORTS.replicas) },
-      any: { host, port: port('haproxy', HAPROXY_PORTS.any) },
-      statsUrl: `http://${host}:${port('haproxy', HAPROXY_PORTS.stats)}/`,
-    };
+    this.haproxies = topology === 'seeds' ? SEEDS_HAPROXIES : ['haproxy'];
+    if (topology === 'seeds') {
+      // 002: "Client connects to HAProxy VIP": the harness reaches the run's bridge network from the host,
+      // so a fault on the VIP's holder reaches the workload as it reaches a client.
+      const vip = network.ip(VIP_INDEX);
+      this.vip = vip;
+      this.endpoints = {
+        primary: { host: vip, port: HAPROXY_PORTS.primary }, replicas: { host: vip, port: HAPROXY_PORTS.replicas },
+        any: { host: vip, port: HAPROXY_PORTS.any }, statsUrl: `http://${vip}:${HAPROXY_PORTS.stats}/`,
+      };
+      const named = async (addr: string, timeoutMs: number) => (await httpGetText(`http://${addr}:${HAPROXY_NAME_PORT}/`, timeoutMs))?.trim();
+      this.vipHolder = async (timeoutMs) => {
+        const name = await named(vip, timeoutMs);
+        return name !== undefined && this.haproxies.includes(name) ? name : undefined;
+      };
+      this.haproxyAnswers = async (name, timeoutMs) => (await named(this.ip(name), timeoutMs)) === name;
+      const member = (name: string) => new MemberContainer(this.memberNode(name).container);
+      this.poolerPid = (name) => member(name).poolerPid();
+      this.signalPooler = (name, sig) => member(name).signalPooler(sig);
+      this.startPooler = (name) => member(name).startPooler();
+      // The address HAProxy's servers name (seeds-render.ts), reached from the host as the VIP is.
+      this.probePooler = (name, timeoutMs) => probeTcp({ host: this.memberNode(name).ip, port: PGBOUNCER_PORT }, PG_SSL_REQUEST, timeoutMs);
+    } else {
+      this.vip = undefined;
+      this.vipHolder = undefined;
+      this.haproxyAnswers = undefined;
+      this.poolerPid = undefined;
+      this.signalPooler = undefined;
+      this.startPooler = undefined;
+      this.probePooler = undefined;
+      this.endpoints = {
+        primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
+        replicas: { host, port: port('haproxy', HAPROXY_PORTS.replicas) },
+        any: { host, port: port('haproxy', HAPROXY_PORTS.any) },
+        statsUrl: `http://${host}:${port('haproxy', HAPROXY_PORTS.stats)}/`,
+      };
+    }
     liveClusters.add(this);
   }
 
@@ -131,6 +178,13 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   node(name: string): DockerNodeInfo {
     const n = this.nodes.get(name);
     if (n === undefined) throw new HarnessError('NOT_FOUND', `no container "${name}" in docker run ${this.runId} (known: ${[...this.nodes.keys()].join(', ')})`);
+    return n;
+  }
+
+  /** A Patroni member's node: a pgbouncer:<name> target never reaches an etcd or HAProxy container. */
+  private memberNode(name: string): DockerNodeInfo {
+    const n = this.node(name);
+    if (n.role !== 'patroni') throw new HarnessError('FAULT_FAILED', `${name} is not a Patroni member: it runs no PgBouncer`);
     return n;
   }
 
@@ -377,7 +431,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       first('patroni1', ['postgres', '--version'], /(\d+\.\d+)/),
       first('patroni1', ['patroni', '--version'], /(\d+\.\d+\.\d+)/),
       first('etcd1', ['etcd', '--version'], /(\d+\.\d+\.\d+)/),
-      first('haproxy', ['haproxy', '-v'], /version (\S+)/),
+      first(this.haproxies[0] as string, ['haproxy', '-v'], /version (\S+)/),
     ]);
     this.versions = { postgres, patroni, etcd, haproxy };
     this.packages = await this.readPackages();
@@ -386,7 +440,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
 
   /** The Debian packages of every image, exact; undefined when a container could not be asked (never a partial list). */
   async readPackages(): Promise<Record<string, string> | undefined> {
-    const parts = await Promise.all(packageProbes(this.release).map(async ({ container, packages }) => {
+    const parts = await Promise.all(packageProbes(this.release, this.haproxies[0] as string).map(async ({ container, packages }) => {
       const r = await this.exec(container, [...DPKG_QUERY, ...packages], { timeoutMs: 30_000 }).catch(() => undefined);
       const found = r?.code === 0 ? parseDpkgQuery(r.stdout) : {};
       return packages.every((p) => found[p] !== undefined) ? found : undefined;

@@ -9,6 +9,7 @@ const TAG = /^patroni-chaos\/(base|common|node|etcd|haproxy|proxy):(bookworm|tri
 /** What forky's archive served on 2026-12-07 (apt-cache policy). */
 const FORKY: ArchiveVersions = {
   'postgresql-18': '18.6-3', patroni: '4.1.5-2', 'python3-etcd': '0.4.5-7', 'etcd-server': '3.5.30-2', 'etcd-client': '3.5.30-2', haproxy: '3.2.26-1',
+  pgbouncer: '1.26.1-1', keepalived: '1:2.3.4-1',
 };
 const archive = (release: string) => (release === 'forky' ? FORKY : undefined);
 
@@ -87,10 +88,11 @@ describe('imageTags', () => {
   });
 
   it('pins a moving release\'s packages to the versions its tag was computed from, and names a package the archive lacks', () => {
-    expect(packageSpec('node', 'forky', FORKY)).toBe('postgresql-18=18.6-3 patroni=4.1.5-2 python3-etcd=0.4.5-7');
+    expect(packageSpec('node', 'forky', FORKY)).toBe('postgresql-18=18.6-3 patroni=4.1.5-2 python3-etcd=0.4.5-7 pgbouncer=1.26.1-1');
+    expect(packageSpec('haproxy', 'forky', FORKY)).toBe('haproxy=3.2.26-1 keepalived=1:2.3.4-1');
     expect(packageSpec('etcd', 'forky', FORKY)).toBe('etcd-server=3.5.30-2 etcd-client=3.5.30-2');
-    expect(packageSpec('node', 'bookworm')).toBe('postgresql-15 patroni python3-etcd');
-    expect(packageSpec('node', 'trixie')).toBe('postgresql-17 patroni python3-etcd');
+    expect(packageSpec('node', 'bookworm')).toBe('postgresql-15 patroni python3-etcd pgbouncer');
+    expect(packageSpec('node', 'trixie')).toBe('postgresql-17 patroni python3-etcd pgbouncer');
     const { haproxy: _gone, ...noHaproxy } = FORKY;
     expect(() => packageSpec('haproxy', 'forky', noHaproxy)).toThrow('the forky archive serves no package haproxy');
   });

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoot } from '../run-root.js';
 import { HarnessError } from '../../errors.js';
-import type { Replication } from '../../sla/types.js';
+import type { Replication, Topology } from '../../sla/types.js';
 import { newCredentials, writeCredentials } from '../credentials.js';
 import { liveClusters } from '../live.js';
 import { effectiveDcs } from '../render/dcs.js';
@@ -30,6 +30,7 @@ import {
   etcdArgs, haproxyConfig, patroniConfig, type RenderInput,
 } from './render.js';
 import { labelFilter, NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
+import { HAPROXY_NAME_PORT, keepalivedConf, pgbouncerIni, pgbouncerUsers, SEEDS_HAPROXIES, seedsHaproxyConfig } from './seeds-render.js';
 
 export const DEFAULT_DOCKER_START_TIMEOUT_MS = 180_000;
 
@@ -51,6 +52,8 @@ export interface DockerClusterOptions {
    * namespace, where it can bind the run's bridge gateway and reach the containers.
    */
   toxiproxy?: string;
+  /** `seeds`: PgBouncer on every member, two HAProxies sharing a keepalived VIP (seeds-render.ts). */
+  topology?: Topology;
 }
 
 /** A timestamp and 6 random bytes: runs started in the same second (run --parallel) get different ids. */
@@ -119,6 +122,10 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   const release = o.release ?? 'bookworm';
   const replication = o.replication ?? 'synchronous';
   const runId = o.runId ?? newDockerRunId();
+  const topology = o.topology ?? 'minimal';
+  // validate refuses these first (entry.ts); a direct caller gets the same reason.
+  const refused = topologyRefusal(topology, o.proxied === true);
+  if (refused !== undefined) throw new HarnessError('UNMET_REQUIREMENT', refused);
   // Leftovers of runs whose harness died go first: they hold memory, CPU and addresses.
   const reaped = await reapOrphans();
   if (reaped.length > 0) say(`removed leftovers of dead run(s) ${reaped.join(', ')}`);
@@ -148,7 +155,9 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     ) : [];
     // A proxy container publishes its API and every link port (the harness probes links through them).
     const proxyContainer = o.proxied === true && o.toxiproxy === undefined;
-    const hostPorts = await freeHostPorts(4 + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
+    // HAProxy's four ports, or each of the seeds pair's four and its name listener.
+    const haproxyPorts = topology === 'seeds' ? SEEDS_HAPROXIES.length * (Object.keys(HAPROXY_PORTS).length + 1) : Object.keys(HAPROXY_PORTS).length;
+    const hostPorts = await freeHostPorts(haproxyPorts + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
     const nextPort = () => hostPorts.shift() as number;
     const nodes = new Map<string, DockerNodeInfo>();
     const add = (name: string, role: ContainerRole, index: number, inner: number[]) => {
@@ -159,7 +168,8 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     };
     DOCKER_ETCD.forEach((n, i) => add(n, 'etcd', i, [ETCD_CLIENT_PORT]));
     DOCKER_MEMBERS.forEach((n, i) => add(n, 'patroni', 10 + i, [PG_PORT, REST_PORT]));
-    add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
+    if (topology === 'seeds') SEEDS_HAPROXIES.forEach((n, i) => add(n, 'haproxy', 20 + i, [...Object.values(HAPROXY_PORTS), HAPROXY_NAME_PORT]));
+    else add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
     let runLinks: RunLinks | undefined;
     if (proxyContainer) {
       add(PROXY_NODE, 'proxy', 30, [PROXY_API_PORT, ...shapes.map((_, i) => FIRST_LINK_PORT + i)]);
@@ -172,7 +182,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     }
     const credentials = newCredentials();
     writeCredentials(runDir, credentials);
-    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks);
+    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks, topology);
     liveClusters.delete(early);
     gaveUp();
     const c = cluster;
@@ -187,6 +197,18 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     gaveUp();
     throw err;
   }
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/**
+ * Why a topology cannot be made on a release, or in a run with proxied
+ * links; undefined when it can. Shown by validate (entry.ts) and by a start.
+ */
+export function topologyRefusal(topology: Topology, proxied: boolean): string | undefined {
+  if (topology !== 'seeds') return undefined;
+  if (proxied) return 'topology "seeds" has no proxied links: a latency or bandwidth fault (or --toxiproxy) would need links to each PgBouncer, which the run does not make; run those faults on the minimal topology';
+  return undefined;
 }
 
 /** etcd's cluster version as its /version says it ('not_decided' until its members agree). */
@@ -251,13 +273,27 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
     await engineOk(`volume create ${volume}`, 60_000, (abortSignal) => engine().createVolume({ Name: volume, Labels: labels(runId, m.name), abortSignal }));
     await runDetached(spec(m, images.node, {
       binds: [`${volume}:${PATRONI_VOLUME_PATH}`],
-      env: { PATRONI_CONFIG_B64: Buffer.from(patroniConfig(input, m)).toString('base64') },
+      env: {
+        PATRONI_CONFIG_B64: b64(patroniConfig(input, m)),
+        ...(c.topology === 'seeds' ? { PGBOUNCER_INI_B64: b64(pgbouncerIni(m)), PGBOUNCER_USERS_B64: b64(pgbouncerUsers(c.credentials)) } : {}),
+      },
     }));
   }));
-  say(`docker run ${runId}: haproxy`);
   checkNotStopping(c);
-  const h = c.node('haproxy');
-  await runDetached(spec(h, images.haproxy, { env: { HAPROXY_CONFIG_B64: Buffer.from(haproxyConfig(byRole('patroni'), input.via)).toString('base64') } }));
+  if (c.topology === 'seeds') {
+    const pair = SEEDS_HAPROXIES.map((n) => c.node(n)) as [DockerNodeInfo, DockerNodeInfo];
+    say(`docker run ${runId}: ${SEEDS_HAPROXIES.join(' and ')} with keepalived, VIP ${c.vip}`);
+    await Promise.all(pair.map((h, i) => runDetached(spec(h, images.haproxy, {
+      env: {
+        HAPROXY_CONFIG_B64: b64(seedsHaproxyConfig(byRole('patroni'), h.name)),
+        KEEPALIVED_CONFIG_B64: b64(keepalivedConf(pair, i as 0 | 1, c.vip as string, Number(network.subnet.split('/')[1]), runId)),
+      },
+    }))));
+  } else {
+    say(`docker run ${runId}: haproxy`);
+    const h = c.node('haproxy');
+    await runDetached(spec(h, images.haproxy, { env: { HAPROXY_CONFIG_B64: b64(haproxyConfig(byRole('patroni'), input.via)) } }));
+  }
 
   // Read while the cluster forms rather than after: four `docker exec`s are a few tenths of a second.
   const versions = c.readVersions();
