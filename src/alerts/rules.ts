@@ -15,6 +15,7 @@ export interface AlertRule {
   expr: string;
   for?: string;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
   /** The rule file, as the report names it. */
   file: string;
   /** The document and lines the rule comes from (the file's `# source:`). */
@@ -37,6 +38,20 @@ const RULES_DIR = new URL('../../scenarios/alerts/', import.meta.url);
 
 /** The rule files every run reports on, as the report names them. */
 export const DOCUMENTED_RULE_FILES = ['postgresql-alerts.yml', 'patroni-alerts-002.yml'].map((f) => ({ path: fileURLToPath(new URL(f, RULES_DIR)), label: `scenarios/alerts/${f}` }));
+
+let ruleNames: string[] | undefined;
+
+/** The documented rules' names, for validating alert lines; a file that cannot be read gives none (its error shows in the run's report). */
+export function documentedRuleNames(): string[] {
+  ruleNames ??= DOCUMENTED_RULE_FILES.flatMap(({ path, label }) => {
+    try {
+      return loadRuleFile(path, label).rules.map((r) => r.name);
+    } catch {
+      return [];
+    }
+  });
+  return ruleNames;
+}
 
 /** A rule's fields, as Prometheus's rulefmt knows them; anything else it refuses. */
 const RULE_FIELDS = new Set(['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
@@ -113,5 +128,5 @@ function toRule(r: z.infer<typeof ruleSchema>, file: string, source: string): Al
       adapted.push(`${k} dropped: Prometheus rejects unknown rule fields`);
     }
   }
-  return { name: r.alert as string, expr: r.expr, ...(r.for === undefined ? {} : { for: r.for }), labels, file, source, adapted };
+  return { name: r.alert as string, expr: r.expr, ...(r.for === undefined ? {} : { for: r.for }), labels, annotations: { ...(r.annotations ?? {}) }, file, source, adapted };
 }

@@ -27,5 +27,5 @@ export function judge(scenario: Scenario, events: Events, o: JudgeOptions): Anal
     ...(scenario.file === undefined ? {} : { scenarioFile: scenario.file }),
     attribute: (metric, action) => attribute(scenario, events, metric, action),
   });
-  return { ...analysis, sla, known: outcomes, verdict: verdictOf(sla, analysis.checks) };
+  return { ...analysis, sla, known: outcomes, verdict: verdictOf(sla, analysis.checks, analysis.alertSla ?? []) };
 }

@@ -1,13 +1,15 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlertScrapes } from '../alerts/in-run.js';
+import { PrometheusWatch } from '../alerts/monitoring.js';
+import type { AlertEvaluationEvent } from '../history/events.js';
 import { judge } from '../checks/judge.js';
-import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
+import { hasAlertMonitoring, type ClusterProvider, type StartedCluster } from '../cluster/types.js';
 import type { EtcdClusterIdReading } from '../cluster/identity.js';
 import { errorMessage, HarnessError } from '../errors.js';
 import { unmet } from '../scenario/requires.js';
 import { now } from '../history/clock.js';
-import { History } from '../history/history.js';
+import { History, ofKind } from '../history/history.js';
 import type { RunRecord, WallTime } from '../report/types.js';
 import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
@@ -65,6 +67,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   // Marks of the wall-time parts: started, healthy, steps done, converged, stopped.
   const marks: { healthy?: number; steps?: number; converged?: number } = {};
   const alerts = new AlertScrapes(parts.scrapeMetrics);
+  let evaluation: AlertEvaluationEvent | undefined;
   progress.start();
   try {
     cluster = await provider.start({ onProgress: (m) => progress.say(m) });
@@ -97,6 +100,12 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     if (scenario.steps.some((s) => s.kind === 'wait_for' && s.condition === 'etcd-new-cluster')) run.etcdClusterAtStart = await etcdClusterBefore(run);
     // The documented alerts are read against what the healthy cluster exports, before any fault changes it.
     await alerts.take(c);
+    // The run's Prometheus, where the provider runs one, must be evaluating every rule before anything happens.
+    const watch = hasAlertMonitoring(c) ? new PrometheusWatch(c.monitoring) : undefined;
+    if (watch !== undefined) {
+      currentStep = 'waiting for Prometheus to evaluate the documented alerts';
+      await watch.ready();
+    }
     run.workload.start();
     try {
       for (const [i, step] of scenario.steps.entries()) {
@@ -114,6 +123,10 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         await finalRead(run);
         marks.converged = Date.now();
         await alerts.take(c);
+        if (watch !== undefined) {
+          evaluation = await watch.end(startedAt);
+          history.append(evaluation);
+        }
       } finally {
         await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
       }
@@ -131,7 +144,8 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   const endedAt = Date.now();
   const events = history;
   const versions = cluster?.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null };
-  const alertsReport = alerts.report(cluster?.scope, startedAt);
+  const firstFaultAt = ofKind(events, 'fault').find((e) => e.phase === 'inject')?.t;
+  const alertsReport = alerts.report(cluster?.scope, startedAt, { ...(evaluation === undefined ? {} : { evaluation }), ...(firstFaultAt === undefined ? {} : { firstFaultAt }) });
   return {
     runId: cluster?.runId ?? 'not-started',
     scenario,

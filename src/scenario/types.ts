@@ -4,6 +4,7 @@
  * described in ../shared/design/architecture.md; the loader turns it into this.
  */
 import type { Replication, SlaRequirement } from '../sla/types.js';
+import type { AlertRequirement } from '../sla/alert-lines.js';
 import type { Requires } from './requires.js';
 
 export type { Replication };
@@ -101,6 +102,8 @@ export interface Scenario {
   observe: ObserveSpec;
   steps: Step[];
   sla: SlaRequirement[];
+  /** `sla.alerts`: what documented alert rules must do in the run; absent when none is written. */
+  alertSla?: AlertRequirement[];
   /** Component versions the scenario needs (`requires:`); absent when it runs on any. */
   requires?: Requires;
 }

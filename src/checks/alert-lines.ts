@@ -1,0 +1,114 @@
+/**
+ * The alert lines (sla.alerts, and the line every fault-free run is held to)
+ * judged from what the run's Prometheus evaluated (the history's
+ * alert-evaluation event). Without an evaluation that covers what a line
+ * needs, the line is unknown: a rule nobody watched neither fired nor
+ * stayed quiet.
+ */
+import { loadDocumentedRules } from '../alerts/report.js';
+import { ofKind, type Events } from '../history/history.js';
+import type { AlertEvaluationEvent } from '../history/events.js';
+import { formatDuration } from '../format.js';
+import { faultsOf } from '../scenario/steps.js';
+import type { Scenario } from '../scenario/types.js';
+import type { AlertRequirement } from '../sla/alert-lines.js';
+
+export interface AlertLineResult {
+  rule: string;
+  threshold: string;
+  /** fires within: ms from the first fault to the first firing after it; never fires: ms from the first step to the first firing; null when it did not fire (or was not seen). */
+  observed_ms: number | null;
+  pass: boolean;
+  status: 'pass' | 'fail' | 'unknown';
+  /** What was seen, or why nothing could be concluded. */
+  note: string;
+  /** The line was not written by the scenario: a fault-free run fires no critical alert. */
+  core?: boolean;
+}
+
+type EvaluatedRule = AlertEvaluationEvent['rules'][number];
+
+/** The documented rules whose `severity` label is critical, in file order. */
+export function criticalRules(): string[] {
+  return loadDocumentedRules().flatMap((f) => ('file' in f ? f.file.rules : [])).filter((r) => r.labels['severity'] === 'critical').map((r) => r.name);
+}
+
+/**
+ * The lines a run is judged on: the scenario's, and, for a scenario without
+ * any fault, "never fires" for every critical rule it did not line itself,
+ * when the run had a Prometheus (an alert-evaluation event): a provider
+ * without one is not held to what it cannot watch.
+ */
+export function alertLinesOf(scenario: Scenario, events: Events, documented: () => readonly string[] = criticalRules): AlertRequirement[] {
+  const own = scenario.alertSla ?? [];
+  const faultFree = !scenario.steps.some((s) => faultsOf(s).length > 0);
+  const evaluation = ofKind(events, 'alert-evaluation').at(-1);
+  if (!faultFree || evaluation === undefined) return own;
+  // The rules the run's Prometheus was given say their severity; a run without one falls back on the files.
+  const critical = evaluation.rules.length > 0 ? evaluation.rules.filter((r) => r.severity === 'critical').map((r) => r.name) : documented();
+  const lined = new Set(own.map((l) => l.rule));
+  return [...own, ...critical.filter((r) => !lined.has(r)).map((rule): AlertRequirement => ({ rule, expect: { kind: 'never-fires' }, threshold: 'never fires', core: true }))];
+}
+
+export function judgeAlertLines(scenario: Scenario, events: Events, documented?: () => readonly string[]): AlertLineResult[] {
+  const lines = alertLinesOf(scenario, events, documented);
+  if (lines.length === 0) return [];
+  const evaluation = ofKind(events, 'alert-evaluation').at(-1);
+  const steps = ofKind(events, 'step');
+  const firstFault = ofKind(events, 'fault').find((f) => f.phase === 'inject')?.t;
+  const span = { from: steps[0]?.t, to: steps.at(-1)?.t };
+  return lines.map((line) => {
+    const base = { rule: line.rule, threshold: line.threshold, ...(line.core === true ? { core: true } : {}) };
+    const verdict = judgeLine(line, evaluation, { firstFault, span });
+    return { ...base, ...verdict, pass: verdict.status === 'pass' };
+  });
+}
+
+type Verdict = { status: AlertLineResult['status']; observed_ms: number | null; note: string };
+const unknown = (note: string): Verdict => ({ status: 'unknown', observed_ms: null, note });
+
+function judgeLine(line: AlertRequirement, e: AlertEvaluationEvent | undefined, at: { firstFault: number | undefined; span: { from: number | undefined; to: number | undefined } }): Verdict {
+  if (e === undefined) return unknown('no Prometheus evaluated the rules in this run (the provider runs none)');
+  if (!e.evaluated) return unknown(e.why ?? 'Prometheus did not evaluate the rules');
+  const rule = e.rules.find((r) => r.name === line.rule);
+  if (rule === undefined) return unknown(`Prometheus was not given ${line.rule}`);
+  if (rule.health !== 'ok') return unknown(`Prometheus's last evaluation of ${line.rule} was not ok (${rule.health}${rule.last_error === undefined ? '' : `: ${rule.last_error}`})`);
+  const firing = rule.intervals.filter((i) => i.state === 'firing');
+  const { from, to } = e;
+  if (from === null || to === null) return unknown('Prometheus was never seen evaluating');
+  const seen = { ...e, from, to };
+  if (line.expect.kind === 'never-fires') return neverFires(rule, firing, seen, at.span);
+  return firesWithin(line.expect.ms, rule, firing, seen, at.firstFault);
+}
+
+const when = (t: number, origin: number, what: string): string => (t >= origin ? `${formatDuration(t - origin)} after ${what}` : `${formatDuration(origin - t)} before ${what}`);
+
+function neverFires(rule: EvaluatedRule, firing: EvaluatedRule['intervals'], e: AlertEvaluationEvent & { from: number; to: number }, span: { from: number | undefined; to: number | undefined }): Verdict {
+  const origin = span.from ?? e.from;
+  if (firing.length > 0) {
+    const list = firing.map((f) => `${when(f.from, origin, 'the first step')}${f.to === null ? ' (still firing at the end)' : ` for ${formatDuration(f.to - f.from)}`}`).join('; ');
+    return { status: 'fail', observed_ms: (firing[0]?.from ?? origin) - origin, note: `${rule.name} fired ${firing.length} time(s): ${list}` };
+  }
+  if (span.from === undefined || span.to === undefined) return unknown('the run recorded no step: nothing to have watched');
+  if (e.from > span.from) return unknown(`Prometheus was evaluating only from ${when(e.from, span.from, 'the first step')}`);
+  if (e.to < span.to) return unknown(`Prometheus's last evaluation was ${formatDuration(span.to - e.to)} before the last step ended`);
+  const pending = rule.intervals.filter((i) => i.state === 'pending').length;
+  return { status: 'pass', observed_ms: null, note: `never fired from before the first step to the end of the run${pending > 0 ? ` (pending ${pending} time(s), never long enough to fire)` : ''}` };
+}
+
+function firesWithin(limitMs: number, rule: EvaluatedRule, firing: EvaluatedRule['intervals'], e: AlertEvaluationEvent & { from: number; to: number }, fault: number | undefined): Verdict {
+  if (fault === undefined) return unknown('no fault was injected: nothing to time the alert from');
+  if (e.from > fault) return unknown(`Prometheus was evaluating only from ${when(e.from, fault, 'the first fault')}`);
+  const already = firing.find((f) => f.from < fault && (f.to === null || f.to > fault));
+  if (already !== undefined) return { status: 'fail', observed_ms: null, note: `${rule.name} was already firing when the first fault was injected (since ${formatDuration(fault - already.from)} before it): its firing is not the fault's` };
+  const first = firing.find((f) => f.from >= fault);
+  if (first !== undefined) {
+    const ms = first.from - fault;
+    const resolved = first.to === null ? 'still firing at the end' : `resolved ${when(first.to, fault, 'the first fault')}`;
+    return { status: ms <= limitMs ? 'pass' : 'fail', observed_ms: ms, note: `fired ${formatDuration(ms)} after the first fault, ${resolved}` };
+  }
+  if (e.to < fault + limitMs) return unknown(`Prometheus evaluated only ${formatDuration(Math.max(0, e.to - fault))} after the first fault, less than ${formatDuration(limitMs)}, and ${rule.name} had not fired`);
+  const pending = rule.intervals.filter((i) => i.state === 'pending' && i.from >= fault);
+  const longest = Math.max(0, ...pending.map((p) => (p.to ?? e.to) - p.from));
+  return { status: 'fail', observed_ms: null, note: `${rule.name} never fired within ${formatDuration(limitMs)} of the first fault${pending.length > 0 ? ` (pending ${pending.length} time(s), at most ${formatDuration(longest)}: its \`for:\` was not reached)` : ' (never even pending)'}` };
+}
