@@ -20,15 +20,15 @@ export interface PrometheusTargets {
   alertmanager?: string;
 }
 
-const seconds = (ms: number): string => `${ms / 1000}s`;
+const duration = (ms: number): string => `${Math.round(ms)}ms`;
 
 export function prometheusConfig(t: PrometheusTargets): string {
   return stringify({
     global: {
-      scrape_interval: seconds(EVALUATION_INTERVAL_MS),
+      scrape_interval: duration(EVALUATION_INTERVAL_MS),
       // Under the interval: a target that does not answer within it is down for that scrape, not late.
-      scrape_timeout: seconds(EVALUATION_INTERVAL_MS * 0.8),
-      evaluation_interval: seconds(EVALUATION_INTERVAL_MS),
+      scrape_timeout: duration(EVALUATION_INTERVAL_MS * 0.8),
+      evaluation_interval: duration(EVALUATION_INTERVAL_MS),
     },
     rule_files: [...t.ruleFiles],
     scrape_configs: [
