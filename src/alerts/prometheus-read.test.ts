@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { evaluating, evaluationEvent, stretches, type ApiReading, type Readings } from './prometheus-read.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const T0 = Date.parse('2026-12-07T10:00:00Z');
+const RULES = [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical' }, { name: 'EtcdUnhealthy', file: 'f', severity: 'critical' }];
+const reading = (o: Partial<ApiReading> = {}, lastEval = T0 + 60_000): ApiReading => ({
+  startTime: iso(T0 - 5000),
+  groups: [{ name: 'g', file: 'f', lastEvaluation: iso(lastEval), rules: RULES.map((r) => ({ name: r.name, health: 'ok' })) }],
+  targets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up' }],
+  alerts: [],
+  ...o,
+});
+const readings = (end: Readings['end'], ready: Readings['ready'] = { at: T0, reading: reading() }): Readings => ({ ready, end, rules: RULES, wallOffsetMs: 0, adapted: [] });
+
+describe('stretches of ALERTS samples', () => {
+  it('one stretch per run of evaluations; closed one interval after its last sample; open when the last evaluation saw it', () => {
+    expect(stretches([1000, 2000, 3000, 10_000, 11_000], 'firing', 11_000)).toEqual([{ state: 'firing', from: 1000, to: 4000 }, { state: 'firing', from: 10_000, to: null }]);
+    expect(stretches([3000, 1000, 2000], 'pending', 20_000)).toEqual([{ state: 'pending', from: 1000, to: 4000 }]);
+    expect(stretches([], 'firing', 1000)).toEqual([]);
+  });
+
+  it('a late evaluation (under 2.5 intervals) does not split a stretch', () => {
+    expect(stretches([1000, 3400], 'firing', null)).toEqual([{ state: 'firing', from: 1000, to: 4400 }]);
+  });
+});
+
+describe('evaluating: ready before the first step', () => {
+  it('needs every rule loaded, every group evaluated once, every target up', () => {
+    expect(evaluating(reading(), ['PostgresNoLeader', 'EtcdUnhealthy'])).toBe(true);
+    expect(evaluating(reading(), ['PostgresNoLeader', 'Other'])).toMatch(/not loaded Other/);
+    expect(evaluating(reading({ groups: [{ name: 'g', file: 'f', lastEvaluation: '0001-01-01T00:00:00Z', rules: [] }] }), [])).toMatch(/not evaluated yet: g/);
+    expect(evaluating(reading({ targets: [{ labels: { instance: 'a:1' }, health: 'unknown' }] }), [])).toMatch(/not scraped yet: a:1 unknown/);
+  });
+});
+
+describe('the evaluation event', () => {
+  it('turns ALERTS samples into each rule\'s pending and firing stretches, on the history clock', () => {
+    const alerts = [
+      { metric: { alertname: 'PostgresNoLeader', alertstate: 'pending' }, values: [10, 11, 12].map((s): [number, string] => [(T0 + s * 1000) / 1000, '1']) },
+      { metric: { alertname: 'PostgresNoLeader', alertstate: 'firing' }, values: [13, 14].map((s): [number, string] => [(T0 + s * 1000) / 1000, '1']) },
+    ];
+    const e = evaluationEvent({ ...readings({ reading: reading({ alerts }) }), wallOffsetMs: 500 }, 1);
+    expect(e).toMatchObject({ evaluated: true, from: T0, to: T0 + 60_000 - 500 });
+    expect(e.rules[0]?.intervals).toEqual([{ state: 'pending', from: T0 + 9500, to: T0 + 12_500 }, { state: 'firing', from: T0 + 12_500, to: T0 + 14_500 }]);
+    expect(e.rules[1]).toMatchObject({ name: 'EtcdUnhealthy', health: 'ok', intervals: [] });
+  });
+
+  it('no readiness before the first step, a restart, an unreadable end, a rule not loaded: not evaluated, with why', () => {
+    expect(evaluationEvent(readings({ reading: reading() }, { at: T0, why: 'timeout' }))).toMatchObject({ evaluated: false, why: expect.stringMatching(/not evaluating every rule before the first step: timeout/) });
+    expect(evaluationEvent({ ...readings({ reading: reading() }), ready: undefined }).evaluated).toBe(false);
+    expect(evaluationEvent(readings({ reading: reading({ startTime: iso(T0 + 30_000) }) }))).toMatchObject({ evaluated: false, why: expect.stringMatching(/restarted during the run/) });
+    expect(evaluationEvent(readings({ why: 'ECONNREFUSED' }))).toMatchObject({ evaluated: false, why: expect.stringMatching(/could not be read at the end of the run: ECONNREFUSED/), rules: [{ health: 'unknown' }, { health: 'unknown' }] });
+    const one = reading({ groups: [{ name: 'g', file: 'f', lastEvaluation: iso(T0), rules: [{ name: 'PostgresNoLeader', health: 'ok' }] }] });
+    expect(evaluationEvent(readings({ reading: one }))).toMatchObject({ evaluated: false, why: 'Prometheus did not load EtcdUnhealthy' });
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertEvaluationEvent, HistoryEvent } from '../history/events.js';
+import { loadScenarioText } from '../scenario/load.js';
+import { analyze } from './analyze.js';
+import { judgeAlertLines } from './alert-lines.js';
+import { verdictOf } from './verdict.js';
+
+const FAULT = 100_000;
+const faulting = (lines: string) => loadScenarioText(`name: a\nsteps:\n  - fault: { action: kill, target: primary }\n  - sleep: 2m\nsla:\n  alerts: { ${lines} }\n`, 'a.yaml');
+const quiet = (lines = '') => loadScenarioText(`name: q\nsteps:\n  - sleep: 2m\n${lines === '' ? '' : `sla:\n  alerts: { ${lines} }\n`}`, 'q.yaml');
+
+type Rule = AlertEvaluationEvent['rules'][number];
+const rule = (name: string, intervals: Rule['intervals'] = [], o: Partial<Rule> = {}): Rule => ({ name, file: 'f', severity: 'critical', health: 'ok', intervals, ...o });
+const evaluation = (rules: Rule[], o: Partial<AlertEvaluationEvent> = {}): AlertEvaluationEvent => ({
+  kind: 'alert-evaluation', t: FAULT + 200_000, evaluated: true, from: FAULT - 10_000, to: FAULT + 190_000, interval_ms: 1000, rules, targets: [], adapted: [], ...o,
+});
+const RULES = () => [rule('PostgresNoLeader'), rule('EtcdUnhealthy'), rule('PostgresInsufficientReplicas', [], { severity: 'warning' })];
+const history = (e?: AlertEvaluationEvent, fault = true): HistoryEvent[] => [
+  { kind: 'step', t: FAULT - 1000, index: 0, step: 'first', phase: 'start' },
+  ...(fault ? [{ kind: 'fault' as const, t: FAULT, phase: 'inject' as const, id: 'f1', action: 'kill', target: 'primary', resolved: ['patroni1'] }] : []),
+  { kind: 'step', t: FAULT + 180_000, index: 1, step: 'last', phase: 'end' },
+  ...(e === undefined ? [] : [e]),
+];
+const firing = (from: number, to: number | null) => ({ state: 'firing' as const, from, to });
+const pending = (from: number, to: number | null) => ({ state: 'pending' as const, from, to });
+const statusOf = (lines: ReturnType<typeof judgeAlertLines>) => lines.map((l) => [l.rule, l.status]);
+
+describe('alert lines: fires within', () => {
+  it('passes on the first firing after the fault within the limit, with the delay observed', () => {
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [pending(FAULT + 1000, FAULT + 61_000), firing(FAULT + 61_000, FAULT + 95_000)])])));
+    expect(l).toMatchObject({ status: 'pass', pass: true, observed_ms: 61_000 });
+    expect(l?.note).toMatch(/^fired 1 min 01 s after the first fault, resolved 1 min 35 s after the first fault$/);
+  });
+
+  it('fails when it fired after the limit', () => {
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 30s"'), history(evaluation([rule('PostgresNoLeader', [firing(FAULT + 61_000, null)])])));
+    expect(l).toMatchObject({ status: 'fail', observed_ms: 61_000 });
+  });
+
+  it('no Prometheus in the run: unknown, never pass', () => {
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(undefined));
+    expect(l).toMatchObject({ status: 'unknown', pass: false });
+    expect(l?.note).toMatch(/no Prometheus/);
+  });
+
+  it('a Prometheus that never evaluated: unknown with its reason', () => {
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation(RULES(), { evaluated: false, why: 'rule groups not evaluated yet: x', from: null, to: null })));
+    expect(l).toMatchObject({ status: 'unknown', note: 'rule groups not evaluated yet: x' });
+  });
+
+  it('a Prometheus that began evaluating after the fault: unknown, even if the rule then fired', () => {
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [firing(FAULT + 20_000, null)])], { from: FAULT + 5000 })));
+    expect(l?.status).toBe('unknown');
+  });
+
+  it('already firing when the fault came: fail, its firing is not the fault\'s', () => {
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [firing(FAULT - 5000, FAULT + 30_000)])])));
+    expect(l).toMatchObject({ status: 'fail' });
+    expect(l?.note).toMatch(/already firing when the first fault was injected/);
+  });
+
+  it('fired before the fault and resolved before it: only a firing after the fault counts', () => {
+    const before = firing(FAULT - 8000, FAULT - 2000);
+    expect(judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [before])])))[0]?.status).toBe('fail');
+    expect(judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [before, firing(FAULT + 10_000, null)])])))[0]).toMatchObject({ status: 'pass', observed_ms: 10_000 });
+  });
+
+  it('fired and resolved twice: judged on the first firing after the fault', () => {
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [firing(FAULT + 70_000, FAULT + 75_000), firing(FAULT + 80_000, FAULT + 85_000)])])));
+    expect(l).toMatchObject({ status: 'pass', observed_ms: 70_000 });
+  });
+
+  it('a rule that cannot fire (never active) fails once Prometheus watched the whole limit, and is unknown before', () => {
+    const e = evaluation([rule('PostgresNoLeader')]);
+    expect(judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(e))[0]).toMatchObject({ status: 'fail', observed_ms: null });
+    expect(judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(e))[0]?.note).toMatch(/never even pending/);
+    const short = evaluation([rule('PostgresNoLeader')], { to: FAULT + 40_000 });
+    expect(judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(short))[0]?.status).toBe('unknown');
+  });
+
+  it('pending but never firing: fail, and says its for: was not reached', () => {
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [pending(FAULT + 1000, FAULT + 15_000)])])));
+    expect(l?.status).toBe('fail');
+    expect(l?.note).toMatch(/pending 1 time\(s\), at most 14.0 s/);
+  });
+
+  it('a rule Prometheus could not evaluate (health err) or did not load: unknown', () => {
+    expect(judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [], { health: 'err', last_error: 'bad' })])))[0]?.status).toBe('unknown');
+    expect(judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([])))[0]?.status).toBe('unknown');
+  });
+
+  it('no fault injected (the fault step never ran): unknown', () => {
+    expect(judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([rule('PostgresNoLeader', [firing(FAULT, null)])]), false))[0]?.status).toBe('unknown');
+  });
+});
+
+describe('alert lines: never fires', () => {
+  it('fired and resolved twice: fail, listing both', () => {
+    const [l] = judgeAlertLines(faulting('EtcdUnhealthy: "never fires"'), history(evaluation([rule('EtcdUnhealthy', [firing(FAULT + 1000, FAULT + 2000), firing(FAULT + 5000, FAULT + 9000)])])));
+    expect(l?.status).toBe('fail');
+    expect(l?.note).toMatch(/fired 2 time\(s\)/);
+  });
+
+  it('passes only when Prometheus watched from before the first step to the last', () => {
+    expect(judgeAlertLines(faulting('EtcdUnhealthy: "never fires"'), history(evaluation([rule('EtcdUnhealthy')])))[0]?.status).toBe('pass');
+    expect(judgeAlertLines(faulting('EtcdUnhealthy: "never fires"'), history(evaluation([rule('EtcdUnhealthy')], { from: FAULT })))[0]?.status).toBe('unknown');
+    expect(judgeAlertLines(faulting('EtcdUnhealthy: "never fires"'), history(evaluation([rule('EtcdUnhealthy')], { to: FAULT + 100_000 })))[0]?.status).toBe('unknown');
+  });
+});
+
+describe('the default: a run without a fault fires no critical alert', () => {
+  it('holds every critical rule to never fires when the run had a Prometheus; warnings are not held', () => {
+    const e = evaluation([rule('PostgresNoLeader', [firing(FAULT + 1000, null)]), rule('EtcdUnhealthy'), rule('PostgresInsufficientReplicas', [firing(FAULT + 1000, null)], { severity: 'warning' })]);
+    const lines = judgeAlertLines(quiet(), history(e, false));
+    expect(statusOf(lines)).toEqual([['PostgresNoLeader', 'fail'], ['EtcdUnhealthy', 'pass']]);
+    expect(lines.every((l) => l.core === true)).toBe(true);
+  });
+
+  it('a Prometheus that did not evaluate: the default lines are unknown, not passed', () => {
+    const lines = judgeAlertLines(quiet(), history(evaluation([], { evaluated: false, why: 'no Prometheus in this run: not installed', from: null, to: null }), false), () => ['PostgresNoLeader']);
+    expect(statusOf(lines)).toEqual([['PostgresNoLeader', 'unknown']]);
+  });
+
+  it('a provider without Prometheus (no evaluation event) is not held to it; a line the scenario wrote stays', () => {
+    expect(judgeAlertLines(quiet(), history(undefined, false))).toEqual([]);
+    expect(statusOf(judgeAlertLines(quiet('EtcdUnhealthy: "never fires"'), history(undefined, false)))).toEqual([['EtcdUnhealthy', 'unknown']]);
+  });
+
+  it('a rule the scenario lines itself is not lined twice', () => {
+    const lines = judgeAlertLines(quiet('PostgresNoLeader: "never fires"'), history(evaluation(RULES()), false));
+    expect(lines.map((l) => [l.rule, l.core ?? false])).toEqual([['PostgresNoLeader', false], ['EtcdUnhealthy', true]]);
+  });
+});
+
+describe('the verdict counts the alert lines', () => {
+  it('a failed line fails the run, an unknown one makes it an error', () => {
+    expect(verdictOf([], [], [{ status: 'fail' }])).toBe('fail');
+    expect(verdictOf([], [], [{ status: 'unknown' }])).toBe('error');
+    expect(verdictOf([], [], [{ status: 'pass' }])).toBe('pass');
+  });
+
+  it('analyze: a critical alert in a fault-free run fails it', () => {
+    const e = evaluation([rule('EtcdUnhealthy', [firing(FAULT + 1000, FAULT + 3000)])]);
+    const a = analyze(quiet(), history(e, false));
+    expect(a.alertSla?.[0]).toMatchObject({ rule: 'EtcdUnhealthy', status: 'fail', core: true });
+    expect(a.verdict).toBe('fail');
+  });
+});
