@@ -1,7 +1,7 @@
 import { describeEntry } from './describe-entry.js';
 import { formatCount, formatDuration, formatMetric, formatOffset, isoTime } from './format.js';
 import { checksTable, samplesSection, slaTable, writesSection } from './markdown-metrics.js';
-import { alertsSection } from './markdown-alerts.js';
+import { alertLinesSection, alertsSection } from './markdown-alerts.js';
 import { phasesSection } from './markdown-phases.js';
 import { stepsSection } from './markdown-steps.js';
 import { code, mdTable } from './md.js';
@@ -34,6 +34,7 @@ export function toMarkdown(run: RunRecord): string {
   sections.push(`## What was done\n\n${stepsSection(scenario.steps, run.events, run.startedAt)}`);
   sections.push(`## What was seen\n\n${seenTable(run)}`);
   sections.push(`## SLA\n\n${slaTable(analysis.sla)}`);
+  if ((analysis.alertSla ?? []).length > 0) sections.push(`## Alert lines\n\n${alertLinesSection(analysis.alertSla ?? [])}`);
   sections.push(`## Failover phases against the documented timeline\n\n${phasesSection(m)}`);
   sections.push(`## Writes\n\n${writesSection(m)}`);
   const samples = samplesSection(m);
