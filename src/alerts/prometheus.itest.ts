@@ -104,14 +104,15 @@ describe('the documented rules on a real Prometheus', () => {
     const healed = now();
     leaderless = false;
     const resolvedAt = await untilState(url, 'PostgresNoLeader', 'inactive', 10_000);
+    // As in a run, the last step ends a while before Prometheus is read (healing, convergence, the final read).
+    const lastStep = now();
     // Alertmanager sends the resolved notification at its next group_interval (1 s).
     await sleep(3000);
-    const lastStep = now();
     const e = await watch.end(startedWall);
 
     expect(e.evaluated, e.why).toBe(true);
     expect(e.from).toBeLessThanOrEqual(firstStep);
-    expect(e.to).toBeGreaterThanOrEqual(lastStep - 2000);
+    expect(e.to).toBeGreaterThanOrEqual(lastStep);
     expect(e.adapted.some((a) => a.includes('read as the run\'s scope "pgchaos"'))).toBe(true);
     const rule = e.rules.find((r) => r.name === 'PostgresNoLeader');
     expect(rule?.health).toBe('ok');
@@ -152,7 +153,11 @@ sla:
       { kind: 'step', t: lastStep, index: 0, step: 'fault kill primary', phase: 'end', type: 'fault' },
       e,
     ];
-    expect(judgeAlertLines(scenario, events).map((l) => [l.rule, l.status])).toEqual([['PostgresNoLeader', 'pass'], ['EtcdUnhealthy', 'pass'], ['PostgresNodeUnhealthy', 'pass']]);
+    expect(judgeAlertLines(scenario, events).map((l) => [l.rule, l.status, l.note])).toEqual([
+      ['PostgresNoLeader', 'pass', expect.stringMatching(/^fired 1 min 0\d s after the first fault, resolved/)],
+      ['EtcdUnhealthy', 'pass', expect.any(String)],
+      ['PostgresNodeUnhealthy', 'pass', expect.any(String)],
+    ]);
     expect(judgeAlertLines(tight, events)[0]).toMatchObject({ rule: 'PostgresNoLeader', status: 'fail' });
   });
 });

@@ -14,6 +14,7 @@ describe('the exact Debian packages a docker cluster runs', () => {
       { container: 'patroni1', packages: ['postgresql-18', 'patroni', 'python3-etcd'] },
       { container: 'etcd1', packages: ['etcd-server', 'etcd-client'] },
       { container: 'haproxy', packages: ['haproxy'] },
+      { container: 'prometheus', packages: ['prometheus', 'prometheus-alertmanager'] },
     ]);
     expect(packageProbes('bookworm')[0]?.packages[0]).toBe('postgresql-15');
   });
