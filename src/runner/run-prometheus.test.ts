@@ -49,7 +49,7 @@ async function fakePrometheus(firing: string | undefined): Promise<string> {
 
 async function run(monitoring: Monitoring) {
   const scenario = loadScenarioText('name: quiet\nobserve: { interval: 20ms }\nsteps:\n  - sleep: 100ms\n', 'quiet.yaml');
-  const fake = new FakeProvider('synchronous', {});
+  const fake = new FakeProvider('synchronous', { failoverAfterMs: 150 });
   const provider = { name: 'fake', start: async () => Object.assign(await fake.start(), { monitoring }) };
   const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-prom-run-'))) - 1] as string;
   return runScenario(scenario, { provider: () => provider, parts: { ...FAKE_PARTS, scrapeMetrics: async (c) => clusterScrape({ patroni: '3.0.2', scope: c.scope }) }, iteration: 1, finalConvergeMs: 500, dir });
