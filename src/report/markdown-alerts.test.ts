@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alertsReport, loadDocumentedRules } from '../alerts/report.js';
 import { clusterScrape } from '../alerts/test-support.js';
 import { alertsSection } from './markdown-alerts.js';
+import type { AlertEvaluationEvent } from '../history/events.js';
 import { toMarkdown } from './markdown.js';
 import { run } from './test-fixture.js';
 
@@ -46,12 +47,12 @@ describe('toMarkdown', () => {
 });
 
 describe('alertsSection: what the run\'s Prometheus evaluated', () => {
-  const evaluation = {
-    kind: 'alert-evaluation' as const, t: 90_000, evaluated: true, from: 1000, to: 89_000, interval_ms: 1000, targets: [{ job: 'patroni', instance: 'a:1', health: 'down', last_error: 'connection refused' }], adapted: ['x: scope adapted'],
-    rules: [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical', health: 'ok', intervals: [{ state: 'pending' as const, from: 11_000, to: 71_000 }, { state: 'firing' as const, from: 71_000, to: 80_000 }] }],
+  const evaluation: AlertEvaluationEvent = {
+    kind: 'alert-evaluation', t: 90_000, evaluated: true, from: 1000, to: 89_000, interval_ms: 1000, targets: [{ job: 'patroni', instance: 'a:1', health: 'down', last_error: 'connection refused' }], adapted: ['x: scope adapted'],
+    rules: [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical', health: 'ok', intervals: [{ state: 'pending', from: 11_000, to: 71_000 }, { state: 'firing', from: 71_000, to: 80_000 }] }],
     notifications: [{ at: 71_500, status: 'firing', alerts: [{ alertname: 'PostgresNoLeader', status: 'firing', severity: 'critical', starts_at: '', ends_at: '' }] }],
   };
-  const withEval = (e: typeof evaluation | undefined) => alertsReport({ files: loadDocumentedRules(), scrapes: [clusterScrape({ patroni: '3.0.2', scope: 'chaos-x', at: 2500 })], scope: 'chaos-x', startedAt: 0, ...(e === undefined ? {} : { evaluation: e }), firstFaultAt: 10_000 });
+  const withEval = (e: AlertEvaluationEvent | undefined) => alertsReport({ files: loadDocumentedRules(), scrapes: [clusterScrape({ patroni: '3.0.2', scope: 'chaos-x', at: 2500 })], scope: 'chaos-x', startedAt: 0, ...(e === undefined ? {} : { evaluation: e }), firstFaultAt: 10_000 });
 
   it('per rule: its pending and firing stretches, when it fired after the fault, the notifications, the targets down', () => {
     const a = withEval(evaluation);
