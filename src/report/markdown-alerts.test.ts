@@ -74,3 +74,16 @@ describe('alertsSection: what the run\'s Prometheus evaluated', () => {
     expect(alertsSection(failed)).toContain('**Not evaluated:** Prometheus restarted during the run');
   });
 });
+
+describe('toMarkdown: alert lines', () => {
+  it('lists each line, and a run failed only by an alert line says which in its headline', () => {
+    const base = run();
+    const alertSla = [{ rule: 'EtcdUnhealthy', threshold: 'never fires', observed_ms: 1000, pass: false, status: 'fail' as const, note: 'EtcdUnhealthy fired 1 time(s)', core: true }];
+    const r = run({ analysis: { ...base.analysis, sla: base.analysis.sla.map((s) => ({ ...s, status: 'pass' as const, pass: true })), checks: [], alertSla, verdict: 'fail' } });
+    const md = toMarkdown(r);
+    expect(md).toContain('**Verdict fail: alert line EtcdUnhealthy "never fires" violated (EtcdUnhealthy fired 1 time(s)).**');
+    expect(md).toContain('## Alert lines\n\n| rule | line | status | observed | what was seen |');
+    expect(md).toContain('| `EtcdUnhealthy` | never fires (every run without a fault) | ❌ fail | 1.0 s | EtcdUnhealthy fired 1 time(s) |');
+    expect(toMarkdown(run())).not.toContain('## Alert lines');
+  });
+});
