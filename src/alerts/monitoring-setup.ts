@@ -6,7 +6,8 @@
  */
 import { errorMessage } from '../errors.js';
 import { alertmanagerConfig, prometheusConfig } from './prom-config.js';
-import { renderRuleFiles } from './prom-rules.js';
+import { adaptScopeText, renderRuleFiles } from './prom-rules.js';
+import { parsePromql } from './promql.js';
 import { loadDocumentedRules } from './report.js';
 import type { MonitoringHandle } from './monitoring.js';
 
@@ -30,7 +31,13 @@ export function monitoringFiles(o: { scope: string; patroni: readonly string[]; 
     prometheusYml: prometheusConfig({ patroni: o.patroni, etcd: o.etcd, ruleFiles: rendered.files.map((f) => `${dir}/${f.name}`), ...(o.alertmanager === undefined ? {} : { alertmanager: o.alertmanager }) }),
     ruleFiles: rendered.files.map(({ name, text }) => ({ name, text })),
     ...(o.webhookUrl === undefined ? {} : { alertmanagerYml: alertmanagerConfig(o.webhookUrl) }),
-    rules: files.flatMap((f) => f.rules.map((r) => ({ name: r.name, file: f.file, severity: r.labels['severity'] ?? null }))),
+    rules: files.flatMap((f) => f.rules.map((r) => ({ name: r.name, file: f.file, severity: r.labels['severity'] ?? null, selectors: selectorsAsLoaded(r.expr, o.scope) }))),
     adapted: [...unread, ...rendered.adapted],
   };
+}
+
+/** The selectors of a rule's expression as Prometheus loads it (scope adapted); none when it does not parse (Prometheus refuses it: health says so). */
+function selectorsAsLoaded(expr: string, scope: string): string[] {
+  const parsed = parsePromql(adaptScopeText(expr, scope).expr);
+  return parsed.ok ? parsed.selectors.map((s) => s.text) : [];
 }

@@ -14,8 +14,8 @@ import type { Notification } from './webhook.js';
 export interface MonitoringHandle {
   /** Prometheus's HTTP API, as the harness reaches it. */
   prometheusUrl: string;
-  /** The documented rules it was given: name, file, severity label. */
-  rules: ReadonlyArray<{ name: string; file: string; severity: string | null }>;
+  /** The documented rules it was given: name, file, severity label, the selectors of the expression as loaded. */
+  rules: ReadonlyArray<{ name: string; file: string; severity: string | null; selectors?: readonly string[] }>;
   /** What was changed from the documents' rules to load them. */
   adapted: readonly string[];
   /** Notifications the harness's receiver got from Alertmanager so far; absent when the run has no Alertmanager. */
@@ -64,7 +64,7 @@ export class PrometheusWatch {
       return { kind: 'alert-evaluation', t: now(), evaluated: false, why: `no Prometheus in this run: ${this.m.missing}`, from: null, to: null, interval_ms: 0, rules: [], targets: [], adapted: [] };
     }
     const m = this.m;
-    const end = await readApi(m.prometheusUrl, sinceWallMs).then((reading) => ({ reading }), (err: unknown) => ({ why: errorMessage(err) }));
+    const end = await readApi(m.prometheusUrl, sinceWallMs, m.rules.flatMap((r) => r.selectors ?? [])).then((reading) => ({ reading }), (err: unknown) => ({ why: errorMessage(err) }));
     const notifications = m.notifications?.();
     return evaluationEvent({
       ...(this.#ready === undefined ? {} : { ready: this.#ready }), end, rules: m.rules, wallOffsetMs: Date.now() - now(), adapted: [...m.adapted],

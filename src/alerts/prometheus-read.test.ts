@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluating, evaluationEvent, stretches, type ApiReading, type Readings } from './prometheus-read.js';
+import { evaluating, evaluationEvent, gaps, stretches, type ApiReading, type Readings } from './prometheus-read.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const T0 = Date.parse('2026-12-07T10:00:00Z');
@@ -53,5 +53,35 @@ describe('the evaluation event', () => {
     expect(evaluationEvent(readings({ why: 'ECONNREFUSED' }))).toMatchObject({ evaluated: false, why: expect.stringMatching(/could not be read at the end of the run: ECONNREFUSED/), rules: [{ health: 'unknown' }, { health: 'unknown' }] });
     const one = reading({ groups: [{ name: 'g', file: 'f', lastEvaluation: iso(T0), rules: [{ name: 'PostgresNoLeader', health: 'ok' }] }] });
     expect(evaluationEvent(readings({ reading: one }))).toMatchObject({ evaluated: false, why: 'Prometheus did not load EtcdUnhealthy' });
+  });
+});
+
+describe('what there was to evaluate: scrapes and the rules\' series', () => {
+  const every = (fromS: number, toS: number, skip: readonly number[] = []): Array<[number, string]> => Array.from({ length: toS - fromS + 1 }, (_, k) => fromS + k).filter((k) => !skip.includes(k)).map((k): [number, string] => [(T0 + k * 1000) / 1000, '1']);
+
+  it('gaps: a stretch without samples longer than 2.5 intervals, the window\'s edges included; one missed sample is none', () => {
+    expect(gaps([1000, 2000, 4000, 5000], 1000, 5000)).toEqual([]);
+    expect(gaps([1000, 2000, 6000], 1000, 6000)).toEqual([{ from: 2000, to: 6000 }]);
+    expect(gaps([5000], 1000, 9000)).toEqual([{ from: 1000, to: 5000 }, { from: 5000, to: 9000 }]);
+    expect(gaps([], 1000, 9000)).toEqual([{ from: 1000, to: 9000 }]);
+  });
+
+  it('per target the stretches without a successful scrape (up 0 is not one), per rule selector and instance the stretches it matched nothing', () => {
+    const up = [{ metric: { job: 'patroni', instance: 'a:1' }, values: every(0, 60).map(([t, v], k): [number, string] => [t, k >= 20 && k < 30 ? '0' : v]) }];
+    const inputs = [
+      { selector: 'patroni_master', series: [{ metric: { instance: 'a:1' }, values: every(0, 60, [20, 21, 22, 23, 24]) }] },
+      { selector: 'patroni_replication_lag', series: [] },
+    ];
+    const rules = [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical', selectors: ['patroni_master'] }, { name: 'EtcdUnhealthy', file: 'f', severity: 'critical', selectors: ['patroni_replication_lag'] }];
+    const e = evaluationEvent({ ...readings({ reading: reading({ up, inputs }) }), rules });
+    expect(e.targets[0]?.down).toEqual([{ from: T0 + 19_000, to: T0 + 30_000 }]);
+    expect(e.rules[0]?.inputs).toEqual([{ selector: 'patroni_master', instances: [{ instance: 'a:1', gaps: [{ from: T0 + 19_000, to: T0 + 25_000 }] }] }]);
+    expect(e.rules[1]?.inputs).toEqual([{ selector: 'patroni_replication_lag', instances: [] }]);
+  });
+
+  it('without the readings (an older Prometheus answer, no selectors): no down, no inputs, so nothing says the series were there', () => {
+    const e = evaluationEvent(readings({ reading: reading() }));
+    expect(e.targets[0]?.down).toBeUndefined();
+    expect(e.rules[0]?.inputs).toBeUndefined();
   });
 });

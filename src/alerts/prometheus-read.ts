@@ -24,6 +24,10 @@ export interface ApiReading {
   groups: ApiGroup[];
   targets: ApiTarget[];
   alerts: AlertSeries[];
+  /** `up`'s raw samples over the same range as ALERTS (absent when not asked). */
+  up?: AlertSeries[];
+  /** Per selector of the rules, `count by (instance)` of it at every evaluation interval over that range (absent when not asked). */
+  inputs?: Array<{ selector: string; series: AlertSeries[] }>;
 }
 
 const TIMEOUT_MS = 5000;
@@ -37,21 +41,45 @@ async function api<T>(base: string, path: string): Promise<T> {
   return body.data;
 }
 
-/** The rule groups, targets and start time; `alertsSinceMs`: also ALERTS' raw samples since then (epoch ms, wall clock). */
-export async function readApi(base: string, alertsSinceMs?: number): Promise<ApiReading> {
+/**
+ * The rule groups, targets and start time; `alertsSinceMs`: also, since then (epoch ms, wall clock), ALERTS' and
+ * `up`'s raw samples and whether each of `selectors` matched series, instance by instance, at every interval.
+ */
+export async function readApi(base: string, alertsSinceMs?: number, selectors: readonly string[] = []): Promise<ApiReading> {
   const [runtime, rules, targets] = await Promise.all([
     api<{ startTime?: string }>(base, '/api/v1/status/runtimeinfo'),
     api<{ groups: ApiGroup[] }>(base, '/api/v1/rules?type=alert'),
     api<{ activeTargets: ApiTarget[] }>(base, '/api/v1/targets?state=active'),
   ]);
-  let alerts: AlertSeries[] = [];
-  if (alertsSinceMs !== undefined) {
-    const at = Date.now() / 1000;
-    const range = Math.max(1, Math.ceil(at - alertsSinceMs / 1000) + 1);
-    const q = await api<{ resultType: string; result: AlertSeries[] }>(base, `/api/v1/query?query=${encodeURIComponent(`ALERTS[${range}s]`)}&time=${at}`);
-    alerts = q.resultType === 'matrix' ? q.result : [];
+  const reading: ApiReading = { startTime: runtime.startTime ?? null, groups: rules.groups, targets: targets.activeTargets, alerts: [] };
+  if (alertsSinceMs === undefined) return reading;
+  const at = Date.now() / 1000;
+  const range = Math.max(1, Math.ceil(at - alertsSinceMs / 1000) + 1);
+  const matrix = async (query: string): Promise<AlertSeries[]> => {
+    const q = await api<{ resultType: string; result: AlertSeries[] }>(base, `/api/v1/query?query=${encodeURIComponent(query)}&time=${at}`);
+    return q.resultType === 'matrix' ? q.result : [];
+  };
+  reading.alerts = await matrix(`ALERTS[${range}s]`);
+  reading.up = await matrix(`up[${range}s]`);
+  // A subquery at the evaluation interval: the instants a rule over the selector had series to evaluate.
+  reading.inputs = await Promise.all([...new Set(selectors)].map(async (selector) => ({ selector, series: await matrix(`(count by (instance) (${selector}))[${range}s:${EVALUATION_INTERVAL_MS}ms]`) })));
+  return reading;
+}
+
+/**
+ * The stretches of [from, to] without any of `timesMs`, where consecutive times
+ * more than 2.5 intervals apart (one late or failed scrape is not a gap) or the
+ * window's edges that far from the nearest time leave one.
+ */
+export function gaps(timesMs: readonly number[], from: number, to: number, intervalMs = EVALUATION_INTERVAL_MS): Array<{ from: number; to: number }> {
+  const inside = [...timesMs].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+  const out: Array<{ from: number; to: number }> = [];
+  let last = from;
+  for (const t of [...inside, to]) {
+    if (t - last > intervalMs * 2.5) out.push({ from: last, to: t });
+    last = t;
   }
-  return { startTime: runtime.startTime ?? null, groups: rules.groups, targets: targets.activeTargets, alerts };
+  return out;
 }
 
 const epochMs = (iso: string | undefined): number | null => {
@@ -105,8 +133,8 @@ export interface Readings {
   ready?: { at: number; reading: ApiReading } | { at: number; why: string };
   /** The reading at the end of the run. */
   end: { reading: ApiReading } | { why: string };
-  /** The documented rules by name: file and severity label. */
-  rules: ReadonlyArray<{ name: string; file: string; severity: string | null }>;
+  /** The documented rules by name: file, severity label and the selectors of the expression Prometheus was given. */
+  rules: ReadonlyArray<{ name: string; file: string; severity: string | null; selectors?: readonly string[] }>;
   /** Epoch ms (wall clock) minus the history clock at the end reading. */
   wallOffsetMs: number;
   notifications?: AlertEvaluationEvent['notifications'];
@@ -119,20 +147,32 @@ export function evaluationEvent(r: Readings, t = now()): AlertEvaluationEvent {
   const base = { kind: 'alert-evaluation' as const, t, interval_ms: EVALUATION_INTERVAL_MS, adapted: r.adapted, ...(r.notifications === undefined ? {} : { notifications: r.notifications }) };
   const unread = (why: string): AlertEvaluationEvent => ({
     ...base, evaluated: false, why, from: null, to: null, targets: [],
-    rules: r.rules.map((x) => ({ ...x, health: 'unknown', intervals: [] })),
+    rules: r.rules.map((x) => ({ name: x.name, file: x.file, severity: x.severity, health: 'unknown', intervals: [] })),
   });
   if ('why' in r.end) return unread(`Prometheus could not be read at the end of the run: ${r.end.why}`);
   const end = r.end.reading;
-  const targets = end.targets.map((x) => ({ job: x.labels?.['job'] ?? '?', instance: x.labels?.['instance'] ?? '?', health: x.health ?? 'unknown', ...(x.lastError ? { last_error: x.lastError } : {}) }));
   const lastEvals = end.groups.map((g) => epochMs(g.lastEvaluation));
   const lastEval = lastEvals.some((x) => x === null) || lastEvals.length === 0 ? null : Math.min(...(lastEvals as number[]));
+  // What was there to evaluate, from readiness to the last evaluation: a rule over series that were not scraped cannot fire.
+  const window = r.ready !== undefined && 'reading' in r.ready && lastEval !== null ? { from: r.ready.at, to: toHistory(lastEval) } : undefined;
+  const times = (s: AlertSeries, only?: string) => s.values.filter(([, v]) => only === undefined || v === only).map(([ts]) => toHistory(ts * 1000));
+  const targets = end.targets.map((x) => {
+    const instance = x.labels?.['instance'] ?? '?';
+    const job = x.labels?.['job'] ?? '?';
+    const up = end.up?.filter((s) => s.metric['instance'] === instance && s.metric['job'] === job).flatMap((s) => times(s, '1'));
+    return { job, instance, health: x.health ?? 'unknown', ...(x.lastError ? { last_error: x.lastError } : {}), ...(up === undefined || window === undefined ? {} : { down: gaps(up, window.from, window.to) }) };
+  });
   const byName = new Map(end.groups.flatMap((g) => g.rules.map((x) => [x.name, x] as const)));
   const rules = r.rules.map((x) => {
     const api = byName.get(x.name);
     const samples = (state: Interval['state']) => end.alerts.filter((s) => s.metric['alertname'] === x.name && s.metric['alertstate'] === state).flatMap((s) => s.values.map(([ts]) => toHistory(ts * 1000)));
     const last = lastEval === null ? null : toHistory(lastEval);
     const intervals = [...stretches(samples('pending'), 'pending', last), ...stretches(samples('firing'), 'firing', last)].sort((a, b) => a.from - b.from);
-    return { ...x, health: api?.health ?? 'not loaded', ...(api?.lastError ? { last_error: api.lastError } : {}), intervals };
+    const read = x.selectors === undefined || end.inputs === undefined || window === undefined ? undefined : x.selectors.map((selector) => {
+      const series = end.inputs?.find((i) => i.selector === selector)?.series ?? [];
+      return { selector, instances: series.map((s) => ({ instance: s.metric['instance'] ?? '?', gaps: gaps(times(s), window.from, window.to) })) };
+    });
+    return { name: x.name, file: x.file, severity: x.severity, health: api?.health ?? 'not loaded', ...(api?.lastError ? { last_error: api.lastError } : {}), intervals, ...(read === undefined ? {} : { inputs: read }) };
   });
   const whyNot = ((): string | undefined => {
     if (r.ready === undefined) return 'Prometheus was never seen evaluating every rule before the first step';

@@ -10,9 +10,12 @@ const faulting = (lines: string) => loadScenarioText(`name: a\nsteps:\n  - fault
 const quiet = (lines = '') => loadScenarioText(`name: q\nsteps:\n  - sleep: 2m\n${lines === '' ? '' : `sla:\n  alerts: { ${lines} }\n`}`, 'q.yaml');
 
 type Rule = AlertEvaluationEvent['rules'][number];
-const rule = (name: string, intervals: Rule['intervals'] = [], o: Partial<Rule> = {}): Rule => ({ name, file: 'f', severity: 'critical', health: 'ok', intervals, ...o });
+/** Its series, matched on one instance all run (what a rule needs to be able to fire). */
+const INPUTS: Rule['inputs'] = [{ selector: 'patroni_master', instances: [{ instance: 'a:1', gaps: [] }] }];
+const rule = (name: string, intervals: Rule['intervals'] = [], o: Partial<Rule> = {}): Rule => ({ name, file: 'f', severity: 'critical', health: 'ok', intervals, inputs: INPUTS, ...o });
+const TARGETS: AlertEvaluationEvent['targets'] = [{ job: 'patroni', instance: 'a:1', health: 'up', down: [] }];
 const evaluation = (rules: Rule[], o: Partial<AlertEvaluationEvent> = {}): AlertEvaluationEvent => ({
-  kind: 'alert-evaluation', t: FAULT + 200_000, evaluated: true, from: FAULT - 10_000, to: FAULT + 190_000, interval_ms: 1000, rules, targets: [], adapted: [], ...o,
+  kind: 'alert-evaluation', t: FAULT + 200_000, evaluated: true, from: FAULT - 10_000, to: FAULT + 190_000, interval_ms: 1000, rules, targets: TARGETS, adapted: [], ...o,
 });
 const RULES = () => [rule('PostgresNoLeader'), rule('EtcdUnhealthy'), rule('PostgresInsufficientReplicas', [], { severity: 'warning' })];
 const history = (e?: AlertEvaluationEvent, fault = true): HistoryEvent[] => [
@@ -108,7 +111,52 @@ describe('alert lines: never fires', () => {
   });
 });
 
+describe('never fires needs the rule\'s series there all along', () => {
+  const never = (r: Rule, o: Partial<AlertEvaluationEvent> = {}) => judgeAlertLines(faulting('EtcdUnhealthy: "never fires"'), history(evaluation([r], o)))[0];
+
+  it('a selector that matched no series all run (nothing exports it): unknown, not a pass', () => {
+    const l = never(rule('EtcdUnhealthy', [], { inputs: [{ selector: 'etcd_server_has_leader', instances: [] }] }));
+    expect(l?.status).toBe('unknown');
+    expect(l?.note).toMatch(/etcd_server_has_leader matched no series all run/);
+  });
+
+  it('an instance whose series vanished during the span (its target down): unknown; a gap before the first step does not count', () => {
+    const gap = (from: number, to: number): Rule['inputs'] => [{ selector: 'etcd_server_has_leader', instances: [{ instance: 'a:1', gaps: [{ from, to }] }] }];
+    expect(never(rule('EtcdUnhealthy', [], { inputs: gap(FAULT + 5000, FAULT + 65_000) }))).toMatchObject({ status: 'unknown', note: expect.stringMatching(/matched no series of a:1 \(6.0 s after the first step for 1 min 00 s\)/) });
+    expect(never(rule('EtcdUnhealthy', [], { inputs: gap(FAULT - 9000, FAULT - 2000) }))?.status).toBe('pass');
+  });
+
+  it('a target without a successful scrape during the span (a stalled Prometheus), or scrapes not read: unknown', () => {
+    expect(never(rule('EtcdUnhealthy'), { targets: [{ job: 'patroni', instance: 'a:1', health: 'up', down: [{ from: FAULT + 1000, to: FAULT + 20_000 }] }] })?.note).toMatch(/no successful scrape of patroni a:1/);
+    expect(never(rule('EtcdUnhealthy'), { targets: [{ job: 'patroni', instance: 'a:1', health: 'up' }] })?.status).toBe('unknown');
+    expect(never(rule('EtcdUnhealthy', [], { inputs: undefined }))?.status).toBe('unknown');
+  });
+
+  it('still pending at the end of the run (a for: longer than what was left of it): unknown, not a pass', () => {
+    expect(never(rule('EtcdUnhealthy', [pending(FAULT + 150_000, null)]))).toMatchObject({ status: 'unknown', note: expect.stringMatching(/still pending at the end/) });
+    expect(never(rule('EtcdUnhealthy', [pending(FAULT + 150_000, FAULT + 160_000)]))?.status).toBe('pass');
+  });
+
+  it('a firing over before the first step (the cluster\'s bootstrap) does not fail it; one still firing at the first step does', () => {
+    expect(never(rule('EtcdUnhealthy', [firing(FAULT - 9000, FAULT - 5000)]))?.status).toBe('pass');
+    expect(never(rule('EtcdUnhealthy', [firing(FAULT - 9000, FAULT + 5000)]))?.status).toBe('fail');
+  });
+});
+
+describe('fires within: a condition older than the fault', () => {
+  it('pending since before the fault and firing after it: fail, its firing is not the fault\'s', () => {
+    const r = rule('PostgresNoLeader', [pending(FAULT - 30_000, FAULT + 30_000), firing(FAULT + 30_000, null)]);
+    const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([r])));
+    expect(l).toMatchObject({ status: 'fail', note: expect.stringMatching(/already pending when the first fault was injected/) });
+  });
+});
+
 describe('the default: a run without a fault fires no critical alert', () => {
+  it('a critical rule whose series no target exported all run is not held to it (the alerts report says it can never fire)', () => {
+    const e = evaluation([rule('PostgresNoLeader', [], { inputs: [{ selector: 'patroni_master', instances: [] }] }), rule('EtcdUnhealthy')]);
+    expect(statusOf(judgeAlertLines(quiet(), history(e, false)))).toEqual([['EtcdUnhealthy', 'pass']]);
+  });
+
   it('holds every critical rule to never fires when the run had a Prometheus; warnings are not held', () => {
     const e = evaluation([rule('PostgresNoLeader', [firing(FAULT + 1000, null)]), rule('EtcdUnhealthy'), rule('PostgresInsufficientReplicas', [firing(FAULT + 1000, null)], { severity: 'warning' })]);
     const lines = judgeAlertLines(quiet(), history(e, false));

@@ -45,7 +45,11 @@ export function alertLinesOf(scenario: Scenario, events: Events, documented: () 
   const evaluation = ofKind(events, 'alert-evaluation').at(-1);
   if (!faultFree || evaluation === undefined) return own;
   // The rules the run's Prometheus was given say their severity; a run without one falls back on the files.
-  const critical = evaluation.rules.length > 0 ? evaluation.rules.filter((r) => r.severity === 'critical').map((r) => r.name) : documented();
+  // A rule some selector of which matched no series all run can never fire here: the alerts report names it
+  // (can never fire, with the series), and a fault-free run is not held to what no exporter of its release exports.
+  const critical = evaluation.rules.length > 0
+    ? evaluation.rules.filter((r) => r.severity === 'critical' && !(r.inputs ?? []).some((i) => i.instances.length === 0)).map((r) => r.name)
+    : documented();
   const lined = new Set(own.map((l) => l.rule));
   return [...own, ...critical.filter((r) => !lined.has(r)).map((rule): AlertRequirement => ({ rule, expect: { kind: 'never-fires' }, threshold: 'never fires', core: true }))];
 }
@@ -83,8 +87,10 @@ function judgeLine(line: AlertRequirement, e: AlertEvaluationEvent | undefined, 
 
 const when = (t: number, origin: number, what: string): string => (t >= origin ? `${formatDuration(t - origin)} after ${what}` : `${formatDuration(origin - t)} before ${what}`);
 
-function neverFires(rule: EvaluatedRule, firing: EvaluatedRule['intervals'], e: AlertEvaluationEvent & { from: number; to: number }, span: { from: number | undefined; to: number | undefined }): Verdict {
+function neverFires(rule: EvaluatedRule, allFiring: EvaluatedRule['intervals'], e: AlertEvaluationEvent & { from: number; to: number }, span: { from: number | undefined; to: number | undefined }): Verdict {
   const origin = span.from ?? e.from;
+  // A firing over before the first step is the cluster's bootstrap (ALERTS is read from the run's start), not the run's.
+  const firing = allFiring.filter((f) => span.from === undefined || f.to === null || f.to > span.from);
   if (firing.length > 0) {
     const list = firing.map((f) => `${when(f.from, origin, 'the first step')}${f.to === null ? ' (still firing at the end)' : ` for ${formatDuration(f.to - f.from)}`}`).join('; ');
     return { status: 'fail', observed_ms: (firing[0]?.from ?? origin) - origin, note: `${rule.name} fired ${firing.length} time(s): ${list}` };
@@ -92,6 +98,11 @@ function neverFires(rule: EvaluatedRule, firing: EvaluatedRule['intervals'], e: 
   if (span.from === undefined || span.to === undefined) return unknown('the run recorded no step: nothing to have watched');
   if (e.from > span.from) return unknown(`Prometheus was evaluating only from ${when(e.from, span.from, 'the first step')}`);
   if (e.to < span.to) return unknown(`Prometheus's last evaluation was ${formatDuration(span.to - e.to)} before the last step ended`);
+  const blind = blindSpots(rule, e, { from: span.from, to: span.to });
+  if (blind !== undefined) return unknown(`${rule.name} could not have fired while ${blind}`);
+  // Still pending at the end: its condition held, and only the run's end kept its \`for:\` from elapsing.
+  const open = rule.intervals.find((i) => i.state === 'pending' && i.to === null);
+  if (open !== undefined) return unknown(`${rule.name} was still pending at the end of the run (since ${when(open.from, span.from, 'the first step')}): the run ended before its \`for:\` could elapse`);
   const pending = rule.intervals.filter((i) => i.state === 'pending').length;
   return { status: 'pass', observed_ms: null, note: `never fired from before the first step to the end of the run${pending > 0 ? ` (pending ${pending} time(s), never long enough to fire)` : ''}` };
 }
@@ -102,6 +113,11 @@ function firesWithin(limitMs: number, rule: EvaluatedRule, firing: EvaluatedRule
   const already = firing.find((f) => f.from < fault && (f.to === null || f.to > fault));
   if (already !== undefined) return { status: 'fail', observed_ms: null, note: `${rule.name} was already firing when the first fault was injected (since ${formatDuration(fault - already.from)} before it): its firing is not the fault's` };
   const first = firing.find((f) => f.from >= fault);
+  // Pending since before the fault and firing on from it: its condition held before the fault, so its firing times that, not the fault.
+  const since = first === undefined ? undefined : rule.intervals.find((p) => p.state === 'pending' && p.from < fault && (p.to === null || p.to >= first.from - e.interval_ms * 1.5) && p.from <= first.from);
+  if (first !== undefined && since !== undefined) {
+    return { status: 'fail', observed_ms: null, note: `${rule.name} was already pending when the first fault was injected (since ${formatDuration(fault - since.from)} before it) and fired ${formatDuration(first.from - fault)} after it: its firing is not the fault's` };
+  }
   if (first !== undefined) {
     const ms = first.from - fault;
     const resolved = first.to === null ? 'still firing at the end' : `resolved ${when(first.to, fault, 'the first fault')}`;
@@ -111,4 +127,33 @@ function firesWithin(limitMs: number, rule: EvaluatedRule, firing: EvaluatedRule
   const pending = rule.intervals.filter((i) => i.state === 'pending' && i.from >= fault);
   const longest = Math.max(0, ...pending.map((p) => (p.to ?? e.to) - p.from));
   return { status: 'fail', observed_ms: null, note: `${rule.name} never fired within ${formatDuration(limitMs)} of the first fault${pending.length > 0 ? ` (pending ${pending.length} time(s), at most ${formatDuration(longest)}: its \`for:\` was not reached)` : ' (never even pending)'}` };
+}
+
+const overlaps = (g: { from: number; to: number }, span: { from: number; to: number }): boolean => g.from < span.to && g.to > span.from;
+
+/**
+ * Why the rule could not have fired somewhere in the span, or undefined: a
+ * selector that matched no series, an instance whose series it stopped
+ * matching, or a target of those instances without a successful scrape
+ * (what a stalled Prometheus shows: its series look present through the
+ * lookback, its scrapes do not). Without these readings nothing says the
+ * rule's series were there.
+ */
+function blindSpots(rule: EvaluatedRule, e: AlertEvaluationEvent, span: { from: number; to: number }): string | undefined {
+  const at = (g: { from: number; to: number }) => `${when(g.from, span.from, 'the first step')} for ${formatDuration(g.to - g.from)}`;
+  if (rule.inputs === undefined) return 'the series of its expression were not read';
+  for (const input of rule.inputs) {
+    if (input.instances.length === 0) return `${input.selector} matched no series all run (nothing exported it)`;
+    for (const i of input.instances) {
+      const g = i.gaps.find((d) => overlaps(d, span));
+      if (g !== undefined) return `${input.selector} matched no series of ${i.instance} (${at(g)})`;
+      const targets = e.targets.filter((t) => t.instance === i.instance);
+      if (targets.length === 0 || targets.some((t) => t.down === undefined)) return `the scrapes of ${i.instance} were not read`;
+      for (const t of targets) {
+        const d = (t.down ?? []).find((x) => overlaps(x, span));
+        if (d !== undefined) return `Prometheus had no successful scrape of ${t.job} ${t.instance} (${at(d)})`;
+      }
+    }
+  }
+  return undefined;
 }

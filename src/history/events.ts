@@ -188,9 +188,14 @@ export interface AlertEvaluationEvent {
     last_error?: string;
     /** Each stretch of evaluations that found it pending or firing; `to` the first that no longer did, null if still active at the last. */
     intervals: Array<{ state: 'pending' | 'firing'; from: number; to: number | null }>;
+    /**
+     * Per selector of its expression, the instances whose series it matched from `from` to `to`, each with the
+     * stretches it matched none (a rule cannot fire over series that are not there); absent when not read.
+     */
+    inputs?: Array<{ selector: string; instances: Array<{ instance: string; gaps: Array<{ from: number; to: number }> }> }>;
   }>;
-  /** Every scrape target as Prometheus last saw it. */
-  targets: Array<{ job: string; instance: string; health: string; last_error?: string }>;
+  /** Every scrape target as Prometheus last saw it; `down`: the stretches from `from` to `to` without a successful scrape (absent when not read). */
+  targets: Array<{ job: string; instance: string; health: string; last_error?: string; down?: Array<{ from: number; to: number }> }>;
   /** What the harness's webhook receiver got from Alertmanager, in order; absent when the run had no Alertmanager. */
   notifications?: Array<{ at: number; status: string; alerts: Array<{ alertname: string; status: string; severity: string | null; starts_at: string; ends_at: string }> }>;
   /** What was changed from the documents' rules to load them. */

@@ -18,7 +18,7 @@ import { toReportJson } from '../report/json.js';
 import { loadScenarioText } from '../scenario/load.js';
 import { runScenario } from './run-scenario.js';
 
-const RULES = [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical' }, { name: 'EtcdUnhealthy', file: 'f', severity: 'critical' }, { name: 'PostgresInsufficientReplicas', file: 'f', severity: 'warning' }];
+const RULES = [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical', selectors: ['patroni_master'] }, { name: 'EtcdUnhealthy', file: 'f', severity: 'critical', selectors: ['etcd_server_has_leader'] }, { name: 'PostgresInsufficientReplicas', file: 'f', severity: 'warning', selectors: ['patroni_replica'] }];
 const dirs: string[] = [];
 const servers: Server[] = [];
 afterAll(async () => {
@@ -26,7 +26,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-/** A Prometheus API whose ALERTS holds `firing` for the last 3 s before each query (or nothing). */
+/** A Prometheus API whose ALERTS holds `firing` for the last 3 s before each query (or nothing); target a:1 up and every selector matched on it all along. */
 async function fakePrometheus(firing: string | undefined): Promise<string> {
   const started = new Date().toISOString();
   const server = createServer((req, res) => {
@@ -37,6 +37,11 @@ async function fakePrometheus(firing: string | undefined): Promise<string> {
     if (path === '/api/v1/rules') return ok({ groups: [{ name: 'g', file: 'f', lastEvaluation: new Date().toISOString(), rules: RULES.map((r) => ({ name: r.name, health: 'ok', type: 'alerting' })) }] });
     if (path === '/api/v1/targets') return ok({ activeTargets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up' }] });
     if (path === '/api/v1/query') {
+      const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+      // Every 250 ms since well before the run: the target scraped, the selectors matched, all along.
+      const along = Array.from({ length: 241 }, (_, k): [number, string] => [nowS - (240 - k) / 4, '1']);
+      if (query.startsWith('up[')) return ok({ resultType: 'matrix', result: [{ metric: { job: 'patroni', instance: 'a:1' }, values: along }] });
+      if (query.startsWith('(count by (instance)')) return ok({ resultType: 'matrix', result: [{ metric: { instance: 'a:1' }, values: along }] });
       const values = [2, 1, 0].map((s): [number, string] => [nowS - s, '1']);
       return ok({ resultType: 'matrix', result: firing === undefined ? [] : [{ metric: { alertname: firing, alertstate: 'firing', severity: 'critical' }, values }] });
     }
