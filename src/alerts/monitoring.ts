@@ -22,8 +22,15 @@ export interface MonitoringHandle {
   notifications?(): Notification[];
 }
 
-/** A provider that could not run Prometheus says why (the run's report shows it; alert lines are unknown). */
-export type Monitoring = MonitoringHandle | { missing: string };
+/**
+ * A provider that could not run Prometheus says why (the run's report shows it; alert lines are unknown);
+ * `notInstalled`: the machine has no Prometheus, so the run has none, as a provider without monitoring
+ * (no default alert lines; a line the scenario writes stays unknown).
+ */
+export type Monitoring = MonitoringHandle | { missing: string; notInstalled?: true };
+
+/** Whether the run has a Prometheus to wait for and read (or one that should have been there). */
+export const runsPrometheus = (m: Monitoring): boolean => !('missing' in m && m.notInstalled === true);
 
 /** How long, before the first step, Prometheus may take to have scraped every target and evaluated every group. */
 export const READY_TIMEOUT_MS = 30_000;

@@ -139,7 +139,7 @@ describe('the documented rules on a real Prometheus', () => {
 steps:
   - fault: { action: kill, target: primary }
 sla:
-  alerts: { PostgresNoLeader: "fires within 90s", EtcdUnhealthy: "never fires", PostgresNodeUnhealthy: "never fires" }
+  alerts: { PostgresNoLeader: "fires within 90s", EtcdUnhealthy: "never fires", PostgresNodeUnhealthy: "never fires", PostgresReplicationLagCritical: "never fires" }
 `, 'prom-itest.yaml');
     const tight = loadScenarioText(`name: prom-itest-tight
 steps:
@@ -157,7 +157,12 @@ sla:
       ['PostgresNoLeader', 'pass', expect.stringMatching(/^fired 1 min 0\d s after the first fault, resolved/)],
       ['EtcdUnhealthy', 'pass', expect.any(String)],
       ['PostgresNodeUnhealthy', 'pass', expect.any(String)],
+      // Patroni exports no patroni_replication_lag: a rule over it cannot fire, so its quiet is no evidence.
+      ['PostgresReplicationLagCritical', 'unknown', expect.stringMatching(/patroni_replication_lag\{scope="pgchaos"\} matched no series all run/)],
     ]);
+    // Every target was scraped, and each selector of the quiet rules matched all three instances, all along.
+    expect(e.targets.map((t) => t.down)).toEqual(Array(6).fill([]));
+    expect(e.rules.find((r) => r.name === 'PostgresNodeUnhealthy')?.inputs?.[0]?.instances.map((i) => i.gaps)).toEqual([[], [], []]);
     expect(judgeAlertLines(tight, events)[0]).toMatchObject({ rule: 'PostgresNoLeader', status: 'fail' });
   });
 });

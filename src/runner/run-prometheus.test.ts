@@ -85,12 +85,22 @@ describe('runScenario with the run\'s Prometheus', () => {
     expect(fired[0]?.state).toBe('firing');
   });
 
-  it('a provider whose Prometheus is missing: the default lines are unknown and the run is an error, not a pass', async () => {
-    const record = await run({ missing: 'prometheus is not installed' });
+  it('a provider whose Prometheus could not be started: the default lines are unknown and the run is an error, not a pass', async () => {
+    const record = await run({ missing: 'Prometheus could not be started: EADDRINUSE' });
     const json = toReportJson(record);
     expect(json.alert_sla.length).toBeGreaterThan(0);
-    expect(json.alert_sla.every((l) => l.status === 'unknown' && /not installed/.test(l.note))).toBe(true);
+    expect(json.alert_sla.every((l) => l.status === 'unknown' && /could not be started/.test(l.note))).toBe(true);
     expect(json.verdict).toBe('error');
+    expect(json.alerts?.evaluated_by).toBeNull();
+    expect(json.alerts?.rules.every((r) => r.fired === null)).toBe(true);
+  }, 60_000);
+
+  it('a machine without Prometheus runs none: a quiet run is not held to the default lines (as before there was one), and says nothing was evaluated', async () => {
+    const record = await run({ missing: 'prometheus is not installed on this machine', notInstalled: true });
+    const json = toReportJson(record);
+    expect(json.alert_sla).toEqual([]);
+    expect(json.verdict).toBe('pass');
+    expect(ofKind(record.events, 'alert-evaluation')).toEqual([]);
     expect(json.alerts?.evaluated_by).toBeNull();
     expect(json.alerts?.rules.every((r) => r.fired === null)).toBe(true);
   }, 60_000);

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlertScrapes } from '../alerts/in-run.js';
-import { PrometheusWatch } from '../alerts/monitoring.js';
+import { PrometheusWatch, runsPrometheus } from '../alerts/monitoring.js';
 import type { AlertEvaluationEvent } from '../history/events.js';
 import { judge } from '../checks/judge.js';
 import { hasAlertMonitoring, type ClusterProvider, type StartedCluster } from '../cluster/types.js';
@@ -101,7 +101,8 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     // The documented alerts are read against what the healthy cluster exports, before any fault changes it.
     await alerts.take(c);
     // The run's Prometheus, where the provider runs one, must be evaluating every rule before anything happens.
-    const watch = hasAlertMonitoring(c) ? new PrometheusWatch(c.monitoring) : undefined;
+    // A machine without Prometheus runs none: the run is not held to alert lines it could never have had.
+    const watch = hasAlertMonitoring(c) && runsPrometheus(c.monitoring) ? new PrometheusWatch(c.monitoring) : undefined;
     if (watch !== undefined) {
       currentStep = 'waiting for Prometheus to evaluate the documented alerts';
       await watch.ready();

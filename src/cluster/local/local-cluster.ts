@@ -93,7 +93,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
     const t = this.topology;
     const m = t.monitoring;
     if (prometheus === undefined) {
-      this.#monitoring = { missing: 'prometheus is not installed on this machine (npm run setup, or apt-get install -y prometheus prometheus-alertmanager)' };
+      this.#monitoring = { missing: 'prometheus is not installed on this machine (npm run setup, or apt-get install -y prometheus prometheus-alertmanager)', notInstalled: true };
       say(`not evaluating the documented alerts: ${this.#monitoring.missing}`);
       return;
     }
