@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { evaluating, evaluationEvent, gaps, stretches, type ApiReading, type Readings } from './prometheus-read.js';
+import { evaluating, evaluationEvent, gaps, readApi, stretches, type ApiReading, type Readings } from './prometheus-read.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const T0 = Date.parse('2026-12-07T10:00:00Z');
@@ -83,5 +85,29 @@ describe('what there was to evaluate: scrapes and the rules\' series', () => {
     const e = evaluationEvent(readings({ reading: reading() }));
     expect(e.targets[0]?.down).toBeUndefined();
     expect(e.rules[0]?.inputs).toBeUndefined();
+  });
+});
+
+describe('readApi at the end of the run', () => {
+  it('a failed read of the scrapes or the series loses only them (never fires is then unknown), not ALERTS', async () => {
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const ok = (data: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data }));
+      if (url.pathname === '/api/v1/status/runtimeinfo') return ok({ startTime: iso(T0) });
+      if (url.pathname === '/api/v1/rules') return ok({ groups: [] });
+      if (url.pathname === '/api/v1/targets') return ok({ activeTargets: [] });
+      const q = url.searchParams.get('query') ?? '';
+      if (q.startsWith('ALERTS[')) return ok({ resultType: 'matrix', result: [{ metric: { alertname: 'X', alertstate: 'firing' }, values: [[T0 / 1000, '1']] }] });
+      return res.writeHead(422).end(JSON.stringify({ status: 'error', error: 'query processing would load too many samples' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await readApi(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, Date.now() - 60_000, ['patroni_master']);
+      expect(r.alerts).toHaveLength(1);
+      expect(r.up).toBeUndefined();
+      expect(r.inputs).toBeUndefined();
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -60,9 +60,19 @@ export async function readApi(base: string, alertsSinceMs?: number, selectors: r
     return q.resultType === 'matrix' ? q.result : [];
   };
   reading.alerts = await matrix(`ALERTS[${range}s]`);
-  reading.up = await matrix(`up[${range}s]`);
-  // A subquery at the evaluation interval: the instants a rule over the selector had series to evaluate.
-  reading.inputs = await Promise.all([...new Set(selectors)].map(async (selector) => ({ selector, series: await matrix(`(count by (instance) (${selector}))[${range}s:${EVALUATION_INTERVAL_MS}ms]`) })));
+  // What only a never-fires line needs: when it cannot be read, those lines say so (unknown), the others stand.
+  // One query at a time: a long run's subqueries on a busy machine must not time each other out.
+  try {
+    reading.up = await matrix(`up[${range}s]`);
+    const inputs: NonNullable<ApiReading['inputs']> = [];
+    for (const selector of new Set(selectors)) {
+      // A subquery at the evaluation interval: the instants a rule over the selector had series to evaluate.
+      inputs.push({ selector, series: await matrix(`(count by (instance) (${selector}))[${range}s:${EVALUATION_INTERVAL_MS}ms]`) });
+    }
+    reading.inputs = inputs;
+  } catch {
+    delete reading.up;
+  }
   return reading;
 }
 
