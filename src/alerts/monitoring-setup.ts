@@ -19,6 +19,8 @@ export interface MonitoringFiles {
   alertmanagerYml?: string;
   rules: MonitoringHandle['rules'];
   adapted: string[];
+  /** Every scrape target, host:port as Prometheus reaches it. */
+  targets: string[];
 }
 
 export function monitoringFiles(o: { scope: string; patroni: readonly string[]; etcd: readonly string[]; rulesDir: string; alertmanager?: string; webhookUrl?: string }): MonitoringFiles {
@@ -33,6 +35,7 @@ export function monitoringFiles(o: { scope: string; patroni: readonly string[]; 
     ...(o.webhookUrl === undefined ? {} : { alertmanagerYml: alertmanagerConfig(o.webhookUrl) }),
     rules: files.flatMap((f) => f.rules.map((r) => ({ name: r.name, file: f.file, severity: r.labels['severity'] ?? null, selectors: selectorsAsLoaded(r.expr, o.scope) }))),
     adapted: [...unread, ...rendered.adapted],
+    targets: [...o.patroni, ...o.etcd],
   };
 }
 

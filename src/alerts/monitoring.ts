@@ -18,6 +18,8 @@ export interface MonitoringHandle {
   rules: ReadonlyArray<{ name: string; file: string; severity: string | null; selectors?: readonly string[] }>;
   /** What was changed from the documents' rules to load them. */
   adapted: readonly string[];
+  /** host:port of every target it was given (Patroni, etcd): each must be scraped before the first step. */
+  targets?: readonly string[];
   /** Notifications the harness's receiver got from Alertmanager so far; absent when the run has no Alertmanager. */
   notifications?(): Notification[];
 }
@@ -50,7 +52,7 @@ export class PrometheusWatch {
     for (;;) {
       try {
         const reading = await readApi(m.prometheusUrl);
-        const ok = evaluating(reading, m.rules.map((r) => r.name));
+        const ok = evaluating(reading, m.rules.map((r) => r.name), m.targets ?? []);
         if (ok === true) {
           this.#ready = { at: now(), reading };
           return;

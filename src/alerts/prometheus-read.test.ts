@@ -34,6 +34,12 @@ describe('evaluating: ready before the first step', () => {
     expect(evaluating(reading({ groups: [{ name: 'g', file: 'f', lastEvaluation: '0001-01-01T00:00:00Z', rules: [] }] }), [])).toMatch(/not evaluated yet: g/);
     expect(evaluating(reading({ targets: [{ labels: { instance: 'a:1' }, health: 'unknown' }] }), [])).toMatch(/not scraped yet: a:1 unknown/);
   });
+
+  it('Prometheus up before its discovery gave the scrape loops any target (seen on 2.42, 270 ms after start): not ready', () => {
+    expect(evaluating(reading({ targets: [] }), [])).toMatch(/no target discovered yet/);
+    expect(evaluating(reading(), [], ['a:1', 'b:2'])).toMatch(/targets not discovered yet: b:2/);
+    expect(evaluating(reading(), [], ['a:1'])).toBe(true);
+  });
 });
 
 describe('the evaluation event', () => {

@@ -99,13 +99,21 @@ const epochMs = (iso: string | undefined): number | null => {
   return Number.isFinite(ms) && ms > 0 ? ms : null;
 };
 
-/** Why the rules are not all being evaluated yet (or true): every group evaluated at least once, every rule healthy or at least run. */
-export function evaluating(r: ApiReading, expectedRules: readonly string[]): true | string {
+/**
+ * Why the rules are not all being evaluated yet (or true): every group evaluated at least once, every
+ * expected target discovered and scraped. Prometheus answers before its service discovery has handed
+ * the scrape loops any target: an empty target list is "up" everywhere, and the rules run over nothing.
+ */
+export function evaluating(r: ApiReading, expectedRules: readonly string[], expectedTargets: readonly string[] = []): true | string {
   const seen = r.groups.flatMap((g) => g.rules.map((x) => x.name));
   const missing = expectedRules.filter((n) => !seen.includes(n));
   if (missing.length > 0) return `Prometheus has not loaded ${missing.join(', ')}`;
   const idle = r.groups.filter((g) => epochMs(g.lastEvaluation) === null).map((g) => g.name);
   if (idle.length > 0) return `rule groups not evaluated yet: ${idle.join(', ')}`;
+  if (r.targets.length === 0) return 'no target discovered yet';
+  const instances = r.targets.map((t) => t.labels?.['instance']);
+  const undiscovered = expectedTargets.filter((t) => !instances.includes(t));
+  if (undiscovered.length > 0) return `targets not discovered yet: ${undiscovered.join(', ')}`;
   const down = r.targets.filter((t) => t.health !== 'up').map((t) => `${t.labels?.['instance'] ?? '?'} ${t.health ?? '?'}`);
   if (down.length > 0) return `targets not scraped yet: ${down.join(', ')}`;
   return true;

@@ -91,7 +91,7 @@ describe('the documented rules on a real Prometheus', () => {
     start('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${HOST}:${promPort}`], join(tmpdir(), 'pc-prom-itest-prometheus.log'));
     const url = `http://${HOST}:${promPort}`;
     const startedWall = Date.now();
-    const watch = new PrometheusWatch({ prometheusUrl: url, rules: files.rules, adapted: files.adapted, notifications: () => receiver.notifications() });
+    const watch = new PrometheusWatch({ prometheusUrl: url, rules: files.rules, adapted: files.adapted, targets: files.targets, notifications: () => receiver.notifications() });
 
     await watch.ready(30_000);
     const firstStep = now();

@@ -224,7 +224,7 @@ async function startMonitoring(c: DockerCluster, say: (m: string) => void): Prom
       runDetached(spec(prom, 'prometheus', { PROMETHEUS_CONFIG_B64: b64(files.prometheusYml), ...ruleEnv })),
     ]);
     const r = receiver;
-    c.recordMonitoring({ prometheusUrl: `http://127.0.0.1:${prom.ports[PROMETHEUS_PORT] as number}`, rules: files.rules, adapted: files.adapted, notifications: () => r.notifications() }, r);
+    c.recordMonitoring({ prometheusUrl: `http://127.0.0.1:${prom.ports[PROMETHEUS_PORT] as number}`, rules: files.rules, adapted: files.adapted, targets: files.targets, notifications: () => r.notifications() }, r);
   } catch (err) {
     await receiver?.close().catch(() => undefined);
     c.recordMonitoring({ missing: `Prometheus could not be started: ${errorMessage(err)}` });

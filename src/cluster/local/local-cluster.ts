@@ -122,7 +122,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
       });
       const receiver = this.#receiver;
       this.#monitoring = {
-        prometheusUrl: `http://${HOST}:${m.prometheusPort}`, rules: files.rules, adapted: files.adapted,
+        prometheusUrl: `http://${HOST}:${m.prometheusPort}`, rules: files.rules, adapted: files.adapted, targets: files.targets,
         ...(receiver === undefined ? {} : { notifications: () => receiver.notifications() }),
       };
       say(`starting Prometheus on ${HOST}:${m.prometheusPort}${receiver === undefined ? ' (no Alertmanager: prometheus-alertmanager is not installed)' : `, Alertmanager on ${HOST}:${m.alertmanagerPort}`}`);
