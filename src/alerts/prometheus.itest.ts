@@ -128,8 +128,10 @@ describe('the documented rules on a real Prometheus', () => {
     expect(firing[0]?.to).not.toBeNull();
     expect(Math.abs((firing[0]?.to ?? NaN) - resolvedAt)).toBeLessThan(2500);
     expect((firing[0]?.to ?? NaN) - healed).toBeGreaterThan(0);
-    // Every other rule stayed quiet: the etcd members had a leader, the series of the others do not exist.
-    expect(e.rules.filter((r) => r.name !== 'PostgresNoLeader' && r.intervals.length > 0).map((r) => r.name)).toEqual([]);
+    // Every other rule stayed quiet from the first step: the etcd members had a leader, the series of the others do not exist.
+    // (Before it, Prometheus's first round of scrapes can find one Patroni of three: sum(patroni_replica) < 2 goes pending.)
+    const noisy = e.rules.filter((r) => r.name !== 'PostgresNoLeader' && r.intervals.some((i) => i.to === null || i.to > firstStep));
+    expect(noisy.map((r) => r.name), JSON.stringify(noisy.map((r) => [r.name, r.intervals.map((i) => [i.state, i.from - firstStep, i.to === null ? null : i.to - firstStep])]))).toEqual([]);
     expect(e.rules.every((r) => r.health === 'ok')).toBe(true);
     const sent = (e.notifications ?? []).flatMap((n) => n.alerts.filter((a) => a.alertname === 'PostgresNoLeader').map((a) => ({ status: n.status, at: n.at })));
     expect(sent.map((s) => s.status)).toEqual(['firing', 'resolved']);
