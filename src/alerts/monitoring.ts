@@ -8,7 +8,8 @@ import { errorMessage } from '../errors.js';
 import type { AlertEvaluationEvent } from '../history/events.js';
 import { now } from '../history/clock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { evaluating, evaluationEvent, readApi, type Readings } from './prometheus-read.js';
+import { EVALUATION_INTERVAL_MS } from './prom-config.js';
+import { evaluatedUntil, evaluating, evaluationEvent, readApi, type Readings } from './prometheus-read.js';
 import type { Notification } from './webhook.js';
 
 export interface MonitoringHandle {
@@ -36,6 +37,9 @@ export const runsPrometheus = (m: Monitoring): boolean => !('missing' in m && m.
 
 /** How long, before the first step, Prometheus may take to have scraped every target and evaluated every group. */
 export const READY_TIMEOUT_MS = 30_000;
+
+/** How long, at the end, Prometheus may take to evaluate every group past the judged span: a few intervals. */
+export const END_WAIT_MS = EVALUATION_INTERVAL_MS * 3;
 
 /** Readiness before the first step, the reading at the end, and the history event made of them. Never throws. */
 export class PrometheusWatch {
@@ -67,17 +71,38 @@ export class PrometheusWatch {
     this.#ready = { at: now(), why: `not within ${timeoutMs / 1000} s: ${why}` };
   }
 
-  /** The event for the history; `sinceWallMs`: the run's start (wall clock), from which ALERTS is read. */
-  async end(sinceWallMs: number): Promise<AlertEvaluationEvent> {
+  /**
+   * The event for the history; `sinceWallMs`: the run's start (wall clock), from which ALERTS is read;
+   * `untilMs`: the end of the judged span (history clock), which the reading must cover.
+   */
+  async end(sinceWallMs: number, untilMs?: number, waitMs = END_WAIT_MS): Promise<AlertEvaluationEvent> {
     if ('missing' in this.m) {
       return { kind: 'alert-evaluation', t: now(), evaluated: false, why: `no Prometheus in this run: ${this.m.missing}`, from: null, to: null, interval_ms: 0, rules: [], targets: [], adapted: [] };
     }
     const m = this.m;
+    // One conversion for the wait and the event: what is waited for is what the lines are judged on.
+    const wallOffsetMs = Date.now() - now();
+    if (untilMs !== undefined) await this.#evaluatedUntil(untilMs + wallOffsetMs, waitMs);
     const end = await readApi(m.prometheusUrl, sinceWallMs, m.rules.flatMap((r) => r.selectors ?? [])).then((reading) => ({ reading }), (err: unknown) => ({ why: errorMessage(err) }));
     const notifications = m.notifications?.();
     return evaluationEvent({
-      ...(this.#ready === undefined ? {} : { ready: this.#ready }), end, rules: m.rules, wallOffsetMs: Date.now() - now(), adapted: [...m.adapted],
+      ...(this.#ready === undefined ? {} : { ready: this.#ready }), end, rules: m.rules, wallOffsetMs, adapted: [...m.adapted],
       ...(notifications === undefined ? {} : { notifications }),
     });
+  }
+
+  /**
+   * Until every rule group was evaluated at or after `untilWallMs`, for at most `waitMs`: a run read right after
+   * its last step would otherwise end a fraction of an interval past Prometheus's last evaluation, and every
+   * never-fires line be unknown. When none comes, the reading goes on: the lines say how far it fell short.
+   */
+  async #evaluatedUntil(untilWallMs: number, waitMs: number): Promise<void> {
+    if ('missing' in this.m) return;
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const groups = await readApi(this.m.prometheusUrl).then((r) => r.groups, () => []);
+      if (evaluatedUntil(groups, untilWallMs) === true || Date.now() >= deadline) return;
+      await sleep(Math.min(EVALUATION_INTERVAL_MS / 4, Math.max(0, deadline - Date.now())));
+    }
   }
 }

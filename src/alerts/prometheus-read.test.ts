@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { evaluating, evaluationEvent, gaps, readApi, stretches, type ApiReading, type Readings } from './prometheus-read.js';
+import { evaluatedUntil, evaluating, evaluationEvent, gaps, readApi, stretches, type ApiReading, type Readings } from './prometheus-read.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const T0 = Date.parse('2026-12-07T10:00:00Z');
@@ -115,5 +115,15 @@ describe('readApi at the end of the run', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('evaluatedUntil: the end reading covers the judged span', () => {
+  const group = (name: string, lastEvaluation: string) => ({ name, file: 'f', lastEvaluation, rules: [] });
+  it('every group evaluated at or after the span\'s end; one behind, one never evaluated, or none loaded: not yet, with which', () => {
+    expect(evaluatedUntil([group('a', iso(T0)), group('b', iso(T0 + 5))], T0)).toBe(true);
+    expect(evaluatedUntil([group('a', iso(T0)), group('b', iso(T0 - 679))], T0)).toBe('rule groups last evaluated before the end of the judged span: b (679 ms before)');
+    expect(evaluatedUntil([group('a', '0001-01-01T00:00:00Z')], T0)).toMatch(/a \(never evaluated\)/);
+    expect(evaluatedUntil([], T0)).toBe('no rule group loaded');
   });
 });

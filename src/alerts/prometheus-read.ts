@@ -99,6 +99,25 @@ const epochMs = (iso: string | undefined): number | null => {
   return Number.isFinite(ms) && ms > 0 ? ms : null;
 };
 
+/** The oldest of the groups' last evaluations (epoch ms, Prometheus's clock): when every rule was last evaluated; null when a group never was, or there is none. */
+export function lastEvaluationMs(groups: readonly ApiGroup[]): number | null {
+  const each = groups.map((g) => epochMs(g.lastEvaluation));
+  return each.length === 0 || each.some((x) => x === null) ? null : Math.min(...(each as number[]));
+}
+
+/**
+ * Whether every rule group has been evaluated at or after `untilWallMs` (epoch ms, wall clock), or why not:
+ * the end reading must cover the judged span, or a rule's quiet up to its end is not seen.
+ */
+export function evaluatedUntil(groups: readonly ApiGroup[], untilWallMs: number): true | string {
+  const behind = groups.flatMap((g) => {
+    const last = epochMs(g.lastEvaluation);
+    return last !== null && last >= untilWallMs ? [] : [`${g.name} (${last === null ? 'never evaluated' : `${Math.round(untilWallMs - last)} ms before`})`];
+  });
+  if (groups.length === 0) return 'no rule group loaded';
+  return behind.length === 0 ? true : `rule groups last evaluated before the end of the judged span: ${behind.join(', ')}`;
+}
+
 /**
  * Why the rules are not all being evaluated yet (or true): every group evaluated at least once, every
  * expected target discovered and scraped. Prometheus answers before its service discovery has handed
@@ -169,8 +188,7 @@ export function evaluationEvent(r: Readings, t = now()): AlertEvaluationEvent {
   });
   if ('why' in r.end) return unread(`Prometheus could not be read at the end of the run: ${r.end.why}`);
   const end = r.end.reading;
-  const lastEvals = end.groups.map((g) => epochMs(g.lastEvaluation));
-  const lastEval = lastEvals.some((x) => x === null) || lastEvals.length === 0 ? null : Math.min(...(lastEvals as number[]));
+  const lastEval = lastEvaluationMs(end.groups);
   // What was there to evaluate, from readiness to the last evaluation: a rule over series that were not scraped cannot fire.
   const window = r.ready !== undefined && 'reading' in r.ready && lastEval !== null ? { from: r.ready.at, to: toHistory(lastEval) } : undefined;
   const times = (s: AlertSeries, only?: string) => s.values.filter(([, v]) => only === undefined || v === only).map(([ts]) => toHistory(ts * 1000));

@@ -54,13 +54,18 @@ export function alertLinesOf(scenario: Scenario, events: Events, documented: () 
   return [...own, ...critical.filter((r) => !lined.has(r)).map((rule): AlertRequirement => ({ rule, expect: { kind: 'never-fires' }, threshold: 'never fires', core: true }))];
 }
 
+/** What the never-fires lines watch: from the first step's start to the last step's end (history clock); the end reading must reach its end. */
+export function judgedSpan(events: Events): { from: number | undefined; to: number | undefined } {
+  const steps = ofKind(events, 'step');
+  return { from: steps[0]?.t, to: steps.at(-1)?.t };
+}
+
 export function judgeAlertLines(scenario: Scenario, events: Events, documented?: () => readonly string[]): AlertLineResult[] {
   const lines = alertLinesOf(scenario, events, documented);
   if (lines.length === 0) return [];
   const evaluation = ofKind(events, 'alert-evaluation').at(-1);
-  const steps = ofKind(events, 'step');
   const firstFault = ofKind(events, 'fault').find((f) => f.phase === 'inject')?.t;
-  const span = { from: steps[0]?.t, to: steps.at(-1)?.t };
+  const span = judgedSpan(events);
   return lines.map((line) => {
     const base = { rule: line.rule, threshold: line.threshold, ...(line.core === true ? { core: true } : {}) };
     const verdict = judgeLine(line, evaluation, { firstFault, span });

@@ -26,15 +26,18 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-/** A Prometheus API whose ALERTS holds `firing` for the last 3 s before each query (or nothing); target a:1 up and every selector matched on it all along. */
-async function fakePrometheus(firing: string | undefined): Promise<string> {
+/**
+ * A Prometheus API whose ALERTS holds `firing` for the last 3 s before each query (or nothing); target a:1 up and every
+ * selector matched on it all along; its groups last evaluated `behindMs` before each query.
+ */
+async function fakePrometheus(firing: string | undefined, behindMs = 0): Promise<string> {
   const started = new Date().toISOString();
   const server = createServer((req, res) => {
     const ok = (data: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data }));
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const nowS = Date.now() / 1000;
     if (path === '/api/v1/status/runtimeinfo') return ok({ startTime: started });
-    if (path === '/api/v1/rules') return ok({ groups: [{ name: 'g', file: 'f', lastEvaluation: new Date().toISOString(), rules: RULES.map((r) => ({ name: r.name, health: 'ok', type: 'alerting' })) }] });
+    if (path === '/api/v1/rules') return ok({ groups: [{ name: 'g', file: 'f', lastEvaluation: new Date(Date.now() - behindMs).toISOString(), rules: RULES.map((r) => ({ name: r.name, health: 'ok', type: 'alerting' })) }] });
     if (path === '/api/v1/targets') return ok({ activeTargets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up' }] });
     if (path === '/api/v1/query') {
       const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
@@ -73,6 +76,14 @@ describe('runScenario with the run\'s Prometheus', () => {
     expect(json.alerts?.evaluated_by).toBe('prometheus');
     expect(json.alerts?.prometheus?.adapted).toEqual(['scope adapted']);
     expect(json.alerts?.rules.find((r) => r.name === 'EtcdUnhealthy')).toMatchObject({ evaluated_by: 'prometheus', fired: [], first_fired_ms: null, resolved_ms: null, severity: 'critical' });
+  });
+
+  it('read right after the last step, its Prometheus evaluating 1.5 s behind: the runner waits for an evaluation past the last step, and the lines pass', async () => {
+    const record = await run({ prometheusUrl: await fakePrometheus(undefined, 1500), rules: RULES, adapted: [] });
+    const e = ofKind(record.events, 'alert-evaluation')[0];
+    expect(e?.to).toBeGreaterThanOrEqual(ofKind(record.events, 'step').at(-1)?.t ?? Infinity);
+    const json = toReportJson(record);
+    expect(json.alert_sla.map((l) => [l.rule, l.status, l.note])).toEqual([['PostgresNoLeader', 'pass', expect.any(String)], ['EtcdUnhealthy', 'pass', expect.any(String)]]);
   });
 
   it('a critical alert firing in a run without a fault fails it', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AlertScrapes } from '../alerts/in-run.js';
 import { PrometheusWatch, runsPrometheus } from '../alerts/monitoring.js';
 import type { AlertEvaluationEvent } from '../history/events.js';
+import { judgedSpan } from '../checks/alert-lines.js';
 import { judge } from '../checks/judge.js';
 import { hasAlertMonitoring, type ClusterProvider, type StartedCluster } from '../cluster/types.js';
 import type { EtcdClusterIdReading } from '../cluster/identity.js';
@@ -125,7 +126,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         marks.converged = Date.now();
         await alerts.take(c);
         if (watch !== undefined) {
-          evaluation = await watch.end(startedAt);
+          evaluation = await watch.end(startedAt, judgedSpan(history).to);
           history.append(evaluation);
         }
       } finally {
