@@ -7,6 +7,7 @@
 import { errorMessage } from '../errors.js';
 import { alertmanagerConfig, prometheusConfig } from './prom-config.js';
 import { adaptScopeText, renderRuleFiles } from './prom-rules.js';
+import { pooledSelectors } from './pooled.js';
 import { parsePromql } from './promql.js';
 import { loadDocumentedRules } from './report.js';
 import type { MonitoringHandle } from './monitoring.js';
@@ -33,14 +34,17 @@ export function monitoringFiles(o: { scope: string; patroni: readonly string[]; 
     prometheusYml: prometheusConfig({ patroni: o.patroni, etcd: o.etcd, ruleFiles: rendered.files.map((f) => `${dir}/${f.name}`), ...(o.alertmanager === undefined ? {} : { alertmanager: o.alertmanager }) }),
     ruleFiles: rendered.files.map(({ name, text }) => ({ name, text })),
     ...(o.webhookUrl === undefined ? {} : { alertmanagerYml: alertmanagerConfig(o.webhookUrl) }),
-    rules: files.flatMap((f) => f.rules.map((r) => ({ name: r.name, file: f.file, severity: r.labels['severity'] ?? null, selectors: selectorsAsLoaded(r.expr, o.scope) }))),
+    rules: files.flatMap((f) => f.rules.map((r) => ({ name: r.name, file: f.file, severity: r.labels['severity'] ?? null, ...selectorsAsLoaded(r.expr, o.scope) }))),
     adapted: [...unread, ...rendered.adapted],
     targets: [...o.patroni, ...o.etcd],
   };
 }
 
-/** The selectors of a rule's expression as Prometheus loads it (scope adapted); none when it does not parse (Prometheus refuses it: health says so). */
-function selectorsAsLoaded(expr: string, scope: string): string[] {
+/**
+ * The selectors of a rule's expression as Prometheus loads it (scope adapted), and those it aggregates `instance`
+ * away over; none when it does not parse (Prometheus refuses it: health says so).
+ */
+function selectorsAsLoaded(expr: string, scope: string): { selectors: string[]; pooled: string[] } {
   const parsed = parsePromql(adaptScopeText(expr, scope).expr);
-  return parsed.ok ? parsed.selectors.map((s) => s.text) : [];
+  return parsed.ok ? { selectors: parsed.selectors.map((s) => s.text), pooled: pooledSelectors(parsed.expr) } : { selectors: [], pooled: [] };
 }

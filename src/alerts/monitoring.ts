@@ -9,14 +9,14 @@ import type { AlertEvaluationEvent } from '../history/events.js';
 import { now } from '../history/clock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EVALUATION_INTERVAL_MS } from './prom-config.js';
-import { evaluatedUntil, evaluating, evaluationEvent, readApi, type Readings } from './prometheus-read.js';
+import { evaluatedUntil, evaluating, evaluationEvent, readApi, type Readings, type WatchedRule } from './prometheus-read.js';
 import type { Notification } from './webhook.js';
 
 export interface MonitoringHandle {
   /** Prometheus's HTTP API, as the harness reaches it. */
   prometheusUrl: string;
-  /** The documented rules it was given: name, file, severity label, the selectors of the expression as loaded. */
-  rules: ReadonlyArray<{ name: string; file: string; severity: string | null; selectors?: readonly string[] }>;
+  /** The documented rules it was given: name, file, severity label, the selectors of the expression as loaded (and which are pooled). */
+  rules: readonly WatchedRule[];
   /** What was changed from the documents' rules to load them. */
   adapted: readonly string[];
   /** host:port of every target it was given (Patroni, etcd): each must be scraped before the first step. */

@@ -80,10 +80,10 @@ describe('what there was to evaluate: scrapes and the rules\' series', () => {
       { selector: 'patroni_master', series: [{ metric: { instance: 'a:1' }, values: every(0, 60, [20, 21, 22, 23, 24]) }] },
       { selector: 'patroni_replication_lag', series: [] },
     ];
-    const rules = [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical', selectors: ['patroni_master'] }, { name: 'EtcdUnhealthy', file: 'f', severity: 'critical', selectors: ['patroni_replication_lag'] }];
+    const rules = [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical', selectors: ['patroni_master'], pooled: ['patroni_master'] }, { name: 'EtcdUnhealthy', file: 'f', severity: 'critical', selectors: ['patroni_replication_lag'], pooled: [] }];
     const e = evaluationEvent({ ...readings({ reading: reading({ up, inputs }) }), rules });
     expect(e.targets[0]?.down).toEqual([{ from: T0 + 19_000, to: T0 + 30_000 }]);
-    expect(e.rules[0]?.inputs).toEqual([{ selector: 'patroni_master', instances: [{ instance: 'a:1', gaps: [{ from: T0 + 19_000, to: T0 + 25_000 }] }] }]);
+    expect(e.rules[0]?.inputs).toEqual([{ selector: 'patroni_master', pooled: true, instances: [{ instance: 'a:1', gaps: [{ from: T0 + 19_000, to: T0 + 25_000 }] }] }]);
     expect(e.rules[1]?.inputs).toEqual([{ selector: 'patroni_replication_lag', instances: [] }]);
   });
 

@@ -165,13 +165,24 @@ export function stretches(timesMs: readonly number[], state: Interval['state'], 
   return out;
 }
 
+/** A documented rule as the run's Prometheus was given it. */
+export interface WatchedRule {
+  name: string;
+  file: string;
+  severity: string | null;
+  /** The selectors of its expression, as loaded. */
+  selectors?: readonly string[];
+  /** Those of them its expression aggregates `instance` away over (pooled.ts). */
+  pooled?: readonly string[];
+}
+
 export interface Readings {
   /** The reading once every group was evaluating, before the first step; absent when that never came. */
   ready?: { at: number; reading: ApiReading } | { at: number; why: string };
   /** The reading at the end of the run. */
   end: { reading: ApiReading } | { why: string };
   /** The documented rules by name: file, severity label and the selectors of the expression Prometheus was given. */
-  rules: ReadonlyArray<{ name: string; file: string; severity: string | null; selectors?: readonly string[] }>;
+  rules: readonly WatchedRule[];
   /** Epoch ms (wall clock) minus the history clock at the end reading. */
   wallOffsetMs: number;
   notifications?: AlertEvaluationEvent['notifications'];
@@ -206,7 +217,7 @@ export function evaluationEvent(r: Readings, t = now()): AlertEvaluationEvent {
     const intervals = [...stretches(samples('pending'), 'pending', last), ...stretches(samples('firing'), 'firing', last)].sort((a, b) => a.from - b.from);
     const read = x.selectors === undefined || end.inputs === undefined || window === undefined ? undefined : x.selectors.map((selector) => {
       const series = end.inputs?.find((i) => i.selector === selector)?.series ?? [];
-      return { selector, instances: series.map((s) => ({ instance: s.metric['instance'] ?? '?', gaps: gaps(times(s), window.from, window.to) })) };
+      return { selector, ...(x.pooled?.includes(selector) === true ? { pooled: true as const } : {}), instances: series.map((s) => ({ instance: s.metric['instance'] ?? '?', gaps: gaps(times(s), window.from, window.to) })) };
     });
     return { name: x.name, file: x.file, severity: x.severity, health: api?.health ?? 'not loaded', ...(api?.lastError ? { last_error: api.lastError } : {}), intervals, ...(read === undefined ? {} : { inputs: read }) };
   });

@@ -143,6 +143,34 @@ describe('never fires needs the rule\'s series there all along', () => {
   });
 });
 
+describe('never fires over a pooled selector (its instance aggregated away): one instance at a time suffices', () => {
+  const never = (r: Rule, o: Partial<AlertEvaluationEvent> = {}) => judgeAlertLines(faulting('PostgresNoLeader: "never fires"'), history(evaluation([r], o)))[0];
+  const TWO: AlertEvaluationEvent['targets'] = [{ job: 'patroni', instance: 'a:1', health: 'up', down: [] }, { job: 'patroni', instance: 'b:1', health: 'up', down: [] }];
+  const inputs = (pooled: boolean, a: Array<{ from: number; to: number }>, b: Array<{ from: number; to: number }> = []): Rule['inputs'] => [{ selector: 'patroni_master', ...(pooled ? { pooled: true as const } : {}), instances: [{ instance: 'a:1', gaps: a }, { instance: 'b:1', gaps: b }] }];
+  const killed = [{ from: FAULT, to: FAULT + 60_000 }];
+
+  it('the killed member\'s series vanished, the other\'s were there: pass (sum() ran over it); not pooled it is unknown', () => {
+    expect(never(rule('PostgresNoLeader', [], { inputs: inputs(true, killed) }), { targets: TWO })?.status).toBe('pass');
+    expect(never(rule('PostgresNoLeader', [], { inputs: inputs(false, killed) }), { targets: TWO })?.status).toBe('unknown');
+  });
+
+  it('no instance with its series at some moment (gaps that overlap): unknown, naming when', () => {
+    const l = never(rule('PostgresNoLeader', [], { inputs: inputs(true, killed, [{ from: FAULT + 30_000, to: FAULT + 90_000 }]) }), { targets: TWO });
+    expect(l).toMatchObject({ status: 'unknown', note: expect.stringMatching(/no instance had both series of patroni_master and a successful scrape \(31.0 s after the first step for 30.0 s\)/) });
+  });
+
+  it('one instance\'s series gone while the other\'s target was not scraped: unknown (series through the lookback are no evidence)', () => {
+    const targets = [{ job: 'patroni', instance: 'a:1', health: 'up', down: [] }, { job: 'patroni', instance: 'b:1', health: 'up', down: [{ from: FAULT + 10_000, to: FAULT + 20_000 }] }];
+    expect(never(rule('PostgresNoLeader', [], { inputs: inputs(true, killed) }), { targets })?.status).toBe('unknown');
+    expect(never(rule('PostgresNoLeader', [], { inputs: inputs(true, []) }), { targets })?.status).toBe('pass');
+  });
+
+  it('still: nothing exported, or the scrapes not read: unknown', () => {
+    expect(never(rule('PostgresNoLeader', [], { inputs: [{ selector: 'patroni_master', pooled: true, instances: [] }] }), { targets: TWO })?.status).toBe('unknown');
+    expect(never(rule('PostgresNoLeader', [], { inputs: inputs(true, []) }), { targets: [{ job: 'patroni', instance: 'a:1', health: 'up' }, TWO[1] as AlertEvaluationEvent['targets'][number]] })?.status).toBe('unknown');
+  });
+});
+
 describe('fires within: a condition older than the fault', () => {
   it('pending since before the fault and firing after it: fail, its firing is not the fault\'s', () => {
     const r = rule('PostgresNoLeader', [pending(FAULT - 30_000, FAULT + 30_000), firing(FAULT + 30_000, null)]);

@@ -103,7 +103,7 @@ function neverFires(rule: EvaluatedRule, allFiring: EvaluatedRule['intervals'], 
   if (span.from === undefined || span.to === undefined) return unknown('the run recorded no step: nothing to have watched');
   if (e.from > span.from) return unknown(`Prometheus was evaluating only from ${when(e.from, span.from, 'the first step')}`);
   if (e.to < span.to) return unknown(`Prometheus's last evaluation was ${formatDuration(span.to - e.to)} before the last step ended`);
-  const blind = blindSpots(rule, e, { from: span.from, to: span.to });
+  const blind = blindSpots(rule, e, { from: span.from, to: span.to }, 'the first step');
   if (blind !== undefined) return unknown(`${rule.name} could not have fired while ${blind}`);
   // Still pending at the end: its condition held, and only the run's end kept its \`for:\` from elapsing.
   const open = rule.intervals.find((i) => i.state === 'pending' && i.to === null);
@@ -134,7 +134,24 @@ function firesWithin(limitMs: number, rule: EvaluatedRule, firing: EvaluatedRule
   return { status: 'fail', observed_ms: null, note: `${rule.name} never fired within ${formatDuration(limitMs)} of the first fault${pending.length > 0 ? ` (pending ${pending.length} time(s), at most ${formatDuration(longest)}: its \`for:\` was not reached)` : ' (never even pending)'}` };
 }
 
-const overlaps = (g: { from: number; to: number }, span: { from: number; to: number }): boolean => g.from < span.to && g.to > span.from;
+type Stretch = { from: number; to: number };
+const overlaps = (g: Stretch, span: Stretch): boolean => g.from < span.to && g.to > span.from;
+
+/** The first stretch of `span` that lies in a stretch of every list (each instance blind at once), or undefined. */
+function blindTogether(lists: ReadonlyArray<readonly Stretch[]>, span: Stretch): Stretch | undefined {
+  const edges = [...new Set([span.from, span.to, ...lists.flat().flatMap((g) => [g.from, g.to])])].filter((t) => t >= span.from && t <= span.to).sort((a, b) => a - b);
+  let found: Stretch | undefined;
+  for (const [k, from] of edges.entries()) {
+    const to = edges[k + 1];
+    if (to === undefined) break;
+    const mid = (from + to) / 2;
+    const all = lists.every((l) => l.some((g) => g.from <= mid && g.to >= mid));
+    if (all && found !== undefined && found.to === from) found.to = to;
+    else if (all && found === undefined) found = { from, to };
+    else if (!all && found !== undefined) return found;
+  }
+  return found;
+}
 
 /**
  * Why the rule could not have fired somewhere in the span, or undefined: a
@@ -142,23 +159,28 @@ const overlaps = (g: { from: number; to: number }, span: { from: number; to: num
  * matching, or a target of those instances without a successful scrape
  * (what a stalled Prometheus shows: its series look present through the
  * lookback, its scrapes do not). Without these readings nothing says the
- * rule's series were there.
+ * rule's series were there. A pooled selector (its `instance` aggregated
+ * away) needs only one instance at a time with its series and a scrape.
  */
-function blindSpots(rule: EvaluatedRule, e: AlertEvaluationEvent, span: { from: number; to: number }): string | undefined {
-  const at = (g: { from: number; to: number }) => `${when(g.from, span.from, 'the first step')} for ${formatDuration(g.to - g.from)}`;
+function blindSpots(rule: EvaluatedRule, e: AlertEvaluationEvent, span: Stretch, origin: string): string | undefined {
+  const at = (g: Stretch) => `${when(g.from, span.from, origin)} for ${formatDuration(g.to - g.from)}`;
   if (rule.inputs === undefined) return 'the series of its expression were not read';
   for (const input of rule.inputs) {
     if (input.instances.length === 0) return `${input.selector} matched no series all run (nothing exported it)`;
+    const blind: Stretch[][] = [];
     for (const i of input.instances) {
       const g = i.gaps.find((d) => overlaps(d, span));
-      if (g !== undefined) return `${input.selector} matched no series of ${i.instance} (${at(g)})`;
+      if (g !== undefined && input.pooled !== true) return `${input.selector} matched no series of ${i.instance} (${at(g)})`;
       const targets = e.targets.filter((t) => t.instance === i.instance);
       if (targets.length === 0 || targets.some((t) => t.down === undefined)) return `the scrapes of ${i.instance} were not read`;
       for (const t of targets) {
         const d = (t.down ?? []).find((x) => overlaps(x, span));
-        if (d !== undefined) return `Prometheus had no successful scrape of ${t.job} ${t.instance} (${at(d)})`;
+        if (d !== undefined && input.pooled !== true) return `Prometheus had no successful scrape of ${t.job} ${t.instance} (${at(d)})`;
       }
+      blind.push([...i.gaps, ...targets.flatMap((t) => t.down ?? [])]);
     }
+    const none = input.pooled === true ? blindTogether(blind, span) : undefined;
+    if (none !== undefined) return `no instance had both series of ${input.selector} and a successful scrape (${at(none)})`;
   }
   return undefined;
 }

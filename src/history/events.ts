@@ -191,8 +191,9 @@ export interface AlertEvaluationEvent {
     /**
      * Per selector of its expression, the instances whose series it matched from `from` to `to`, each with the
      * stretches it matched none (a rule cannot fire over series that are not there); absent when not read.
+     * `pooled`: the expression aggregates `instance` away over it, so the series of one instance at a time suffice.
      */
-    inputs?: Array<{ selector: string; instances: Array<{ instance: string; gaps: Array<{ from: number; to: number }> }> }>;
+    inputs?: Array<{ selector: string; pooled?: true; instances: Array<{ instance: string; gaps: Array<{ from: number; to: number }> }> }>;
   }>;
   /** Every scrape target as Prometheus last saw it; `down`: the stretches from `from` to `to` without a successful scrape (absent when not read). */
   targets: Array<{ job: string; instance: string; health: string; last_error?: string; down?: Array<{ from: number; to: number }> }>;
