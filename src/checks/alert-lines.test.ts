@@ -97,6 +97,30 @@ describe('alert lines: fires within', () => {
   });
 });
 
+describe('fires within that did not fire: a failure only where the rule could have fired', () => {
+  const within = (r: Rule, o: Partial<AlertEvaluationEvent> = {}) => judgeAlertLines(faulting('PostgresNodeUnhealthy: "fires within 90s"'), history(evaluation([r], o)))[0];
+  const gap = (from: number, to: number, pooled = false): Rule['inputs'] => [{ selector: 'patroni_postgres_running', ...(pooled ? { pooled: true as const } : {}), instances: [{ instance: 'a:1', gaps: [{ from, to }] }] }];
+
+  it('its series gone within [fault, fault + D] (the killed member\'s): unknown, not a fail; a gap after fault + D does not count', () => {
+    expect(within(rule('PostgresNodeUnhealthy', [], { inputs: gap(FAULT + 1000, FAULT + 40_000) }))).toMatchObject({ status: 'unknown', note: expect.stringMatching(/did not fire within 1 min 30 s of the first fault, but could not have fired while patroni_postgres_running matched no series of a:1 \(1.0 s after the first fault for 39.0 s\)/) });
+    expect(within(rule('PostgresNodeUnhealthy', [], { inputs: gap(FAULT + 95_000, FAULT + 120_000) }))?.status).toBe('fail');
+  });
+
+  it('a target not scraped within the window, or the scrapes or series not read: unknown', () => {
+    expect(within(rule('PostgresNodeUnhealthy'), { targets: [{ job: 'patroni', instance: 'a:1', health: 'up', down: [{ from: FAULT + 5000, to: FAULT + 9000 }] }] })?.status).toBe('unknown');
+    expect(within(rule('PostgresNodeUnhealthy'), { targets: [{ job: 'patroni', instance: 'a:1', health: 'up' }] })?.status).toBe('unknown');
+    expect(within(rule('PostgresNodeUnhealthy', [], { inputs: undefined }))?.status).toBe('unknown');
+  });
+
+  it('a series no target exported all run is no gap: the rule cannot fire on this release, and the line fails saying so', () => {
+    expect(within(rule('PostgresNodeUnhealthy', [], { inputs: [{ selector: 'patroni_master', instances: [] }] }))).toMatchObject({ status: 'fail', note: expect.stringMatching(/patroni_master matched no series all run \(nothing exported it\), so it cannot fire here/) });
+  });
+
+  it('fired within D despite a gap: still a pass (the gap only weakens a failure)', () => {
+    expect(within(rule('PostgresNodeUnhealthy', [firing(FAULT + 61_000, null)], { inputs: gap(FAULT + 1000, FAULT + 40_000) }))?.status).toBe('pass');
+  });
+});
+
 describe('alert lines: never fires', () => {
   it('fired and resolved twice: fail, listing both', () => {
     const [l] = judgeAlertLines(faulting('EtcdUnhealthy: "never fires"'), history(evaluation([rule('EtcdUnhealthy', [firing(FAULT + 1000, FAULT + 2000), firing(FAULT + 5000, FAULT + 9000)])])));

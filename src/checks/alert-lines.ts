@@ -129,6 +129,12 @@ function firesWithin(limitMs: number, rule: EvaluatedRule, firing: EvaluatedRule
     return { status: ms <= limitMs ? 'pass' : 'fail', observed_ms: ms, note: `fired ${formatDuration(ms)} after the first fault, ${resolved}` };
   }
   if (e.to < fault + limitMs) return unknown(`Prometheus evaluated only ${formatDuration(Math.max(0, e.to - fault))} after the first fault, less than ${formatDuration(limitMs)}, and ${rule.name} had not fired`);
+  // Not firing is a failure only where the rule could have fired: its series there, their targets scraped. A series
+  // no target exported all run is no gap: the rule cannot fire on this release, which is the failure to report.
+  const absent = rule.inputs?.find((i) => i.instances.length === 0);
+  const blind = absent === undefined ? blindSpots(rule, e, { from: fault, to: fault + limitMs }, 'the first fault') : undefined;
+  if (blind !== undefined) return unknown(`${rule.name} did not fire within ${formatDuration(limitMs)} of the first fault, but could not have fired while ${blind}`);
+  if (absent !== undefined) return { status: 'fail', observed_ms: null, note: `${rule.name} never fired within ${formatDuration(limitMs)} of the first fault: ${absent.selector} matched no series all run (nothing exported it), so it cannot fire here` };
   const pending = rule.intervals.filter((i) => i.state === 'pending' && i.from >= fault);
   const longest = Math.max(0, ...pending.map((p) => (p.to ?? e.to) - p.from));
   return { status: 'fail', observed_ms: null, note: `${rule.name} never fired within ${formatDuration(limitMs)} of the first fault${pending.length > 0 ? ` (pending ${pending.length} time(s), at most ${formatDuration(longest)}: its \`for:\` was not reached)` : ' (never even pending)'}` };
