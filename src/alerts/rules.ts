@@ -39,18 +39,30 @@ const RULES_DIR = new URL('../../scenarios/alerts/', import.meta.url);
 /** The rule files every run reports on, as the report names them. */
 export const DOCUMENTED_RULE_FILES = ['postgresql-alerts.yml', 'patroni-alerts-002.yml'].map((f) => ({ path: fileURLToPath(new URL(f, RULES_DIR)), label: `scenarios/alerts/${f}` }));
 
-let ruleNames: string[] | undefined;
+let documented: Array<{ name: string; file: string; for?: string }> | undefined;
 
-/** The documented rules' names, for validating alert lines; a file that cannot be read gives none (its error shows in the run's report). */
-export function documentedRuleNames(): string[] {
-  ruleNames ??= DOCUMENTED_RULE_FILES.flatMap(({ path, label }) => {
+/** The documented rules, for validating alert lines: name, file, `for:`; a file that cannot be read gives none (its error shows in the run's report). */
+export function documentedRules(): ReadonlyArray<{ name: string; file: string; for?: string }> {
+  documented ??= DOCUMENTED_RULE_FILES.flatMap(({ path, label }) => {
     try {
-      return loadRuleFile(path, label).rules.map((r) => r.name);
+      return loadRuleFile(path, label).rules.map((r) => ({ name: r.name, file: label, ...(r.for === undefined ? {} : { for: r.for }) }));
     } catch {
       return [];
     }
   });
-  return ruleNames;
+  return documented;
+}
+
+export const documentedRuleNames = (): string[] => documentedRules().map((r) => r.name);
+
+const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const PROM_UNITS_MS = [365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1];
+
+/** Milliseconds of a Prometheus duration ("1m", "1h30m", "500ms"); null when it is not one. */
+export function promDurationMs(text: string): number | null {
+  const m = PROM_DURATION.exec(text.trim());
+  if (m === null || text.trim() === '') return null;
+  return PROM_UNITS_MS.reduce((sum, unit, i) => sum + Number(m[i + 1] ?? 0) * unit, 0);
 }
 
 /** A rule's fields, as Prometheus's rulefmt knows them; anything else it refuses. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { promDurationMs } from '../alerts/rules.js';
 import { loadScenarioText } from './load.js';
 import { issuesOf } from './test-support.js';
 
@@ -31,6 +32,18 @@ describe('sla.alerts', () => {
     expect(issuesOf(() => load(withFault('sla:\n  alerts: { PostgresNoLeader: "fires within soon" }\n'))).join('\n')).toMatch(/expected a duration/);
     expect(issuesOf(() => load(withFault('sla:\n  alerts: { PostgresNoLeader: 90 }\n'))).join('\n')).toMatch(/expected "fires within/);
     expect(issuesOf(() => load(withFault('sla:\n  alerts: {}\n'))).join('\n')).toMatch(/sla\.alerts.*expected a mapping of documented alert rule/s);
+  });
+
+  it('refuses "fires within D" with D not longer than the rule\'s for: (it can only fail), naming the file, the field and what was expected', () => {
+    const lines = issuesOf(() => load(withFault('sla:\n  alerts: { PostgresNoLeader: "fires within 30s" }\n'))).join('\n');
+    expect(lines).toMatch(/s\.yaml.*sla\.alerts\.PostgresNoLeader.*"fires within 30s" cannot pass: PostgresNoLeader \(scenarios\/alerts\/postgresql-alerts\.yml\) fires only once its condition has held for its for: 1m.*expected a duration longer than 1m/s);
+    expect(issuesOf(() => load(withFault('sla:\n  alerts: { PostgresNoLeader: "fires within 1m" }\n'))).join('\n')).toMatch(/cannot pass/);
+    expect(load(withFault('sla:\n  alerts: { PostgresNoLeader: "fires within 61s" }\n')).alertSla).toHaveLength(1);
+    expect(load(withFault('sla:\n  alerts: { PostgresNoLeader: never fires }\n')).alertSla).toHaveLength(1);
+  });
+
+  it('Prometheus durations of for:', () => {
+    expect([promDurationMs('1m'), promDurationMs('1h30m'), promDurationMs('500ms'), promDurationMs('30s'), promDurationMs('1d'), promDurationMs(''), promDurationMs('1.5m')]).toEqual([60_000, 5_400_000, 500, 30_000, 86_400_000, null, null]);
   });
 
   it('refuses "fires within" in a scenario without a fault: there is nothing to time it from', () => {

@@ -10,8 +10,8 @@ import type { Replication } from './types.js';
 import { isRecord } from './data.js';
 import { METRIC_KEYS_HINT, THRESHOLD_HINT, metricFromKey, parseThreshold } from '../sla/threshold.js';
 import { unknownKey, type PathIssue } from './zod-issues.js';
-import { ALERT_LINE_HINT, parseAlertLine, type AlertRequirement } from '../sla/alert-lines.js';
-import { documentedRuleNames } from '../alerts/rules.js';
+import { ALERT_LINE_HINT, parseAlertLine, type AlertExpectation, type AlertRequirement } from '../sla/alert-lines.js';
+import { documentedRules, promDurationMs } from '../alerts/rules.js';
 import { closest } from './suggest.js';
 
 type SlaEntry = { key: string; metric: MetricName } & ({ requirement: SlaRequirement } | { profile: string });
@@ -69,7 +69,8 @@ function readSla(raw: unknown): { draft?: SlaDraft; issues: PathIssue[] } {
 /** `sla.alerts`: documented rule name -> "fires within D" | "never fires". */
 function readAlertLines(raw: unknown): { lines: AlertRequirement[]; issues: PathIssue[] } {
   if (!isRecord(raw) || Object.keys(raw).length === 0) return { lines: [], issues: [{ path: [], message: `expected a mapping of documented alert rule: line, e.g. { PostgresNoLeader: "fires within 90s" }; ${ALERT_LINE_HINT}` }] };
-  const known = documentedRuleNames();
+  const rules = documentedRules();
+  const known = rules.map((r) => r.name);
   const issues: PathIssue[] = [];
   const lines: AlertRequirement[] = [];
   for (const [rule, value] of Object.entries(raw)) {
@@ -80,10 +81,22 @@ function readAlertLines(raw: unknown): { lines: AlertRequirement[]; issues: Path
     }
     if (typeof value !== 'string') { issues.push({ path: [rule], message: ALERT_LINE_HINT }); continue; }
     const expect = parseAlertLine(value);
+    const tooShort = 'error' in expect ? undefined : shorterThanFor(expect, rules.find((r) => r.name === rule), value.trim());
     if ('error' in expect) issues.push({ path: [rule], message: expect.error });
+    else if (tooShort !== undefined) issues.push({ path: [rule], message: tooShort });
     else lines.push({ rule, expect, threshold: value.trim() });
   }
   return { lines, issues };
+}
+
+/**
+ * A rule fires at the first evaluation its condition has held for its `for:`, and the condition cannot hold at the
+ * fault's instant (the first scrape that sees the fault comes after it): a limit not longer than `for:` can only fail.
+ */
+function shorterThanFor(expect: AlertExpectation, rule: { name: string; file: string; for?: string } | undefined, written: string): string | undefined {
+  const forMs = rule?.for === undefined ? null : promDurationMs(rule.for);
+  if (expect.kind !== 'fires-within' || rule === undefined || forMs === null || expect.ms > forMs) return undefined;
+  return `"${written}" cannot pass: ${rule.name} (${rule.file}) fires only once its condition has held for its for: ${rule.for ?? ''}, counted from after the fault; expected a duration longer than ${rule.for ?? ''}`;
 }
 
 type EntryValue = { requirement: SlaRequirement } | { profile: string } | { message: string; path?: string[] };
