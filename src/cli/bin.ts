@@ -4,8 +4,7 @@
  * the program and inspect its commands without running it.
  */
 import { main } from './main.js';
-import { installShutdownHandlers } from './shutdown.js';
+import { exitWhenStopped, installShutdownHandlers } from './shutdown.js';
 
 installShutdownHandlers();
-const code = await main(process.argv.slice(2));
-process.exit(code);
+await exitWhenStopped(await main(process.argv.slice(2)));

@@ -1,5 +1,6 @@
 import { PROVIDERS } from '../cluster/registry.js';
 import type { ProviderEntry, StartedCluster } from '../cluster/types.js';
+import { errorMessage, HarnessError } from '../errors.js';
 import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { Replication } from '../scenario/types.js';
@@ -63,10 +64,23 @@ export async function clusterUp(o: UpOptions): Promise<void> {
   return holdUntilSignal();
 }
 
-/** `cluster down`: each provider stops its runs (asking their owners first) and removes what is left. */
-export async function clusterDown(): Promise<string> {
+/**
+ * `cluster down`: each provider stops its runs (asking their owners first)
+ * and removes what is left; a provider that failed leaves the next one to
+ * its work, and the failure is thrown (exit 3) once all have run.
+ */
+export async function clusterDown(providers: readonly Pick<ProviderEntry, 'down'>[] = [...PROVIDERS.values()]): Promise<string> {
   const lines: string[] = [];
+  let failed: unknown;
   // Docker runs first, as `cluster status` lists them.
-  for (const entry of [...PROVIDERS.values()].reverse()) lines.push(...(await entry.down?.() ?? []));
+  for (const entry of [...providers].reverse()) {
+    try {
+      lines.push(...(await entry.down?.() ?? []));
+    } catch (err) {
+      failed ??= err;
+      lines.push(errorMessage(err));
+    }
+  }
+  if (failed !== undefined) throw new HarnessError('INTERNAL', lines.join('\n'), { cause: failed });
   return lines.length > 0 ? lines.join('\n') : 'no cluster was running';
 }

@@ -36,7 +36,7 @@ describe('patroni-chaos compare', () => {
     await writeRunReport(join(root, 'after'), lossRun('fail', 802));
     expect(await main(['compare', join(root, 'before'), join(root, 'after')])).toBe(1);
     expect(stdout).toMatch(/SLA lost_writes == 0\s+known\s+fail\s+still failing\s+excused before as a known finding, counted after/);
-    expect(stdout).toMatch(/kill-primary\s+pass \(1\)\s+fail \(1\)/);
+    expect(stdout).toMatch(/kill-primary\s+pass \(1 run\)\s+fail \(1 run\)/);
     stdout = '';
     process.exitCode = undefined;
     expect(await main(['compare', join(root, 'before'), join(root, 'after'), '--json'])).toBe(1);

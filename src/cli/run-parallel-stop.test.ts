@@ -41,7 +41,7 @@ vi.mock('../runner/run-scenario.js', async (importOriginal) => {
           // This test's module (fresh for each test), not the one the mock was first made with.
           const { liveClusters } = await import('../cluster/live.js');
           // As both real providers do: registered before anything is made.
-          const early = { stop: async () => undefined };
+          const early = { stop: async () => undefined, sweep: async () => undefined };
           liveClusters.add(early);
           const c = await fake.start();
           liveClusters.delete(early);

@@ -101,7 +101,17 @@ export interface StartedCluster extends AsyncDisposable {
   readonly packages?: Readonly<Record<string, string>>;
   /** Log files of every component, by component name. */
   logFiles(): Record<string, string>;
+  /** Collects the logs, undoes what it can, then ends with sweep(), even when a part before it throws; stopping twice is harmless. */
   stop(): Promise<void>;
+  /**
+   * What stop() ends with, alone: removes what the run made by the
+   * provider's own record of it (docker: every object with the run's label;
+   * local: the processes naming the run folder, and its data), with nothing
+   * before it that could throw or hang (no log collection, no heal). The
+   * stop paths (the runner, Ctrl-C, a crash) run it after a stop that threw
+   * or has not ended. Twice is harmless.
+   */
+  sweep(): Promise<void>;
 }
 
 export interface ClusterProvider {

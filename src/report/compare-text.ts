@@ -4,7 +4,7 @@
  */
 import { textTable } from '../text-table.js';
 import type { ChangeClass, Distribution, StatusCount } from './compare-rule.js';
-import type { Comparison, FindingRow, MetricRow, SideSummary } from './compare.js';
+import type { Comparison, FindingRow, MetricRow, ScenarioSide, SideSummary } from './compare.js';
 import { formatDelta, formatMetric } from './format.js';
 import { code, mdTable } from './md.js';
 
@@ -18,6 +18,15 @@ function statusCell(s: StatusCount | null): string {
   if (s === null) return '—';
   const parts = (['fail', 'known', 'unknown', 'pass'] as const).filter((k) => s[k] > 0).map((k) => (s.runs === 1 ? k : `${k} ${s[k]}`));
   return parts.join(', ');
+}
+
+/** A scenario's verdict on a side and how many of its runs had it themselves: `fail (1 of 3 runs)`, not `fail (3 runs)`. */
+export function verdictCell(s: ScenarioSide): string {
+  if (s.verdict === null) return '—';
+  const runs = `${s.runs} run${s.runs === 1 ? '' : 's'}`;
+  // A line judged over the iterations (a p95) can fail a scenario none of whose runs failed alone.
+  if (s.verdict_runs === 0) return `${s.verdict} (over ${runs}, in none alone)`;
+  return `${s.verdict} (${s.runs === 1 ? runs : `${s.verdict_runs} of ${runs}`})`;
 }
 
 function sideLine(s: SideSummary): string {
@@ -85,7 +94,7 @@ export function comparisonText(c: Comparison): string {
   const indicative = indicativeLine(c);
   const parallel = parallelLine(c);
   const scenarios = textTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
-    s.scenario, s.before.verdict === null ? '—' : `${s.before.verdict} (${s.before.runs})`, s.after.verdict === null ? '—' : `${s.after.verdict} (${s.after.runs})`, s.note ?? '',
+    s.scenario, verdictCell(s.before), verdictCell(s.after), s.note ?? '',
   ]));
   const rows = textTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [r.scenario, r.what, r.before, r.after, r.change, r.cls, r.note]));
   return [...(indicative === null ? [] : [indicative, '']), ...(parallel === null ? [] : [parallel, '']), `before: ${c.before.dir}`, `  ${sideLine(c.before)}`, `after:  ${c.after.dir}`, `  ${sideLine(c.after)}`, '', scenarios, '', rows, '', outcome(c), '', `Rule: ${c.rule}`, ''].join('\n');
@@ -96,10 +105,9 @@ export function comparisonMarkdown(c: Comparison): string {
   const head = c.exit_code === 1 ? '❌ REGRESSION OR FAILING AFTER' : c.exit_code === 3 ? '⚠️ INCOMPLETE, THE BEFORE SIDE COULD NOT BE JUDGED' : '✅ NO REGRESSION, NOTHING FAILING AFTER';
   const indicative = indicativeLine(c);
   const parallel = parallelLine(c);
-  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
   const sides = mdTable(['side', 'folder', 'ran on'], [['before', code(c.before.dir), sideLine(c.before)], ['after', code(c.after.dir), sideLine(c.after)]]);
   const scenarios = mdTable(['scenario', 'before', 'after', 'note'], c.scenarios.map((s) => [
-    s.scenario, s.before.verdict === null ? '—' : `${s.before.verdict} (${runs(s.before.runs)})`, s.after.verdict === null ? '—' : `${s.after.verdict} (${runs(s.after.runs)})`, s.note ?? '',
+    s.scenario, verdictCell(s.before), verdictCell(s.after), s.note ?? '',
   ]));
   const rows = mdTable(['scenario', 'metric', 'before', 'after', 'change', 'class', 'note'], tableRows(c).map((r) => [
     r.scenario, r.what, r.before, r.after, r.change, `${icon[r.cls]} ${r.cls}`.trim(), r.note,

@@ -65,7 +65,7 @@ describe('compareReports', () => {
     await writeRunReport(join(root, 'a'), passingRun(20_000));
     await writeRunReport(join(root, 'b'), run());
     const c = compareReports(join(root, 'a'), join(root, 'b'));
-    expect(c.scenarios).toEqual([{ scenario: 'kill-primary', before: { verdict: 'pass', runs: 1 }, after: { verdict: 'fail', runs: 1 }, indicative: true, note: 'indicative: one run on a side' }]);
+    expect(c.scenarios).toEqual([{ scenario: 'kill-primary', before: { verdict: 'pass', runs: 1, verdict_runs: 1 }, after: { verdict: 'fail', runs: 1, verdict_runs: 1 }, indicative: true, note: 'indicative: one run on a side' }]);
     expect(c.metrics.find((r) => r.metric === 'rto_ms')).toMatchObject({ class: 'regressed', change: 21_230, indicative: true, before: { median: 20_000 }, after: { median: 41_230 } });
     expect(c.metrics.find((r) => r.metric === 'lost_writes')).toMatchObject({ class: 'regressed', change: 2 });
     // Neither side measured the latency during the fault: no row.
@@ -252,6 +252,25 @@ describe('compareReports', () => {
     // The other way round: reproduced after, excused as run excuses it.
     const back = compareReports(await folder('c', [after]), await folder('d', [before]));
     expect(back.findings[0]).toMatchObject({ class: 'same', note: 'a known finding reproduced after, not counted (as in run)' });
+  });
+
+  it('says of a scenario\'s verdict how many of how many runs had it: fail (1 of 3 runs), not fail (3 runs)', async () => {
+    const failing = report({ verdict: 'fail', metrics: { rto_ms: 41_000 }, sla: [{ metric: 'rto_ms', threshold: '< 30s', observed: 41_000, pass: false, status: 'fail' }] });
+    const c = compareReports(await folder('a', [report(), report(), report()]), await folder('b', [report(), failing, report()]));
+    expect(c.scenarios[0]).toMatchObject({ before: { verdict: 'pass', runs: 3, verdict_runs: 3 }, after: { verdict: 'fail', runs: 3, verdict_runs: 1 } });
+    expect(comparisonMarkdown(c)).toContain('| kill-primary | pass (3 of 3 runs) | fail (1 of 3 runs) |');
+    expect(comparisonText(c)).toMatch(/kill-primary\s+pass \(3 of 3 runs\)\s+fail \(1 of 3 runs\)/);
+    // One run a side: nothing to count.
+    const one = compareReports(await folder('c', [report()]), await folder('d', [failing]));
+    expect(comparisonMarkdown(one)).toContain('| kill-primary | pass (1 run) | fail (1 run) |');
+  });
+
+  it('says a scenario failed over its runs and in none alone when only a line over the iterations failed it, not 0 of 3 runs', async () => {
+    const deferred = () => rto(20_000, { sla: [{ metric: 'unavailability_ms', threshold: '<= 5s', stat: 'p95', observed: 4_000, pass: true, status: 'deferred' }] });
+    const over = (status: string) => ({ 'kill-primary': { sla_over_iterations: [{ metric: 'unavailability_ms', threshold: '<= 5s', stat: 'p95', observed: 6_000, pass: status === 'pass', status }] } });
+    const c = compareReports(await folder('a', [deferred(), deferred(), deferred()], over('pass')), await folder('b', [deferred(), deferred(), deferred()], over('fail')));
+    expect(c.scenarios[0]?.after).toEqual({ verdict: 'fail', runs: 3, verdict_runs: 0 });
+    expect(comparisonMarkdown(c)).toContain('| kill-primary | pass (3 of 3 runs) | fail (over 3 runs, in none alone) |');
   });
 
   it('judges a line over the iterations from summary.json, not from its deferred runs', async () => {

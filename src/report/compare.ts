@@ -53,11 +53,20 @@ export interface SideSummary {
   parallel: number;
 }
 
+export interface ScenarioSide {
+  verdict: Verdict | null;
+  runs: number;
+  verdict_runs: number;
+}
+
 export interface ScenarioEntry {
   scenario: string;
-  /** The verdict run gave the scenario on each side: the worst of its runs and of its lines over the iterations (summary.json). */
-  before: { verdict: Verdict | null; runs: number };
-  after: { verdict: Verdict | null; runs: number };
+  /**
+   * The verdict run gave the scenario on each side: the worst of its runs and of its lines over the iterations (summary.json);
+   * `verdict_runs` of its `runs` had that verdict themselves (0 when it came from a line judged over the iterations alone).
+   */
+  before: ScenarioSide;
+  after: ScenarioSide;
   /** A side has a single run: its range is one run, not a distribution. */
   indicative: boolean;
   note?: string;
@@ -135,8 +144,8 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     const judged = { before: judgedVerdict(before, name, ra), after: judgedVerdict(after, name, rb) };
     scenarios.push({
       scenario: name,
-      before: { verdict: judged.before, runs: ra.length },
-      after: { verdict: judged.after, runs: rb.length },
+      before: { verdict: judged.before, runs: ra.length, verdict_runs: ra.filter((r) => r.verdict === judged.before).length },
+      after: { verdict: judged.after, runs: rb.length, verdict_runs: rb.filter((r) => r.verdict === judged.after).length },
       indicative: ra.length > 0 && rb.length > 0 && indicative,
       ...(only === undefined ? {} : { note: only }),
     });

@@ -67,6 +67,9 @@ async function newEtcdCluster(ctx: RunContext): Promise<true | string> {
   if (seen.length === 0) return 'no etcd member to ask';
   const failing = seen.flatMap((s) => (s.error === undefined ? [] : [`${s.name}: ${s.error}`]));
   if (failing.length > 0) return `etcd members not answering: ${failing.join('; ')}`;
+  // An answer without an id says nothing of the cluster: read as "not the old id" it would pass a restart.
+  const noId = seen.filter((s) => s.clusterId === undefined || s.clusterId === '').map((s) => s.name);
+  if (noId.length > 0) return `${noId.join(', ')} gave no cluster id`;
   const ids = [...new Set(seen.map((s) => s.clusterId))];
   if (ids.length > 1) return `etcd members in different clusters: ${seen.map((s) => `${s.name} ${s.clusterId}`).join(', ')}`;
   if (ids[0] !== before.id) {

@@ -334,6 +334,22 @@ sla:
     expect(a.verdict).toBe('fail');
   });
 
+  it('fails an etcd rebuild when the members answer without a cluster id: no id is no new cluster, and the old store came back', async () => {
+    const scenario = loadScenarioText(REBUILD, 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 100, etcdRebuildKeepsCluster: true });
+    let reads = 0;
+    const parts: HarnessParts = {
+      ...FAKE_PARTS,
+      // The read before the first step is whole; the later ones lack the header's cluster_id.
+      etcdClusterIds: async (c) => (await FAKE_PARTS.etcdClusterIds(c)).map((s) => (reads++ < 3 ? s : { name: s.name, ...(s.revision === undefined ? {} : { revision: s.revision }) })),
+    };
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    const record = await runScenario(scenario, { provider: () => provider, parts, iteration: 1, finalConvergeMs: 500, dir });
+    expect(reads).toBeGreaterThan(3);
+    expect(line(record.analysis, 'failed_steps')?.note).toMatch(/wait_for etcd-new-cluster.*etcd1, etcd2, etcd3 gave no cluster id/);
+    expect(record.analysis.verdict).toBe('fail');
+  });
+
   it('fails an exec step whose command never ran (its container paused), even one that expects exit 1', async () => {
     const frozen = DRILL.replace('  - exec: { on: m2, command: "patronictl failover {scope} --candidate {member} --force # leader was {leader}" }',
       '  - fault: { action: stop, target: m2 }\n  - exec: { on: m2, command: "patronictl list; exit 1", expect_exit: 1 }\n  - heal: all')
@@ -377,5 +393,26 @@ describe('runScenario when the leader key is never read', () => {
     const probes = ofKind(record.events, 'probe').length;
     await new Promise((r) => setTimeout(r, 150));
     expect(ofKind(record.events, 'probe')).toHaveLength(probes);
+  });
+});
+
+describe('the end of a run: the cluster is swept even when its stop throws', () => {
+  it('sweeps the run after a stop whose log collection threw, and still reports that error', async () => {
+    const scenario = loadScenarioText(KILL, 'fake.yaml');
+    const fake = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150 });
+    const calls: string[] = [];
+    const provider = {
+      name: 'fake',
+      async start() {
+        const c = await fake.start();
+        const end = c.stop.bind(c);
+        c.stop = async () => { calls.push('stop'); throw new RangeError('Maximum call stack size exceeded'); };
+        c.sweep = async () => { calls.push('sweep'); await end(); };
+        return c;
+      },
+    };
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    await expect(runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir })).rejects.toThrow('Maximum call stack size exceeded');
+    expect(calls).toEqual(['stop', 'sweep']);
   });
 });

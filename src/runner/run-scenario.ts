@@ -6,6 +6,7 @@ import type { AlertEvaluationEvent } from '../history/events.js';
 import { judgedSpan } from '../checks/alert-lines.js';
 import { judge } from '../checks/judge.js';
 import { hasAlertMonitoring, type ClusterProvider, type StartedCluster } from '../cluster/types.js';
+import { stopAndSweep } from '../cluster/live.js';
 import type { EtcdClusterIdReading } from '../cluster/identity.js';
 import { errorMessage, HarnessError } from '../errors.js';
 import { unmet } from '../scenario/requires.js';
@@ -139,9 +140,15 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   } finally {
     progress.stop();
     marks.steps ??= marks.healthy === undefined ? undefined : Date.now();
-    await cluster?.stop();
-    if (cluster) copyLogs(cluster, join(o.dir, 'logs'));
-    await history.close();
+    try {
+      // A stop that throws (collecting logs, say) still ends with the provider's sweep; its error is the run's to report.
+      if (cluster) {
+        await stopAndSweep(cluster);
+        copyLogs(cluster, join(o.dir, 'logs'));
+      }
+    } finally {
+      await history.close();
+    }
   }
   const endedAt = Date.now();
   const events = history;

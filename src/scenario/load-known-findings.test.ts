@@ -144,16 +144,29 @@ describe('the shipped scenarios/known-findings.yaml', () => {
     expect(shipped.map((f) => [f.scenario, f.metric, f.up_to, f.fault ?? ''])).toEqual([
       ['freeze-primary', 'lost_writes', '60000', ''],
       ['freeze-primary', 'max_concurrent_primaries', '2', ''],
+      ['freeze-primary', 'split_brain_ms', '5s', ''],
       ['kill-patroni-on-primary', 'max_concurrent_primaries', '2', ''],
+      ['kill-patroni-on-primary', 'split_brain_ms', '2s', ''],
       ['kill-patroni-on-primary', 'stale_leader_writes', '10', ''],
       ['kill-patroni-on-primary', 'stale_leader_writes', '3', ''],
       ['kill-patroni-on-primary', 'max_concurrent_primaries', '2', ''],
+      ['kill-patroni-on-primary', 'split_brain_ms', '500ms', ''],
       ['switchover', 'unavailability_ms', '6s', ''],
       ['failover', 'unavailability_ms', '6s', ''],
       ['soak', 'lost_writes', '60000', 'stop'],
       ['soak', 'max_concurrent_primaries', '2', 'stop'],
       ['soak', 'split_brain_ms', '5s', 'stop'],
     ]);
+  });
+
+  // max_concurrent_primaries is 2 whether two were writable for 5 ms or for 20 s: a finding excusing it
+  // would excuse a split brain of any length unless the scenario judges its length and a finding bounds that too.
+  it('bounds the length of every split brain a finding excuses: a max_concurrent_primaries finding comes with a split_brain_ms line and finding alike', () => {
+    for (const f of shipped.filter((x) => x.metric === 'max_concurrent_primaries')) {
+      const scenario = scenarios.find((s) => s.name === f.scenario);
+      expect(scenario?.sla.some((l) => l.metric === 'split_brain_ms'), `${f.scenario} judges split_brain_ms`).toBe(true);
+      expect(shipped.filter((x) => x.metric === 'split_brain_ms' && x.scenario === f.scenario && JSON.stringify(x.versions) === JSON.stringify(f.versions) && x.fault === f.fault), `${f.scenario} ${JSON.stringify(f.versions)}`).toHaveLength(1);
+    }
   });
 
   it('keeps every reference whole (a " #" in plain YAML would start a comment)', () => {

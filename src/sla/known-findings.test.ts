@@ -137,7 +137,17 @@ describe('known findings', () => {
     });
   });
 
-  it('ignores the list with strict', () => {
-    expect(applyKnownFindings([line('fail')], 's', versions, [finding({ patroni: '< 3.0.3' })], { strict: true })).toEqual({ sla: [line('fail')], outcomes: [] });
+  it('counts every failure with strict, and names on the line the finding that would have excused it', () => {
+    const strict = applyKnownFindings([line('fail'), line('pass')], 's', versions, [finding({ patroni: '< 3.0.3' })], { strict: true });
+    expect(strict.outcomes).toEqual([]);
+    expect(strict.sla[0]).toMatchObject({ status: 'fail', pass: false, note: 'counted because of --strict; known finding otherwise: why (ref)' });
+    expect(strict.sla[0]?.known).toBeUndefined();
+    expect(strict.sla[1]).toEqual(line('pass'));
+  });
+
+  it('with strict, names no finding where it would not have excused the line (out of range, beyond its bound)', () => {
+    const f = finding({ patroni: '< 3.0.3' });
+    expect(applyKnownFindings([line('fail')], 's', { ...versions, patroni: '4.0.7' }, [f], { strict: true }).sla).toEqual([line('fail')]);
+    expect(applyKnownFindings([{ ...line('fail'), observed: 11 }], 's', versions, [f], { strict: true }).sla).toEqual([{ ...line('fail'), observed: 11 }]);
   });
 });

@@ -122,7 +122,9 @@ function beyond(line: SlaResult, finding: KnownFinding, attribute: Attributor | 
  * bound and, when scoped to a fault, only on a line judged in one run and
  * when `attribute` shows every piece of evidence in that fault's eras; a
  * failure beyond that stays failed, its note naming the finding. `strict`
- * ignores the list (every failure counts). Pure.
+ * counts every failure, and says on a failed line which finding would have
+ * excused it, so the reader of a strict run still sees it is the known
+ * defect (the outcomes stay empty: nothing was excused). Pure.
  */
 export function applyKnownFindings(
   sla: readonly SlaResult[],
@@ -131,10 +133,21 @@ export function applyKnownFindings(
   findings: readonly KnownFinding[],
   o: { strict?: boolean; scenarioFile?: string; attribute?: Attributor } = {},
 ): { sla: SlaResult[]; outcomes: KnownOutcome[] } {
-  if (o.strict === true) return { sla: [...sla], outcomes: [] };
+  const inRangeFor = (line: SlaResult) => findings.filter((f) => f.metric === line.metric && coversScenario(f, scenario, o.scenarioFile) && inRange(f, versions));
+  if (o.strict === true) {
+    return {
+      sla: sla.map((line) => {
+        const covering = line.status === 'fail' ? inRangeFor(line).find((f) => beyond(line, f, o.attribute) === undefined) : undefined;
+        if (covering === undefined) return line;
+        const note = `counted because of --strict; known finding otherwise: ${covering.reason} (${covering.reference})`;
+        return { ...line, note: [line.note, note].filter((n) => n !== undefined && n !== '').join('; ') };
+      }),
+      outcomes: [],
+    };
+  }
   const outcomes: KnownOutcome[] = [];
   const lines = sla.map((line) => {
-    const matching = findings.filter((f) => f.metric === line.metric && coversScenario(f, scenario, o.scenarioFile) && inRange(f, versions));
+    const matching = inRangeFor(line);
     const first = matching[0];
     if (first === undefined || line.status === 'deferred' || line.status === 'unknown') return line;
     const known = (f: KnownFinding, reproduced: boolean) => ({ reason: f.reason, reference: f.reference, reproduced, up_to: f.up_to, ...(f.fault === undefined ? {} : { fault: f.fault }) });

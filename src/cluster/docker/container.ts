@@ -6,7 +6,7 @@
  */
 import { HarnessError } from '../../errors.js';
 import type { Component } from '../types.js';
-import { containerLogs, engine, engineMessage, engineOk, execIn, statusOf, within, type DockerAccess, type DockerResult, type ExecOptions } from './engine.js';
+import { containerLogs, engine, engineMessage, engineOk, execIn, statusOf, TIMED_OUT, within, type DockerAccess, type DockerResult, type ExecOptions } from './engine.js';
 
 export type { DockerAccess } from './engine.js';
 
@@ -130,7 +130,7 @@ export class Container {
       return true;
     }
     const match = component === 'postgres' ? ['-x', 'postgres'] : ['-f', REPLICATION_TITLE];
-    return (await this.exec(['pkill', `-${short}`, ...match], { user: 'root', timeoutMs: 30_000 })).code === 0;
+    return pkillSignalled(this.name, `${component} ${sig}`, await this.exec(['pkill', `-${short}`, ...match], { user: 'root', timeoutMs: 30_000 }));
   }
 
   /** PID of a component: the container's PID 1 on the host for Patroni and etcd, PostgreSQL's inside it. */
@@ -152,6 +152,24 @@ export class Container {
       throw new HarnessError('NOT_FOUND', `container ${this.name}${this.access.host ? ` on ${this.access.host}` : ''}: ${engineMessage(err, this.access)}`, { cause: err });
     }
   }
+}
+
+/**
+ * What a pkill run in a container says: true when it signalled a process,
+ * false when none matched (exit 1) or the container is not running (no
+ * process is left in it). Throws when that is not known: the command never
+ * ran in a paused container (its processes are all still there, frozen),
+ * the daemon refused it or was not reached, its end was lost, it timed out,
+ * or pkill itself failed (2, 3): a caller must not read "nothing to signal"
+ * into a command that looked at nothing (pause-replication's cure would say
+ * nothing is left stopped while the WAL processes stay stopped).
+ */
+export function pkillSignalled(container: string, what: string, r: DockerResult): boolean {
+  if (r.noExit === 'gone') return false;
+  if (r.noExit === undefined && (r.code === 0 || r.code === 1)) return r.code === 0;
+  const why = r.noExit === undefined ? (r.code === TIMED_OUT ? 'it timed out' : `pkill exited ${r.code}`) : r.noExit === 'lost' ? 'its exit code was lost' : r.noExit === 'paused' ? 'the container is paused' : 'the daemon did not run it';
+  const said = r.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0];
+  throw new HarnessError('FAULT_FAILED', `${container}: ${what}: whether any process got it is unknown (${why})${said === undefined ? '' : `: ${said}`}`);
 }
 
 /** Merges two timestamped log streams (`docker logs --timestamps`) into one, in time order (a stable sort keeps each stream's order). */

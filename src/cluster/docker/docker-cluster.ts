@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
 import type { Replication } from '../../sla/types.js';
-import { liveClusters } from '../live.js';
+import { liveClusters, stopInOrder } from '../live.js';
 import type {
   ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, Loss, MemberHandle, ProcessControl, StartedCluster, Versions,
 } from '../types.js';
@@ -355,23 +355,33 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
 
   /** Removes every container, the network and the volumes of the run; stopping twice is harmless. */
   stop(): Promise<void> {
-    this.#stopped ??= (async () => {
+    this.#stopped ??= stopInOrder(`stopping docker run ${this.runId}`, [
       // A `docker run` in flight would create its container after the sweep: let the start give up first.
-      if (this.#starting !== undefined) await Promise.race([this.#starting, new Promise((r) => setTimeout(r, 120_000).unref())]);
-      await this.collectLogs().catch(() => undefined);
-      await this.#receiver?.close().catch(() => undefined);
-      await sweep(this.runId);
-      if (this.runLinks !== undefined && !this.nodes.has(PROXY_NODE)) {
+      async () => { if (this.#starting !== undefined) await Promise.race([this.#starting, new Promise((r) => setTimeout(r, 120_000).unref())]); },
+      () => this.collectLogs().catch(() => undefined),
+      async () => { await this.#receiver?.close().catch(() => undefined); },
+      // Even after a part before it threw (a soak's log collection once overflowed the stack): its error comes after.
+      () => this.sweep(),
+      async () => {
+        if (this.runLinks === undefined || this.nodes.has(PROXY_NODE)) return;
         // A Toxiproxy outside the run outlives it: its links go, and what could not be deleted is said.
         const left = await this.runLinks.proxies.remove();
         if (left.length > 0) process.stderr.write(`patroni-chaos: could not delete proxies ${left.join(', ')} from ${this.runLinks.proxies.apiUrl}\n`);
-      }
-      liveClusters.delete(this);
-      const left = await leftovers(this.runId);
-      const n = left.containers.length + left.networks.length + left.volumes.length;
-      if (n > 0) throw new HarnessError('INTERNAL', `docker run ${this.runId} left ${JSON.stringify(left)} after sweep`);
-    })();
+      },
+      async () => {
+        const left = await leftovers(this.runId);
+        const n = left.containers.length + left.networks.length + left.volumes.length;
+        if (n > 0) throw new HarnessError('INTERNAL', `docker run ${this.runId} left ${JSON.stringify(left)} after sweep`);
+        // Left registered otherwise: a later stop of everything (Ctrl-C, the CLI's exit) sweeps it again.
+        liveClusters.delete(this);
+      },
+    ]);
     return this.#stopped;
+  }
+
+  /** Every object labelled with the run's id, and nothing before it (stop() ends with it). */
+  async sweep(): Promise<void> {
+    await sweep(this.runId);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -7,7 +7,7 @@
 import { errorMessage, HarnessError } from '../../errors.js';
 import { pollUntil } from '../wait/poll.js';
 import type { Component } from '../types.js';
-import { Container } from './container.js';
+import { Container, pkillSignalled } from './container.js';
 import { engine, within } from './engine.js';
 
 /** Patroni's process name: the script exec sets it to (`/usr/bin/patroni`), whoever started it. */
@@ -66,7 +66,7 @@ export class MemberContainer extends Container {
   /** Patroni alone; PostgreSQL's processes as Container signals them. */
   override async signal(component: Component, sig: NodeJS.Signals): Promise<boolean> {
     if (component !== 'patroni') return super.signal(component, sig);
-    return (await this.exec(signalPatroniArgv(sig), { user: 'root', timeoutMs: 30_000 })).code === 0;
+    return pkillSignalled(this.name, `patroni ${sig}`, await this.exec(signalPatroniArgv(sig), { user: 'root', timeoutMs: 30_000 }));
   }
 
   /**

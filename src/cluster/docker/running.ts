@@ -2,6 +2,7 @@
  * The docker runs on this daemon as the CLI sees them through the registry:
  * `cluster status`, `cluster down` and `--version --components`.
  */
+import { downEach } from '../live.js';
 import { stopOwner } from '../stop-owner.js';
 import type { RunningCluster } from '../types.js';
 import { execIn } from './engine.js';
@@ -37,16 +38,14 @@ export async function runningDocker(): Promise<RunningCluster[]> {
   });
 }
 
-/** Asks each live owner to stop its run, then removes what is left by the run label. */
+/** Asks each live owner to stop its run, then removes what is left by the run label; each run even when one before it failed. */
 export async function downDocker(): Promise<string[]> {
-  const lines: string[] = [];
-  for (const r of await listDockerRuns()) {
+  return downEach(await listDockerRuns(), (r) => `docker cluster ${r.runId}`, async (r) => {
     const [, pid] = r.owner.split('/');
     if (r.ownerAlive && pid !== undefined && Number(pid) !== process.pid) {
       await stopOwner(Number(pid), () => !ownerIsDead(r.owner));
     }
     const removed = await sweep(r.runId);
-    lines.push(`stopped docker cluster ${r.runId}${removed.containers.length > 0 ? ` (removed ${removed.containers.length} containers, ${removed.networks.length} network(s), ${removed.volumes.length} volume(s))` : ''}`);
-  }
-  return lines;
+    return `stopped docker cluster ${r.runId}${removed.containers.length > 0 ? ` (removed ${removed.containers.length} containers, ${removed.networks.length} network(s), ${removed.volumes.length} volume(s))` : ''}`;
+  });
 }

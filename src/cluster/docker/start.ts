@@ -133,7 +133,9 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   // cluster object exists, a Ctrl-C waits for this start to give up (the cluster's registration is refused)
   // and to remove what it made: a sweep now would miss what a call in flight is about to make.
   let gaveUp = (): void => undefined;
-  const early = { stop: () => new Promise<void>((resolve) => { gaveUp = resolve; }) };
+  const gaveUpNow = new Promise<void>((resolve) => { gaveUp = resolve; });
+  // A sweep alone waits as the stop does: the start sweeps what it made as it gives up.
+  const early = { stop: () => gaveUpNow, sweep: () => gaveUpNow };
   liveClusters.add(early);
   // The run's network is what makes its id its own (a second network of that name is refused): only a start that
   // made it sweeps the run, so that a start whose id clashed never removes the other run's containers.

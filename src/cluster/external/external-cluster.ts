@@ -247,13 +247,7 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
    */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
-      const problems: string[] = [];
-      // Twice: a rule in a container another fault froze can only go once that container is thawed.
-      for (const pass of [1, 2]) {
-        for (const [key, undo] of [...this.#undo].reverse()) {
-          await undo().then(() => this.#undo.delete(key), (e: unknown) => { if (pass === 2) problems.push(`undoing ${key}: ${errorMessage(e)}`); });
-        }
-      }
+      const problems = await this.#undoAll();
       if (this.members.length > 0) {
         // Only the schema this run created (its comment holds the run id): another run's is left alone.
         await pollUntil(async () => withSql(this.endpoints.primary, this.credentials, async (c) => { await dropOwnSchema(c, this.runId); return true as const; }, { timeoutMs: 10_000 })
@@ -270,11 +264,31 @@ export class ExternalCluster implements StartedCluster, ProcessControl, HostCont
         if (text !== undefined) writeFileSync(join(this.runDir, 'logs', `${n}.log`), text);
       }));
       liveClusters.delete(this);
-      if (problems.length > 0) {
-        process.stderr.write(`\npatroni-chaos: WARNING: cluster ${this.scope} is NOT left as it was found:\n${problems.map((p) => `  - ${p}`).join('\n')}\n\n`);
-      }
+      this.#warn(problems);
     })();
     return this.#stopped;
+  }
+
+  /** The faults still in force undone (all the run made on a cluster it did not start), and nothing else. */
+  async sweep(): Promise<void> {
+    this.#warn(await this.#undoAll());
+  }
+
+  /** Undoes every fault still in force; returns what could not be undone. */
+  async #undoAll(): Promise<string[]> {
+    const problems: string[] = [];
+    // Twice: a rule in a container another fault froze can only go once that container is thawed.
+    for (const pass of [1, 2]) {
+      for (const [key, undo] of [...this.#undo].reverse()) {
+        await undo().then(() => this.#undo.delete(key), (e: unknown) => { if (pass === 2) problems.push(`undoing ${key}: ${errorMessage(e)}`); });
+      }
+    }
+    return problems;
+  }
+
+  #warn(problems: readonly string[]): void {
+    if (problems.length === 0) return;
+    process.stderr.write(`\npatroni-chaos: WARNING: cluster ${this.scope} is NOT left as it was found:\n${problems.map((p) => `  - ${p}`).join('\n')}\n\n`);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

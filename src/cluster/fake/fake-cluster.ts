@@ -328,6 +328,9 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
     this.#links = undefined;
   }
 
+  /** Nothing outlives the process but what stop() ends: its timers and its link proxies. */
+  sweep(): Promise<void> { return this.stop(); }
+
   async [Symbol.asyncDispose](): Promise<void> { await this.stop(); }
 
   #failover(from: string): void {

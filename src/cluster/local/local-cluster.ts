@@ -11,7 +11,7 @@ import { ManagedProcess, signalGroup, type ProcessSpec } from './process.js';
 import { killRunProcesses } from './reaper.js';
 import { readRunRecord, writeRunRecord } from './run-record.js';
 import type { Binaries, RunAs } from './system.js';
-import { liveClusters } from '../live.js';
+import { liveClusters, stopInOrder } from '../live.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../../errors.js';
@@ -43,6 +43,8 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
   #stopping: Promise<void> | undefined;
   #monitoring: Monitoring = { missing: 'Prometheus was not started (the cluster did not get that far)' };
   #receiver: WebhookReceiver | undefined;
+  /** Set by sweep(): nothing is launched after it, or the new process would outlive the run. */
+  #swept = false;
   /** The run's proxied links; undefined in a run without network faults. */
   readonly proxies: ProxiedLinks | undefined;
   /** Only in a proxied run: see hasLinkImpairment. */
@@ -225,23 +227,40 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
     await this.stop();
   }
 
-  async #stop(): Promise<void> {
+  #stop(): Promise<void> {
     const t = this.topology;
-    for (const p of this.#procs.values()) p.signal('SIGCONT');
-    // The data is thrown away (or kept crash-consistent for inspection), so a graceful
-    // Patroni shutdown buys nothing; Patroni 3.0 can also linger for many seconds after
-    // PostgreSQL is down. PostgreSQL goes first so Patroni cannot restart it.
-    for (const m of t.members) await this.signal('postgres', m.name, 'SIGKILL');
-    await this.#stopKind('patroni:', 0);
-    await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000), this.#stopKind('toxiproxy', 1_000), this.#stopKind('prometheus', 1_000), this.#stopKind('alertmanager', 1_000)]);
-    await this.#receiver?.close();
-    // Whatever still names the run folder (a postmaster orphaned by a killed Patroni) goes too.
+    return stopInOrder(`stopping local run ${this.runId}`, [
+      async () => {
+        for (const p of this.#procs.values()) p.signal('SIGCONT');
+        // The data is thrown away (or kept crash-consistent for inspection), so a graceful
+        // Patroni shutdown buys nothing; Patroni 3.0 can also linger for many seconds after
+        // PostgreSQL is down. PostgreSQL goes first so Patroni cannot restart it.
+        for (const m of t.members) await this.signal('postgres', m.name, 'SIGKILL');
+        await this.#stopKind('patroni:', 0);
+        await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000), this.#stopKind('toxiproxy', 1_000), this.#stopKind('prometheus', 1_000), this.#stopKind('alertmanager', 1_000)]);
+      },
+      // The harness's receiver Alertmanager posts to: a server of this process, not named by the run folder.
+      async () => { await this.#receiver?.close(); },
+      async () => {
+        if (this.proxies === undefined || !t.network.externalApi) return;
+        const left = await this.proxies.remove();
+        // An external Toxiproxy outlives the run: say what could not be removed from it.
+        if (left.length > 0) process.stderr.write(`patroni-chaos: could not delete proxies ${left.join(', ')} from ${t.network.externalApi}\n`);
+      },
+      // Even when a part before it threw: its error comes after.
+      () => this.sweep(),
+    ]);
+  }
+
+  /**
+   * Whatever still names the run folder (every component, and a postmaster
+   * orphaned by a killed Patroni) is killed, the data goes (unless kept),
+   * and the run's record says stopped.
+   */
+  async sweep(): Promise<void> {
+    const t = this.topology;
+    this.#swept = true;
     await killRunProcesses(t.runDir);
-    if (this.proxies !== undefined && t.network.externalApi) {
-      const left = await this.proxies.remove();
-      // An external Toxiproxy outlives the run: say what could not be removed from it.
-      if (left.length > 0) process.stderr.write(`patroni-chaos: could not delete proxies ${left.join(', ')} from ${t.network.externalApi}\n`);
-    }
     if (!this.parts.keepData) removeRunData(t);
     const record = readRunRecord(t.runDir);
     if (record) writeRunRecord({ ...record, state: 'stopped' });
@@ -254,7 +273,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
   }
 
   #launch(key: string, spec: ProcessSpec): void {
-    if (this.#stopping) throw new HarnessError('INTERRUPTED', `cluster ${this.runId} is stopping; not starting ${key}`);
+    if (this.#stopping || this.#swept) throw new HarnessError('INTERRUPTED', `cluster ${this.runId} is stopping; not starting ${key}`);
     const existing = this.#procs.get(key);
     if (existing?.running) throw new HarnessError('INTERNAL', `${key} is already running (pid ${existing.pid})`);
     this.#procs.set(key, ManagedProcess.start(spec));

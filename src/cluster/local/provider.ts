@@ -120,7 +120,7 @@ export class LocalProvider implements ClusterProvider {
     await assertPortsFree(portRoles(planned), planned.portBase);
     // Registered before the run makes anything (refused once a Ctrl-C began stopping everything). From here to
     // the cluster's own registration nothing awaits: a stop cannot come in between, so the guard stops nothing.
-    const guard = { stop: async () => undefined };
+    const guard = { stop: async () => undefined, sweep: async () => undefined };
     liveClusters.add(guard);
     let made: { cluster: LocalCluster; staging: Promise<Error | undefined> };
     try {

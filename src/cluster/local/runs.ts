@@ -5,6 +5,7 @@
 import { dirname } from 'node:path';
 import { request } from 'undici';
 import { HarnessError } from '../../errors.js';
+import { downEach } from '../live.js';
 import { stopOwner } from '../stop-owner.js';
 import type { RunningCluster } from '../types.js';
 import { killRunProcesses } from './reaper.js';
@@ -49,16 +50,14 @@ export async function runningLocal(): Promise<RunningCluster[]> {
   });
 }
 
-/** Stops every local run not already stopped: its owner first, then whatever still names its folder. */
+/** Stops every local run not already stopped: its owner first, then whatever still names its folder; each run even when one before it failed. */
 export async function downLocal(): Promise<string[]> {
-  const lines: string[] = [];
-  for (const { runDir, record } of listRuns()) {
-    if (record?.state === 'stopped') continue;
+  const runs = listRuns().filter(({ record }) => record?.state !== 'stopped');
+  return downEach(runs, ({ runDir, record }) => `local run ${record?.runId ?? runDir}`, async ({ runDir, record }) => {
     if (record && ownerAlive(record)) await stopOwner(record.ownerPid, () => ownerAlive(record));
     const killed = await killRunProcesses(runDir);
     const current = readRunRecord(runDir);
     if (current) writeRunRecord({ ...current, state: 'stopped' });
-    lines.push(`stopped ${record?.runId ?? runDir}${killed > 0 ? ` (reaped ${killed} leftover processes)` : ''}`);
-  }
-  return lines;
+    return `stopped ${record?.runId ?? runDir}${killed > 0 ? ` (reaped ${killed} leftover processes)` : ''}`;
+  });
 }
