@@ -1,0 +1,112 @@
+/**
+ * The documented alert rules of a scenario on each side of a comparison,
+ * read back from report.json `alerts` (perhaps written by an older version,
+ * or by a run without a Prometheus): what each run says of each rule, and
+ * the row that classifyAlertRule makes of both sides.
+ */
+import { classifyAlertRule, type AlertRuleSide, type ChangeClass } from './compare-rule.js';
+import type { ReportJson } from './json.js';
+
+export interface AlertRuleRow {
+  scenario: string;
+  /** The rule's `alert:` name. */
+  rule: string;
+  before: AlertRuleSide;
+  after: AlertRuleSide;
+  class: ChangeClass;
+  note?: string;
+}
+
+/** What one run says of one rule; `why` when it says nothing of whether the rule fired (or, without `can`, of anything). */
+interface RunRule {
+  /** Whether the run injected a fault; undefined when its report cannot tell. */
+  fault: boolean | undefined;
+  can: boolean | null;
+  missing: string[];
+  /** Fired after the first fault; null when the run had no fault; undefined when not known (`why`). */
+  fired?: boolean | null;
+  why?: string;
+}
+
+const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const arr = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
+
+/** Whether the run injected a fault (its timeline's); undefined when its report has no timeline to tell. */
+function hadFault(r: ReportJson): boolean | undefined {
+  const timeline = arr((r as { timeline?: unknown }).timeline);
+  if (timeline === undefined) return undefined;
+  return timeline.some((e) => obj(e)?.['kind'] === 'fault' && obj(e)?.['phase'] === 'inject');
+}
+
+/** Each rule named in a run's alerts, or why the run has nothing to say of any (no alerts section, one that could not be made). */
+function runRules(r: ReportJson): { fault: boolean | undefined; rules: Map<string, RunRule> | string } {
+  const fault = hadFault(r);
+  return { fault, rules: rulesOf(r, fault) };
+}
+
+function rulesOf(r: ReportJson, fault: boolean | undefined): Map<string, RunRule> | string {
+  // An older report has no `alerts` key at all; null is a run that scraped nothing.
+  if (!('alerts' in r)) return 'no alerts section in report.json (written before alerts were reported)';
+  const alerts = obj(r.alerts);
+  if (alerts === undefined) return 'no alerts in report.json (nothing was scraped)';
+  if (typeof alerts['error'] === 'string') return `its alerts report could not be made: ${alerts['error']}`;
+  const rules = arr(alerts['rules']);
+  if (rules === undefined) return 'no rules in its alerts section';
+  const prometheus = obj(alerts['prometheus']);
+  const notEvaluated = alerts['evaluated_by'] === 'prometheus' ? undefined
+    : prometheus === undefined ? 'no Prometheus evaluated the rules (the run had none, or its report predates it)'
+      : `its Prometheus did not evaluate the rules${typeof prometheus['why'] === 'string' ? `: ${prometheus['why']}` : ''}`;
+  const out = new Map<string, RunRule>();
+  for (const raw of rules) {
+    const rule = obj(raw);
+    const name = rule?.['name'];
+    if (rule === undefined || typeof name !== 'string') continue;
+    const can = typeof rule['can_fire'] === 'boolean' ? rule['can_fire'] : null;
+    const missing = can === false ? (arr(rule['missing']) ?? []).flatMap((m) => (typeof obj(m)?.['selector'] === 'string' ? [obj(m)?.['selector'] as string] : [])) : [];
+    const after = rule['first_fired_after_fault_ms'];
+    const fired = ((): Pick<RunRule, 'fired' | 'why'> => {
+      if (fault === undefined) return { why: 'no timeline in report.json to tell whether a fault was injected' };
+      if (!fault) return { fired: null };
+      if (notEvaluated !== undefined) return { why: notEvaluated };
+      if (rule['evaluated_by'] !== 'prometheus') return { why: `Prometheus did not evaluate it (last evaluation: ${typeof rule['health'] === 'string' ? rule['health'] : 'none'})` };
+      if (typeof after === 'number') return { fired: true };
+      if (after === null) return { fired: false };
+      return { why: 'its first firing after the fault is not in report.json' };
+    })();
+    out.set(name, { fault, can, missing, ...fired });
+  }
+  return out;
+}
+
+function side(runs: ReadonlyArray<ReturnType<typeof runRules>>, rule: string): AlertRuleSide {
+  const s: AlertRuleSide = { runs: runs.length, faulted: 0, watched: 0, fired: 0, can_fire: 0, cannot_fire: 0, missing: [], no_data: [] };
+  const why = new Map<string, number>();
+  const missing = new Set<string>();
+  for (const { fault, rules } of runs) {
+    const r: RunRule = typeof rules === 'string' ? { fault, can: null, missing: [], why: rules }
+      : rules.get(rule) ?? { fault, can: null, missing: [], why: 'the rule is not among its alerts (a harness with other documented rules)' };
+    if (r.fault === true) s.faulted += 1;
+    if (r.can === true) s.can_fire += 1;
+    if (r.can === false) s.cannot_fire += 1;
+    for (const m of r.missing) missing.add(m);
+    if (r.fired === true || r.fired === false) s.watched += 1;
+    if (r.fired === true) s.fired += 1;
+    if (r.why !== undefined) why.set(r.why, (why.get(r.why) ?? 0) + 1);
+  }
+  s.missing = [...missing];
+  s.no_data = [...why].map(([w, n]) => ({ why: w, runs: n }));
+  return s;
+}
+
+/** One row per documented rule named in either side's runs of the scenario; both sides ran it. */
+export function alertRuleRows(scenario: string, before: readonly ReportJson[], after: readonly ReportJson[]): AlertRuleRow[] {
+  const a = before.map(runRules);
+  const b = after.map(runRules);
+  const names = new Set([...a, ...b].flatMap(({ rules }) => (typeof rules === 'string' ? [] : [...rules.keys()])));
+  return [...names].map((rule) => {
+    const sb = side(a, rule);
+    const sa = side(b, rule);
+    const c = classifyAlertRule(sb, sa);
+    return { scenario, rule, before: sb, after: sa, class: c.class, ...(c.note === undefined ? {} : { note: c.note }) };
+  });
+}
