@@ -12,8 +12,11 @@ import type { TimelineEntry } from './timeline-types.js';
 const STARTED = 1_000_000;
 const FAULT_MS = 10_000;
 
-/** How a run saw a rule: fired after the fault, did not fire, can never fire (its series missing), or not evaluated by a Prometheus. */
-type Seen = 'fired' | 'quiet' | 'cannot' | 'unevaluated';
+/**
+ * How a run saw a rule: fired after the fault, did not fire, can never fire (its series missing), or not evaluated by a
+ * Prometheus; `pending-before`: pending from 5 s before the fault, firing from 25 s after it (its condition held before the fault).
+ */
+type Seen = 'fired' | 'quiet' | 'cannot' | 'unevaluated' | 'pending-before';
 
 /** One rule of report.json `alerts`, its evaluation made by the report's own code from a hand-made Prometheus reading. */
 function ruleEntry(name: string, seen: Seen, fault: boolean): AlertsReport['rules'][number] {
@@ -23,7 +26,11 @@ function ruleEntry(name: string, seen: Seen, fault: boolean): AlertsReport['rule
     can_fire: can, reason: can ? 'the series it needs are exported' : 'no target exported patroni_master',
     missing: can ? [] : [{ selector: 'patroni_master', why: 'no target exported a series of that name' }], adapted: [],
   };
-  const firing = seen === 'fired' ? [{ state: 'firing' as const, from: STARTED + FAULT_MS + 30_000, to: STARTED + FAULT_MS + 60_000 }] : [];
+  const firing = seen === 'fired' ? [{ state: 'firing' as const, from: STARTED + FAULT_MS + 30_000, to: STARTED + FAULT_MS + 60_000 }]
+    : seen === 'pending-before' ? [
+      { state: 'pending' as const, from: STARTED + FAULT_MS - 5_000, to: STARTED + FAULT_MS + 24_500 },
+      { state: 'firing' as const, from: STARTED + FAULT_MS + 25_000, to: STARTED + FAULT_MS + 60_000 },
+    ] : [];
   const evaluation: AlertEvaluationEvent = {
     kind: 'alert-evaluation', t: STARTED + 120_000, evaluated: seen !== 'unevaluated', from: STARTED + 2_000, to: STARTED + 110_000, interval_ms: 1_000,
     rules: [{ name, file: finding.file, severity: 'critical', health: 'ok', intervals: firing }], targets: [], adapted: [],
@@ -49,6 +56,10 @@ interface Run {
   /** Rule → how this run saw it; undefined leaves the `alerts` key out altogether (an older report); null writes `alerts: null`. */
   alerts?: Record<string, Seen> | null;
   fault?: boolean;
+  /** The fault's injection failed (its timeline entry carries the error): it did nothing. */
+  faultError?: boolean;
+  /** When the run's Prometheus began evaluating, ms from the start (2 s by default, before the fault). */
+  evalFromMs?: number;
   alertSla?: AlertLineResult[];
   verdict?: string;
 }
@@ -67,10 +78,12 @@ function report(r: Run): ReportJson {
     metrics: { lost_writes: 0 },
     sla: [{ metric: 'lost_writes', threshold: '== 0', observed: 0, pass: true, status: 'pass' }],
     checks: [],
-    timeline: fault ? [FAULT] : [],
+    timeline: fault ? [r.faultError === true ? { ...FAULT, error: 'no process to kill' } : FAULT] : [],
     ...(r.alertSla === undefined ? {} : { alert_sla: r.alertSla }),
   };
   if (r.alerts !== undefined) out['alerts'] = r.alerts === null ? null : alertsSection(r.alerts, fault);
+  const prometheus = (out['alerts'] as AlertsReport | null | undefined)?.prometheus;
+  if (r.evalFromMs !== undefined && prometheus != null) prometheus.from_ms = r.evalFromMs;
   return out as unknown as ReportJson; // read back from disk: only what compare reads
 }
 
@@ -171,6 +184,36 @@ describe('compare: documented alert rules before and after (issue 22 §4)', () =
     const back = compare(times(3, { alerts: { PostgresNoLeader: 'cannot' } }), times(3, { alerts: { PostgresNoLeader: 'quiet' } }));
     expect(row(back)).toMatchObject({ class: 'improved' });
     expect(back.exit_code).toBe(0);
+  });
+
+  it('a firing after the fault whose pending began before it is no detection of the fault, as for fires within: fired before, not after, gates', () => {
+    const c = compare(times(3, { alerts: { PostgresNoLeader: 'fired' } }), times(3, { alerts: { PostgresNoLeader: 'pending-before' } }));
+    expect(row(c)).toMatchObject({ class: 'new finding', after: { watched: 3, fired: 0 } });
+    expect(row(c)?.note).toBe('fired in 3 of 3 runs before, in none of 3 runs after');
+    expect(c.exit_code).toBe(1);
+    // On the before side it is no detection either: nothing was lost after.
+    expect(row(compare(times(3, { alerts: { PostgresNoLeader: 'pending-before' } }), times(3, { alerts: { PostgresNoLeader: 'quiet' } })))).toMatchObject({ class: 'same', before: { fired: 0 } });
+  });
+
+  it('fired before in every run, after in the one run with evidence and two without: gates, as a line unknown in one run does', () => {
+    const c = compare(times(3, { alerts: { PostgresNoLeader: 'fired' } }), [
+      { alerts: { PostgresNoLeader: 'fired' } }, ...times(2, { alerts: { PostgresNoLeader: 'unevaluated' } }),
+    ]);
+    expect(row(c)).toMatchObject({ class: 'new finding', after: { watched: 1, fired: 1 } });
+    expect(row(c)?.note).toBe('fired in 3 of 3 runs before, fired in 1 of 1 run after, no evidence from the other runs after; no alert data after: its Prometheus did not evaluate the rules: Prometheus never answered (2 of 3 runs)');
+    expect(c.exit_code).toBe(1);
+  });
+
+  it('a Prometheus that began evaluating after the fault saw no firing that is the fault\'s: no evidence, not a detection', () => {
+    const c = compare(times(3, { alerts: { PostgresNoLeader: 'fired' } }), times(3, { alerts: { PostgresNoLeader: 'fired' }, evalFromMs: FAULT_MS + 5_000 }));
+    expect(row(c)).toMatchObject({ class: 'new finding', after: { watched: 0 } });
+    expect(row(c)?.note).toContain('its Prometheus evaluated from 15000 ms to 110000 ms, not over the first fault (10000 ms) (3 of 3 runs)');
+  });
+
+  it('a fault whose injection failed did nothing to detect: its run counts as without a fault', () => {
+    const c = compare(times(3, { alerts: { PostgresNoLeader: 'fired' } }), times(3, { alerts: { PostgresNoLeader: 'quiet' }, faultError: true }));
+    expect(row(c)).toMatchObject({ class: 'new finding', after: { faulted: 0, watched: 0 } });
+    expect(row(c)?.note).toBe('fired in 3 of 3 runs before; no evidence after that it fires: no run after had a fault');
   });
 
   it('a rule the after harness does not know is no evidence that it fires', () => {

@@ -31,20 +31,54 @@ interface RunRule {
 const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const arr = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
 
-/** Whether the run injected a fault (its timeline's); undefined when its report has no timeline to tell. */
-function hadFault(r: ReportJson): boolean | undefined {
+/**
+ * When the run's first fault took effect, ms from its start (its timeline's
+ * first injection that did not fail: one that failed did nothing to detect);
+ * null without one; undefined when its report has no timeline to tell.
+ */
+function firstFaultMs(r: ReportJson): number | null | undefined {
   const timeline = arr((r as { timeline?: unknown }).timeline);
   if (timeline === undefined) return undefined;
-  return timeline.some((e) => obj(e)?.['kind'] === 'fault' && obj(e)?.['phase'] === 'inject');
+  const inject = timeline.map(obj).find((e) => e?.['kind'] === 'fault' && e['phase'] === 'inject' && e['error'] === undefined && typeof e['at_ms'] === 'number');
+  return inject === undefined ? null : inject['at_ms'] as number;
+}
+
+type Interval = { from_ms: number; to_ms: number | null; state: string };
+
+function intervalsOf(v: unknown): Interval[] | undefined {
+  const list = arr(v);
+  if (list === undefined) return undefined;
+  return list.flatMap((raw) => {
+    const i = obj(raw);
+    const to = i?.['to_ms'];
+    return i !== undefined && typeof i['from_ms'] === 'number' && (typeof to === 'number' || to === null) && typeof i['state'] === 'string'
+      ? [{ from_ms: i['from_ms'], to_ms: to, state: i['state'] }] : [];
+  });
+}
+
+/**
+ * Whether a firing began after the fault and was the fault's: its pending
+ * (the one it went on from, within 1.5 evaluation intervals) began at or
+ * after the fault too. A rule pending since before the fault fires for a
+ * condition that held before it, as the fires-within lines judge it
+ * (checks/alert-lines.ts): no detection of the fault.
+ */
+export function firedForFault(intervals: readonly Interval[], faultMs: number, intervalMs: number): boolean {
+  return intervals.some((f) => {
+    if (f.state !== 'firing' || f.from_ms < faultMs) return false;
+    const pending = intervals.filter((p) => p.state === 'pending' && p.from_ms <= f.from_ms && (p.to_ms === null || p.to_ms >= f.from_ms - intervalMs * 1.5));
+    return pending.every((p) => p.from_ms >= faultMs);
+  });
 }
 
 /** Each rule named in a run's alerts, or why the run has nothing to say of any (no alerts section, one that could not be made). */
 function runRules(r: ReportJson): { fault: boolean | undefined; rules: Map<string, RunRule> | string } {
-  const fault = hadFault(r);
-  return { fault, rules: rulesOf(r, fault) };
+  const faultMs = firstFaultMs(r);
+  const fault = faultMs === undefined ? undefined : faultMs !== null;
+  return { fault, rules: rulesOf(r, faultMs) };
 }
 
-function rulesOf(r: ReportJson, fault: boolean | undefined): Map<string, RunRule> | string {
+function rulesOf(r: ReportJson, faultMs: number | null | undefined): Map<string, RunRule> | string {
   // An older report has no `alerts` key at all; null is a run that scraped nothing.
   if (!('alerts' in r)) return 'no alerts section in report.json (written before alerts were reported)';
   const alerts = obj(r.alerts);
@@ -53,9 +87,16 @@ function rulesOf(r: ReportJson, fault: boolean | undefined): Map<string, RunRule
   const rules = arr(alerts['rules']);
   if (rules === undefined) return 'no rules in its alerts section';
   const prometheus = obj(alerts['prometheus']);
-  const notEvaluated = alerts['evaluated_by'] === 'prometheus' ? undefined
-    : prometheus === undefined ? 'no Prometheus evaluated the rules (the run had none, or its report predates it)'
-      : `its Prometheus did not evaluate the rules${typeof prometheus['why'] === 'string' ? `: ${prometheus['why']}` : ''}`;
+  const evalFrom = prometheus?.['from_ms'];
+  const evalTo = prometheus?.['to_ms'];
+  const intervalMs = typeof prometheus?.['interval_ms'] === 'number' ? prometheus['interval_ms'] : undefined;
+  const notEvaluated = alerts['evaluated_by'] !== 'prometheus'
+    ? prometheus === undefined ? 'no Prometheus evaluated the rules (the run had none, or its report predates it)'
+      : `its Prometheus did not evaluate the rules${typeof prometheus['why'] === 'string' ? `: ${prometheus['why']}` : ''}`
+    // A firing is the fault's only when Prometheus watched the fault happen: one evaluating from after it, or no more by then, saw none.
+    : typeof faultMs !== 'number' ? undefined
+      : typeof evalFrom !== 'number' || typeof evalTo !== 'number' || intervalMs === undefined ? 'its Prometheus section does not say when it evaluated'
+        : evalFrom > faultMs || evalTo <= faultMs ? `its Prometheus evaluated from ${evalFrom} ms to ${evalTo} ms, not over the first fault (${faultMs} ms)` : undefined;
   const out = new Map<string, RunRule>();
   for (const raw of rules) {
     const rule = obj(raw);
@@ -63,17 +104,17 @@ function rulesOf(r: ReportJson, fault: boolean | undefined): Map<string, RunRule
     if (rule === undefined || typeof name !== 'string') continue;
     const can = typeof rule['can_fire'] === 'boolean' ? rule['can_fire'] : null;
     const missing = can === false ? (arr(rule['missing']) ?? []).flatMap((m) => (typeof obj(m)?.['selector'] === 'string' ? [obj(m)?.['selector'] as string] : [])) : [];
-    const after = rule['first_fired_after_fault_ms'];
+    const intervals = intervalsOf(rule['fired']);
     const fired = ((): Pick<RunRule, 'fired' | 'why'> => {
-      if (fault === undefined) return { why: 'no timeline in report.json to tell whether a fault was injected' };
-      if (!fault) return { fired: null };
+      if (faultMs === undefined) return { why: 'no timeline in report.json to tell whether a fault was injected' };
+      if (faultMs === null) return { fired: null };
       if (notEvaluated !== undefined) return { why: notEvaluated };
       if (rule['evaluated_by'] !== 'prometheus') return { why: `Prometheus did not evaluate it (last evaluation: ${typeof rule['health'] === 'string' ? rule['health'] : 'none'})` };
-      if (typeof after === 'number') return { fired: true };
-      if (after === null) return { fired: false };
-      return { why: 'its first firing after the fault is not in report.json' };
+      // Not first_fired_after_fault_ms: it counts a firing whose pending began before the fault.
+      if (intervals === undefined) return { why: 'its pending and firing stretches are not in report.json' };
+      return { fired: firedForFault(intervals, faultMs, intervalMs as number) };
     })();
-    out.set(name, { fault, can, missing, ...fired });
+    out.set(name, { fault: faultMs === undefined ? undefined : faultMs !== null, can, missing, ...fired });
   }
   return out;
 }

@@ -23,11 +23,12 @@ export const COMPARE_RULE = [
   'the after side red and no row says so, the verdict row is a new finding (still failing when run judged the before side red too).',
   'Alert lines (sla.alerts, report.json alert_sla) are SLA lines, keyed alerts.<rule>, and follow the rule for lines.',
   "Each documented alert rule named in a scenario's runs (report.json alerts) is compared too: whether it fired is read from",
-  "the runs with a fault (its first firing after the first fault, as the run's Prometheus evaluated it; a firing in a run",
+  "the runs with a fault (a firing after the first fault that took effect, as the run's Prometheus evaluated it over that",
+  'fault; one whose pending began before the fault is not the fault\'s, as for the fires-within lines; a firing in a run',
   "without a fault is a false alarm, for the never-fires lines), whether it can fire from the run's scrapes (it can never",
   'fire when no target exported a series it reads). A rule that fired before, in any run, is a new finding when it can',
-  'never fire after, fired in no run after, or left no evidence after (no alert data: no Prometheus evaluated it, or an',
-  'older report); regressed when it fired in a smaller share of the runs after. A rule whose series were exported before',
+  'never fire after, fired in no run after, or left no evidence in a run after (no alert data: no Prometheus evaluated it,',
+  'or an older report); regressed when it fired in a smaller share of the runs after. A rule whose series were exported before',
   'and that can never fire after is a new finding though neither side fired: the after release cannot raise it, whatever',
   'the fault. Firing after where it did not before is not judged here (the alert lines say whether it should); could',
   'never fire before and can after is improved; can never fire on both sides is the same. Otherwise a side without alert',
@@ -316,7 +317,9 @@ export function classifyAlertRule(before: AlertRuleSide, after: AlertRuleSide): 
     if (after.fired === 0) return { class: 'new finding', note: `${firedOf(before, 'before')}, in none of ${runsOf(after.watched)} after${unknownAfter}` };
     // A share, as for verdicts: the sides may have run the scenario a different number of times.
     if (after.fired * before.watched < before.fired * after.watched) return { class: 'regressed', note: `${firedOf(before, 'before')}, ${firedOf(after, 'after')}${unknownAfter}` };
-    return unknownAfter === '' ? { class: 'same' } : { class: 'same', note: unknownAfter.slice(2) };
+    // As a line unknown in one run after gates: the runs that left no evidence may be those it no longer fires in.
+    if (unknownAfter !== '') return { class: 'new finding', note: `${firedOf(before, 'before')}, ${firedOf(after, 'after')}, no evidence from the other runs after${unknownAfter}` };
+    return { class: 'same' };
   }
   if (after.cannot_fire > 0) {
     if (before.can_fire > 0) return { class: 'new finding', note: `its series were exported before (in ${before.can_fire} of ${runsOf(before.runs)}); can never fire after: ${missingOf(after)}; fired on neither side` };
