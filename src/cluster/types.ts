@@ -4,6 +4,7 @@
  * guards, as Jepsen's Kill/Pause protocols are, never methods that throw
  * "unsupported".
  */
+import type { Monitoring } from '../alerts/monitoring.js';
 import type { Replication, Topology, Versions } from '../sla/types.js';
 
 export type { Topology, Versions };
@@ -354,6 +355,19 @@ export interface CommandExec {
 
 export function hasCommandExec(c: StartedCluster): c is StartedCluster & CommandExec {
   return typeof (c as Partial<CommandExec>).execIn === 'function';
+}
+
+/**
+ * A Prometheus of the run (and an Alertmanager posting to the harness)
+ * evaluating the documented alert rules over the run; `{ missing }` says
+ * why a provider that would run one could not.
+ */
+export interface AlertMonitoring {
+  readonly monitoring: Monitoring;
+}
+
+export function hasAlertMonitoring(c: StartedCluster): c is StartedCluster & AlertMonitoring {
+  return typeof (c as Partial<AlertMonitoring>).monitoring === 'object';
 }
 
 /** Undoes exactly what one fault did; a second call does nothing. */

@@ -65,7 +65,7 @@ export const scenarioSchema = strict({
     return z.NEVER;
   }
   const { name, description, tags, cluster, workload, observe, steps, requires } = s;
-  return { name, description, tags, cluster, workload, observe, steps, sla: sla.sla, ...(requires === undefined || Object.keys(requires).length === 0 ? {} : { requires }) };
+  return { name, description, tags, cluster, workload, observe, steps, sla: sla.sla, ...(sla.alerts.length === 0 ? {} : { alertSla: sla.alerts }), ...(requires === undefined || Object.keys(requires).length === 0 ? {} : { requires }) };
 }) satisfies z.ZodType<LoadedScenario>;
 
 /** The scenario, or every problem found in the data (paths from the document root). */

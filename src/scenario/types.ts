@@ -4,6 +4,7 @@
  * described in ../shared/design/architecture.md; the loader turns it into this.
  */
 import type { Replication, SlaRequirement, Topology } from '../sla/types.js';
+import type { AlertRequirement } from '../sla/alert-lines.js';
 import type { Requires } from './requires.js';
 
 export type { Replication, Topology };
@@ -103,6 +104,8 @@ export interface Scenario {
   observe: ObserveSpec;
   steps: Step[];
   sla: SlaRequirement[];
+  /** `sla.alerts`: what documented alert rules must do in the run; absent when none is written. */
+  alertSla?: AlertRequirement[];
   /** Component versions the scenario needs (`requires:`); absent when it runs on any. */
   requires?: Requires;
 }

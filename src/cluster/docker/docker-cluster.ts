@@ -36,14 +36,23 @@ import type { RunNetwork } from './network.js';
 import { allCures, partition, probedCut, type Cure, type PartitionOptions, type PathCut, type ProbeTarget } from './partition.js';
 import { ETCD_CLIENT_PORT, HAPROXY_PORTS, PG_PORT, REST_PORT, type DockerNode } from './render.js';
 
-/** A port each role's container listens on, for the partition probes. */
-const PROBE_PORT: Record<ContainerRole, number> = { patroni: PG_PORT, etcd: ETCD_CLIENT_PORT, haproxy: HAPROXY_PORTS.stats, proxy: PROXY_API_PORT };
 import { leftovers, sweep } from './sweep.js';
+import type { Monitoring } from '../../alerts/monitoring.js';
+import type { WebhookReceiver } from '../../alerts/webhook.js';
 
 export const DOCKER_MEMBERS = ['patroni1', 'patroni2', 'patroni3'] as const;
 export const DOCKER_ETCD = ['etcd1', 'etcd2', 'etcd3'] as const;
 
-export type ContainerRole = 'patroni' | 'etcd' | 'haproxy' | 'proxy';
+export type ContainerRole = 'patroni' | 'etcd' | 'haproxy' | 'proxy' | 'monitoring';
+
+/** The run's Prometheus and Alertmanager containers (one image, `monitoring`), and their ports. */
+export const PROMETHEUS_NODE = 'prometheus';
+export const ALERTMANAGER_NODE = 'alertmanager';
+export const PROMETHEUS_PORT = 9090;
+export const ALERTMANAGER_PORT = 9093;
+
+/** A port each role's container listens on, for the partition probes. */
+const PROBE_PORT: Record<ContainerRole, number> = { patroni: PG_PORT, etcd: ETCD_CLIENT_PORT, haproxy: HAPROXY_PORTS.stats, proxy: PROXY_API_PORT, monitoring: PROMETHEUS_PORT };
 
 /** The proxy container's logical name (its log is toxiproxy.log, as the local provider's). */
 export const PROXY_NODE = 'toxiproxy';
@@ -92,6 +101,8 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   readonly signalPooler: Poolers['signalPooler'] | undefined;
   readonly startPooler: Poolers['startPooler'] | undefined;
   readonly probePooler: Poolers['probePooler'] | undefined;
+  #monitoring: Monitoring = { missing: 'Prometheus was not started (the cluster did not get that far)' };
+  #receiver: WebhookReceiver | undefined;
 
   constructor(
     readonly runId: string,
@@ -158,6 +169,17 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
 
   get dcsInForce(): DcsInForce | undefined {
     return this.#dcsInForce;
+  }
+
+  /** AlertMonitoring: the run's Prometheus container, or why it has none. */
+  get monitoring(): Monitoring {
+    return this.#monitoring;
+  }
+
+  /** The start's: the Prometheus it started, and the receiver Alertmanager posts to (closed by stop). */
+  recordMonitoring(m: Monitoring, receiver?: WebhookReceiver): void {
+    this.#monitoring = m;
+    this.#receiver = receiver;
   }
 
   /** The start's proof that the scenario's settings replaced the boot ones (see scenario-dcs.ts). */
@@ -391,6 +413,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       // A `docker run` in flight would create its container after the sweep: let the start give up first.
       async () => { if (this.#starting !== undefined) await Promise.race([this.#starting, new Promise((r) => setTimeout(r, 120_000).unref())]); },
       () => this.collectLogs().catch(() => undefined),
+      async () => { await this.#receiver?.close().catch(() => undefined); },
       // Even after a part before it threw (a soak's log collection once overflowed the stack): its error comes after.
       () => this.sweep(),
       async () => {

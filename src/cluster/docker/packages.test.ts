@@ -14,6 +14,7 @@ describe('the exact Debian packages a docker cluster runs', () => {
       { container: 'patroni1', packages: ['postgresql-18', 'patroni', 'python3-etcd', 'pgbouncer'] },
       { container: 'etcd1', packages: ['etcd-server', 'etcd-client'] },
       { container: 'haproxy', packages: ['haproxy', 'keepalived'] },
+      { container: 'prometheus', packages: ['prometheus', 'prometheus-alertmanager'] },
     ]);
     // The seeds topology's HAProxies are haproxy1 and haproxy2.
     expect(packageProbes('trixie', 'haproxy1')[2]).toEqual({ container: 'haproxy1', packages: ['haproxy', 'keepalived'] });

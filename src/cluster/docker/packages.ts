@@ -24,6 +24,7 @@ export function packageProbes(release: Release, haproxy = 'haproxy'): Array<{ co
     { container: 'patroni1', packages: p.node },
     { container: 'etcd1', packages: p.etcd },
     { container: haproxy, packages: p.haproxy },
+    { container: 'prometheus', packages: p.monitoring },
   ];
 }
 

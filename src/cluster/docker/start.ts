@@ -19,7 +19,10 @@ import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
 import { engine, engineOk } from './engine.js';
-import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
+import { ALERTMANAGER_NODE, ALERTMANAGER_PORT, DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROMETHEUS_NODE, PROMETHEUS_PORT, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
+import { errorMessage } from '../../errors.js';
+import { monitoringFiles } from '../../alerts/monitoring-setup.js';
+import { WebhookReceiver } from '../../alerts/webhook.js';
 import { containerLinks, FIRST_LINK_PORT, hostLinks, linkAddress, linkShapes, PROXY_API_PORT } from './links.js';
 import { ProxiedLinks } from '../proxied-links.js';
 import { buildImages, requireImages, type Release } from './images.js';
@@ -157,7 +160,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     const proxyContainer = o.proxied === true && o.toxiproxy === undefined;
     // HAProxy's four ports, or each of the seeds pair's four and its name listener.
     const haproxyPorts = topology === 'seeds' ? SEEDS_HAPROXIES.length * (Object.keys(HAPROXY_PORTS).length + 1) : Object.keys(HAPROXY_PORTS).length;
-    const hostPorts = await freeHostPorts(haproxyPorts + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
+    const hostPorts = await freeHostPorts(haproxyPorts + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + 2 + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
     const nextPort = () => hostPorts.shift() as number;
     const nodes = new Map<string, DockerNodeInfo>();
     const add = (name: string, role: ContainerRole, index: number, inner: number[]) => {
@@ -170,6 +173,8 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     DOCKER_MEMBERS.forEach((n, i) => add(n, 'patroni', 10 + i, [PG_PORT, REST_PORT]));
     if (topology === 'seeds') SEEDS_HAPROXIES.forEach((n, i) => add(n, 'haproxy', 20 + i, [...Object.values(HAPROXY_PORTS), HAPROXY_NAME_PORT]));
     else add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
+    add(PROMETHEUS_NODE, 'monitoring', 40, [PROMETHEUS_PORT]);
+    add(ALERTMANAGER_NODE, 'monitoring', 41, [ALERTMANAGER_PORT]);
     let runLinks: RunLinks | undefined;
     if (proxyContainer) {
       add(PROXY_NODE, 'proxy', 30, [PROXY_API_PORT, ...shapes.map((_, i) => FIRST_LINK_PORT + i)]);
@@ -209,6 +214,45 @@ export function topologyRefusal(topology: Topology, proxied: boolean): string | 
   if (topology !== 'seeds') return undefined;
   if (proxied) return 'topology "seeds" has no proxied links: a latency or bandwidth fault (or --toxiproxy) would need links to each PgBouncer, which the run does not make; run those faults on the minimal topology';
   return undefined;
+}
+
+/**
+ * Prometheus and Alertmanager containers on the run's network: Prometheus
+ * scrapes every Patroni REST and etcd client port at the containers'
+ * addresses (not through the link proxies: a monitoring host is not on a
+ * member's links); Alertmanager posts to a receiver in the harness bound
+ * on the network's gateway, the host's side of the bridge. A failure
+ * leaves the run without alerts evaluated, and says so, rather than failing it.
+ */
+async function startMonitoring(c: DockerCluster, say: (m: string) => void): Promise<void> {
+  const { runId, network, nodes, images } = c;
+  const prom = c.node(PROMETHEUS_NODE);
+  const am = c.node(ALERTMANAGER_NODE);
+  say(`docker run ${runId}: prometheus, alertmanager`);
+  let receiver: WebhookReceiver | undefined;
+  try {
+    receiver = await WebhookReceiver.listen(network.gateway);
+    const byRole = (r: ContainerRole) => [...nodes.values()].filter((n) => n.role === r);
+    const files = monitoringFiles({
+      scope: c.scope, rulesDir: '/etc/patroni-chaos/rules',
+      patroni: byRole('patroni').map((m) => `${m.ip}:${REST_PORT}`), etcd: byRole('etcd').map((e) => `${e.ip}:${ETCD_CLIENT_PORT}`),
+      alertmanager: `${am.ip}:${ALERTMANAGER_PORT}`, webhookUrl: `http://${network.gateway}:${receiver.port}/`,
+    });
+    const ruleEnv = Object.fromEntries(files.ruleFiles.map((f, i) => [`PROMETHEUS_RULE_${i}`, `${f.name}:${b64(f.text)}`]));
+    const spec = (n: DockerNodeInfo, cmd: string, env: Record<string, string>) => runSpec({
+      name: n.container, hostname: n.name, image: images.monitoring, network: network.name, ip: n.ip, labels: labels(runId, n.name), ports: n.ports, cmd: [cmd], env,
+    });
+    await Promise.all([
+      runDetached(spec(am, 'alertmanager', { ALERTMANAGER_CONFIG_B64: b64(files.alertmanagerYml ?? '') })),
+      runDetached(spec(prom, 'prometheus', { PROMETHEUS_CONFIG_B64: b64(files.prometheusYml), ...ruleEnv })),
+    ]);
+    const r = receiver;
+    c.recordMonitoring({ prometheusUrl: `http://127.0.0.1:${prom.ports[PROMETHEUS_PORT] as number}`, rules: files.rules, adapted: files.adapted, targets: files.targets, notifications: () => r.notifications() }, r);
+  } catch (err) {
+    await receiver?.close().catch(() => undefined);
+    c.recordMonitoring({ missing: `Prometheus could not be started: ${errorMessage(err)}` });
+    say(`docker run ${runId}: not evaluating the documented alerts: ${errorMessage(err)}`);
+  }
 }
 
 /** etcd's cluster version as its /version says it ('not_decided' until its members agree). */
@@ -279,6 +323,8 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
       },
     }));
   }));
+  checkNotStopping(c);
+  await startMonitoring(c, say);
   checkNotStopping(c);
   if (c.topology === 'seeds') {
     const pair = SEEDS_HAPROXIES.map((n) => c.node(n)) as [DockerNodeInfo, DockerNodeInfo];
