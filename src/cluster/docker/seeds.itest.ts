@@ -9,7 +9,9 @@ import { Workload } from '../../workload/workload.js';
 import { healthStatus } from '../patroni-api.js';
 import { withSql } from '../sql.js';
 import { pollUntil } from '../wait/poll.js';
-import type { DockerCluster } from './docker-cluster.js';
+import { evaluating, readApi } from '../../alerts/prometheus-read.js';
+import { DOCKER_ETCD, DOCKER_MEMBERS, type DockerCluster } from './docker-cluster.js';
+import { ETCD_CLIENT_PORT, REST_PORT } from './render.js';
 import { buildImages, type Release } from './images.js';
 import { startDockerCluster } from './start.js';
 import { leftovers } from './sweep.js';
@@ -39,7 +41,14 @@ describe(`docker provider, seeds topology on ${release}`, () => {
     const c = await startDockerCluster({ release, topology: 'seeds', startTimeoutMs: 180_000 });
     cluster = c;
     process.stderr.write(`seeds cluster healthy in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    expect((await leftovers(c.runId)).containers).toHaveLength(8);
+    // etcd1-3, patroni1-3, the HAProxy pair, and the run's Prometheus and Alertmanager.
+    expect((await leftovers(c.runId)).containers).toHaveLength(10);
+    // Prometheus scrapes the seeds topology's Patroni and etcd /metrics at the containers' own addresses, as on the
+    // minimal one (the VIP, the HAProxy pair and PgBouncer are no targets), and evaluates every documented rule over them.
+    const m = c.monitoring;
+    if ('missing' in m) throw new Error(`no Prometheus in the seeds run: ${m.missing}`);
+    expect([...(m.targets ?? [])].sort()).toEqual([...DOCKER_MEMBERS.map((n) => `${c.ip(n)}:${REST_PORT}`), ...DOCKER_ETCD.map((n) => `${c.ip(n)}:${ETCD_CLIENT_PORT}`)].sort());
+    await pollUntil(async () => evaluating(await readApi(m.prometheusUrl), m.rules.map((r) => r.name), m.targets), { timeoutMs: 30_000, intervalMs: 500, what: 'Prometheus scraping every target and evaluating every rule' });
     expect(c.endpoints.primary).toEqual({ host: c.vip, port: 5000 });
     expect(await c.vipHolder?.(2000)).toBe('haproxy1');
 
