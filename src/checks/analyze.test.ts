@@ -35,6 +35,7 @@ describe('analyze', () => {
       'lagging-promotions',
       'steps',
       'latency',
+      'evidence',
     ]);
     expect(a.metrics).toMatchObject({
       rto_ms: 2350,

@@ -1,6 +1,7 @@
 import { checkAvailability } from './availability.js';
 import type { Checker } from './checker.js';
 import { checkConvergence } from './convergence.js';
+import { checkEvidence } from './evidence.js';
 import { checkRecovery } from './recovery.js';
 import { checkFailover } from './failover.js';
 import { checkLaggingPromotions } from './lagging-promotions.js';
@@ -32,4 +33,5 @@ export const CHECKERS: readonly Checker[] = [
   { name: 'lagging-promotions', metrics: ['lagging_promotions', 'promotion_lag_bytes'], check: checkLaggingPromotions },
   { name: 'steps', metrics: ['failed_steps'], check: checkSteps },
   { name: 'latency', metrics: [], check: checkLatency },
+  { name: 'evidence', metrics: [], check: checkEvidence },
 ];

@@ -50,6 +50,7 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
         topologyRefusal: (topology: string, release: string | undefined, actions: readonly string[]) => (entry.topologyRefusal as NonNullable<typeof entry.topologyRefusal>)(
           topology as Topology, release, { shapedLinks: actions.some((a) => FAULTS.get(a)?.needs.includes('link-shape') ?? false) }),
       } : {}),
+      ...(entry.logs ? { logs: entry.logs } : {}),
       ...(entry.versions ? { versions: (release: string | undefined) => (entry.versions as NonNullable<typeof entry.versions>)(release) } : {}),
     },
     create: (scenario) => entry.create({

@@ -42,12 +42,14 @@ export function linkProbeRequest(speaks: ProxiedLink['speaks'], padBytes = 0): B
 }
 
 /** A link effect as Toxiproxy's toxics spell it. */
-export function toxicOf(effect: LinkEffect): { type: 'latency' | 'bandwidth' | 'timeout'; attributes: Record<string, number> } {
+export function toxicOf(effect: LinkEffect): { type: 'latency' | 'bandwidth' | 'timeout' | 'reset_peer'; attributes: Record<string, number> } {
   switch (effect.kind) {
     case 'latency': return { type: 'latency', attributes: { latency: effect.latencyMs, jitter: effect.jitterMs } };
     case 'bandwidth': return { type: 'bandwidth', attributes: { rate: effect.rateKBps } };
     // Toxiproxy's blackhole: the timeout toxic with timeout 0 holds every byte and never closes.
     case 'blackhole': return { type: 'timeout', attributes: { timeout: 0 } };
+    // reset_peer with timeout 0: the first byte either way aborts the connection with RST.
+    case 'reset': return { type: 'reset_peer', attributes: { timeout: 0 } };
   }
 }
 

@@ -207,6 +207,12 @@ export interface ProviderEntry {
    * latency or bandwidth fault sends through the proxy), each with why.
    */
   readonly exclusive?: readonly ExclusiveAbility[];
+  /**
+   * The components' logs a run's report gets (logs/<name>.log, from
+   * logFiles()), which `evidence:` reads; absent: none. `unreadable`: by
+   * component (patroni, postgres, etcd, haproxy), those it cannot read, and why.
+   */
+  readonly logs?: { unreadable?: Readonly<Record<string, string>> };
   /** The component versions a run would get (docker: the release table; local: the installed binaries); absent when known only once attached. */
   versions?(release: string | undefined): { versions: Partial<Versions>; source: string };
   create(o: ProviderOptions): ClusterProvider;
@@ -448,7 +454,12 @@ export type LinkEffect =
   /** KB/s, as Toxiproxy's bandwidth toxic counts it (bytes per ms). */
   | { kind: 'bandwidth'; rateKBps: number }
   /** Holds every byte and never closes: nothing answers and nothing is refused. */
-  | { kind: 'blackhole' };
+  | { kind: 'blackhole' }
+  /**
+   * Aborts with RST every connection as soon as a byte crosses it, open ones and new ones:
+   * everything is refused at once, as when a host's peer goes away (Toxiproxy's reset_peer).
+   */
+  | { kind: 'reset' };
 
 /** Removes exactly one impairment, checks the links it was on are left clean, and says so; a failure throws. */
 export type LinkCure = () => Promise<string>;

@@ -46,6 +46,33 @@ describe('proveToxic', () => {
   });
 });
 
+describe('proveToxic: a reset', () => {
+  const reset: LinkEffect = { kind: 'reset' };
+  const aborted = (why = 'read ECONNRESET'): LinkProbe => ({ kind: 'unprobed', why, sent: 8 });
+
+  it('acted when every link answered before and each new connection was aborted with no answer', () => {
+    expect(proveToxic('reset_replication', reset, [
+      { link: 'p2-p1-pg', before: answered(1), during: aborted() },
+      { link: 'p2-p1-api', before: answered(2), during: aborted('the connection closed with no answer') },
+    ])).toBe('2 link(s) aborted each new connection with no answer, each answered before it: p2-p1-pg (read ECONNRESET), p2-p1-api (the connection closed with no answer)');
+  });
+
+  it('a link still answering, a silent one (that is a blackhole) or a refused connect (nothing listening) is no proof', () => {
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: aborted() }, { link: 'b', before: answered(1), during: answered(1) }]))
+      .toThrow('no proof that r acted: b with the reset in: answered in 1 ms, a connection aborted with no answer expected');
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: silent }])).toThrow(/a with the reset in: no answer within 1000 ms/);
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: answered(1), during: aborted('connect ECONNREFUSED 10.0.0.1:5432') }])).toThrow(/a with the reset in: not probed \(connect ECONNREFUSED/);
+  });
+
+  it('a link that refused before the reset proves nothing by refusing with it', () => {
+    expect(() => proveToxic('r', reset, [{ link: 'a', before: aborted(), during: aborted() }])).toThrow(/a before the reset: not probed \(read ECONNRESET\), so a refusal after it would prove nothing/);
+  });
+
+  it('on no link, nothing acted', () => {
+    expect(() => proveToxic('r', reset, [])).toThrow('no proof that r acted: it is on no link');
+  });
+});
+
 describe('proveCut and proveHealed', () => {
   it('a cut with no path, or a path that still answers, or one gone, is not proven', () => {
     expect(() => proveCut('c', [])).toThrow('no proof that c acted: it severs no path');

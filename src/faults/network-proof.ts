@@ -92,6 +92,7 @@ const SLACK_MS = 1;
 export function proveToxic(what: string, spec: LinkEffect, seen: readonly LinkObservation[]): string {
   if (seen.length === 0) fail(what, ['it is on no link']);
   if (spec.kind === 'blackhole') return proveCut(what, seen.map((o) => ({ from: 'harness', to: o.link, before: o.before, during: o.during })));
+  if (spec.kind === 'reset') return proveReset(what, seen);
   const problems: string[] = [];
   const shown: string[] = [];
   const unmeasurable: string[] = [];
@@ -118,6 +119,23 @@ export function proveToxic(what: string, spec: LinkEffect, seen: readonly LinkOb
   if (shown.length === 0) problems.push(`no link could show the toxic: ${unmeasurable.join(', ')}`);
   if (problems.length > 0) fail(what, problems);
   return `${describeToxic(spec)}: ${shown.join('; ')}${unmeasurable.length > 0 ? `; not measurable: ${unmeasurable.join(', ')}` : ''}`;
+}
+
+/** How a probe's connection ends when the far side aborts it: RST (ECONNRESET, or EPIPE on the write) or a close with no answer. */
+const RESET = /ECONNRESET|EPIPE|closed with no answer/;
+
+/**
+ * A reset acted when every link answered just before it and, with it in, the
+ * probe's new connection was aborted with no answer. Silence (a blackhole) or
+ * a refused connect (nothing listening) is not this effect, nor proof of it.
+ */
+export function proveReset(what: string, seen: readonly LinkObservation[]): string {
+  const problems = seen.flatMap((o) => [
+    ...(o.before.kind === 'answered' ? [] : [`${o.link} before the reset: ${describeReach(o.before)}, so a refusal after it would prove nothing`]),
+    ...(o.during.kind === 'unprobed' && RESET.test(o.during.why) ? [] : [`${o.link} with the reset in: ${describeReach(o.during)}, a connection aborted with no answer expected`]),
+  ]);
+  if (problems.length > 0) fail(what, problems);
+  return `${seen.length} link(s) aborted each new connection with no answer, each answered before it: ${seen.map((o) => `${o.link} (${o.during.kind === 'unprobed' ? o.during.why : ''})`).join(', ')}`;
 }
 
 function describeToxic(spec: LinkEffect): string {

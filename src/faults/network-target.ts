@@ -11,7 +11,7 @@ export function linkImpairment(cluster: StartedCluster): StartedCluster & LinkIm
 
 /** How long a probe through an impaired link may take: the effect's longest delay and then some. */
 function probeTimeoutMs(effect: LinkEffect): number {
-  if (effect.kind === 'blackhole') return CUT_PROBE_MS;
+  if (effect.kind === 'blackhole' || effect.kind === 'reset') return CUT_PROBE_MS;
   if (effect.kind === 'latency') return 2 * (effect.latencyMs + effect.jitterMs) + 5000;
   return 3 * BANDWIDTH_PROBE_MS + 5000;
 }
@@ -67,6 +67,7 @@ function describeEffect(e: LinkEffect): string {
     case 'latency': return `latency ${JSON.stringify({ latency: e.latencyMs, jitter: e.jitterMs })}`;
     case 'bandwidth': return `bandwidth ${JSON.stringify({ rate: e.rateKBps })}`;
     case 'blackhole': return `timeout ${JSON.stringify({ timeout: 0 })}`;
+    case 'reset': return `reset_peer ${JSON.stringify({ timeout: 0 })}`;
   }
 }
 

@@ -6,7 +6,7 @@ describe('fault registry', () => {
   it('registers every fault once under its action name', () => {
     expect([...FAULTS.keys()].sort()).toEqual([
       'cut-clients', 'drop-packets', 'failover', 'isolate', 'kill', 'kill-patroni', 'kill-postgres', 'move-etcd-leader', 'partition-dcs', 'partition-hosts', 'partition-majority',
-      'pause-replication', 'restart', 'shutdown', 'slow-clients', 'slow-dcs', 'slow-replication', 'starve-cpu', 'stop', 'switchover', 'throttle-replication',
+      'pause-replication', 'reset-replication', 'restart', 'shutdown', 'slow-clients', 'slow-dcs', 'slow-replication', 'starve-cpu', 'stop', 'switchover', 'throttle-replication',
     ]);
     for (const [action, f] of FAULTS) expect(f.action).toBe(action);
   });
@@ -46,7 +46,7 @@ describe('fault registry', () => {
     const docker = PROVIDERS.get('docker');
     if (docker === undefined) throw new Error('no docker provider');
     const catalog = faultCatalog(docker.name, docker.capabilities, docker.members, docker.etcdMembers, docker.missing, docker.exclusive);
-    const shaping = ['slow-dcs', 'slow-replication', 'throttle-replication', 'slow-clients'];
+    const shaping = ['slow-dcs', 'slow-replication', 'throttle-replication', 'reset-replication', 'slow-clients'];
     expect(catalog.actions.get('partition-hosts')?.excludes?.map((x) => [...x.actions].sort())).toEqual([[...shaping].sort()]);
     expect(catalog.actions.get('drop-packets')?.excludes?.map((x) => [...x.actions].sort())).toEqual([[...shaping].sort()]);
     // The cuts go to the proxy in such a run, and the rest never touch the links.

@@ -14,6 +14,7 @@ import { slowDcs } from './slow-dcs.js';
 import { slowClients } from './slow-clients.js';
 import { slowReplication } from './slow-replication.js';
 import { throttleReplication } from './throttle-replication.js';
+import { resetReplication } from './reset-replication.js';
 import { killPatroni } from './kill-patroni.js';
 import { killPostgres } from './kill-postgres.js';
 import { restart } from './restart.js';
@@ -24,7 +25,7 @@ import { moveEtcdLeader } from './move-etcd-leader.js';
 import { starveCpu } from './starve-cpu.js';
 
 export const FAULTS: ReadonlyMap<string, FaultDefinition> = new Map(
-  [kill, killPostgres, killPatroni, stop, shutdown, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, cutClients, slowClients, moveEtcdLeader, starveCpu, dropPackets].map((f) => [f.action, f]),
+  [kill, killPostgres, killPatroni, stop, shutdown, restart, switchover, failover, pauseReplication, partitionDcs, slowDcs, isolate, partitionMajority, partitionHosts, slowReplication, throttleReplication, resetReplication, cutClients, slowClients, moveEtcdLeader, starveCpu, dropPackets].map((f) => [f.action, f]),
 );
 
 /** What a provider with these capabilities can run, for checking scenarios before it starts. */

@@ -203,6 +203,27 @@ export interface AlertEvaluationEvent {
   adapted: string[];
 }
 
+/**
+ * What the runner found in the components' logs for one `evidence:` entry,
+ * read after the logs were copied at stop: every log of the component, and
+ * the first line in each that matched. The check decides whether the right
+ * member's log had it; nothing here is judged.
+ */
+export interface EvidenceEvent {
+  kind: 'evidence';
+  t: number;
+  /** The entry's position in the scenario's `evidence:` list. */
+  index: number;
+  log: string;
+  /** The regular expression, as written. */
+  matches: string;
+  /** The logs searched (member, etcd member or haproxy names); a name in `missing` had no log to read. */
+  read: string[];
+  missing: string[];
+  /** Per log with a match: its first matching line, when that line says (epoch ms), and how many lines matched. */
+  seen: Array<{ source: string; line: string; at?: number; count: number }>;
+}
+
 export type HistoryEvent =
   | AlertEvaluationEvent
   | WriteEvent
@@ -213,7 +234,8 @@ export type HistoryEvent =
   | ConvergedEvent
   | FinalReadEvent
   | MembersEvent
-  | NoteEvent;
+  | NoteEvent
+  | EvidenceEvent;
 
 export type EventKind = HistoryEvent['kind'];
 export type EventOf<K extends EventKind> = Extract<HistoryEvent, { kind: K }>;

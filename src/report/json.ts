@@ -1,6 +1,7 @@
 import type { AlertsReport } from '../alerts/report.js';
 import type { CheckResult, Metrics } from '../checks/metrics.js';
 import type { AlertLineResult } from '../checks/alert-lines.js';
+import { evidenceResults, type EvidenceResult } from '../checks/evidence.js';
 import type { MetricName, SlaResult } from '../sla/types.js';
 import { isoTime } from './format.js';
 import { buildTimeline } from './timeline.js';
@@ -35,6 +36,11 @@ export interface ReportJson {
   iteration: number;
   /** The cluster run's id: its folder under the run root holds the raw configs. */
   run_id: string;
+  /**
+   * The scenario's `evidence:` entries, judged: the log line that proves the set-up happened
+   * (`at` in ISO 8601 when the line says when), or why it was not seen; empty when it has none.
+   */
+  evidence: Array<Omit<EvidenceResult, 'at'> & { at: string | null }>;
   /** The documents' Prometheus alert rules read against the cluster's /metrics: reported, not judged; null when nothing was scraped. */
   alerts: AlertsReport | null;
   /** The alert lines (sla.alerts, and no critical alert in a run without a fault where the provider runs Prometheus), judged; [] when none applied. */
@@ -70,5 +76,6 @@ export function toReportJson(run: RunRecord): ReportJson {
     run_id: run.runId,
     alerts: run.alerts ?? null,
     alert_sla: analysis.alertSla ?? [],
+    evidence: evidenceResults(scenario, run.events).map((r) => ({ ...r, at: r.at === null ? null : isoTime(r.at) })),
   };
 }

@@ -2,6 +2,8 @@ import { describeEntry } from './describe-entry.js';
 import { formatCount, formatDuration, formatMetric, formatOffset, isoTime } from './format.js';
 import { checksTable, samplesSection, slaTable, writesSection } from './markdown-metrics.js';
 import { alertLinesSection, alertsSection } from './markdown-alerts.js';
+import { evidenceSection } from './markdown-evidence.js';
+import { evidenceResults } from '../checks/evidence.js';
 import { phasesSection } from './markdown-phases.js';
 import { stepsSection } from './markdown-steps.js';
 import { code, mdTable } from './md.js';
@@ -39,6 +41,8 @@ export function toMarkdown(run: RunRecord): string {
   sections.push(`## Writes\n\n${writesSection(m)}`);
   const samples = samplesSection(m);
   if (samples !== undefined) sections.push(`## Data-loss samples\n\n${samples}`);
+  const evidence = evidenceResults(scenario, run.events);
+  if (evidence.length > 0) sections.push(`## Set-up evidence\n\n${evidenceSection(evidence, run.startedAt)}`);
   sections.push(`## Checks\n\n${checksTable(analysis.checks)}`);
   if (run.alerts !== undefined) sections.push(`## Documented alerts\n\n${alertsSection(run.alerts)}`);
   sections.push(`## Cluster\n\n${clusterSection(run)}`);

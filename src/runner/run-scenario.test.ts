@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { runScenario } from './run-scenario.js';
 import type { HarnessParts, Lifecycle } from './parts.js';
 import { ofKind, writesByEnd } from '../history/history.js';
 import { runVerdict } from '../report/verdict.js';
+import { toReportJson } from '../report/json.js';
+import { toMarkdown } from '../report/markdown.js';
 
 /** kill-primary in miniature: the fake's leader m1 dies and a replica must take over within 2 s. */
 const KILL = `name: fake-kill
@@ -414,5 +416,47 @@ describe('the end of a run: the cluster is swept even when its stop throws', () 
     const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
     await expect(runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir })).rejects.toThrow('Maximum call stack size exceeded');
     expect(calls).toEqual(['stop', 'sweep']);
+  });
+});
+
+describe('evidence: the runner searches the logs copied at stop, and the run may pass only when the set-up line is there', () => {
+  const LINE = '2025-06-01 10:00:05,120 WARNING: Failed to rewind because primary m2 become unreachable';
+  const withEvidence = `${KILL.replace('target: m1 }', 'target: m1, id: old-primary }')}evidence:
+  - { log: patroni, on: old-primary, matches: 'Failed to rewind because primary \\S+ become unreachable', why: the rewind was cut with the leader lost }
+`;
+  async function evidenceRun(logs: Record<string, string>) {
+    const files = tempLogs(logs);
+    const scenario = loadScenarioText(withEvidence, 'fake.yaml');
+    const provider = new FakeProvider(scenario.cluster.replication, { failoverAfterMs: 150, logFiles: files });
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    return runScenario(scenario, { provider: () => provider, parts: FAKE_PARTS, iteration: 1, finalConvergeMs: 500, dir });
+  }
+  function tempLogs(logs: Record<string, string>): Record<string, string> {
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-logs-'))) - 1] as string;
+    return Object.fromEntries(Object.entries(logs).map(([name, text]) => {
+      writeFileSync(join(dir, `${name}-raw.log`), text);
+      return [name, join(dir, `${name}-raw.log`)];
+    }));
+  }
+
+  it('a run that holds every line but has no log at all is an error, not a pass', async () => {
+    const record = await evidenceRun({});
+    expect(record.analysis.sla.every((l) => l.status === 'pass')).toBe(true);
+    expect(runVerdict(record)).toBe('error');
+    expect(ofKind(record.events, 'evidence')).toMatchObject([{ index: 0, read: [], missing: ['m1', 'm2', 'm3'], seen: [] }]);
+    expect(toReportJson(record).evidence).toMatchObject([{ on: 'old-primary', seen: false, looked_in: ['m1'], reason: 'no patroni log of m1 (old-primary) to search' }]);
+  });
+
+  it('the line in another member\'s log than the one the fault acted on is no proof', async () => {
+    const record = await evidenceRun({ m1: 'INFO: nothing to see\n', m2: `${LINE}\n`, m3: '' });
+    expect(runVerdict(record)).toBe('error');
+    expect(record.analysis.checks.find((c) => c.name === 'evidence')?.error).toMatch(/^the set-up did not happen: the rewind was cut with the leader lost \(.*matched in the patroni log of m2 only, not of m1 \(old-primary\)\)$/);
+  });
+
+  it('passes with the line in the killed member\'s log, and report.json and report.md show it', async () => {
+    const record = await evidenceRun({ m1: `INFO: starting\n${LINE}\n`, m2: '', m3: '' });
+    expect(runVerdict(record)).toBe('pass');
+    expect(toReportJson(record).evidence).toMatchObject([{ seen: true, source: 'm1', line: LINE, at: expect.stringMatching(/^2025-06-01T/) }]);
+    expect(toMarkdown(record)).toContain('## Set-up evidence');
   });
 });

@@ -17,6 +17,7 @@ import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
 import type { KnownFinding } from '../sla/known-findings.js';
 import { AckLedger } from './acks.js';
+import { logSources, scanEvidence } from './evidence-scan.js';
 import type { RunContext } from './context.js';
 import { convergedReason } from './final-state.js';
 import { REAL_PARTS, type HarnessParts } from './parts.js';
@@ -147,6 +148,8 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         copyLogs(cluster, join(o.dir, 'logs'));
       }
     } finally {
+      // The logs exist only now, copied at stop; a stop that threw left none, and each entry then says so.
+      if (cluster) recordEvidence(scenario, history, join(o.dir, 'logs'), cluster);
       await history.close();
     }
   }
@@ -262,6 +265,19 @@ function copyLogs(cluster: StartedCluster, dest: string): void {
       continue; // a component that never started has no log; the report lists what exists
     }
   }
+}
+
+/** One `evidence` event per entry of the scenario's `evidence:`, from the logs copied into the report folder. */
+function recordEvidence(scenario: Scenario, history: History, dir: string, cluster: StartedCluster): void {
+  const sources = logSources(cluster.members.map((m) => m.name), cluster.etcd.map((e) => e.name));
+  (scenario.evidence ?? []).forEach((spec, index) => {
+    try {
+      history.append(scanEvidence(spec, index, dir, sources, now()));
+    } catch (err) {
+      // No event for the entry: the check says the logs were never searched for it.
+      history.append({ kind: 'note', t: now(), message: `evidence[${index}] could not be searched for: ${errorMessage(err)}` });
+    }
+  });
 }
 
 /** The etcd cluster id every etcd member agrees on before the first step, for `wait_for: etcd-new-cluster`. */

@@ -38,6 +38,12 @@ export interface FaultCatalog {
   versions?: (release: string | undefined) => { versions: Partial<Record<string, string | null>>; source: string };
   /** Whether `exec` steps can run (commands inside containers), and why not; absent: they cannot. */
   exec?: { supported: boolean; unsupported?: string };
+  /**
+   * Whether the run's report gets the components' logs, which `evidence:`
+   * reads; absent: none. `unreadable` names, by component (patroni,
+   * postgres, etcd, haproxy), those it cannot read, and why.
+   */
+  logs?: { unreadable?: Readonly<Record<string, string>> };
 }
 
 /** Roles resolved when the step runs (architecture.md, "Scenario files"). */

@@ -43,7 +43,7 @@ steps:
   - wait_for: { condition: leader, timout: 1s }
 `))).toEqual([
       'bad.yaml:1:1: name: expected a name of lowercase letters, digits and - (like kill-primary)',
-      "bad.yaml:2:1: stpes: unknown key 'stpes' in scenario; expected one of name, description, tags, cluster, workload, observe, steps, sla, requires (did you mean 'steps'?)",
+      "bad.yaml:2:1: stpes: unknown key 'stpes' in scenario; expected one of name, description, tags, cluster, workload, observe, steps, sla, requires, evidence (did you mean 'steps'?)",
       'bad.yaml:4:3: cluster.replication: expected one of synchronous, asynchronous',
       'bad.yaml:5:14: cluster.patroni.ttl: expected an integer',
       'bad.yaml:6:13: workload.writers: expected an integer >= 1',

@@ -8,6 +8,7 @@ import type { ClusterSpec, ObserveSpec, Scenario, WorkloadSpec } from './types.j
 import { isRecord } from './data.js';
 import { TOPOLOGIES } from '../sla/types.js';
 import { duration, nameSchema, positiveInt } from './fields.js';
+import { evidenceSchema } from './evidence.js';
 import { requiresSchema } from './requires.js';
 import { resolveSla, slaSchema } from './sla.js';
 import { faultIdIssues, faultsOf, stepsSchema } from './steps.js';
@@ -57,6 +58,7 @@ export const scenarioSchema = strict({
   steps: stepsSchema,
   sla: blankIsAbsent(slaSchema.optional()),
   requires: blankIsAbsent(requiresSchema.optional()),
+  evidence: blankIsAbsent(evidenceSchema.optional()),
 }).transform((s, ctx): LoadedScenario => {
   const hasFault = s.steps.some((step) => faultsOf(step).length > 0);
   const sla = resolveSla(s.sla, s.cluster.replication, hasFault, hasFault || s.steps.some((step) => step.kind === 'exec'));
@@ -64,8 +66,13 @@ export const scenarioSchema = strict({
     for (const { path, message } of sla.issues) ctx.issues.push({ code: 'custom', input: s.sla, path, message });
     return z.NEVER;
   }
-  const { name, description, tags, cluster, workload, observe, steps, requires } = s;
-  return { name, description, tags, cluster, workload, observe, steps, sla: sla.sla, ...(sla.alerts.length === 0 ? {} : { alertSla: sla.alerts }), ...(requires === undefined || Object.keys(requires).length === 0 ? {} : { requires }) };
+  const { name, description, tags, cluster, workload, observe, steps, requires, evidence } = s;
+  return {
+    name, description, tags, cluster, workload, observe, steps, sla: sla.sla,
+    ...(sla.alerts.length === 0 ? {} : { alertSla: sla.alerts }),
+    ...(requires === undefined || Object.keys(requires).length === 0 ? {} : { requires }),
+    ...(evidence === undefined || evidence.length === 0 ? {} : { evidence }),
+  };
 }) satisfies z.ZodType<LoadedScenario>;
 
 /** The scenario, or every problem found in the data (paths from the document root). */

@@ -5,12 +5,13 @@
  */
 import type { ScenarioIssue } from './errors.js';
 import type { FaultSpec, Scenario, Step, Suite } from './types.js';
-import { CLUSTER_TARGET, HAPROXY_ROLES, poolerMember, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
+import { CLUSTER_TARGET, ETCD_ROLES, HAPROXY_ROLES, MEMBER_ROLES, poolerMember, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
 import { topologyOf } from './types.js';
 import { scenarioIssueAt, stepOrigin } from './origins.js';
 import { closest } from './suggest.js';
 import { faultsOf } from './steps.js';
 import { unmet } from './requires.js';
+import { ANY_LOG, faultIds, type EvidenceSpec } from './evidence.js';
 
 export function checkScenario(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
   return [
@@ -20,7 +21,29 @@ export function checkScenario(scenario: Scenario, catalog: FaultCatalog): Scenar
     ...scenario.steps.flatMap((step, index) => faultsOf(step).flatMap(({ fault, path }) => checkFault(scenario, { step, index, fault, path }, catalog))),
     ...checkExclusive(scenario, catalog),
     ...scenario.steps.flatMap((step, index) => (step.kind === 'exec' ? checkExec(scenario, step, index, catalog) : [])),
+    ...(scenario.evidence ?? []).flatMap((e, index) => checkEvidence(scenario, e, index, catalog)),
   ];
+}
+
+/**
+ * An `evidence:` entry needs a provider that copies that component's log into
+ * the report, and an `on` that still names something once the run is over: a
+ * role does not (the primary at the end is rarely the one whose log matters).
+ */
+function checkEvidence(scenario: Scenario, e: EvidenceSpec, index: number, catalog: FaultCatalog): ScenarioIssue[] {
+  const at = (key: string, message: string) => scenarioIssueAt(scenario, ['evidence', index, key], message);
+  if (catalog.logs === undefined) return [at('log', `provider "${catalog.provider}" does not collect the components' logs, so the ${e.log} line cannot be looked for`)];
+  const unreadable = catalog.logs.unreadable?.[e.log];
+  if (unreadable !== undefined) return [at('log', `provider "${catalog.provider}" cannot read the ${e.log} logs: ${unreadable}`)];
+  const names = e.log === 'haproxy' ? ['haproxy'] : e.log === 'etcd' ? catalog.etcdMembers : catalog.members;
+  const ids = e.log === 'haproxy' ? [] : faultIds(scenario.steps);
+  if (names.includes(e.on) && ids.includes(e.on)) return [at('on', `"${e.on}" is both a member and a fault id; rename the fault`)];
+  if (e.on === ANY_LOG || names.includes(e.on) || ids.includes(e.on)) return [];
+  const expected = `${ANY_LOG}, ${names.join(', ')}${ids.length > 0 ? `, or a fault id (${ids.join(', ')})` : ''}`;
+  const role = [...MEMBER_ROLES, ...ETCD_ROLES].includes(e.on as never);
+  return [at('on', role
+    ? `"${e.on}" is a role, resolved when a step runs, but the logs are read after the run; name a member, or the id of the fault whose target it was (expected ${expected})`
+    : `"${e.on}" names no ${e.log} log (expected ${expected})`)];
 }
 
 /** An exec step needs containers to run in, and a member or etcd member (role or name) to run it in. */

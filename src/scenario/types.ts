@@ -5,6 +5,7 @@
  */
 import type { Replication, SlaRequirement, Topology } from '../sla/types.js';
 import type { AlertRequirement } from '../sla/alert-lines.js';
+import type { EvidenceSpec } from './evidence.js';
 import type { Requires } from './requires.js';
 
 export type { Replication, Topology };
@@ -108,6 +109,8 @@ export interface Scenario {
   alertSla?: AlertRequirement[];
   /** Component versions the scenario needs (`requires:`); absent when it runs on any. */
   requires?: Requires;
+  /** Log lines that prove the set-up happened (`evidence:`); absent when the scenario needs none. */
+  evidence?: EvidenceSpec[];
 }
 
 /** A suite: scenarios to run in order, each `iterations` times. */

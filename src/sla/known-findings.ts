@@ -113,7 +113,7 @@ export const UP_TO_COMPARATORS: readonly Comparator[] = ['<', '<=', '=='];
 
 /** Why this failed line is more than the finding describes, or undefined when the finding covers it. */
 function beyond(line: SlaResult, finding: KnownFinding, o: { attribute?: Attributor; failedSteps?: StepMatcher }): string | undefined {
-  const step = finding.step === undefined ? undefined : notOnlyStep(line, finding.step, o.failedSteps);
+  const step = finding.step === undefined ? undefined : stepNotCovered(line, finding.step, o.failedSteps);
   if (step !== undefined) return step;
   const bound = boundOf(finding);
   if (typeof bound !== 'number') return `known finding's bound up_to ${finding.up_to} cannot be read (${bound.error})`;
@@ -131,7 +131,7 @@ function beyond(line: SlaResult, finding: KnownFinding, o: { attribute?: Attribu
 }
 
 /** Why a failed line is not the failure of steps[index] alone, or undefined when it is. */
-function notOnlyStep(line: SlaResult, index: number, failedSteps: StepMatcher | undefined): string | undefined {
+function stepNotCovered(line: SlaResult, index: number, failedSteps: StepMatcher | undefined): string | undefined {
   const at = `known finding's step steps[${index}]`;
   if (line.metric !== 'failed_steps') return `${at} describes failed_steps, not ${line.metric}`;
   // As for a fault: a statistic over the iterations has no one history that names the failed steps.

@@ -45,6 +45,8 @@ export const DOCKER: ProviderEntry = {
   topologyRefusal: (topology, _release, o) => topologyRefusal(topology, o.shapedLinks),
   missing: {
   },
+  // Each container's output (Patroni's with its PostgreSQL's), copied at stop.
+  logs: {},
   // A latency or bandwidth fault sends every member's etcd, peer and client links through the proxy container
   // (proxied-links.ts); rules matching the other containers' addresses then miss the cluster's traffic.
   exclusive: [

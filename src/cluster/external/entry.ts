@@ -35,6 +35,24 @@ function abilities(f: ClusterFile): { capabilities: Set<Capability>; missing: Pa
   return { capabilities, missing };
 }
 
+/**
+ * The logs a run can read: each container's output since attach (docker
+ * logs), so a component whose containers the file does not all name has none
+ * to search; the field to fill is named.
+ */
+function logs(f: ClusterFile): NonNullable<ProviderEntry['logs']> {
+  const bare = (list: readonly { name: string; container?: string }[], field: string) => list.flatMap((n, i) => (n.container === undefined ? [`${n.name} (${field}[${i}].container)`] : []));
+  const why = (names: string[]) => `${f.file} names no container for ${names.join(', ')}: the harness reads logs with docker logs`;
+  const members = bare(f.members, 'members');
+  const etcd = bare(f.etcd, 'etcd');
+  const unreadable: Record<string, string> = {
+    ...(members.length > 0 ? { patroni: why(members), postgres: why(members) } : {}),
+    ...(etcd.length > 0 ? { etcd: why(etcd) } : {}),
+    ...(f.haproxy.container === undefined ? { haproxy: why(['HAProxy (haproxy.container)']) } : {}),
+  };
+  return Object.keys(unreadable).length > 0 ? { unreadable } : {};
+}
+
 /** The external provider for one cluster file: capabilities and names come from the file. */
 export function externalEntry(f: ClusterFile): ProviderEntry {
   const { capabilities, missing } = abilities(f);
@@ -42,6 +60,7 @@ export function externalEntry(f: ClusterFile): ProviderEntry {
     name: 'external',
     capabilities,
     missing,
+    logs: logs(f),
     members: f.members.map((m) => m.name),
     etcdMembers: f.etcd.map((e) => e.name),
     confirm: (c) => confirmExternal(f, c),

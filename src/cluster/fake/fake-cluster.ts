@@ -24,6 +24,8 @@ import type { Replication } from '../../sla/types.js';
 export interface FakeBehaviour {
   /** How long after the leader dies or freezes a replica takes the key; null: never. */
   failoverAfterMs: number | null;
+  /** The components' log files, by name (m1, etcd1...), copied into the report at stop; none by default. */
+  logFiles?: Record<string, string>;
   /** The restart a heal runs throws. */
   restartFails?: boolean;
   /** This member comes back from a restart a row short and receives no more: the row sets differ at the end. */
@@ -319,7 +321,7 @@ export class FakeCluster implements StartedCluster, ProcessControl, CommandExec,
 
   role(n: Node): 'primary' | 'replica' { return n.name === this.leader ? 'primary' : 'replica'; }
 
-  logFiles(): Record<string, string> { return {}; }
+  logFiles(): Record<string, string> { return { ...this.behaviour.logFiles }; }
 
   async stop(): Promise<void> {
     this.#timers.forEach((t) => clearTimeout(t));

@@ -18,6 +18,8 @@ export const LOCAL: ProviderEntry = {
     // A cgroup v2 cpu.max would need a delegated cgroup subtree the harness does not own (and v1 hosts have none): a nice value is not a cap.
     'cpu-limit': "its members are processes in the harness's own cgroup, with no cgroup of their own to cap (use --provider docker)",
   },
+  // Each process's output goes to its log file (PostgreSQL's under its Patroni's, logging_collector off).
+  logs: {},
   versions: () => {
     try {
       return { versions: componentVersions(findBinaries()), source: 'this machine' };
