@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Installs what the local provider runs (PostgreSQL 15, Patroni, etcd, HAProxy)
+// Installs what the local provider runs (PostgreSQL 15, Patroni, etcd, HAProxy,
+// and Prometheus with Alertmanager, which evaluate the documented alert rules)
 // from the distribution's packages when missing, then makes sure the
 // distribution's own services stay down: only Patroni manages PostgreSQL here.
 // With --docker, also what the docker provider's images are built with
@@ -12,7 +13,7 @@ import { accessSync, constants, existsSync, openSync, readFileSync, writeFileSyn
 
 const DOCKER = process.argv.includes('--docker');
 const BROWSER = process.argv.includes('--browser');
-const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy', ...(DOCKER ? ['docker.io', 'debootstrap'] : []), ...(BROWSER ? ['chromium'] : [])];
+const PACKAGES = ['postgresql-15', 'patroni', 'python3-etcd', 'etcd-server', 'etcd-client', 'haproxy', 'prometheus', 'prometheus-alertmanager', ...(DOCKER ? ['docker.io', 'debootstrap'] : []), ...(BROWSER ? ['chromium'] : [])];
 const INSTALL = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
 
 const executable = (f) => { try { accessSync(f, constants.X_OK); return true; } catch { return false; } };
@@ -27,6 +28,8 @@ function missing() {
   if (!onPath('etcd')) m.push('etcd-server');
   if (!onPath('etcdctl')) m.push('etcd-client');
   if (!onPath('haproxy')) m.push('haproxy');
+  if (!onPath('prometheus')) m.push('prometheus');
+  if (!onPath('prometheus-alertmanager')) m.push('prometheus-alertmanager');
   if (DOCKER && !onPath('dockerd')) m.push('docker.io');
   if (DOCKER && !onPath('debootstrap')) m.push('debootstrap');
   if (BROWSER && !onPath('chromium')) m.push('chromium');
@@ -45,7 +48,7 @@ function install(sudo) {
 }
 
 // The distribution starts its own PostgreSQL cluster on 5432 and its own etcd and
-// HAProxy services; none of them is ours, and a stray PostgreSQL would confuse a run.
+// HAProxy services (and Prometheus's); none of them is ours, and a stray PostgreSQL would confuse a run.
 function quietDistributionServices(sudo) {
   const pre = sudo ? ['sudo', '-n'] : [];
   const quiet = (argv) => spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
@@ -57,7 +60,7 @@ function quietDistributionServices(sudo) {
   }
   if (ok('pg_ctlcluster', ['15', 'main', 'status'])) quiet([...pre, 'pg_ctlcluster', '15', 'main', 'stop']);
   const systemd = existsSync('/run/systemd/system');
-  for (const svc of ['postgresql', 'patroni', 'etcd', 'haproxy']) {
+  for (const svc of ['postgresql', 'patroni', 'etcd', 'haproxy', 'prometheus', 'prometheus-alertmanager']) {
     if (systemd) quiet([...pre, 'systemctl', 'disable', '--now', svc]);
     else {
       quiet([...pre, 'service', svc, 'stop']);

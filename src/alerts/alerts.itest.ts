@@ -89,4 +89,57 @@ sla:
     expect(report.alerts.rules.filter((x) => x.can_fire === false).length).toBeGreaterThan(0);
     expect(readFileSync(join(runDir, 'report.md'), 'utf8')).toMatch(/## Documented alerts\n\n_Reported, not judged/);
   });
+
+  it('kill-primary with a long ttl: the run\'s Prometheus fires PostgresNoLeader within 90 s and resolves it, the on-call gets both, the line passes', async () => {
+    // ttl 90: the killed leader's key outlives PostgresNoLeader's `for: 1m`, so `sum(patroni_master) == 0` holds long enough to fire.
+    const dir = mkdtempSync(join(tmpdir(), 'pc-alerts-prom-'));
+    const file = join(dir, 'alerts-no-leader.yaml');
+    writeFileSync(file, `name: alerts-no-leader
+cluster: { replication: synchronous, patroni: { ttl: 90, loop_wait: 10, retry_timeout: 10 } }
+steps:
+  - wait_for: healthy
+  - fault: { action: kill, target: primary }
+  - wait_for: { condition: new-leader, timeout: 180s }
+  - wait_for: { condition: writable, timeout: 60s }
+  - heal: all
+  - wait_for: { condition: converged, timeout: 120s }
+sla:
+  rto: "< 180s"
+  alerts: { PostgresNoLeader: "fires within 90s", EtcdUnhealthy: never fires, EtcdQuorumLost: never fires }
+`);
+    const out = join(dir, 'out');
+    const r = await runCli(['run', file, '--report-dir', out, '--port-base', '8900']);
+    const runDir = join(out, readdirSync(out)[0] ?? '');
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
+      verdict: string; alerts: AlertsReport; alert_sla: Array<{ rule: string; status: string; observed_ms: number | null; note: string }>;
+      timeline: Array<{ kind: string; phase?: string; at_ms: number }>;
+    };
+    const detail = `${r.stdout}\n${JSON.stringify(report.alert_sla, null, 1)}\n${r.stderr.slice(-2000)}`;
+    expect(report.alerts.evaluated_by, detail).toBe('prometheus');
+    expect(report.alerts.prometheus?.adapted.some((a) => a.includes('read as the run\'s scope')), detail).toBe(true);
+    const noLeader = report.alerts.rules.find((x) => x.name === 'PostgresNoLeader');
+    const line = report.alert_sla.find((l) => l.rule === 'PostgresNoLeader');
+    const inject = report.timeline.find((e) => e.kind === 'fault' && e.phase === 'inject')?.at_ms ?? NaN;
+    if (noLeader?.can_fire !== true) {
+      // Patroni 4 exports no patroni_master: the rule cannot fire, and the line says so by failing.
+      expect(line?.status, detail).toBe('fail');
+      expect(noLeader?.fired?.some((f) => f.state === 'firing')).toBe(false);
+      return;
+    }
+    expect(r.code, detail).toBe(0);
+    expect(report.verdict).toBe('pass');
+    expect(line?.status, detail).toBe('pass');
+    // Pending at once (the killed member's series go, the others say 0), firing after its `for: 1m`, resolved once a leader is back.
+    const firing = (noLeader.fired ?? []).filter((f) => f.state === 'firing');
+    expect(firing, detail).toHaveLength(1);
+    expect(noLeader.first_fired_after_fault_ms ?? NaN).toBeGreaterThanOrEqual(60_000);
+    expect(noLeader.first_fired_after_fault_ms ?? NaN).toBeLessThan(90_000);
+    expect(firing[0]?.to_ms).not.toBeNull();
+    expect(noLeader.resolved_ms ?? NaN).toBeGreaterThan(inject + 60_000);
+    const sent = (report.alerts.notifications ?? []).flatMap((n) => n.alerts.filter((a) => a.alertname === 'PostgresNoLeader').map(() => n.status));
+    expect(sent, detail).toEqual(['firing', 'resolved']);
+    expect(report.alert_sla.filter((l) => l.rule !== 'PostgresNoLeader').map((l) => l.status)).toEqual(['pass', 'pass']);
+    expect(readFileSync(join(runDir, 'report.md'), 'utf8')).toMatch(/## Alert lines[\s\S]*PostgresNoLeader[\s\S]*✅ pass/);
+    expect(readFileSync(join(runDir, 'timeline.html'), 'utf8')).toMatch(/data-alert="PostgresNoLeader" data-state="firing"/);
+  });
 });

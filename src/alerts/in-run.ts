@@ -7,6 +7,7 @@
 import { errorMessage } from '../errors.js';
 import { now } from '../history/clock.js';
 import { alertsReport, ALERTS_NOTE, loadDocumentedRules, type AlertsReport } from './report.js';
+import type { AlertEvaluationEvent } from '../history/events.js';
 import { targetsOf, type Scrape, type ScrapeEndpoints } from './scrape.js';
 
 export type ScrapeFn<C extends ScrapeEndpoints> = (c: C) => Promise<Scrape>;
@@ -24,12 +25,15 @@ export class AlertScrapes<C extends ScrapeEndpoints> {
   }
 
   /** undefined when no scrape was taken (the cluster never became healthy, or nothing can scrape it). */
-  report(scope: string | undefined, startedAt: number): AlertsReport | undefined {
+  report(scope: string | undefined, startedAt: number, prometheus: { evaluation?: AlertEvaluationEvent; firstFaultAt?: number } = {}): AlertsReport | undefined {
     if (this.scrape === undefined || scope === undefined || this.#scrapes.length === 0) return undefined;
     try {
-      return alertsReport({ files: loadDocumentedRules(), scrapes: this.#scrapes, scope, startedAt });
+      return alertsReport({ files: loadDocumentedRules(), scrapes: this.#scrapes, scope, startedAt, ...prometheus });
     } catch (err) {
-      return { judged: false, note: ALERTS_NOTE, evaluator: 'none', rule_files: [], scrape: { at_ms: [], targets: [], errors: [] }, rules: [], error: `the alert report could not be made: ${errorMessage(err)}` };
+      return {
+        judged: false, note: ALERTS_NOTE, evaluator: 'none', rule_files: [], scrape: { at_ms: [], targets: [], errors: [] }, rules: [],
+        evaluated_by: null, prometheus: null, notifications: null, error: `the alert report could not be made: ${errorMessage(err)}`,
+      };
     }
   }
 }

@@ -97,7 +97,7 @@ describe('a target that could not be scraped', () => {
 });
 
 describe('judgeRule', () => {
-  const base: AlertRule = { name: 'X', expr: '', labels: {}, file: 'f', source: 's', adapted: [] };
+  const base: AlertRule = { name: 'X', expr: '', labels: {}, annotations: {}, file: 'f', source: 's', adapted: [] };
 
   it('an unparseable expression is unknown with the syntax error, never fine', () => {
     const f = judgeRule({ ...base, expr: 'sum(patroni_master{scope="email-cluster"' }, observedCluster({ patroni: '3.0.2', scope: SCOPE }), SCOPE);

@@ -15,6 +15,7 @@ export interface AlertRule {
   expr: string;
   for?: string;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
   /** The rule file, as the report names it. */
   file: string;
   /** The document and lines the rule comes from (the file's `# source:`). */
@@ -37,6 +38,32 @@ const RULES_DIR = new URL('../../scenarios/alerts/', import.meta.url);
 
 /** The rule files every run reports on, as the report names them. */
 export const DOCUMENTED_RULE_FILES = ['postgresql-alerts.yml', 'patroni-alerts-002.yml'].map((f) => ({ path: fileURLToPath(new URL(f, RULES_DIR)), label: `scenarios/alerts/${f}` }));
+
+let documented: Array<{ name: string; file: string; for?: string }> | undefined;
+
+/** The documented rules, for validating alert lines: name, file, `for:`; a file that cannot be read gives none (its error shows in the run's report). */
+export function documentedRules(): ReadonlyArray<{ name: string; file: string; for?: string }> {
+  documented ??= DOCUMENTED_RULE_FILES.flatMap(({ path, label }) => {
+    try {
+      return loadRuleFile(path, label).rules.map((r) => ({ name: r.name, file: label, ...(r.for === undefined ? {} : { for: r.for }) }));
+    } catch {
+      return [];
+    }
+  });
+  return documented;
+}
+
+export const documentedRuleNames = (): string[] => documentedRules().map((r) => r.name);
+
+const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const PROM_UNITS_MS = [365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1];
+
+/** Milliseconds of a Prometheus duration ("1m", "1h30m", "500ms"); null when it is not one. */
+export function promDurationMs(text: string): number | null {
+  const m = PROM_DURATION.exec(text.trim());
+  if (m === null || text.trim() === '') return null;
+  return PROM_UNITS_MS.reduce((sum, unit, i) => sum + Number(m[i + 1] ?? 0) * unit, 0);
+}
 
 /** A rule's fields, as Prometheus's rulefmt knows them; anything else it refuses. */
 const RULE_FIELDS = new Set(['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
@@ -113,5 +140,5 @@ function toRule(r: z.infer<typeof ruleSchema>, file: string, source: string): Al
       adapted.push(`${k} dropped: Prometheus rejects unknown rule fields`);
     }
   }
-  return { name: r.alert as string, expr: r.expr, ...(r.for === undefined ? {} : { for: r.for }), labels, file, source, adapted };
+  return { name: r.alert as string, expr: r.expr, ...(r.for === undefined ? {} : { for: r.for }), labels, annotations: { ...(r.annotations ?? {}) }, file, source, adapted };
 }

@@ -9,6 +9,7 @@ import type { Analysis, CheckResult, Metrics } from './metrics.js';
 import { evaluateSla } from './sla.js';
 import { withInvariants } from './invariants.js';
 import { verdictOf } from './verdict.js';
+import { judgeAlertLines } from './alert-lines.js';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -49,5 +50,6 @@ export function analyze(scenario: Scenario, events: Events, o: AnalyzeOptions = 
     if (r.status === 'fail' && check?.valid === false && check.error !== undefined) return { ...r, note: check.error };
     return r;
   });
-  return { metrics, checks, sla, verdict: verdictOf(sla, checks) };
+  const alertSla = judgeAlertLines(scenario, events);
+  return { metrics, checks, sla, alertSla, verdict: verdictOf(sla, checks, alertSla) };
 }

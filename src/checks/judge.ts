@@ -29,5 +29,5 @@ export function judge(scenario: Scenario, events: Events, o: JudgeOptions): Anal
     attribute: (metric, action) => attribute(scenario, events, metric, action),
     failedSteps: (index) => notOnlyStep(events, index),
   });
-  return { ...analysis, sla, known: outcomes, verdict: verdictOf(sla, analysis.checks) };
+  return { ...analysis, sla, known: outcomes, verdict: verdictOf(sla, analysis.checks, analysis.alertSla ?? []) };
 }

@@ -1,5 +1,6 @@
 import type { KnownOutcome } from '../sla/known-findings.js';
 import type { MetricName, SlaResult } from '../sla/types.js';
+import type { AlertLineResult } from './alert-lines.js';
 
 /** Jepsen's three-valued validity: a checker that throws yields 'unknown', never a crash. */
 export type Validity = true | false | 'unknown';
@@ -58,6 +59,8 @@ export interface Analysis {
   metrics: Metrics;
   checks: CheckResult[];
   sla: SlaResult[];
+  /** The alert lines, judged from what the run's Prometheus evaluated (alert-lines.ts); empty when none applies. */
+  alertSla?: AlertLineResult[];
   /** Known findings in range for this run: reproduced (excused) or absent. */
   known?: KnownOutcome[];
   verdict: 'pass' | 'fail' | 'error';

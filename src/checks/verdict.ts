@@ -13,11 +13,13 @@ import type { SlaResult } from '../sla/types.js';
  * - 'pass': every line held (or is a known finding, or waits for the
  *   statistic over the iterations).
  *
+ * Alert lines (sla.alerts) count as SLA lines.
+ *
  * A check that is invalid without failing a line (an async run that lost
  * writes within its RPO) gates nothing: the lines say what is required.
  */
-export function verdictOf(sla: readonly SlaResult[], checks: readonly CheckResult[]): Analysis['verdict'] {
-  if (sla.some((r) => r.status === 'fail')) return 'fail';
-  if (sla.some((r) => r.status === 'unknown') || checks.some((c) => c.valid === 'unknown')) return 'error';
+export function verdictOf(sla: readonly SlaResult[], checks: readonly CheckResult[], alertLines: ReadonlyArray<Pick<SlaResult, 'status'>> = []): Analysis['verdict'] {
+  if (sla.some((r) => r.status === 'fail') || alertLines.some((r) => r.status === 'fail')) return 'fail';
+  if (sla.some((r) => r.status === 'unknown') || alertLines.some((r) => r.status === 'unknown') || checks.some((c) => c.valid === 'unknown')) return 'error';
   return 'pass';
 }

@@ -3,7 +3,7 @@ import type { ProviderEntry, StartedCluster } from '../cluster/types.js';
 import { errorMessage, HarnessError } from '../errors.js';
 import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import { ScenarioError } from '../scenario/errors.js';
-import type { Replication } from '../scenario/types.js';
+import type { Replication, Topology } from '../scenario/types.js';
 import { setSignalExitCode } from './shutdown.js';
 
 export interface UpOptions {
@@ -11,6 +11,8 @@ export interface UpOptions {
   portBase?: number;
   release?: string;
   replication: Replication;
+  /** What stands between the clients and PostgreSQL (sla/types.ts); absent: minimal. */
+  topology?: Topology;
   set?: Record<string, unknown>;
 }
 
@@ -54,9 +56,16 @@ export async function clusterUp(o: UpOptions): Promise<void> {
   if (o.release !== undefined && entry.releases === undefined) {
     throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--release', message: `needs --provider ${[...PROVIDERS.values()].filter((p) => p.releases).map((p) => p.name).join(' or ')}: the ${entry.name} provider runs the components installed on this machine` }]);
   }
+  const topology = o.topology ?? 'minimal';
+  if (!(entry.topologies ?? ['minimal']).includes(topology)) {
+    throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--topology', message: `provider "${entry.name}" cannot make topology "${topology}" (it makes ${(entry.topologies ?? ['minimal']).join(', ')})` }]);
+  }
+  const refused = entry.topologyRefusal?.(topology, o.release, { shapedLinks: false });
+  if (refused !== undefined) throw new ScenarioError([{ file: '', line: 0, column: 0, path: '--topology', message: refused }]);
   const cluster = await entry.create({
     replication: o.replication, patroni: {}, startTimeoutMs: DEFAULT_WAIT_MS.healthy, network: false,
     ...(o.release === undefined ? {} : { release: o.release }),
+    ...(o.topology === undefined ? {} : { topology: o.topology }),
     ...(o.portBase === undefined ? {} : { portBase: o.portBase }),
   }).start({ onProgress: say });
   say('cluster healthy');

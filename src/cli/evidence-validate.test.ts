@@ -43,6 +43,15 @@ describe('validate: evidence (a set-up only a log can prove)', () => {
     ]);
   });
 
+  it('refuses a haproxy line on the seeds topology, whose HAProxy pair has no log named haproxy (every run would be unknown)', () => {
+    const dir = tempTree({ 'e.yaml': `name: e\ncluster: { topology: seeds }\n${STEPS}evidence:\n  - { log: haproxy, on: any, matches: "x", why: "y" }\n` });
+    const file = join(dir, 'e.yaml');
+    expect(refusalOf(() => loadChecked([file], [], 'docker'))).toEqual([
+      `${file}:7:7: evidence[0].log: the seeds topology runs two HAProxies (haproxy1, haproxy2) whose logs are not searched for evidence; look for the line in a patroni, postgres or etcd log, or run the minimal topology`,
+    ]);
+    expect(refusalOf(() => loadChecked([withEvidence('{ log: haproxy, on: any, matches: "x", why: "y" }')], [], 'docker'))).toEqual([]);
+  });
+
   it('refuses a name that has no log of that component, and a regular expression that does not compile', () => {
     const file = withEvidence('{ log: etcd, on: patroni1, matches: "x", why: "y" }');
     expect(refusalOf(() => loadChecked([file], [], 'docker'))[0]).toMatch(/evidence\[0\]\.on: "patroni1" names no etcd log \(expected any, etcd1, etcd2, etcd3, or a fault id \(old-primary\)\)$/);

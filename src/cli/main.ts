@@ -9,6 +9,7 @@ import { writeJson } from './output.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { registerCompareCommands } from './compare-commands.js';
 import { registerMergeCommand } from './merge-reports.js';
+import { TOPOLOGIES, type Topology } from '../sla/types.js';
 
 function replicationArg(v: string): 'synchronous' | 'asynchronous' {
   if (v === 'sync' || v === 'synchronous') return 'synchronous';
@@ -51,7 +52,8 @@ export function buildProgram(): Command {
     .option('--port-base <n>', 'local: first port of the 100-port block the cluster uses', intArg('--port-base', 1024, 65400), 5000)
     .addOption(new Option('--release <release>', 'docker: the Debian release whose packages make the cluster').choices([...RELEASES]))
     .option('--replication <mode>', 'sync or async', replicationArg, 'synchronous' as const)
-    .action(async (o: { provider: string; portBase: number; release?: string; replication: 'synchronous' | 'asynchronous' }) => clusterUp(o));
+    .addOption(new Option('--topology <name>', 'minimal (one HAProxy to PostgreSQL) or seeds (docker: the documents\' VIP over two HAProxies, PgBouncer on every member)').choices([...TOPOLOGIES]))
+    .action(async (o: { provider: string; portBase: number; release?: string; replication: 'synchronous' | 'asynchronous'; topology?: Topology }) => clusterUp(o));
   cluster
     .command('status')
     .description('members, roles, timeline and lag of running clusters')

@@ -13,6 +13,38 @@ describe('the docker provider takes latency and bandwidth faults (issue 20)', ()
   });
 });
 
+describe('the seeds topology (issue 22 §1)', () => {
+  it('validates haproxy-active-lost on docker on every release, bookworm\'s PgBouncer 1.18 included', () => {
+    for (const release of ['bookworm', 'trixie', 'forky']) {
+      expect(refusalOf(() => loadChecked([scenario('haproxy-active-lost')], [`cluster.release=${release}`], 'docker')), release).toEqual([]);
+    }
+  });
+
+  it('refuses it on local, and beside a latency fault on docker', () => {
+    expect(refusalOf(() => loadChecked([scenario('haproxy-active-lost')], [], 'local'))[0]).toMatch(/cluster\.topology: provider "local" cannot make topology "seeds"/);
+    expect(refusalOf(() => loadChecked([scenario('slow-sync-standby')], ['cluster.topology=seeds'], 'docker'))[0]).toMatch(/cluster\.topology: topology "seeds" has no proxied links/);
+  });
+});
+
+describe('PgBouncer faults in the seeds topology (issue 22 §2)', () => {
+  it('validates pgbouncer-lost-on-primary and failover-through-pgbouncer on docker on every release', () => {
+    for (const release of ['bookworm', 'trixie', 'forky']) {
+      for (const name of ['pgbouncer-lost-on-primary', 'failover-through-pgbouncer']) {
+        expect(refusalOf(() => loadChecked([scenario(name)], [`cluster.release=${release}`], 'docker')), `${name} on ${release}`).toEqual([]);
+      }
+    }
+  });
+
+  it('refuses a pgbouncer: target on the minimal topology, naming the file and the field, on docker and on local', () => {
+    const file = scenario('pgbouncer-lost-on-primary');
+    const refused = `${file}:25:28: steps[2].fault.target: target "pgbouncer:primary" needs cluster.topology: seeds (PgBouncer on every member); this scenario's topology is minimal (HAProxy straight to PostgreSQL, no PgBouncer)`;
+    expect(refusalOf(() => loadChecked([file], ['cluster.topology=minimal'], 'docker'))).toEqual([refused]);
+    expect(refusalOf(() => loadChecked([file], ['cluster.topology=minimal'], 'local'))).toEqual([refused]);
+    // As written (seeds), local refuses the topology itself.
+    expect(refusalOf(() => loadChecked([file], [], 'local'))[0]).toMatch(/cluster\.topology: provider "local" cannot make topology "seeds"/);
+  });
+});
+
 describe('the CLI reaches the external provider through the registry', () => {
   it('asks for the cluster file, then takes the provider\'s own gate from its entry', async () => {
     const { providerEntry } = await import('./providers.js');

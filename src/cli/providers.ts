@@ -1,6 +1,6 @@
 import { ATTACHING, PROVIDERS as REGISTRY } from '../cluster/registry.js';
 import { ScenarioError } from '../scenario/errors.js';
-import type { ClusterProvider, ProviderEntry } from '../cluster/types.js';
+import type { ClusterProvider, ProviderEntry, Topology } from '../cluster/types.js';
 import { FAULTS, faultCatalog } from '../faults/index.js';
 import type { FaultCatalog } from '../scenario/catalog.js';
 import { DEFAULT_WAIT_MS, faultsOf } from '../scenario/steps.js';
@@ -45,6 +45,11 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
     catalog: {
       ...faultCatalog(entry.name, entry.capabilities, entry.members, entry.etcdMembers, entry.missing, entry.exclusive),
       ...(entry.releases ? { releases: entry.releases } : {}),
+      ...(entry.topologies ? { topologies: entry.topologies } : {}),
+      ...(entry.topologyRefusal ? {
+        topologyRefusal: (topology: string, release: string | undefined, actions: readonly string[]) => (entry.topologyRefusal as NonNullable<typeof entry.topologyRefusal>)(
+          topology as Topology, release, { shapedLinks: actions.some((a) => FAULTS.get(a)?.needs.includes('link-shape') ?? false) }),
+      } : {}),
       ...(entry.logs ? { logs: entry.logs } : {}),
       ...(entry.versions ? { versions: (release: string | undefined) => (entry.versions as NonNullable<typeof entry.versions>)(release) } : {}),
     },
@@ -56,6 +61,7 @@ export function providerFor(name: ProviderName, o: { portBase?: number; keepClus
       shapedLinks: needsShaping(scenario),
       patroni: scenario.cluster.patroni,
       ...(scenario.cluster.release === undefined ? {} : { release: scenario.cluster.release }),
+      ...(scenario.cluster.topology === undefined ? {} : { topology: scenario.cluster.topology }),
       ...(o.portBase === undefined ? {} : { portBase: o.portBase }),
       ...(o.keepCluster ? { keepData: true } : {}),
       ...(o.toxiproxy ? { toxiproxy: o.toxiproxy } : {}),

@@ -4,9 +4,10 @@
  * guards, as Jepsen's Kill/Pause protocols are, never methods that throw
  * "unsupported".
  */
-import type { Replication, Versions } from '../sla/types.js';
+import type { Monitoring } from '../alerts/monitoring.js';
+import type { Replication, Topology, Versions } from '../sla/types.js';
 
-export type { Versions };
+export type { Topology, Versions };
 
 /**
  * A member's links, as faults name them: `dcs` its connections to each etcd
@@ -173,6 +174,8 @@ export interface ProviderOptions {
   shapedLinks?: boolean;
   /** The distribution release whose packages make the cluster (providers that build images). */
   release?: string;
+  /** What stands between the clients and PostgreSQL; absent: `minimal`. Only a provider listing it in `topologies` is given another. */
+  topology?: Topology;
   portBase?: number;
   /** Keep the data after stop, for inspection. */
   keepData?: boolean;
@@ -192,6 +195,10 @@ export interface ProviderEntry {
   readonly etcdMembers: readonly string[];
   /** Releases `cluster.release` may name; absent when the provider runs what the machine has. */
   readonly releases?: readonly string[];
+  /** Topologies `cluster.topology` may name; absent: `minimal` only. */
+  readonly topologies?: readonly Topology[];
+  /** Why one of `topologies` cannot be made on this release, or beside latency and bandwidth faults; undefined when it can. */
+  topologyRefusal?(topology: Topology, release: string | undefined, o: { shapedLinks: boolean }): string | undefined;
   /** Why a capability is missing here, when there is more to say than its name. */
   readonly missing?: Partial<Record<Capability, string>>;
   /**
@@ -289,6 +296,47 @@ export function hasHostControl(c: StartedCluster): c is StartedCluster & HostCon
   return typeof h.killHost === 'function' && typeof h.freezeHost === 'function' && typeof h.thawHost === 'function' && typeof h.startHost === 'function';
 }
 
+/**
+ * The `seeds` topology's two HAProxies sharing a VIP (keepalived VRRP): what
+ * the haproxy-active and haproxy-passive targets resolve through, and what
+ * proves a fault on one moved the VIP. The clients' endpoints are the VIP.
+ */
+export interface VipPair {
+  readonly vip: string;
+  /** The two HAProxies' names, the higher VRRP priority first. */
+  readonly haproxies: readonly string[];
+  /** Which HAProxy answers on the VIP now, as a client reaching it sees; undefined when none answers within `timeoutMs`. */
+  vipHolder(timeoutMs: number): Promise<string | undefined>;
+  /** Whether one HAProxy answers on its own address (not the VIP) within `timeoutMs`. */
+  haproxyAnswers(name: string, timeoutMs: number): Promise<boolean>;
+}
+
+export function hasVipPair(c: StartedCluster): c is StartedCluster & VipPair {
+  const v = c as Partial<VipPair>;
+  return typeof v.vip === 'string' && Array.isArray(v.haproxies) && typeof v.vipHolder === 'function' && typeof v.haproxyAnswers === 'function';
+}
+
+/**
+ * The `seeds` topology's PgBouncer on every member (002: "One PgBouncer
+ * instance per Patroni node"): what the pgbouncer:<member> targets act on,
+ * and how their faults are proven, on the address the HAProxies route to.
+ */
+export interface Poolers {
+  /** PgBouncer's PID in a member's host; undefined when none runs. */
+  poolerPid(member: string): Promise<number | undefined>;
+  /** Signals a member's PgBouncer; false when none was running. */
+  signalPooler(member: string, sig: NodeJS.Signals): Promise<boolean>;
+  /** Starts a member's PgBouncer again as its host's entrypoint did: nothing in the host restarts it. */
+  startPooler(member: string): Promise<void>;
+  /** One SSLRequest to a member's PgBouncer on the address the HAProxies reach it at: answered, silent (frozen) or unprobed (refused). */
+  probePooler(member: string, timeoutMs: number): Promise<LinkProbe>;
+}
+
+export function hasPoolers(c: StartedCluster): c is StartedCluster & Poolers {
+  const p = c as Partial<Poolers>;
+  return typeof p.poolerPid === 'function' && typeof p.signalPooler === 'function' && typeof p.startPooler === 'function' && typeof p.probePooler === 'function';
+}
+
 /** What a command run in a container gave back. */
 export interface CommandResult {
   code: number;
@@ -313,6 +361,19 @@ export interface CommandExec {
 
 export function hasCommandExec(c: StartedCluster): c is StartedCluster & CommandExec {
   return typeof (c as Partial<CommandExec>).execIn === 'function';
+}
+
+/**
+ * A Prometheus of the run (and an Alertmanager posting to the harness)
+ * evaluating the documented alert rules over the run; `{ missing }` says
+ * why a provider that would run one could not.
+ */
+export interface AlertMonitoring {
+  readonly monitoring: Monitoring;
+}
+
+export function hasAlertMonitoring(c: StartedCluster): c is StartedCluster & AlertMonitoring {
+  return typeof (c as Partial<AlertMonitoring>).monitoring === 'object';
 }
 
 /** Undoes exactly what one fault did; a second call does nothing. */

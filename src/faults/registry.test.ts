@@ -11,6 +11,11 @@ describe('fault registry', () => {
     for (const [action, f] of FAULTS) expect(f.action).toBe(action);
   });
 
+  it('lets kill and stop alone act on a member\'s PgBouncer (pgbouncer:<member target>), as they act on the seeds topology\'s HAProxies', () => {
+    expect([...FAULTS.values()].filter((f) => f.targets.includes('pgbouncer')).map((f) => f.action)).toEqual(['kill', 'stop']);
+    expect([...FAULTS.values()].filter((f) => f.targets.includes('haproxy')).map((f) => f.action)).toEqual(['kill', 'stop']);
+  });
+
   it('marks as unsupported what a provider lacks the capability for', () => {
     const catalog = faultCatalog('bare', new Set(['patroni-rest']), ['m1'], ['e1']);
     expect(catalog.actions.get('switchover')?.supported).toBe(true);

@@ -4,6 +4,9 @@ import { isPrimaryRole, isSyncRole } from '../cluster/patroni-api.js';
 import type { ClusterMember } from '../cluster/patroni-api.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { clusterView } from '../cluster/wait/healthy.js';
+import { HAPROXY_ROLES, MEMBER_ROLES, poolerMember } from '../scenario/catalog.js';
+import { resolveHaproxyRole } from './vip.js';
+import { resolvePooler } from './pgbouncer.js';
 
 /** Reads each member's role as Patroni's /cluster gives it (the runner passes its parts' reading, the fake's in tests). */
 export type MemberRoles = (cluster: StartedCluster) => Promise<ReadonlyArray<Pick<ClusterMember, 'name' | 'role' | 'state'>>>;
@@ -54,7 +57,13 @@ export async function resolveTarget(cluster: StartedCluster, target: string, rol
   if (cluster.members.some((m) => m.name === target) || cluster.etcd.some((e) => e.name === target)) return [target];
   if (target === 'cluster') return [];
   let names: string[];
-  if (target.startsWith('etcd-')) {
+  const pooled = poolerMember(target);
+  if (pooled !== undefined) {
+    // Only a Patroni member runs a PgBouncer: an etcd name (or anything else) matches none.
+    names = await resolvePooler(cluster, pooled, async (t) => (cluster.members.some((m) => m.name === t) ? [t] : (MEMBER_ROLES as readonly string[]).includes(t) ? memberRole(cluster, t, roles) : []));
+  } else if ((HAPROXY_ROLES as readonly string[]).includes(target)) {
+    names = await resolveHaproxyRole(cluster, target);
+  } else if (target.startsWith('etcd-')) {
     const ordered = await etcdLeaderFirst(cluster);
     const majority = Math.floor(cluster.etcd.length / 2) + 1;
     names = { 'etcd-leader': ordered.slice(0, 1), 'etcd-follower': ordered.slice(1, 2), 'etcd-majority': ordered.slice(0, majority), 'etcd-all': cluster.etcd.map((e) => e.name) }[target] ?? [];

@@ -3,6 +3,8 @@ import { now } from '../history/clock.js';
 import type { FaultDefinition } from './types.js';
 import { forEachName, isEtcdName, processControl, signalSome } from './process-target.js';
 import { observeSilent } from './silence.js';
+import { injectOnHaproxies, vipPairFor } from './vip.js';
+import { injectOnPoolers, poolersFor } from './pgbouncer.js';
 
 /**
  * A frozen host: SIGSTOP of every process of a member (Patroni and all of
@@ -13,10 +15,14 @@ import { observeSilent } from './silence.js';
  */
 export const stop: FaultDefinition = {
   action: 'stop',
-  description: 'SIGSTOP a member (Patroni and PostgreSQL) or an etcd member: a frozen host; heal sends SIGCONT',
-  targets: ['member', 'etcd'],
+  description: 'SIGSTOP a member (Patroni and PostgreSQL), an etcd member, or in the seeds topology an HAProxy of the VIP pair (a frozen host) or a member\'s PgBouncer; heal sends SIGCONT',
+  targets: ['member', 'etcd', 'haproxy', 'pgbouncer'],
   needs: ['process-control'],
   async inject(cluster, names) {
+    const pair = vipPairFor(cluster, names);
+    if (pair !== undefined) return injectOnHaproxies(pair, names, 'freeze');
+    const pooled = poolersFor(cluster, names);
+    if (pooled !== undefined) return injectOnPoolers(pooled.cluster, pooled.members, 'freeze');
     let freeze: (name: string) => Promise<string>;
     let thaw: (name: string) => Promise<string>;
     if (hasHostControl(cluster)) {

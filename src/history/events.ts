@@ -169,6 +169,46 @@ export interface NoteEvent {
 }
 
 /**
+ * What the run's Prometheus evaluated of the documented alert rules, read
+ * from its HTTP API at the end of the run (src/alerts/prometheus-read.ts):
+ * per rule, when it was pending and firing (history clock). `evaluated`
+ * false (with `why`) when it was not running, never evaluated, or could not
+ * be read: then nothing may be concluded of any rule.
+ */
+export interface AlertEvaluationEvent {
+  kind: 'alert-evaluation';
+  t: number;
+  evaluated: boolean;
+  why?: string;
+  /** The first and the last evaluation of every rule group seen; null when none was. */
+  from: number | null;
+  to: number | null;
+  interval_ms: number;
+  rules: Array<{
+    name: string;
+    file: string;
+    severity: string | null;
+    /** Prometheus's own word on the rule's last evaluation: ok, err or unknown (never evaluated). */
+    health: string;
+    last_error?: string;
+    /** Each stretch of evaluations that found it pending or firing; `to` the first that no longer did, null if still active at the last. */
+    intervals: Array<{ state: 'pending' | 'firing'; from: number; to: number | null }>;
+    /**
+     * Per selector of its expression, the instances whose series it matched from `from` to `to`, each with the
+     * stretches it matched none (a rule cannot fire over series that are not there); absent when not read.
+     * `pooled`: the expression aggregates `instance` away over it, so the series of one instance at a time suffice.
+     */
+    inputs?: Array<{ selector: string; pooled?: true; instances: Array<{ instance: string; gaps: Array<{ from: number; to: number }> }> }>;
+  }>;
+  /** Every scrape target as Prometheus last saw it; `down`: the stretches from `from` to `to` without a successful scrape (absent when not read). */
+  targets: Array<{ job: string; instance: string; health: string; last_error?: string; down?: Array<{ from: number; to: number }> }>;
+  /** What the harness's webhook receiver got from Alertmanager, in order; absent when the run had no Alertmanager. */
+  notifications?: Array<{ at: number; status: string; alerts: Array<{ alertname: string; status: string; severity: string | null; starts_at: string; ends_at: string }> }>;
+  /** What was changed from the documents' rules to load them. */
+  adapted: string[];
+}
+
+/**
  * What the runner found in the components' logs for one `evidence:` entry,
  * read after the logs were copied at stop: every log of the component, and
  * the first line in each that matched. The check decides whether the right
@@ -190,6 +230,7 @@ export interface EvidenceEvent {
 }
 
 export type HistoryEvent =
+  | AlertEvaluationEvent
   | WriteEvent
   | ProbeEvent
   | DcsEvent

@@ -21,6 +21,18 @@ export const COMPARE_RULE = [
   'more failing runs after than before (as a share of the runs) is regressed, as many or fewer still failing, none after a fixed finding.',
   "A scenario's verdict on a side is run's: the worst of its runs and of its lines over the iterations (summary.json); when run judged",
   'the after side red and no row says so, the verdict row is a new finding (still failing when run judged the before side red too).',
+  'Alert lines (sla.alerts, report.json alert_sla) are SLA lines, keyed alerts.<rule>, and follow the rule for lines.',
+  "Each documented alert rule named in a scenario's runs (report.json alerts) is compared too: whether it fired is read from",
+  "the runs with a fault (a firing after the first fault that took effect, as the run's Prometheus evaluated it over that",
+  'fault; one whose pending began before the fault is not the fault\'s, as for the fires-within lines; a firing in a run',
+  "without a fault is a false alarm, for the never-fires lines), whether it can fire from the run's scrapes (it can never",
+  'fire when no target exported a series it reads). A rule that fired before, in any run, is a new finding when it can',
+  'never fire after, fired in no run after, or left no evidence in a run after (no alert data: no Prometheus evaluated it,',
+  'or an older report); regressed when it fired in a smaller share of the runs after. A rule whose series were exported before',
+  'and that can never fire after is a new finding though neither side fired: the after release cannot raise it, whatever',
+  'the fault. Firing after where it did not before is not judged here (the alert lines say whether it should); could',
+  'never fire before and can after is improved; can never fire on both sides is the same. Otherwise a side without alert',
+  'data leaves the rule not compared, with the reason.',
   'Metrics are read over the runs of a scenario on each side; lower is better for each. For time metrics',
   "the before side's centre C is its median (for an even count the worse of the two middle runs) and its spread MAD the median",
   "(nearest rank) of the runs' distances from C; the floor F is the larger of 5 % of C and 1 s (rto, detection, promotion, reroute,",
@@ -279,4 +291,72 @@ export function classifyScenarioVerdict(before: Verdict | null, after: Verdict |
  */
 export function incompleteBefore(before: Verdict | null, after: Verdict | null): boolean {
   return before === 'error' && after !== null;
+}
+
+/**
+ * A documented alert rule over one side's runs of a scenario, as the runs'
+ * report.json `alerts` say. Whether it fired is asked of runs with a fault
+ * only (the first firing after the first fault): a rule firing in a run
+ * without one is a false alarm, for the scenario's `never fires` lines to
+ * judge, not a detection the after side could lose.
+ */
+export interface AlertRuleSide {
+  runs: number;
+  /** Runs with a fault injected (the timeline's first fault). */
+  faulted: number;
+  /** Faulted runs in which the run's Prometheus evaluated the rule: whether it fired is known. */
+  watched: number;
+  /** Watched runs in which it fired after the first fault. */
+  fired: number;
+  /** Runs whose scrapes found the series it reads (series presence), and runs whose scrapes found that it can never fire. */
+  can_fire: number;
+  cannot_fire: number;
+  /** Selectors no target exported, over the runs where it can never fire. */
+  missing: string[];
+  /** Why runs said nothing of it (no alerts section, no Prometheus, ...), each with how many runs. */
+  no_data: Array<{ why: string; runs: number }>;
+}
+
+const runsOf = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+const noData = (s: AlertRuleSide): string => s.no_data.map((d) => `${d.why} (${d.runs} of ${runsOf(s.runs)})`).join('; ');
+const missingOf = (s: AlertRuleSide): string => `no target exported ${s.missing.length === 0 ? 'its series' : s.missing.join(', ')}${s.cannot_fire < s.runs ? ` (in ${s.cannot_fire} of ${runsOf(s.runs)})` : ''}`;
+const firedOf = (s: AlertRuleSide, side: string): string => `fired in ${s.fired} of ${runsOf(s.watched)} ${side}`;
+
+/**
+ * A documented alert rule on both sides of a scenario (COMPARE_RULE). The
+ * change judged is monitoring lost: a rule that fired after the fault
+ * before, and after cannot fire (its series gone), did not fire, or left
+ * no evidence whether it fires, is a new finding; firing in a smaller share
+ * of the runs is regressed. A rule whose series were exported before and
+ * that can never fire after is a new finding though neither side fired: the
+ * after release cannot raise it whatever happens, a fact of its scrapes, not
+ * of this scenario's fault. Firing after where it did not before is not
+ * judged here (the scenario's alert lines say whether it should).
+ */
+export function classifyAlertRule(before: AlertRuleSide, after: AlertRuleSide): Classified {
+  const unknownAfter = after.no_data.length > 0 ? `; no alert data after: ${noData(after)}` : '';
+  if (before.fired > 0) {
+    if (after.cannot_fire > 0) return { class: 'new finding', note: `${firedOf(before, 'before')}; can never fire after: ${missingOf(after)}` };
+    if (after.watched === 0) return { class: 'new finding', note: `${firedOf(before, 'before')}; no evidence after that it fires${after.faulted === 0 ? ': no run after had a fault' : ''}${unknownAfter}` };
+    if (after.fired === 0) return { class: 'new finding', note: `${firedOf(before, 'before')}, in none of ${runsOf(after.watched)} after${unknownAfter}` };
+    // A share, as for verdicts: the sides may have run the scenario a different number of times.
+    if (after.fired * before.watched < before.fired * after.watched) return { class: 'regressed', note: `${firedOf(before, 'before')}, ${firedOf(after, 'after')}${unknownAfter}` };
+    // As a line unknown in one run after gates: the runs that left no evidence may be those it no longer fires in.
+    if (unknownAfter !== '') return { class: 'new finding', note: `${firedOf(before, 'before')}, ${firedOf(after, 'after')}, no evidence from the other runs after${unknownAfter}` };
+    return { class: 'same' };
+  }
+  if (after.cannot_fire > 0) {
+    if (before.can_fire > 0) return { class: 'new finding', note: `its series were exported before (in ${before.can_fire} of ${runsOf(before.runs)}); can never fire after: ${missingOf(after)}; fired on neither side` };
+    if (before.cannot_fire > 0) return { class: 'same', note: 'can never fire on either side' };
+    const why = before.no_data.length > 0 ? `no alert data before: ${noData(before)}` : 'its scrapes before did not settle whether it could fire';
+    return { class: 'not compared', note: `${why}; can never fire after: ${missingOf(after)}` };
+  }
+  if (before.cannot_fire > 0 && after.can_fire > 0) return { class: 'improved', note: `could never fire before: ${missingOf(before)}; its series exported after` };
+  if (after.fired > 0) {
+    if (before.watched === 0) return { class: 'not compared', note: `${firedOf(after, 'after')}; no evidence before whether it fired${before.no_data.length > 0 ? `: ${noData(before)}` : ''}` };
+    return { class: 'same', note: `${firedOf(after, 'after')}, in none of ${runsOf(before.watched)} before: not judged here (the scenario's alert lines say whether it should fire)` };
+  }
+  if (after.no_data.length > 0) return { class: 'not compared', note: `no alert data after: ${noData(after)}` };
+  if (before.no_data.length > 0) return { class: 'not compared', note: `no alert data before: ${noData(before)}` };
+  return { class: 'same' };
 }

@@ -3,7 +3,8 @@
  * the rule stated as it is applied (compare-rule.ts).
  */
 import { textTable } from '../text-table.js';
-import type { ChangeClass, Distribution, StatusCount } from './compare-rule.js';
+import type { AlertRuleSide, ChangeClass, Distribution, StatusCount } from './compare-rule.js';
+import type { AlertRuleRow } from './compare-alerts.js';
 import type { Comparison, FindingRow, MetricRow, ScenarioSide, SideSummary } from './compare.js';
 import { formatDelta, formatMetric } from './format.js';
 import { code, mdTable } from './md.js';
@@ -18,6 +19,20 @@ function statusCell(s: StatusCount | null): string {
   if (s === null) return '—';
   const parts = (['fail', 'known', 'unknown', 'pass'] as const).filter((k) => s[k] > 0).map((k) => (s.runs === 1 ? k : `${k} ${s[k]}`));
   return parts.join(', ');
+}
+
+/** A documented alert rule over a side's runs: `fired in 1 of 3 runs`, `did not fire in 3 runs`, `can never fire (no patroni_master)`. */
+export function alertCell(s: AlertRuleSide): string {
+  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+  const some = (n: number) => (n === s.runs ? '' : ` in ${n} of ${runs(s.runs)}`);
+  const parts = [
+    // A rule that can never fire did not fire: saying both says nothing more.
+    s.watched === 0 || (s.fired === 0 && s.cannot_fire > 0) ? '' : s.fired > 0 ? `fired in ${s.fired} of ${runs(s.watched)}` : `did not fire in ${runs(s.watched)}`,
+    s.cannot_fire === 0 ? '' : `can never fire${some(s.cannot_fire)} (no ${s.missing.join(', ') || 'series it reads'})`,
+    s.watched === 0 && s.cannot_fire === 0 && s.can_fire > 0 ? `can fire${some(s.can_fire)}${s.faulted === 0 ? ', no fault' : ''}` : '',
+    s.no_data.length === 0 ? '' : `no alert data${some(s.no_data.reduce((n, d) => n + d.runs, 0))}`,
+  ];
+  return parts.filter((p) => p !== '').join(', ') || '—';
 }
 
 /** A scenario's verdict on a side and how many of its runs had it themselves: `fail (1 of 3 runs)`, not `fail (3 runs)`. */
@@ -58,9 +73,12 @@ function tableRows(c: Comparison): Array<{ scenario: string; what: string; befor
     before: statusCell(r.before), after: statusCell(r.after), change: '', cls: r.class,
     note: [r.note ?? '', r.known ? `known finding: ${r.known.reference}` : ''].filter((x) => x !== '').join('; '),
   });
+  // A rule the same on both sides that reads the same on both says nothing new (comparison.json keeps its row).
+  const alert = (r: AlertRuleRow) => ({ scenario: r.scenario, what: `alert ${r.rule}`, before: alertCell(r.before), after: alertCell(r.after), change: '', cls: r.class, note: r.note ?? '' });
   return c.scenarios.flatMap((s) => [
     ...c.metrics.filter((r) => r.scenario === s.scenario).map(metric),
     ...c.findings.filter((r) => r.scenario === s.scenario && !(r.class === 'same' && allPass(r.before) && allPass(r.after))).map(finding),
+    ...c.alert_rules.filter((r) => r.scenario === s.scenario && !(r.class === 'same' && alertCell(r.before) === alertCell(r.after))).map(alert),
   ]);
 }
 

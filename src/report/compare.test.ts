@@ -356,11 +356,14 @@ describe('compareReports', () => {
   it('writes JSON that states the rule and the floors', async () => {
     const c = compareReports(await folder('a', [report()]), await folder('b', [report()]));
     const json = JSON.parse(JSON.stringify(c)) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(['rule', 'floors', 'before', 'after', 'scenarios', 'metrics', 'findings', 'counts', 'indicative', 'incomplete', 'exit_code']);
+    expect(Object.keys(json)).toEqual(['rule', 'floors', 'before', 'after', 'scenarios', 'metrics', 'findings', 'alert_rules', 'counts', 'indicative', 'incomplete', 'exit_code']);
     expect(json['floors']).toMatchObject({ rto_ms: 1000, lost_writes: 0, max_concurrent_primaries: 0, unexpected_writes: 0, failed_steps: 0, leader_changes: 0, p99_during_ms: 100 });
     expect(json['counts']).toEqual({ regressed: 0, improved: 0, same: 7, 'fixed finding': 0, 'new finding': 0, 'still failing': 0, 'not compared': 0 });
     expect(String(json['rule'])).toContain('the band is C ± max(F, 3 × MAD)');
     expect(String(json['rule'])).toContain('Worked example: rto_ms before 11 s, 12 s, 26 s');
+    expect(String(json['rule'])).toContain('A rule that fired before, in any run, is a new finding when it can never fire after');
+    // Reports without alerts (these hand-made ones, or an older version's): no rule to compare.
+    expect(json['alert_rules']).toEqual([]);
   });
 
   it('refuses a missing or unreadable folder as invalid input (exit 2)', async () => {

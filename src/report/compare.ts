@@ -3,6 +3,7 @@ import {
   CHANGE_CLASSES, COMPARE_RULE, GATING, LATENCY_FLOOR_MS, TIME_FLOOR_MS, bandOf, classifyLine, classifyMetric, classifyScenarioVerdict, classifyVerdicts, countStatuses, distribution, incompleteBefore,
   type Band, type ChangeClass, type Classified, type Distribution, type MetricKind, type StatusCount,
 } from './compare-rule.js';
+import { alertRuleRows, type AlertRuleRow } from './compare-alerts.js';
 import type { ReportJson, SlaLine } from './json.js';
 import { readReportSide, type ReportSide } from './read-reports.js';
 import type { Verdict } from './types.js';
@@ -136,6 +137,8 @@ export interface Comparison {
   scenarios: ScenarioEntry[];
   metrics: MetricRow[];
   findings: FindingRow[];
+  /** Per scenario run on both sides, each documented alert rule either side's runs name: fired, did not fire, can never fire. */
+  alert_rules: AlertRuleRow[];
   counts: Record<ChangeClass, number>;
   /** Null when every scenario had several runs on both sides. */
   indicative: IndicativeNote | null;
@@ -163,6 +166,7 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
   const scenarios: ScenarioEntry[] = [];
   const metrics: MetricRow[] = [];
   const findings: FindingRow[] = [];
+  const alertRules: AlertRuleRow[] = [];
   for (const name of new Set([...a.keys(), ...b.keys()])) {
     const ra = a.get(name) ?? [];
     const rb = b.get(name) ?? [];
@@ -181,15 +185,17 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     const verdictRow = verdict === null ? null : { scenario: name, line: 'verdict', threshold: null, before: verdictCount(ra), after: verdictCount(rb), ...verdict };
     // A scenario not run after has nothing to judge; one not run before shows only what fails after.
     const lines = rb.length > 0 ? lineRows(name, linesOf(ra, before.overIterations.get(name)), linesOf(rb, after.overIterations.get(name)), ra.length > 0).filter((r) => ra.length > 0 || r.class !== 'not compared') : [];
+    const alerts = ra.length > 0 && rb.length > 0 ? alertRuleRows(name, ra, rb) : [];
     metrics.push(...rows);
-    findings.push(...withScenarioVerdict(verdictRow, [...rows.filter((r) => !r.indicative), ...lines], name, judged, verdictCount(ra), verdictCount(rb)), ...lines);
+    alertRules.push(...alerts);
+    findings.push(...withScenarioVerdict(verdictRow, [...rows.filter((r) => !r.indicative), ...lines, ...alerts], name, judged, verdictCount(ra), verdictCount(rb)), ...lines);
   }
   const counts = Object.fromEntries(CHANGE_CLASSES.map((c) => [c, 0])) as Record<ChangeClass, number>;
-  for (const r of [...metrics, ...findings]) counts[r.class] += 1;
+  for (const r of [...metrics, ...findings, ...alertRules]) counts[r.class] += 1;
   const single = scenarios.filter((s) => s.indicative).map((s) => s.scenario);
   const wouldGate = metrics.filter((r) => r.indicative && GATING.includes(r.class)).map((r) => ({ scenario: r.scenario, metric: r.metric, class: r.class }));
   const incomplete = scenarios.filter((s) => incompleteBefore(s.before.verdict, s.after.verdict)).map((s) => s.scenario);
-  const gates = [...metrics.filter((r) => !r.indicative), ...findings].some((r) => GATING.includes(r.class));
+  const gates = [...metrics.filter((r) => !r.indicative), ...findings, ...alertRules].some((r) => GATING.includes(r.class));
   return {
     rule: COMPARE_RULE,
     floors: Object.fromEntries(METRIC_NAMES.map((m) => [m, COMPARED_METRICS[m].floor])) as Record<ComparedMetric, number>,
@@ -198,6 +204,7 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     scenarios,
     metrics,
     findings,
+    alert_rules: alertRules,
     counts,
     indicative: single.length === 0 ? null : { scenarios: single, would_gate: wouldGate },
     incomplete,
@@ -277,7 +284,7 @@ interface SideLines {
 /** Each line's status in every run; lines judged on a statistic count once, from the suite's judgement over the iterations. */
 function linesOf(reports: readonly ReportJson[], overIterations: readonly SlaLine[] | undefined): SideLines {
   const out: SideLines = { statuses: new Map(), threshold: new Map(), known: new Map() };
-  const add = (l: SlaLine) => {
+  const add = (l: JudgedLine) => {
     const status = lineStatus(l);
     if (status === 'deferred') return;
     const key = `${String(l.metric)}${l.stat ? ` ${l.stat}` : ''}`;
@@ -286,12 +293,18 @@ function linesOf(reports: readonly ReportJson[], overIterations: readonly SlaLin
     if (l.known && typeof l.known.reason === 'string') out.known.set(key, { reason: l.known.reason, reference: String(l.known.reference) });
   };
   for (const r of reports) for (const l of Array.isArray(r.sla) ? r.sla : []) add(l);
+  // Alert lines (sla.alerts) are SLA lines, judged by the same rule; an older report has no alert_sla.
+  for (const r of reports) for (const l of Array.isArray(r.alert_sla) ? r.alert_sla : []) add(alertLine(l));
   for (const l of overIterations ?? []) add(l);
   return out;
 }
 
+/** What linesOf reads of a line: an SLA line, or an alert line keyed `alerts.<rule>`, the scenario's key for it (no SLA metric has a dot). */
+type JudgedLine = Pick<SlaLine, 'threshold' | 'status' | 'pass' | 'stat' | 'known'> & { metric: string };
+const alertLine = (l: ReportJson['alert_sla'][number]): JudgedLine => ({ metric: `alerts.${String(l.rule)}`, threshold: l.threshold, pass: l.pass, status: l.status });
+
 // An older report has `pass` but no `status`.
-const lineStatus = (l: SlaLine): string => (typeof l.status === 'string' ? l.status : l.pass === true ? 'pass' : 'fail');
+const lineStatus = (l: Pick<SlaLine, 'status' | 'pass'>): string => (typeof l.status === 'string' ? l.status : l.pass === true ? 'pass' : 'fail');
 
 function lineRows(scenario: string, a: SideLines, b: SideLines, ranBefore: boolean): FindingRow[] {
   return [...new Set([...a.statuses.keys(), ...b.statuses.keys()])].map((line) => {

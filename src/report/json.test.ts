@@ -5,7 +5,7 @@ import { END, FIRST_OK_AFTER, INJECT, run } from './test-fixture.js';
 describe('toReportJson', () => {
   it('has exactly the contract keys', () => {
     expect(Object.keys(toReportJson(run())).sort()).toEqual([
-      'alerts', 'checks', 'cluster', 'duration_ms', 'ended_at', 'error', 'evidence', 'iteration', 'known_findings', 'metrics', 'provider',
+      'alert_sla', 'alerts', 'checks', 'cluster', 'duration_ms', 'ended_at', 'error', 'evidence', 'iteration', 'known_findings', 'metrics', 'provider',
       'run_id', 'scenario', 'sla', 'started_at', 'timeline', 'verdict', 'versions',
     ]);
   });

@@ -1,5 +1,6 @@
 import type { AlertsReport } from '../alerts/report.js';
 import type { CheckResult, Metrics } from '../checks/metrics.js';
+import type { AlertLineResult } from '../checks/alert-lines.js';
 import { evidenceResults, type EvidenceResult } from '../checks/evidence.js';
 import type { MetricName, SlaResult } from '../sla/types.js';
 import { isoTime } from './format.js';
@@ -42,6 +43,8 @@ export interface ReportJson {
   evidence: Array<Omit<EvidenceResult, 'at'> & { at: string | null }>;
   /** The documents' Prometheus alert rules read against the cluster's /metrics: reported, not judged; null when nothing was scraped. */
   alerts: AlertsReport | null;
+  /** The alert lines (sla.alerts, and no critical alert in a run without a fault where the provider runs Prometheus), judged; [] when none applied. */
+  alert_sla: AlertLineResult[];
 }
 
 /** Builds report.json's content from a run. Pure. */
@@ -72,6 +75,7 @@ export function toReportJson(run: RunRecord): ReportJson {
     iteration: run.iteration,
     run_id: run.runId,
     alerts: run.alerts ?? null,
+    alert_sla: analysis.alertSla ?? [],
     evidence: evidenceResults(scenario, run.events).map((r) => ({ ...r, at: r.at === null ? null : isoTime(r.at) })),
   };
 }

@@ -1,7 +1,7 @@
 import { describeEntry } from './describe-entry.js';
 import { formatCount, formatDuration, formatMetric, formatOffset, isoTime } from './format.js';
 import { checksTable, samplesSection, slaTable, writesSection } from './markdown-metrics.js';
-import { alertsSection } from './markdown-alerts.js';
+import { alertLinesSection, alertsSection } from './markdown-alerts.js';
 import { evidenceSection } from './markdown-evidence.js';
 import { evidenceResults } from '../checks/evidence.js';
 import { phasesSection } from './markdown-phases.js';
@@ -36,6 +36,7 @@ export function toMarkdown(run: RunRecord): string {
   sections.push(`## What was done\n\n${stepsSection(scenario.steps, run.events, run.startedAt)}`);
   sections.push(`## What was seen\n\n${seenTable(run)}`);
   sections.push(`## SLA\n\n${slaTable(analysis.sla)}`);
+  if ((analysis.alertSla ?? []).length > 0) sections.push(`## Alert lines\n\n${alertLinesSection(analysis.alertSla ?? [])}`);
   sections.push(`## Failover phases against the documented timeline\n\n${phasesSection(m)}`);
   sections.push(`## Writes\n\n${writesSection(m)}`);
   const samples = samplesSection(m);
@@ -64,13 +65,18 @@ function summaryLines(run: RunRecord): string[] {
     const excused = sla.filter((s) => s.status === 'known' || s.status === 'deferred').length;
     lines.push(excused === 0 ? `Every SLA line held (${sla.length}).` : `Every other SLA line held (${sla.length - excused} of ${sla.length}); ${excused} known or judged over the iterations, below.`);
   }
-  else lines.push(`Verdict ${run.analysis.verdict}: ${[...sla.filter((s) => s.status === 'unknown').map((s) => `${s.metric} could not be judged`), ...checks.filter((c) => c.valid === 'unknown').map((c) => `check ${c.name} had no evidence (${c.error ?? ''})`)].join('; ')}.`);
+  else lines.push(`Verdict ${run.analysis.verdict}: ${[...sla.filter((s) => s.status === 'unknown').map((s) => `${s.metric} could not be judged`), ...alertLineTroubles(run), ...checks.filter((c) => c.valid === 'unknown').map((c) => `check ${c.name} had no evidence (${c.error ?? ''})`)].join('; ')}.`);
   const steps = checks.find((c) => c.name === 'steps');
   if (steps?.valid === false) lines.push(`Steps that did not happen: ${steps.error ?? ''}.`);
   if (m.lost_writes !== null && m.lost_writes > 0) lines.push(`${formatCount(m.lost_writes)} acknowledged writes lost (RPO ${formatDuration(m.rpo_ms)}).`);
   for (const s of sla.filter((l) => l.status === 'known')) lines.push(`Known finding (not counted; --strict counts it): ${s.metric} ${formatMetric(s.metric, s.observed)} vs ${s.threshold}: ${s.known?.reason ?? ''} (${s.known?.reference ?? ''}).`);
   for (const s of sla.filter((l) => l.status !== 'known' && l.known !== undefined)) lines.push(`Known finding did not reproduce in this run (${s.metric} held).`);
   return lines;
+}
+
+/** Alert lines that failed or could not be judged, for the headline. */
+function alertLineTroubles(run: RunRecord): string[] {
+  return (run.analysis.alertSla ?? []).filter((l) => l.status !== 'pass').map((l) => `alert line ${l.rule} "${l.threshold}" ${l.status === 'fail' ? 'violated' : 'could not be judged'} (${l.note})`);
 }
 
 function seenTable(run: RunRecord): string {

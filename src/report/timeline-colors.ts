@@ -14,3 +14,6 @@ export const LATENCY_MAX = '#b0bec5';
 export const FAULT_BAND = '#ef9a9a';
 /** Behind every other lane, seen between them and behind the strips: light enough not to hide a bar. */
 export const FAULT_SHADE = '#fdecea';
+/** The alert lane: a rule pending (its `for:` running), then firing (the on-call is paged). */
+export const ALERT_PENDING = '#ffe082';
+export const ALERT_FIRING = '#d84315';

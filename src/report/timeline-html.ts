@@ -2,7 +2,7 @@ import { describeEntry } from './describe-entry.js';
 import { escapeXml as x } from './escape.js';
 import { formatCount, formatDuration, formatOffset } from './format.js';
 import { buildTimeline } from './timeline.js';
-import { FAULT_BAND, LATENCY_MAX, LATENCY_P50, NO_LEADER, ROLE_COLORS, WRITE_FAIL, WRITE_INFO, WRITE_OK } from './timeline-colors.js';
+import { ALERT_FIRING, ALERT_PENDING, FAULT_BAND, LATENCY_MAX, LATENCY_P50, NO_LEADER, ROLE_COLORS, WRITE_FAIL, WRITE_INFO, WRITE_OK } from './timeline-colors.js';
 import { buildLanes } from './timeline-lanes.js';
 import { timelineSvg } from './timeline-svg.js';
 import type { RunRecord } from './types.js';
@@ -23,7 +23,7 @@ export function legend(compact = false): string {
     [FAULT_BAND, 'fault in force'],
     ...(compact ? [] : Object.entries(ROLE_COLORS).map(([role, c]): [string, string] => [c, role])),
     [NO_LEADER, 'no leader key'], [WRITE_OK, 'writes ok'],
-    ...(compact ? [] : [[WRITE_FAIL, 'fail'], [WRITE_INFO, 'info (indeterminate)'], [LATENCY_P50, 'latency median'], [LATENCY_MAX, 'latency worst']] as Array<[string, string]>),
+    ...(compact ? [] : [[WRITE_FAIL, 'fail'], [WRITE_INFO, 'info (indeterminate)'], [LATENCY_P50, 'latency median'], [LATENCY_MAX, 'latency worst'], [ALERT_PENDING, 'alert pending'], [ALERT_FIRING, 'alert firing']] as Array<[string, string]>),
   ];
   return `<div class="legend">${keys.map(([c, t]) => `<span><i style="background:${c}"></i>${x(t)}</span>`).join('')}</div>`;
 }

@@ -38,6 +38,26 @@ export interface Lanes {
   faults: FaultMarker[];
   windows: FaultWindow[];
   writes: WriteBuckets;
+  /** What the run's Prometheus evaluated: a lane per rule that was ever pending or firing; absent when the run had no Prometheus. */
+  alerts?: AlertLanes;
+}
+
+export interface AlertLanes {
+  /** False when nothing may be concluded (`why`): the lane says so rather than showing an empty, quiet run. */
+  evaluated: boolean;
+  why?: string;
+  rules: Array<{ name: string; severity: string | null; segments: Array<Segment<'pending' | 'firing'>> }>;
+}
+
+/** The alert lanes of the last alert-evaluation of the run; an interval still open ends with the run. */
+export function alertLanes(events: Events, rel: (t: number) => number, durationMs: number): AlertLanes | undefined {
+  const e = ofKind(events, 'alert-evaluation').at(-1);
+  if (e === undefined) return undefined;
+  const rules = e.rules.filter((r) => r.intervals.length > 0).map((r) => ({
+    name: r.name, severity: r.severity,
+    segments: r.intervals.map((i) => ({ from: rel(i.from), to: i.to === null ? durationMs : rel(i.to), state: i.state })),
+  }));
+  return { evaluated: e.evaluated, ...(e.why === undefined ? {} : { why: e.why }), rules };
 }
 
 export function buildLanes(events: Events, start: number, end: number): Lanes {
@@ -54,7 +74,8 @@ export function buildLanes(events: Events, start: number, end: number): Lanes {
     .map((f) => ({ at: rel(f.t), phase: f.phase, id: f.id, action: f.action, resolved: f.resolved }))
     .sort((a, b) => a.at - b.at);
   const windows = faultWindows(ofKind(events, 'fault'), rel, durationMs);
-  return { durationMs, members, dcs, faults, windows, writes: writeBuckets(writesByEnd(events), rel, durationMs) };
+  const alerts = alertLanes(events, rel, durationMs);
+  return { durationMs, members, dcs, faults, windows, writes: writeBuckets(writesByEnd(events), rel, durationMs), ...(alerts === undefined ? {} : { alerts }) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { escapeXml as x } from './escape.js';
 import { formatOffset } from './format.js';
-import { FAULT_BAND, FAULT_SHADE, LEADER_COLORS, NO_LEADER, ROLE_COLORS } from './timeline-colors.js';
+import { ALERT_FIRING, ALERT_PENDING, FAULT_BAND, FAULT_SHADE, LEADER_COLORS, NO_LEADER, ROLE_COLORS } from './timeline-colors.js';
 import { label, laneFrame, timeRect, WIDTH, xScale } from './timeline-geometry.js';
 import type { Lanes, Segment } from './timeline-lanes.js';
 import { errorsStrip, latencyStrip, writesStrip } from './timeline-strips.js';
@@ -54,6 +54,21 @@ export function timelineSvg(l: Lanes, o: SvgOptions = {}): string {
     if (xOf(s.to) - xOf(s.from) > 50) parts.push(`<text x="${(xOf(s.from) + 4).toFixed(1)}" y="${y + 15}" class="in">${x(s.state || 'none')}</text>`);
   }
   y += LANE + GAP;
+
+  if (!o.compact && l.alerts !== undefined) {
+    const a = l.alerts;
+    // A Prometheus that did not evaluate shows so: an empty lane would read as a quiet run.
+    const quiet = !a.evaluated ? `not evaluated: ${a.why ?? ''}` : a.rules.length === 0 ? 'no documented rule was pending or firing' : undefined;
+    if (quiet !== undefined) {
+      parts.push(label(y + LANE / 2, 'alerts'), laneFrame('alerts', y, LANE), `<text x="${(xOf(0) + 4).toFixed(1)}" y="${y + 15}" class="in">${x(quiet)}</text>`);
+      y += LANE + GAP;
+    }
+    for (const r of a.rules) {
+      parts.push(label(y + LANE / 2, r.name), laneFrame(`alert:${r.name}`, y, LANE));
+      for (const s of r.segments) parts.push(timeRect(xOf, s.from, s.to, y, LANE, s.state === 'firing' ? ALERT_FIRING : ALERT_PENDING, `${r.name}${r.severity === null ? '' : ` (${r.severity})`}: ${s.state} ${span(s)}`, ` data-alert="${x(r.name)}" data-state="${s.state}"`));
+      y += LANE + GAP;
+    }
+  }
 
   const stripH = o.compact ? 40 : 70;
   parts.push(...writesStrip(l.writes, xOf, y, stripH));

@@ -45,6 +45,7 @@ export function buildTimeline(events: Events, start: number, max = MAX_TIMELINE_
       case 'note': kept.push({ at_ms: at(e.t), kind: 'note', message: e.message }); break;
       case 'final-read': kept.push({ at_ms: at(e.t), kind: 'final-read', node: e.node, rows: e.keys.length }); break;
       case 'members': break; // the cluster section lists them
+      case 'alert-evaluation': break; // report.json's alerts section holds it, timeline.html its lane
     }
   }
   noisy.push(...probeChanges(probes, start), ...compressWrites(writesByEnd(events), start));

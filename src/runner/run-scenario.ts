@@ -1,14 +1,17 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlertScrapes } from '../alerts/in-run.js';
+import { PrometheusWatch, runsPrometheus } from '../alerts/monitoring.js';
+import type { AlertEvaluationEvent } from '../history/events.js';
+import { judgedSpan } from '../checks/alert-lines.js';
 import { judge } from '../checks/judge.js';
-import type { ClusterProvider, StartedCluster } from '../cluster/types.js';
+import { hasAlertMonitoring, type ClusterProvider, type StartedCluster } from '../cluster/types.js';
 import { stopAndSweep } from '../cluster/live.js';
 import type { EtcdClusterIdReading } from '../cluster/identity.js';
 import { errorMessage, HarnessError } from '../errors.js';
 import { unmet } from '../scenario/requires.js';
 import { now } from '../history/clock.js';
-import { History } from '../history/history.js';
+import { History, ofKind } from '../history/history.js';
 import type { RunRecord, WallTime } from '../report/types.js';
 import { DEFAULT_WAIT_MS } from '../scenario/steps.js';
 import type { Scenario } from '../scenario/types.js';
@@ -67,6 +70,7 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   // Marks of the wall-time parts: started, healthy, steps done, converged, stopped.
   const marks: { healthy?: number; steps?: number; converged?: number } = {};
   const alerts = new AlertScrapes(parts.scrapeMetrics);
+  let evaluation: AlertEvaluationEvent | undefined;
   progress.start();
   try {
     cluster = await provider.start({ onProgress: (m) => progress.say(m) });
@@ -99,6 +103,13 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
     if (scenario.steps.some((s) => s.kind === 'wait_for' && s.condition === 'etcd-new-cluster')) run.etcdClusterAtStart = await etcdClusterBefore(run);
     // The documented alerts are read against what the healthy cluster exports, before any fault changes it.
     await alerts.take(c);
+    // The run's Prometheus, where the provider runs one, must be evaluating every rule before anything happens.
+    // A machine without Prometheus runs none: the run is not held to alert lines it could never have had.
+    const watch = hasAlertMonitoring(c) && runsPrometheus(c.monitoring) ? new PrometheusWatch(c.monitoring) : undefined;
+    if (watch !== undefined) {
+      currentStep = 'waiting for Prometheus to evaluate the documented alerts';
+      await watch.ready();
+    }
     run.workload.start();
     try {
       for (const [i, step] of scenario.steps.entries()) {
@@ -116,6 +127,10 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
         await finalRead(run);
         marks.converged = Date.now();
         await alerts.take(c);
+        if (watch !== undefined) {
+          evaluation = await watch.end(startedAt, judgedSpan(history).to);
+          history.append(evaluation);
+        }
       } finally {
         await Promise.all([dcs.stop(), ...observers.map((ob) => ob.stop())]);
       }
@@ -141,7 +156,8 @@ export async function runScenario(scenario: Scenario, o: RunScenarioOptions): Pr
   const endedAt = Date.now();
   const events = history;
   const versions = cluster?.versions ?? { postgres: null, patroni: null, etcd: null, haproxy: null };
-  const alertsReport = alerts.report(cluster?.scope, startedAt);
+  const firstFaultAt = ofKind(events, 'fault').find((e) => e.phase === 'inject')?.t;
+  const alertsReport = alerts.report(cluster?.scope, startedAt, { ...(evaluation === undefined ? {} : { evaluation }), ...(firstFaultAt === undefined ? {} : { firstFaultAt }) });
   return {
     runId: cluster?.runId ?? 'not-started',
     scenario,
@@ -232,6 +248,8 @@ export function clusterConfigOf(cluster: StartedCluster | undefined, scenario: S
   return {
     ...dcs, ttl: Number(dcs['ttl'] ?? NaN), loop_wait: Number(dcs['loop_wait'] ?? NaN), retry_timeout: Number(dcs['retry_timeout'] ?? NaN),
     replication: scenario.cluster.replication, ...(release === undefined ? {} : { release }),
+    // Only when not the default, which every report before it ran on.
+    ...(scenario.cluster.topology === undefined || scenario.cluster.topology === 'minimal' ? {} : { topology: scenario.cluster.topology }),
     ...(cluster?.packages === undefined ? {} : { packages: { ...cluster.packages } }),
     // A cluster that booted with other settings (local: a short loop_wait) proves the scenario's were in force before the first step.
     ...(cluster?.dcsInForce === undefined ? {} : { in_force: cluster.dcsInForce }),

@@ -1,6 +1,10 @@
 /** What a provider and the fault registry can do, for checking scenarios before any cluster starts. */
 
-export type FaultTargetKind = 'member' | 'etcd' | 'cluster';
+/**
+ * `haproxy`: one of the two HAProxies of the `seeds` topology, by its part in the VIP pair;
+ * `pgbouncer`: the PgBouncer of one member of the `seeds` topology, by the member's role or name.
+ */
+export type FaultTargetKind = 'member' | 'etcd' | 'haproxy' | 'pgbouncer' | 'cluster';
 
 export interface FaultActionInfo {
   /** Several kinds when the action applies to more than one (kill: a member or an etcd member). */
@@ -22,6 +26,10 @@ export interface FaultCatalog {
   etcdMembers: readonly string[];
   /** What `cluster.release` may name; absent when the provider takes no release. */
   releases?: readonly string[];
+  /** What `cluster.topology` may name; absent: `minimal` only. */
+  topologies?: readonly string[];
+  /** Why a topology it makes cannot be made for this scenario (its release, its fault actions); undefined when it can. */
+  topologyRefusal?: (topology: string, release: string | undefined, actions: readonly string[]) => string | undefined;
   /**
    * The component versions a scenario would run on, for `requires:`, and
    * where they come from; absent when they are only known once the cluster
@@ -41,6 +49,15 @@ export interface FaultCatalog {
 /** Roles resolved when the step runs (architecture.md, "Scenario files"). */
 export const MEMBER_ROLES = ['primary', 'replica', 'sync-standby', 'any'] as const;
 export const ETCD_ROLES = ['etcd-leader', 'etcd-follower', 'etcd-majority', 'etcd-all'] as const;
+/** The `seeds` topology's HAProxies by their part in the VIP pair: the VIP's holder when the step runs, and the other. */
+export const HAPROXY_ROLES = ['haproxy-active', 'haproxy-passive'] as const;
+/** `pgbouncer:<member target>` (pgbouncer:primary, pgbouncer:patroni2): that member's PgBouncer, the member resolved when the step runs. */
+export const POOLER_PREFIX = 'pgbouncer:';
+
+/** The member target inside a pgbouncer:<member target>; undefined for any other target. */
+export function poolerMember(target: string): string | undefined {
+  return target.startsWith(POOLER_PREFIX) ? target.slice(POOLER_PREFIX.length) : undefined;
+}
 /** The target a cluster-wide action takes, and what an omitted target means. */
 export const CLUSTER_TARGET = 'cluster';
 
@@ -52,6 +69,8 @@ export function validTargets(kinds: readonly FaultTargetKind[], catalog: FaultCa
   return kinds.flatMap((kind) => {
     if (kind === 'member') return [...MEMBER_ROLES, ...catalog.members];
     if (kind === 'etcd') return [...ETCD_ROLES, ...catalog.etcdMembers];
+    if (kind === 'haproxy') return [...HAPROXY_ROLES];
+    if (kind === 'pgbouncer') return [...MEMBER_ROLES, ...catalog.members].map((t) => `${POOLER_PREFIX}${t}`);
     return [CLUSTER_TARGET];
   });
 }

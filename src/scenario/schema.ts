@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import type { ClusterSpec, ObserveSpec, Scenario, WorkloadSpec } from './types.js';
 import { isRecord } from './data.js';
+import { TOPOLOGIES } from '../sla/types.js';
 import { duration, nameSchema, positiveInt } from './fields.js';
 import { evidenceSchema } from './evidence.js';
 import { requiresSchema } from './requires.js';
@@ -30,6 +31,8 @@ const clusterSchema = strict({
   patroni: blankIsAbsent(patroniSchema.default(() => ({}))),
   // Checked against the provider's releases once the provider is known (targets.ts).
   release: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a release name such as bookworm or trixie').optional(),
+  // Checked against what the provider can build once it is known (targets.ts).
+  topology: z.enum(TOPOLOGIES, { error: `expected one of ${TOPOLOGIES.join(', ')}` }).optional(),
 }) satisfies z.ZodType<ClusterSpec>;
 
 const workloadSchema = strict({
@@ -66,6 +69,7 @@ export const scenarioSchema = strict({
   const { name, description, tags, cluster, workload, observe, steps, requires, evidence } = s;
   return {
     name, description, tags, cluster, workload, observe, steps, sla: sla.sla,
+    ...(sla.alerts.length === 0 ? {} : { alertSla: sla.alerts }),
     ...(requires === undefined || Object.keys(requires).length === 0 ? {} : { requires }),
     ...(evidence === undefined || evidence.length === 0 ? {} : { evidence }),
   };

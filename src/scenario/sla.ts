@@ -10,9 +10,16 @@ import type { Replication } from './types.js';
 import { isRecord } from './data.js';
 import { METRIC_KEYS_HINT, THRESHOLD_HINT, metricFromKey, parseThreshold } from '../sla/threshold.js';
 import { unknownKey, type PathIssue } from './zod-issues.js';
+import { ALERT_LINE_HINT, parseAlertLine, type AlertExpectation, type AlertRequirement } from '../sla/alert-lines.js';
+import { documentedRules, promDurationMs } from '../alerts/rules.js';
+import { closest } from './suggest.js';
 
 type SlaEntry = { key: string; metric: MetricName } & ({ requirement: SlaRequirement } | { profile: string });
-export type SlaDraft = { profile: string } | { entries: SlaEntry[] };
+/** `alerts`: the alert lines; a mapping with alert lines alone keeps the default profile's metric lines. */
+export type SlaDraft = { profile: string } | { entries: SlaEntry[]; alerts?: AlertRequirement[] };
+
+/** The key under `sla` that holds alert lines rather than a metric. */
+const ALERTS_KEY = 'alerts';
 
 const PROFILES_HINT = `one of ${PROFILE_NAMES.join(', ')}`;
 const ENTRY_KEYS = 'expected one of threshold, source, stat';
@@ -38,7 +45,14 @@ function readSla(raw: unknown): { draft?: SlaDraft; issues: PathIssue[] } {
   if (Object.keys(raw).length === 0) return { issues: [{ path: [], message: 'expected at least one metric; omit sla to use the default profile' }] };
   const issues: PathIssue[] = [];
   const entries: SlaEntry[] = [];
+  let alerts: AlertRequirement[] | undefined;
   for (const [key, value] of Object.entries(raw)) {
+    if (key === ALERTS_KEY) {
+      const read = readAlertLines(value);
+      issues.push(...read.issues.map((i) => ({ ...i, path: [ALERTS_KEY, ...i.path] })));
+      alerts = read.lines;
+      continue;
+    }
     const metric = metricFromKey(key);
     const twin = entries.find((e) => e.metric === metric);
     if (metric === undefined) issues.push({ path: [key], message: unknownKey(key, 'sla', METRIC_KEYS_HINT) });
@@ -49,7 +63,40 @@ function readSla(raw: unknown): { draft?: SlaDraft; issues: PathIssue[] } {
       else entries.push({ key, metric, ...entry });
     }
   }
-  return issues.length > 0 ? { issues } : { draft: { entries }, issues };
+  return issues.length > 0 ? { issues } : { draft: { entries, ...(alerts === undefined ? {} : { alerts }) }, issues };
+}
+
+/** `sla.alerts`: documented rule name -> "fires within D" | "never fires". */
+function readAlertLines(raw: unknown): { lines: AlertRequirement[]; issues: PathIssue[] } {
+  if (!isRecord(raw) || Object.keys(raw).length === 0) return { lines: [], issues: [{ path: [], message: `expected a mapping of documented alert rule: line, e.g. { PostgresNoLeader: "fires within 90s" }; ${ALERT_LINE_HINT}` }] };
+  const rules = documentedRules();
+  const known = rules.map((r) => r.name);
+  const issues: PathIssue[] = [];
+  const lines: AlertRequirement[] = [];
+  for (const [rule, value] of Object.entries(raw)) {
+    if (!known.includes(rule)) {
+      const near = closest(rule, known);
+      issues.push({ path: [rule], message: `unknown alert rule '${rule}'; expected one of the documented rules (scenarios/alerts/): ${known.join(', ')}${near === undefined ? '' : ` (did you mean '${near}'?)`}` });
+      continue;
+    }
+    if (typeof value !== 'string') { issues.push({ path: [rule], message: ALERT_LINE_HINT }); continue; }
+    const expect = parseAlertLine(value);
+    const tooShort = 'error' in expect ? undefined : shorterThanFor(expect, rules.find((r) => r.name === rule), value.trim());
+    if ('error' in expect) issues.push({ path: [rule], message: expect.error });
+    else if (tooShort !== undefined) issues.push({ path: [rule], message: tooShort });
+    else lines.push({ rule, expect, threshold: value.trim() });
+  }
+  return { lines, issues };
+}
+
+/**
+ * A rule fires at the first evaluation its condition has held for its `for:`, and the condition cannot hold at the
+ * fault's instant (the first scrape that sees the fault comes after it): a limit not longer than `for:` can only fail.
+ */
+function shorterThanFor(expect: AlertExpectation, rule: { name: string; file: string; for?: string } | undefined, written: string): string | undefined {
+  const forMs = rule?.for === undefined ? null : promDurationMs(rule.for);
+  if (expect.kind !== 'fires-within' || rule === undefined || forMs === null || expect.ms > forMs) return undefined;
+  return `"${written}" cannot pass: ${rule.name} (${rule.file}) fires only once its condition has held for its for: ${rule.for ?? ''}, counted from after the fault; expected a duration longer than ${rule.for ?? ''}`;
 }
 
 type EntryValue = { requirement: SlaRequirement } | { profile: string } | { message: string; path?: string[] };
@@ -79,9 +126,11 @@ function readEntry(metric: MetricName, value: unknown): EntryValue {
  * produce (an RTO without any fault) is refused here, before any cluster
  * starts, rather than failing as "not measured" at the end of the run.
  */
-export function resolveSla(draft: SlaDraft | undefined, replication: Replication, hasFault = true, hasAction = hasFault): { sla: SlaRequirement[] } | { issues: PathIssue[] } {
-  const entries = draft === undefined || 'profile' in draft
-    ? defaultMetrics(replication, hasFault).map((metric) => ({ key: '', metric, profile: draft?.profile ?? DEFAULT_PROFILE }))
+export function resolveSla(draft: SlaDraft | undefined, replication: Replication, hasFault = true, hasAction = hasFault): { sla: SlaRequirement[]; alerts: AlertRequirement[] } | { issues: PathIssue[] } {
+  const alerts = draft !== undefined && 'alerts' in draft ? draft.alerts ?? [] : [];
+  // A mapping of alert lines alone keeps the default profile's metric lines.
+  const entries = draft === undefined || 'profile' in draft || draft.entries.length === 0
+    ? defaultMetrics(replication, hasFault).map((metric) => ({ key: '', metric, profile: draft !== undefined && 'profile' in draft ? draft.profile : DEFAULT_PROFILE }))
     : draft.entries;
   const issues: PathIssue[] = [];
   if (!hasFault) {
@@ -92,6 +141,11 @@ export function resolveSla(draft: SlaDraft | undefined, replication: Replication
   if (!hasAction) {
     for (const entry of entries.filter((e) => NEEDS_ACTION.includes(e.metric))) {
       issues.push({ path: ['sla', entry.key], message: `${entry.metric} is measured from the first fault or exec step, and this scenario has neither; add one or remove this line` });
+    }
+  }
+  if (!hasFault) {
+    for (const line of alerts.filter((a) => a.expect.kind === 'fires-within')) {
+      issues.push({ path: ['sla', ALERTS_KEY, line.rule], message: `"${line.threshold}" is timed from the first fault, and this scenario injects none; add a fault step, or write "never fires"` });
     }
   }
   if (issues.length > 0) return { issues };
@@ -106,5 +160,5 @@ export function resolveSla(draft: SlaDraft | undefined, replication: Replication
     });
     return [];
   });
-  return issues.length > 0 ? { issues } : { sla };
+  return issues.length > 0 ? { issues } : { sla, alerts };
 }

@@ -5,7 +5,8 @@
  */
 import type { ScenarioIssue } from './errors.js';
 import type { FaultSpec, Scenario, Step, Suite } from './types.js';
-import { CLUSTER_TARGET, ETCD_ROLES, MEMBER_ROLES, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
+import { CLUSTER_TARGET, ETCD_ROLES, HAPROXY_ROLES, MEMBER_ROLES, poolerMember, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
+import { topologyOf } from './types.js';
 import { scenarioIssueAt, stepOrigin } from './origins.js';
 import { closest } from './suggest.js';
 import { faultsOf } from './steps.js';
@@ -15,6 +16,7 @@ import { ANY_LOG, faultIds, type EvidenceSpec } from './evidence.js';
 export function checkScenario(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
   return [
     ...checkRelease(scenario, catalog),
+    ...checkTopology(scenario, catalog),
     ...checkRequires(scenario, catalog),
     ...scenario.steps.flatMap((step, index) => faultsOf(step).flatMap(({ fault, path }) => checkFault(scenario, { step, index, fault, path }, catalog))),
     ...checkExclusive(scenario, catalog),
@@ -33,6 +35,9 @@ function checkEvidence(scenario: Scenario, e: EvidenceSpec, index: number, catal
   if (catalog.logs === undefined) return [at('log', `provider "${catalog.provider}" does not collect the components' logs, so the ${e.log} line cannot be looked for`)];
   const unreadable = catalog.logs.unreadable?.[e.log];
   if (unreadable !== undefined) return [at('log', `provider "${catalog.provider}" cannot read the ${e.log} logs: ${unreadable}`)];
+  // The seeds topology runs an HAProxy pair (haproxy1, haproxy2) whose logs no search reads yet: a
+  // line looked for in a log named haproxy would never be found and every run would be unknown.
+  if (e.log === 'haproxy' && topologyOf(scenario.cluster) === 'seeds') return [at('log', 'the seeds topology runs two HAProxies (haproxy1, haproxy2) whose logs are not searched for evidence; look for the line in a patroni, postgres or etcd log, or run the minimal topology')];
   const names = e.log === 'haproxy' ? ['haproxy'] : e.log === 'etcd' ? catalog.etcdMembers : catalog.members;
   const ids = e.log === 'haproxy' ? [] : faultIds(scenario.steps);
   if (names.includes(e.on) && ids.includes(e.on)) return [at('on', `"${e.on}" is both a member and a fault id; rename the fault`)];
@@ -68,6 +73,17 @@ function checkRelease(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[
   }
   if (!catalog.releases.includes(release)) return [scenarioIssueAt(scenario, ['cluster', 'release'], `expected one of ${catalog.releases.join(', ')} for provider "${catalog.provider}"`)];
   return [];
+}
+
+/** A topology is containers and images the provider builds; one that runs the machine's processes, or attaches to a cluster, has only the one it has. */
+function checkTopology(scenario: Scenario, catalog: FaultCatalog): ScenarioIssue[] {
+  const topology = topologyOf(scenario.cluster);
+  const known = catalog.topologies ?? ['minimal'];
+  if (known.includes(topology)) {
+    const why = catalog.topologyRefusal?.(topology, scenario.cluster.release, scenario.steps.flatMap((s) => faultsOf(s).map(({ fault }) => fault.action)));
+    return why === undefined ? [] : [scenarioIssueAt(scenario, ['cluster', 'topology'], why)];
+  }
+  return [scenarioIssueAt(scenario, ['cluster', 'topology'], `provider "${catalog.provider}" cannot make topology "${topology}" (it makes ${known.join(', ')}): "seeds" is the documents' VIP over two HAProxies (keepalived) and PgBouncer on every member, containers only the docker provider builds (--provider docker)`)];
 }
 
 /** `requires:` against the versions the provider will run, when it can tell before starting (external: at attach). */
@@ -108,8 +124,12 @@ function checkFault(scenario: Scenario, { step: placedIn, index, fault: step, pa
     const expected = kinds.length === 1 && kinds[0] === 'cluster' ? `${CLUSTER_TARGET} or no target`
       : `one of ${targets.join(', ')}${kinds.includes('cluster') ? ', or no target' : ''}`;
     issues.push(at(['fault', 'target'], `target "${step.target}" is not valid for action "${step.action}" (expected ${expected})`));
-  } else if (step.target === 'sync-standby' && scenario.cluster.replication !== 'synchronous') {
-    issues.push(at(['fault', 'target'], 'target "sync-standby" needs synchronous replication; this scenario is asynchronous'));
+  } else if ((HAPROXY_ROLES as readonly string[]).includes(step.target) && topologyOf(scenario.cluster) !== 'seeds') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (two HAProxies sharing a VIP); this scenario's topology is ${topologyOf(scenario.cluster)} (one HAProxy, no VIP)`));
+  } else if (poolerMember(step.target) !== undefined && topologyOf(scenario.cluster) !== 'seeds') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (PgBouncer on every member); this scenario's topology is ${topologyOf(scenario.cluster)} (HAProxy straight to PostgreSQL, no PgBouncer)`));
+  } else if ((poolerMember(step.target) ?? step.target) === 'sync-standby' && scenario.cluster.replication !== 'synchronous') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs synchronous replication; this scenario is asynchronous`));
   }
   const paramsError = action.params?.(step.params);
   if (paramsError !== undefined) issues.push(at(['fault'], `parameters of "${step.action}": ${paramsError}`));

@@ -3,11 +3,12 @@
  * checks receive. Durations are milliseconds. The YAML form users write is
  * described in ../shared/design/architecture.md; the loader turns it into this.
  */
-import type { Replication, SlaRequirement } from '../sla/types.js';
+import type { Replication, SlaRequirement, Topology } from '../sla/types.js';
+import type { AlertRequirement } from '../sla/alert-lines.js';
 import type { EvidenceSpec } from './evidence.js';
 import type { Requires } from './requires.js';
 
-export type { Replication };
+export type { Replication, Topology };
 
 export interface ClusterSpec {
   replication: Replication;
@@ -15,6 +16,8 @@ export interface ClusterSpec {
   patroni: Record<string, unknown>;
   /** The distribution release the provider builds the cluster from (docker: bookworm | trixie | forky). */
   release?: string;
+  /** What stands between the clients and PostgreSQL (sla/types.ts); absent: `minimal`. */
+  topology?: Topology;
 }
 
 export interface WorkloadSpec {
@@ -102,6 +105,8 @@ export interface Scenario {
   observe: ObserveSpec;
   steps: Step[];
   sla: SlaRequirement[];
+  /** `sla.alerts`: what documented alert rules must do in the run; absent when none is written. */
+  alertSla?: AlertRequirement[];
   /** Component versions the scenario needs (`requires:`); absent when it runs on any. */
   requires?: Requires;
   /** Log lines that prove the set-up happened (`evidence:`); absent when the scenario needs none. */
@@ -114,4 +119,9 @@ export interface Suite {
   file: string;
   iterations: number;
   scenarios: Scenario[];
+}
+
+/** The scenario's topology, `minimal` when it names none. */
+export function topologyOf(c: ClusterSpec): Topology {
+  return c.topology ?? 'minimal';
 }

@@ -4,6 +4,15 @@
  */
 export type Replication = 'synchronous' | 'asynchronous';
 
+/**
+ * What stands between the clients and PostgreSQL. `minimal`: one HAProxy
+ * straight to each member's PostgreSQL. `seeds`: the documents' own (002's
+ * "Client Connection Flow"): a keepalived VIP over two HAProxies (active and
+ * passive), to PgBouncer on every member, to its PostgreSQL.
+ */
+export const TOPOLOGIES = ['minimal', 'seeds'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+
 /** Component versions of a run, as the provider read them from the binaries; null when it could not. Known findings are ranged over them. */
 export interface Versions {
   postgres: string | null;

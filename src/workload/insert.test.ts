@@ -2,25 +2,26 @@ import type { Socket } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outcomeAfterSend } from './classify.js';
-import { INSERT_SQL, INSERT_STATEMENT, insert, insertMessages, InsertWrite } from './insert.js';
+import { INSERT_SQL, insert, insertMessages, InsertWrite } from './insert.js';
 import { bindValues, cstr, errorResponse, FakeServer, i16, i32, type Message, msg, ok, split } from './test-support.js';
 
 describe('insertMessages', () => {
-  it('is Bind (text parameters), Execute, Sync when the statement is prepared', () => {
+  it('is Parse and Bind of the unnamed statement (text parameters), Execute, Sync', () => {
     const expected = Buffer.concat([
-      msg('B', cstr(''), cstr(INSERT_STATEMENT), i16(0), i16(2), i32(2), Buffer.from('42'), i32(1), Buffer.from('3'), i16(0)),
+      msg('P', cstr(''), cstr(INSERT_SQL), i16(0)),
+      msg('B', cstr(''), cstr(''), i16(0), i16(2), i32(2), Buffer.from('42'), i32(1), Buffer.from('3'), i16(0)),
       msg('E', cstr(''), i32(0)),
       msg('S'),
     ]);
-    expect(insertMessages(42, 3, false).equals(expected)).toBe(true);
+    expect(insertMessages(42, 3).equals(expected)).toBe(true);
   });
 
-  it('starts with Parse of the named statement on a connection’s first write', () => {
-    const [parse, ...rest] = split(insertMessages(9007199254740991, 12, true));
+  it('carries the largest safe key whole, and each write its own values after the same Parse', () => {
+    const [parse, bind, ...rest] = split(insertMessages(9007199254740991, 12));
     expect(parse?.type).toBe('P');
-    expect(parse?.body.equals(Buffer.concat([cstr(INSERT_STATEMENT), cstr(INSERT_SQL), i16(0)]))).toBe(true);
-    expect(rest.map((m) => m.type)).toEqual(['B', 'E', 'S']);
-    expect(rest[0]?.body.toString('latin1')).toContain('9007199254740991');
+    expect(rest.map((m) => m.type)).toEqual(['E', 'S']);
+    expect(bindValues(bind)).toEqual(['9007199254740991', '12']);
+    expect(split(insertMessages(1, 0))[0]?.body.equals(parse?.body ?? Buffer.alloc(0))).toBe(true);
   });
 });
 
@@ -70,37 +71,49 @@ describe('insert through a pg client', () => {
     return client;
   };
 
-  it('parses once per connection, then only binds and executes', async () => {
+  it('sends every write whole, Parse included, in one batch ended by its Sync', async () => {
     const c = await connectTo((batch, s) => s.write(ok(batch)));
-    await insert(c, 1, 7, true);
-    await insert(c, 2, 7, false);
-    expect(server?.batches.map((b) => b.messages.map((m) => m.type).join(''))).toEqual(['PBES', 'BES']);
-    expect(bindValues(server?.batches[1]?.messages[0])).toEqual(['2', '7']);
+    await insert(c, 1, 7);
+    await insert(c, 2, 7);
+    expect(server?.batches.map((b) => b.messages.map((m) => m.type).join(''))).toEqual(['PBES', 'PBES']);
+    expect(bindValues(server?.batches[1]?.messages[1])).toEqual(['2', '7']);
+  });
+
+  it('keeps writing through a pooler in transaction mode, whose every transaction may get another server session', async () => {
+    // PgBouncer 1.18's pool_mode = transaction: a batch's statements exist only in the server session that
+    // batch got; a Bind of a statement no Parse of the same batch made is what PostgreSQL answers 26000 to.
+    const c = await connectTo((batch, s) => {
+      const parsed = new Set(batch.filter((m) => m.type === 'P').map((m) => m.body.toString('latin1', 0, m.body.indexOf(0))));
+      const bound = batch.filter((m) => m.type === 'B').map((m) => m.body.toString('latin1', m.body.indexOf(0) + 1, m.body.indexOf(0, m.body.indexOf(0) + 1)));
+      s.write(bound.every((name) => parsed.has(name)) ? ok(batch) : errorResponse('26000'));
+    });
+    for (let k = 1; k <= 3; k++) await insert(c, k, 0);
+    expect(server?.batches).toHaveLength(3);
   });
 
   it('rejects with the server’s SQLSTATE, so a refused write is classified fail', async () => {
     const c = await connectTo((_, s) => s.write(errorResponse('25006')));
-    const err = await insert(c, 1, 0, true).then(() => undefined, (e: unknown) => e);
+    const err = await insert(c, 1, 0).then(() => undefined, (e: unknown) => e);
     expect((err as { code?: string }).code).toBe('25006');
     expect(outcomeAfterSend(err)).toBe('fail');
   });
 
   it('times out with the connection’s query_timeout when no reply comes: info', async () => {
     const c = await connectTo(() => undefined, 100);
-    const err = await insert(c, 1, 0, true).then(() => undefined, (e: unknown) => e);
+    const err = await insert(c, 1, 0).then(() => undefined, (e: unknown) => e);
     expect((err as Error).message).toBe('Query read timeout');
     expect(outcomeAfterSend(err)).toBe('info');
   });
 
   it('rejects when the connection drops before the reply: info', async () => {
     const c = await connectTo((_, s) => s.destroy());
-    const err = await insert(c, 1, 0, true).then(() => undefined, (e: unknown) => e);
+    const err = await insert(c, 1, 0).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(outcomeAfterSend(err)).toBe('info');
   });
 
   it('rejects a reply that acknowledges no row', async () => {
     const c = await connectTo((_, s) => s.write(Buffer.concat([msg('2'), msg('C', cstr('INSERT 0 0')), msg('Z', Buffer.from('I'))])));
-    await expect(insert(c, 1, 0, false)).rejects.toThrow(/INSERT 0 0/);
+    await expect(insert(c, 1, 0)).rejects.toThrow(/INSERT 0 0/);
   });
 });

@@ -4,50 +4,58 @@
  * promise, Describe and its NoData reply, four corked buffers written with
  * writev) costing more client CPU per write than pgbench's whole transaction,
  * on a machine where that CPU is taken from PostgreSQL and HAProxy. Here a
- * write is one precomputed buffer (Bind, Execute, Sync; Parse too on a
- * connection's first write) and one callback. The connection's
- * query_timeout, queueing and error paths stay pg's own.
+ * write is one precomputed buffer (Parse, Bind, Execute, Sync) and one
+ * callback. The connection's query_timeout, queueing and error paths stay
+ * pg's own.
+ *
+ * The statement is the unnamed one, parsed again by every write, as pg sends
+ * a query config without `name`: a named statement lives in one server
+ * session, and a pooler in transaction mode (the seeds topology's PgBouncer,
+ * 002's `pool_mode = transaction`) hands each transaction whichever server
+ * connection is free, where it was never prepared. PgBouncer tracks named
+ * statements only from 1.21, with max_prepared_statements, which 002's ini
+ * does not set and bookworm's 1.18 lacks. The unnamed statement's Parse,
+ * Bind, Execute and Sync go in one batch, ended by the Sync, within which
+ * PgBouncer keeps one server connection.
  */
 import type pg from 'pg';
 import { WRITES_TABLE } from './schema.js';
 
-/** A named statement: after a connection's first write, each write is only Bind and Execute. */
-export const INSERT_STATEMENT = 'chaos-insert';
 export const INSERT_SQL = `INSERT INTO ${WRITES_TABLE} (k, writer) VALUES ($1, $2)`;
 /** The only reply that acknowledges the write: one row inserted. */
 const INSERTED_TAG = 'INSERT 0 1';
 
 const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 
+/** Parse of the unnamed statement, the same for every write: no parameter types, the server infers them from the table. */
+const PARSE = (() => {
+  const body = 1 + Buffer.byteLength(INSERT_SQL) + 1 + 2;
+  const buf = Buffer.alloc(1 + 4 + body);
+  let o = buf.writeUInt8(0x50, 0); // 'P'
+  o = buf.writeInt32BE(4 + body, o);
+  o = buf.writeUInt8(0, o); // the unnamed statement
+  o += buf.write(INSERT_SQL, o);
+  o = buf.writeUInt8(0, o);
+  buf.writeInt16BE(0, o);
+  return buf;
+})();
+
 /**
- * The frontend messages of one write (PostgreSQL protocol 3): Parse when
- * `parse` (the connection has not prepared the statement yet), then Bind with
- * both parameters in text format, Execute, Sync.
+ * The frontend messages of one write (PostgreSQL protocol 3): Parse of the
+ * unnamed statement, Bind with both parameters in text format, Execute, Sync.
  */
-export function insertMessages(key: number, writer: number, parse: boolean): Buffer {
+export function insertMessages(key: number, writer: number): Buffer {
   const k = String(key);
   const w = String(writer);
-  const name = Buffer.byteLength(INSERT_STATEMENT);
-  const parseLen = parse ? 1 + 4 + name + 1 + Buffer.byteLength(INSERT_SQL) + 1 + 2 : 0;
-  // Bind: portal "", statement, 0 parameter formats (all text), 2 parameters, 0 result formats.
-  const bindBody = 1 + name + 1 + 2 + 2 + 4 + k.length + 4 + w.length + 2;
+  // Bind: unnamed portal, unnamed statement, 0 parameter formats (all text), 2 parameters, 0 result formats.
+  const bindBody = 1 + 1 + 2 + 2 + 4 + k.length + 4 + w.length + 2;
   const executeBody = 1 + 4;
-  const buf = Buffer.allocUnsafe(parseLen + 1 + 4 + bindBody + 1 + 4 + executeBody + SYNC.length);
-  let o = 0;
-  if (parse) {
-    o = buf.writeUInt8(0x50, o); // 'P'
-    o = buf.writeInt32BE(parseLen - 1, o);
-    o += buf.write(INSERT_STATEMENT, o);
-    o = buf.writeUInt8(0, o);
-    o += buf.write(INSERT_SQL, o);
-    o = buf.writeUInt8(0, o);
-    o = buf.writeInt16BE(0, o); // no parameter types: the server infers them from the table
-  }
+  const buf = Buffer.allocUnsafe(PARSE.length + 1 + 4 + bindBody + 1 + 4 + executeBody + SYNC.length);
+  let o = PARSE.copy(buf, 0);
   o = buf.writeUInt8(0x42, o); // 'B'
   o = buf.writeInt32BE(4 + bindBody, o);
   o = buf.writeUInt8(0, o); // unnamed portal
-  o += buf.write(INSERT_STATEMENT, o);
-  o = buf.writeUInt8(0, o);
+  o = buf.writeUInt8(0, o); // unnamed statement
   o = buf.writeInt16BE(0, o);
   o = buf.writeInt16BE(2, o);
   o = buf.writeInt32BE(k.length, o);
@@ -121,12 +129,9 @@ export class InsertWrite implements pg.Submittable {
   }
 }
 
-/**
- * Inserts (key, writer) on `client`; resolves once the server acknowledged
- * the commit. `parse` must be true on a connection's first write.
- */
-export function insert(client: pg.Client, key: number, writer: number, parse: boolean): Promise<void> {
+/** Inserts (key, writer) on `client`; resolves once the server acknowledged the commit. */
+export function insert(client: pg.Client, key: number, writer: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    client.query(new InsertWrite(insertMessages(key, writer, parse), (err) => (err ? reject(err) : resolve())));
+    client.query(new InsertWrite(insertMessages(key, writer), (err) => (err ? reject(err) : resolve())));
   });
 }

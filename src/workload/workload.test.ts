@@ -17,9 +17,9 @@ describe('Workload', () => {
   let server: FakeServer | undefined;
   afterEach(async () => server?.stop());
 
-  it('records each write with the member and timeline of its connection, and prepares again after a reconnect', async () => {
+  it('records each write with the member and timeline of its connection, and identifies again after a reconnect', async () => {
     let inserts = 0;
-    // The third write's connection drops before its reply: the writer must reconnect, identify and prepare again.
+    // The third write's connection drops before its reply: the writer must reconnect and identify again.
     server = new FakeServer(
       (batch, s) => (++inserts === 3 ? s.destroy() : s.write(ok(batch))),
       (_, s) => s.write(identity),
@@ -49,7 +49,7 @@ describe('Workload', () => {
     ]);
     expect(events[2]?.error).toBeTruthy();
     const shape = (b: { connection: number; messages: { type: string }[] }) => `${b.connection}:${b.messages.map((m) => m.type).join('')}`;
-    expect(server.batches.slice(0, 6).map(shape)).toEqual(['0:Q', '0:PBES', '0:BES', '0:BES', '1:Q', '1:PBES']);
+    expect(server.batches.slice(0, 6).map(shape)).toEqual(['0:Q', '0:PBES', '0:PBES', '0:PBES', '1:Q', '1:PBES']);
     expect(bindValues(server.batches[5]?.messages[1])).toEqual(['4', '0']);
   });
 

@@ -74,8 +74,6 @@ export class Workload {
       let outcome: Outcome = 'fail';
       let error: string | undefined;
       let sent = false;
-      // Any failure drops the connection, so only a connection opened for this write lacks the prepared statement.
-      const fresh = client === undefined;
       try {
         client ??= await connect(this.target.endpoint, this.target.credentials, this.spec.timeoutMs, `chaos-writer-${id}`);
         if (identity === undefined || identity.inRecovery) {
@@ -83,7 +81,7 @@ export class Workload {
           member = this.target.nodeByAddress.get(addressKey(identity.addr, identity.port));
         }
         sent = true;
-        await insert(client, key, id, fresh);
+        await insert(client, key, id);
         outcome = 'ok';
       } catch (err) {
         outcome = sent ? outcomeAfterSend(err) : 'fail';

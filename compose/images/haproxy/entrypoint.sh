@@ -6,5 +6,15 @@ if [ -n "${HAPROXY_CONFIG_B64:-}" ]; then
   printf '%s' "$HAPROXY_CONFIG_B64" | base64 -d > /etc/haproxy/generated.cfg
   config=/etc/haproxy/generated.cfg
 fi
+# The seeds topology: keepalived moves the VIP between the two HAProxies (KEEPALIVED_CONFIG_B64 from the
+# harness, or a mounted /etc/keepalived/keepalived.conf with KEEPALIVED=1 from docker-compose). It runs
+# beside HAProxy, which stays PID 1, so that a killed HAProxy ends the container and the VRRP adverts with it.
+if [ -n "${KEEPALIVED_CONFIG_B64:-}" ]; then
+  mkdir -p /etc/keepalived
+  printf '%s' "$KEEPALIVED_CONFIG_B64" | base64 -d > /etc/keepalived/generated.conf
+  keepalived --dont-fork --log-console -f /etc/keepalived/generated.conf &
+elif [ "${KEEPALIVED:-}" = 1 ]; then
+  keepalived --dont-fork --log-console -f /etc/keepalived/keepalived.conf &
+fi
 # -W master-worker, -db stay in the foreground: docker kill/stop signal it directly.
 exec haproxy -W -db -f "$config"

@@ -22,6 +22,19 @@ ln -sf "$config" /etc/patroni/in-force.yml
 # patronictl reads this path by default, so `docker exec ... patronictl list` just works.
 mkdir -p "$HOME/.config/patroni" && ln -sf "$config" "$HOME/.config/patroni/patronictl.yaml"
 
+# The seeds topology (src/cluster/docker/seeds-render.ts): PgBouncer beside PostgreSQL, its ini and
+# user list in PGBOUNCER_INI_B64 and PGBOUNCER_USERS_B64 (the harness), or mounted files with PGBOUNCER=1. It lives as long as the container, whoever
+# runs Patroni; PgBouncer reconnects to PostgreSQL by itself when PostgreSQL comes back.
+if [ -n "${PGBOUNCER_INI_B64:-}" ]; then
+  install -d -m 0700 /run/postgresql/pgbouncer
+  printf '%s' "$PGBOUNCER_INI_B64" | base64 -d > /run/postgresql/pgbouncer/pgbouncer.ini
+  (umask 077 && printf '%s' "${PGBOUNCER_USERS_B64:-}" | base64 -d > /run/postgresql/pgbouncer/userlist.txt)
+  pgbouncer /run/postgresql/pgbouncer/pgbouncer.ini >>/proc/1/fd/1 2>>/proc/1/fd/2 &
+elif [ "${PGBOUNCER:-}" = 1 ]; then
+  # docker-compose.seeds.yml mounts /etc/pgbouncer/pgbouncer.ini and its userlist.txt instead.
+  pgbouncer /etc/pgbouncer/pgbouncer.ini >>/proc/1/fd/1 2>>/proc/1/fd/2 &
+fi
+
 forward() {
   pkill "-$1" -x patroni || true
 }

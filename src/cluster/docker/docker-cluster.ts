@@ -12,10 +12,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
-import type { Replication } from '../../sla/types.js';
+import type { Replication, Topology } from '../../sla/types.js';
+import { httpGetText } from './whoami.js';
+import { HAPROXY_NAME_PORT, PGBOUNCER_PORT, SEEDS_HAPROXIES, VIP_INDEX } from './seeds-render.js';
+import { PG_SSL_REQUEST, probeTcp } from '../link-probe.js';
 import { liveClusters, stopInOrder } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, LinkProbeOptions, Loss, MemberHandle, ProcessControl, StartedCluster, Versions,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, LinkProbeOptions, Loss, MemberHandle, Poolers, ProcessControl, StartedCluster, Versions, VipPair,
 } from '../types.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import type { DockerLink } from './links.js';
@@ -33,14 +36,23 @@ import type { RunNetwork } from './network.js';
 import { allCures, partition, probedCut, type Cure, type PartitionOptions, type PathCut, type ProbeTarget } from './partition.js';
 import { ETCD_CLIENT_PORT, HAPROXY_PORTS, PG_PORT, REST_PORT, type DockerNode } from './render.js';
 
-/** A port each role's container listens on, for the partition probes. */
-const PROBE_PORT: Record<ContainerRole, number> = { patroni: PG_PORT, etcd: ETCD_CLIENT_PORT, haproxy: HAPROXY_PORTS.stats, proxy: PROXY_API_PORT };
 import { leftovers, sweep } from './sweep.js';
+import type { Monitoring } from '../../alerts/monitoring.js';
+import type { WebhookReceiver } from '../../alerts/webhook.js';
 
 export const DOCKER_MEMBERS = ['patroni1', 'patroni2', 'patroni3'] as const;
 export const DOCKER_ETCD = ['etcd1', 'etcd2', 'etcd3'] as const;
 
-export type ContainerRole = 'patroni' | 'etcd' | 'haproxy' | 'proxy';
+export type ContainerRole = 'patroni' | 'etcd' | 'haproxy' | 'proxy' | 'monitoring';
+
+/** The run's Prometheus and Alertmanager containers (one image, `monitoring`), and their ports. */
+export const PROMETHEUS_NODE = 'prometheus';
+export const ALERTMANAGER_NODE = 'alertmanager';
+export const PROMETHEUS_PORT = 9090;
+export const ALERTMANAGER_PORT = 9093;
+
+/** A port each role's container listens on, for the partition probes. */
+const PROBE_PORT: Record<ContainerRole, number> = { patroni: PG_PORT, etcd: ETCD_CLIENT_PORT, haproxy: HAPROXY_PORTS.stats, proxy: PROXY_API_PORT, monitoring: PROMETHEUS_PORT };
 
 /** The proxy container's logical name (its log is toxiproxy.log, as the local provider's). */
 export const PROXY_NODE = 'toxiproxy';
@@ -60,7 +72,7 @@ export interface DockerNodeInfo extends DockerNode {
   ports: Record<number, number>;
 }
 
-export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, LinkLoss, HostPartition, CommandExec, CpuLimit, Partial<LinkImpairment> {
+export class DockerCluster implements StartedCluster, ProcessControl, HostControl, LinkCut, LinkLoss, HostPartition, CommandExec, CpuLimit, Partial<LinkImpairment>, Partial<VipPair> {
   readonly provider = 'docker';
   readonly scope = 'pgchaos';
   readonly members: MemberHandle[];
@@ -77,6 +89,20 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   #dcsInForce: DcsInForce | undefined;
   /** Only in a run whose links go through a proxy: see hasLinkImpairment. */
   readonly impairLinks: LinkImpairment['impairLinks'] | undefined;
+  /** The seeds topology's VIP (keepalived), which the clients' endpoints use; undefined in the minimal one. */
+  readonly vip: string | undefined;
+  /** The HAProxy containers, by logical name: `haproxy`, or the seeds pair (VRRP priority order). */
+  readonly haproxies: readonly string[];
+  /** Only in the seeds topology: see hasVipPair. */
+  readonly vipHolder: VipPair['vipHolder'] | undefined;
+  readonly haproxyAnswers: VipPair['haproxyAnswers'] | undefined;
+  /** Only in the seeds topology: see hasPoolers. */
+  readonly poolerPid: Poolers['poolerPid'] | undefined;
+  readonly signalPooler: Poolers['signalPooler'] | undefined;
+  readonly startPooler: Poolers['startPooler'] | undefined;
+  readonly probePooler: Poolers['probePooler'] | undefined;
+  #monitoring: Monitoring = { missing: 'Prometheus was not started (the cluster did not get that far)' };
+  #receiver: WebhookReceiver | undefined;
 
   constructor(
     readonly runId: string,
@@ -90,6 +116,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
     readonly credentials: Credentials,
     /** The run's proxied links; undefined in a run without a latency or bandwidth fault. */
     readonly runLinks?: RunLinks,
+    readonly topology: Topology = 'minimal',
   ) {
     const proxies = runLinks?.proxies;
     this.impairLinks = proxies === undefined ? undefined : (member, kinds, effect, label) => proxies.impairLinks(member, kinds, effect, label);
@@ -100,17 +127,59 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       serverAddress: { host: this.node(name).ip, port: PG_PORT },
     }));
     this.etcd = DOCKER_ETCD.map((name) => ({ name, clientUrl: `http://${host}:${port(name, ETCD_CLIENT_PORT)}` }));
-    this.endpoints = {
-      primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
-      replicas: { host, port: port('haproxy', HAPROXY_PORTS.replicas) },
-      any: { host, port: port('haproxy', HAPROXY_PORTS.any) },
-      statsUrl: `http://${host}:${port('haproxy', HAPROXY_PORTS.stats)}/`,
-    };
+    this.haproxies = topology === 'seeds' ? SEEDS_HAPROXIES : ['haproxy'];
+    if (topology === 'seeds') {
+      // 002: "Client connects to HAProxy VIP": the harness reaches the run's bridge network from the host,
+      // so a fault on the VIP's holder reaches the workload as it reaches a client.
+      const vip = network.ip(VIP_INDEX);
+      this.vip = vip;
+      this.endpoints = {
+        primary: { host: vip, port: HAPROXY_PORTS.primary }, replicas: { host: vip, port: HAPROXY_PORTS.replicas },
+        any: { host: vip, port: HAPROXY_PORTS.any }, statsUrl: `http://${vip}:${HAPROXY_PORTS.stats}/`,
+      };
+      const named = async (addr: string, timeoutMs: number) => (await httpGetText(`http://${addr}:${HAPROXY_NAME_PORT}/`, timeoutMs))?.trim();
+      this.vipHolder = async (timeoutMs) => {
+        const name = await named(vip, timeoutMs);
+        return name !== undefined && this.haproxies.includes(name) ? name : undefined;
+      };
+      this.haproxyAnswers = async (name, timeoutMs) => (await named(this.ip(name), timeoutMs)) === name;
+      const member = (name: string) => new MemberContainer(this.memberNode(name).container);
+      this.poolerPid = (name) => member(name).poolerPid();
+      this.signalPooler = (name, sig) => member(name).signalPooler(sig);
+      this.startPooler = (name) => member(name).startPooler();
+      // The address HAProxy's servers name (seeds-render.ts), reached from the host as the VIP is.
+      this.probePooler = (name, timeoutMs) => probeTcp({ host: this.memberNode(name).ip, port: PGBOUNCER_PORT }, PG_SSL_REQUEST, timeoutMs);
+    } else {
+      this.vip = undefined;
+      this.vipHolder = undefined;
+      this.haproxyAnswers = undefined;
+      this.poolerPid = undefined;
+      this.signalPooler = undefined;
+      this.startPooler = undefined;
+      this.probePooler = undefined;
+      this.endpoints = {
+        primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
+        replicas: { host, port: port('haproxy', HAPROXY_PORTS.replicas) },
+        any: { host, port: port('haproxy', HAPROXY_PORTS.any) },
+        statsUrl: `http://${host}:${port('haproxy', HAPROXY_PORTS.stats)}/`,
+      };
+    }
     liveClusters.add(this);
   }
 
   get dcsInForce(): DcsInForce | undefined {
     return this.#dcsInForce;
+  }
+
+  /** AlertMonitoring: the run's Prometheus container, or why it has none. */
+  get monitoring(): Monitoring {
+    return this.#monitoring;
+  }
+
+  /** The start's: the Prometheus it started, and the receiver Alertmanager posts to (closed by stop). */
+  recordMonitoring(m: Monitoring, receiver?: WebhookReceiver): void {
+    this.#monitoring = m;
+    this.#receiver = receiver;
   }
 
   /** The start's proof that the scenario's settings replaced the boot ones (see scenario-dcs.ts). */
@@ -131,6 +200,13 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   node(name: string): DockerNodeInfo {
     const n = this.nodes.get(name);
     if (n === undefined) throw new HarnessError('NOT_FOUND', `no container "${name}" in docker run ${this.runId} (known: ${[...this.nodes.keys()].join(', ')})`);
+    return n;
+  }
+
+  /** A Patroni member's node: a pgbouncer:<name> target never reaches an etcd or HAProxy container. */
+  private memberNode(name: string): DockerNodeInfo {
+    const n = this.node(name);
+    if (n.role !== 'patroni') throw new HarnessError('FAULT_FAILED', `${name} is not a Patroni member: it runs no PgBouncer`);
     return n;
   }
 
@@ -337,6 +413,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       // A `docker run` in flight would create its container after the sweep: let the start give up first.
       async () => { if (this.#starting !== undefined) await Promise.race([this.#starting, new Promise((r) => setTimeout(r, 120_000).unref())]); },
       () => this.collectLogs().catch(() => undefined),
+      async () => { await this.#receiver?.close().catch(() => undefined); },
       // Even after a part before it threw (a soak's log collection once overflowed the stack): its error comes after.
       () => this.sweep(),
       async () => {
@@ -377,7 +454,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       first('patroni1', ['postgres', '--version'], /(\d+\.\d+)/),
       first('patroni1', ['patroni', '--version'], /(\d+\.\d+\.\d+)/),
       first('etcd1', ['etcd', '--version'], /(\d+\.\d+\.\d+)/),
-      first('haproxy', ['haproxy', '-v'], /version (\S+)/),
+      first(this.haproxies[0] as string, ['haproxy', '-v'], /version (\S+)/),
     ]);
     this.versions = { postgres, patroni, etcd, haproxy };
     this.packages = await this.readPackages();
@@ -386,7 +463,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
 
   /** The Debian packages of every image, exact; undefined when a container could not be asked (never a partial list). */
   async readPackages(): Promise<Record<string, string> | undefined> {
-    const parts = await Promise.all(packageProbes(this.release).map(async ({ container, packages }) => {
+    const parts = await Promise.all(packageProbes(this.release, this.haproxies[0] as string).map(async ({ container, packages }) => {
       const r = await this.exec(container, [...DPKG_QUERY, ...packages], { timeoutMs: 30_000 }).catch(() => undefined);
       const found = r?.code === 0 ? parseDpkgQuery(r.stdout) : {};
       return packages.every((p) => found[p] !== undefined) ? found : undefined;

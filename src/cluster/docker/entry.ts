@@ -3,7 +3,7 @@ import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster } from './docker-cluster.js'
 import { buildImages, RELEASES, type Release } from './images.js';
 import { RELEASE_INFO } from './releases.js';
 import { downDocker, runningDocker } from './running.js';
-import { startDockerCluster } from './start.js';
+import { startDockerCluster, topologyRefusal } from './start.js';
 
 const PROXIED = "a latency or bandwidth fault sends every member's etcd, peer and client links through the run's proxy container (member -> proxy -> peer),";
 
@@ -21,6 +21,7 @@ class DockerProvider implements ClusterProvider {
       // a latency or bandwidth fault, or a Toxiproxy the user names, puts the links through a proxy.
       proxied: this.o.shapedLinks === true || (this.o.network && this.o.toxiproxy !== undefined),
       ...(this.o.toxiproxy === undefined ? {} : { toxiproxy: this.o.toxiproxy }),
+      ...(this.o.topology === undefined ? {} : { topology: this.o.topology }),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
   }
@@ -40,6 +41,8 @@ export const DOCKER: ProviderEntry = {
   members: DOCKER_MEMBERS,
   etcdMembers: DOCKER_ETCD,
   releases: RELEASES,
+  topologies: ['minimal', 'seeds'],
+  topologyRefusal: (topology, _release, o) => topologyRefusal(topology, o.shapedLinks),
   missing: {
   },
   // Each container's output (Patroni's with its PostgreSQL's), copied at stop.
@@ -67,6 +70,7 @@ export const DOCKER: ProviderEntry = {
     if (!(c instanceof DockerCluster)) return [];
     return [
       ...c.members.map((m) => `  ${m.name}: container ${c.node(m.name).container}, ${c.node(m.name).ip}`),
+      ...(c.vip === undefined ? [] : [`  VIP ${c.vip} over ${c.haproxies.map((h) => `${h} (${c.node(h).ip})`).join(' and ')}, keepalived VRRP; PgBouncer on :6432 of every member`]),
       `patronictl: docker exec ${c.node('patroni1').container} patronictl list`,
     ];
   },

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMPOSE_DIR, imageTags, packageSpec, parseCandidates, PROXY_DIST, RELEASES, type ArchiveVersions } from './images.js';
 
-const TAG = /^patroni-chaos\/(base|common|node|etcd|haproxy|proxy):(bookworm|trixie|forky)-[0-9a-f]{12}$/;
+const TAG = /^patroni-chaos\/(base|common|node|etcd|haproxy|proxy|monitoring):(bookworm|trixie|forky)-[0-9a-f]{12}$/;
 
 /** What forky's archive served on 2026-12-07 (apt-cache policy). */
 const FORKY: ArchiveVersions = {
   'postgresql-18': '18.6-3', patroni: '4.1.5-2', 'python3-etcd': '0.4.5-7', 'etcd-server': '3.5.30-2', 'etcd-client': '3.5.30-2', haproxy: '3.2.26-1',
+  pgbouncer: '1.26.1-1', keepalived: '1:2.3.4-1',
+  prometheus: '3.5.3+ds-1', 'prometheus-alertmanager': '0.33.1+ds-1',
 };
 const archive = (release: string) => (release === 'forky' ? FORKY : undefined);
 
@@ -28,7 +30,7 @@ describe('imageTags', () => {
     expect(RELEASES).toEqual(['bookworm', 'trixie', 'forky']);
     for (const release of RELEASES) {
       const tags = imageTags(release, COMPOSE_DIR, archive(release));
-      expect(Object.keys(tags)).toEqual(['base', 'common', 'node', 'etcd', 'haproxy', 'proxy']);
+      expect(Object.keys(tags)).toEqual(['base', 'common', 'node', 'etcd', 'haproxy', 'proxy', 'monitoring']);
       for (const t of Object.values(tags)) expect(t).toMatch(TAG);
       for (const t of Object.values(tags)) expect(t).toContain(`:${release}-`);
     }
@@ -46,7 +48,7 @@ describe('imageTags', () => {
     appendFileSync(join(d, 'images', 'common', 'Dockerfile'), '\n# changed\n');
     const after = imageTags('bookworm', d);
     expect(after.base).toBe(before.base);
-    for (const k of ['common', 'node', 'etcd', 'haproxy', 'proxy'] as const) expect(after[k]).not.toBe(before[k]);
+    for (const k of ['common', 'node', 'etcd', 'haproxy', 'proxy', 'monitoring'] as const) expect(after[k]).not.toBe(before[k]);
 
     const d2 = copy();
     appendFileSync(join(d2, 'images', 'haproxy', 'entrypoint.sh'), '\n# changed\n');
@@ -87,10 +89,11 @@ describe('imageTags', () => {
   });
 
   it('pins a moving release\'s packages to the versions its tag was computed from, and names a package the archive lacks', () => {
-    expect(packageSpec('node', 'forky', FORKY)).toBe('postgresql-18=18.6-3 patroni=4.1.5-2 python3-etcd=0.4.5-7');
+    expect(packageSpec('node', 'forky', FORKY)).toBe('postgresql-18=18.6-3 patroni=4.1.5-2 python3-etcd=0.4.5-7 pgbouncer=1.26.1-1');
+    expect(packageSpec('haproxy', 'forky', FORKY)).toBe('haproxy=3.2.26-1 keepalived=1:2.3.4-1');
     expect(packageSpec('etcd', 'forky', FORKY)).toBe('etcd-server=3.5.30-2 etcd-client=3.5.30-2');
-    expect(packageSpec('node', 'bookworm')).toBe('postgresql-15 patroni python3-etcd');
-    expect(packageSpec('node', 'trixie')).toBe('postgresql-17 patroni python3-etcd');
+    expect(packageSpec('node', 'bookworm')).toBe('postgresql-15 patroni python3-etcd pgbouncer');
+    expect(packageSpec('node', 'trixie')).toBe('postgresql-17 patroni python3-etcd pgbouncer');
     const { haproxy: _gone, ...noHaproxy } = FORKY;
     expect(() => packageSpec('haproxy', 'forky', noHaproxy)).toThrow('the forky archive serves no package haproxy');
   });

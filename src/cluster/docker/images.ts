@@ -2,7 +2,8 @@
  * The docker provider's images, built locally (no registry is reachable):
  * base (debootstrap + docker import) -> common (tools every container needs)
  * -> node (Patroni + PostgreSQL), etcd, haproxy, proxy (the project's
- * Toxiproxy-API server on Debian's nodejs). Each tag carries a hash of
+ * Toxiproxy-API server on Debian's nodejs), monitoring (Prometheus and
+ * Alertmanager, evaluating the documented alert rules). Each tag carries a hash of
  * everything that went into it, its parent's hash included, so an unchanged
  * input is never rebuilt and a changed one never reuses a stale image. On a
  * moving suite (testing) the archive is an input too: the node, etcd and
@@ -25,7 +26,7 @@ import { imagePackages, RELEASE_INFO, RELEASES, type Release } from './releases.
 
 export { RELEASES, type Release };
 
-export type ImageKind = 'base' | 'common' | 'node' | 'etcd' | 'haproxy' | 'proxy';
+export type ImageKind = 'base' | 'common' | 'node' | 'etcd' | 'haproxy' | 'proxy' | 'monitoring';
 export type ImageTags = Record<ImageKind, string>;
 
 export const IMAGE_REPO = 'patroni-chaos';
@@ -37,8 +38,8 @@ export const COMPOSE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../
 /** The built proxy (dist/proxy): beside this module in dist/, the build's copy when run from src/ (tests). */
 export const PROXY_DIST = ((here) => (existsSync(join(here, '../../proxy/main.js')) ? resolve(here, '../../proxy') : resolve(here, '../../../dist/proxy')))(dirname(fileURLToPath(import.meta.url)));
 
-const PARENT: Record<Exclude<ImageKind, 'base'>, ImageKind> = { common: 'base', node: 'common', etcd: 'common', haproxy: 'common', proxy: 'common' };
-const BUILD_ORDER: readonly ImageKind[] = ['base', 'common', 'node', 'etcd', 'haproxy', 'proxy'];
+const PARENT: Record<Exclude<ImageKind, 'base'>, ImageKind> = { common: 'base', node: 'common', etcd: 'common', haproxy: 'common', proxy: 'common', monitoring: 'common' };
+const BUILD_ORDER: readonly ImageKind[] = ['base', 'common', 'node', 'etcd', 'haproxy', 'proxy', 'monitoring'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -62,8 +63,8 @@ function inputFiles(kind: ImageKind, composeDir: string, proxyDir: string): { na
 /** Debian package -> the version the archive serves (`apt-cache policy`'s candidate). */
 export type ArchiveVersions = Readonly<Record<string, string>>;
 
-type PackageImage = 'node' | 'etcd' | 'haproxy';
-const isPackageImage = (k: ImageKind): k is PackageImage => k === 'node' || k === 'etcd' || k === 'haproxy';
+type PackageImage = 'node' | 'etcd' | 'haproxy' | 'monitoring';
+const isPackageImage = (k: ImageKind): k is PackageImage => k === 'node' || k === 'etcd' || k === 'haproxy' || k === 'monitoring';
 
 /**
  * What an image's build installs (its PACKAGES build argument): the names on
@@ -319,7 +320,7 @@ export async function requireImages(release: Release, composeDir = COMPOSE_DIR):
   await requireAll([os.base, os.common]);
   // A moving release's images are only current if they hold what the archive serves today.
   const tags = imageTags(release, composeDir, RELEASE_INFO[release].moving ? await archiveVersions(release, os.common) : undefined);
-  await requireAll([tags.node, tags.etcd, tags.haproxy]);
+  await requireAll([tags.node, tags.etcd, tags.haproxy, tags.monitoring]);
   return tags;
 }
 

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PATRONI_PROCESS, pidFromTop, signalPatroniArgv, START_PATRONI, TOP_PS_ARGS, type TopResult } from './member-container.js';
+import { COMPOSE_DIR } from './images.js';
+import { PATRONI_PROCESS, PGBOUNCER_PROCESS, pidFromTop, signalPatroniArgv, START_PATRONI, START_PGBOUNCER, TOP_PS_ARGS, type TopResult } from './member-container.js';
+import { PGBOUNCER_DIR } from './seeds-render.js';
 
 /** `docker top c -eo pid,stat,comm` on a member as the Engine API answers it: tini, the entrypoint, Patroni, PostgreSQL (host PIDs). */
 const TOP: TopResult = {
@@ -31,5 +35,22 @@ describe('Patroni under tini in a member container', () => {
     expect(signalPatroniArgv('SIGKILL')).toEqual(['pkill', '-KILL', '-x', 'patroni']);
     expect(signalPatroniArgv('SIGTERM')).toEqual(['pkill', '-TERM', '-x', 'patroni']);
     expect(START_PATRONI).toEqual({ argv: ['patroni-start'], user: 'postgres', detach: true });
+  });
+});
+
+describe('PgBouncer beside Patroni (the seeds topology)', () => {
+  it('is found by its name, a stopped one (SIGSTOP: state T) still running, a zombie not', () => {
+    const rows = [...TOP.Processes, ['40140', 'S', 'pgbouncer']];
+    expect(PGBOUNCER_PROCESS).toBe('pgbouncer');
+    expect(pidFromTop(withRows(rows), PGBOUNCER_PROCESS)).toBe(40140);
+    expect(pidFromTop(withRows(rows.map((r) => (r[2] === 'pgbouncer' ? ['40140', 'T', 'pgbouncer'] : r))), PGBOUNCER_PROCESS)).toBe(40140);
+    expect(pidFromTop(withRows(rows.map((r) => (r[2] === 'pgbouncer' ? ['40140', 'Z', 'pgbouncer'] : r))), PGBOUNCER_PROCESS)).toBeUndefined();
+  });
+
+  it('starts again, detached as postgres, with the command line the entrypoint starts it with', () => {
+    const entrypoint = readFileSync(join(COMPOSE_DIR, 'images', 'node', 'entrypoint.sh'), 'utf8');
+    const started = entrypoint.split('\n').map((l) => l.trim()).find((l) => l.startsWith('pgbouncer /run/postgresql/pgbouncer/'));
+    expect(started).toBe(`pgbouncer ${PGBOUNCER_DIR}/pgbouncer.ini >>/proc/1/fd/1 2>>/proc/1/fd/2 &`);
+    expect(START_PGBOUNCER).toEqual({ argv: ['sh', '-c', `exec ${(started as string).replace(/ &$/, '')}`], user: 'postgres', detach: true });
   });
 });

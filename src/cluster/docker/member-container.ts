@@ -9,6 +9,7 @@ import { pollUntil } from '../wait/poll.js';
 import type { Component } from '../types.js';
 import { Container, pkillSignalled } from './container.js';
 import { engine, within } from './engine.js';
+import { PGBOUNCER_DIR } from './seeds-render.js';
 
 /** Patroni's process name: the script exec sets it to (`/usr/bin/patroni`), whoever started it. */
 export const PATRONI_PROCESS = 'patroni';
@@ -39,9 +40,14 @@ export function pidFromTop(top: TopResult, name: string): number | undefined {
   return pids.length === 0 ? undefined : Math.min(...pids);
 }
 
-/** Signals Patroni alone, from inside (pkill exits 1 when nothing matched). */
+/** Signals the processes named exactly `name`, from inside (pkill exits 1 when nothing matched). */
+function pkillArgv(name: string, sig: NodeJS.Signals): string[] {
+  return ['pkill', `-${sig.replace(/^SIG/, '')}`, '-x', name];
+}
+
+/** Signals Patroni alone, from inside. */
 export function signalPatroniArgv(sig: NodeJS.Signals): string[] {
-  return ['pkill', `-${sig.replace(/^SIG/, '')}`, '-x', PATRONI_PROCESS];
+  return pkillArgv(PATRONI_PROCESS, sig);
 }
 
 /**
@@ -51,6 +57,17 @@ export function signalPatroniArgv(sig: NodeJS.Signals): string[] {
  */
 export const START_PATRONI = { argv: ['patroni-start'], user: 'postgres', detach: true } as const;
 
+/** PgBouncer's process name in the seeds topology (entrypoint.sh starts it beside Patroni). */
+export const PGBOUNCER_PROCESS = 'pgbouncer';
+
+/**
+ * Starts PgBouncer again as the entrypoint did (same ini, same user, its
+ * output in docker logs), detached: nothing in the container restarts it.
+ */
+export const START_PGBOUNCER = {
+  argv: ['sh', '-c', `exec ${PGBOUNCER_PROCESS} ${PGBOUNCER_DIR}/pgbouncer.ini >>/proc/1/fd/1 2>>/proc/1/fd/2`], user: 'postgres', detach: true,
+} as const;
+
 /** How long a Patroni started by a detached exec may take to show as a process. */
 const START_MS = 15_000;
 
@@ -58,9 +75,31 @@ export class MemberContainer extends Container {
   /** Patroni's host PID: its process inside the container, no longer the container's PID 1. */
   override async pid(component: Component): Promise<number | undefined> {
     if (component !== 'patroni') return super.pid(component);
+    return this.#hostPid(PATRONI_PROCESS);
+  }
+
+  async #hostPid(name: string): Promise<number | undefined> {
     const top = await within(30_000, (abortSignal) => engine(this.access).getContainer(this.name).top({ ps_args: TOP_PS_ARGS, abortSignal }) as Promise<TopResult>)
       .catch(() => undefined); // not running: no processes to list
-    return top === undefined ? undefined : pidFromTop(top, PATRONI_PROCESS);
+    return top === undefined ? undefined : pidFromTop(top, name);
+  }
+
+  /** PgBouncer's host PID (the seeds topology); undefined when none runs. */
+  poolerPid(): Promise<number | undefined> {
+    return this.#hostPid(PGBOUNCER_PROCESS);
+  }
+
+  /** Signals PgBouncer from inside; false when none was running. */
+  async signalPooler(sig: NodeJS.Signals): Promise<boolean> {
+    return pkillSignalled(this.name, `pgbouncer ${sig}`, await this.exec(pkillArgv(PGBOUNCER_PROCESS, sig), { user: 'root', timeoutMs: 30_000 }));
+  }
+
+  /** Starts PgBouncer again inside the running container; returns once its process is seen. */
+  async startPooler(): Promise<void> {
+    const started = await this.exec(START_PGBOUNCER.argv, { user: START_PGBOUNCER.user, detach: START_PGBOUNCER.detach, timeoutMs: 30_000 });
+    if (started.code !== 0) throw new HarnessError('FAULT_FAILED', `${this.name}: starting PgBouncer again failed: ${started.stderr}`);
+    await pollUntil(async () => ((await this.poolerPid()) === undefined ? 'no pgbouncer process yet' : true), { timeoutMs: START_MS, intervalMs: 200, what: `PgBouncer started again in ${this.name}` })
+      .catch((err: unknown) => { throw new HarnessError('FAULT_FAILED', `${this.name}: ${errorMessage(err)}`, { cause: err }); });
   }
 
   /** Patroni alone; PostgreSQL's processes as Container signals them. */

@@ -11,10 +11,13 @@ describe('the exact Debian packages a docker cluster runs', () => {
 
   it('asks each image for its own packages, PostgreSQL by the release\'s major', () => {
     expect(packageProbes('forky')).toEqual([
-      { container: 'patroni1', packages: ['postgresql-18', 'patroni', 'python3-etcd'] },
+      { container: 'patroni1', packages: ['postgresql-18', 'patroni', 'python3-etcd', 'pgbouncer'] },
       { container: 'etcd1', packages: ['etcd-server', 'etcd-client'] },
-      { container: 'haproxy', packages: ['haproxy'] },
+      { container: 'haproxy', packages: ['haproxy', 'keepalived'] },
+      { container: 'prometheus', packages: ['prometheus', 'prometheus-alertmanager'] },
     ]);
+    // The seeds topology's HAProxies are haproxy1 and haproxy2.
+    expect(packageProbes('trixie', 'haproxy1')[2]).toEqual({ container: 'haproxy1', packages: ['haproxy', 'keepalived'] });
     expect(packageProbes('bookworm')[0]?.packages[0]).toBe('postgresql-15');
   });
 

@@ -18,12 +18,13 @@ export function parseDpkgQuery(text: string): Record<string, string> {
 }
 
 /** Where each image's packages are read: one container of each image. */
-export function packageProbes(release: Release): Array<{ container: string; packages: string[] }> {
+export function packageProbes(release: Release, haproxy = 'haproxy'): Array<{ container: string; packages: string[] }> {
   const p = imagePackages(release);
   return [
     { container: 'patroni1', packages: p.node },
     { container: 'etcd1', packages: p.etcd },
-    { container: 'haproxy', packages: p.haproxy },
+    { container: haproxy, packages: p.haproxy },
+    { container: 'prometheus', packages: p.monitoring },
   ];
 }
 

@@ -59,7 +59,8 @@ describe('docker provider with proxied links', () => {
     const c = await startDockerCluster({ release: 'bookworm', startTimeoutMs: 180_000, proxied: true });
     cluster = c;
     expect(hasLinkImpairment(c)).toBe(true);
-    expect((await leftovers(c.runId)).containers).toHaveLength(8);
+    // The minimal topology's 7, the run's Prometheus and Alertmanager, and the proxy container.
+    expect((await leftovers(c.runId)).containers).toHaveLength(10);
     // Patroni reaches etcd through its own links only, and advertises its peer links (the proxy's address).
     const view = await (await fetch(`${c.members[0]!.restUrl}/cluster`)).json() as { members: { host: string; port: number }[] };
     expect(new Set(view.members.map((m) => m.host))).toEqual(new Set([c.node('toxiproxy').ip]));
@@ -90,7 +91,8 @@ describe('docker provider with proxied links', () => {
       const url = external.url;
       const c = await startDockerCluster({ release: 'bookworm', startTimeoutMs: 180_000, proxied: true, toxiproxy: url });
       cluster = c;
-      expect((await leftovers(c.runId)).containers).toHaveLength(7);
+      // No proxy container: the minimal topology's 7 and the run's Prometheus and Alertmanager.
+      expect((await leftovers(c.runId)).containers).toHaveLength(9);
       const injected = await fault('slow-clients').inject(c, ['patroni1'], { latency_ms: 30 });
       expect(injected.effect).toMatch(/^latency 30 ms each way: patroni1-pg-client .*patroni1-rest-client \+\d+ ms/);
       await injected.heal?.();

@@ -33,10 +33,12 @@ export const RELEASE_INFO: Record<Release, ReleaseInfo> = {
 };
 
 /** The Debian packages each image installs on a release (names only; a moving suite pins them to the archive's versions). */
-export function imagePackages(release: Release): Record<'node' | 'etcd' | 'haproxy', string[]> {
+export function imagePackages(release: Release): Record<'node' | 'etcd' | 'haproxy' | 'monitoring', string[]> {
   return {
-    node: [`postgresql-${RELEASE_INFO[release].postgresMajor}`, 'patroni', 'python3-etcd'],
+    // pgbouncer and keepalived serve the seeds topology (seeds-render.ts); the minimal one leaves them unstarted.
+    node: [`postgresql-${RELEASE_INFO[release].postgresMajor}`, 'patroni', 'python3-etcd', 'pgbouncer'],
     etcd: ['etcd-server', 'etcd-client'],
-    haproxy: ['haproxy'],
+    haproxy: ['haproxy', 'keepalived'],
+    monitoring: ['prometheus', 'prometheus-alertmanager'],
   };
 }

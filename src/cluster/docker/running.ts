@@ -33,7 +33,8 @@ export async function runningDocker(): Promise<RunningCluster[]> {
         }
         return null;
       },
-      haproxyVersion: () => execVersion(box('haproxy'), ['haproxy', '-v'], /version (\S+)/),
+      // The seeds topology's pair are haproxy1 and haproxy2, one image.
+      haproxyVersion: () => execVersion(box('haproxy') ?? box('haproxy1'), ['haproxy', '-v'], /version (\S+)/),
     };
   });
 }

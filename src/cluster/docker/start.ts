@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRoot } from '../run-root.js';
 import { HarnessError } from '../../errors.js';
-import type { Replication } from '../../sla/types.js';
+import type { Replication, Topology } from '../../sla/types.js';
 import { newCredentials, writeCredentials } from '../credentials.js';
 import { liveClusters } from '../live.js';
 import { effectiveDcs } from '../render/dcs.js';
@@ -19,7 +19,10 @@ import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
 import { pollUntil } from '../wait/poll.js';
 import { engine, engineOk } from './engine.js';
-import { DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
+import { ALERTMANAGER_NODE, ALERTMANAGER_PORT, DOCKER_ETCD, DOCKER_MEMBERS, DockerCluster, PROMETHEUS_NODE, PROMETHEUS_PORT, PROXY_NODE, type ContainerRole, type DockerNodeInfo, type RunLinks } from './docker-cluster.js';
+import { errorMessage } from '../../errors.js';
+import { monitoringFiles } from '../../alerts/monitoring-setup.js';
+import { WebhookReceiver } from '../../alerts/webhook.js';
 import { containerLinks, FIRST_LINK_PORT, hostLinks, linkAddress, linkShapes, PROXY_API_PORT } from './links.js';
 import { ProxiedLinks } from '../proxied-links.js';
 import { buildImages, requireImages, type Release } from './images.js';
@@ -30,6 +33,7 @@ import {
   etcdArgs, haproxyConfig, patroniConfig, type RenderInput,
 } from './render.js';
 import { labelFilter, NODE_LABEL, RUN_LABEL, sweep } from './sweep.js';
+import { HAPROXY_NAME_PORT, keepalivedConf, pgbouncerIni, pgbouncerUsers, SEEDS_HAPROXIES, seedsHaproxyConfig } from './seeds-render.js';
 
 export const DEFAULT_DOCKER_START_TIMEOUT_MS = 180_000;
 
@@ -51,6 +55,8 @@ export interface DockerClusterOptions {
    * namespace, where it can bind the run's bridge gateway and reach the containers.
    */
   toxiproxy?: string;
+  /** `seeds`: PgBouncer on every member, two HAProxies sharing a keepalived VIP (seeds-render.ts). */
+  topology?: Topology;
 }
 
 /** A timestamp and 6 random bytes: runs started in the same second (run --parallel) get different ids. */
@@ -119,6 +125,10 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   const release = o.release ?? 'bookworm';
   const replication = o.replication ?? 'synchronous';
   const runId = o.runId ?? newDockerRunId();
+  const topology = o.topology ?? 'minimal';
+  // validate refuses these first (entry.ts); a direct caller gets the same reason.
+  const refused = topologyRefusal(topology, o.proxied === true);
+  if (refused !== undefined) throw new HarnessError('UNMET_REQUIREMENT', refused);
   // Leftovers of runs whose harness died go first: they hold memory, CPU and addresses.
   const reaped = await reapOrphans();
   if (reaped.length > 0) say(`removed leftovers of dead run(s) ${reaped.join(', ')}`);
@@ -148,7 +158,9 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     ) : [];
     // A proxy container publishes its API and every link port (the harness probes links through them).
     const proxyContainer = o.proxied === true && o.toxiproxy === undefined;
-    const hostPorts = await freeHostPorts(4 + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
+    // HAProxy's four ports, or each of the seeds pair's four and its name listener.
+    const haproxyPorts = topology === 'seeds' ? SEEDS_HAPROXIES.length * (Object.keys(HAPROXY_PORTS).length + 1) : Object.keys(HAPROXY_PORTS).length;
+    const hostPorts = await freeHostPorts(haproxyPorts + DOCKER_MEMBERS.length * 2 + DOCKER_ETCD.length + 2 + (o.proxied ? shapes.length : 0) + (proxyContainer ? 1 : 0));
     const nextPort = () => hostPorts.shift() as number;
     const nodes = new Map<string, DockerNodeInfo>();
     const add = (name: string, role: ContainerRole, index: number, inner: number[]) => {
@@ -159,7 +171,10 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     };
     DOCKER_ETCD.forEach((n, i) => add(n, 'etcd', i, [ETCD_CLIENT_PORT]));
     DOCKER_MEMBERS.forEach((n, i) => add(n, 'patroni', 10 + i, [PG_PORT, REST_PORT]));
-    add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
+    if (topology === 'seeds') SEEDS_HAPROXIES.forEach((n, i) => add(n, 'haproxy', 20 + i, [...Object.values(HAPROXY_PORTS), HAPROXY_NAME_PORT]));
+    else add('haproxy', 'haproxy', 20, Object.values(HAPROXY_PORTS));
+    add(PROMETHEUS_NODE, 'monitoring', 40, [PROMETHEUS_PORT]);
+    add(ALERTMANAGER_NODE, 'monitoring', 41, [ALERTMANAGER_PORT]);
     let runLinks: RunLinks | undefined;
     if (proxyContainer) {
       add(PROXY_NODE, 'proxy', 30, [PROXY_API_PORT, ...shapes.map((_, i) => FIRST_LINK_PORT + i)]);
@@ -172,7 +187,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     }
     const credentials = newCredentials();
     writeCredentials(runDir, credentials);
-    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks);
+    cluster = new DockerCluster(runId, runDir, release, replication, dcs, network, images, nodes, credentials, runLinks, topology);
     liveClusters.delete(early);
     gaveUp();
     const c = cluster;
@@ -186,6 +201,57 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
     liveClusters.delete(early);
     gaveUp();
     throw err;
+  }
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/**
+ * Why a topology cannot be made on a release, or in a run with proxied
+ * links; undefined when it can. Shown by validate (entry.ts) and by a start.
+ */
+export function topologyRefusal(topology: Topology, proxied: boolean): string | undefined {
+  if (topology !== 'seeds') return undefined;
+  if (proxied) return 'topology "seeds" has no proxied links: a latency or bandwidth fault (or --toxiproxy) would need links to each PgBouncer, which the run does not make; run those faults on the minimal topology';
+  return undefined;
+}
+
+/**
+ * Prometheus and Alertmanager containers on the run's network: Prometheus
+ * scrapes every Patroni REST and etcd client port at the containers'
+ * addresses (not through the link proxies: a monitoring host is not on a
+ * member's links); Alertmanager posts to a receiver in the harness bound
+ * on the network's gateway, the host's side of the bridge. A failure
+ * leaves the run without alerts evaluated, and says so, rather than failing it.
+ */
+async function startMonitoring(c: DockerCluster, say: (m: string) => void): Promise<void> {
+  const { runId, network, nodes, images } = c;
+  const prom = c.node(PROMETHEUS_NODE);
+  const am = c.node(ALERTMANAGER_NODE);
+  say(`docker run ${runId}: prometheus, alertmanager`);
+  let receiver: WebhookReceiver | undefined;
+  try {
+    receiver = await WebhookReceiver.listen(network.gateway);
+    const byRole = (r: ContainerRole) => [...nodes.values()].filter((n) => n.role === r);
+    const files = monitoringFiles({
+      scope: c.scope, rulesDir: '/etc/patroni-chaos/rules',
+      patroni: byRole('patroni').map((m) => `${m.ip}:${REST_PORT}`), etcd: byRole('etcd').map((e) => `${e.ip}:${ETCD_CLIENT_PORT}`),
+      alertmanager: `${am.ip}:${ALERTMANAGER_PORT}`, webhookUrl: `http://${network.gateway}:${receiver.port}/`,
+    });
+    const ruleEnv = Object.fromEntries(files.ruleFiles.map((f, i) => [`PROMETHEUS_RULE_${i}`, `${f.name}:${b64(f.text)}`]));
+    const spec = (n: DockerNodeInfo, cmd: string, env: Record<string, string>) => runSpec({
+      name: n.container, hostname: n.name, image: images.monitoring, network: network.name, ip: n.ip, labels: labels(runId, n.name), ports: n.ports, cmd: [cmd], env,
+    });
+    await Promise.all([
+      runDetached(spec(am, 'alertmanager', { ALERTMANAGER_CONFIG_B64: b64(files.alertmanagerYml ?? '') })),
+      runDetached(spec(prom, 'prometheus', { PROMETHEUS_CONFIG_B64: b64(files.prometheusYml), ...ruleEnv })),
+    ]);
+    const r = receiver;
+    c.recordMonitoring({ prometheusUrl: `http://127.0.0.1:${prom.ports[PROMETHEUS_PORT] as number}`, rules: files.rules, adapted: files.adapted, targets: files.targets, notifications: () => r.notifications() }, r);
+  } catch (err) {
+    await receiver?.close().catch(() => undefined);
+    c.recordMonitoring({ missing: `Prometheus could not be started: ${errorMessage(err)}` });
+    say(`docker run ${runId}: not evaluating the documented alerts: ${errorMessage(err)}`);
   }
 }
 
@@ -251,13 +317,29 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
     await engineOk(`volume create ${volume}`, 60_000, (abortSignal) => engine().createVolume({ Name: volume, Labels: labels(runId, m.name), abortSignal }));
     await runDetached(spec(m, images.node, {
       binds: [`${volume}:${PATRONI_VOLUME_PATH}`],
-      env: { PATRONI_CONFIG_B64: Buffer.from(patroniConfig(input, m)).toString('base64') },
+      env: {
+        PATRONI_CONFIG_B64: b64(patroniConfig(input, m)),
+        ...(c.topology === 'seeds' ? { PGBOUNCER_INI_B64: b64(pgbouncerIni(m)), PGBOUNCER_USERS_B64: b64(pgbouncerUsers(c.credentials)) } : {}),
+      },
     }));
   }));
-  say(`docker run ${runId}: haproxy`);
   checkNotStopping(c);
-  const h = c.node('haproxy');
-  await runDetached(spec(h, images.haproxy, { env: { HAPROXY_CONFIG_B64: Buffer.from(haproxyConfig(byRole('patroni'), input.via)).toString('base64') } }));
+  await startMonitoring(c, say);
+  checkNotStopping(c);
+  if (c.topology === 'seeds') {
+    const pair = SEEDS_HAPROXIES.map((n) => c.node(n)) as [DockerNodeInfo, DockerNodeInfo];
+    say(`docker run ${runId}: ${SEEDS_HAPROXIES.join(' and ')} with keepalived, VIP ${c.vip}`);
+    await Promise.all(pair.map((h, i) => runDetached(spec(h, images.haproxy, {
+      env: {
+        HAPROXY_CONFIG_B64: b64(seedsHaproxyConfig(byRole('patroni'), h.name)),
+        KEEPALIVED_CONFIG_B64: b64(keepalivedConf(pair, i as 0 | 1, c.vip as string, Number(network.subnet.split('/')[1]), runId)),
+      },
+    }))));
+  } else {
+    say(`docker run ${runId}: haproxy`);
+    const h = c.node('haproxy');
+    await runDetached(spec(h, images.haproxy, { env: { HAPROXY_CONFIG_B64: b64(haproxyConfig(byRole('patroni'), input.via)) } }));
+  }
 
   // Read while the cluster forms rather than after: four `docker exec`s are a few tenths of a second.
   const versions = c.readVersions();

@@ -80,7 +80,7 @@ ${c.etcd.map((e) => `  - { name: ${e.name}, url: "${e.clientUrl}", container: ${
     const r = await runCli(['run', '--provider', 'external', '--cluster-file', clusterFile, '--confirm-cluster', c.scope, 'scenarios/kill-primary.yaml', '--report-dir', out], env);
     const { json, dir: runDir } = reportOf(out);
     expect(json.error, r.stderr.slice(-2000)).toBeNull();
-    expect(Object.keys(json).sort()).toEqual(['alerts', 'checks', 'cluster', 'duration_ms', 'ended_at', 'error', 'evidence', 'iteration', 'known_findings', 'metrics', 'provider', 'run_id', 'scenario', 'sla', 'started_at', 'timeline', 'verdict', 'versions']);
+    expect(Object.keys(json).sort()).toEqual(['alert_sla', 'alerts', 'checks', 'cluster', 'duration_ms', 'ended_at', 'error', 'evidence', 'iteration', 'known_findings', 'metrics', 'provider', 'run_id', 'scenario', 'sla', 'started_at', 'timeline', 'verdict', 'versions']);
     expect(json.provider).toBe('external');
     expect(json.versions).toMatchObject({ patroni: '3.0.2', postgres: expect.stringMatching(/^15\./), etcd: expect.stringMatching(/^3\.4\./), haproxy: expect.stringMatching(/^2\.6\./) });
     // The cluster's own settings were in force, and the report says so.

@@ -34,5 +34,6 @@ export function writeRunLayout(t: Topology, bin: Binaries, runAs: RunAs | undefi
 export function removeRunData(t: Topology): void {
   for (const m of t.members) rmSync(m.dataDir, { recursive: true, force: true });
   for (const e of t.etcd) rmSync(e.dataDir, { recursive: true, force: true });
+  rmSync(t.monitoring.dir, { recursive: true, force: true });
   rmSync(join(stagedDataDir(t.runDir), '..'), { recursive: true, force: true });
 }

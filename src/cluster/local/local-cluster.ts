@@ -12,6 +12,12 @@ import { killRunProcesses } from './reaper.js';
 import { readRunRecord, writeRunRecord } from './run-record.js';
 import type { Binaries, RunAs } from './system.js';
 import { liveClusters, stopInOrder } from '../live.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errorMessage } from '../../errors.js';
+import type { Monitoring } from '../../alerts/monitoring.js';
+import { monitoringFiles } from '../../alerts/monitoring-setup.js';
+import { WebhookReceiver } from '../../alerts/webhook.js';
 
 export interface LocalClusterParts {
   topology: Topology;
@@ -35,6 +41,8 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
   readonly #procs = new Map<string, ManagedProcess>();
   #dcsInForce: DcsInForce | undefined;
   #stopping: Promise<void> | undefined;
+  #monitoring: Monitoring = { missing: 'Prometheus was not started (the cluster did not get that far)' };
+  #receiver: WebhookReceiver | undefined;
   /** Set by sweep(): nothing is launched after it, or the new process would outlive the run. */
   #swept = false;
   /** The run's proxied links; undefined in a run without network faults. */
@@ -73,6 +81,58 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
     this.#dcsInForce = d;
   }
   get versions(): Versions { return this.parts.versions; }
+  /** AlertMonitoring: the run's Prometheus, or why it has none. */
+  get monitoring(): Monitoring { return this.#monitoring; }
+
+  /**
+   * Prometheus (and Alertmanager, posting to a receiver in the harness)
+   * scraping every Patroni and etcd /metrics directly, not through the
+   * link proxies: a monitoring host is not on a member's links. Without
+   * the packages the run goes on, and its report says the alerts were not evaluated.
+   */
+  async startMonitoring(say: (m: string) => void): Promise<void> {
+    const { prometheus, alertmanager } = this.parts.binaries;
+    const t = this.topology;
+    const m = t.monitoring;
+    if (prometheus === undefined) {
+      this.#monitoring = { missing: 'prometheus is not installed on this machine (npm run setup, or apt-get install -y prometheus prometheus-alertmanager)', notInstalled: true };
+      say(`not evaluating the documented alerts: ${this.#monitoring.missing}`);
+      return;
+    }
+    try {
+      if (alertmanager !== undefined) this.#receiver = await WebhookReceiver.listen(HOST);
+      const rulesDir = join(m.dir, 'rules');
+      const files = monitoringFiles({
+        scope: t.scope, rulesDir,
+        patroni: t.members.map((x) => `${HOST}:${x.restPort}`), etcd: t.etcd.map((e) => `${HOST}:${e.clientPort}`),
+        ...(this.#receiver === undefined ? {} : { alertmanager: `${HOST}:${m.alertmanagerPort}`, webhookUrl: `http://${HOST}:${this.#receiver.port}/` }),
+      });
+      mkdirSync(rulesDir, { recursive: true });
+      for (const f of files.ruleFiles) writeFileSync(join(rulesDir, f.name), f.text);
+      writeFileSync(join(m.dir, 'prometheus.yml'), files.prometheusYml);
+      if (files.alertmanagerYml !== undefined && alertmanager !== undefined) {
+        writeFileSync(join(m.dir, 'alertmanager.yml'), files.alertmanagerYml);
+        this.#launch('alertmanager', {
+          name: 'alertmanager', command: alertmanager, logFile: m.alertmanagerLog,
+          // No cluster listener: one Alertmanager, and no gossip port to collide with another run's.
+          args: [`--config.file=${join(m.dir, 'alertmanager.yml')}`, `--storage.path=${join(m.dir, 'alertmanager')}`, `--web.listen-address=${HOST}:${m.alertmanagerPort}`, '--cluster.listen-address='],
+        });
+      }
+      this.#launch('prometheus', {
+        name: 'prometheus', command: prometheus, logFile: m.prometheusLog,
+        args: [`--config.file=${join(m.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(m.dir, 'data')}`, `--web.listen-address=${HOST}:${m.prometheusPort}`],
+      });
+      const receiver = this.#receiver;
+      this.#monitoring = {
+        prometheusUrl: `http://${HOST}:${m.prometheusPort}`, rules: files.rules, adapted: files.adapted, targets: files.targets,
+        ...(receiver === undefined ? {} : { notifications: () => receiver.notifications() }),
+      };
+      say(`starting Prometheus on ${HOST}:${m.prometheusPort}${receiver === undefined ? ' (no Alertmanager: prometheus-alertmanager is not installed)' : `, Alertmanager on ${HOST}:${m.alertmanagerPort}`}`);
+    } catch (err) {
+      this.#monitoring = { missing: `Prometheus could not be started: ${errorMessage(err)}` };
+      say(`not evaluating the documented alerts: ${this.#monitoring.missing}`);
+    }
+  }
 
   links(member: string, kinds: readonly LinkKind[]): string[] {
     return this.proxies?.links(member, kinds) ?? [];
@@ -90,6 +150,8 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
       ...t.members.map((m) => [m.name, m.logFile]),
       ['haproxy', t.haproxy.logFile],
       ...(t.proxied ? [['toxiproxy', t.network.logFile]] : []),
+      ...(this.#procs.has('prometheus') ? [['prometheus', t.monitoring.prometheusLog]] : []),
+      ...(this.#procs.has('alertmanager') ? [['alertmanager', t.monitoring.alertmanagerLog]] : []),
     ]);
   }
 
@@ -175,8 +237,10 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
         // PostgreSQL is down. PostgreSQL goes first so Patroni cannot restart it.
         for (const m of t.members) await this.signal('postgres', m.name, 'SIGKILL');
         await this.#stopKind('patroni:', 0);
-        await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000), this.#stopKind('toxiproxy', 1_000)]);
+        await Promise.all([this.#stopKind('haproxy', 1_000), this.#stopKind('etcd:', 1_000), this.#stopKind('toxiproxy', 1_000), this.#stopKind('prometheus', 1_000), this.#stopKind('alertmanager', 1_000)]);
       },
+      // The harness's receiver Alertmanager posts to: a server of this process, not named by the run folder.
+      async () => { await this.#receiver?.close(); },
       async () => {
         if (this.proxies === undefined || !t.network.externalApi) return;
         const left = await this.proxies.remove();

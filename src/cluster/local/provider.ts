@@ -73,6 +73,7 @@ function portRoles(t: Topology): Map<number, string> {
   for (const e of t.etcd) roles.set(e.clientPort, `${e.name} client`).set(e.peerPort, `${e.name} peer`);
   if (!t.network.externalApi) roles.set(t.network.apiPort, 'link proxy API');
   for (const l of t.network.links) roles.set(l.port, `proxy ${l.name}`);
+  roles.set(t.monitoring.prometheusPort, 'Prometheus').set(t.monitoring.alertmanagerPort, 'Alertmanager');
   if (roles.size !== allPorts(t).length) throw new HarnessError('INTERNAL', 'port plan has collisions');
   return roles;
 }
@@ -201,6 +202,7 @@ export class LocalProvider implements ClusterProvider {
         return c.proxies?.ready() ?? true;
       }, { timeoutMs: 15_000, what: 'link proxies ready', onTimeout: diagnose });
     }
+    await c.startMonitoring(say);
     const stagingFailed = await staging;
     if (stagingFailed !== undefined) say(`could not stage the data directory template (${stagingFailed.message}); the leader's bootstrap copies it`);
     say(`starting Patroni on ${t.members.map((m) => `${m.name}:${m.pgPort}`).join(', ')}`);

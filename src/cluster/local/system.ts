@@ -9,6 +9,9 @@ export interface Binaries {
   haproxy: string;
   /** PostgreSQL server binaries (initdb, postgres, pg_rewind...). */
   pgBinDir: string;
+  /** Debian's prometheus and prometheus-alertmanager: optional, a run without them says its alerts were not evaluated. */
+  prometheus?: string;
+  alertmanager?: string;
 }
 
 const PG_BIN_DIR = process.env['PATRONI_CHAOS_PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
@@ -39,7 +42,9 @@ export function findBinaries(): Binaries {
   if (missing.length > 0) {
     throw new HarnessError('MISSING_BINARY', `missing: ${missing.join(', ')}. Install them with: ${INSTALL_HINT}`);
   }
-  return { ...(found as Omit<Binaries, 'pgBinDir'>), pgBinDir: PG_BIN_DIR };
+  const prometheus = which('prometheus');
+  const alertmanager = which('prometheus-alertmanager') ?? which('alertmanager');
+  return { ...(found as Pick<Binaries, 'patroni' | 'etcd' | 'haproxy'>), pgBinDir: PG_BIN_DIR, ...(prometheus === undefined ? {} : { prometheus }), ...(alertmanager === undefined ? {} : { alertmanager }) };
 }
 
 function firstLine(cmd: string, args: string[]): string | null {

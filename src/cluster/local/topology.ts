@@ -66,6 +66,16 @@ export interface NetworkSpec {
 }
 
 
+/** The run's Prometheus and Alertmanager (run when the machine has them). */
+export interface MonitoringSpec {
+  prometheusPort: number;
+  alertmanagerPort: number;
+  /** Their configuration, rule files and storage. */
+  dir: string;
+  prometheusLog: string;
+  alertmanagerLog: string;
+}
+
 export interface Topology {
   runId: string;
   runDir: string;
@@ -82,6 +92,7 @@ export interface Topology {
   network: NetworkSpec;
   /** Whether the links go through the proxies in this run. */
   proxied: boolean;
+  monitoring: MonitoringSpec;
   credentials: Credentials;
   /** Name of the database and table the workload writes. */
   database: string;
@@ -109,6 +120,7 @@ export function allPorts(t: Topology): number[] {
     ...t.etcd.flatMap((e) => [e.clientPort, e.peerPort]),
     ...(t.network.externalApi ? [] : [t.network.apiPort]),
     ...t.network.links.map((l) => l.port),
+    t.monitoring.prometheusPort, t.monitoring.alertmanagerPort,
   ];
 }
 
@@ -168,6 +180,13 @@ export function buildTopology(o: TopologyOptions, dcs: Record<string, unknown>):
     },
     network: { apiPort: base + 50, logFile: join(runDir, 'logs', 'toxiproxy.log'), links, ...(o.toxiproxy ? { externalApi: o.toxiproxy } : {}) },
     proxied: o.proxied ?? false,
+    monitoring: {
+      prometheusPort: base + 90,
+      alertmanagerPort: base + 91,
+      dir: join(runDir, 'monitoring'),
+      prometheusLog: join(runDir, 'logs', 'prometheus.log'),
+      alertmanagerLog: join(runDir, 'logs', 'alertmanager.log'),
+    },
     credentials: o.credentials ?? newCredentials(),
     database: 'postgres',
   };

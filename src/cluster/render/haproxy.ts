@@ -5,6 +5,8 @@ export interface HaproxyLayout {
   ports: { primary: number; replicas: number; any: number; stats: number };
   /** Each member's PostgreSQL address (host:port) and Patroni REST port on the same host. */
   servers: ReadonlyArray<{ name: string; pg: string; restPort: number }>;
+  /** A listener answering this HAProxy's own name over HTTP: which of a VIP pair a client reached. */
+  whoami?: { port: number; name: string };
 }
 
 /**
@@ -41,5 +43,10 @@ listen stats
   stats enable
   stats uri /
   stats refresh 5s
-${listener('primary', l.ports.primary, '/primary')}${listener('replicas', l.ports.replicas, '/replica')}${listener('any', l.ports.any, '/health')}`;
+${listener('primary', l.ports.primary, '/primary')}${listener('replicas', l.ports.replicas, '/replica')}${listener('any', l.ports.any, '/health')}${l.whoami === undefined ? '' : `
+listen whoami
+  mode http
+  bind ${l.bind}:${l.whoami.port}
+  http-request return status 200 content-type text/plain string "${l.whoami.name}"
+`}`;
 }
