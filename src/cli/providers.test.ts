@@ -45,6 +45,22 @@ describe('PgBouncer faults in the seeds topology (issue 22 §2)', () => {
   });
 });
 
+describe('keepalived faults in the seeds topology (issue 22: "kill keepalived")', () => {
+  it('validates keepalived-lost on docker on every release', () => {
+    for (const release of ['bookworm', 'trixie', 'forky']) {
+      expect(refusalOf(() => loadChecked([scenario('keepalived-lost')], [`cluster.release=${release}`], 'docker')), release).toEqual([]);
+    }
+  });
+
+  it('refuses a keepalived: target on the minimal topology, naming the file and the field, on docker and on local; local refuses seeds itself', () => {
+    const file = scenario('keepalived-lost');
+    const refused = `${file}:24:28: steps[2].fault.target: target "keepalived:haproxy-active" needs cluster.topology: seeds (keepalived holding a VIP over two HAProxies); this scenario's topology is minimal (one HAProxy, no keepalived)`;
+    expect(refusalOf(() => loadChecked([file], ['cluster.topology=minimal'], 'docker'))).toEqual([refused]);
+    expect(refusalOf(() => loadChecked([file], ['cluster.topology=minimal'], 'local'))).toEqual([refused]);
+    expect(refusalOf(() => loadChecked([file], [], 'local'))[0]).toMatch(/cluster\.topology: provider "local" cannot make topology "seeds"/);
+  });
+});
+
 describe('the CLI reaches the external provider through the registry', () => {
   it('asks for the cluster file, then takes the provider\'s own gate from its entry', async () => {
     const { providerEntry } = await import('./providers.js');

@@ -317,6 +317,25 @@ export function hasVipPair(c: StartedCluster): c is StartedCluster & VipPair {
 }
 
 /**
+ * keepalived beside each HAProxy of the VIP pair, as a process of its own
+ * in the HAProxy's host: what the keepalived:<haproxy target> targets act on
+ * while HAProxy keeps running (issue 22: "kill keepalived").
+ */
+export interface Keepalived {
+  /** The host PIDs of every keepalived process in an HAProxy's host (the parent and its VRRP child); empty when none runs. */
+  keepalivedPids(haproxy: string): Promise<number[]>;
+  /** Signals every keepalived process in an HAProxy's host; false when none was running. */
+  signalKeepalived(haproxy: string, sig: NodeJS.Signals): Promise<boolean>;
+  /** Starts keepalived again as its host's entrypoint did (nothing in the host restarts it); returns once its process is seen. */
+  startKeepalived(haproxy: string): Promise<void>;
+}
+
+export function hasKeepalived(c: StartedCluster): c is StartedCluster & Keepalived {
+  const k = c as Partial<Keepalived>;
+  return typeof k.keepalivedPids === 'function' && typeof k.signalKeepalived === 'function' && typeof k.startKeepalived === 'function';
+}
+
+/**
  * The `seeds` topology's PgBouncer on every member (002: "One PgBouncer
  * instance per Patroni node"): what the pgbouncer:<member> targets act on,
  * and how their faults are proven, on the address the HAProxies route to.

@@ -2,6 +2,7 @@ import { hasHostControl } from '../cluster/types.js';
 import type { FaultDefinition } from './types.js';
 import { injectOnHaproxies, vipPairFor } from './vip.js';
 import { injectOnPoolers, poolersFor } from './pgbouncer.js';
+import { injectOnKeepalived, keepalivedFor } from './keepalived.js';
 import { componentOf, forEachName, forEachNameSeen, isEtcdName, observeGone, pidsOf, processControl, signalSome } from './process-target.js';
 
 /**
@@ -13,14 +14,16 @@ import { componentOf, forEachName, forEachNameSeen, isEtcdName, observeGone, pid
  */
 export const kill: FaultDefinition = {
   action: 'kill',
-  description: 'SIGKILL a member (Patroni and PostgreSQL), an etcd member, or in the seeds topology an HAProxy of the VIP pair or a member\'s PgBouncer; heal restarts it',
-  targets: ['member', 'etcd', 'haproxy', 'pgbouncer'],
+  description: 'SIGKILL a member (Patroni and PostgreSQL), an etcd member, or in the seeds topology an HAProxy of the VIP pair, the keepalived beside one, or a member\'s PgBouncer; heal restarts it',
+  targets: ['member', 'etcd', 'haproxy', 'pgbouncer', 'keepalived'],
   needs: ['process-control'],
   async inject(cluster, names) {
     const pair = vipPairFor(cluster, names);
     if (pair !== undefined) return injectOnHaproxies(pair, names, 'kill');
     const pooled = poolersFor(cluster, names);
     if (pooled !== undefined) return injectOnPoolers(pooled.cluster, pooled.members, 'kill');
+    const vrrp = keepalivedFor(cluster, names);
+    if (vrrp !== undefined) return injectOnKeepalived(vrrp.cluster, vrrp.hosts);
     const pc = processControl(cluster);
     if (hasHostControl(cluster)) {
       const seen = await forEachNameSeen(names, async (name) => {

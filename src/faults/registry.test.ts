@@ -16,6 +16,10 @@ describe('fault registry', () => {
     expect([...FAULTS.values()].filter((f) => f.targets.includes('haproxy')).map((f) => f.action)).toEqual(['kill', 'stop']);
   });
 
+  it('lets kill alone act on keepalived beside an HAProxy of the pair (keepalived:<haproxy target>)', () => {
+    expect([...FAULTS.values()].filter((f) => f.targets.includes('keepalived')).map((f) => f.action)).toEqual(['kill']);
+  });
+
   it('marks as unsupported what a provider lacks the capability for', () => {
     const catalog = faultCatalog('bare', new Set(['patroni-rest']), ['m1'], ['e1']);
     expect(catalog.actions.get('switchover')?.supported).toBe(true);

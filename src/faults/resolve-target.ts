@@ -4,9 +4,10 @@ import { isPrimaryRole, isSyncRole } from '../cluster/patroni-api.js';
 import type { ClusterMember } from '../cluster/patroni-api.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { clusterView } from '../cluster/wait/healthy.js';
-import { HAPROXY_ROLES, MEMBER_ROLES, poolerMember } from '../scenario/catalog.js';
+import { HAPROXY_ROLES, keepalivedHost, MEMBER_ROLES, poolerMember } from '../scenario/catalog.js';
 import { resolveHaproxyRole } from './vip.js';
 import { resolvePooler } from './pgbouncer.js';
+import { resolveKeepalived } from './keepalived.js';
 
 /** Reads each member's role as Patroni's /cluster gives it (the runner passes its parts' reading, the fake's in tests). */
 export type MemberRoles = (cluster: StartedCluster) => Promise<ReadonlyArray<Pick<ClusterMember, 'name' | 'role' | 'state'>>>;
@@ -61,6 +62,8 @@ export async function resolveTarget(cluster: StartedCluster, target: string, rol
   if (pooled !== undefined) {
     // Only a Patroni member runs a PgBouncer: an etcd name (or anything else) matches none.
     names = await resolvePooler(cluster, pooled, async (t) => (cluster.members.some((m) => m.name === t) ? [t] : (MEMBER_ROLES as readonly string[]).includes(t) ? memberRole(cluster, t, roles) : []));
+  } else if (keepalivedHost(target) !== undefined) {
+    names = await resolveKeepalived(cluster, keepalivedHost(target) as string);
   } else if ((HAPROXY_ROLES as readonly string[]).includes(target)) {
     names = await resolveHaproxyRole(cluster, target);
   } else if (target.startsWith('etcd-')) {

@@ -61,19 +61,28 @@ export async function injectOnHaproxies(cluster: StartedCluster & VipPair, names
     }
     return `${names.join(', ')} ${healed} and answering`;
   };
-  let before: string | undefined;
-  await pollUntil(async () => ((before = await cluster.vipHolder(ASK_MS)) === undefined ? 'no HAProxy answered on the VIP' : true), { timeoutMs: 5_000, intervalMs: 100, what: 'the VIP\'s holder' })
-    .catch(() => { throw new HarnessError('FAULT_FAILED', `no HAProxy answered on the VIP ${cluster.vip} for 5 s before the fault: which of ${names.join(', ')} is active cannot be told, so nothing was ${verb}`); });
+  const before = await holderBefore(cluster, names, verb);
   const startedAt = now();
   for (const n of names) await act(n);
   const inForceAt = now();
   try {
     const effect = await vipEffect(cluster, names, before, verb);
-    return { detail: `${names.join(', ')}: host ${verb} (HAProxy and keepalived); the VIP ${cluster.vip} was held by ${before as string}`, effect, startedAt, inForceAt, heal };
+    return { detail: `${names.join(', ')}: host ${verb} (HAProxy and keepalived); the VIP ${cluster.vip} was held by ${before}`, effect, startedAt, inForceAt, heal };
   } catch (err) {
     await heal().catch(() => undefined); // not injected, so never healed by the runner
     throw err;
   }
+}
+
+/**
+ * The VIP's holder just before a fault acts on `names`, or FAULT_FAILED when
+ * none answers for 5 s: a fault on the active must never be judged as one on the passive.
+ */
+export async function holderBefore(cluster: VipPair, names: readonly string[], verb: string): Promise<string> {
+  let before: string | undefined;
+  await pollUntil(async () => ((before = await cluster.vipHolder(ASK_MS)) === undefined ? 'no HAProxy answered on the VIP' : true), { timeoutMs: 5_000, intervalMs: 100, what: 'the VIP\'s holder' })
+    .catch(() => { throw new HarnessError('FAULT_FAILED', `no HAProxy answered on the VIP ${cluster.vip} for 5 s before the fault: which of ${names.join(', ')} is active cannot be told, so nothing was ${verb}`); });
+  return before as string;
 }
 
 /** What shows the fault acted, or throws FAULT_FAILED: the VIP's move from a holder, a passive's silence. */

@@ -2,9 +2,10 @@
 
 /**
  * `haproxy`: one of the two HAProxies of the `seeds` topology, by its part in the VIP pair;
- * `pgbouncer`: the PgBouncer of one member of the `seeds` topology, by the member's role or name.
+ * `pgbouncer`: the PgBouncer of one member of the `seeds` topology, by the member's role or name;
+ * `keepalived`: the keepalived beside one of those HAProxies, by the HAProxy's part in the pair.
  */
-export type FaultTargetKind = 'member' | 'etcd' | 'haproxy' | 'pgbouncer' | 'cluster';
+export type FaultTargetKind = 'member' | 'etcd' | 'haproxy' | 'pgbouncer' | 'keepalived' | 'cluster';
 
 export interface FaultActionInfo {
   /** Several kinds when the action applies to more than one (kill: a member or an etcd member). */
@@ -58,6 +59,16 @@ export const POOLER_PREFIX = 'pgbouncer:';
 export function poolerMember(target: string): string | undefined {
   return target.startsWith(POOLER_PREFIX) ? target.slice(POOLER_PREFIX.length) : undefined;
 }
+/**
+ * `keepalived:<haproxy target>` (keepalived:haproxy-active): keepalived alone in that HAProxy's
+ * host, the HAProxy resolved when the step runs, as `pgbouncer:` names one component of a member's.
+ */
+export const KEEPALIVED_PREFIX = 'keepalived:';
+
+/** The HAProxy target inside a keepalived:<haproxy target>; undefined for any other target. */
+export function keepalivedHost(target: string): string | undefined {
+  return target.startsWith(KEEPALIVED_PREFIX) ? target.slice(KEEPALIVED_PREFIX.length) : undefined;
+}
 /** The target a cluster-wide action takes, and what an omitted target means. */
 export const CLUSTER_TARGET = 'cluster';
 
@@ -71,6 +82,7 @@ export function validTargets(kinds: readonly FaultTargetKind[], catalog: FaultCa
     if (kind === 'etcd') return [...ETCD_ROLES, ...catalog.etcdMembers];
     if (kind === 'haproxy') return [...HAPROXY_ROLES];
     if (kind === 'pgbouncer') return [...MEMBER_ROLES, ...catalog.members].map((t) => `${POOLER_PREFIX}${t}`);
+    if (kind === 'keepalived') return HAPROXY_ROLES.map((t) => `${KEEPALIVED_PREFIX}${t}`);
     return [CLUSTER_TARGET];
   });
 }

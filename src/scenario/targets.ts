@@ -5,7 +5,7 @@
  */
 import type { ScenarioIssue } from './errors.js';
 import type { FaultSpec, Scenario, Step, Suite } from './types.js';
-import { CLUSTER_TARGET, ETCD_ROLES, HAPROXY_ROLES, MEMBER_ROLES, poolerMember, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
+import { CLUSTER_TARGET, ETCD_ROLES, HAPROXY_ROLES, keepalivedHost, MEMBER_ROLES, poolerMember, targetKinds, validTargets, type FaultCatalog } from './catalog.js';
 import { topologyOf } from './types.js';
 import { scenarioIssueAt, stepOrigin } from './origins.js';
 import { closest } from './suggest.js';
@@ -126,6 +126,8 @@ function checkFault(scenario: Scenario, { step: placedIn, index, fault: step, pa
     issues.push(at(['fault', 'target'], `target "${step.target}" is not valid for action "${step.action}" (expected ${expected})`));
   } else if ((HAPROXY_ROLES as readonly string[]).includes(step.target) && topologyOf(scenario.cluster) !== 'seeds') {
     issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (two HAProxies sharing a VIP); this scenario's topology is ${topologyOf(scenario.cluster)} (one HAProxy, no VIP)`));
+  } else if (keepalivedHost(step.target) !== undefined && topologyOf(scenario.cluster) !== 'seeds') {
+    issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (keepalived holding a VIP over two HAProxies); this scenario's topology is ${topologyOf(scenario.cluster)} (one HAProxy, no keepalived)`));
   } else if (poolerMember(step.target) !== undefined && topologyOf(scenario.cluster) !== 'seeds') {
     issues.push(at(['fault', 'target'], `target "${step.target}" needs cluster.topology: seeds (PgBouncer on every member); this scenario's topology is ${topologyOf(scenario.cluster)} (HAProxy straight to PostgreSQL, no PgBouncer)`));
   } else if ((poolerMember(step.target) ?? step.target) === 'sync-standby' && scenario.cluster.replication !== 'synchronous') {

@@ -76,3 +76,32 @@ describe('cluster.topology', () => {
     expect(check(docker, '  topology: seeds\n  release: trixie\n', '  - fault: { action: kill-postgres, target: "pgbouncer:primary" }\n')[0]).toMatch(/target "pgbouncer:primary" is not valid for action "kill-postgres"/);
   });
 });
+
+describe('keepalived:<haproxy target>', () => {
+  // kill takes keepalived alone beside an HAProxy; stop does not (a frozen keepalived is another fault).
+  const withKeepalived = new Map<string, FaultActionInfo>([
+    ['kill', { targets: ['member', 'etcd', 'haproxy', 'pgbouncer', 'keepalived'], supported: true }],
+    ['stop', { targets: ['member', 'etcd', 'haproxy', 'pgbouncer'], supported: true }],
+  ]);
+  const dockerKa: FaultCatalog = { ...docker, actions: withKeepalived };
+  const kill = (target: string, action = 'kill') => `  - fault: { action: ${action}, target: "${target}" }\n`;
+
+  it('takes the pair\'s roles on the seeds topology', () => {
+    expect(check(dockerKa, '  topology: seeds\n  release: trixie\n', kill('keepalived:haproxy-active'))).toEqual([]);
+    expect(check(dockerKa, '  topology: seeds\n  release: trixie\n', kill('keepalived:haproxy-passive'))).toEqual([]);
+  });
+
+  it('is refused on the minimal topology, on docker, local and external alike, naming the file and the field', () => {
+    const refused = (target: string, line: number) => `t.yaml:${line}:28: steps[0].fault.target: target "${target}" needs cluster.topology: seeds (keepalived holding a VIP over two HAProxies); this scenario's topology is minimal (one HAProxy, no keepalived)`;
+    expect(check(dockerKa, '  release: trixie\n', kill('keepalived:haproxy-active'))).toEqual([refused('keepalived:haproxy-active', 5)]);
+    expect(check({ ...local, actions: withKeepalived }, '  topology: minimal\n', kill('keepalived:haproxy-passive'))).toEqual([refused('keepalived:haproxy-passive', 5)]);
+    const external: FaultCatalog = { provider: 'external', actions: withKeepalived, members: ['pg1'], etcdMembers: ['etcd1'] };
+    expect(check(external, '  replication: synchronous\n', kill('keepalived:haproxy-active'))).toEqual([refused('keepalived:haproxy-active', 5)]);
+  });
+
+  it('takes no HAProxy by name, no member, and no action but kill', () => {
+    expect(check(dockerKa, '  topology: seeds\n  release: trixie\n', kill('keepalived:haproxy1'))[0]).toMatch(/^t\.yaml:6:28: steps\[0\]\.fault\.target: target "keepalived:haproxy1" is not valid for action "kill" \(expected one of .*keepalived:haproxy-active, keepalived:haproxy-passive\)$/);
+    expect(check(dockerKa, '  topology: seeds\n  release: trixie\n', kill('keepalived:primary'))[0]).toMatch(/target "keepalived:primary" is not valid for action "kill"/);
+    expect(check(dockerKa, '  topology: seeds\n  release: trixie\n', kill('keepalived:haproxy-active', 'stop'))[0]).toMatch(/target "keepalived:haproxy-active" is not valid for action "stop"/);
+  });
+});

@@ -18,7 +18,7 @@ import { HAPROXY_NAME_PORT, PGBOUNCER_PORT, SEEDS_HAPROXIES, VIP_INDEX } from '.
 import { PG_SSL_REQUEST, probeTcp } from '../link-probe.js';
 import { liveClusters, stopInOrder } from '../live.js';
 import type {
-  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, LinkCut, LinkImpairment, LinkLoss, LinkProbe, LinkProbeOptions, Loss, MemberHandle, Poolers, ProcessControl, StartedCluster, Versions, VipPair,
+  ClusterEndpoints, CommandExec, CommandResult, Component, CpuLimit, Credentials, Cut, EtcdHandle, HostControl, HostPartition, Keepalived, LinkCut, LinkImpairment, LinkLoss, LinkProbe, LinkProbeOptions, Loss, MemberHandle, Poolers, ProcessControl, StartedCluster, Versions, VipPair,
 } from '../types.js';
 import type { ProxiedLinks } from '../proxied-links.js';
 import type { DockerLink } from './links.js';
@@ -30,6 +30,7 @@ import { Container } from './container.js';
 import { daemonCpus, limitContainerCpu } from './cpu.js';
 import { DPKG_QUERY, packageProbes, parseDpkgQuery } from './packages.js';
 import { MemberContainer } from './member-container.js';
+import { HaproxyContainer } from './haproxy-container.js';
 import { lossyPaths, percent } from './loss.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
@@ -101,6 +102,10 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   readonly signalPooler: Poolers['signalPooler'] | undefined;
   readonly startPooler: Poolers['startPooler'] | undefined;
   readonly probePooler: Poolers['probePooler'] | undefined;
+  /** Only in the seeds topology: see hasKeepalived. */
+  readonly keepalivedPids: Keepalived['keepalivedPids'] | undefined;
+  readonly signalKeepalived: Keepalived['signalKeepalived'] | undefined;
+  readonly startKeepalived: Keepalived['startKeepalived'] | undefined;
   #monitoring: Monitoring = { missing: 'Prometheus was not started (the cluster did not get that far)' };
   #receiver: WebhookReceiver | undefined;
 
@@ -149,6 +154,10 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       this.startPooler = (name) => member(name).startPooler();
       // The address HAProxy's servers name (seeds-render.ts), reached from the host as the VIP is.
       this.probePooler = (name, timeoutMs) => probeTcp({ host: this.memberNode(name).ip, port: PGBOUNCER_PORT }, PG_SSL_REQUEST, timeoutMs);
+      const haproxy = (name: string) => new HaproxyContainer(this.haproxyNode(name).container);
+      this.keepalivedPids = (name) => haproxy(name).keepalivedPids();
+      this.signalKeepalived = (name, sig) => haproxy(name).signalKeepalived(sig);
+      this.startKeepalived = (name) => haproxy(name).startKeepalived();
     } else {
       this.vip = undefined;
       this.vipHolder = undefined;
@@ -157,6 +166,9 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       this.signalPooler = undefined;
       this.startPooler = undefined;
       this.probePooler = undefined;
+      this.keepalivedPids = undefined;
+      this.signalKeepalived = undefined;
+      this.startKeepalived = undefined;
       this.endpoints = {
         primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
         replicas: { host, port: port('haproxy', HAPROXY_PORTS.replicas) },
@@ -207,6 +219,13 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   private memberNode(name: string): DockerNodeInfo {
     const n = this.node(name);
     if (n.role !== 'patroni') throw new HarnessError('FAULT_FAILED', `${name} is not a Patroni member: it runs no PgBouncer`);
+    return n;
+  }
+
+  /** One of the VIP pair's HAProxies: a keepalived:<name> target never reaches a member's or etcd's container. */
+  private haproxyNode(name: string): DockerNodeInfo {
+    const n = this.node(name);
+    if (n.role !== 'haproxy' || !this.haproxies.includes(name)) throw new HarnessError('FAULT_FAILED', `${name} is not an HAProxy of the VIP pair: it runs no keepalived`);
     return n;
   }
 

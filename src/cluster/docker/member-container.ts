@@ -30,18 +30,29 @@ export interface TopResult {
  * again, so the same inner PID would hide a restart.
  */
 export function pidFromTop(top: TopResult, name: string): number | undefined {
-  const col = (title: string) => top.Titles.findIndex((t) => t.trim().toUpperCase() === title);
-  const [p, s, c] = [col('PID'), col('STAT'), col('COMMAND')];
-  if (p < 0 || s < 0 || c < 0) return undefined;
-  const pids = top.Processes.flatMap((row) => {
-    const [pid, stat, comm] = [row[p], row[s], row[c]];
-    return comm?.trim() === name && stat !== undefined && !stat.startsWith('Z') && Number(pid) > 0 ? [Number(pid)] : [];
-  });
+  const pids = pidsFromTop(top, name);
   return pids.length === 0 ? undefined : Math.min(...pids);
 }
 
+/** Every live process named `name` in `docker top`'s rows, by host PID (keepalived's parent and its VRRP child). */
+export function pidsFromTop(top: TopResult, name: string): number[] {
+  const col = (title: string) => top.Titles.findIndex((t) => t.trim().toUpperCase() === title);
+  const [p, s, c] = [col('PID'), col('STAT'), col('COMMAND')];
+  if (p < 0 || s < 0 || c < 0) return [];
+  return top.Processes.flatMap((row) => {
+    const [pid, stat, comm] = [row[p], row[s], row[c]];
+    return comm?.trim() === name && stat !== undefined && !stat.startsWith('Z') && Number(pid) > 0 ? [Number(pid)] : [];
+  });
+}
+
+/** `docker top` of a container; undefined when it is not running (no processes to list). */
+export function topOf(c: Container): Promise<TopResult | undefined> {
+  return within(30_000, (abortSignal) => engine(c.access).getContainer(c.name).top({ ps_args: TOP_PS_ARGS, abortSignal }) as Promise<TopResult>)
+    .catch(() => undefined);
+}
+
 /** Signals the processes named exactly `name`, from inside (pkill exits 1 when nothing matched). */
-function pkillArgv(name: string, sig: NodeJS.Signals): string[] {
+export function pkillArgv(name: string, sig: NodeJS.Signals): string[] {
   return ['pkill', `-${sig.replace(/^SIG/, '')}`, '-x', name];
 }
 
@@ -69,7 +80,7 @@ export const START_PGBOUNCER = {
 } as const;
 
 /** How long a Patroni started by a detached exec may take to show as a process. */
-const START_MS = 15_000;
+export const START_MS = 15_000;
 
 export class MemberContainer extends Container {
   /** Patroni's host PID: its process inside the container, no longer the container's PID 1. */
@@ -79,8 +90,7 @@ export class MemberContainer extends Container {
   }
 
   async #hostPid(name: string): Promise<number | undefined> {
-    const top = await within(30_000, (abortSignal) => engine(this.access).getContainer(this.name).top({ ps_args: TOP_PS_ARGS, abortSignal }) as Promise<TopResult>)
-      .catch(() => undefined); // not running: no processes to list
+    const top = await topOf(this);
     return top === undefined ? undefined : pidFromTop(top, name);
   }
 

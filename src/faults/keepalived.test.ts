@@ -1,0 +1,188 @@
+import { describe, expect, it, vi } from 'vitest';
+import { FakeCluster } from '../cluster/fake/fake-cluster.js';
+import type { Keepalived, VipPair } from '../cluster/types.js';
+import { kill } from './kill.js';
+import { resolveTarget } from './resolve-target.js';
+
+/**
+ * The seeds topology's pair with keepalived beside each HAProxy, as the
+ * faults see it. By default VRRP acts as on a real pair: the VIP answers
+ * from the first HAProxy, in priority order, whose keepalived runs (preempt),
+ * and stays where it was when none does (a SIGKILL leaves the address in
+ * place). `o` makes things miss, to show the faults that did nothing or too much.
+ */
+function seedsCluster(o: {
+  /** The peer never takes over: the VIP keeps answering from where it was. */ noFailover?: boolean;
+  /** HAProxy goes down with keepalived (a whole host lost, not keepalived alone). */ haproxyDiesToo?: boolean;
+  /** SIGKILL reaches nothing. */ deaf?: boolean;
+  /** A start that leaves no process. */ startsNothing?: boolean;
+  /** Something else moves the VIP when the passive's keepalived dies. */ vipMovesAnyway?: boolean;
+  /** The holder taken back by nobody after the heal (no preemption). */ noPreempt?: boolean;
+} = {}) {
+  const haproxies = ['haproxy1', 'haproxy2'];
+  const state = {
+    holder: 'haproxy1' as string | undefined,
+    keepalived: new Map<string, number[]>([['haproxy1', [501, 502]], ['haproxy2', [601, 602]]]),
+    down: new Set<string>(),
+    calls: [] as string[],
+  };
+  let nextPid = 700;
+  const settle = (after: 'kill' | 'start') => {
+    if (after === 'start' && o.noPreempt === true) return;
+    const first = haproxies.find((h) => !state.down.has(h) && (state.keepalived.get(h) ?? []).length > 0);
+    if (first !== undefined && !(after === 'kill' && o.noFailover === true)) state.holder = first;
+  };
+  const pair: VipPair & Keepalived = {
+    vip: '172.29.7.100',
+    haproxies,
+    vipHolder: async () => state.holder,
+    haproxyAnswers: async (h) => !state.down.has(h),
+    keepalivedPids: async (h) => (state.down.has(h) ? [] : state.keepalived.get(h) ?? []),
+    signalKeepalived: async (h, sig) => {
+      state.calls.push(`${sig} ${h}`);
+      if ((state.keepalived.get(h) ?? []).length === 0) return false;
+      if (o.deaf === true) return true;
+      state.keepalived.set(h, []);
+      if (o.haproxyDiesToo === true) state.down.add(h);
+      if (o.vipMovesAnyway === true) state.holder = h;
+      else settle('kill');
+      return true;
+    },
+    startKeepalived: async (h) => {
+      state.calls.push(`start ${h}`);
+      if (o.startsNothing !== true) state.keepalived.set(h, [nextPid++, nextPid++]);
+      settle('start');
+    },
+  };
+  return { cluster: Object.assign(new FakeCluster('synchronous', { failoverAfterMs: null }), pair), state };
+}
+
+/** Runs `p` to its end while fake time passes (the proofs poll for up to 15 s). */
+async function withTime<T>(p: () => Promise<T>): Promise<PromiseSettledResult<T>> {
+  vi.useFakeTimers();
+  try {
+    const settled = Promise.allSettled([p()]);
+    await vi.advanceTimersByTimeAsync(40_000);
+    return (await settled)[0] as PromiseSettledResult<T>;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+const reason = (r: PromiseSettledResult<unknown>) => (r as PromiseRejectedResult).reason as { code: string; message: string };
+
+describe('keepalived:haproxy-active and keepalived:haproxy-passive', () => {
+  it('resolve, when the step runs, to the keepalived beside the VIP\'s holder and beside the other HAProxy', async () => {
+    const { cluster, state } = seedsCluster();
+    expect(await resolveTarget(cluster, 'keepalived:haproxy-active')).toEqual(['keepalived:haproxy1']);
+    expect(await resolveTarget(cluster, 'keepalived:haproxy-passive')).toEqual(['keepalived:haproxy2']);
+    state.holder = 'haproxy2';
+    expect(await resolveTarget(cluster, 'keepalived:haproxy-active')).toEqual(['keepalived:haproxy2']);
+  });
+
+  it('match nothing on a cluster without keepalived, or for an HAProxy named rather than its part', async () => {
+    await expect(resolveTarget(new FakeCluster('synchronous', { failoverAfterMs: null }), 'keepalived:haproxy-active')).rejects.toMatchObject({
+      code: 'FAULT_FAILED', message: 'target "keepalived:haproxy-active" needs the seeds topology\'s keepalived beside two HAProxies; this fake cluster has none',
+    });
+    // Never read as haproxy-passive (resolveHaproxyRole's else-branch).
+    await expect(resolveTarget(seedsCluster().cluster, 'keepalived:haproxy1')).rejects.toThrow('target "keepalived:haproxy1" matches no member right now');
+  });
+});
+
+describe('kill of keepalived beside the VIP\'s holder', () => {
+  it('is proven by its processes gone, the VIP answering from the other HAProxy and its own HAProxy still answering; heal starts it and sees the VIP back (preempt)', async () => {
+    const { cluster, state } = seedsCluster();
+    const injected = await kill.inject(cluster, ['keepalived:haproxy1'], {});
+    expect(injected.detail).toBe('haproxy1: keepalived pid 501, 502 killed (SIGKILL); HAProxy left running; the VIP 172.29.7.100 was held by haproxy1');
+    expect(injected.effect).toMatch(/^haproxy1: keepalived pid 501, 502 gone \(\d+\.\d s\); the VIP 172\.29\.7\.100 answered from haproxy2 \d+\.\d s after haproxy1 was left without keepalived; haproxy1: HAProxy still answering on its own address$/);
+    expect(state.holder).toBe('haproxy2');
+    expect(await injected.heal?.()).toBe('haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
+    expect(state.calls).toEqual(['SIGKILL haproxy1', 'start haproxy1']);
+    // The HAProxy host itself was never touched.
+    expect(state.down.size).toBe(0);
+  });
+
+  it('a kill after which the VIP still answers from the holder is no fault: it fails, and is undone', async () => {
+    const { cluster, state } = seedsCluster({ noFailover: true });
+    const r = await withTime(() => kill.inject(cluster, ['keepalived:haproxy1'], {}));
+    expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'the VIP 172.29.7.100 did not move: 15 s after haproxy1 was left without keepalived it answered from haproxy1, not haproxy2' });
+    expect(state.calls).toEqual(['SIGKILL haproxy1', 'start haproxy1']);
+  });
+
+  it('a VIP that moved because the whole host went down is not keepalived alone: it fails', async () => {
+    const { cluster, state } = seedsCluster({ haproxyDiesToo: true });
+    const r = await withTime(() => kill.inject(cluster, ['keepalived:haproxy1'], {}));
+    expect(state.holder).toBe('haproxy2');
+    expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy1: its HAProxy did not answer on its own address within 10 s after keepalived was killed: the host went down with it, not keepalived alone' });
+  });
+
+  it('a SIGKILL after which keepalived still runs fails, and starts nothing beside it', async () => {
+    const { cluster, state } = seedsCluster({ deaf: true });
+    const r = await withTime(() => kill.inject(cluster, ['keepalived:haproxy1'], {}));
+    expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy1: keepalived was sent SIGKILL, but 10 s later pid 501, 502 still ran' });
+    expect(state.calls).toEqual(['SIGKILL haproxy1']);
+  });
+
+  it('kills nothing when keepalived does not run there, or its HAProxy does not answer before the fault', async () => {
+    const gone = seedsCluster();
+    gone.state.keepalived.set('haproxy1', []);
+    expect(reason(await withTime(() => kill.inject(gone.cluster, ['keepalived:haproxy1'], {})))).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy1: no keepalived runs there, so nothing was killed' });
+    const silent = seedsCluster();
+    Object.assign(silent.cluster, { haproxyAnswers: async () => false });
+    expect(reason(await withTime(() => kill.inject(silent.cluster, ['keepalived:haproxy1'], {})))).toMatchObject({
+      code: 'FAULT_FAILED', message: 'haproxy1: HAProxy does not answer on its own address before the fault: that it still runs afterwards could not be told, so nothing was killed',
+    });
+    expect([...gone.state.calls, ...silent.state.calls]).toEqual([]);
+  });
+
+  it('kills nothing when no HAProxy answers on the VIP before the fault', async () => {
+    const { cluster, state } = seedsCluster();
+    state.holder = undefined;
+    const r = await withTime(() => kill.inject(cluster, ['keepalived:haproxy1'], {}));
+    expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'no HAProxy answered on the VIP 172.29.7.100 for 5 s before the fault: which of haproxy1 is active cannot be told, so nothing was killed' });
+    expect(state.calls).toEqual([]);
+  });
+
+  it('a heal after which the VIP stays with the lower priority, or no keepalived runs, fails', async () => {
+    const stays = seedsCluster({ noPreempt: true });
+    const injected = await kill.inject(stays.cluster, ['keepalived:haproxy1'], {});
+    expect(reason(await withTime(async () => injected.heal?.()))).toMatchObject({
+      code: 'FAULT_FAILED', message: 'keepalived runs again beside haproxy1, but 15 s later the VIP 172.29.7.100 answered from haproxy2, not haproxy1 (the higher VRRP priority, which preempts)',
+    });
+    const dead = seedsCluster({ startsNothing: true });
+    const injected2 = await kill.inject(dead.cluster, ['keepalived:haproxy1'], {});
+    expect(reason(await withTime(async () => injected2.heal?.()))).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy1: keepalived started again, but no keepalived process runs there' });
+  });
+});
+
+describe('kill of keepalived beside the passive HAProxy', () => {
+  it('is proven by its processes gone, the VIP left with the holder and its HAProxy still answering; heal starts it, the VIP still on the holder', async () => {
+    const { cluster, state } = seedsCluster();
+    const injected = await kill.inject(cluster, ['keepalived:haproxy2'], {});
+    expect(injected.effect).toMatch(/^haproxy2: keepalived pid 601, 602 gone \(\d+\.\d s\); the VIP 172\.29\.7\.100 still answers from haproxy1; haproxy2: HAProxy still answering on its own address$/);
+    expect(await injected.heal?.()).toBe('haproxy2: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
+    expect(state.calls).toEqual(['SIGKILL haproxy2', 'start haproxy2']);
+  });
+
+  it('a VIP that moved when only the passive\'s keepalived died means the fault did more than it says: it fails', async () => {
+    const { cluster } = seedsCluster({ vipMovesAnyway: true });
+    const r = await withTime(() => kill.inject(cluster, ['keepalived:haproxy2'], {}));
+    expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'the VIP 172.29.7.100 moved from haproxy1 to haproxy2 after haproxy2 was left without keepalived: the passive\'s keepalived holds no VIP to lose, so this fault did more than it says' });
+  });
+
+  it('a passive host that went down with its keepalived fails', async () => {
+    const { cluster } = seedsCluster({ haproxyDiesToo: true });
+    const r = await withTime(() => kill.inject(cluster, ['keepalived:haproxy2'], {}));
+    expect(reason(r)).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy2: its HAProxy did not answer on its own address within 10 s after keepalived was killed: the host went down with it, not keepalived alone' });
+  });
+});
+
+describe('names a keepalived fault takes', () => {
+  it('refuses keepalived beside a host name, and on a cluster without keepalived, before anything is done', async () => {
+    const { cluster, state } = seedsCluster();
+    await expect(kill.inject(cluster, ['keepalived:haproxy1', 'm2'], {})).rejects.toThrow('m2 is not an HAProxy\'s keepalived: one fault acts on keepalived or on hosts, not both');
+    await expect(kill.inject(cluster, ['keepalived:m2'], {})).rejects.toThrow('m2 is not an HAProxy of the VIP pair (haproxy1, haproxy2)');
+    await expect(kill.inject(new FakeCluster('synchronous', { failoverAfterMs: null }), ['keepalived:haproxy1'], {})).rejects.toThrow('this fake cluster runs no keepalived (the seeds topology does)');
+    expect(state.calls).toEqual([]);
+  });
+});
