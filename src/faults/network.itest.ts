@@ -56,14 +56,15 @@ describe('network and replication faults end to end', () => {
 
   it('uses a Toxiproxy it is given instead of its own, and removes its links from it afterwards', async () => {
     // A separately started server stands in for a user's real Toxiproxy: the harness may only talk to its API.
-    const external = spawn(process.execPath, [join(REPO, 'dist/proxy/main.js'), '--host', '127.0.0.1', '--port', '8690'], { stdio: 'ignore' });
+    // Its port lies outside the run's block (8600-8699, where the run's own Prometheus takes base + 90).
+    const external = spawn(process.execPath, [join(REPO, 'dist/proxy/main.js'), '--host', '127.0.0.1', '--port', '18690'], { stdio: 'ignore' });
     try {
-      await waitForApi('http://127.0.0.1:8690');
-      const { report } = await run('primary-partitioned-from-etcd', 8600, ['--toxiproxy', 'http://127.0.0.1:8690']);
+      await waitForApi('http://127.0.0.1:18690');
+      const { report } = await run('primary-partitioned-from-etcd', 8600, ['--toxiproxy', 'http://127.0.0.1:18690']);
       expect(report['metrics'].faults[0].new_leader).not.toBe(report['metrics'].faults[0].old_leader);
       expect(report['metrics'].max_concurrent_primaries).toBe(1);
       expect(report['timeline'].some((e: { kind: string; detail?: string }) => e.kind === 'fault' && /all enabled and clean/.test(e.detail ?? ''))).toBe(true);
-      expect(await (await fetch('http://127.0.0.1:8690/proxies')).json()).toEqual({});
+      expect(await (await fetch('http://127.0.0.1:18690/proxies')).json()).toEqual({});
       expect(external.exitCode).toBeNull();
       expect(await listening(8650)).toBe(false);
     } finally {
