@@ -328,11 +328,19 @@ export interface Keepalived {
   signalKeepalived(haproxy: string, sig: NodeJS.Signals): Promise<boolean>;
   /** Starts keepalived again as its host's entrypoint did (nothing in the host restarts it); returns once its process is seen. */
   startKeepalived(haproxy: string): Promise<void>;
+  /** What one HAProxy's client listeners took in so far, read on its own address (not the VIP); undefined when unreadable within `timeoutMs`. */
+  clientTraffic(haproxy: string, timeoutMs: number): Promise<ClientTraffic | undefined>;
+}
+
+/** Cumulative counters of one HAProxy's client listeners: sessions accepted and bytes received from clients. */
+export interface ClientTraffic {
+  sessions: number;
+  bytesIn: number;
 }
 
 export function hasKeepalived(c: StartedCluster): c is StartedCluster & Keepalived {
   const k = c as Partial<Keepalived>;
-  return typeof k.keepalivedPids === 'function' && typeof k.signalKeepalived === 'function' && typeof k.startKeepalived === 'function';
+  return typeof k.keepalivedPids === 'function' && typeof k.signalKeepalived === 'function' && typeof k.startKeepalived === 'function' && typeof k.clientTraffic === 'function';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FakeCluster } from '../cluster/fake/fake-cluster.js';
-import type { Keepalived, VipPair } from '../cluster/types.js';
+import type { ClientTraffic, Keepalived, VipPair } from '../cluster/types.js';
 import { kill } from './kill.js';
 import { resolveTarget } from './resolve-target.js';
 
@@ -25,6 +25,8 @@ function seedsCluster(o: {
     keepalived: new Map<string, number[]>([['haproxy1', [501, 502]], ['haproxy2', [601, 602]]]),
     down: new Set<string>(),
     calls: [] as string[],
+    /** Each HAProxy's client counters (its stats CSV); an HAProxy absent here has stats that cannot be read. */
+    traffic: new Map<string, ClientTraffic>([['haproxy1', { sessions: 40, bytesIn: 9_000 }], ['haproxy2', { sessions: 3, bytesIn: 100 }]]),
   };
   let nextPid = 700;
   const settle = (after: 'kill' | 'start') => {
@@ -48,6 +50,10 @@ function seedsCluster(o: {
       else settle('kill');
       return true;
     },
+    clientTraffic: async (h) => {
+      const t = state.traffic.get(h);
+      return t === undefined ? undefined : { ...t };
+    },
     startKeepalived: async (h) => {
       state.calls.push(`start ${h}`);
       if (o.startsNothing !== true) state.keepalived.set(h, [nextPid++, nextPid++]);
@@ -55,6 +61,12 @@ function seedsCluster(o: {
     },
   };
   return { cluster: Object.assign(new FakeCluster('synchronous', { failoverAfterMs: null }), pair), state };
+}
+
+/** Clients reaching `h`: `sessions` new ones and `bytes` from clients on its listeners. */
+function clientsOn(state: { traffic: Map<string, ClientTraffic> }, h: string, sessions: number, bytes: number): void {
+  const t = state.traffic.get(h) as ClientTraffic;
+  state.traffic.set(h, { sessions: t.sessions + sessions, bytesIn: t.bytesIn + bytes });
 }
 
 /** Runs `p` to its end while fake time passes (the proofs poll for up to 15 s). */
@@ -96,7 +108,9 @@ describe('kill of keepalived beside the VIP\'s holder', () => {
     expect(injected.detail).toBe('haproxy1: keepalived pid 501, 502 killed (SIGKILL); HAProxy left running; the VIP 172.29.7.100 was held by haproxy1');
     expect(injected.effect).toMatch(/^haproxy1: keepalived pid 501, 502 gone \(\d+\.\d s\); the VIP 172\.29\.7\.100 answered from haproxy2 \d+\.\d s after haproxy1 was left without keepalived; haproxy1: HAProxy still answering on its own address$/);
     expect(state.holder).toBe('haproxy2');
-    expect(await injected.heal?.()).toBe('haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
+    // The writers reconnect through the new holder (haproxy2's RST of their old connections).
+    clientsOn(state, 'haproxy2', 4, 2_000);
+    expect(await injected.heal?.()).toBe('no client reached haproxy1 after the VIP left it; 4 client session(s) through haproxy2 while the fault was in force; haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
     expect(state.calls).toEqual(['SIGKILL haproxy1', 'start haproxy1']);
     // The HAProxy host itself was never touched.
     expect(state.down.size).toBe(0);
@@ -143,6 +157,40 @@ describe('kill of keepalived beside the VIP\'s holder', () => {
     expect(state.calls).toEqual([]);
   });
 
+  it('clients that reached the killed holder on its stale VIP after the move fail the fault at its heal, which still starts keepalived', async () => {
+    // The address a SIGKILL left on haproxy1 answers again (the host's ARP taught back to it): the clients ride
+    // haproxy1's live HAProxy, writes flow, and nothing of the VIP's move is in force for them.
+    const back = seedsCluster();
+    const injected = await kill.inject(back.cluster, ['keepalived:haproxy1'], {});
+    clientsOn(back.state, 'haproxy2', 4, 2_000);
+    clientsOn(back.state, 'haproxy1', 4, 3_000);
+    expect(reason(await withTime(async () => injected.heal?.()))).toMatchObject({
+      code: 'FAULT_FAILED',
+      message: 'clients still reached haproxy1 after the VIP answered from haproxy2: 4 new session(s) and 3000 byte(s) from clients on the address a SIGKILL left there, so the clients did not all go through haproxy2 while the fault was in force (keepalived itself: haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1)',
+    });
+    expect(back.state.calls).toEqual(['SIGKILL haproxy1', 'start haproxy1']);
+    // Old connections kept flowing to haproxy1, no new session anywhere: the bytes tell.
+    const kept = seedsCluster();
+    const injected2 = await kill.inject(kept.cluster, ['keepalived:haproxy1'], {});
+    clientsOn(kept.state, 'haproxy1', 0, 1);
+    expect(reason(await withTime(async () => injected2.heal?.()))).toMatchObject({ code: 'FAULT_FAILED', message: expect.stringMatching(/^clients still reached haproxy1 after the VIP answered from haproxy2: 0 new session\(s\) and 1 byte\(s\) /) as unknown });
+  });
+
+  it('says unknown, never that clients moved, when no client came or the stats cannot be read', async () => {
+    const idle = seedsCluster();
+    const injected = await kill.inject(idle.cluster, ['keepalived:haproxy1'], {});
+    expect(await injected.heal?.()).toBe('no client reached haproxy1 after the VIP left it; no client session through haproxy2 while the fault was in force: that the clients went through it is unknown; haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
+    const blind = seedsCluster();
+    const injected2 = await kill.inject(blind.cluster, ['keepalived:haproxy1'], {});
+    blind.state.traffic.clear();
+    expect(await injected2.heal?.()).toBe('whether clients reached haproxy1 after the VIP left it is unknown (its HAProxy\'s stats could not be read); how many clients went through haproxy2 is unknown (its HAProxy\'s stats could not be read); haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
+    // Counters gone back (an HAProxy restarted since) compare nothing.
+    const reset = seedsCluster();
+    const injected3 = await kill.inject(reset.cluster, ['keepalived:haproxy1'], {});
+    reset.state.traffic.set('haproxy1', { sessions: 1, bytesIn: 10 });
+    expect(await injected3.heal?.()).toMatch(/^whether clients reached haproxy1 after the VIP left it is unknown \(its HAProxy's stats went back: restarted\); /);
+  });
+
   it('a heal after which the VIP stays with the lower priority, or no keepalived runs, fails', async () => {
     const stays = seedsCluster({ noPreempt: true });
     const injected = await kill.inject(stays.cluster, ['keepalived:haproxy1'], {});
@@ -160,6 +208,8 @@ describe('kill of keepalived beside the passive HAProxy', () => {
     const { cluster, state } = seedsCluster();
     const injected = await kill.inject(cluster, ['keepalived:haproxy2'], {});
     expect(injected.effect).toMatch(/^haproxy2: keepalived pid 601, 602 gone \(\d+\.\d s\); the VIP 172\.29\.7\.100 still answers from haproxy1; haproxy2: HAProxy still answering on its own address$/);
+    // The VIP never left haproxy1: its clients stay there, which is no finding.
+    clientsOn(state, 'haproxy1', 4, 2_000);
     expect(await injected.heal?.()).toBe('haproxy2: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
     expect(state.calls).toEqual(['SIGKILL haproxy2', 'start haproxy2']);
   });

@@ -14,7 +14,7 @@
  * and one that reached the old holder still meets a live HAProxy there.
  */
 import { HarnessError } from '../errors.js';
-import { hasKeepalived, hasVipPair, type Keepalived, type StartedCluster, type VipPair } from '../cluster/types.js';
+import { hasKeepalived, hasVipPair, type ClientTraffic, type Keepalived, type StartedCluster, type VipPair } from '../cluster/types.js';
 import { pollUntil } from '../cluster/wait/poll.js';
 import { now } from '../history/clock.js';
 import { HAPROXY_ROLES, KEEPALIVED_PREFIX, keepalivedHost } from '../scenario/catalog.js';
@@ -65,7 +65,17 @@ export async function injectOnKeepalived(cluster: Pair, hosts: readonly string[]
     if (!(await cluster.haproxyAnswers(h, 2_000))) throw new HarnessError('FAULT_FAILED', `${h}: HAProxy does not answer on its own address before the fault: that it still runs afterwards could not be told, so nothing was killed`);
     pids.set(h, running);
   }
-  const heal = () => healKeepalived(cluster, hosts);
+  // Set once the VIP answered from the other HAProxy: from then on the clients must go there, not to the killed holder.
+  let moved: Moved | undefined;
+  const heal = async () => {
+    const clients = moved === undefined ? undefined : judgeClients(moved, await trafficOf(cluster, cluster.haproxies));
+    // keepalived is started again whatever the clients did: a run must not be left without it.
+    const healed = await healKeepalived(cluster, hosts);
+    if (clients?.error !== undefined) throw new HarnessError('FAULT_FAILED', `${clients.error} (keepalived itself: ${healed})`);
+    return clients === undefined ? healed : `${clients.said}; ${healed}`;
+  };
+  const fresh = cluster.haproxies.filter((h) => !hosts.includes(h));
+  const trafficBefore = hosts.includes(before) ? await trafficOf(cluster, fresh) : undefined;
   const startedAt = now();
   try {
     for (const h of hosts) {
@@ -73,6 +83,8 @@ export async function injectOnKeepalived(cluster: Pair, hosts: readonly string[]
     }
     const inForceAt = now();
     const effect = await keepalivedEffect(cluster, hosts, before, pids);
+    // Read after the VIP answered from the other: the host's ARP already named it, so a client reaching the old holder from here on followed its stale address.
+    if (trafficBefore !== undefined) moved = { from: before, to: fresh, before: trafficBefore, atMove: await trafficOf(cluster, [before]) };
     return {
       detail: `${hosts.map((h) => `${h}: keepalived pid ${(pids.get(h) as number[]).join(', ')} killed (SIGKILL)`).join('; ')}; HAProxy left running; the VIP ${cluster.vip} was held by ${before}`,
       effect, startedAt, inForceAt, heal,
@@ -81,6 +93,58 @@ export async function injectOnKeepalived(cluster: Pair, hosts: readonly string[]
     await heal().catch(() => undefined); // not injected, so never healed by the runner
     throw err;
   }
+}
+
+/** The VIP's move as the heal judges the clients by: from whom to whom, and their clients' counters before the kill and at the move. */
+export interface Moved {
+  from: string;
+  to: readonly string[];
+  /** The new holders' counters before the kill. */
+  before: ReadonlyMap<string, ClientTraffic | undefined>;
+  /** The old holder's counters once the VIP answered from the other. */
+  atMove: ReadonlyMap<string, ClientTraffic | undefined>;
+}
+
+async function trafficOf(cluster: Keepalived, names: readonly string[]): Promise<Map<string, ClientTraffic | undefined>> {
+  const read = new Map<string, ClientTraffic | undefined>();
+  for (const n of names) read.set(n, await cluster.clientTraffic(n, 2_000));
+  return read;
+}
+
+/**
+ * Where the clients went while the holder was without keepalived, from
+ * each HAProxy's own counters: the VIP answering one probe from the other
+ * HAProxy shows the host's ARP named it once, not that the clients stayed
+ * there. A SIGKILL leaves the address on the old holder, whose HAProxy
+ * still serves, so a neighbour entry turned back to it (an ARP request
+ * it sends from that address re-teaches the host) sends the clients to the
+ * killed keepalived's host: writes flow, and the run would pass without the
+ * VIP's move in force. A session or a byte from clients there after the
+ * move is that, and fails the fault; sessions through the new holder are
+ * the clients' reconnection, said when seen (no workload, none to see).
+ */
+export function judgeClients(moved: Moved, nowRead: ReadonlyMap<string, ClientTraffic | undefined>): { said: string; error?: string } {
+  const said: string[] = [];
+  const at = moved.atMove.get(moved.from);
+  const later = nowRead.get(moved.from);
+  const to = moved.to.join(' or ');
+  if (at === undefined || later === undefined || later.sessions < at.sessions || later.bytesIn < at.bytesIn) {
+    said.push(`whether clients reached ${moved.from} after the VIP left it is unknown (its HAProxy's stats ${at === undefined || later === undefined ? 'could not be read' : 'went back: restarted'})`);
+  } else if (later.sessions > at.sessions || later.bytesIn > at.bytesIn) {
+    return {
+      said: '',
+      error: `clients still reached ${moved.from} after the VIP answered from ${to}: ${later.sessions - at.sessions} new session(s) and ${later.bytesIn - at.bytesIn} byte(s) from clients on the address a SIGKILL left there, so the clients did not all go through ${to} while the fault was in force`,
+    };
+  } else {
+    said.push(`no client reached ${moved.from} after the VIP left it`);
+  }
+  for (const h of moved.to) {
+    const [b, n] = [moved.before.get(h), nowRead.get(h)];
+    if (b === undefined || n === undefined || n.sessions < b.sessions) said.push(`how many clients went through ${h} is unknown (its HAProxy's stats ${b === undefined || n === undefined ? 'could not be read' : 'went back: restarted'})`);
+    else if (n.sessions === b.sessions) said.push(`no client session through ${h} while the fault was in force: that the clients went through it is unknown`);
+    else said.push(`${n.sessions - b.sessions} client session(s) through ${h} while the fault was in force`);
+  }
+  return { said: said.join('; ') };
 }
 
 /**

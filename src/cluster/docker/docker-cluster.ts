@@ -31,6 +31,7 @@ import { daemonCpus, limitContainerCpu } from './cpu.js';
 import { DPKG_QUERY, packageProbes, parseDpkgQuery } from './packages.js';
 import { MemberContainer } from './member-container.js';
 import { HaproxyContainer } from './haproxy-container.js';
+import { clientTrafficFromCsv } from './haproxy-stats.js';
 import { lossyPaths, percent } from './loss.js';
 import type { ImageTags, Release } from './images.js';
 import type { RunNetwork } from './network.js';
@@ -106,6 +107,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
   readonly keepalivedPids: Keepalived['keepalivedPids'] | undefined;
   readonly signalKeepalived: Keepalived['signalKeepalived'] | undefined;
   readonly startKeepalived: Keepalived['startKeepalived'] | undefined;
+  readonly clientTraffic: Keepalived['clientTraffic'] | undefined;
   #monitoring: Monitoring = { missing: 'Prometheus was not started (the cluster did not get that far)' };
   #receiver: WebhookReceiver | undefined;
 
@@ -158,6 +160,10 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       this.keepalivedPids = (name) => haproxy(name).keepalivedPids();
       this.signalKeepalived = (name, sig) => haproxy(name).signalKeepalived(sig);
       this.startKeepalived = (name) => haproxy(name).startKeepalived();
+      this.clientTraffic = async (name, timeoutMs) => {
+        const csv = await httpGetText(`http://${this.ip(name)}:${HAPROXY_PORTS.stats}/;csv`, timeoutMs);
+        return csv === undefined ? undefined : clientTrafficFromCsv(csv);
+      };
     } else {
       this.vip = undefined;
       this.vipHolder = undefined;
@@ -169,6 +175,7 @@ export class DockerCluster implements StartedCluster, ProcessControl, HostContro
       this.keepalivedPids = undefined;
       this.signalKeepalived = undefined;
       this.startKeepalived = undefined;
+      this.clientTraffic = undefined;
       this.endpoints = {
         primary: { host, port: port('haproxy', HAPROXY_PORTS.primary) },
         replicas: { host, port: port('haproxy', HAPROXY_PORTS.replicas) },
