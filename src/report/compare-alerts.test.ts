@@ -169,6 +169,11 @@ describe('compare: documented alert rules before and after (issue 22 §4)', () =
     expect(c.exit_code).toBe(1);
   });
 
+  it('a scenario without a fault whose after runs had no Prometheus evaluating: not compared with the reason, never the same', () => {
+    const c = compare(times(3, { scenario: 'baseline', fault: false, alerts: { PostgresNoLeader: 'quiet' } }), times(3, { scenario: 'baseline', fault: false, alerts: { PostgresNoLeader: 'unevaluated' } }));
+    expect(row(c)).toMatchObject({ class: 'not compared', note: 'no alert data after: its Prometheus did not evaluate the rules: Prometheus never answered (3 of 3 runs)' });
+  });
+
   it('a scenario without a fault: a firing before is a false alarm, not a detection lost when it stops after', () => {
     // Fired during a fault-free run (a false alarm, for the never-fires lines): not "fired before".
     const c = compare(times(3, { scenario: 'baseline', fault: false, alerts: { PostgresNoLeader: 'fired' } }), times(3, { scenario: 'baseline', fault: false, alerts: { PostgresNoLeader: 'quiet' } }));

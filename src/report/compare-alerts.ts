@@ -107,7 +107,8 @@ function rulesOf(r: ReportJson, faultMs: number | null | undefined): Map<string,
     const intervals = intervalsOf(rule['fired']);
     const fired = ((): Pick<RunRule, 'fired' | 'why'> => {
       if (faultMs === undefined) return { why: 'no timeline in report.json to tell whether a fault was injected' };
-      if (faultMs === null) return { fired: null };
+      // No fault: nothing to detect, but a run whose Prometheus evaluated nothing says nothing of its quiet either.
+      if (faultMs === null) return notEvaluated === undefined ? { fired: null } : { fired: null, why: notEvaluated };
       if (notEvaluated !== undefined) return { why: notEvaluated };
       if (rule['evaluated_by'] !== 'prometheus') return { why: `Prometheus did not evaluate it (last evaluation: ${typeof rule['health'] === 'string' ? rule['health'] : 'none'})` };
       // Not first_fired_after_fault_ms: it counts a firing whose pending began before the fault.
