@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPOSE_DIR } from './images.js';
-import { KEEPALIVED_CONF, KEEPALIVED_PROCESS, START_KEEPALIVED } from './haproxy-container.js';
+import { KEEPALIVED_CONF, KEEPALIVED_PID_FILES, KEEPALIVED_PROCESS, START_KEEPALIVED } from './haproxy-container.js';
 import { pidsFromTop, pkillArgv, type TopResult } from './member-container.js';
 
 /** `docker top c -eo pid,stat,comm` on a seeds HAProxy: HAProxy's master (PID 1) and worker, keepalived's parent and VRRP child. */
@@ -30,5 +30,11 @@ describe('keepalived beside HAProxy (the seeds topology)', () => {
     expect(START_KEEPALIVED.detach).toBe(true);
     expect(START_KEEPALIVED.argv.slice(0, 2)).toEqual(['sh', '-c']);
     expect(START_KEEPALIVED.argv[2]).toContain(`; exec ${(started as string).replace(/ &$/, '')} >>/proc/1/fd/1 2>>/proc/1/fd/2`);
+  });
+
+  it('removes the same stale pid files as the entrypoint does before a container\'s keepalived starts', () => {
+    const entrypoint = readFileSync(join(COMPOSE_DIR, 'images', 'haproxy', 'entrypoint.sh'), 'utf8');
+    expect(entrypoint.split('\n')).toContain(`rm -f ${KEEPALIVED_PID_FILES}`);
+    expect(START_KEEPALIVED.argv[2]).toMatch(new RegExp(`^rm -f ${KEEPALIVED_PID_FILES.replace(/[.*]/g, '\\$&')}; exec `));
   });
 });

@@ -16,14 +16,19 @@ export const KEEPALIVED_PROCESS = 'keepalived';
 export const KEEPALIVED_CONF = '/etc/keepalived/generated.conf';
 
 /**
+ * The pid files a SIGKILLed keepalived leaves behind: keepalived refuses to
+ * start when one names a live process, and a PID reused since would be one.
+ * entrypoint.sh removes the same ones (a docker start after a docker kill).
+ */
+export const KEEPALIVED_PID_FILES = '/run/keepalived.pid /run/vrrp.pid /run/checkers.pid /run/bfd.pid /run/keepalived/*.pid';
+
+/**
  * Starts keepalived again as entrypoint.sh does (same flags, same config,
- * as root for the VIP's address, its output in docker logs), detached. The
- * pid files a SIGKILL left behind go first: keepalived refuses to start
- * when one names a live process, and a PID reused since would be one; the
- * entrypoint started it in a container that had none.
+ * as root for the VIP's address, its output in docker logs), detached, its
+ * stale pid files removed first.
  */
 export const START_KEEPALIVED = {
-  argv: ['sh', '-c', `rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid /run/bfd.pid /run/keepalived/*.pid; exec ${KEEPALIVED_PROCESS} --dont-fork --log-console -f ${KEEPALIVED_CONF} >>/proc/1/fd/1 2>>/proc/1/fd/2`],
+  argv: ['sh', '-c', `rm -f ${KEEPALIVED_PID_FILES}; exec ${KEEPALIVED_PROCESS} --dont-fork --log-console -f ${KEEPALIVED_CONF} >>/proc/1/fd/1 2>>/proc/1/fd/2`],
   user: 'root', detach: true,
 } as const;
 
