@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HarnessError } from '../../errors.js';
+import { patroniLaunch } from './patroni-launch.js';
 import { renderEtcdArgs } from './etcd-args.js';
 import { HOST, type Topology } from './topology.js';
 import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkImpairment, LinkKind, LinkProbe, MemberHandle, ProcessControl, StartedCluster, Versions } from '../types.js';
@@ -17,7 +20,6 @@ export interface LocalClusterParts {
   topology: Topology;
   binaries: Binaries;
   runAs: RunAs | undefined;
-  versions: Versions;
   keepData: boolean;
 }
 
@@ -34,6 +36,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
   readonly endpoints: ClusterEndpoints;
   readonly #procs = new Map<string, ManagedProcess>();
   #dcsInForce: DcsInForce | undefined;
+  #versions: Versions = { postgres: null, patroni: null, etcd: null, haproxy: null };
   #stopping: Promise<void> | undefined;
   /** The run's proxied links; undefined in a run without network faults. */
   readonly proxies: ProxiedLinks | undefined;
@@ -70,7 +73,12 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
   recordDcsInForce(d: DcsInForce): void {
     this.#dcsInForce = d;
   }
-  get versions(): Versions { return this.parts.versions; }
+  get versions(): Versions { return this.#versions; }
+
+  /** The components' versions, read while the cluster starts (readComponentVersions). */
+  recordVersions(v: Versions): void {
+    this.#versions = v;
+  }
 
   links(member: string, kinds: readonly LinkKind[]): string[] {
     return this.proxies?.links(member, kinds) ?? [];
@@ -101,12 +109,27 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
     this.#launch(`etcd:${name}`, { name, command: this.parts.binaries.etcd, args: renderEtcdArgs(this.topology, e), logFile: e.logFile });
   }
 
+  /** The file whose existence lets a started Patroni run (patroni-launch.ts). */
+  get patroniGate(): string {
+    return join(this.runDir, 'patroni-gate');
+  }
+
+  /** Whether startPatroni's processes wait for openPatroniGate before Patroni runs, so that they can be started before etcd. */
+  get patroniWaitsForGate(): boolean {
+    return patroniLaunch(this.parts.binaries.patroni, '', this.patroniGate).gated;
+  }
+
+  openPatroniGate(): void {
+    writeFileSync(this.patroniGate, '');
+  }
+
   startPatroni(name: string): void {
     const m = this.#memberSpec(name);
     const runAs = this.parts.runAs;
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: runAs?.home ?? process.env['HOME'] };
+    const { command, args } = patroniLaunch(this.parts.binaries.patroni, m.configFile, this.patroniGate);
     this.#launch(`patroni:${name}`, {
-      name, command: this.parts.binaries.patroni, args: [m.configFile], logFile: m.logFile, cwd: m.dir, env,
+      name, command, args, logFile: m.logFile, cwd: m.dir, env,
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
   }
