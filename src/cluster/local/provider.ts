@@ -7,12 +7,12 @@ import { effectiveDcs } from '../render/dcs.js';
 import { allPorts, buildTopology, HOST, type Topology } from './topology.js';
 import type { ClusterProvider } from '../types.js';
 import { pollUntil } from '../wait/poll.js';
-import { healthy } from '../wait/healthy.js';
+import { healthy, NO_SYNC_STANDBY_YET, syncStandbyNamedInPostgres } from '../wait/healthy.js';
 import type { Replication } from '../../scenario/types.js';
 import { writeRunLayout } from './layout.js';
 import { proxiesConfig, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
-import { appliedDcsIn, applyScenarioDcs, describeInForce } from '../scenario-dcs.js';
+import { appliedDcsIn, applyScenarioDcs, describeInForce, sendEarly } from '../scenario-dcs.js';
 import { ensureTemplate, initdbFlags, stagedDataDir, stageTemplate, templateDir } from './pg-template.js';
 import { INITDB_OPTIONS } from '../render/patroni.js';
 import { telltaleLine } from './logs.js';
@@ -214,14 +214,17 @@ export class LocalProvider implements ClusterProvider {
     if (preloaded) c.openPatroniGate();
     else for (const m of t.members) c.startPatroni(m.name);
     c.startHaproxy();
+    const scenarioDcs = { dcs: t.dcs, members: t.members.map((m) => ({ name: m.name, restUrl: `http://${HOST}:${m.restPort}`, applied: appliedDcsIn(m.dataDir) })), auth: t.credentials.rest };
+    let sent: Promise<boolean> | undefined;
     await pollUntil(async () => {
       failFastOnExit();
-      return healthy(c);
-    }, { timeoutMs, intervalMs: 100, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
-    const inForce = await applyScenarioDcs(
-      { dcs: t.dcs, members: t.members.map((m) => ({ name: m.name, restUrl: `http://${HOST}:${m.restPort}`, applied: appliedDcsIn(m.dataDir) })), auth: t.credentials.rest },
-      { timeoutMs: 15_000, onTimeout: diagnose },
-    );
+      const r = await healthy(c);
+      // The scenario's settings go in while the leader's HA loop waits to publish the standby it named in
+      // PostgreSQL: that loop publishes it whatever loop_wait becomes, and the settings are in force sooner.
+      if (r === NO_SYNC_STANDBY_YET && sent === undefined && await syncStandbyNamedInPostgres(c)) sent = sendEarly(scenarioDcs);
+      return r;
+    }, { timeoutMs, intervalMs: 50, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
+    const inForce = await applyScenarioDcs(scenarioDcs, { timeoutMs: 15_000, intervalMs: 25, onTimeout: diagnose, ...(sent === undefined ? {} : { sent }) });
     c.recordDcsInForce(inForce);
     say(`scenario Patroni settings in force on ${inForce.appliedOn.join(', ')}: ${describeInForce(inForce)}`);
     writeRunRecord({
