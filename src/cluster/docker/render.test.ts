@@ -35,6 +35,7 @@ describe('docker render', () => {
     expect(dcs.maximum_lag_on_failover).toBe(1048576);
     expect(dcs.postgresql.use_pg_rewind).toBe(true);
     expect(dcs.postgresql.use_slots).toBe(true);
+    expect(c.postgresql.basebackup).toEqual([{ checkpoint: 'fast' }, 'no-sync']);
     expect(c.postgresql.pg_hba).toContain('host replication replicator 172.29.7.0/24 scram-sha-256');
     // Only the run's own network and loopback: no address from anywhere.
     expect(c.postgresql.pg_hba.filter((l: string) => /^host /.test(l)).map((l: string) => l.split(/\s+/)[3])).toEqual(['172.29.7.0/24', '127.0.0.1/32', '172.29.7.0/24', '127.0.0.1/32']);

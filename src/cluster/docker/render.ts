@@ -8,7 +8,7 @@ import type { Credentials } from '../types.js';
 import { bootDcs } from '../render/dcs.js';
 import { haproxyConfig as renderHaproxy } from '../render/haproxy.js';
 import { optional } from '../../optional.js';
-import { INITDB_OPTIONS, patroniYaml, slotsPostBootstrap } from '../render/patroni.js';
+import { BASEBACKUP_OPTIONS, INITDB_OPTIONS, patroniYaml, slotsPostBootstrap } from '../render/patroni.js';
 
 export interface DockerNode {
   /** Logical name: patroni1, etcd2, haproxy. */
@@ -93,8 +93,7 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
       bin_dir: PG_BIN_DIR,
       pgpass: '/tmp/pgpass',
       authentication: { superuser: c.superuser, replication: c.replication, rewind: c.rewind },
-      // A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.
-      basebackup: [{ checkpoint: 'fast' }],
+      basebackup: BASEBACKUP_OPTIONS,
       parameters: {
         unix_socket_directories: '/run/postgresql',
         shared_buffers: '32MB',

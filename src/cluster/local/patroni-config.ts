@@ -1,5 +1,5 @@
 /** patroni.yml of the local provider: every member on loopback, through its link proxies when the run has them. */
-import { INITDB_OPTIONS, patroniYaml, slotsPostBootstrap } from '../render/patroni.js';
+import { BASEBACKUP_OPTIONS, INITDB_OPTIONS, patroniYaml, slotsPostBootstrap } from '../render/patroni.js';
 import { optional } from '../../optional.js';
 import { copyCommand, stagedDataDir } from './pg-template.js';
 import { HOST, linkPort, type MemberSpec, type Topology } from './topology.js';
@@ -49,8 +49,7 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
         replication: c.replication,
         rewind: c.rewind,
       },
-      // A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.
-      basebackup: [{ checkpoint: 'fast' }],
+      basebackup: BASEBACKUP_OPTIONS,
       parameters: {
         unix_socket_directories: m.socketDir,
         shared_buffers: '32MB',

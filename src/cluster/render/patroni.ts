@@ -14,6 +14,16 @@ export function patroniYaml(config: Record<string, unknown>): string {
 export const INITDB_OPTIONS: ReadonlyArray<string | Record<string, string>> = [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'];
 
 /**
+ * pg_basebackup's options, as Patroni's postgresql.basebackup list spells them: the same for every provider.
+ * A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.
+ * No sync of its own: a copy taken from a running primary starts as a crashed one (its pg_control says
+ * in production), and PostgreSQL fsyncs the whole data directory before it replays a record, so the
+ * copy is on disk before the replica serves or acknowledges anything either way; that flush then falls
+ * in the second Patroni 3.0 sleeps before it looks at a starting PostgreSQL again, instead of ahead of it.
+ */
+export const BASEBACKUP_OPTIONS: ReadonlyArray<string | Record<string, string>> = [{ checkpoint: 'fast' }, 'no-sync'];
+
+/**
  * bootstrap.post_bootstrap: the member that bootstraps the cluster creates the
  * other members' replication slots, as Patroni's own would a loop later.
  * Patroni runs it before it takes the leader key, so the slots exist before
