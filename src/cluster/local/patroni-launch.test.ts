@@ -84,6 +84,8 @@ describe.skipIf(!python)('PATRONI_PRELOAD (with a stand-in patroni package)', ()
     await new Promise((r) => setTimeout(r, 400));
     expect(existsSync(`${config}.ran`)).toBe(false);
     expect(child.exitCode).toBeNull();
+    // Named as Patroni's entry script would be: the docker entrypoint and its faults find it by that name (pgrep -x, docker top).
+    if (existsSync(`/proc/${child.pid}/comm`)) expect(readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim()).toBe('patroni');
     writeFileSync(gate, '');
     expect(await exited).toBe(3);
     expect(readFileSync(`${config}.ran`, 'utf8')).toBe(`patroni ${config}`);

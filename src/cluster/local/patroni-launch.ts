@@ -1,33 +1,9 @@
-/**
- * How the local provider starts Patroni. Patroni's Python and its modules
- * take a few tenths of a second to load (a second on a loaded machine), and
- * Patroni must not run before etcd serves: its etcd client waits 5 s after a
- * first refused contact. So the interpreter is started with etcd, loads
- * Patroni, and waits for the run's gate file; the harness makes the file once
- * etcd is healthy (and the leader's data template staged), and Patroni's own
- * main() then runs exactly as its entry script would run it.
- */
+/** How the local provider starts Patroni: preloaded and gated (render/patroni-preload.ts) when it is a Python entry script. */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { PATRONI_PRELOAD } from '../render/patroni-preload.js';
 
-/**
- * Loads what Patroni's main() imports, waits for the gate (argv[1]), then runs
- * main() with the rest of argv as Patroni's. A module that a version lacks is
- * left to main() to import (or not): loading it early only saves time.
- */
-export const PATRONI_PRELOAD = [
-  'import os, sys, time',
-  "gate, sys.argv = sys.argv[1], ['patroni'] + sys.argv[2:]",
-  'from patroni.__main__ import main',
-  "for m in ('patroni.psycopg', 'patroni.config', 'patroni.validator', 'patroni.api', 'patroni.dcs', 'patroni.dcs.etcd3', 'patroni.ha', 'patroni.postgresql', 'patroni.request', 'patroni.watchdog'):",
-  '    try:',
-  '        __import__(m)',
-  '    except Exception:',
-  '        pass',
-  'while not os.path.exists(gate):',
-  '    time.sleep(0.01)',
-  'sys.exit(main())',
-].join('\n');
+export { PATRONI_PRELOAD };
 
 /**
  * The interpreter (and its arguments) of a Python entry script's `#!` line, or
