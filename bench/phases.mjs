@@ -47,6 +47,7 @@ export function phasesOf(runDir, t0, marks = []) {
   const s = (t) => (t === undefined ? undefined : (t - t0) / 1000);
   const mark = (re) => s(marks.find((m) => re.test(m.line))?.t);
   const out = {
+    'etcd started': mark(/^starting etcd/),
     'patroni started (etcd healthy)': mark(/^starting Patroni/),
     'initdb started': s(leader && first(leader.lines, /trying to bootstrap a new cluster/)),
     'leader bootstrapped': s(leader && first(leader.lines, /initialized a new cluster/)),
@@ -54,6 +55,8 @@ export function phasesOf(runDir, t0, marks = []) {
   for (const m of members.filter((x) => x !== leader)) {
     out[`${m.name} basebackup done`] = s(first(m.lines, /replica has been created using basebackup/));
     out[`${m.name} streaming`] = s(first(m.lines, /started streaming WAL from primary/));
+    // Patroni's own view: it says running only once pg_isready accepts, which it asks again a second after a refusal.
+    out[`${m.name} running`] = s(first(m.lines, /a secondary, and following a leader/));
   }
   out['sync standby chosen'] = s(leader && first(leader.lines, /Synchronous standby status assigned to/));
   out['HAProxy routed to primary'] = s(firstPrimarySession(read(join(logs, 'haproxy.log'))));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bootDcs, deepMerge, effectiveDcs } from './render/dcs.js';
 import { wakeHaLoop } from './patroni-api.js';
-import { APPLIED_DCS_FILE, appliedDcsIn, applyScenarioDcs, inForce, parseAppliedDcs } from './scenario-dcs.js';
+import { APPLIED_DCS_FILE, appliedDcsIn, applyScenarioDcs, inForce, parseAppliedDcs, sendEarly } from './scenario-dcs.js';
 
 const scenario = effectiveDcs('synchronous', { ttl: 20, retry_timeout: 5 });
 const auth = { username: 'patroni', password: 'pw' };
@@ -102,6 +102,27 @@ describe('applyScenarioDcs', () => {
     expect(fake.patches).toEqual([{ loop_wait: 10 }, { loop_wait: 10 }, { loop_wait: 10 }]);
     expect(done).toMatchObject({ boot: { loop_wait: 1 }, values: { ttl: 20, loop_wait: 10, retry_timeout: 5 }, configFrom: 'patroni1', appliedOn: ['patroni1', 'patroni2', 'patroni3'] });
     expect(Date.now() - Date.parse(done.verifiedAt)).toBeLessThan(1_000);
+  });
+
+  it('does not send again settings that went early (while the start waited for its sync standby): it waits for them', async () => {
+    const members = await booted(3);
+    const sent = sendEarly({ dcs: scenario, members, auth });
+    expect(await sent).toBe(true);
+    expect(fake.patches).toHaveLength(3);
+    const timer = setTimeout(() => members.forEach((m) => fake.loop(m.dataDir)), 100);
+    const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 2_000, sent });
+    clearTimeout(timer);
+    expect(fake.patches).toHaveLength(3);
+    expect(done.appliedOn).toEqual(['patroni1', 'patroni2', 'patroni3']);
+  });
+
+  it('sends them itself when the early send did not go, and an early send that fails rejects nothing', async () => {
+    const members = await booted(2, { loopOnlyWhenWoken: true });
+    const refused = await sendEarly({ dcs: scenario, members, auth: { ...auth, password: 'wrong' } });
+    expect(refused).toBe(false);
+    const done = await applyScenarioDcs({ dcs: scenario, members, auth }, { timeoutMs: 2_000, sent: Promise.resolve(refused) });
+    expect(fake.patches).toEqual([{ loop_wait: 10 }, { loop_wait: 10 }]);
+    expect(done.appliedOn).toEqual(['patroni1', 'patroni2']);
   });
 
   it('wakes every member, so that members whose loop would not run for a long while apply the settings now', async () => {

@@ -64,21 +64,36 @@ export interface ScenarioDcsTarget {
 }
 
 /**
- * Sets the scenario's settings where the boot ones differ and waits until
- * every member runs with them (within one boot loop_wait, as each member's
- * next HA loop reads the DCS). Fails with the differences on timeout.
+ * Sets the scenario's settings where the boot ones differ, and wakes the
+ * other members' HA loops so that they apply them now rather than up to a
+ * boot loop_wait later (one that does not wake applies them on its next loop).
  */
-export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: number; onTimeout?: () => string }): Promise<DcsInForce> {
+export async function sendScenarioDcs(t: ScenarioDcsTarget): Promise<void> {
+  const patch = dcsPatch(t.dcs, bootDcs(t.dcs));
+  const first = t.members[0];
+  if (first === undefined) throw new Error('a cluster without members has no settings to apply');
+  if (Object.keys(patch).length === 0) return;
+  await patchConfig(first.restUrl, t.auth, patch);
+  await Promise.all(t.members.slice(1).map((m) => wakeHaLoop(m.restUrl, t.auth, patch)));
+}
+
+/** sendScenarioDcs started now, for applyScenarioDcs's `sent`: whether it went, never a rejection left unhandled meanwhile. */
+export function sendEarly(t: ScenarioDcsTarget): Promise<boolean> {
+  return sendScenarioDcs(t).then(() => true, () => false);
+}
+
+/**
+ * Waits until every member runs with the scenario's settings (within one boot
+ * loop_wait, as each member's next HA loop reads the DCS), sending them first
+ * unless `sent` (sendEarly) says they went already; a send that failed is made again.
+ * Fails with the differences on timeout.
+ */
+export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: number; intervalMs?: number; sent?: Promise<boolean>; onTimeout?: () => string }): Promise<DcsInForce> {
   const boot = bootDcs(t.dcs);
   const patch = dcsPatch(t.dcs, boot);
   const first = t.members[0];
   if (first === undefined) throw new Error('a cluster without members has no settings to apply');
-  if (Object.keys(patch).length > 0) {
-    await patchConfig(first.restUrl, t.auth, patch);
-    // The others' HA loops are woken, so that they apply the settings now rather than up to a boot
-    // loop_wait later. One that does not wake applies them on its next loop: the poll below waits for it.
-    await Promise.all(t.members.slice(1).map((m) => wakeHaLoop(m.restUrl, t.auth, patch)));
-  }
+  if (!(await o.sent ?? false)) await sendScenarioDcs(t);
   let config: Record<string, unknown> = {};
   await pollUntil(async () => {
     const seen = await Promise.all(t.members.map(async (m): Promise<MemberDcs> => ({
@@ -86,7 +101,7 @@ export async function applyScenarioDcs(t: ScenarioDcsTarget, o: { timeoutMs: num
     })));
     config = seen[0]?.config ?? {};
     return inForce(t.dcs, seen);
-  }, { timeoutMs: o.timeoutMs, intervalMs: 100, what: "the scenario's Patroni settings in force on every member", ...(o.onTimeout ? { onTimeout: o.onTimeout } : {}) });
+  }, { timeoutMs: o.timeoutMs, intervalMs: o.intervalMs ?? 100, what: "the scenario's Patroni settings in force on every member", ...(o.onTimeout ? { onTimeout: o.onTimeout } : {}) });
   return {
     // The history's clock, so that report.md compares it with the first step's time on one clock.
     verifiedAt: new Date(now()).toISOString(),

@@ -40,6 +40,31 @@ forward() {
 }
 trap 'forward TERM' TERM
 trap 'forward INT' INT
-patroni-start &
+# A run's member on its first start (PATRONI_BOOT_ETCD, from the harness): Patroni loads now, while
+# etcd elects, and runs once every etcd listed serves a cluster version (at most 30 s): Patroni 3.0
+# takes an etcd that answers before then ('not_decided') for none and asks again only 5 s later
+# ("waiting on etcd"). A restart of the container, or a Patroni started again by a heal, runs at once.
+if [ -n "${PATRONI_BOOT_ETCD:-}" ] && [ -n "${PATRONI_PRELOAD_PY:-}" ] && [ ! -e /etc/patroni/started-once ]; then
+  : > /etc/patroni/started-once
+  gate=/tmp/patroni-gate
+  rm -f "$gate"
+  PATRONI_GATE=$gate patroni-start &
+  # In the background, so that docker stop's SIGTERM is forwarded meanwhile.
+  python3 - "$PATRONI_BOOT_ETCD" <<'PY' &
+import json, sys, time, urllib.request
+urls, deadline = sys.argv[1].split(','), time.time() + 30
+def decided(u):
+    try:
+        return json.load(urllib.request.urlopen(u + '/version', timeout=1)).get('etcdcluster', '')[:1].isdigit()
+    except Exception:
+        return False
+while time.time() < deadline and not all(decided(u) for u in urls):
+    time.sleep(0.05)
+PY
+  wait $! || true
+  : > "$gate"
+else
+  patroni-start &
+fi
 # The first check waits for the child to have exec'd Patroni (its process name).
 while sleep 0.5 & wait $!; pgrep -x patroni >/dev/null || pgrep -x postgres >/dev/null; do :; done

@@ -8,7 +8,8 @@ import type { Credentials } from '../types.js';
 import { bootDcs } from '../render/dcs.js';
 import { haproxyConfig as renderHaproxy } from '../render/haproxy.js';
 import { optional } from '../../optional.js';
-import { INITDB_OPTIONS, patroniYaml, slotsPostBootstrap } from '../render/patroni.js';
+import { BASEBACKUP_OPTIONS, copyCommand, INITDB_OPTIONS, initdbFlags, patroniYaml, slotsPostBootstrap, templateBootstrap } from '../render/patroni.js';
+import { SUPERUSER } from '../credentials.js';
 
 export interface DockerNode {
   /** Logical name: patroni1, etcd2, haproxy. */
@@ -43,6 +44,18 @@ export const HAPROXY_PORTS = { primary: 5000, replicas: 5001, any: 5002, stats: 
 /** Patroni's data folder: a labelled named volume is mounted on its parent. */
 export const PATRONI_VOLUME_PATH = '/var/lib/postgresql/patroni';
 export const PATRONI_DATA_DIR = `${PATRONI_VOLUME_PATH}/data`;
+
+/**
+ * A data directory the node image's build made with initdb (compose/images/node/Dockerfile): a new
+ * cluster's leader copies it instead of running initdb, which in a container (and its sync of every
+ * file) takes seconds on the path to a healthy cluster.
+ */
+export const NODE_TEMPLATE_DIR = '/var/lib/postgresql/template';
+
+/** initdb's arguments for that template (the node image's INITDB_ARGS build argument, hashed into its tag). */
+export function nodeTemplateInitdbArgs(): string {
+  return [`--username=${SUPERUSER}`, ...initdbFlags(INITDB_OPTIONS)].join(' ');
+}
 
 export function etcdArgs(i: RenderInput, e: DockerNode): string[] {
   const initialCluster = i.etcd.map((p) => `${p.name}=http://${p.ip}:${ETCD_PEER_PORT}`).join(',');
@@ -84,6 +97,7 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
       // A short loop_wait to start fast; the scenario's settings go in by PATCH /config once healthy (scenario-dcs.ts).
       dcs: bootDcs(i.dcs),
       initdb: INITDB_OPTIONS,
+      ...templateBootstrap(copyCommand(NODE_TEMPLATE_DIR, PATRONI_DATA_DIR)),
       ...optional({ post_bootstrap: slotsPostBootstrap(PG_BIN_DIR, m.name, i.members.map((x) => x.name), i.dcs) }),
     },
     postgresql: {
@@ -93,8 +107,7 @@ export function patroniConfig(i: RenderInput, m: DockerNode): string {
       bin_dir: PG_BIN_DIR,
       pgpass: '/tmp/pgpass',
       authentication: { superuser: c.superuser, replication: c.replication, rewind: c.rewind },
-      // A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.
-      basebackup: [{ checkpoint: 'fast' }],
+      basebackup: BASEBACKUP_OPTIONS,
       parameters: {
         unix_socket_directories: '/run/postgresql',
         shared_buffers: '32MB',

@@ -14,6 +14,7 @@ import type { Replication, Topology } from '../../sla/types.js';
 import { newCredentials, writeCredentials } from '../credentials.js';
 import { liveClusters } from '../live.js';
 import { effectiveDcs } from '../render/dcs.js';
+import { PATRONI_PRELOAD } from '../render/patroni-preload.js';
 import { APPLIED_DCS_FILE, applyScenarioDcs, describeInForce, parseAppliedDcs } from '../scenario-dcs.js';
 import { withSql } from '../sql.js';
 import { healthy } from '../wait/healthy.js';
@@ -298,20 +299,25 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
       timeoutMs: 30_000, intervalMs: 100, what: `link proxies of docker run ${runId} ready`,
       onTimeout: async () => (c.nodes.has(PROXY_NODE) ? `--- ${PROXY_NODE}:\n${await c.logs(PROXY_NODE, 30).catch(() => '')}` : `is the Toxiproxy at ${links.apiUrl} in the docker host's network namespace, able to bind ${c.network.gateway}?`),
     });
-    // Patroni 3.0 dies on an etcd that answers before it has decided its cluster version ('not_decided'):
-    // without a proxy, it meets refused connections until then; the proxy answers at once.
-    await pollUntil(async () => {
-      checkNotStopping(c);
-      for (const e of c.etcd) {
-        const v = await etcdClusterVersion(e.clientUrl);
-        if (!/^\d+\.\d+/.test(v)) return `${e.name}: cluster version ${v}`;
-      }
-      return true;
-    }, { timeoutMs: 30_000, intervalMs: 100, what: `etcd of docker run ${runId} serving a cluster version` });
   }
+  // Patroni 3.0 gives up on an etcd that answers before it has decided its cluster version ('not_decided')
+  // and tries again 5 s later ("waiting on etcd"), on its own or through a proxy: seen here as a replica
+  // 5 s late, whose slot the leader had meanwhile dropped as no member's (5 s more of WAL retry). So each
+  // new member's entrypoint waits for it (PATRONI_BOOT_ETCD) while Patroni loads (PATRONI_PRELOAD); this wait only
+  // turns an etcd that never decides into a clear error.
+  const etcdDecided = pollUntil(async () => {
+    checkNotStopping(c);
+    for (const e of c.etcd) {
+      const v = await etcdClusterVersion(e.clientUrl).catch((err: unknown) => `unreachable (${errorMessage(err)})`);
+      if (!/^\d+\.\d+/.test(v)) return `${e.name}: cluster version ${v}`;
+    }
+    return true;
+  }, { timeoutMs: 30_000, intervalMs: 50, what: `etcd of docker run ${runId} serving a cluster version` });
+  etcdDecided.catch(() => undefined); // awaited below; a throw before then must not leave it unhandled
   say(`docker run ${runId}: patroni1-3 (${release})`);
   checkNotStopping(c);
-  await Promise.all(byRole('patroni').map(async (m) => {
+  const bootEtcd = byRole('etcd').map((e) => `http://${e.ip}:${ETCD_CLIENT_PORT}`).join(',');
+  await Promise.all([etcdDecided, ...byRole('patroni').map(async (m) => {
     // Created beforehand so that it carries the run label (`docker run -v` would create it unlabelled).
     const volume = `pc-${runId}-${m.name}-data`;
     await engineOk(`volume create ${volume}`, 60_000, (abortSignal) => engine().createVolume({ Name: volume, Labels: labels(runId, m.name), abortSignal }));
@@ -319,10 +325,11 @@ async function startContainers(c: DockerCluster, o: DockerClusterOptions, say: (
       binds: [`${volume}:${PATRONI_VOLUME_PATH}`],
       env: {
         PATRONI_CONFIG_B64: b64(patroniConfig(input, m)),
+        PATRONI_BOOT_ETCD: bootEtcd, PATRONI_PRELOAD_PY: PATRONI_PRELOAD,
         ...(c.topology === 'seeds' ? { PGBOUNCER_INI_B64: b64(pgbouncerIni(m)), PGBOUNCER_USERS_B64: b64(pgbouncerUsers(c.credentials)) } : {}),
       },
     }));
-  }));
+  })]);
   checkNotStopping(c);
   await startMonitoring(c, say);
   checkNotStopping(c);

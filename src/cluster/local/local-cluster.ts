@@ -1,4 +1,5 @@
 import { HarnessError } from '../../errors.js';
+import { patroniLaunch } from './patroni-launch.js';
 import { renderEtcdArgs } from './etcd-args.js';
 import { HOST, type Topology } from './topology.js';
 import type { ClusterEndpoints, Component, DcsInForce, EtcdHandle, LinkImpairment, LinkKind, LinkProbe, LinkProbeOptions, MemberHandle, ProcessControl, StartedCluster, Versions } from '../types.js';
@@ -23,7 +24,6 @@ export interface LocalClusterParts {
   topology: Topology;
   binaries: Binaries;
   runAs: RunAs | undefined;
-  versions: Versions;
   keepData: boolean;
 }
 
@@ -40,6 +40,7 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
   readonly endpoints: ClusterEndpoints;
   readonly #procs = new Map<string, ManagedProcess>();
   #dcsInForce: DcsInForce | undefined;
+  #versions: Versions = { postgres: null, patroni: null, etcd: null, haproxy: null };
   #stopping: Promise<void> | undefined;
   #monitoring: Monitoring = { missing: 'Prometheus was not started (the cluster did not get that far)' };
   #receiver: WebhookReceiver | undefined;
@@ -80,7 +81,12 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
   recordDcsInForce(d: DcsInForce): void {
     this.#dcsInForce = d;
   }
-  get versions(): Versions { return this.parts.versions; }
+  get versions(): Versions { return this.#versions; }
+
+  /** The components' versions, read while the cluster starts (readComponentVersions). */
+  recordVersions(v: Versions): void {
+    this.#versions = v;
+  }
   /** AlertMonitoring: the run's Prometheus, or why it has none. */
   get monitoring(): Monitoring { return this.#monitoring; }
 
@@ -165,12 +171,27 @@ export class LocalCluster implements StartedCluster, ProcessControl, Partial<Lin
     this.#launch(`etcd:${name}`, { name, command: this.parts.binaries.etcd, args: renderEtcdArgs(this.topology, e), logFile: e.logFile });
   }
 
+  /** The file whose existence lets a started Patroni run (patroni-launch.ts). */
+  get patroniGate(): string {
+    return join(this.runDir, 'patroni-gate');
+  }
+
+  /** Whether startPatroni's processes wait for openPatroniGate before Patroni runs, so that they can be started before etcd. */
+  get patroniWaitsForGate(): boolean {
+    return patroniLaunch(this.parts.binaries.patroni, '', this.patroniGate).gated;
+  }
+
+  openPatroniGate(): void {
+    writeFileSync(this.patroniGate, '');
+  }
+
   startPatroni(name: string): void {
     const m = this.#memberSpec(name);
     const runAs = this.parts.runAs;
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: runAs?.home ?? process.env['HOME'] };
+    const { command, args } = patroniLaunch(this.parts.binaries.patroni, m.configFile, this.patroniGate);
     this.#launch(`patroni:${name}`, {
-      name, command: this.parts.binaries.patroni, args: [m.configFile], logFile: m.logFile, cwd: m.dir, env,
+      name, command, args, logFile: m.logFile, cwd: m.dir, env,
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
   }

@@ -30,6 +30,10 @@ describe('renderPatroniConfig', () => {
     expect(config['postgresql'].pgpass).toBe('/tmp/pc/r1/patroni2/pgpass');
   });
 
+  it('builds a replica with a fast checkpoint and leaves the flush to the replica PostgreSQL start, which syncs the whole copy', () => {
+    expect(config['postgresql'].basebackup).toEqual([{ checkpoint: 'fast' }, 'no-sync']);
+  });
+
   it('carries the effective dynamic settings into bootstrap.dcs', () => {
     expect(config['bootstrap'].dcs).toMatchObject({ ttl: 20, loop_wait: 10, synchronous_mode: false, maximum_lag_on_failover: 1048576 });
   });

@@ -1,7 +1,7 @@
 /** patroni.yml of the local provider: every member on loopback, through its link proxies when the run has them. */
-import { INITDB_OPTIONS, patroniYaml, slotsPostBootstrap } from '../render/patroni.js';
+import { BASEBACKUP_OPTIONS, copyCommand, INITDB_OPTIONS, patroniYaml, slotsPostBootstrap, templateBootstrap } from '../render/patroni.js';
 import { optional } from '../../optional.js';
-import { copyCommand, stagedDataDir } from './pg-template.js';
+import { stagedDataDir } from './pg-template.js';
 import { HOST, linkPort, type MemberSpec, type Topology } from './topology.js';
 
 export interface PatroniRenderOptions {
@@ -36,7 +36,7 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
       dcs: o.bootstrapDcs ?? t.dcs,
       initdb: INITDB_OPTIONS,
       ...optional({ post_bootstrap: slotsPostBootstrap(o.binDir, m.name, t.members.map((x) => x.name), t.dcs) }),
-      ...(o.template === undefined ? {} : { method: 'template', template: { command: copyCommand(o.template, m.dataDir, stagedDataDir(t.runDir)), no_params: true } }),
+      ...(o.template === undefined ? {} : templateBootstrap(copyCommand(o.template, m.dataDir, stagedDataDir(t.runDir)))),
     },
     postgresql: {
       listen: `${HOST}:${m.pgPort}`,
@@ -49,8 +49,7 @@ export function renderPatroniConfig(t: Topology, m: MemberSpec, o: PatroniRender
         replication: c.replication,
         rewind: c.rewind,
       },
-      // A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.
-      basebackup: [{ checkpoint: 'fast' }],
+      basebackup: BASEBACKUP_OPTIONS,
       parameters: {
         unix_socket_directories: m.socketDir,
         shared_buffers: '32MB',

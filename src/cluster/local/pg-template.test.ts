@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyCommand, ensureTemplate, initdbFlags, stageTemplate, templateDir } from './pg-template.js';
-import { INITDB_OPTIONS } from '../render/patroni.js';
+import { ensureTemplate, stageTemplate, templateDir } from './pg-template.js';
+import { copyCommand, INITDB_OPTIONS, initdbFlags } from '../render/patroni.js';
 
 const roots: string[] = [];
 afterEach(() => roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -98,6 +98,22 @@ describe('copyCommand', () => {
       expect(mode(data)).toBe('700');
       expect(existsSync(staged)).toBe(false);
     }
+  });
+
+  it('without a staging place (docker: the template is in the image), copies the template into a data folder, created or not', () => {
+    const root = scratch();
+    const tpl = template(root);
+    for (const data of [join(root, 'data1'), join(root, 'data2')]) {
+      if (data.endsWith('2')) mkdirSync(data, { mode: 0o700 });
+      run(copyCommand(tpl, data));
+      expect(readFileSync(join(data, 'base', 'f'), 'utf8')).toBe('from the template');
+      expect(mode(data)).toBe('700');
+    }
+  });
+
+  it('fails, so that Patroni reports the bootstrap failed, when the template is missing', () => {
+    const root = scratch();
+    expect(() => run(copyCommand(join(root, 'no-template'), join(root, 'data')))).toThrow();
   });
 
   it('does not move the staged copy into a data folder that holds files', () => {

@@ -13,30 +13,12 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RunAs } from './system.js';
-import { shellQuote } from '../render/shell-quote.js';
-
-/** The initdb flags of a Patroni bootstrap.initdb list (Patroni's own rule: `--key=value`, `--flag`). */
-export function initdbFlags(options: ReadonlyArray<string | Record<string, string>>): string[] {
-  return options.flatMap((o) => (typeof o === 'string' ? [`--${o}`] : Object.entries(o).map(([k, v]) => `--${k}=${v}`)));
-}
 
 /** The template's folder: one per PostgreSQL version and bin dir, initdb flags, superuser name and owner. */
 export function templateDir(root: string, pgVersion: string, pgBinDir: string, flags: readonly string[], superuser: string, ownerUid: number): string {
   // The owner too: a 0700 template made for the postgres user by a root harness is unreadable to a non-root one.
   const key = createHash('sha256').update(JSON.stringify([pgVersion, pgBinDir, flags, superuser, ownerUid])).digest('hex').slice(0, 16);
   return join(root, '.pg-templates', key);
-}
-
-/**
- * The custom bootstrap command (Patroni splits it with shlex): it renames the
- * run's staged copy of the template into the member's data folder, or, when
- * there is none (a second bootstrap attempt, a failed staging), copies the
- * template there. `mv -T` replaces an empty data folder and refuses a full one.
- */
-export function copyCommand(template: string, dataDir: string, staged: string): string {
-  // mv's complaint, if any, stays in Patroni's log: a staging that never works would otherwise only show as slower starts.
-  const script = '{ [ -d "$2" ] && mv -T "$2" "$1"; } || { mkdir -p -m 0700 "$1" && cp -a "$0"/. "$1"/; }';
-  return `sh -c ${[script, template, dataDir, staged].map(shellQuote).join(' ')}`;
 }
 
 /** Where a run keeps its staged copy of the template: a folder of the run owned by PostgreSQL's user, so that its bootstrap can rename it away. */

@@ -16,6 +16,8 @@ vi.mock('./system.js', async (importOriginal) => ({
   ...await importOriginal<typeof import('./system.js')>(),
   findBinaries: () => ({ patroni: '/nonexistent/patroni', etcd: '/nonexistent/etcd', haproxy: '/nonexistent/haproxy', pgBinDir: '/nonexistent/pg' }),
   componentVersions: () => ({ postgres: null, patroni: null, etcd: null, haproxy: null }),
+  readComponentVersions: async () => ({ postgres: null, patroni: null, etcd: null, haproxy: null }),
+  postgresVersion: () => null,
   postgresUser: () => undefined,
 }));
 vi.mock('./ports.js', () => ({ assertPortsFree: async () => { await hooks.beforePortCheck(); } }));

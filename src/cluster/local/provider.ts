@@ -7,21 +7,22 @@ import { effectiveDcs } from '../render/dcs.js';
 import { allPorts, buildTopology, HOST, type Topology } from './topology.js';
 import type { ClusterProvider } from '../types.js';
 import { pollUntil } from '../wait/poll.js';
-import { healthy } from '../wait/healthy.js';
+import { healthy, NO_SYNC_STANDBY_YET, syncStandbyNamedInPostgres } from '../wait/healthy.js';
 import type { Replication } from '../../scenario/types.js';
 import { writeRunLayout } from './layout.js';
 import { proxiesConfig, toxiproxyUrl } from './network.js';
 import { LocalCluster } from './local-cluster.js';
-import { appliedDcsIn, applyScenarioDcs, describeInForce } from '../scenario-dcs.js';
-import { ensureTemplate, initdbFlags, stagedDataDir, stageTemplate, templateDir } from './pg-template.js';
-import { INITDB_OPTIONS } from '../render/patroni.js';
+import { appliedDcsIn, applyScenarioDcs, describeInForce, sendEarly } from '../scenario-dcs.js';
+import { ensureTemplate, stagedDataDir, stageTemplate, templateDir } from './pg-template.js';
+import { INITDB_OPTIONS, initdbFlags } from '../render/patroni.js';
 import { telltaleLine } from './logs.js';
 import { assertPortsFree } from './ports.js';
 import { reapOrphanedRuns } from './reaper.js';
 import { processStartTime, writeRunRecord } from './run-record.js';
 import { runRoot } from '../run-root.js';
 import { liveClusters } from '../live.js';
-import { componentVersions, findBinaries, postgresUser, type Binaries } from './system.js';
+import { findBinaries, readComponentVersions, postgresUser, postgresVersion, type Binaries } from './system.js';
+import type { Versions } from '../types.js';
 
 export interface LocalProviderOptions {
   portBase?: number;
@@ -122,15 +123,16 @@ export class LocalProvider implements ClusterProvider {
     // the cluster's own registration nothing awaits: a stop cannot come in between, so the guard stops nothing.
     const guard = { stop: async () => undefined, sweep: async () => undefined };
     liveClusters.add(guard);
-    let made: { cluster: LocalCluster; staging: Promise<Error | undefined> };
+    let made: { cluster: LocalCluster; staging: Promise<Error | undefined>; versions: Promise<Versions> };
     try {
       made = this.#make(root, binaries, planned, plan);
     } finally {
       liveClusters.delete(guard);
     }
-    const { cluster, staging } = made;
+    const { cluster, staging, versions } = made;
     try {
       await this.#boot(cluster, say, staging);
+      cluster.recordVersions(await versions);
     } catch (err) {
       await staging; // so that no copy is still being written into the run folder after stop
       await cluster.stop();
@@ -140,24 +142,26 @@ export class LocalProvider implements ClusterProvider {
   }
 
   /** The run's folder and files, and its cluster (registered): all at once, nothing awaited. */
-  #make(root: string, binaries: Binaries, planned: Topology, plan: (runId: string) => Topology): { cluster: LocalCluster; staging: Promise<Error | undefined> } {
+  #make(root: string, binaries: Binaries, planned: Topology, plan: (runId: string) => Topology): { cluster: LocalCluster; staging: Promise<Error | undefined>; versions: Promise<Versions> } {
     const runId = claimRunDir(root, planned.runId);
     // Another id changes only the run's paths, not its ports.
     const topology = runId === planned.runId ? planned : plan(runId);
     const runAs = postgresUser();
-    const versions = componentVersions(binaries);
+    const pgVersion = postgresVersion(binaries);
     const flags = initdbFlags(INITDB_OPTIONS);
     const superuser = topology.credentials.superuser.username;
     // An unknown PostgreSQL version cannot name a template that is surely its own: initdb then.
-    const template = versions.postgres === null ? undefined
-      : ensureTemplate(templateDir(root, versions.postgres, binaries.pgBinDir, flags, superuser, runAs?.uid ?? process.getuid?.() ?? -1), binaries.pgBinDir, flags, superuser, runAs);
+    const template = pgVersion === null ? undefined
+      : ensureTemplate(templateDir(root, pgVersion, binaries.pgBinDir, flags, superuser, runAs?.uid ?? process.getuid?.() ?? -1), binaries.pgBinDir, flags, superuser, runAs);
     writeRunLayout(topology, binaries, runAs, template);
     if (topology.proxied) writeFileSync(join(topology.runDir, 'proxies.json'), proxiesConfig(topology));
     writeRunRecord({ runId, runDir: topology.runDir, ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), portBase: topology.portBase, createdAt: new Date().toISOString(), state: 'starting' });
-    const cluster = new LocalCluster({ topology, binaries, runAs, versions, keepData: this.o.keepData ?? false });
+    const cluster = new LocalCluster({ topology, binaries, runAs, keepData: this.o.keepData ?? false });
     // Made while etcd starts; awaited before Patroni starts, so that its bootstrap finds it whole.
     const staging = template === undefined ? Promise.resolve(undefined) : stageTemplate(template, stagedDataDir(topology.runDir), runAs);
-    return { cluster, staging };
+    // Read while the cluster starts; never rejects (an unreadable version is null).
+    const versions = readComponentVersions(binaries);
+    return { cluster, staging, versions };
   }
 
   async #boot(c: LocalCluster, say: (m: string) => void, staging: Promise<Error | undefined>): Promise<void> {
@@ -172,6 +176,9 @@ export class LocalProvider implements ClusterProvider {
       const dead = c.exitedUnexpectedly();
       if (dead.length > 0) throw new HarnessError('COMPONENT_EXITED', `cluster did not start: ${diagnose()}`);
     };
+    // Loaded while etcd starts, run once it serves (patroni-launch.ts); otherwise started then.
+    const preloaded = c.patroniWaitsForGate;
+    if (preloaded) for (const m of t.members) c.startPatroni(m.name);
     say(`starting etcd (${t.etcd.map((e) => e.clientPort).join(', ')})`);
     for (const e of t.etcd) {
       c.startEtcd(e.name);
@@ -206,16 +213,20 @@ export class LocalProvider implements ClusterProvider {
     const stagingFailed = await staging;
     if (stagingFailed !== undefined) say(`could not stage the data directory template (${stagingFailed.message}); the leader's bootstrap copies it`);
     say(`starting Patroni on ${t.members.map((m) => `${m.name}:${m.pgPort}`).join(', ')}`);
-    for (const m of t.members) c.startPatroni(m.name);
+    if (preloaded) c.openPatroniGate();
+    else for (const m of t.members) c.startPatroni(m.name);
     c.startHaproxy();
+    const scenarioDcs = { dcs: t.dcs, members: t.members.map((m) => ({ name: m.name, restUrl: `http://${HOST}:${m.restPort}`, applied: appliedDcsIn(m.dataDir) })), auth: t.credentials.rest };
+    let sent: Promise<boolean> | undefined;
     await pollUntil(async () => {
       failFastOnExit();
-      return healthy(c);
-    }, { timeoutMs, intervalMs: 100, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
-    const inForce = await applyScenarioDcs(
-      { dcs: t.dcs, members: t.members.map((m) => ({ name: m.name, restUrl: `http://${HOST}:${m.restPort}`, applied: appliedDcsIn(m.dataDir) })), auth: t.credentials.rest },
-      { timeoutMs: 15_000, onTimeout: diagnose },
-    );
+      const r = await healthy(c);
+      // The scenario's settings go in while the leader's HA loop waits to publish the standby it named in
+      // PostgreSQL: that loop publishes it whatever loop_wait becomes, and the settings are in force sooner.
+      if (r === NO_SYNC_STANDBY_YET && sent === undefined && await syncStandbyNamedInPostgres(c)) sent = sendEarly(scenarioDcs);
+      return r;
+    }, { timeoutMs, intervalMs: 50, what: 'cluster healthy (1 leader, 2 streaming replicas, HAProxy routing)', onTimeout: diagnose });
+    const inForce = await applyScenarioDcs(scenarioDcs, { timeoutMs: 15_000, intervalMs: 25, onTimeout: diagnose, ...(sent === undefined ? {} : { sent }) });
     c.recordDcsInForce(inForce);
     say(`scenario Patroni settings in force on ${inForce.appliedOn.join(', ')}: ${describeInForce(inForce)}`);
     writeRunRecord({

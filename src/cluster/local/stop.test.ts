@@ -35,7 +35,7 @@ function run(runId: string): LocalCluster {
   for (const m of topology.members) mkdirSync(m.dataDir, { recursive: true });
   writeRunRecord({ runId, runDir: topology.runDir, ownerPid: process.pid, ownerStartTime: null, portBase: 7100, createdAt: '', state: 'running' });
   const binaries = { patroni: '/nonexistent/patroni', etcd: '/nonexistent/etcd', haproxy: '/nonexistent/haproxy', pgBinDir: '/nonexistent/pg' };
-  return new LocalCluster({ topology, binaries, runAs: undefined, versions: { postgres: null, patroni: null, etcd: null, haproxy: null }, keepData: false });
+  return new LocalCluster({ topology, binaries, runAs: undefined, keepData: false });
 }
 
 const waitFor = async (cond: () => boolean) => {

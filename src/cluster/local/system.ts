@@ -1,5 +1,6 @@
 import type { Versions } from '../types.js';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { HarnessError } from '../../errors.js';
 
@@ -55,15 +56,50 @@ function firstLine(cmd: string, args: string[]): string | null {
   }
 }
 
+async function firstLineAsync(cmd: string, args: string[]): Promise<string | null> {
+  try {
+    const { stdout } = await promisify(execFile)(cmd, args, { encoding: 'utf8', timeout: 5000 });
+    return stdout.split('\n')[0]?.trim() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const pick = (line: string | null, re: RegExp) => (line === null ? null : (re.exec(line)?.[1] ?? line));
+
+interface VersionCommand { cmd: string; args: string[]; re: RegExp }
+
+/** How each component says its version, and the pattern that finds it in that line. */
+function versionCommands(b: Binaries): Record<keyof Versions, VersionCommand> {
+  return {
+    postgres: { cmd: `${b.pgBinDir}/postgres`, args: ['--version'], re: /(\d+\.\d+)/ },
+    patroni: { cmd: b.patroni, args: ['--version'], re: /(\d+\.\d+\.\d+)/ },
+    etcd: { cmd: b.etcd, args: ['--version'], re: /(\d+\.\d+\.\d+)/ },
+    haproxy: { cmd: b.haproxy, args: ['-v'], re: /version (\S+)/ },
+  };
+}
+
+/** PostgreSQL's version (major.minor), read at once: it names the data directory template. */
+export function postgresVersion(b: Binaries): string | null {
+  const c = versionCommands(b).postgres;
+  return pick(firstLine(c.cmd, c.args), c.re);
+}
 
 export function componentVersions(b: Binaries): Versions {
-  const pick = (line: string | null, re: RegExp) => (line === null ? null : (re.exec(line)?.[1] ?? line));
-  return {
-    postgres: pick(firstLine(`${b.pgBinDir}/postgres`, ['--version']), /(\d+\.\d+)/),
-    patroni: pick(firstLine(b.patroni, ['--version']), /(\d+\.\d+\.\d+)/),
-    etcd: pick(firstLine(b.etcd, ['--version']), /(\d+\.\d+\.\d+)/),
-    haproxy: pick(firstLine(b.haproxy, ['-v']), /version (\S+)/),
-  };
+  const c = versionCommands(b);
+  const read = (k: keyof Versions) => pick(firstLine(c[k].cmd, c[k].args), c[k].re);
+  return { postgres: read('postgres'), patroni: read('patroni'), etcd: read('etcd'), haproxy: read('haproxy') };
+}
+
+/**
+ * componentVersions, asked together and without blocking: `patroni --version` starts a Python
+ * interpreter (a tenth of a second, more on a loaded machine), so a start reads it while the cluster forms.
+ */
+export async function readComponentVersions(b: Binaries): Promise<Versions> {
+  const c = versionCommands(b);
+  const read = async (k: keyof Versions) => pick(await firstLineAsync(c[k].cmd, c[k].args), c[k].re);
+  const [postgres, patroni, etcd, haproxy] = await Promise.all([read('postgres'), read('patroni'), read('etcd'), read('haproxy')]);
+  return { postgres, patroni, etcd, haproxy };
 }
 
 export interface RunAs {

@@ -13,6 +13,42 @@ export function patroniYaml(config: Record<string, unknown>): string {
 /** initdb's options, as Patroni's bootstrap.initdb list spells them: the same for every provider. */
 export const INITDB_OPTIONS: ReadonlyArray<string | Record<string, string>> = [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'];
 
+/** The initdb flags of a Patroni bootstrap.initdb list (Patroni's own rule: `--key=value`, `--flag`). */
+export function initdbFlags(options: ReadonlyArray<string | Record<string, string>>): string[] {
+  return options.flatMap((o) => (typeof o === 'string' ? [`--${o}`] : Object.entries(o).map(([k, v]) => `--${k}=${v}`)));
+}
+
+/**
+ * The custom bootstrap command that copies a template data directory (made by
+ * initdb with INITDB_OPTIONS) instead of running initdb; Patroni splits it with
+ * shlex and then runs post_bootstrap as after initdb, which sets the run's own
+ * superuser password (the template has none) and creates the other roles.
+ * With `staged`, a whole copy made beforehand is renamed into place when there
+ * is one (`mv -T` replaces an empty data folder and refuses a full one); the
+ * template is copied otherwise (a second bootstrap attempt, a failed staging).
+ */
+export function copyCommand(template: string, dataDir: string, staged?: string): string {
+  const copy = '{ mkdir -p -m 0700 "$1" && cp -a "$0"/. "$1"/; }';
+  // mv's complaint, if any, stays in Patroni's log: a staging that never works would otherwise only show as slower starts.
+  const script = staged === undefined ? copy : `{ [ -d "$2" ] && mv -T "$2" "$1"; } || ${copy}`;
+  return `sh -c ${[script, template, dataDir, ...(staged === undefined ? [] : [staged])].map(shellQuote).join(' ')}`;
+}
+
+/** bootstrap's keys that make Patroni copy a template instead of running initdb (see copyCommand). */
+export function templateBootstrap(command: string): Record<string, unknown> {
+  return { method: 'template', template: { command, no_params: true } };
+}
+
+/**
+ * pg_basebackup's options, as Patroni's postgresql.basebackup list spells them: the same for every provider.
+ * A fast checkpoint: otherwise pg_basebackup waits for a spread one and a replica takes minutes to build.
+ * No sync of its own: a copy taken from a running primary starts as a crashed one (its pg_control says
+ * in production), and PostgreSQL fsyncs the whole data directory before it replays a record, so the
+ * copy is on disk before the replica serves or acknowledges anything either way; that flush then falls
+ * in the second Patroni 3.0 sleeps before it looks at a starting PostgreSQL again, instead of ahead of it.
+ */
+export const BASEBACKUP_OPTIONS: ReadonlyArray<string | Record<string, string>> = [{ checkpoint: 'fast' }, 'no-sync'];
+
 /**
  * bootstrap.post_bootstrap: the member that bootstraps the cluster creates the
  * other members' replication slots, as Patroni's own would a loop later.

@@ -27,6 +27,22 @@ export async function clusterView(c: StartedCluster): Promise<ClusterMember[]> {
   throw lastErr instanceof Error ? lastErr : new Error('no Patroni REST endpoint answered');
 }
 
+/** healthy()'s answer when all that is missing is the synchronous standby Patroni names. */
+export const NO_SYNC_STANDBY_YET = 'no synchronous standby chosen yet';
+
+/**
+ * Whether the leader's PostgreSQL names a synchronous standby: Patroni (3.0
+ * and 4) sets synchronous_standby_names, then waits 2 s in that same HA loop
+ * before it publishes the standby in the DCS, whatever loop_wait is.
+ */
+export async function syncStandbyNamedInPostgres(c: StartedCluster): Promise<boolean> {
+  const leader = (await clusterView(c)).find((m) => isPrimaryRole(m.role));
+  const handle = c.members.find((m) => m.name === leader?.name);
+  if (handle === undefined) return false;
+  const r = await queryOne<{ s: string }>(handle.pg, c.credentials, "SELECT current_setting('synchronous_standby_names') AS s");
+  return (r?.s ?? '') !== '';
+}
+
 /**
  * Healthy: one running leader, every other member a streaming replica on the
  * leader's timeline (a sync standby chosen, under synchronous replication),
@@ -48,7 +64,7 @@ export async function healthy(c: StartedCluster): Promise<true | string> {
   if (replicas.length !== c.members.length - 1) return `${replicas.length} of ${c.members.length - 1} replicas registered (${describe(view)})`;
   const lagging = replicas.filter((r) => !REPLICA_STATES.has(r.state) || r.timeline !== leader.timeline);
   if (lagging.length > 0) return `replica(s) not streaming on timeline ${leader.timeline}: ${describe(lagging)}`;
-  if (needsSync) return 'no synchronous standby chosen yet';
+  if (needsSync) return NO_SYNC_STANDBY_YET;
   const rep = await queryOne<{ n: string }>(leaderHandle.pg, c.credentials, "SELECT count(*) AS n FROM pg_stat_replication WHERE state = 'streaming'");
   if (Number(rep?.n) !== replicas.length) return `leader ${leader.name} sees ${rep?.n ?? 0} streaming replicas`;
   const viaHaproxy = await queryOne<{ r: boolean }>(c.endpoints.primary, c.credentials, 'SELECT pg_is_in_recovery() AS r');
