@@ -36,6 +36,7 @@ describe('analyze', () => {
       'steps',
       'latency',
       'evidence',
+      'fault-evidence',
     ]);
     expect(a.metrics).toMatchObject({
       rto_ms: 2350,

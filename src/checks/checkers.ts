@@ -2,6 +2,7 @@ import { checkAvailability } from './availability.js';
 import type { Checker } from './checker.js';
 import { checkConvergence } from './convergence.js';
 import { checkEvidence } from './evidence.js';
+import { checkFaultEvidence } from './fault-evidence.js';
 import { checkRecovery } from './recovery.js';
 import { checkFailover } from './failover.js';
 import { checkLaggingPromotions } from './lagging-promotions.js';
@@ -34,4 +35,5 @@ export const CHECKERS: readonly Checker[] = [
   { name: 'steps', metrics: ['failed_steps'], check: checkSteps },
   { name: 'latency', metrics: [], check: checkLatency },
   { name: 'evidence', metrics: [], check: checkEvidence },
+  { name: 'fault-evidence', metrics: [], check: checkFaultEvidence },
 ];

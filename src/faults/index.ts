@@ -1,3 +1,3 @@
-export type { Capability, FaultDefinition, Injected } from './types.js';
+export type { Capability, FaultDefinition, Healed, Injected } from './types.js';
 export { FAULTS, faultCatalog } from './registry.js';
 export { resolveTarget, type MemberRoles } from './resolve-target.js';

@@ -3,6 +3,12 @@ import { FakeCluster } from '../cluster/fake/fake-cluster.js';
 import type { ClientTraffic, Keepalived, VipPair } from '../cluster/types.js';
 import { kill } from './kill.js';
 import { resolveTarget } from './resolve-target.js';
+import type { Injected } from './types.js';
+import { analyze } from '../checks/analyze.js';
+import { cleanFailover, scenario } from '../checks/test-support.js';
+import { History } from '../history/history.js';
+import type { RunContext } from '../runner/context.js';
+import { heal as healStep } from '../runner/steps.js';
 
 /**
  * The seeds topology's pair with keepalived beside each HAProxy, as the
@@ -176,19 +182,26 @@ describe('kill of keepalived beside the VIP\'s holder', () => {
     expect(reason(await withTime(async () => injected2.heal?.()))).toMatchObject({ code: 'FAULT_FAILED', message: expect.stringMatching(/^clients still reached haproxy1 after the VIP answered from haproxy2: 0 new session\(s\) and 1 byte\(s\) /) as unknown });
   });
 
-  it('says unknown, never that clients moved, when no client came or the stats cannot be read', async () => {
+  it('says unknown, never that clients moved, when no client came or the stats cannot be read, and hands the unknown to the runner apart from its text', async () => {
     const idle = seedsCluster();
     const injected = await kill.inject(idle.cluster, ['keepalived:haproxy1'], {});
-    expect(await injected.heal?.()).toBe('no client reached haproxy1 after the VIP left it; no client session through haproxy2 while the fault was in force: that the clients went through it is unknown; haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
+    expect(await injected.heal?.()).toEqual({
+      detail: 'no client reached haproxy1 after the VIP left it; no client session through haproxy2 while the fault was in force: that the clients went through it is unknown; haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1',
+      unknown: 'no client session through haproxy2 while the fault was in force: that the clients went through it is unknown',
+    });
     const blind = seedsCluster();
     const injected2 = await kill.inject(blind.cluster, ['keepalived:haproxy1'], {});
     blind.state.traffic.clear();
-    expect(await injected2.heal?.()).toBe('whether clients reached haproxy1 after the VIP left it is unknown (its HAProxy\'s stats could not be read); how many clients went through haproxy2 is unknown (its HAProxy\'s stats could not be read); haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1');
-    // Counters gone back (an HAProxy restarted since) compare nothing.
+    expect(await injected2.heal?.()).toEqual({
+      detail: 'whether clients reached haproxy1 after the VIP left it is unknown (its HAProxy\'s stats could not be read); how many clients went through haproxy2 is unknown (its HAProxy\'s stats could not be read); haproxy1: keepalived pid 700, 701 started; the VIP 172.29.7.100 answers from haproxy1',
+      unknown: 'whether clients reached haproxy1 after the VIP left it is unknown (its HAProxy\'s stats could not be read); how many clients went through haproxy2 is unknown (its HAProxy\'s stats could not be read)',
+    });
+    // Counters gone back (an HAProxy restarted since) compare nothing, even with clients seen through the new holder.
     const reset = seedsCluster();
     const injected3 = await kill.inject(reset.cluster, ['keepalived:haproxy1'], {});
+    clientsOn(reset.state, 'haproxy2', 4, 2_000);
     reset.state.traffic.set('haproxy1', { sessions: 1, bytesIn: 10 });
-    expect(await injected3.heal?.()).toMatch(/^whether clients reached haproxy1 after the VIP left it is unknown \(its HAProxy's stats went back: restarted\); /);
+    expect(await injected3.heal?.()).toMatchObject({ unknown: 'whether clients reached haproxy1 after the VIP left it is unknown (its HAProxy\'s stats went back: restarted)' });
   });
 
   it('a heal after which the VIP stays with the lower priority, or no keepalived runs, fails', async () => {
@@ -200,6 +213,65 @@ describe('kill of keepalived beside the VIP\'s holder', () => {
     const dead = seedsCluster({ startsNothing: true });
     const injected2 = await kill.inject(dead.cluster, ['keepalived:haproxy1'], {});
     expect(reason(await withTime(async () => injected2.heal?.()))).toMatchObject({ code: 'FAULT_FAILED', message: 'haproxy1: keepalived started again, but no keepalived process runs there' });
+  });
+});
+
+/**
+ * The verdict of a run whose one cure is this keepalived heal, as the
+ * runner's heal step records it: a clean failover's history (every check
+ * passing) with its heal replaced by the one the runner wrote.
+ */
+async function verdictWith(cure: Injected['heal']) {
+  const history = new History();
+  // Only what the runner's heal touches: the faults in force, the history, the console.
+  const ctx = { active: new Map([['f1', { id: 'f1', action: 'kill', target: 'keepalived:haproxy-active', resolved: ['keepalived:haproxy1'], ...(cure ? { heal: cure } : {}) }]]), history, progress: { say: () => undefined } } as unknown as RunContext;
+  await healStep(ctx, 'f1');
+  const healed = history.others.flatMap((e) => (e.kind === 'fault' ? [{ ...e, t: 9_000 }] : []));
+  const h = cleanFailover();
+  h.finalRead(11_500, h.okKeys());
+  const events = [...h.events.filter((e) => !(e.kind === 'fault' && e.phase === 'heal')), ...healed];
+  const a = analyze(scenario([{ metric: 'rto_ms', op: '<', value: 30_000, threshold: '< 30s' }]), events);
+  return { verdict: a.verdict, healed: healed[0], evidence: a.checks.find((c) => c.name === 'fault-evidence') };
+}
+
+describe('the keepalived heal at the run\'s verdict', () => {
+  it('clients through the new holder and none to the old: the move is proven, the run passes', async () => {
+    const { cluster, state } = seedsCluster();
+    const injected = await kill.inject(cluster, ['keepalived:haproxy1'], {});
+    clientsOn(state, 'haproxy2', 4, 2_000);
+    const r = await verdictWith(injected.heal);
+    expect(r.healed).toMatchObject({ phase: 'heal', detail: expect.stringMatching(/^no client reached haproxy1 after the VIP left it; 4 client session\(s\) through haproxy2 /) as unknown });
+    expect(r.healed?.unknown).toBeUndefined();
+    expect(r.verdict).toBe('pass');
+  });
+
+  it('no client through the new holder: unknown (verdict error), not a pass (today: a pass)', async () => {
+    const { cluster } = seedsCluster();
+    const injected = await kill.inject(cluster, ['keepalived:haproxy1'], {});
+    const r = await verdictWith(injected.heal);
+    expect(r.evidence).toEqual({ name: 'fault-evidence', valid: 'unknown', error: 'heal of f1 (kill on keepalived:haproxy1): no client session through haproxy2 while the fault was in force: that the clients went through it is unknown' });
+    expect(r.verdict).toBe('error');
+  });
+
+  it('stats that cannot be read: unknown (verdict error), not a pass (today: a pass)', async () => {
+    const { cluster, state } = seedsCluster();
+    const injected = await kill.inject(cluster, ['keepalived:haproxy1'], {});
+    clientsOn(state, 'haproxy2', 4, 2_000);
+    // Only the old holder's stats are lost: clients seen through the new one do not prove that none reached it.
+    state.traffic.delete('haproxy1');
+    const r = await verdictWith(injected.heal);
+    expect(r.evidence?.error).toBe('heal of f1 (kill on keepalived:haproxy1): whether clients reached haproxy1 after the VIP left it is unknown (its HAProxy\'s stats could not be read)');
+    expect(r.verdict).toBe('error');
+  });
+
+  it('clients on the old holder: still a failed heal, so a failed run, never an unknown', async () => {
+    const { cluster, state } = seedsCluster();
+    const injected = await kill.inject(cluster, ['keepalived:haproxy1'], {});
+    clientsOn(state, 'haproxy1', 4, 3_000);
+    const r = await verdictWith(injected.heal);
+    expect(r.healed).toMatchObject({ phase: 'heal', error: expect.stringMatching(/^clients still reached haproxy1 /) as unknown });
+    expect(r.evidence?.valid).toBe(true);
+    expect(r.verdict).toBe('fail');
   });
 });
 

@@ -18,7 +18,7 @@ import { hasKeepalived, hasVipPair, type ClientTraffic, type Keepalived, type St
 import { pollUntil } from '../cluster/wait/poll.js';
 import { now } from '../history/clock.js';
 import { HAPROXY_ROLES, KEEPALIVED_PREFIX, keepalivedHost } from '../scenario/catalog.js';
-import type { Injected } from './types.js';
+import type { Healed, Injected } from './types.js';
 import { holderBefore, resolveHaproxyRole, VIP_MOVE_TIMEOUT_MS, vipEffect } from './vip.js';
 
 /** How long keepalived's processes get to go after SIGKILL, and its HAProxy to answer after that. */
@@ -67,12 +67,14 @@ export async function injectOnKeepalived(cluster: Pair, hosts: readonly string[]
   }
   // Set once the VIP answered from the other HAProxy: from then on the clients must go there, not to the killed holder.
   let moved: Moved | undefined;
-  const heal = async () => {
+  const heal = async (): Promise<string | Healed> => {
     const clients = moved === undefined ? undefined : judgeClients(moved, await trafficOf(cluster, cluster.haproxies));
     // keepalived is started again whatever the clients did: a run must not be left without it.
     const healed = await healKeepalived(cluster, hosts);
     if (clients?.error !== undefined) throw new HarnessError('FAULT_FAILED', `${clients.error} (keepalived itself: ${healed})`);
-    return clients === undefined ? healed : `${clients.said}; ${healed}`;
+    if (clients === undefined) return healed;
+    const detail = `${clients.said}; ${healed}`;
+    return clients.unknown === undefined ? detail : { detail, unknown: clients.unknown };
   };
   const fresh = cluster.haproxies.filter((h) => !hosts.includes(h));
   const trafficBefore = hosts.includes(before) ? await trafficOf(cluster, fresh) : undefined;
@@ -121,15 +123,21 @@ async function trafficOf(cluster: Keepalived, names: readonly string[]): Promise
  * killed keepalived's host: writes flow, and the run would pass without the
  * VIP's move in force. A session or a byte from clients there after the
  * move is that, and fails the fault; sessions through the new holder are
- * the clients' reconnection, said when seen (no workload, none to see).
+ * the clients' reconnection. Both halves prove the move: without a session
+ * seen through the new holder (no workload, or none reconnected), or
+ * without counters to compare, the move is `unknown` (the run's verdict
+ * too), never proven.
  */
-export function judgeClients(moved: Moved, nowRead: ReadonlyMap<string, ClientTraffic | undefined>): { said: string; error?: string } {
+export function judgeClients(moved: Moved, nowRead: ReadonlyMap<string, ClientTraffic | undefined>): { said: string; error?: string; unknown?: string } {
   const said: string[] = [];
+  const unknown: string[] = [];
+  // Said in the heal's text as ever, and kept apart for the run's verdict.
+  const doubt = (what: string) => { said.push(what); unknown.push(what); };
   const at = moved.atMove.get(moved.from);
   const later = nowRead.get(moved.from);
   const to = moved.to.join(' or ');
   if (at === undefined || later === undefined || later.sessions < at.sessions || later.bytesIn < at.bytesIn) {
-    said.push(`whether clients reached ${moved.from} after the VIP left it is unknown (its HAProxy's stats ${at === undefined || later === undefined ? 'could not be read' : 'went back: restarted'})`);
+    doubt(`whether clients reached ${moved.from} after the VIP left it is unknown (its HAProxy's stats ${at === undefined || later === undefined ? 'could not be read' : 'went back: restarted'})`);
   } else if (later.sessions > at.sessions || later.bytesIn > at.bytesIn) {
     return {
       said: '',
@@ -140,11 +148,11 @@ export function judgeClients(moved: Moved, nowRead: ReadonlyMap<string, ClientTr
   }
   for (const h of moved.to) {
     const [b, n] = [moved.before.get(h), nowRead.get(h)];
-    if (b === undefined || n === undefined || n.sessions < b.sessions) said.push(`how many clients went through ${h} is unknown (its HAProxy's stats ${b === undefined || n === undefined ? 'could not be read' : 'went back: restarted'})`);
-    else if (n.sessions === b.sessions) said.push(`no client session through ${h} while the fault was in force: that the clients went through it is unknown`);
+    if (b === undefined || n === undefined || n.sessions < b.sessions) doubt(`how many clients went through ${h} is unknown (its HAProxy's stats ${b === undefined || n === undefined ? 'could not be read' : 'went back: restarted'})`);
+    else if (n.sessions === b.sessions) doubt(`no client session through ${h} while the fault was in force: that the clients went through it is unknown`);
     else said.push(`${n.sessions - b.sessions} client session(s) through ${h} while the fault was in force`);
   }
-  return { said: said.join('; ') };
+  return { said: said.join('; '), ...(unknown.length > 0 ? { unknown: unknown.join('; ') } : {}) };
 }
 
 /**

@@ -25,7 +25,17 @@ export interface Injected {
    */
   startedAt?: number;
   /** The cure, run by `heal` or by the runner's final heal; absent when nothing needs undoing. */
-  heal?: () => Promise<string | void>;
+  heal?: () => Promise<string | void | Healed>;
+}
+
+/**
+ * A cure that undid the fault but could not tell what the fault's proof
+ * needs from it (where the clients went): `unknown` says what, and makes the
+ * run unknown rather than a pass. A cure that saw the fault fail throws.
+ */
+export interface Healed {
+  detail: string;
+  unknown?: string;
 }
 
 /**

@@ -94,6 +94,11 @@ export interface FaultEvent {
    * and right after, read again from /cluster. A fault that acted on a member without the role has `error`.
    */
   roleAtAct?: string;
+  /**
+   * What the fault's own proof could not tell (whether its target held the role when it acted, where the
+   * clients went at its heal), as a sentence naming the step or the heal: the run is then unknown, never a pass.
+   */
+  unknown?: string;
   error?: string;
 }
 

@@ -7,7 +7,7 @@ export function describeEntry(e: TimelineEntry): string {
     case 'fault': {
       const on = e.resolved.length > 0 ? e.resolved.join(', ') : e.target;
       const what = e.phase === 'inject' ? `inject ${e.action} on ${on} (${e.target})` : `heal ${e.action} on ${on}`;
-      return `fault ${e.id}: ${what}${e.detail ? `, ${e.detail}` : ''}${e.effect ? `; effect: ${e.effect}` : ''}${e.error ? `: error ${e.error}` : ''}`;
+      return `fault ${e.id}: ${what}${e.detail ? `, ${e.detail}` : ''}${e.effect ? `; effect: ${e.effect}` : ''}${e.unknown ? `; the run cannot pass: ${e.unknown}` : ''}${e.error ? `: error ${e.error}` : ''}`;
     }
     case 'step': return `step ${e.index + 1} ${e.phase === 'start' ? 'started' : 'ended'}: ${e.step}${e.error ? `: ${e.error}` : ''}`;
     case 'dcs': return e.leader === null ? 'etcd: no leader key' : `etcd: leader key held by ${e.leader}`;

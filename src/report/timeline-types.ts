@@ -3,7 +3,7 @@ import type { MemberRole } from './probe-state.js';
 
 /** One line of the report.json timeline; `at_ms` is the offset from the run start. */
 export type TimelineEntry =
-  | { at_ms: number; kind: 'fault'; phase: 'inject' | 'heal'; id: string; action: string; target: string; resolved: string[]; detail?: string; effect?: string; error?: string }
+  | { at_ms: number; kind: 'fault'; phase: 'inject' | 'heal'; id: string; action: string; target: string; resolved: string[]; detail?: string; effect?: string; unknown?: string; error?: string }
   | { at_ms: number; kind: 'step'; index: number; step: string; phase: 'start' | 'end'; ok?: boolean; error?: string }
   | { at_ms: number; kind: 'dcs'; leader: string | null }
   | { at_ms: number; kind: 'converged'; ok: boolean; members: MemberSnapshot[] }

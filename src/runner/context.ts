@@ -1,4 +1,5 @@
 import type { StartedCluster } from '../cluster/types.js';
+import type { Injected } from '../faults/index.js';
 import type { AckLedger } from './acks.js';
 import type { History } from '../history/history.js';
 import type { Scenario } from '../scenario/types.js';
@@ -10,7 +11,7 @@ export interface ActiveFault {
   action: string;
   target: string;
   resolved: string[];
-  heal?: () => Promise<string | void>;
+  heal?: Injected['heal'];
 }
 
 /** What the steps of one scenario run share. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_PARTS, FakeCluster } from '../cluster/fake/fake-cluster.js';
 import type { StartedCluster } from '../cluster/types.js';
 import { FAULTS, type MemberRoles } from '../faults/index.js';
-import { judge, roleHolders, watchRole } from './role-at-act.js';
+import { judge, roleHolders, unknownRole, watchRole } from './role-at-act.js';
 
 /** A cluster of roles only: `signal` is the fault's act, `pid` its pre-check; either may move the roles first. */
 class Roles {
@@ -209,5 +209,13 @@ describe('watchRole on the network faults: reset-replication acts at its toxic, 
 
   it('holds, read at the toxic, when nothing moved', async () => {
     expect(await resetPrimary(false)).toEqual({ held: true, observed: 'primary when the fault acted: m1; right after the act: m1' });
+  });
+});
+
+describe('the run\'s reason for a reading that proved neither', () => {
+  it('names the step, the member and the role, with what was read', () => {
+    expect(unknownRole('step 2 (fault kill primary)', 'primary', ['m1'], 'primary could not be read at the act (x)')).toBe('step 2 (fault kill primary): whether m1 was the primary when the fault acted is unknown: primary could not be read at the act (x)');
+    expect(unknownRole('step 4 (fault stop replica)', 'replica', ['m2', 'm3'], 'r')).toBe('step 4 (fault stop replica): whether m2 or m3 was a replica when the fault acted is unknown: r');
+    expect(unknownRole('step 1 (fault kill sync-standby)', 'sync-standby', [], 'r')).toBe('step 1 (fault kill sync-standby): whether the member it acted on was the sync standby when the fault acted is unknown: r');
   });
 });

@@ -149,3 +149,16 @@ export function judge(target: string, resolved: readonly string[], [at, after]: 
     reason: `target ${target} was ${names(resolved)} when resolved and ${names(atAct.holders)} when the fault acted; the fault acted on a member without the role`,
   };
 }
+
+const ROLE_NAMES: Readonly<Record<string, string>> = { primary: 'the primary', replica: 'a replica', 'sync-standby': 'the sync standby' };
+
+/**
+ * The run's unknown for a reading that proved neither way, naming the step
+ * (`where`), the member and the role: a fault recorded as `kill primary`
+ * that may have reached another member proves nothing about the primary's
+ * loss, so the run it is in cannot pass on it.
+ */
+export function unknownRole(where: string, target: string, resolved: readonly string[], observed: string): string {
+  const who = resolved.length === 0 ? 'the member it acted on' : resolved.join(' or ');
+  return `${where}: whether ${who} was ${ROLE_NAMES[target] ?? target} when the fault acted is unknown: ${observed}`;
+}

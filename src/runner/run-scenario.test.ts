@@ -506,6 +506,60 @@ describe('a role target moved between its resolution and the fault\'s act', () =
     expect(ofKind(record.events, 'step').find((s) => s.phase === 'end' && s.type === 'fault')).toMatchObject({ ok: false });
   });
 
+  /**
+   * The fake, its roles unreadable for the two readings taken at the fault's act and right after
+   * (the kill's PID read comes just before them): the resolution and the waits read as ever.
+   */
+  async function runBlind(behaviour: FakeBehaviour) {
+    const scenario = loadScenarioText(KILL_PRIMARY, 'fake.yaml');
+    const inner = new FakeProvider(scenario.cluster.replication, behaviour);
+    let blind = 0;
+    const start = inner.start.bind(inner);
+    inner.start = async () => {
+      const c = await start();
+      const pid = c.pid.bind(c);
+      c.pid = async (component, name) => {
+        blind = 2;
+        c.pid = pid;
+        return pid(component, name);
+      };
+      return c;
+    };
+    const memberRoles: HarnessParts['memberRoles'] = async (c) => {
+      if (blind > 0) {
+        blind--;
+        throw new Error('GET /cluster timed out');
+      }
+      return FAKE_PARTS.memberRoles(c);
+    };
+    const dir = dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pc-fake-'))) - 1] as string;
+    return runScenario(scenario, { provider: () => inner, parts: { ...FAKE_PARTS, memberRoles }, iteration: 1, finalConvergeMs: 500, dir });
+  }
+
+  const UNREAD = 'step 3 (fault kill primary): whether m1 was the primary when the fault acted is unknown: primary could not be read at the act (when the fault acted: unread (GET /cluster timed out); right after the act: unread (GET /cluster timed out))';
+
+  it('makes the run unknown, not a pass, when the role could not be read at the act, naming step, role and member in report.json and report.md (today: a pass)', async () => {
+    const record = await runBlind({ failoverAfterMs: 150 });
+    expect(record.harnessError).toBeUndefined();
+    expect(ofKind(record.events, 'fault')[0]).toMatchObject({ phase: 'inject', target: 'primary', resolved: ['m1'], unknown: UNREAD });
+    // Every other check held: the unknown alone keeps it from passing.
+    expect(record.analysis.sla.every((l) => l.status === 'pass')).toBe(true);
+    expect(record.analysis.checks.filter((c) => c.valid !== true).map((c) => c.name)).toEqual(['fault-evidence']);
+    expect(record.analysis.verdict).toBe('error');
+    expect(runVerdict(record)).toBe('error');
+    expect(toReportJson(record).checks).toContainEqual({ name: 'fault-evidence', valid: 'unknown', error: UNREAD });
+    expect(toMarkdown(record)).toContain(`check fault-evidence had no evidence (${UNREAD})`);
+    // The step itself was done: no invented failure.
+    expect(ofKind(record.events, 'step').find((s) => s.phase === 'end' && s.type === 'fault')).toMatchObject({ ok: true });
+  });
+
+  it('an unknown role at the act does not mask a failure: a failover that never comes still fails the run', async () => {
+    const record = await runBlind({ failoverAfterMs: null });
+    expect(ofKind(record.events, 'fault')[0]?.unknown).toBe(UNREAD);
+    expect(record.analysis.sla.find((l) => l.metric === 'failed_steps')?.status).toBe('fail');
+    expect(record.analysis.verdict).toBe('fail');
+  });
+
   it('leaves a role target that kept its role as it was: the kill of the primary passes, with the reading recorded', async () => {
     const { record } = await runMoving(false);
     expect(record.harnessError).toBeUndefined();

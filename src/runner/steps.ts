@@ -8,7 +8,7 @@ import { conditionProbe } from './conditions.js';
 import { describeNemesis, nemesisDraws } from '../scenario/nemesis.js';
 import { runExec } from './exec.js';
 import { describeExec } from '../scenario/exec.js';
-import { watchRole } from './role-at-act.js';
+import { unknownRole, watchRole } from './role-at-act.js';
 
 export function describeStep(step: Step): string {
   switch (step.kind) {
@@ -21,7 +21,8 @@ export function describeStep(step: Step): string {
   }
 }
 
-async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): Promise<void> {
+/** `where` names the step for a reason the run gives ("step 2 (fault kill primary)"). */
+async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>, where: string): Promise<void> {
   const def = FAULTS.get(step.action);
   if (!def) throw new HarnessError('FAULT_FAILED', `unknown fault action ${step.action}`);
   let t = now();
@@ -42,7 +43,9 @@ async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): 
     const end = injected.inForceAt ?? now();
     if (injected.startedAt !== undefined) t = injected.startedAt;
     const role = await watch?.verdict();
-    const event = { kind: 'fault' as const, t, end, phase: 'inject' as const, id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}), ...(injected.effect ? { effect: injected.effect } : {}), ...(role ? { roleAtAct: role.observed } : {}) };
+    // A reading that proved neither way leaves the step done and the run unknown (the fault-evidence check).
+    const unknown = role?.held === 'unknown' ? unknownRole(where, step.target, resolved, role.observed) : undefined;
+    const event = { kind: 'fault' as const, t, end, phase: 'inject' as const, id: step.id, action: step.action, target: step.target, resolved, ...(injected.detail ? { detail: injected.detail } : {}), ...(injected.effect ? { effect: injected.effect } : {}), ...(role ? { roleAtAct: role.observed } : {}), ...(unknown ? { unknown } : {}) };
     // It acted, on whatever member: healed at the end like any fault in force.
     ctx.active.set(step.id, { id: step.id, action: step.action, target: step.target, resolved, ...(injected.heal ? { heal: injected.heal } : {}) });
     if (role?.held === false) {
@@ -52,6 +55,7 @@ async function inject(ctx: RunContext, step: Extract<Step, { kind: 'fault' }>): 
     } else {
       ctx.history.append(event);
       ctx.progress.say(`injected ${step.action} on ${resolved.join(', ') || step.target}${injected.detail ? ` (${injected.detail})` : ''}${injected.effect ? `; effect: ${injected.effect}` : ''}`);
+      if (unknown !== undefined) ctx.progress.say(`the run cannot pass: ${unknown}`);
     }
   } catch (err) {
     ctx.history.append({ kind: 'fault', t, phase: 'inject', id: step.id, action: step.action, target: step.target, resolved, error: errorMessage(err) });
@@ -67,9 +71,12 @@ export async function heal(ctx: RunContext, id: string): Promise<void> {
   ctx.active.delete(id);
   const base = { kind: 'fault' as const, phase: 'heal' as const, id, action: fault.action, target: fault.target, resolved: fault.resolved };
   try {
-    const detail = fault.heal ? await fault.heal() : 'nothing to undo';
-    ctx.history.append({ ...base, t: now(), ...(detail ? { detail } : {}) });
+    const healed = fault.heal ? await fault.heal() : 'nothing to undo';
+    const { detail, unknown: why } = typeof healed === 'object' ? healed : { detail: healed, unknown: undefined };
+    const unknown = why === undefined ? undefined : `heal of ${id} (${fault.action} on ${fault.resolved.join(', ') || fault.target}): ${why}`;
+    ctx.history.append({ ...base, t: now(), ...(detail ? { detail } : {}), ...(unknown ? { unknown } : {}) });
     ctx.progress.say(`healed ${fault.action} on ${fault.resolved.join(', ') || fault.target}`);
+    if (unknown !== undefined) ctx.progress.say(`the run cannot pass: ${unknown}`);
   } catch (err) {
     ctx.history.append({ ...base, t: now(), error: errorMessage(err) });
     ctx.progress.say(`heal of ${fault.action} on ${fault.resolved.join(', ')} FAILED: ${errorMessage(err)}`);
@@ -96,7 +103,7 @@ async function runNemesis(ctx: RunContext, step: Extract<Step, { kind: 'nemesis'
     if (now() + draw.pauseMs >= until) break;
     await new Promise((r) => setTimeout(r, draw.pauseMs));
     const id = `nemesis-${index}-${n++}`;
-    await inject(ctx, { kind: 'fault', id, ...draw.fault });
+    await inject(ctx, { kind: 'fault', id, ...draw.fault }, `step ${index + 1} (nemesis), its fault ${id} (${draw.fault.action} ${draw.fault.target})`);
     await new Promise((r) => setTimeout(r, step.holdMs));
     await heal(ctx, id);
     try {
@@ -134,7 +141,7 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
         break;
       }
       case 'sleep': await new Promise((r) => setTimeout(r, step.ms)); break;
-      case 'fault': await inject(ctx, step); break;
+      case 'fault': await inject(ctx, step, `step ${index + 1} (${label})`); break;
       case 'heal': await (step.id === 'all' ? healAll(ctx) : heal(ctx, step.id)); break;
       case 'nemesis': {
         const failed = await runNemesis(ctx, step, index);
