@@ -11,7 +11,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export function registerCompareCommands(program: Command): void {
   program
     .command('compare')
-    .description('compare two report folders (before and after a change) per scenario and metric; exit 1 on a regression or anything failing after (a finding new or still failing), else 3 when a scenario could not be judged before (the comparison is incomplete)')
+    .description('compare two report folders (before and after a change) per scenario and metric; exit 1 on a regression or anything failing after (a finding new or still failing), else 3 when the comparison is incomplete (a scenario could not be judged before, or evidence before has none after: unknown)')
     .argument('<before>', 'report folder of a run or a suite')
     .argument('<after>', 'report folder of a run or a suite')
     .option('--json', 'print the comparison as JSON (what verify-upgrade writes to comparison.json)', false)
@@ -23,7 +23,7 @@ export function registerCompareCommands(program: Command): void {
 
   program
     .command('verify-upgrade')
-    .description('run the same scenarios on two docker releases (or a saved report folder and a release) and compare them; exit 1 on a regression or anything failing after (a finding new or still failing), else 3 when a run on the before side could not complete or be judged')
+    .description('run the same scenarios on two docker releases (or a saved report folder and a release) and compare them; exit 1 on a regression or anything failing after (a finding new or still failing), else 3 when a run on the before side could not complete or be judged, or evidence before has none after (unknown)')
     .argument('[scenarios...]', 'scenario files, suite files or directories (default: scenarios/docker-nightly.yaml)')
     .requiredOption('--from <release|dir>', 'the release in use (bookworm, trixie, forky), or a report folder saved from it')
     .requiredOption('--to <release>', 'the release to upgrade to')

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT, exitCodeFor } from '../errors.js';
 import { KNOWN_FINDINGS_FILE } from '../scenario/load-known-findings.js';
 import { minimal, refusalOf, removeTempTrees, tempTree } from '../scenario/test-support.js';
 import { loadChecked } from './scenario-commands.js';
@@ -28,5 +29,26 @@ describe('run and validate load the known findings beside the targets before any
   it('take one naming a scenario beside it, whichever of the folder\'s files is the target', () => {
     const dir = tempTree({ 'a.yaml': minimal('a'), 'b.yaml': minimal('b'), [KNOWN_FINDINGS_FILE]: finding('b') });
     expect(refusalOf(() => loadChecked([join(dir, 'a.yaml')], [], 'local'))).toEqual([]);
+  });
+});
+
+describe('a suite\'s set: is checked with the rest, before anything starts', () => {
+  const suite = join(import.meta.dirname, '../../scenarios/seeds-nightly.yaml');
+
+  it('seeds-nightly puts every scenario on the seeds topology without --set, and the docker provider takes it', () => {
+    const suites = loadChecked([suite], [], 'docker');
+    expect(suites[0]?.scenarios.length).toBeGreaterThan(10);
+    expect(new Set(suites[0]?.scenarios.map((s) => s.cluster.topology))).toEqual(new Set(['seeds']));
+    // The command line wins: on the minimal topology, the scenarios of the seeds stack are refused.
+    expect(refusalOf(() => loadChecked([suite], ['cluster.topology=minimal'], 'docker'))).toContainEqual(expect.stringContaining("haproxy-active-lost.yaml:17:28: steps[2].fault.target: target \"haproxy-active\" needs cluster.topology: seeds"));
+  });
+
+  it('a bad entry is invalid input (exit 2) naming the suite file, the entry and what was expected', () => {
+    const dir = tempTree({ 'a.yaml': minimal('a'), 's.yaml': 'suite: s\nset: { cluster.topology: mesh }\nscenarios: [a.yaml]\n' });
+    const err = (() => { try { loadChecked([join(dir, 's.yaml')], [], 'docker'); } catch (e) { return e; } return undefined; })();
+    expect(exitCodeFor(err)).toBe(EXIT.invalidInput);
+    expect(refusalOf(() => loadChecked([join(dir, 's.yaml')], [], 'docker'))).toEqual([
+      `${dir}/s.yaml:2:8: set.cluster.topology: in ${dir}/a.yaml: cluster.topology: expected one of minimal, seeds`,
+    ]);
   });
 });

@@ -92,4 +92,14 @@ describe('upgradeExitCode: the table, then the after side\'s own run, then an in
     expect(upgradeExitCode(0, 3, 0)).toBe(3);
     expect(upgradeExitCode(0, 1, 0)).toBe(0);
   });
+
+  it('says why an incomplete table exits 3: a row with evidence before and none after is no before side that could not be judged', () => {
+    const err = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    try {
+      expect(upgradeExitCode(3, 0, 0, 'no evidence after for what the before side showed (unknown, which run exits 3 for): baseline alert PostgresNoLeader')).toBe(3);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toBe('patroni-chaos: the comparison is incomplete (no evidence after for what the before side showed (unknown, which run exits 3 for): baseline alert PostgresNoLeader): exit 3\n');
+    } finally {
+      err.mockRestore();
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../errors.js';
 import { compareReports, savedSideExitCode } from '../report/compare.js';
-import { comparisonMarkdown, comparisonText } from '../report/compare-text.js';
+import { comparisonMarkdown, comparisonText, incompleteWhy } from '../report/compare-text.js';
 import { readReportSide } from '../report/read-reports.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { parseOverrides } from '../scenario/overrides.js';
@@ -93,7 +93,7 @@ function oneSuite(suites: Suite[]): Suite {
  * comparison.json beside them and prints the table. Exit code: the table's
  * (1 on a regression, or a finding new or still failing after, which
  * includes any after run that could not be judged; 3 when a scenario could
- * not be judged before); never 0 while the after side's own run exit code
+ * not be judged before, or a row is unknown: evidence before, none after); never 0 while the after side's own run exit code
  * is not (that code then); 3 when the table says 0 but a run on the before
  * side could not complete, or a saved before folder holds one that could
  * not be judged, since the comparison is then incomplete.
@@ -127,19 +127,26 @@ export async function writeComparison(outDir: string, beforeDir: string, afterDi
   await writeFile(join(outDir, 'comparison.json'), `${JSON.stringify(comparison, null, 2)}\n`);
   await writeFile(join(outDir, 'comparison.md'), comparisonMarkdown(comparison));
   process.stdout.write(`\n${comparisonText(comparison)}comparison: ${join(outDir, 'comparison.md')}\n`);
-  return upgradeExitCode(comparison.exit_code, beforeCode, afterCode);
+  return upgradeExitCode(comparison.exit_code, beforeCode, afterCode, incompleteWhy(comparison));
 }
 
-/** The table's exit code, never 0 (nor 3) while the after side's run is red, and 3 when the before side could not complete. */
-export function upgradeExitCode(tableCode: number, beforeCode: number, afterCode: number): number {
+/**
+ * The table's exit code, never 0 (nor 3) while the after side's run is red, and 3 when the before side could not complete
+ * or the table is incomplete (`tableWhy`: compare-text's incompleteWhy, said on stderr).
+ */
+export function upgradeExitCode(tableCode: number, beforeCode: number, afterCode: number, tableWhy = ''): number {
   if (tableCode === EXIT.slaViolated) return tableCode;
   // The table already gates every red after side; this keeps `run`'s own judgement of the after side as the floor of the exit code.
   if (afterCode !== EXIT.pass) {
     process.stderr.write(`patroni-chaos: the after side's run exited ${afterCode}, so the upgrade is not verified: exit ${afterCode}\n`);
     return afterCode;
   }
-  if (tableCode === EXIT.harness || beforeCode === EXIT.harness) {
+  if (beforeCode === EXIT.harness || (tableCode === EXIT.harness && tableWhy === '')) {
     process.stderr.write('patroni-chaos: a run on the before side could not complete or be judged (verdict error), so the comparison is incomplete: exit 3\n');
+    return EXIT.harness;
+  }
+  if (tableCode === EXIT.harness) {
+    process.stderr.write(`patroni-chaos: the comparison is incomplete (${tableWhy}): exit 3\n`);
     return EXIT.harness;
   }
   return tableCode;

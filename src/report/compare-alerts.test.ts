@@ -114,14 +114,15 @@ describe('compare: documented alert rules before and after (issue 22 §4)', () =
     expect(c.exit_code).toBe(1);
   });
 
-  it('after side without a Prometheus evaluation: a rule that fired before gates; one that did not is not compared, with the reason', () => {
+  it('after side without a Prometheus evaluation: a rule that fired before gates; one that did not is unknown, with the reason', () => {
     const c = compare(
       times(3, { alerts: { PostgresNoLeader: 'fired', EtcdDown: 'quiet' } }),
       times(3, { alerts: { PostgresNoLeader: 'unevaluated', EtcdDown: 'unevaluated' } }),
     );
     expect(row(c)).toMatchObject({ class: 'new finding' });
     expect(row(c)?.note).toContain('its Prometheus did not evaluate the rules: Prometheus never answered (3 of 3 runs)');
-    expect(row(c, 'EtcdDown')).toMatchObject({ class: 'not compared', note: 'no alert data after: its Prometheus did not evaluate the rules: Prometheus never answered (3 of 3 runs)' });
+    expect(row(c, 'EtcdDown')).toMatchObject({ class: 'unknown', note: 'evaluated before (in 3 of 3 runs); no alert data after: its Prometheus did not evaluate the rules: Prometheus never answered (3 of 3 runs)' });
+    // The new finding outranks the unknown row.
     expect(c.exit_code).toBe(1);
   });
 
@@ -169,9 +170,10 @@ describe('compare: documented alert rules before and after (issue 22 §4)', () =
     expect(c.exit_code).toBe(1);
   });
 
-  it('a scenario without a fault whose after runs had no Prometheus evaluating: not compared with the reason, never the same', () => {
+  it('a scenario without a fault whose after runs had no Prometheus evaluating: unknown with the reason (exit 3), never the same', () => {
     const c = compare(times(3, { scenario: 'baseline', fault: false, alerts: { PostgresNoLeader: 'quiet' } }), times(3, { scenario: 'baseline', fault: false, alerts: { PostgresNoLeader: 'unevaluated' } }));
-    expect(row(c)).toMatchObject({ class: 'not compared', note: 'no alert data after: its Prometheus did not evaluate the rules: Prometheus never answered (3 of 3 runs)' });
+    expect(row(c)).toMatchObject({ class: 'unknown', note: 'evaluated before (in 3 of 3 runs); no alert data after: its Prometheus did not evaluate the rules: Prometheus never answered (3 of 3 runs)' });
+    expect(c.exit_code).toBe(3);
   });
 
   it('a scenario without a fault: a firing before is a false alarm, not a detection lost when it stops after', () => {
@@ -242,11 +244,86 @@ describe('compare: alert lines (sla.alerts, report.json alert_sla) are SLA lines
     expect(comparisonText(failed)).toMatch(/SLA alerts\.PostgresNoLeader fires within 90s\s+pass 3\s+fail 3\s+new finding/);
   });
 
-  it('a line that failed before and holds after is a fixed finding; one the after report lacks is not compared', () => {
+  it('a line that failed before and holds after is a fixed finding; one judged before that the after reports lack, with nothing to say why, is unknown (exit 3)', () => {
     const fixed = compare(times(3, { alertSla: [line('fail')] }), times(3, { alertSla: [line('pass')] }));
     expect(fixed.findings.find((r) => r.line === 'alerts.PostgresNoLeader')).toMatchObject({ class: 'fixed finding' });
     const gone = compare(times(3, { alertSla: [line('pass')] }), times(3, {}));
-    expect(gone.findings.find((r) => r.line === 'alerts.PostgresNoLeader')).toMatchObject({ class: 'not compared', note: 'not judged after' });
+    expect(gone.findings.find((r) => r.line === 'alerts.PostgresNoLeader')).toMatchObject({
+      class: 'unknown', note: 'judged before; no alert line in 3 of 3 runs after (nothing after says whether its rule was evaluated): not verified after',
+    });
+    expect(gone.exit_code).toBe(3);
+  });
+});
+
+describe('compare: alert evidence before and none after is unknown (exit 3), counted once, never a pass', () => {
+  /** The line a fault-free run with a Prometheus is held to for each critical rule it does not line itself. */
+  const core = (status: AlertLineResult['status']): AlertLineResult => ({ rule: 'PostgresNoLeader', threshold: 'never fires', observed_ms: status === 'fail' ? 5_000 : null, pass: status === 'pass', status, note: '', core: true });
+  /** A fault-free run: Prometheus evaluated (core line made) or not (no line: a provider without one is not held to it). */
+  const baseline = (seen: Seen, sla?: AlertLineResult['status']): Run => ({
+    scenario: 'baseline', fault: false, alerts: { PostgresNoLeader: seen }, ...(sla === undefined ? {} : { alertSla: [core(sla)] }),
+  });
+  const alertLine = (c: Comparison) => c.findings.find((r) => r.line === 'alerts.PostgresNoLeader');
+
+  it('the default never-fires line held before and the after side had no Prometheus: exit 3, the rule row unknown, the line counted there, not twice', () => {
+    const c = compare(times(3, baseline('quiet', 'pass')), times(3, baseline('unevaluated')));
+    expect(row(c)).toMatchObject({ scenario: 'baseline', class: 'unknown' });
+    expect(alertLine(c)).toMatchObject({ class: 'not compared', before: { pass: 3 }, after: null });
+    expect(alertLine(c)?.note).toBe('not judged after; no alert line in 3 of 3 runs after: counted on the row alert PostgresNoLeader (unknown)');
+    expect(c.counts).toMatchObject({ unknown: 1, 'new finding': 0, 'not compared': 1 });
+    expect(c.exit_code).toBe(3);
+    expect(comparisonText(c)).toContain('exit 3 (incomplete: no evidence after for what the before side showed (unknown, which run exits 3 for): baseline alert PostgresNoLeader)');
+    expect(comparisonMarkdown(c)).toMatch(/^# ⚠️ INCOMPLETE, NO EVIDENCE AFTER: /);
+    expect(comparisonMarkdown(c)).toMatch(/\| baseline \| alert PostgresNoLeader \| can fire, no fault \| can fire, no fault, no alert data \|  \| ⚠️ unknown \| evaluated before/);
+  });
+
+  it('the after reports say nothing of alerts at all (an older harness, no alerts section, no lines): exit 3, not 0', () => {
+    const c = compare(times(3, baseline('quiet', 'pass')), times(3, { scenario: 'baseline', fault: false }));
+    expect(row(c)).toMatchObject({ class: 'unknown' });
+    expect(row(c)?.note).toContain('no alerts section in report.json (written before alerts were reported) (3 of 3 runs)');
+    expect(c.exit_code).toBe(3);
+  });
+
+  it('neither side with alert evidence: not compared, exit 0, as before', () => {
+    const c = compare(times(3, baseline('unevaluated')), times(3, baseline('unevaluated')));
+    expect(row(c)).toMatchObject({ class: 'not compared' });
+    expect(c.exit_code).toBe(0);
+    // A line with no evidence before (its own, unknown) and none after: nothing to compare either.
+    const own = compare(times(3, { ...baseline('unevaluated', 'unknown') }), times(3, { scenario: 'baseline', fault: false }));
+    expect(alertLine(own)).toMatchObject({ class: 'not compared', note: 'not judged after' });
+    expect(own.counts.unknown).toBe(0);
+  });
+
+  it('its series missing after (can_fire false, so no never-fires line after): the new finding as today, the missing line not counted again', () => {
+    const c = compare(times(3, baseline('quiet', 'pass')), times(3, baseline('cannot')));
+    expect(row(c)).toMatchObject({ class: 'new finding' });
+    expect(row(c)?.note).toBe('its series were exported before (in 3 of 3 runs); can never fire after: no target exported patroni_master; fired on neither side');
+    expect(alertLine(c)).toMatchObject({ class: 'not compared', note: 'not judged after; no alert line in 3 of 3 runs after: counted on the row alert PostgresNoLeader (new finding)' });
+    expect(c.counts).toMatchObject({ 'new finding': 1, unknown: 0 });
+    expect(c.exit_code).toBe(1);
+  });
+
+  it('a before side that hides an after side: failed before, held in the one run after that had a Prometheus, no evidence in two: no fixed finding, no pass', () => {
+    const c = compare(times(3, baseline('quiet', 'fail')), [baseline('quiet', 'pass'), ...times(2, baseline('unevaluated'))]);
+    expect(alertLine(c)).toMatchObject({ class: 'not compared', before: { fail: 3 }, after: { runs: 1, pass: 1 } });
+    expect(alertLine(c)?.note).toBe('no alert line in 2 of 3 runs after: counted on the row alert PostgresNoLeader (unknown)');
+    expect(row(c)).toMatchObject({ class: 'unknown' });
+    expect(c.exit_code).toBe(3);
+  });
+
+  it('a failure after in the run with evidence outranks the runs without: exit 1, and the gap is counted on the failing line only', () => {
+    const c = compare(times(3, baseline('quiet', 'pass')), [baseline('quiet', 'fail'), ...times(2, baseline('unevaluated'))]);
+    expect(alertLine(c)).toMatchObject({ class: 'new finding' });
+    expect(row(c)).toMatchObject({ class: 'not compared' });
+    expect(row(c)?.note).toMatch(/; counted on the line alerts\.PostgresNoLeader \(new finding\)$/);
+    expect(c.counts).toMatchObject({ 'new finding': 1, unknown: 0 });
+    expect(c.exit_code).toBe(1);
+  });
+
+  it('the after runs evaluated the rule but did not ask for the line (the scenario has a fault now): not compared, no invented gap', () => {
+    const c = compare(times(3, baseline('quiet', 'pass')), times(3, { scenario: 'baseline', fault: true, alerts: { PostgresNoLeader: 'quiet' } }));
+    expect(row(c)).toMatchObject({ class: 'same' });
+    expect(alertLine(c)).toMatchObject({ class: 'not compared', note: 'not judged after' });
+    expect(c.exit_code).toBe(0);
   });
 });
 

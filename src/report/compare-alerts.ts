@@ -4,7 +4,8 @@
  * or by a run without a Prometheus): what each run says of each rule, and
  * the row that classifyAlertRule makes of both sides.
  */
-import { classifyAlertRule, type AlertRuleSide, type ChangeClass } from './compare-rule.js';
+import { GATING, classifyAlertRule, type AlertRuleSide, type ChangeClass } from './compare-rule.js';
+import type { FindingRow } from './compare.js';
 import type { ReportJson } from './json.js';
 
 export interface AlertRuleRow {
@@ -151,4 +152,44 @@ export function alertRuleRows(scenario: string, before: readonly ReportJson[], a
     const c = classifyAlertRule(sb, sa);
     return { scenario, rule, before: sb, after: sa, class: c.class, ...(c.note === undefined ? {} : { note: c.note }) };
   });
+}
+
+/** The key of a rule's alert line among a scenario's findings (compare.ts linesOf). */
+export const alertLineKey = (rule: string): string => `alerts.${rule}`;
+
+const countsOn = (c: ChangeClass): boolean => GATING.includes(c) || c === 'unknown';
+const joinNote = (...parts: Array<string | undefined>): string => parts.filter((p) => p !== undefined && p !== '').join('; ');
+
+/**
+ * One gap in the after side's alert evidence, counted once, and never a
+ * silent pass. An alert line the before side judged (pass, fail or known)
+ * that some runs after lack has no evidence there: the after run had no
+ * Prometheus, or its rule can never fire (no never-fires line is made for
+ * either). Its rule's row says which: when that row gates (can never fire
+ * after: a new finding) or is unknown, the line is counted there, not
+ * again; when the rule was evaluated in every run after and can fire, the
+ * after scenario did not ask for the line (not compared, as before); else
+ * the line is unknown itself. Conversely a rule row unknown for want of
+ * data after yields to its alert line when that line already gates.
+ */
+export function alertEvidenceAfter(lines: readonly FindingRow[], rules: readonly AlertRuleRow[], afterRuns: number): { lines: FindingRow[]; rules: AlertRuleRow[] } {
+  const gatingLine = (rule: string) => lines.find((l) => l.line === alertLineKey(rule) && GATING.includes(l.class));
+  const outRules = rules.map((r): AlertRuleRow => {
+    const line = r.class === 'unknown' ? gatingLine(r.rule) : undefined;
+    return line === undefined ? r : { ...r, class: 'not compared', note: joinNote(r.note, `counted on the line ${line.line} (${line.class})`) };
+  });
+  const outLines = lines.map((l): FindingRow => {
+    const rule = l.line.startsWith('alerts.') ? outRules.find((r) => alertLineKey(r.rule) === l.line) : undefined;
+    const judgedBefore = l.before !== null && l.before.pass + l.before.fail + l.before.known > 0;
+    const missing = afterRuns - (l.after?.runs ?? 0);
+    if (!l.line.startsWith('alerts.') || !judgedBefore || missing <= 0 || GATING.includes(l.class)) return l;
+    const gap = `no alert line in ${missing} of ${afterRuns} run${afterRuns === 1 ? '' : 's'} after`;
+    // A fixed finding needs the line held in every run after; some runs never judged it.
+    const shown: ChangeClass = l.after === null || l.class === 'fixed finding' ? 'not compared' : l.class;
+    if (rule !== undefined && countsOn(rule.class)) return { ...l, class: shown, note: joinNote(l.note, `${gap}: counted on the row alert ${rule.rule} (${rule.class})`) };
+    if (rule !== undefined && rule.after.no_data.length === 0 && rule.after.cannot_fire === 0) return l;
+    const why = rule === undefined ? 'nothing after says whether its rule was evaluated' : (rule.note ?? 'its rule row does not say why');
+    return { ...l, class: 'unknown', note: joinNote(l.note === 'not judged after' ? undefined : l.note, `judged before; ${gap} (${why}): not verified after`) };
+  });
+  return { lines: outLines, rules: outRules };
 }

@@ -31,8 +31,13 @@ export const COMPARE_RULE = [
   'or an older report); regressed when it fired in a smaller share of the runs after. A rule whose series were exported before',
   'and that can never fire after is a new finding though neither side fired: the after release cannot raise it, whatever',
   'the fault. Firing after where it did not before is not judged here (the alert lines say whether it should); could',
-  'never fire before and can after is improved; can never fire on both sides is the same. Otherwise a side without alert',
-  'data leaves the rule not compared, with the reason.',
+  'never fire before and can after is improved; can never fire on both sides is the same. A rule the before side has',
+  'evidence for (a run whose Prometheus evaluated it) and that left no alert data in a run after is unknown: nothing',
+  'failed, but the after side is not verified. An alert line judged before (pass, fail or known) that runs after lack (no',
+  "Prometheus there, or its rule can never fire there, so no never-fires line was made) is counted on its rule's row when",
+  'that row gates or is unknown (once, not twice), else unknown itself; a line the after runs did not ask for while',
+  'evaluating its rule is not compared. One gap is counted once: a rule unknown for want of data after whose alert line',
+  'gates is counted on the line. Otherwise a side without alert data leaves the rule not compared, with the reason.',
   'Metrics are read over the runs of a scenario on each side; lower is better for each. For time metrics',
   "the before side's centre C is its median (for an even count the worse of the two middle runs) and its spread MAD the median",
   "(nearest rank) of the runs' distances from C; the floor F is the larger of 5 % of C and 1 s (rto, detection, promotion, reroute,",
@@ -50,14 +55,19 @@ export const COMPARE_RULE = [
   'findings and verdicts still do.',
   'Exit 1 when a metric regressed (not indicatively), a verdict regressed, or a finding is new or still failing; otherwise exit 3',
   "when run could not judge a scenario's before side (a run, or its judgement over the iterations, with verdict error) while the",
-  'after side ran it: the comparison is incomplete, so it cannot say there is no regression; 0 otherwise.',
+  'after side ran it, or when a row is unknown (evidence before, none after; exit 3 as for an unknown check in run): the',
+  'comparison is incomplete, so it cannot say there is no regression; 0 otherwise.',
   'Worked example: rto_ms before 11 s, 12 s, 26 s: C = 12 s, distances 1, 0, 14 s, MAD = 1 s, band 12 s ± max(1 s, 3 s) = 9-15 s;',
   'after 22 s, 23 s, 24 s: median 23 s > 15 s, regressed (the 26 s outlier before does not hide it; the p90 limit is max(15 s, 26 s + 1 s) = 27 s).',
   'lost_writes before 0, 0, 0 and after 0, 0, 3: regressed. SLA lost_writes == 0 known before and fail after: still failing, exit 1.',
 ].join(' ');
 
-export type ChangeClass = 'regressed' | 'improved' | 'same' | 'fixed finding' | 'new finding' | 'still failing' | 'not compared';
-export const CHANGE_CLASSES: readonly ChangeClass[] = ['regressed', 'improved', 'same', 'fixed finding', 'new finding', 'still failing', 'not compared'];
+/**
+ * `unknown`: the before side had evidence and the after side has none (exit 3, as an unknown check in run: nothing
+ * failed, but nothing was verified); `not compared`: a side never had the evidence, or the after side did not ask for it.
+ */
+export type ChangeClass = 'regressed' | 'improved' | 'same' | 'fixed finding' | 'new finding' | 'still failing' | 'unknown' | 'not compared';
+export const CHANGE_CLASSES: readonly ChangeClass[] = ['regressed', 'improved', 'same', 'fixed finding', 'new finding', 'still failing', 'unknown', 'not compared'];
 
 /** The classes that make the comparison exit 1 (a metric's only when it was compared over distributions, not indicatively). */
 export const GATING: readonly ChangeClass[] = ['regressed', 'new finding', 'still failing'];
@@ -320,6 +330,8 @@ export interface AlertRuleSide {
 const runsOf = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
 const noData = (s: AlertRuleSide): string => s.no_data.map((d) => `${d.why} (${d.runs} of ${runsOf(s.runs)})`).join('; ');
 const missingOf = (s: AlertRuleSide): string => `no target exported ${s.missing.length === 0 ? 'its series' : s.missing.join(', ')}${s.cannot_fire < s.runs ? ` (in ${s.cannot_fire} of ${runsOf(s.runs)})` : ''}`;
+/** Runs of a side that said something of the rule (each run gives at most one reason for saying nothing). */
+export const evidenceRuns = (s: AlertRuleSide): number => s.runs - s.no_data.reduce((n, d) => n + d.runs, 0);
 const firedOf = (s: AlertRuleSide, side: string): string => `fired in ${s.fired} of ${runsOf(s.watched)} ${side}`;
 
 /**
@@ -331,7 +343,10 @@ const firedOf = (s: AlertRuleSide, side: string): string => `fired in ${s.fired}
  * that can never fire after is a new finding though neither side fired: the
  * after release cannot raise it whatever happens, a fact of its scrapes, not
  * of this scenario's fault. Firing after where it did not before is not
- * judged here (the scenario's alert lines say whether it should).
+ * judged here (the scenario's alert lines say whether it should). A rule
+ * the before side evaluated and that left no alert data in a run after is
+ * unknown: no finding, but the after side did not show what the before
+ * side did, so the comparison cannot pass.
  */
 export function classifyAlertRule(before: AlertRuleSide, after: AlertRuleSide): Classified {
   const unknownAfter = after.no_data.length > 0 ? `; no alert data after: ${noData(after)}` : '';
@@ -356,7 +371,12 @@ export function classifyAlertRule(before: AlertRuleSide, after: AlertRuleSide): 
     if (before.watched === 0) return { class: 'not compared', note: `${firedOf(after, 'after')}; no evidence before whether it fired${before.no_data.length > 0 ? `: ${noData(before)}` : ''}` };
     return { class: 'same', note: `${firedOf(after, 'after')}, in none of ${runsOf(before.watched)} before: not judged here (the scenario's alert lines say whether it should fire)` };
   }
-  if (after.no_data.length > 0) return { class: 'not compared', note: `no alert data after: ${noData(after)}` };
+  if (after.no_data.length > 0) {
+    // The before side watched it and the after side did not: not a failure, but no pass either (run's unknown).
+    const seen = evidenceRuns(before);
+    if (seen > 0) return { class: 'unknown', note: `evaluated before (in ${seen} of ${runsOf(before.runs)}); no alert data after: ${noData(after)}` };
+    return { class: 'not compared', note: `no alert data after: ${noData(after)}` };
+  }
   if (before.no_data.length > 0) return { class: 'not compared', note: `no alert data before: ${noData(before)}` };
   return { class: 'same' };
 }

@@ -3,7 +3,7 @@
  * the rule stated as it is applied (compare-rule.ts).
  */
 import { textTable } from '../text-table.js';
-import type { AlertRuleSide, ChangeClass, Distribution, StatusCount } from './compare-rule.js';
+import { evidenceRuns, type AlertRuleSide, type ChangeClass, type Distribution, type StatusCount } from './compare-rule.js';
 import type { AlertRuleRow } from './compare-alerts.js';
 import type { Comparison, FindingRow, MetricRow, ScenarioSide, SideSummary } from './compare.js';
 import { formatDelta, formatMetric } from './format.js';
@@ -30,7 +30,7 @@ export function alertCell(s: AlertRuleSide): string {
     s.watched === 0 || (s.fired === 0 && s.cannot_fire > 0) ? '' : s.fired > 0 ? `fired in ${s.fired} of ${runs(s.watched)}` : `did not fire in ${runs(s.watched)}`,
     s.cannot_fire === 0 ? '' : `can never fire${some(s.cannot_fire)} (no ${s.missing.join(', ') || 'series it reads'})`,
     s.watched === 0 && s.cannot_fire === 0 && s.can_fire > 0 ? `can fire${some(s.can_fire)}${s.faulted === 0 ? ', no fault' : ''}` : '',
-    s.no_data.length === 0 ? '' : `no alert data${some(s.no_data.reduce((n, d) => n + d.runs, 0))}`,
+    s.no_data.length === 0 ? '' : `no alert data${some(s.runs - evidenceRuns(s))}`,
   ];
   return parts.filter((p) => p !== '').join(', ') || '—';
 }
@@ -50,7 +50,7 @@ function sideLine(s: SideSummary): string {
   return `${where}; ${versions}; ${s.scenarios} scenario${s.scenarios === 1 ? '' : 's'}, ${s.runs} run${s.runs === 1 ? '' : 's'}${s.parallel > 1 ? `, up to ${s.parallel} at once (--parallel)` : ''}`;
 }
 
-const icon: Record<ChangeClass, string> = { regressed: '❌', 'new finding': '❌', 'still failing': '❌', improved: '✅', 'fixed finding': '✅', same: '', 'not compared': '⚠️' };
+const icon: Record<ChangeClass, string> = { regressed: '❌', 'new finding': '❌', 'still failing': '❌', improved: '✅', 'fixed finding': '✅', same: '', unknown: '⚠️', 'not compared': '⚠️' };
 
 /** The limit a time metric's after side was held to, where it decided the class. */
 function bandNote(r: MetricRow): string {
@@ -86,9 +86,20 @@ function outcome(c: Comparison): string {
   const indicative = (cls: ChangeClass) => c.metrics.filter((r) => r.indicative && r.class === cls).length;
   const counts = Object.entries(c.counts).filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}${k === 'regressed' && indicative(k) > 0 ? ` (${indicative(k)} indicative, not counted)` : ''}`).join(', ');
-  const why = c.exit_code === 1 ? ' (a regression, or a finding new or still failing after)'
-    : c.exit_code === 3 ? ` (incomplete: run could not judge the before side of ${c.incomplete.join(', ')}, verdict error)` : '';
+  const why = c.exit_code === 1 ? ' (a regression, or a finding new or still failing after)' : c.exit_code === 3 ? ` (incomplete: ${incompleteWhy(c)})` : '';
   return `${counts || 'nothing compared'}: exit ${c.exit_code}${why}`;
+}
+
+/** Why a comparison exits 3: a before side run could not judge, or rows the before side had evidence for and the after side has none. */
+export function incompleteWhy(c: Pick<Comparison, 'incomplete' | 'findings' | 'alert_rules'>): string {
+  const unknown = [
+    ...c.findings.filter((r) => r.class === 'unknown').map((r) => `${r.scenario} ${r.line}`),
+    ...c.alert_rules.filter((r) => r.class === 'unknown').map((r) => `${r.scenario} alert ${r.rule}`),
+  ];
+  return [
+    c.incomplete.length > 0 ? `run could not judge the before side of ${c.incomplete.join(', ')}, verdict error` : '',
+    unknown.length > 0 ? `no evidence after for what the before side showed (unknown, which run exits 3 for): ${unknown.join(', ')}` : '',
+  ].filter((s) => s !== '').join('; ');
 }
 
 /** The first line when a side had a single run: the metric rows do not gate, and those that would have are named. */
@@ -120,7 +131,8 @@ export function comparisonText(c: Comparison): string {
 
 /** comparison.md. */
 export function comparisonMarkdown(c: Comparison): string {
-  const head = c.exit_code === 1 ? '❌ REGRESSION OR FAILING AFTER' : c.exit_code === 3 ? '⚠️ INCOMPLETE, THE BEFORE SIDE COULD NOT BE JUDGED' : '✅ NO REGRESSION, NOTHING FAILING AFTER';
+  const head = c.exit_code === 1 ? '❌ REGRESSION OR FAILING AFTER'
+    : c.exit_code === 3 ? `⚠️ INCOMPLETE, ${c.incomplete.length > 0 ? 'THE BEFORE SIDE COULD NOT BE JUDGED' : 'NO EVIDENCE AFTER'}` : '✅ NO REGRESSION, NOTHING FAILING AFTER';
   const indicative = indicativeLine(c);
   const parallel = parallelLine(c);
   const sides = mdTable(['side', 'folder', 'ran on'], [['before', code(c.before.dir), sideLine(c.before)], ['after', code(c.after.dir), sideLine(c.after)]]);

@@ -358,7 +358,7 @@ describe('compareReports', () => {
     const json = JSON.parse(JSON.stringify(c)) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(['rule', 'floors', 'before', 'after', 'scenarios', 'metrics', 'findings', 'alert_rules', 'counts', 'indicative', 'incomplete', 'exit_code']);
     expect(json['floors']).toMatchObject({ rto_ms: 1000, lost_writes: 0, max_concurrent_primaries: 0, unexpected_writes: 0, failed_steps: 0, leader_changes: 0, p99_during_ms: 100 });
-    expect(json['counts']).toEqual({ regressed: 0, improved: 0, same: 7, 'fixed finding': 0, 'new finding': 0, 'still failing': 0, 'not compared': 0 });
+    expect(json['counts']).toEqual({ regressed: 0, improved: 0, same: 7, 'fixed finding': 0, 'new finding': 0, 'still failing': 0, unknown: 0, 'not compared': 0 });
     expect(String(json['rule'])).toContain('the band is C ± max(F, 3 × MAD)');
     expect(String(json['rule'])).toContain('Worked example: rto_ms before 11 s, 12 s, 26 s');
     expect(String(json['rule'])).toContain('A rule that fired before, in any run, is a new finding when it can never fire after');

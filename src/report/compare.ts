@@ -3,7 +3,7 @@ import {
   CHANGE_CLASSES, COMPARE_RULE, GATING, LATENCY_FLOOR_MS, TIME_FLOOR_MS, bandOf, classifyLine, classifyMetric, classifyScenarioVerdict, classifyVerdicts, countStatuses, distribution, incompleteBefore,
   type Band, type ChangeClass, type Classified, type Distribution, type MetricKind, type StatusCount,
 } from './compare-rule.js';
-import { alertRuleRows, type AlertRuleRow } from './compare-alerts.js';
+import { alertEvidenceAfter, alertLineKey, alertRuleRows, type AlertRuleRow } from './compare-alerts.js';
 import type { ReportJson, SlaLine } from './json.js';
 import { readReportSide, type ReportSide } from './read-reports.js';
 import type { Verdict } from './types.js';
@@ -144,7 +144,7 @@ export interface Comparison {
   indicative: IndicativeNote | null;
   /** Scenarios run on both sides that run could not judge before (verdict error): their comparison is incomplete. */
   incomplete: string[];
-  /** 1 when a row's class gates (GATING; a metric's only when not indicative); else 3 when a scenario's comparison is incomplete; else 0. */
+  /** 1 when a row's class gates (GATING; a metric's only when not indicative); else 3 when a scenario's comparison is incomplete or a row is unknown; else 0. */
   exit_code: 0 | 1 | 3;
 }
 
@@ -184,8 +184,8 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     const verdict = classifyVerdicts(verdictCount(ra), verdictCount(rb));
     const verdictRow = verdict === null ? null : { scenario: name, line: 'verdict', threshold: null, before: verdictCount(ra), after: verdictCount(rb), ...verdict };
     // A scenario not run after has nothing to judge; one not run before shows only what fails after.
-    const lines = rb.length > 0 ? lineRows(name, linesOf(ra, before.overIterations.get(name)), linesOf(rb, after.overIterations.get(name)), ra.length > 0).filter((r) => ra.length > 0 || r.class !== 'not compared') : [];
-    const alerts = ra.length > 0 && rb.length > 0 ? alertRuleRows(name, ra, rb) : [];
+    const judgedLines = rb.length > 0 ? lineRows(name, linesOf(ra, before.overIterations.get(name)), linesOf(rb, after.overIterations.get(name)), ra.length > 0).filter((r) => ra.length > 0 || r.class !== 'not compared') : [];
+    const { lines, rules: alerts } = alertEvidenceAfter(judgedLines, ra.length > 0 && rb.length > 0 ? alertRuleRows(name, ra, rb) : [], rb.length);
     metrics.push(...rows);
     alertRules.push(...alerts);
     findings.push(...withScenarioVerdict(verdictRow, [...rows.filter((r) => !r.indicative), ...lines, ...alerts], name, judged, verdictCount(ra), verdictCount(rb)), ...lines);
@@ -196,6 +196,7 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
   const wouldGate = metrics.filter((r) => r.indicative && GATING.includes(r.class)).map((r) => ({ scenario: r.scenario, metric: r.metric, class: r.class }));
   const incomplete = scenarios.filter((s) => incompleteBefore(s.before.verdict, s.after.verdict)).map((s) => s.scenario);
   const gates = [...metrics.filter((r) => !r.indicative), ...findings, ...alertRules].some((r) => GATING.includes(r.class));
+  const unknown = [...findings, ...alertRules].some((r) => r.class === 'unknown');
   return {
     rule: COMPARE_RULE,
     floors: Object.fromEntries(METRIC_NAMES.map((m) => [m, COMPARED_METRICS[m].floor])) as Record<ComparedMetric, number>,
@@ -208,8 +209,8 @@ export function compareSides(before: ReportSide, after: ReportSide): Comparison 
     counts,
     indicative: single.length === 0 ? null : { scenarios: single, would_gate: wouldGate },
     incomplete,
-    // A finding after outranks an incomplete before side: it is what the user must act on.
-    exit_code: gates ? 1 : incomplete.length > 0 ? 3 : 0,
+    // A finding after outranks an incomplete comparison: it is what the user must act on. Unknown is run's exit 3.
+    exit_code: gates ? 1 : incomplete.length > 0 || unknown ? 3 : 0,
   };
 }
 
@@ -301,7 +302,7 @@ function linesOf(reports: readonly ReportJson[], overIterations: readonly SlaLin
 
 /** What linesOf reads of a line: an SLA line, or an alert line keyed `alerts.<rule>`, the scenario's key for it (no SLA metric has a dot). */
 type JudgedLine = Pick<SlaLine, 'threshold' | 'status' | 'pass' | 'stat' | 'known'> & { metric: string };
-const alertLine = (l: ReportJson['alert_sla'][number]): JudgedLine => ({ metric: `alerts.${String(l.rule)}`, threshold: l.threshold, pass: l.pass, status: l.status });
+const alertLine = (l: ReportJson['alert_sla'][number]): JudgedLine => ({ metric: alertLineKey(String(l.rule)), threshold: l.threshold, pass: l.pass, status: l.status });
 
 // An older report has `pass` but no `status`.
 const lineStatus = (l: Pick<SlaLine, 'status' | 'pass'>): string => (typeof l.status === 'string' ? l.status : l.pass === true ? 'pass' : 'fail');

@@ -35,16 +35,30 @@ export function parseOverrides(flags: readonly string[]): Override[] {
   return parsed;
 }
 
+const PATH_EXPECTED = 'expected a path like cluster.patroni.ttl or steps[3].sleep';
+
 function parseOverride(text: string): Override | { error: string } {
   const eq = text.indexOf('=');
   if (eq < 0) return { error: 'expected path=value, e.g. workload.writers=8' };
   const path = parsePath(text.slice(0, eq).trim());
-  if (path === undefined) return { error: 'expected a path like cluster.patroni.ttl or steps[3].sleep before =' };
+  if (path === undefined) return { error: `${PATH_EXPECTED} before =` };
   const doc = parseDocument(text.slice(eq + 1), { prettyErrors: false });
   if (doc.errors.length > 0) return { error: `cannot read the value as YAML: ${doc.errors[0]?.message ?? ''}` };
   // Only flow collections ({a: 1}, [a, b]) are structure; "Crash it: now" is a string, not a block mapping.
   const block = isCollection(doc.contents) && doc.contents.flow !== true;
   return { text, path, value: block ? text.slice(eq + 1).trim() : doc.toJS() };
+}
+
+/** The text a suite's `set:` entry is named by: no `=` in it, so no --set flag's text is ever the same. */
+export const suiteSetText = (key: string): string => `set.${key}`;
+
+/**
+ * A suite's `set:` entry as the --set flag `key=value` would be: the same
+ * path syntax; the value is already YAML (the suite file's).
+ */
+export function suiteOverride(key: string, value: unknown): Override | { error: string } {
+  const path = parsePath(key.trim());
+  return path === undefined ? { error: `${PATH_EXPECTED}, as --set takes it` } : { text: suiteSetText(key), path, value };
 }
 
 function parsePath(text: string): (string | number)[] | undefined {

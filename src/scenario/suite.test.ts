@@ -63,7 +63,7 @@ describe('loadSuiteFile', () => {
       `${root}/s.yaml:1:1: suite: expected a name of lowercase letters, digits and - (like kill-primary)`,
       `${root}/s.yaml:2:1: iterations: expected an integer >= 1`,
       `${root}/s.yaml:3:1: scenarios: expected at least one scenario file`,
-      `${root}/s.yaml:4:1: repeat: unknown key 'repeat' in suite; expected one of suite, description, iterations, scenarios`,
+      `${root}/s.yaml:4:1: repeat: unknown key 'repeat' in suite; expected one of suite, description, iterations, set, scenarios`,
     ]);
   });
 
@@ -71,6 +71,61 @@ describe('loadSuiteFile', () => {
     const root = tree();
     expect(issuesOf(() => loadSuiteFile(join(root, 'scenarios/kill-primary.yaml'))))
       .toEqual([`${root}/scenarios/kill-primary.yaml: expected a suite file (with a suite key); this looks like a scenario`]);
+  });
+});
+
+describe('a suite\'s set: (--set for every scenario of the suite)', () => {
+  const suiteTree = (set: string) => tempTree({
+    'a.yaml': minimal('a', 'cluster: { patroni: { ttl: 30 } }\n'),
+    'b.yaml': minimal('b'),
+    's.yaml': `suite: s\nset: ${set}\nscenarios:\n  - a.yaml\n  - { file: b.yaml, iterations: 2 }\n`,
+  });
+
+  it('applies each entry to every scenario, as --set path=value would, values read as YAML', () => {
+    // Block style: a flow mapping's key cannot hold the [ of an index.
+    const root = suiteTree('\n  cluster.topology: seeds\n  workload.writers: 3\n  cluster.patroni.loop_wait: 5\n  steps[0].sleep: 2s');
+    const suite = loadSuiteFile(join(root, 's.yaml'));
+    expect(suite.scenarios.map((x) => [x.name, x.cluster.topology, x.workload.writers, x.cluster.patroni['loop_wait'], x.steps[0]])).toEqual([
+      ['a', 'seeds', 3, 5, { kind: 'sleep', ms: 2_000 }],
+      ['b', 'seeds', 3, 5, { kind: 'sleep', ms: 2_000 }],
+      ['b', 'seeds', 3, 5, { kind: 'sleep', ms: 2_000 }],
+    ]);
+    // Beside what the scenario file sets, as a --set below a mapping is.
+    expect(suite.scenarios[0]?.cluster.patroni['ttl']).toBe(30);
+  });
+
+  it('loses to the command line\'s --set on the same field, and keeps the rest', () => {
+    const root = suiteTree('{ workload.writers: 3, cluster.topology: seeds }');
+    const suite = loadTargets([join(root, 's.yaml')], ['workload.writers=8'])[0];
+    expect(suite?.scenarios.map((x) => [x.workload.writers, x.cluster.topology])).toEqual([[8, 'seeds'], [8, 'seeds'], [8, 'seeds']]);
+    // A bad --set is still the flag's, not the suite's, though the suite sets the same field.
+    expect(issuesOf(() => loadTargets([join(root, 's.yaml')], ['workload.writers=0']))).toEqual([
+      `${root}/a.yaml: --set workload.writers=0: workload.writers: expected an integer >= 1`,
+      `${root}/b.yaml: --set workload.writers=0: workload.writers: expected an integer >= 1`,
+    ]);
+  });
+
+  it('refuses a field no scenario has in the suite file, at the entry, once for the scenarios it broke', () => {
+    const root = suiteTree('{ cluster.topologee: seeds }');
+    expect(issuesOf(() => loadSuiteFile(join(root, 's.yaml')))).toEqual([
+      `${root}/s.yaml:2:8: set.cluster.topologee: in ${root}/a.yaml, ${root}/b.yaml: cluster.topologee: unknown key 'topologee' in cluster; expected one of replication, patroni, release, topology (did you mean 'topology'?)`,
+    ]);
+  });
+
+  it('refuses a bad value in the suite file, saying what was expected', () => {
+    const root = suiteTree('{ cluster.topology: seedz, workload.writers: 2 }');
+    expect(issuesOf(() => loadSuiteFile(join(root, 's.yaml')))).toEqual([
+      `${root}/s.yaml:2:8: set.cluster.topology: in ${root}/a.yaml, ${root}/b.yaml: cluster.topology: expected one of minimal, seeds`,
+    ]);
+  });
+
+  it('refuses a key that is no path, and a set that is no mapping, as the suite file\'s own issues', () => {
+    expect(issuesOf(() => loadSuiteFile(join(suiteTree('{ a..b: 1, workload.writers: 2 }'), 's.yaml')))).toEqual([
+      expect.stringMatching(/s\.yaml:2:8: set\.a\.\.b: expected a path like cluster\.patroni\.ttl or steps\[3\]\.sleep, as --set takes it$/),
+    ]);
+    expect(issuesOf(() => loadSuiteFile(join(suiteTree('[cluster.topology=seeds]'), 's.yaml')))).toEqual([
+      expect.stringMatching(/s\.yaml:2:1: set: expected a mapping of scenario fields to values, as --set path=value takes them, e\.g\. \{ cluster\.topology: seeds \}$/),
+    ]);
   });
 });
 
