@@ -18,7 +18,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-/** A Prometheus whose one group was last evaluated at `lastEval()` (epoch ms); its target scraped and its selector matched every 250 ms all along. */
+/** A Prometheus whose one group was last evaluated at `lastEval()` (epoch ms), and every 250 ms up to it; its target scraped and its selector matched every 250 ms all along. */
 async function prometheus(lastEval: () => number): Promise<string> {
   const started = new Date().toISOString();
   const server = createServer((req, res) => {
@@ -26,11 +26,12 @@ async function prometheus(lastEval: () => number): Promise<string> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/api/v1/status/runtimeinfo') return ok({ startTime: started });
     if (url.pathname === '/api/v1/rules') return ok({ groups: [{ name: 'g', file: 'f', lastEvaluation: new Date(lastEval()).toISOString(), rules: RULES.map((r) => ({ name: r.name, health: 'ok' })) }] });
-    if (url.pathname === '/api/v1/targets') return ok({ activeTargets: [{ labels: { job: 'etcd', instance: 'a:1' }, health: 'up' }] });
+    if (url.pathname === '/api/v1/targets') return ok({ activeTargets: [{ labels: { job: 'etcd', instance: 'a:1' }, health: 'up', lastScrape: new Date(Date.parse(started) - 60_000).toISOString() }] });
     const query = url.searchParams.get('query') ?? '';
     const along = Array.from({ length: 241 }, (_, k): [number, string] => [Date.now() / 1000 - (240 - k) / 4, '1']);
     if (query.startsWith('up[')) return ok({ resultType: 'matrix', result: [{ metric: { job: 'etcd', instance: 'a:1' }, values: along }] });
     if (query.startsWith('(count by (instance)')) return ok({ resultType: 'matrix', result: [{ metric: { instance: 'a:1' }, values: along }] });
+    if (query.startsWith('patroni_chaos_rule_group_evaluated[')) return ok({ resultType: 'matrix', result: [{ metric: { rule_group: 'g' }, values: along.filter(([t]) => t * 1000 <= lastEval()) }] });
     return ok({ resultType: 'matrix', result: [] });
   });
   servers.push(server);

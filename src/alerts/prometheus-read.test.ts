@@ -9,7 +9,7 @@ const RULES = [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical' }, { 
 const reading = (o: Partial<ApiReading> = {}, lastEval = T0 + 60_000): ApiReading => ({
   startTime: iso(T0 - 5000),
   groups: [{ name: 'g', file: 'f', lastEvaluation: iso(lastEval), rules: RULES.map((r) => ({ name: r.name, health: 'ok' })) }],
-  targets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up' }],
+  targets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up', lastScrape: iso(lastEval - 3000) }],
   alerts: [],
   ...o,
 });

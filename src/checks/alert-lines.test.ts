@@ -12,7 +12,8 @@ const quiet = (lines = '') => loadScenarioText(`name: q\nsteps:\n  - sleep: 2m\n
 type Rule = AlertEvaluationEvent['rules'][number];
 /** Its series, matched on one instance all run (what a rule needs to be able to fire). */
 const INPUTS: Rule['inputs'] = [{ selector: 'patroni_master', instances: [{ instance: 'a:1', gaps: [] }] }];
-const rule = (name: string, intervals: Rule['intervals'] = [], o: Partial<Rule> = {}): Rule => ({ name, file: 'f', severity: 'critical', health: 'ok', intervals, inputs: INPUTS, ...o });
+/** Evaluated all run, without a gap. */
+const rule = (name: string, intervals: Rule['intervals'] = [], o: Partial<Rule> = {}): Rule => ({ name, file: 'f', severity: 'critical', health: 'ok', intervals, inputs: INPUTS, unevaluated: [], ...o });
 const TARGETS: AlertEvaluationEvent['targets'] = [{ job: 'patroni', instance: 'a:1', health: 'up', down: [] }];
 const evaluation = (rules: Rule[], o: Partial<AlertEvaluationEvent> = {}): AlertEvaluationEvent => ({
   kind: 'alert-evaluation', t: FAULT + 200_000, evaluated: true, from: FAULT - 10_000, to: FAULT + 190_000, interval_ms: 1000, rules, targets: TARGETS, adapted: [], ...o,
