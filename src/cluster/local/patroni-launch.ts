@@ -1,5 +1,5 @@
 /** How the local provider starts Patroni: preloaded and gated (render/patroni-preload.ts) when it is a Python entry script. */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { PATRONI_PRELOAD } from '../render/patroni-preload.js';
 
@@ -33,7 +33,14 @@ export interface PatroniLaunch {
 export function patroniLaunch(patroni: string, configFile: string, gate: string): PatroniLaunch {
   let first = '';
   try {
-    first = readFileSync(patroni, 'utf8').slice(0, 256).split('\n')[0] ?? '';
+    // Its first 256 bytes only: a `patroni` that is a binary (a bundled build) can be tens of MB.
+    const fd = openSync(patroni, 'r');
+    try {
+      const head = Buffer.alloc(256);
+      first = head.subarray(0, readSync(fd, head, 0, 256, 0)).toString('utf8').split('\n')[0] ?? '';
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     // unreadable: started as it is
   }
