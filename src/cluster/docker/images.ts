@@ -23,7 +23,6 @@ import { HarnessError } from '../../errors.js';
 import { cliEnv, docker } from './cli.js';
 import { engine, engineMessage, requireDaemon, statusOf, within } from './engine.js';
 import { imagePackages, RELEASE_INFO, RELEASES, type Release } from './releases.js';
-import { nodeTemplateInitdbArgs } from './render.js';
 
 export { RELEASES, type Release };
 
@@ -87,7 +86,6 @@ function hashOf(kind: ImageKind, release: Release, parentHash: string, composeDi
   const h = createHash('sha256');
   h.update(`${kind}\0${release}\0${parentHash}\0${kind === 'base' ? MIRROR : ''}\0`);
   if (isPackageImage(kind)) h.update(`${packageSpec(kind, release, archive)}\0`);
-  if (kind === 'node') h.update(`${nodeTemplateInitdbArgs()}\0`);
   for (const f of inputFiles(kind, composeDir, proxyDir)) {
     h.update(`${f.name}\0`);
     h.update(readFileSync(f.path));
@@ -255,7 +253,6 @@ async function dockerBuild(kind: Exclude<ImageKind, 'base'>, tags: ImageTags, re
     'build', '--pull=false', '--rm', '--force-rm',
     '--build-arg', parentArg, '--build-arg', `RELEASE=${release}`,
     ...(isPackageImage(kind) ? ['--build-arg', `PACKAGES=${packageSpec(kind, release, archive)}`] : []),
-    ...(kind === 'node' ? ['--build-arg', `INITDB_ARGS=${nodeTemplateInitdbArgs()}`] : []),
     '--label', `patroni-chaos.image=${kind}`, '--label', `patroni-chaos.release=${release}`,
     '-t', tags[kind], context,
   ], {

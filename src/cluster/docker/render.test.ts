@@ -4,8 +4,7 @@ import { effectiveDcs } from '../render/dcs.js';
 import { renderHaproxyConfig } from '../local/haproxy-config.js';
 import { buildTopology } from '../local/topology.js';
 import { containerLinks, linkAddress, linkShapes } from './links.js';
-import { readFileSync } from 'node:fs';
-import { etcdArgs, haproxyConfig, NODE_TEMPLATE_DIR, nodeTemplateInitdbArgs, patroniConfig, type RenderInput } from './render.js';
+import { etcdArgs, haproxyConfig, patroniConfig, type RenderInput } from './render.js';
 
 const input: RenderInput = {
   runId: 'r1',
@@ -42,21 +41,6 @@ describe('docker render', () => {
     expect(c.postgresql.pg_hba.filter((l: string) => /^host /.test(l)).map((l: string) => l.split(/\s+/)[3])).toEqual(['172.29.7.0/24', '127.0.0.1/32', '172.29.7.0/24', '127.0.0.1/32']);
     // Patroni's unsafe REST endpoints need the run's own password.
     expect(c.restapi.authentication).toEqual({ username: 'patroni', password: 'p' });
-  });
-
-  it('the leader copies the node image\'s template, made by initdb with the options and superuser every provider uses', () => {
-    const c = parse(patroniConfig(input, input.members[0]!));
-    expect(c.bootstrap.method).toBe('template');
-    expect(c.bootstrap.template.no_params).toBe(true);
-    expect(c.bootstrap.template.command).toContain(`'${NODE_TEMPLATE_DIR}'`);
-    expect(c.bootstrap.template.command).toContain(`'${c.postgresql.data_dir}'`);
-    // initdb's own options stay: Patroni falls back on nothing, but a reader sees what the template was made with.
-    expect(c.bootstrap.initdb).toEqual([{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums']);
-    expect(nodeTemplateInitdbArgs()).toBe('--username=postgres --encoding=UTF8 --locale=C --data-checksums');
-    expect(c.postgresql.authentication.superuser.username).toBe('postgres');
-    // The image makes the template where the config looks for it, with the arguments hashed into its tag.
-    const dockerfile = readFileSync(new URL('../../../compose/images/node/Dockerfile', import.meta.url), 'utf8');
-    expect(dockerfile).toMatch(new RegExp(`RUN .*initdb -D ${NODE_TEMPLATE_DIR} .*\\$INITDB_ARGS`));
   });
 
   it('haproxy.cfg keeps the local provider\'s checks and options, line for line apart from addresses', () => {
