@@ -30,11 +30,6 @@ export interface RuleEvaluation {
   first_fired_after_fault_ms: number | null;
   /** When its last firing ended, ms from the run's start; null when never fired or still firing at the end. */
   resolved_ms: number | null;
-  /**
-   * The stretches in which Prometheus evaluated nothing of its group (over 2.5 intervals), ms from the run's start: its
-   * state there is unseen. Null when not read, or without an evaluation (absent in reports written before it).
-   */
-  unevaluated: Array<{ from_ms: number; to_ms: number }> | null;
 }
 
 export interface PrometheusSection {
@@ -136,7 +131,7 @@ function prometheusPart(e: AlertEvaluationEvent | undefined, startedAt: number):
 export function ruleEvaluation(name: string, severity: string | null, o: { evaluation?: AlertEvaluationEvent; startedAt: number; firstFaultAt?: number }): RuleEvaluation {
   const e = o.evaluation;
   const rule = e?.rules.find((r) => r.name === name);
-  const none = { evaluated_by: null, severity, health: rule?.health ?? null, fired: null, first_fired_ms: null, first_fired_after_fault_ms: null, resolved_ms: null, unevaluated: null };
+  const none = { evaluated_by: null, severity, health: rule?.health ?? null, fired: null, first_fired_ms: null, first_fired_after_fault_ms: null, resolved_ms: null };
   if (e === undefined || !e.evaluated || rule === undefined || rule.health !== 'ok') return none;
   const rel = (t: number) => Math.round(t - o.startedAt);
   const fired = rule.intervals.map((i) => ({ from_ms: rel(i.from), to_ms: i.to === null ? null : rel(i.to), state: i.state }));
@@ -150,7 +145,5 @@ export function ruleEvaluation(name: string, severity: string | null, o: { evalu
     first_fired_ms: firing[0] === undefined ? null : rel(firing[0].from),
     first_fired_after_fault_ms: afterFault === undefined || o.firstFaultAt === undefined ? null : Math.round(afterFault.from - o.firstFaultAt),
     resolved_ms: last?.to == null ? null : rel(last.to),
-    // compare reads it: a firing first seen after a stretch unevaluated across the fault is no detection of the fault.
-    unevaluated: rule.unevaluated === undefined ? null : rule.unevaluated.map((g) => ({ from_ms: rel(g.from), to_ms: rel(g.to) })),
   };
 }

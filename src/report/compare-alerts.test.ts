@@ -14,11 +14,9 @@ const FAULT_MS = 10_000;
 
 /**
  * How a run saw a rule: fired after the fault, did not fire, can never fire (its series missing), or not evaluated by a
- * Prometheus; `pending-before`: pending from 5 s before the fault, firing from 25 s after it (its condition held before the fault);
- * `gap-over-fault`: Prometheus evaluated nothing from 5 s before the fault to 25 s after it, and saw it firing from then on;
- * `gaps-unread`: fired after the fault, but when Prometheus evaluated was not read.
+ * Prometheus; `pending-before`: pending from 5 s before the fault, firing from 25 s after it (its condition held before the fault).
  */
-type Seen = 'fired' | 'quiet' | 'cannot' | 'unevaluated' | 'pending-before' | 'gap-over-fault' | 'gaps-unread';
+type Seen = 'fired' | 'quiet' | 'cannot' | 'unevaluated' | 'pending-before';
 
 /** One rule of report.json `alerts`, its evaluation made by the report's own code from a hand-made Prometheus reading. */
 function ruleEntry(name: string, seen: Seen, fault: boolean): AlertsReport['rules'][number] {
@@ -28,18 +26,14 @@ function ruleEntry(name: string, seen: Seen, fault: boolean): AlertsReport['rule
     can_fire: can, reason: can ? 'the series it needs are exported' : 'no target exported patroni_master',
     missing: can ? [] : [{ selector: 'patroni_master', why: 'no target exported a series of that name' }], adapted: [],
   };
-  const firing = seen === 'fired' || seen === 'gaps-unread' ? [{ state: 'firing' as const, from: STARTED + FAULT_MS + 30_000, to: STARTED + FAULT_MS + 60_000 }]
-    : seen === 'gap-over-fault' ? [{ state: 'firing' as const, from: STARTED + FAULT_MS + 25_000, to: STARTED + FAULT_MS + 60_000 }]
+  const firing = seen === 'fired' ? [{ state: 'firing' as const, from: STARTED + FAULT_MS + 30_000, to: STARTED + FAULT_MS + 60_000 }]
     : seen === 'pending-before' ? [
       { state: 'pending' as const, from: STARTED + FAULT_MS - 5_000, to: STARTED + FAULT_MS + 24_500 },
       { state: 'firing' as const, from: STARTED + FAULT_MS + 25_000, to: STARTED + FAULT_MS + 60_000 },
     ] : [];
   const evaluation: AlertEvaluationEvent = {
     kind: 'alert-evaluation', t: STARTED + 120_000, evaluated: seen !== 'unevaluated', from: STARTED + 2_000, to: STARTED + 110_000, interval_ms: 1_000,
-    rules: [{
-      name, file: finding.file, severity: 'critical', health: 'ok', intervals: firing,
-      ...(seen === 'gaps-unread' ? {} : { unevaluated: seen === 'gap-over-fault' ? [{ from: STARTED + FAULT_MS - 5_000, to: STARTED + FAULT_MS + 25_000 }] : [] }),
-    }], targets: [], adapted: [],
+    rules: [{ name, file: finding.file, severity: 'critical', health: 'ok', intervals: firing }], targets: [], adapted: [],
     ...(seen === 'unevaluated' ? { why: 'Prometheus never answered' } : {}),
   };
   return { ...finding, ...ruleEvaluation(name, 'critical', { evaluation, startedAt: STARTED, ...(fault ? { firstFaultAt: STARTED + FAULT_MS } : {}) }) };
@@ -208,35 +202,6 @@ describe('compare: documented alert rules before and after (issue 22 §4)', () =
     expect(row(compare(times(3, { alerts: { PostgresNoLeader: 'pending-before' } }), times(3, { alerts: { PostgresNoLeader: 'quiet' } })))).toMatchObject({ class: 'same', before: { fired: 0 } });
   });
 
-  it('a firing first seen after a stretch Prometheus did not evaluate across the fault is no detection of it: fired before, that after, gates (never the same)', () => {
-    // The after release may fire it all along: unevaluated over the fault, its firing from before shows as one after.
-    const c = compare(times(3, { alerts: { PostgresNoLeader: 'fired' } }), times(3, { alerts: { PostgresNoLeader: 'gap-over-fault' } }));
-    expect(row(c)).toMatchObject({ class: 'new finding', after: { watched: 3, fired: 0 } });
-    expect(c.exit_code).toBe(1);
-    // Not fired before: nothing to lose, and firing after is not judged here; no invented unknown either.
-    expect(row(compare(times(3, { alerts: { PostgresNoLeader: 'quiet' } }), times(3, { alerts: { PostgresNoLeader: 'gap-over-fault' } })))).toMatchObject({ class: 'same' });
-    // report.json carries the stretch, ms from the run's start, for compare to read.
-    const report = ruleEntry('PostgresNoLeader', 'gap-over-fault', true);
-    expect(report.unevaluated).toEqual([{ from_ms: FAULT_MS - 5_000, to_ms: FAULT_MS + 25_000 }]);
-  });
-
-  it('a run after whose evaluation record was not read says nothing of whether the rule fired for the fault: fired before, gates', () => {
-    const c = compare(times(3, { alerts: { PostgresNoLeader: 'fired' } }), times(3, { alerts: { PostgresNoLeader: 'gaps-unread' } }));
-    expect(row(c)).toMatchObject({ class: 'new finding', after: { watched: 0 } });
-    expect(row(c)?.note).toContain('when its Prometheus evaluated it was not read (3 of 3 runs)');
-    expect(c.exit_code).toBe(1);
-  });
-
-  it('a report written before the evaluation record (no `unevaluated` key) is read as before', () => {
-    const old = (r: Run): ReportJson => {
-      const out = report(r) as unknown as { alerts: AlertsReport };
-      for (const x of out.alerts.rules) delete (x as Partial<typeof x>).unevaluated;
-      return out as unknown as ReportJson;
-    };
-    const c = compareSides({ dir: 'before', reports: times(3, { alerts: { PostgresNoLeader: 'fired' } }).map(old), overIterations: new Map() }, side('after', times(3, { alerts: { PostgresNoLeader: 'fired' } })));
-    expect(row(c)).toMatchObject({ class: 'same', before: { watched: 3, fired: 3 } });
-  });
-
   it('fired before in every run, after in the one run with evidence and two without: gates, as a line unknown in one run does', () => {
     const c = compare(times(3, { alerts: { PostgresNoLeader: 'fired' } }), [
       { alerts: { PostgresNoLeader: 'fired' } }, ...times(2, { alerts: { PostgresNoLeader: 'unevaluated' } }),
@@ -370,7 +335,7 @@ describe('compare: the documented rules on bookworm (Patroni 3.0.2) and trixie (
     const evaluation: AlertEvaluationEvent = {
       kind: 'alert-evaluation', t: STARTED + 120_000, evaluated: true, from: STARTED + 2_000, to: STARTED + 110_000, interval_ms: 1_000, targets: [], adapted: [],
       rules: files.flatMap((f) => ('file' in f ? f.file.rules : [])).map((r) => ({
-        name: r.name, file: r.file, severity: r.labels['severity'] ?? null, health: 'ok', unevaluated: [],
+        name: r.name, file: r.file, severity: r.labels['severity'] ?? null, health: 'ok',
         intervals: fired && r.name === 'PostgresNoLeader' ? [{ state: 'firing' as const, from: STARTED + FAULT_MS + 35_000, to: STARTED + FAULT_MS + 50_000 }] : [],
       })),
     };

@@ -57,30 +57,14 @@ function intervalsOf(v: unknown): Interval[] | undefined {
   });
 }
 
-type Stretch = { from_ms: number; to_ms: number };
-
-/** report.json's `unevaluated` stretches of a rule; undefined when null or not a list (not read). */
-function stretchesOf(v: unknown): Stretch[] | undefined {
-  const list = arr(v);
-  return list?.flatMap((raw) => {
-    const g = obj(raw);
-    return g !== undefined && typeof g['from_ms'] === 'number' && typeof g['to_ms'] === 'number' ? [{ from_ms: g['from_ms'], to_ms: g['to_ms'] }] : [];
-  });
-}
-
 /**
  * Whether a firing began after the fault and was the fault's: its pending
  * (the one it went on from, within 1.5 evaluation intervals) began at or
  * after the fault too. A rule pending since before the fault fires for a
  * condition that held before it, as the fires-within lines judge it
- * (checks/alert-lines.ts): no detection of the fault. So does one whose
- * state at the fault is unseen (`unevaluated`: a stretch Prometheus
- * evaluated nothing of its group in reaches the fault): its first firing
- * seen after the fault may have begun before it.
+ * (checks/alert-lines.ts): no detection of the fault.
  */
-export function firedForFault(intervals: readonly Interval[], faultMs: number, intervalMs: number, unevaluated: readonly Stretch[] = []): boolean {
-  // As unevaluatedIn(rule, fault, fault): a stretch ending at the fault ends with the evaluation that first saw it.
-  if (unevaluated.some((g) => g.from_ms < faultMs && g.to_ms >= faultMs)) return false;
+export function firedForFault(intervals: readonly Interval[], faultMs: number, intervalMs: number): boolean {
   return intervals.some((f) => {
     if (f.state !== 'firing' || f.from_ms < faultMs) return false;
     const pending = intervals.filter((p) => p.state === 'pending' && p.from_ms <= f.from_ms && (p.to_ms === null || p.to_ms >= f.from_ms - intervalMs * 1.5));
@@ -130,10 +114,7 @@ function rulesOf(r: ReportJson, faultMs: number | null | undefined): Map<string,
       if (rule['evaluated_by'] !== 'prometheus') return { why: `Prometheus did not evaluate it (last evaluation: ${typeof rule['health'] === 'string' ? rule['health'] : 'none'})` };
       // Not first_fired_after_fault_ms: it counts a firing whose pending began before the fault.
       if (intervals === undefined) return { why: 'its pending and firing stretches are not in report.json' };
-      // Absent in a report written before evaluations were recorded (read as before); null: not read in the run.
-      const unevaluated = 'unevaluated' in rule ? stretchesOf(rule['unevaluated']) : [];
-      if (unevaluated === undefined) return { why: 'when its Prometheus evaluated it was not read' };
-      return { fired: firedForFault(intervals, faultMs, intervalMs as number, unevaluated) };
+      return { fired: firedForFault(intervals, faultMs, intervalMs as number) };
     })();
     out.set(name, { fault: faultMs === undefined ? undefined : faultMs !== null, can, missing, ...fired });
   }
