@@ -9,7 +9,7 @@ import type { AlertEvaluationEvent } from '../history/events.js';
 import { now } from '../history/clock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EVALUATION_INTERVAL_MS } from './prom-config.js';
-import { evaluatedUntil, evaluating, evaluationEvent, firstScrapes, readApi, type Readings, type WatchedRule } from './prometheus-read.js';
+import { evaluatedUntil, evaluating, evaluationEvent, readApi, type Readings, type WatchedRule } from './prometheus-read.js';
 import type { Notification } from './webhook.js';
 
 export interface MonitoringHandle {
@@ -35,7 +35,7 @@ export type Monitoring = MonitoringHandle | { missing: string; notInstalled?: tr
 /** Whether the run has a Prometheus to wait for and read (or one that should have been there). */
 export const runsPrometheus = (m: Monitoring): boolean => !('missing' in m && m.notInstalled === true);
 
-/** How long, before the first step, Prometheus may take to have scraped every target and evaluated every group since; past it, every alert line is unknown. */
+/** How long, before the first step, Prometheus may take to have scraped every target and evaluated every group. */
 export const READY_TIMEOUT_MS = 30_000;
 
 /** How long, at the end, Prometheus may take to evaluate every group past the judged span: a few intervals. */
@@ -53,12 +53,10 @@ export class PrometheusWatch {
     // Polled here, not with cluster/wait: the alerts reach nothing of the cluster's (layering.test.ts).
     const deadline = Date.now() + timeoutMs;
     let why = 'not asked yet';
-    let scraped = new Map<string, number>();
     for (;;) {
       try {
         const reading = await readApi(m.prometheusUrl);
-        scraped = firstScrapes(reading, scraped);
-        const ok = evaluating(reading, m.rules.map((r) => r.name), m.targets ?? [], scraped);
+        const ok = evaluating(reading, m.rules.map((r) => r.name), m.targets ?? []);
         if (ok === true) {
           this.#ready = { at: now(), reading };
           return;

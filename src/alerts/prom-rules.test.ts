@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { adaptScopeText, EVALUATED_SERIES, renderRuleFiles } from './prom-rules.js';
+import { adaptScopeText, renderRuleFiles } from './prom-rules.js';
 import { loadDocumentedRules } from './report.js';
 import { ruleFileFromText } from './rules.js';
 
@@ -15,7 +15,7 @@ describe('the rule files Prometheus is given', () => {
   it('keep every documented rule\'s alert, for, labels and annotations as written', () => {
     const files = loadDocumentedRules().flatMap((f) => ('file' in f ? [f.file] : []));
     const out = renderRuleFiles(files, 'pgchaos');
-    const rendered = out.files.flatMap((f) => (parse(f.text) as { groups: Array<{ rules: Array<Record<string, unknown>> }> }).groups.flatMap((g) => g.rules)).filter((r) => r['record'] === undefined);
+    const rendered = out.files.flatMap((f) => (parse(f.text) as { groups: Array<{ rules: Array<Record<string, unknown>> }> }).groups.flatMap((g) => g.rules));
     const documented = files.flatMap((f) => f.rules);
     expect(rendered.map((r) => r['alert'])).toEqual(documented.map((r) => r.name));
     for (const [i, r] of documented.entries()) {
@@ -29,9 +29,9 @@ describe('the rule files Prometheus is given', () => {
     expect(out.adapted).toContain('scenarios/alerts/patroni-alerts-002.yml PatroniPrimaryDown: severity moved under labels: Prometheus rejects unknown rule fields');
   });
 
-  it('a rule without labels or annotations gets none invented; each group ends with the record of its evaluations', () => {
+  it('a rule without labels or annotations gets none invented', () => {
     const f = ruleFileFromText('# source: x\ngroups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n', 'f.yml');
     const [file] = renderRuleFiles([f], 'p').files;
-    expect(parse(file?.text ?? '')).toEqual({ groups: [{ name: 'f.yml', rules: [{ alert: 'A', expr: 'up == 0' }, { record: EVALUATED_SERIES, expr: 'vector(1)', labels: { rule_group: 'f.yml' } }] }] });
+    expect(parse(file?.text ?? '')).toEqual({ groups: [{ name: 'f.yml', rules: [{ alert: 'A', expr: 'up == 0' }] }] });
   });
 });

@@ -30,14 +30,6 @@ export function adaptScopeText(expr: string, runScope: string): { expr: string; 
   return { expr: out, adapted: [...adapted] };
 }
 
-/**
- * The series a recording rule at the end of every group writes at each evaluation of the group, labelled
- * `rule_group` with the group's name: ALERTS has samples only while a rule is active, so without it an
- * evaluation that found every rule quiet and no evaluation at all (a stalled Prometheus) look the same.
- * prometheus-read.ts reads from it when each group was evaluated.
- */
-export const EVALUATED_SERIES = 'patroni_chaos_rule_group_evaluated';
-
 /** Rule file names Prometheus gets: the documented file's base name, so its errors name the document's file. */
 const fileName = (label: string): string => label.split('/').pop() ?? label;
 
@@ -56,9 +48,7 @@ export function renderRuleFiles(files: readonly RuleFile[], runScope: string): R
         ...(Object.keys(r.annotations).length === 0 ? {} : { annotations: r.annotations }),
       };
     });
-    // Last in the group: its sample says the whole group was evaluated at that instant.
-    const evaluated = { record: EVALUATED_SERIES, expr: 'vector(1)', labels: { rule_group: fileName(f.file) } };
-    const text = `# rendered by patroni-chaos from ${f.file} (${f.source}); its last rule, ${EVALUATED_SERIES}, is the harness's record of each evaluation\n${stringify({ groups: [{ name: fileName(f.file), rules: [...rules, evaluated] }] }, { lineWidth: 0 })}`;
+    const text = `# rendered by patroni-chaos from ${f.file} (${f.source})\n${stringify({ groups: [{ name: fileName(f.file), rules }] }, { lineWidth: 0 })}`;
     return { name: fileName(f.file), text, from: f.file };
   });
   return { files: rendered, adapted };

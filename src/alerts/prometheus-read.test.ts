@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { evaluatedUntil, evaluating, evaluationEvent, firstScrapes, gaps, readApi, stretches, type ApiReading, type Readings } from './prometheus-read.js';
+import { evaluatedUntil, evaluating, evaluationEvent, gaps, readApi, stretches, type ApiReading, type Readings } from './prometheus-read.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const T0 = Date.parse('2026-12-07T10:00:00Z');
@@ -9,7 +9,7 @@ const RULES = [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical' }, { 
 const reading = (o: Partial<ApiReading> = {}, lastEval = T0 + 60_000): ApiReading => ({
   startTime: iso(T0 - 5000),
   groups: [{ name: 'g', file: 'f', lastEvaluation: iso(lastEval), rules: RULES.map((r) => ({ name: r.name, health: 'ok' })) }],
-  targets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up', lastScrape: iso(lastEval - 3000) }],
+  targets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up' }],
   alerts: [],
   ...o,
 });
@@ -39,50 +39,6 @@ describe('evaluating: ready before the first step', () => {
     expect(evaluating(reading({ targets: [] }), [])).toMatch(/no target discovered yet/);
     expect(evaluating(reading(), [], ['a:1', 'b:2'])).toMatch(/targets not discovered yet: b:2/);
     expect(evaluating(reading(), [], ['a:1'])).toBe(true);
-  });
-});
-
-describe('evaluating: an evaluation over every target\'s first scrape', () => {
-  const target = (instance: string, health: string, lastScrape?: number) => ({ labels: { job: 'patroni', instance }, health, ...(lastScrape === undefined ? {} : { lastScrape: iso(lastScrape) }) });
-  const at = (targets: ApiReading['targets'], lastEval: number) => reading({ targets }, lastEval);
-
-  it('one target scraped, an evaluation, then the others scraped: not ready until a group evaluates an interval after the last first scrape', () => {
-    // Poll 1: a:1 scraped at T0, b:2 not yet; the group evaluated at T0 + 300 over a:1 alone.
-    const r1 = at([target('a:1', 'up', T0), target('b:2', 'unknown')], T0 + 300);
-    let scraped = firstScrapes(r1);
-    expect(evaluating(r1, [], ['a:1', 'b:2'], scraped)).toMatch(/not scraped yet: b:2/);
-    // Poll 2: b:2 scraped at T0 + 600; the group's last evaluation is still the partial one.
-    const r2 = at([target('a:1', 'up', T0 + 1000), target('b:2', 'up', T0 + 600)], T0 + 300);
-    scraped = firstScrapes(r2, scraped);
-    expect(evaluating(r2, [], ['a:1', 'b:2'], scraped)).toBe(`rule groups not evaluated since every target was scraped once (the last at ${iso(T0 + 600)}): g`);
-    // Poll 3: evaluated at T0 + 1300: its query instant may be T0 + 301, before b:2's samples: still not.
-    const r3 = at([target('a:1', 'up', T0 + 1000), target('b:2', 'up', T0 + 1600)], T0 + 1300);
-    scraped = firstScrapes(r3, scraped);
-    expect(evaluating(r3, [], ['a:1', 'b:2'], scraped)).toMatch(/not evaluated since every target was scraped once/);
-    // Poll 4: all scraped, then evaluated at T0 + 2300 (past T0 + 600 + one interval): ready.
-    const r4 = at([target('a:1', 'up', T0 + 2000), target('b:2', 'up', T0 + 2600)], T0 + 2300);
-    scraped = firstScrapes(r4, scraped);
-    expect(scraped.get('patroni b:2')).toBe(T0 + 600);
-    expect(evaluating(r4, [], ['a:1', 'b:2'], scraped)).toBe(true);
-  });
-
-  it('a target up without a scrape time: not ready, saying so (never a guess)', () => {
-    expect(evaluating(at([target('a:1', 'up')], T0 + 5000), [])).toBe('Prometheus did not say when it scraped a:1');
-  });
-});
-
-describe('when each group was evaluated: its record\'s samples, as stretches without', () => {
-  const evaluations = (skip: (s: number) => boolean, group = 'g'): NonNullable<ApiReading['evaluations']> => [{ metric: { __name__: 'patroni_chaos_rule_group_evaluated', rule_group: group }, values: Array.from({ length: 61 }, (_, s) => s).filter((s) => !skip(s)).map((s): [number, string] => [(T0 + s * 1000) / 1000, '1']) }];
-
-  it('a stall of 6 s: one stretch, for every rule of the group; one missed evaluation is none', () => {
-    const e = evaluationEvent(readings({ reading: reading({ evaluations: evaluations((s) => (s > 20 && s < 27) || s === 40) }) }));
-    expect(e.rules.map((r) => r.unevaluated)).toEqual([[{ from: T0 + 20_000, to: T0 + 27_000 }], [{ from: T0 + 20_000, to: T0 + 27_000 }]]);
-  });
-
-  it('no evaluation at all (or only another group\'s): the whole window; not read: absent', () => {
-    expect(evaluationEvent(readings({ reading: reading({ evaluations: [] }) })).rules[0]?.unevaluated).toEqual([{ from: T0, to: T0 + 60_000 }]);
-    expect(evaluationEvent(readings({ reading: reading({ evaluations: evaluations(() => false, 'other') }) })).rules[0]?.unevaluated).toEqual([{ from: T0, to: T0 + 60_000 }]);
-    expect(evaluationEvent(readings({ reading: reading() })).rules[0]?.unevaluated).toBeUndefined();
   });
 });
 

@@ -10,13 +10,12 @@ import { errorMessage } from '../errors.js';
 import type { AlertEvaluationEvent } from '../history/events.js';
 import { now } from '../history/clock.js';
 import { EVALUATION_INTERVAL_MS } from './prom-config.js';
-import { EVALUATED_SERIES } from './prom-rules.js';
 
 type Interval = AlertEvaluationEvent['rules'][number]['intervals'][number];
 
 export interface ApiRule { name: string; type?: string; health?: string; lastError?: string; lastEvaluation?: string; labels?: Record<string, string> }
 export interface ApiGroup { name: string; file: string; lastEvaluation?: string; rules: ApiRule[] }
-export interface ApiTarget { labels?: Record<string, string>; health?: string; lastError?: string; lastScrape?: string }
+export interface ApiTarget { labels?: Record<string, string>; health?: string; lastError?: string }
 export interface AlertSeries { metric: Record<string, string>; values: Array<[number, string]> }
 
 /** One reading of the API, as fetched (times: Prometheus's, epoch seconds or RFC 3339). */
@@ -25,8 +24,6 @@ export interface ApiReading {
   groups: ApiGroup[];
   targets: ApiTarget[];
   alerts: AlertSeries[];
-  /** The raw samples of EVALUATED_SERIES over the same range: one per evaluation of each group (absent when not asked or not read). */
-  evaluations?: AlertSeries[];
   /** `up`'s raw samples over the same range as ALERTS (absent when not asked). */
   up?: AlertSeries[];
   /** Per selector of the rules, `count by (instance)` of it at every evaluation interval over that range (absent when not asked). */
@@ -63,12 +60,6 @@ export async function readApi(base: string, alertsSinceMs?: number, selectors: r
     return q.resultType === 'matrix' ? q.result : [];
   };
   reading.alerts = await matrix(`ALERTS[${range}s]`);
-  // When it cannot be read, every alert line says so (unknown): nothing then tells a quiet rule from a stalled Prometheus.
-  try {
-    reading.evaluations = await matrix(`${EVALUATED_SERIES}[${range}s]`);
-  } catch {
-    delete reading.evaluations;
-  }
   // What only a never-fires line needs: when it cannot be read, those lines say so (unknown), the others stand.
   // One query at a time: a long run's subqueries on a busy machine must not time each other out.
   try {
@@ -127,30 +118,12 @@ export function evaluatedUntil(groups: readonly ApiGroup[], untilWallMs: number)
   return behind.length === 0 ? true : `rule groups last evaluated before the end of the judged span: ${behind.join(', ')}`;
 }
 
-const targetKey = (t: ApiTarget): string => `${t.labels?.['job'] ?? '?'} ${t.labels?.['instance'] ?? '?'}`;
-
 /**
- * `known` with, for each target up in `r` and not in it yet, when `r` says it was last scraped (epoch ms,
- * Prometheus's clock): a successful scrape at or after its first, kept from the first reading that found it up.
+ * Why the rules are not all being evaluated yet (or true): every group evaluated at least once, every
+ * expected target discovered and scraped. Prometheus answers before its service discovery has handed
+ * the scrape loops any target: an empty target list is "up" everywhere, and the rules run over nothing.
  */
-export function firstScrapes(r: ApiReading, known: ReadonlyMap<string, number> = new Map()): Map<string, number> {
-  const out = new Map(known);
-  for (const t of r.targets) {
-    const at = epochMs(t.lastScrape);
-    if (t.health === 'up' && at !== null && !out.has(targetKey(t))) out.set(targetKey(t), at);
-  }
-  return out;
-}
-
-/**
- * Why the rules are not all being evaluated yet (or true): every expected target discovered and scraped,
- * and every group evaluated since every target was scraped once (`scraped`: firstScrapes over the readings so
- * far). Prometheus answers before its service discovery has handed the scrape loops any target: an empty
- * target list is "up" everywhere, and the rules run over nothing. An evaluation between the first scrapes of
- * some targets and of the others runs over part of the cluster: a rule without `for:` can fire on it (no
- * leader seen when only replicas were scraped), and a never-fires line fail on a cluster that was fine.
- */
-export function evaluating(r: ApiReading, expectedRules: readonly string[], expectedTargets: readonly string[] = [], scraped: ReadonlyMap<string, number> = firstScrapes(r)): true | string {
+export function evaluating(r: ApiReading, expectedRules: readonly string[], expectedTargets: readonly string[] = []): true | string {
   const seen = r.groups.flatMap((g) => g.rules.map((x) => x.name));
   const missing = expectedRules.filter((n) => !seen.includes(n));
   if (missing.length > 0) return `Prometheus has not loaded ${missing.join(', ')}`;
@@ -162,15 +135,6 @@ export function evaluating(r: ApiReading, expectedRules: readonly string[], expe
   if (undiscovered.length > 0) return `targets not discovered yet: ${undiscovered.join(', ')}`;
   const down = r.targets.filter((t) => t.health !== 'up').map((t) => `${t.labels?.['instance'] ?? '?'} ${t.health ?? '?'}`);
   if (down.length > 0) return `targets not scraped yet: ${down.join(', ')}`;
-  const untimed = r.targets.filter((t) => !scraped.has(targetKey(t))).map((t) => t.labels?.['instance'] ?? '?');
-  if (untimed.length > 0) return `Prometheus did not say when it scraped ${untimed.join(', ')}`;
-  const allScraped = Math.max(...r.targets.map((t) => scraped.get(targetKey(t)) ?? Infinity));
-  // lastEvaluation is when an evaluation began; it queries at the evaluation interval's instant at or before
-  // that, less than an interval earlier. One interval after the last first scrape began, that instant is past
-  // the scrape's samples, and the scrape (its timeout under an interval) is over.
-  const since = allScraped + EVALUATION_INTERVAL_MS;
-  const early = r.groups.filter((g) => (epochMs(g.lastEvaluation) ?? 0) < since).map((g) => g.name);
-  if (early.length > 0) return `rule groups not evaluated since every target was scraped once (the last at ${new Date(allScraped).toISOString()}): ${early.join(', ')}`;
   return true;
 }
 
@@ -251,15 +215,11 @@ export function evaluationEvent(r: Readings, t = now()): AlertEvaluationEvent {
     const samples = (state: Interval['state']) => end.alerts.filter((s) => s.metric['alertname'] === x.name && s.metric['alertstate'] === state).flatMap((s) => s.values.map(([ts]) => toHistory(ts * 1000)));
     const last = lastEval === null ? null : toHistory(lastEval);
     const intervals = [...stretches(samples('pending'), 'pending', last), ...stretches(samples('firing'), 'firing', last)].sort((a, b) => a.from - b.from);
-    // Each gap over 2.5 intervals (gaps(): one missed evaluation is none, as stretches() bridges it) is where
-    // Prometheus did not evaluate the rule: a state there is unseen, and a late evaluation can pass for a timely one.
-    const group = end.groups.find((g) => g.rules.some((y) => y.name === x.name));
-    const evaluated = end.evaluations === undefined || window === undefined || group === undefined ? undefined : end.evaluations.filter((s) => s.metric['rule_group'] === group.name).flatMap((s) => times(s));
     const read = x.selectors === undefined || end.inputs === undefined || window === undefined ? undefined : x.selectors.map((selector) => {
       const series = end.inputs?.find((i) => i.selector === selector)?.series ?? [];
       return { selector, ...(x.pooled?.includes(selector) === true ? { pooled: true as const } : {}), instances: series.map((s) => ({ instance: s.metric['instance'] ?? '?', gaps: gaps(times(s), window.from, window.to) })) };
     });
-    return { name: x.name, file: x.file, severity: x.severity, health: api?.health ?? 'not loaded', ...(api?.lastError ? { last_error: api.lastError } : {}), intervals, ...(read === undefined ? {} : { inputs: read }), ...(evaluated === undefined || window === undefined ? {} : { unevaluated: gaps(evaluated, window.from, window.to) }) };
+    return { name: x.name, file: x.file, severity: x.severity, health: api?.health ?? 'not loaded', ...(api?.lastError ? { last_error: api.lastError } : {}), intervals, ...(read === undefined ? {} : { inputs: read }) };
   });
   const whyNot = ((): string | undefined => {
     if (r.ready === undefined) return 'Prometheus was never seen evaluating every rule before the first step';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRule } from './evaluator.js';
 import { observe } from './observed.js';
-import { alertsReport, loadDocumentedRules, ruleEvaluation, type AlertsReport } from './report.js';
-import type { AlertEvaluationEvent } from '../history/events.js';
+import { alertsReport, loadDocumentedRules, type AlertsReport } from './report.js';
 import type { AlertRule } from './rules.js';
 import { clusterScrape, observedCluster } from './test-support.js';
 
@@ -110,23 +109,5 @@ describe('judgeRule', () => {
     const f = judgeRule({ ...base, expr: 'patroni_master or patroni_replication_lag' }, observe([clusterScrape({ patroni: '3.0.2', scope: SCOPE })]), SCOPE);
     expect(f.can_fire).toBe(true);
     expect(f.missing.map((m) => m.selector)).toEqual(['patroni_replication_lag']);
-  });
-});
-
-describe('first_fired_after_fault_ms: a firing seen after the fault', () => {
-  const evaluation = (unevaluated?: Array<{ from: number; to: number }>): AlertEvaluationEvent => ({
-    kind: 'alert-evaluation', t: 90_000, evaluated: true, from: 1000, to: 89_000, interval_ms: 1000, targets: [], adapted: [],
-    rules: [{ name: 'PostgresNoLeader', file: 'f', severity: 'critical', health: 'ok', intervals: [{ state: 'firing', from: 2000, to: 9000 }, { state: 'firing', from: 15_000, to: 30_000 }], ...(unevaluated === undefined ? {} : { unevaluated }) }],
-  });
-  const after = (e: AlertEvaluationEvent) => ruleEvaluation('PostgresNoLeader', 'critical', { evaluation: e, startedAt: 0, firstFaultAt: 10_000 }).first_fired_after_fault_ms;
-
-  it('is timed from the fault when Prometheus evaluated from the fault to it (or when that was not read)', () => {
-    expect(after(evaluation([]))).toBe(5000);
-    expect(after(evaluation([{ from: 3000, to: 9500 }]))).toBe(5000);
-    expect(after(evaluation())).toBe(5000);
-  });
-
-  it('is null when Prometheus evaluated nothing across the fault before it: it may have been firing since before', () => {
-    expect(after(evaluation([{ from: 8000, to: 15_000 }]))).toBeNull();
   });
 });

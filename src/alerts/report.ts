@@ -9,7 +9,6 @@ import { observe } from './observed.js';
 import { DOCUMENTED_RULE_FILES, loadRuleFile, type RuleFile } from './rules.js';
 import type { Scrape, TargetKind } from './scrape.js';
 import type { AlertEvaluationEvent } from '../history/events.js';
-import { unevaluatedIn } from './unevaluated.js';
 
 export const ALERTS_NOTE = 'reported, not judged: these findings do not change the verdict or the exit code (the sla.alerts lines, report.json alert_sla, do)';
 
@@ -26,7 +25,7 @@ export interface RuleEvaluation {
   fired: FiredInterval[] | null;
   /** The first firing, ms from the run's start; null when it never fired (or was not evaluated). */
   first_fired_ms: number | null;
-  /** The first firing after the first fault, ms from that fault; null without a fault or a firing after it, or when Prometheus evaluated nothing for a while between them (it may have been firing since before the fault). */
+  /** The first firing after the first fault, ms from that fault; null without a fault or a firing after it. */
   first_fired_after_fault_ms: number | null;
   /** When its last firing ended, ms from the run's start; null when never fired or still firing at the end. */
   resolved_ms: number | null;
@@ -136,9 +135,7 @@ export function ruleEvaluation(name: string, severity: string | null, o: { evalu
   const rel = (t: number) => Math.round(t - o.startedAt);
   const fired = rule.intervals.map((i) => ({ from_ms: rel(i.from), to_ms: i.to === null ? null : rel(i.to), state: i.state }));
   const firing = rule.intervals.filter((i) => i.state === 'firing');
-  const firstAfter = o.firstFaultAt === undefined ? undefined : firing.find((i) => i.from >= (o.firstFaultAt as number));
-  // Seen first after the fault across a stretch Prometheus did not evaluate: it may have been firing since before it.
-  const afterFault = firstAfter === undefined || o.firstFaultAt === undefined || typeof unevaluatedIn(rule, o.firstFaultAt, firstAfter.from) === 'object' ? undefined : firstAfter;
+  const afterFault = o.firstFaultAt === undefined ? undefined : firing.find((i) => i.from >= (o.firstFaultAt as number));
   const last = firing.at(-1);
   return {
     evaluated_by: 'prometheus', severity: rule.severity ?? severity, health: rule.health, fired,

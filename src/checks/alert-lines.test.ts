@@ -12,8 +12,7 @@ const quiet = (lines = '') => loadScenarioText(`name: q\nsteps:\n  - sleep: 2m\n
 type Rule = AlertEvaluationEvent['rules'][number];
 /** Its series, matched on one instance all run (what a rule needs to be able to fire). */
 const INPUTS: Rule['inputs'] = [{ selector: 'patroni_master', instances: [{ instance: 'a:1', gaps: [] }] }];
-/** Evaluated all run, without a gap. */
-const rule = (name: string, intervals: Rule['intervals'] = [], o: Partial<Rule> = {}): Rule => ({ name, file: 'f', severity: 'critical', health: 'ok', intervals, inputs: INPUTS, unevaluated: [], ...o });
+const rule = (name: string, intervals: Rule['intervals'] = [], o: Partial<Rule> = {}): Rule => ({ name, file: 'f', severity: 'critical', health: 'ok', intervals, inputs: INPUTS, ...o });
 const TARGETS: AlertEvaluationEvent['targets'] = [{ job: 'patroni', instance: 'a:1', health: 'up', down: [] }];
 const evaluation = (rules: Rule[], o: Partial<AlertEvaluationEvent> = {}): AlertEvaluationEvent => ({
   kind: 'alert-evaluation', t: FAULT + 200_000, evaluated: true, from: FAULT - 10_000, to: FAULT + 190_000, interval_ms: 1000, rules, targets: TARGETS, adapted: [], ...o,
@@ -201,52 +200,6 @@ describe('fires within: a condition older than the fault', () => {
     const r = rule('PostgresNoLeader', [pending(FAULT - 30_000, FAULT + 30_000), firing(FAULT + 30_000, null)]);
     const [l] = judgeAlertLines(faulting('PostgresNoLeader: "fires within 90s"'), history(evaluation([r])));
     expect(l).toMatchObject({ status: 'fail', note: expect.stringMatching(/already pending when the first fault was injected/) });
-  });
-});
-
-describe('stretches Prometheus did not evaluate (a stalled or loaded Prometheus)', () => {
-  const within = (r: Rule, limit = '90s') => judgeAlertLines(faulting(`PostgresNoLeader: "fires within ${limit}"`), history(evaluation([r])))[0];
-  const never = (r: Rule) => judgeAlertLines(faulting('PostgresNoLeader: "never fires"'), history(evaluation([r])))[0];
-  const skipped = (from: number, to: number): Partial<Rule> => ({ unevaluated: [{ from, to }] });
-
-  it('firing before the fault, nothing evaluated across it, seen firing 5 s after: unknown, not a timely firing', () => {
-    const l = within(rule('PostgresNoLeader', [firing(FAULT - 20_000, FAULT - 1000), firing(FAULT + 5000, null)], skipped(FAULT - 2000, FAULT + 5000)));
-    expect(l).toMatchObject({ status: 'unknown', pass: false, observed_ms: null });
-    expect(l?.note).toBe('PostgresNoLeader was seen firing first 5.0 s after the first fault, but Prometheus evaluated nothing of its group between 2.0 s before the first fault and 5.0 s after the first fault: it may have been active since before the fault');
-    // The same with nothing seen before the stretch (pending since before it, unseen): still unknown.
-    expect(within(rule('PostgresNoLeader', [firing(FAULT + 3000, null)], skipped(FAULT - 4000, FAULT + 3000)))?.status).toBe('unknown');
-    // A stretch ending at the fault: the evaluation at the fault may find it active since before.
-    expect(within(rule('PostgresNoLeader', [firing(FAULT + 3000, null)], skipped(FAULT - 4000, FAULT)))?.status).toBe('unknown');
-  });
-
-  it('evaluated all along: pass and fail as before; a stretch before the fault, or after the firing, changes nothing', () => {
-    expect(within(rule('PostgresNoLeader', [firing(FAULT + 10_000, null)]))).toMatchObject({ status: 'pass', observed_ms: 10_000 });
-    expect(within(rule('PostgresNoLeader', [firing(FAULT + 80_000, null)]), '70s')).toMatchObject({ status: 'fail', observed_ms: 80_000 });
-    expect(within(rule('PostgresNoLeader', [firing(FAULT + 10_000, null)], { unevaluated: [{ from: FAULT - 9000, to: FAULT - 500 }, { from: FAULT + 10_000, to: FAULT + 40_000 }] }))).toMatchObject({ status: 'pass', observed_ms: 10_000 });
-    expect(never(rule('PostgresNoLeader', [], skipped(FAULT + 181_000, FAULT + 185_000)))?.status).toBe('pass');
-  });
-
-  it('fired late, or not at all, with a stretch not evaluated within the limit: unknown, not a fail (a healthy Prometheus may have fired in time)', () => {
-    expect(within(rule('PostgresNoLeader', [firing(FAULT + 80_000, null)], skipped(FAULT + 30_000, FAULT + 80_000)), '70s')).toMatchObject({ status: 'unknown', note: expect.stringMatching(/seen firing first 1 min 20 s after the first fault, later than 1 min 10 s, but Prometheus evaluated nothing of its group between 30.0 s after the first fault and 1 min 20 s after/) });
-    expect(within(rule('PostgresNoLeader', [], skipped(FAULT + 30_000, FAULT + 40_000)))).toMatchObject({ status: 'unknown', note: expect.stringMatching(/did not fire within 1 min 30 s of the first fault, but could not have fired while Prometheus evaluated nothing of its group between 30.0 s/) });
-    // After the limit: the line was decided before it.
-    expect(within(rule('PostgresNoLeader', [], skipped(FAULT + 95_000, FAULT + 120_000)))?.status).toBe('fail');
-  });
-
-  it('never fires with a stretch not evaluated over the fault window: unknown, a short firing could hide there', () => {
-    const l = never(rule('PostgresNoLeader', [], skipped(FAULT - 500, FAULT + 8000)));
-    expect(l).toMatchObject({ status: 'unknown', note: 'PostgresNoLeader could not have fired while Prometheus evaluated nothing of its group between 500 ms after the first step and 9.0 s after the first step' });
-    // A firing seen is a firing, stretches or not.
-    expect(never(rule('PostgresNoLeader', [firing(FAULT + 9000, FAULT + 12_000)], skipped(FAULT - 500, FAULT + 8000)))?.status).toBe('fail');
-  });
-
-  it('no evaluation at all (the whole window a stretch), or when it evaluated not read: unknown, both lines', () => {
-    const none = skipped(FAULT - 10_000, FAULT + 190_000);
-    expect(within(rule('PostgresNoLeader', [firing(FAULT + 10_000, null)], none))?.status).toBe('unknown');
-    expect(within(rule('PostgresNoLeader', [], none))?.status).toBe('unknown');
-    expect(never(rule('PostgresNoLeader', [], none))?.status).toBe('unknown');
-    expect(within(rule('PostgresNoLeader', [firing(FAULT + 10_000, null)], { unevaluated: undefined }))).toMatchObject({ status: 'unknown', note: expect.stringMatching(/when Prometheus evaluated it was not read/) });
-    expect(never(rule('PostgresNoLeader', [], { unevaluated: undefined }))).toMatchObject({ status: 'unknown', note: expect.stringMatching(/when Prometheus evaluated it was not read/) });
   });
 });
 

@@ -6,7 +6,6 @@
  * stayed quiet.
  */
 import { loadDocumentedRules } from '../alerts/report.js';
-import { unevaluatedIn } from '../alerts/unevaluated.js';
 import { ofKind, type Events } from '../history/history.js';
 import type { AlertEvaluationEvent } from '../history/events.js';
 import { formatDuration } from '../format.js';
@@ -104,9 +103,6 @@ function neverFires(rule: EvaluatedRule, allFiring: EvaluatedRule['intervals'], 
   if (span.from === undefined || span.to === undefined) return unknown('the run recorded no step: nothing to have watched');
   if (e.from > span.from) return unknown(`Prometheus was evaluating only from ${when(e.from, span.from, 'the first step')}`);
   if (e.to < span.to) return unknown(`Prometheus's last evaluation was ${formatDuration(span.to - e.to)} before the last step ended`);
-  // A short firing hides in a stretch Prometheus did not evaluate: a healthy one would have fired there.
-  const skipped = unevaluated(rule, { from: span.from, to: span.to }, span.from, 'the first step');
-  if (skipped !== undefined) return unknown(`${rule.name} could not have fired while ${skipped}`);
   const blind = blindSpots(rule, e, { from: span.from, to: span.to }, 'the first step');
   if (blind !== undefined) return unknown(`${rule.name} could not have fired while ${blind}`);
   // Still pending at the end: its condition held, and only the run's end kept its \`for:\` from elapsing.
@@ -127,17 +123,6 @@ function firesWithin(limitMs: number, rule: EvaluatedRule, firing: EvaluatedRule
   if (first !== undefined && since !== undefined) {
     return { status: 'fail', observed_ms: null, note: `${rule.name} was already pending when the first fault was injected (since ${formatDuration(fault - since.from)} before it) and fired ${formatDuration(first.from - fault)} after it: its firing is not the fault's` };
   }
-  // What decides the line: the first firing after the fault when within the limit (the alert was not active at the
-  // fault, and fired then), else the limit's end (it could have fired by then). A stretch Prometheus did not evaluate
-  // that reaches into [fault, that] hides it: an alert firing since before the fault, not evaluated across it, shows
-  // its first sample after the fault as a timely firing; one evaluated late fires late. The bound is gaps()'s,
-  // 2.5 intervals: what stretches() bridges (one missed evaluation), so a firing across it is one stretch, seen.
-  const decides = first !== undefined && first.from - fault <= limitMs ? first.from : fault + limitMs;
-  const skipped = unevaluated(rule, { from: fault, to: decides }, fault, 'the first fault');
-  if (first !== undefined && skipped !== undefined) {
-    const seen = `${rule.name} was seen firing first ${formatDuration(first.from - fault)} after the first fault`;
-    return unknown(first.from === decides ? `${seen}, but ${skipped}: it may have been active since before the fault` : `${seen}, later than ${formatDuration(limitMs)}, but ${skipped}: a Prometheus evaluating all along may have fired in time`);
-  }
   if (first !== undefined) {
     const ms = first.from - fault;
     const resolved = first.to === null ? 'still firing at the end' : `resolved ${when(first.to, fault, 'the first fault')}`;
@@ -147,7 +132,6 @@ function firesWithin(limitMs: number, rule: EvaluatedRule, firing: EvaluatedRule
   // Not firing is a failure only where the rule could have fired: its series there, their targets scraped. A series
   // no target exported all run is no gap: the rule cannot fire on this release, which is the failure to report.
   const absent = rule.inputs?.find((i) => i.instances.length === 0);
-  if (absent === undefined && skipped !== undefined) return unknown(`${rule.name} did not fire within ${formatDuration(limitMs)} of the first fault, but could not have fired while ${skipped}`);
   const blind = absent === undefined ? blindSpots(rule, e, { from: fault, to: fault + limitMs }, 'the first fault') : undefined;
   if (blind !== undefined) return unknown(`${rule.name} did not fire within ${formatDuration(limitMs)} of the first fault, but could not have fired while ${blind}`);
   if (absent !== undefined) return { status: 'fail', observed_ms: null, note: `${rule.name} never fired within ${formatDuration(limitMs)} of the first fault: ${absent.selector} matched no series all run (nothing exported it), so it cannot fire here` };
@@ -157,14 +141,6 @@ function firesWithin(limitMs: number, rule: EvaluatedRule, firing: EvaluatedRule
 }
 
 type Stretch = { from: number; to: number };
-
-/** Why the rule's state in `span` is not all seen (Prometheus skipped its evaluations there), or undefined. */
-function unevaluated(rule: EvaluatedRule, span: Stretch, origin: number, what: string): string | undefined {
-  const g = unevaluatedIn(rule, span.from, span.to);
-  if (g === undefined) return undefined;
-  return g === 'not read' ? 'when Prometheus evaluated it was not read' : `Prometheus evaluated nothing of its group between ${when(g.from, origin, what)} and ${when(g.to, origin, what)}`;
-}
-
 const overlaps = (g: Stretch, span: Stretch): boolean => g.from < span.to && g.to > span.from;
 
 /** The first stretch of `span` that lies in a stretch of every list (each instance blind at once), or undefined. */

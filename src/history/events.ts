@@ -204,8 +204,6 @@ export interface AlertEvaluationEvent {
      * `pooled`: the expression aggregates `instance` away over it, so the series of one instance at a time suffice.
      */
     inputs?: Array<{ selector: string; pooled?: true; instances: Array<{ instance: string; gaps: Array<{ from: number; to: number }> }> }>;
-    /** The stretches from `from` to `to` in which Prometheus evaluated nothing of its group (no evaluation for over 2.5 intervals); absent when not read. */
-    unevaluated?: Array<{ from: number; to: number }>;
   }>;
   /** Every scrape target as Prometheus last saw it; `down`: the stretches from `from` to `to` without a successful scrape (absent when not read). */
   targets: Array<{ job: string; instance: string; health: string; last_error?: string; down?: Array<{ from: number; to: number }> }>;

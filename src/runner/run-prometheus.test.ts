@@ -27,8 +27,8 @@ afterAll(async () => {
 });
 
 /**
- * A Prometheus API whose ALERTS holds `firing` for the last 3 s before each query (or nothing); target a:1 up (first
- * scraped 5 s before it started) and every selector matched on it all along; its groups evaluated all along, last `behindMs` before each query.
+ * A Prometheus API whose ALERTS holds `firing` for the last 3 s before each query (or nothing); target a:1 up and every
+ * selector matched on it all along; its groups last evaluated `behindMs` before each query.
  */
 async function fakePrometheus(firing: string | undefined, behindMs = 0): Promise<string> {
   const started = new Date().toISOString();
@@ -38,14 +38,13 @@ async function fakePrometheus(firing: string | undefined, behindMs = 0): Promise
     const nowS = Date.now() / 1000;
     if (path === '/api/v1/status/runtimeinfo') return ok({ startTime: started });
     if (path === '/api/v1/rules') return ok({ groups: [{ name: 'g', file: 'f', lastEvaluation: new Date(Date.now() - behindMs).toISOString(), rules: RULES.map((r) => ({ name: r.name, health: 'ok', type: 'alerting' })) }] });
-    if (path === '/api/v1/targets') return ok({ activeTargets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up', lastScrape: new Date(Date.parse(started) - 5000).toISOString() }] });
+    if (path === '/api/v1/targets') return ok({ activeTargets: [{ labels: { job: 'patroni', instance: 'a:1' }, health: 'up' }] });
     if (path === '/api/v1/query') {
       const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
       // Every 250 ms since well before the run: the target scraped, the selectors matched, all along.
       const along = Array.from({ length: 241 }, (_, k): [number, string] => [nowS - (240 - k) / 4, '1']);
       if (query.startsWith('up[')) return ok({ resultType: 'matrix', result: [{ metric: { job: 'patroni', instance: 'a:1' }, values: along }] });
       if (query.startsWith('(count by (instance)')) return ok({ resultType: 'matrix', result: [{ metric: { instance: 'a:1' }, values: along }] });
-      if (query.startsWith('patroni_chaos_rule_group_evaluated[')) return ok({ resultType: 'matrix', result: [{ metric: { rule_group: 'g' }, values: along.filter(([t]) => t <= nowS - behindMs / 1000) }] });
       const values = [2, 1, 0].map((s): [number, string] => [nowS - s, '1']);
       return ok({ resultType: 'matrix', result: firing === undefined ? [] : [{ metric: { alertname: firing, alertstate: 'firing', severity: 'critical' }, values }] });
     }
