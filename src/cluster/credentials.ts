@@ -11,12 +11,9 @@ import type { Credentials } from './types.js';
 
 const secret = () => randomBytes(18).toString('base64url');
 
-/** The superuser's name in every run: fixed, so a template data directory made in advance (docker's node image) has it. */
-export const SUPERUSER = 'postgres';
-
 export function newCredentials(): Credentials {
   return {
-    superuser: { username: SUPERUSER, password: secret() },
+    superuser: { username: 'postgres', password: secret() },
     replication: { username: 'replicator', password: secret() },
     rewind: { username: 'rewind_user', password: secret() },
     rest: { username: 'patroni', password: secret() },
